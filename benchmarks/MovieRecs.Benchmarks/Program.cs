@@ -1,0 +1,20 @@
+using BenchmarkDotNet.Running;
+
+namespace MovieRecs.Benchmarks;
+
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        foreach (var summary in summaries)
+        {
+            if (summary.HasCriticalValidationErrors || summary.Reports.Any(r => !r.Success))
+            {
+                return 1;
+            }
+        }
+
+        return 0;
+    }
+}
