@@ -1,0 +1,225 @@
+using FsCheck.Xunit;
+using MovieRecs.Sparse;
+
+namespace MovieRecs.Tests.Sparse;
+
+public class CsrMatrixPropertyTests
+{
+    [Property(MaxTest = 100)]
+    public bool FromTriplets_ToDense_EqualsDenseSumOfTriplets(int seed)
+    {
+        var t = Triplets.Random(seed);
+        var csr = CsrMatrix.FromTriplets(t.RowCount, t.ColumnCount, t.Rows, t.Columns, t.Values);
+        return DenseEqual(csr.ToDense(), t.DenseSum()) && IsCanonical(csr);
+    }
+
+    [Property(MaxTest = 100)]
+    public bool FromTriplets_WithSmallSegments_EqualsSingleSegment(int seed)
+    {
+        // Exercises the multi-array storage that holds more than 2^31 entries, on tiny data.
+        var t = Triplets.Random(seed);
+        var tinySegments = new SparseBuildOptions { SegmentCapacity = 7 };
+        var single = CsrMatrix.FromTriplets(t.RowCount, t.ColumnCount, t.Rows, t.Columns, t.Values);
+        var segmented = CsrMatrix.FromTriplets(t.RowCount, t.ColumnCount, t.Rows, t.Columns, t.Values, tinySegments);
+        return segmented.ContentEquals(single)
+            && segmented.Transpose().ContentEquals(single.Transpose())
+            && DenseEqual(segmented.KeepAtLeast(1f).ToDense(), single.KeepAtLeast(1f).ToDense());
+    }
+
+    [Property(MaxTest = 100)]
+    public bool Transpose_Twice_IsIdentity(int seed)
+    {
+        var t = Triplets.Random(seed);
+        var csr = CsrMatrix.FromTriplets(t.RowCount, t.ColumnCount, t.Rows, t.Columns, t.Values);
+        return csr.Transpose().Transpose().ContentEquals(csr);
+    }
+
+    [Property(MaxTest = 100)]
+    public bool Transpose_ToDense_IsDenseTranspose(int seed)
+    {
+        var t = Triplets.Random(seed);
+        var csr = CsrMatrix.FromTriplets(t.RowCount, t.ColumnCount, t.Rows, t.Columns, t.Values);
+        var dense = csr.ToDense();
+        var transposed = csr.Transpose();
+        if (transposed.RowCount != csr.ColumnCount || transposed.ColumnCount != csr.RowCount || !IsCanonical(transposed))
+        {
+            return false;
+        }
+
+        var dt = transposed.ToDense();
+        for (var r = 0; r < csr.RowCount; r++)
+        {
+            for (var c = 0; c < csr.ColumnCount; c++)
+            {
+                if (dense[r, c] != dt[c, r])
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    [Property(MaxTest = 100)]
+    public bool CsrToCsc_RoundTrip_IsIdentity(int seed)
+    {
+        var t = Triplets.Random(seed);
+        var csr = CsrMatrix.FromTriplets(t.RowCount, t.ColumnCount, t.Rows, t.Columns, t.Values);
+        var csc = csr.ToCsc();
+        var direct = CscMatrix.FromTriplets(t.RowCount, t.ColumnCount, t.Rows, t.Columns, t.Values);
+        return csc.ContentEquals(direct)
+            && DenseEqual(csc.ToDense(), csr.ToDense())
+            && csc.ToCsr().ContentEquals(csr);
+    }
+
+    [Property(MaxTest = 100)]
+    public bool RowSpans_MatchDenseRows(int seed)
+    {
+        var t = Triplets.Random(seed);
+        var csr = CsrMatrix.FromTriplets(t.RowCount, t.ColumnCount, t.Rows, t.Columns, t.Values);
+        var dense = t.DenseSum();
+        for (var r = 0; r < csr.RowCount; r++)
+        {
+            var columns = csr.GetColumnIndices(r);
+            var values = csr.GetValues(r);
+            var expected = new List<(int, float)>();
+            for (var c = 0; c < csr.ColumnCount; c++)
+            {
+                if (dense[r, c] != 0f)
+                {
+                    expected.Add((c, dense[r, c]));
+                }
+            }
+
+            if (columns.Length != expected.Count || csr.GetRowNonZeroCount(r) != expected.Count)
+            {
+                return false;
+            }
+
+            for (var k = 0; k < columns.Length; k++)
+            {
+                if (columns[k] != expected[k].Item1 || values[k] != expected[k].Item2 || csr[r, columns[k]] != values[k])
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    [Property(MaxTest = 100)]
+    public bool RowAndColumnCounts_MatchDense(int seed)
+    {
+        var t = Triplets.Random(seed);
+        var csr = CsrMatrix.FromTriplets(t.RowCount, t.ColumnCount, t.Rows, t.Columns, t.Values);
+        var dense = csr.ToDense();
+        var rowCounts = csr.GetRowCounts();
+        var columnCounts = csr.GetColumnCounts();
+        var csc = csr.ToCsc();
+        for (var r = 0; r < csr.RowCount; r++)
+        {
+            var n = 0;
+            for (var c = 0; c < csr.ColumnCount; c++)
+            {
+                n += dense[r, c] != 0f ? 1 : 0;
+            }
+
+            if (rowCounts[r] != n)
+            {
+                return false;
+            }
+        }
+
+        return columnCounts.AsSpan().SequenceEqual(csc.GetColumnCounts())
+            && rowCounts.AsSpan().SequenceEqual(csc.GetRowCounts())
+            && columnCounts.Sum() == csr.NonZeroCount;
+    }
+
+    [Property(MaxTest = 100)]
+    public bool FromArrays_OfBuiltMatrix_RoundTrips(int seed)
+    {
+        var t = Triplets.Random(seed);
+        var csr = CsrMatrix.FromTriplets(t.RowCount, t.ColumnCount, t.Rows, t.Columns, t.Values);
+        var columns = new List<int>();
+        var values = new List<float>();
+        for (var r = 0; r < csr.RowCount; r++)
+        {
+            columns.AddRange(csr.GetColumnIndices(r).ToArray());
+            values.AddRange(csr.GetValues(r).ToArray());
+        }
+
+        var copy = CsrMatrix.FromArrays(csr.RowCount, csr.ColumnCount, csr.RowPointers, columns.ToArray(), values.ToArray());
+        return copy.ContentEquals(csr);
+    }
+
+    [Property(MaxTest = 50)]
+    public bool Builder_InChunks_EqualsFromTriplets(int seed)
+    {
+        var t = Triplets.Random(seed);
+        var builder = new SparseMatrixBuilder(t.RowCount, t.ColumnCount, chunkCapacity: 5);
+        var half = t.Rows.Length / 2;
+        builder.AddRange(t.Rows.AsSpan(0, half), t.Columns.AsSpan(0, half), t.Values.AsSpan(0, half));
+        for (var i = half; i < t.Rows.Length; i++)
+        {
+            builder.Add(t.Rows[i], t.Columns[i], t.Values[i]);
+        }
+
+        var expected = CsrMatrix.FromTriplets(t.RowCount, t.ColumnCount, t.Rows, t.Columns, t.Values);
+        return builder.Count == t.Rows.Length
+            && builder.ToCsr().ContentEquals(expected)
+            && builder.ToCsc().ContentEquals(expected.ToCsc());
+    }
+
+    internal static bool DenseEqual(float[,] a, float[,] b)
+    {
+        if (a.GetLength(0) != b.GetLength(0) || a.GetLength(1) != b.GetLength(1))
+        {
+            return false;
+        }
+
+        for (var r = 0; r < a.GetLength(0); r++)
+        {
+            for (var c = 0; c < a.GetLength(1); c++)
+            {
+                if (a[r, c] != b[r, c])
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Sorted, duplicate-free, zero-free rows and consistent pointers.</summary>
+    internal static bool IsCanonical(CsrMatrix m)
+    {
+        var pointers = m.RowPointers;
+        if (pointers.Length != m.RowCount + 1 || pointers[0] != 0 || pointers[m.RowCount] != m.NonZeroCount)
+        {
+            return false;
+        }
+
+        for (var r = 0; r < m.RowCount; r++)
+        {
+            var columns = m.GetColumnIndices(r);
+            var values = m.GetValues(r);
+            if (pointers[r + 1] - pointers[r] != columns.Length)
+            {
+                return false;
+            }
+
+            for (var k = 0; k < columns.Length; k++)
+            {
+                if ((k > 0 && columns[k] <= columns[k - 1]) || values[k] == 0f)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+}

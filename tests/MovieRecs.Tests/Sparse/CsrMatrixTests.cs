@@ -1,0 +1,253 @@
+using MovieRecs.Sparse;
+
+namespace MovieRecs.Tests.Sparse;
+
+public class CsrMatrixTests
+{
+    private static CsrMatrix Sample() =>
+        // [ 0 2 0 1 ]
+        // [ 0 0 0 0 ]
+        // [ 5 0 3 0 ]
+        CsrMatrix.FromTriplets(3, 4, [2, 0, 2, 0], [2, 3, 0, 1], [3f, 1f, 5f, 2f]);
+
+    [Fact]
+    public void FromTriplets_UnsortedInput_SortsColumnsPerRow()
+    {
+        var m = Sample();
+        Assert.Equal([1, 3], m.GetColumnIndices(0).ToArray());
+        Assert.Equal([2f, 1f], m.GetValues(0).ToArray());
+        Assert.Empty(m.GetColumnIndices(1).ToArray());
+        Assert.Equal([0, 2], m.GetColumnIndices(2).ToArray());
+        Assert.Equal([0L, 2, 2, 4], m.RowPointers.ToArray());
+        Assert.Equal(4, m.NonZeroCount);
+    }
+
+    [Fact]
+    public void FromTriplets_Duplicates_SummedByDefault()
+    {
+        var m = CsrMatrix.FromTriplets(1, 2, [0, 0, 0], [1, 1, 0], [2f, 3f, 1f]);
+        Assert.Equal(5f, m[0, 1]);
+        Assert.Equal(2, m.NonZeroCount);
+    }
+
+    [Fact]
+    public void FromTriplets_DuplicatesMax_KeepsLargest()
+    {
+        var m = CsrMatrix.FromTriplets(1, 2, [0, 0], [1, 1], [2f, 4f], new SparseBuildOptions { Duplicates = DuplicateHandling.Max });
+        Assert.Equal(4f, m[0, 1]);
+    }
+
+    [Fact]
+    public void FromTriplets_DuplicatesThrow_NamesPosition()
+    {
+        var ex = Assert.Throws<ArgumentException>(() =>
+            CsrMatrix.FromTriplets(3, 3, [2, 2], [1, 1], [1f, 1f], new SparseBuildOptions { Duplicates = DuplicateHandling.Throw }));
+        Assert.Contains("row 2", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("column 1", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromTriplets_ExplicitZeros_DroppedUnlessKept()
+    {
+        int[] rows = [0, 0, 0];
+        int[] columns = [0, 1, 1];
+        float[] values = [0f, 2f, -2f];
+        Assert.Equal(0, CsrMatrix.FromTriplets(1, 2, rows, columns, values).NonZeroCount);
+        var kept = CsrMatrix.FromTriplets(1, 2, rows, columns, values, new SparseBuildOptions { KeepExplicitZeros = true });
+        Assert.Equal(2, kept.NonZeroCount);
+        Assert.Equal([0, 1], kept.GetColumnIndices(0).ToArray());
+        Assert.Equal(0, kept.EliminateZeros().NonZeroCount);
+    }
+
+    [Fact]
+    public void FromTriplets_RowOutOfRange_NamesPositionAndValue()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => CsrMatrix.FromTriplets(2, 2, [0, 7], [0, 0], [1f, 1f]));
+        Assert.Equal("rows", ex.ParamName);
+        Assert.Contains("rows[1] is 7", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromTriplets_NegativeColumn_NamesPositionAndValue()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => CsrMatrix.FromTriplets(2, 2, [0], [-1], [1f]));
+        Assert.Equal("columns", ex.ParamName);
+        Assert.Contains("columns[0] is -1", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    public void FromTriplets_NonFiniteValue_Throws(float bad)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => CsrMatrix.FromTriplets(1, 1, [0], [0], [bad]));
+        Assert.Equal("values", ex.ParamName);
+    }
+
+    [Fact]
+    public void FromTriplets_LengthMismatch_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => CsrMatrix.FromTriplets(1, 1, [0, 0], [0], [1f]));
+        Assert.Throws<ArgumentException>(() => CsrMatrix.FromTriplets(1, 1, [0], [0], [1f, 2f]));
+    }
+
+    [Fact]
+    public void FromTriplets_NegativeShape_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => CsrMatrix.FromTriplets(-1, 1, [], [], []));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CsrMatrix.FromTriplets(1, -1, [], [], []));
+    }
+
+    [Fact]
+    public void FromTriplets_EmptyShapes_Work()
+    {
+        var empty = CsrMatrix.FromTriplets(0, 0, [], [], []);
+        Assert.Equal(0, empty.RowCount);
+        Assert.Equal([0L], empty.RowPointers.ToArray());
+        Assert.Equal(0, empty.Transpose().RowCount);
+        var noColumns = CsrMatrix.FromTriplets(3, 0, [], [], []);
+        Assert.Equal(3, noColumns.Transpose().ColumnCount);
+    }
+
+    [Fact]
+    public void FromArrays_DecreasingPointer_NamesPosition()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => CsrMatrix.FromArrays(2, 3, [0, 2, 1], [0, 1], [1f, 1f]));
+        Assert.Equal("rowPointers", ex.ParamName);
+        Assert.Contains("decreases at 2", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromArrays_UnsortedColumns_NamesPosition()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => CsrMatrix.FromArrays(1, 3, [0, 2], [2, 1], [1f, 1f]));
+        Assert.Equal("columnIndices", ex.ParamName);
+        Assert.Contains("columnIndices[1] is 1", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromArrays_DuplicateColumns_Rejected()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => CsrMatrix.FromArrays(1, 3, [0, 2], [1, 1], [1f, 1f]));
+        Assert.Contains("strictly increasing", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromArrays_ColumnOutOfRange_NamesPosition()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => CsrMatrix.FromArrays(1, 3, [0, 1], [3], [1f]));
+        Assert.Contains("columnIndices[0] is 3", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromArrays_NonFiniteValue_NamesPosition()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => CsrMatrix.FromArrays(1, 3, [0, 2], [0, 2], [1f, float.NaN]));
+        Assert.Equal("values", ex.ParamName);
+        Assert.Contains("values[1]", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromArrays_WrongPointerCountOrEnd_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => CsrMatrix.FromArrays(2, 3, [0, 1], [0], [1f]));
+        Assert.Throws<ArgumentException>(() => CsrMatrix.FromArrays(1, 3, [1, 1], [0], [1f]));
+        Assert.Throws<ArgumentException>(() => CsrMatrix.FromArrays(1, 3, [0, 2], [0], [1f]));
+    }
+
+    [Fact]
+    public void ValueMaps_TransformValuesKeepStructure()
+    {
+        var m = Sample();
+        Assert.Equal([4f, 2f], m.Scale(2f).GetValues(0).ToArray());
+        Assert.Equal([1f, 1f], m.Binarize().GetValues(2).ToArray());
+        Assert.Equal(MathF.Log(1f + 5f), m.LogScale().GetValues(2)[0]);
+        Assert.Equal([-2f, -1f], m.MapValues(v => -v).GetValues(0).ToArray());
+        var filtered = m.KeepAtLeast(3f);
+        Assert.Equal(2, filtered.NonZeroCount);
+        Assert.Equal(m.RowCount, filtered.RowCount);
+        Assert.Equal([0, 2], filtered.GetColumnIndices(2).ToArray());
+        Assert.Empty(filtered.GetColumnIndices(0).ToArray());
+    }
+
+    [Fact]
+    public void ValueMaps_BadArguments_Throw()
+    {
+        var m = Sample();
+        Assert.Throws<ArgumentOutOfRangeException>(() => m.Scale(float.NaN));
+        Assert.Throws<ArgumentOutOfRangeException>(() => m.KeepAtLeast(float.NaN));
+        Assert.Throws<ArgumentOutOfRangeException>(() => m.LogScale(-1f));
+        Assert.Throws<InvalidOperationException>(() => m.MapValues(_ => float.NaN));
+    }
+
+    [Fact]
+    public void AppendRow_AddsRowWithoutChangingExisting()
+    {
+        var m = Sample();
+        var grown = m.AppendRow([3, 1, 3], [1f, 4f, 1f]);
+        Assert.Equal(4, grown.RowCount);
+        Assert.Equal(m.ColumnCount, grown.ColumnCount);
+        for (var r = 0; r < m.RowCount; r++)
+        {
+            Assert.Equal(m.GetColumnIndices(r).ToArray(), grown.GetColumnIndices(r).ToArray());
+            Assert.Equal(m.GetValues(r).ToArray(), grown.GetValues(r).ToArray());
+        }
+
+        Assert.Equal([1, 3], grown.GetColumnIndices(3).ToArray());
+        Assert.Equal([4f, 2f], grown.GetValues(3).ToArray());
+        Assert.Equal(3, m.RowCount); // the original is untouched
+    }
+
+    [Fact]
+    public void AppendRows_TooManyColumns_Throws()
+    {
+        var wide = CsrMatrix.FromTriplets(1, 9, [0], [8], [1f]);
+        Assert.Throws<ArgumentException>(() => Sample().AppendRows(wide));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Sample().AppendRow([4], [1f]));
+    }
+
+    [Fact]
+    public void Accessors_OutOfRange_Throw()
+    {
+        var m = Sample();
+        Assert.Throws<ArgumentOutOfRangeException>(() => m.GetColumnIndices(3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => m.GetValues(-1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => m[0, 4]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => m.ToCsc().GetRowIndices(4));
+    }
+
+    [Fact]
+    public void AsTransposedCsc_SharesStorage()
+    {
+        var m = Sample();
+        var view = m.AsTransposedCsc();
+        Assert.Equal(m.ColumnCount, view.RowCount);
+        Assert.True(CsrMatrixPropertyTests.DenseEqual(view.ToDense(), m.Transpose().ToDense()));
+        Assert.True(view.AsTransposedCsr().ContentEquals(m));
+    }
+
+    [Fact]
+    public void SegmentedStorage_SplitsWholeRows_AndMatchesSingleArray()
+    {
+        var rows = new List<int>();
+        var columns = new List<int>();
+        for (var r = 0; r < 10; r++)
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                rows.Add(r);
+                columns.Add((r + c) % 5);
+            }
+        }
+
+        var values = Enumerable.Repeat(1.5f, rows.Count).ToArray();
+        var single = CsrMatrix.FromTriplets(10, 5, rows.ToArray(), columns.ToArray(), values);
+        var segmented = CsrMatrix.FromTriplets(10, 5, rows.ToArray(), columns.ToArray(), values, new SparseBuildOptions { SegmentCapacity = 7 });
+        Assert.Equal(1, single.Storage.SegmentCount);
+        Assert.Equal(5, segmented.Storage.SegmentCount);
+        Assert.True(segmented.ContentEquals(single));
+        Assert.Equal(single.RowPointers.ToArray(), segmented.RowPointers.ToArray());
+        Assert.True(segmented.Transpose().Transpose().ContentEquals(single));
+        Assert.True(segmented.AppendRow([1], [2f]).AppendRows(segmented).Transpose().Transpose().ContentEquals(single.AppendRow([1], [2f]).AppendRows(single)));
+    }
+}
