@@ -6,7 +6,7 @@ namespace MovieRecs.Benchmarks;
 /// <summary>
 /// Building the user x item CSR matrix from unsorted triplets, against a naive build that sorts composite
 /// (row, column) keys, plus the O(nnz) transpose. Shapes: ml-1m (6,040 x 3,706, 1M ratings) and ml-25m
-/// (162,541 x 59,047, 25M ratings), triplets in random order.
+/// (162,541 x 59,047, 25M ratings), triplets in random order or grouped by user.
 /// </summary>
 [MemoryDiagnoser]
 public class SparseBuildBenchmarks
@@ -21,6 +21,10 @@ public class SparseBuildBenchmarks
     [Params("ml-1m", "ml-25m")]
     public string Shape { get; set; } = "ml-1m";
 
+    /// <summary>"random": triplets shuffled; "by-user": grouped by row, as MovieLens files are.</summary>
+    [Params("random", "by-user")]
+    public string Order { get; set; } = "random";
+
     [GlobalSetup]
     public void Setup()
     {
@@ -34,6 +38,13 @@ public class SparseBuildBenchmarks
             _rows[i] = random.Next(_rowCount);
             _columns[i] = random.Next(_columnCount);
             _values[i] = random.Next(1, 11) * 0.5f;
+        }
+
+        if (Order == "by-user")
+        {
+            var keys = (int[])_rows.Clone();
+            Array.Sort(keys, _columns);
+            Array.Sort(_rows, _values);
         }
 
         _matrix = CsrMatrix.FromTriplets(_rowCount, _columnCount, _rows, _columns, _values);

@@ -258,38 +258,74 @@ internal sealed class CompressedStorage
         ValidateShape(majorCount, minorCount, majorName, minorName);
         options.Validate();
 
-        // Pass 1: validate and count entries per major line.
+        // Pass 1: validate, count entries per major and per minor line, and see whether the input is in major order.
         var pointers = new long[majorCount + 1];
+        var minorPointers = new long[minorCount + 1];
+        var previousMajor = 0;
+        var inMajorOrder = true;
         for (var c = 0; c < source.ChunkCount; c++)
         {
             source.GetChunk(c, out var majors, out var minors, out var values, out var offset);
-            CountAndValidate(majors, minors, values, majorCount, minorCount, pointers, offset, source, majorName, minorName);
+            CountAndValidate(majors, minors, values, majorCount, minorCount, pointers, minorPointers, offset, source, majorName, minorName);
+            for (var i = 0; i < majors.Length && inMajorOrder; i++)
+            {
+                inMajorOrder = majors[i] >= previousMajor;
+                previousMajor = majors[i];
+            }
         }
 
-        for (var m = 0; m < majorCount; m++)
+        PrefixSum(pointers);
+        CompressedStorage storage;
+        if (inMajorOrder)
+        {
+            // Input grouped by line (MovieLens files are sorted by user): one sequential scatter.
+            storage = Allocate(majorCount, minorCount, pointers, options.SegmentCapacity, majorName);
+            storage.ScatterAll(source, pointers, swap: false);
+        }
+        else
+        {
+            // Any order: a two-pass radix sort. Scatter by minor line, then the O(nnz) transpose scatters by major
+            // line visiting minors in increasing order, so every line comes out sorted with no comparison sort.
+            PrefixSum(minorPointers);
+            var byMinor = Allocate(minorCount, majorCount, minorPointers, options.SegmentCapacity, minorName);
+            byMinor.ScatterAll(source, minorPointers, swap: true);
+            storage = byMinor.Transpose();
+        }
+
+        // Pass 3: sort lines that need it, combine duplicates, drop zeros, compact in place.
+        return storage.SortAndCompact(options, majorName, minorName);
+    }
+
+    private static void PrefixSum(long[] pointers)
+    {
+        // Counts were accumulated at m + 1, so after the prefix sum pointers[m] is the start of line m.
+        for (var m = 0; m + 1 < pointers.Length; m++)
         {
             pointers[m + 1] += pointers[m];
         }
+    }
 
-        // Counts were accumulated at m + 1, so after the prefix sum pointers[m] is the start of line m.
-        var storage = Allocate(majorCount, minorCount, pointers, options.SegmentCapacity, majorName);
-
-        // Pass 2: scatter.
-        var next = GC.AllocateUninitializedArray<long>(majorCount);
-        Array.Copy(pointers, next, majorCount);
+    private void ScatterAll(TripletSource source, long[] pointers, bool swap)
+    {
+        var next = GC.AllocateUninitializedArray<long>(MajorCount);
+        Array.Copy(pointers, next, MajorCount);
         for (var c = 0; c < source.ChunkCount; c++)
         {
             source.GetChunk(c, out var majors, out var minors, out var values, out _);
-            storage.Scatter(majors, minors, values, next);
+            if (swap)
+            {
+                Scatter(minors, majors, values, next);
+            }
+            else
+            {
+                Scatter(majors, minors, values, next);
+            }
         }
-
-        // Pass 3: sort each line, combine duplicates, drop zeros, compact in place.
-        return storage.SortAndCompact(options, majorName, minorName);
     }
 
     private static void CountAndValidate(
         ReadOnlySpan<int> majors, ReadOnlySpan<int> minors, ReadOnlySpan<float> values,
-        int majorCount, int minorCount, long[] counts, long offset, TripletSource source, string majorName, string minorName)
+        int majorCount, int minorCount, long[] counts, long[] minorCounts, long offset, TripletSource source, string majorName, string minorName)
     {
         for (var i = 0; i < majors.Length; i++)
         {
@@ -311,6 +347,7 @@ internal sealed class CompressedStorage
             }
 
             counts[major + 1]++;
+            minorCounts[minor + 1]++;
         }
     }
 
@@ -359,7 +396,7 @@ internal sealed class CompressedStorage
             var length = (int)(_pointers[m + 1] - start);
             var indices = WritableIndices(m, start, length);
             var values = WritableValues(m, start, length);
-            if (!IsStrictlyIncreasing(indices))
+            if (!IsNonDecreasing(indices))
             {
                 indices.Sort(values);
             }
@@ -431,11 +468,11 @@ internal sealed class CompressedStorage
         return 0f;
     }
 
-    private static bool IsStrictlyIncreasing(ReadOnlySpan<int> indices)
+    private static bool IsNonDecreasing(ReadOnlySpan<int> indices)
     {
         for (var i = 1; i < indices.Length; i++)
         {
-            if (indices[i] <= indices[i - 1])
+            if (indices[i] < indices[i - 1])
             {
                 return false;
             }
