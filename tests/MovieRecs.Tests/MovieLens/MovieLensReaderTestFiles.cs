@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using MovieRecs.MovieLens;
 
 namespace MovieRecs.Tests.MovieLens;
 
@@ -47,5 +49,47 @@ internal sealed class ReaderTempFolder : IDisposable
         catch (IOException)
         {
         }
+    }
+}
+
+/// <summary>Writes rating rows in the layout of each release, the way the tests need them.</summary>
+internal static class ReaderTestFormats
+{
+    public static string Format(MovieLensRelease release, IEnumerable<(int User, int Movie, float Rating, long Timestamp)> rows, string newline = "\n")
+    {
+        var text = new StringBuilder();
+        if (release >= MovieLensRelease.Ml20m)
+        {
+            text.Append("userId,movieId,rating,timestamp").Append(newline);
+        }
+
+        var separator = release switch
+        {
+            MovieLensRelease.Ml100k => "\t",
+            MovieLensRelease.Ml1m or MovieLensRelease.Ml10m => "::",
+            _ => ",",
+        };
+        foreach (var (user, movie, rating, timestamp) in rows)
+        {
+            var ratingText = release >= MovieLensRelease.Ml20m
+                ? rating.ToString("0.0", CultureInfo.InvariantCulture)
+                : rating.ToString(CultureInfo.InvariantCulture);
+            text.Append(CultureInfo.InvariantCulture, $"{user}{separator}{movie}{separator}{ratingText}{separator}{timestamp}").Append(newline);
+        }
+
+        return text.ToString();
+    }
+
+    public static string RatingsFileName(MovieLensRelease release) => MovieLensReader.GetRatingsFileName(release);
+
+    public static (int, int, float, long)[] Rows(RatingsTable table)
+    {
+        var rows = new (int, int, float, long)[table.Count];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i] = (table.UserIds[i], table.MovieIds[i], table.Ratings[i], table.Timestamps[i]);
+        }
+
+        return rows;
     }
 }

@@ -1,0 +1,116 @@
+using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using MovieRecs.MovieLens;
+
+namespace MovieRecs.Tests.MovieLens;
+
+public class RatingsReaderPropertyTests
+{
+    private static readonly MovieLensRelease[] Layouts = [MovieLensRelease.Ml100k, MovieLensRelease.Ml1m, MovieLensRelease.Ml10m, MovieLensRelease.Ml25m];
+
+    /// <summary>Any table written in any release's layout reads back equal (whole stars where the release needs them).</summary>
+    [Property(MaxTest = 100)]
+    public void ReadRatings_WrittenInEachLayout_ReadsBackEqual((NonNegativeInt User, NonNegativeInt Movie, byte Stars, NonNegativeInt TimeHigh, NonNegativeInt TimeLow)[] rows, bool crlf, bool finalNewline)
+    {
+        foreach (var release in Layouts)
+        {
+            var halfStars = release >= MovieLensRelease.Ml10m;
+            var expected = rows
+                .Select(r => (r.User.Get, r.Movie.Get, halfStars ? 0.5f * (1 + (r.Stars % 10)) : 1 + (r.Stars % 5), ((long)r.TimeHigh.Get * 1_000_000) + r.TimeLow.Get))
+                .ToArray();
+            var text = ReaderTestFormats.Format(release, expected, crlf ? "\r\n" : "\n");
+            if (!finalNewline)
+            {
+                text = text.TrimEnd('\r', '\n');
+            }
+
+            var table = MovieLensReader.ReadRatings(new MemoryStream(Encoding.UTF8.GetBytes(text)), release, "roundtrip");
+
+            Assert.Equal(expected, ReaderTestFormats.Rows(table));
+        }
+    }
+
+    /// <summary>
+    /// Lines cut at every block boundary: tiny buffers must give the same ratings as the default one, so no line is
+    /// lost or split wrongly when it straddles two reads.
+    /// </summary>
+    [Property(MaxTest = 100)]
+    public void Parse_AnyBufferSize_GivesTheSameRatings(PositiveInt seed, bool crlf)
+    {
+        var random = new Random(seed.Get);
+        var rows = Enumerable.Range(0, random.Next(0, 200))
+            .Select(_ => (random.Next(), random.Next(0, 300_000), 0.5f * random.Next(1, 11), random.NextInt64(0, 2_000_000_000)))
+            .ToArray();
+        var bytes = Encoding.UTF8.GetBytes(ReaderTestFormats.Format(MovieLensRelease.Ml25m, rows, crlf ? "\r\n" : "\n"));
+        var bufferSize = random.Next(64, 300);
+
+        using var parser = new RatingsParser(new MemoryStream(bytes), MovieLensRelease.Ml25m, "x", leaveOpen: false, progress: null, bufferSize);
+        var destination = new Rating[rows.Length + 1];
+        var sink = new SpanRatingSink(destination);
+        var count = parser.Parse(ref sink, destination.Length, CancellationToken.None);
+
+        Assert.Equal(rows, destination.Take(count).Select(r => (r.UserId, r.MovieId, r.Value, r.Timestamp)));
+    }
+
+    /// <summary>
+    /// The fast path and the reference line parser agree on every line built from a ratings alphabet: both accept
+    /// it with the same rating, or both reject it.
+    /// </summary>
+    [Property(MaxTest = 100)]
+    public Property ParseRegion_AgreesWithReferenceParser() =>
+        Prop.ForAll(Arb.From(LineGenerator()), (string line) =>
+        {
+            foreach (var release in Layouts)
+            {
+                var layout = release switch
+                {
+                    MovieLensRelease.Ml100k => RatingsLayout.Tab,
+                    MovieLensRelease.Ml1m or MovieLensRelease.Ml10m => RatingsLayout.DoubleColon,
+                    _ => RatingsLayout.Csv,
+                };
+                var separator = layout switch { RatingsLayout.Tab => "\t", RatingsLayout.DoubleColon => "::", _ => "," };
+                var text = line.Replace(";", separator, StringComparison.Ordinal);
+                var bytes = Encoding.ASCII.GetBytes(text);
+                var referenceOk = RatingsLineParser.TryParse(bytes, layout, release >= MovieLensRelease.Ml10m, out var expected, out _);
+                var header = layout == RatingsLayout.Csv ? "userId,movieId,rating,timestamp\n" : "";
+
+                Rating[] actual;
+                try
+                {
+                    actual = ReaderTestFormats.Rows(MovieLensReader.ReadRatings(new MemoryStream(Encoding.ASCII.GetBytes(header + text + "\n")), release, "x"))
+                        .Select(r => new Rating(r.Item1, r.Item2, r.Item3, r.Item4))
+                        .ToArray();
+                }
+                catch (InvalidDataException)
+                {
+                    if (referenceOk)
+                    {
+                        return false.Label($"{release}: fast path rejected \"{text}\" that the reference accepts");
+                    }
+
+                    continue;
+                }
+
+                if (!referenceOk || actual.Length != 1 || actual[0] != expected)
+                {
+                    return false.Label($"{release}: \"{text}\" gave [{string.Join(", ", actual)}], reference ok={referenceOk} {expected}");
+                }
+            }
+
+            return true.ToProperty();
+        });
+
+    /// <summary>Lines of 4 fields most of the time, each field from digits and a few troublemakers; ';' stands for the separator.</summary>
+    private static Gen<string> LineGenerator()
+    {
+        var digits = Gen.Elements("0", "1", "2", "3", "4", "5", "9", "10", "35", "2147483647", "2147483648", "007");
+        var odd = Gen.Elements("", "-1", "3.5", "4.0", "0.5", "5.5", "3.3", "4.00", "1e0", ".5", "3.", " 1", "x", "\r", "99999999999999999999", "1234567890123456789");
+        var field = Gen.Frequency((4, digits), (1, odd));
+        return Gen.Frequency(
+            (5, Gen.ArrayOf(field, 4)),
+            (1, Gen.ArrayOf(field)))
+            .Select(fields => string.Join(";", fields));
+    }
+}
