@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Diagnostics;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -26,6 +27,9 @@ internal sealed class RatingsParser : IDisposable
     public const int DefaultBufferSize = 1 << 20;
 
     private const int MaxTimestampDigits = 18;
+
+    /// <summary>Bytes after the data area that 8-byte loads may touch.</summary>
+    private const int Padding = 8;
 
     private static ReadOnlySpan<byte> CsvHeader => "userId,movieId,rating,timestamp"u8;
 
@@ -68,8 +72,9 @@ internal sealed class RatingsParser : IDisposable
         _halfStars = ReleaseFormat.HasHalfStars(release);
         _headerPending = _layout == RatingsLayout.Csv;
 
-        // One spare byte so a final line without a newline can be terminated in place.
-        _buffer = GC.AllocateUninitializedArray<byte>(bufferSize + 1);
+        // One spare byte so a final line without a newline can be terminated in place, and padding so the
+        // 8-byte digit loads never read past the array (bytes after a line's newline are never used).
+        _buffer = GC.AllocateUninitializedArray<byte>(bufferSize + 1 + Padding);
     }
 
     public string DisplayName { get; }
@@ -141,6 +146,7 @@ internal sealed class RatingsParser : IDisposable
             var lineStart = p;
             lineNumber++;
             uint c = Unsafe.Add(ref b, p);
+            uint d;
 
             // Blank lines (empty, or a lone CR before the LF) are skipped.
             if (c == '\n')
@@ -161,22 +167,24 @@ internal sealed class RatingsParser : IDisposable
                 continue;
             }
 
-            // User id.
-            var d = c - '0';
-            if (d > 9)
+            // User id: up to 8 digits in one 8-byte step, longer ids digit by digit with an overflow check.
+            var digits = ReadDigits(ref b, p, out var user);
+            if (digits == 0)
             {
                 goto Fail;
             }
 
-            ulong user = d;
-            p++;
-            while ((d = (uint)(Unsafe.Add(ref b, p) - '0')) <= 9)
+            p += digits;
+            if (digits == 8)
             {
-                user = (user * 10) + d;
-                p++;
-                if (user > int.MaxValue)
+                while ((d = (uint)(Unsafe.Add(ref b, p) - '0')) <= 9)
                 {
-                    goto Fail;
+                    user = (user * 10) + d;
+                    p++;
+                    if (user > int.MaxValue)
+                    {
+                        goto Fail;
+                    }
                 }
             }
 
@@ -196,22 +204,24 @@ internal sealed class RatingsParser : IDisposable
                 p++;
             }
 
-            // Movie id.
-            d = (uint)(Unsafe.Add(ref b, p) - '0');
-            if (d > 9)
+            // Movie id, the same way.
+            digits = ReadDigits(ref b, p, out var movie);
+            if (digits == 0)
             {
                 goto Fail;
             }
 
-            ulong movie = d;
-            p++;
-            while ((d = (uint)(Unsafe.Add(ref b, p) - '0')) <= 9)
+            p += digits;
+            if (digits == 8)
             {
-                movie = (movie * 10) + d;
-                p++;
-                if (movie > int.MaxValue)
+                while ((d = (uint)(Unsafe.Add(ref b, p) - '0')) <= 9)
                 {
-                    goto Fail;
+                    movie = (movie * 10) + d;
+                    p++;
+                    if (movie > int.MaxValue)
+                    {
+                        goto Fail;
+                    }
                 }
             }
 
@@ -280,25 +290,26 @@ internal sealed class RatingsParser : IDisposable
                 p++;
             }
 
-            // Timestamp.
-            d = (uint)(Unsafe.Add(ref b, p) - '0');
-            if (d > 9)
+            // Timestamp: 8 digits per step, at most 18 digits.
+            digits = ReadDigits(ref b, p, out var timestamp);
+            if (digits == 0)
             {
                 goto Fail;
             }
 
-            var timestampStart = p;
-            ulong timestamp = d;
-            p++;
-            while ((d = (uint)(Unsafe.Add(ref b, p) - '0')) <= 9)
+            p += digits;
+            var timestampDigits = digits;
+            while (digits == 8)
             {
-                timestamp = (timestamp * 10) + d;
-                p++;
-            }
+                digits = ReadDigits(ref b, p, out var more);
+                p += digits;
+                timestampDigits += digits;
+                if (timestampDigits > MaxTimestampDigits)
+                {
+                    goto Fail;
+                }
 
-            if (p - timestampStart > MaxTimestampDigits)
-            {
-                goto Fail;
+                timestamp = (timestamp * PowerOf10(digits)) + more;
             }
 
             // End of line: LF or CR LF.
@@ -328,6 +339,34 @@ internal sealed class RatingsParser : IDisposable
         _position = p;
         _lineNumber = lineNumber;
         return produced;
+    }
+
+    /// <summary>
+    /// Reads the run of ASCII digits at <paramref name="position"/>, up to 8 of them, with one 8-byte load:
+    /// returns how many digits there are (0 to 8) and their value. Bytes after the first non-digit are ignored.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ReadDigits(ref byte buffer, int position, out ulong value)
+    {
+        // XOR with '0' maps digits to 0..9; a byte is a digit when neither it nor it + 6 reaches 16. A carry out of
+        // a non-digit byte can only disturb later bytes, which are past the first non-digit anyway.
+        var word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref buffer, position)) ^ 0x3030303030303030UL;
+        var nonDigits = (word | (word + 0x0606060606060606UL)) & 0xF0F0F0F0F0F0F0F0UL;
+        var count = BitOperations.TrailingZeroCount(nonDigits) >> 3;
+
+        // Move the digits to the top bytes (zeros below act as leading zeros), then combine pairs, quads, eights.
+        var digits = count == 0 ? 0 : word << ((8 - count) * 8);
+        digits = (digits * 10) + (digits >> 8);
+        digits = (((digits & 0x000000FF000000FFUL) * 0x000F424000000064UL) + (((digits >> 16) & 0x000000FF000000FFUL) * 0x0000271000000001UL)) >> 32;
+        value = (uint)digits;
+        return count;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong PowerOf10(int exponent)
+    {
+        ReadOnlySpan<ulong> powers = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
+        return powers[exponent];
     }
 
     /// <summary>The rare rating spellings (<c>"4.00"</c>, <c>"3.5e0"</c>): parse the field up to the next separator or line end.</summary>
@@ -415,10 +454,10 @@ internal sealed class RatingsParser : IDisposable
         {
             if (!_endOfStream)
             {
-                var room = _buffer.Length - 1 - _end;
+                var room = _buffer.Length - 1 - Padding - _end;
                 if (room == 0)
                 {
-                    DataError.Throw(DisplayName, _lineNumber + 1, $"the line is longer than {_buffer.Length - 1} bytes", _buffer.AsSpan(0, _end));
+                    DataError.Throw(DisplayName, _lineNumber + 1, $"the line is longer than {_buffer.Length - 1 - Padding} bytes", _buffer.AsSpan(0, _end));
                 }
 
                 var read = _stream.Read(_buffer, _end, room);
