@@ -15,6 +15,7 @@ namespace MovieRecs.Benchmarks;
 /// invocation each; the file is generated (seeded) once per process and deleted afterwards.
 /// </remarks>
 [MemoryDiagnoser]
+[MedianColumn]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
 public class RatingsParseBenchmarks
 {

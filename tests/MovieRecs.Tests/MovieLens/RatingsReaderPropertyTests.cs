@@ -6,6 +6,7 @@ using MovieRecs.MovieLens;
 
 namespace MovieRecs.Tests.MovieLens;
 
+[Trait("Category", "Kernels")]
 public class RatingsReaderPropertyTests
 {
     private static readonly MovieLensRelease[] Layouts = [MovieLensRelease.Ml100k, MovieLensRelease.Ml1m, MovieLensRelease.Ml10m, MovieLensRelease.Ml25m];
@@ -88,6 +89,17 @@ public class RatingsReaderPropertyTests
                     if (referenceOk)
                     {
                         return false.Label($"{release}: fast path rejected \"{text}\" that the reference accepts");
+                    }
+
+                    continue;
+                }
+
+                if (text is "" or "\r")
+                {
+                    // A blank line is skipped, not an error.
+                    if (actual.Length != 0)
+                    {
+                        return false.Label($"{release}: blank line gave ratings");
                     }
 
                     continue;
