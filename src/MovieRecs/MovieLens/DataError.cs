@@ -22,9 +22,12 @@ internal static class DataError
 
     public static InvalidDataException Create(string displayName, long lineNumber, string reason, ReadOnlySpan<byte> line)
     {
-        // Only the first bytes are needed; decode a bit more than shown so the "..." marker still appears.
-        var shown = line.Length > MaxLineTextLength + 1 ? line[..(MaxLineTextLength + 1)] : line;
-        var text = System.Text.Unicode.Utf8.IsValid(shown) ? Encoding.UTF8.GetString(shown) : Encoding.Latin1.GetString(shown);
+        // Decide the encoding on the whole line (a cut could split a character), then decode only what is shown:
+        // at most 4 bytes per character, plus one character so that Format still sees the line is longer.
+        var isUtf8 = System.Text.Unicode.Utf8.IsValid(line);
+        var maxBytes = isUtf8 ? 4 * (MaxLineTextLength + 1) : MaxLineTextLength + 1;
+        var shown = line.Length > maxBytes ? line[..maxBytes] : line;
+        var text = isUtf8 ? Encoding.UTF8.GetString(shown) : Encoding.Latin1.GetString(shown);
         return new InvalidDataException(Format(displayName, lineNumber, reason, text));
     }
 

@@ -35,7 +35,7 @@ internal sealed class DelimitedRecordReader : IDisposable
 
     public DelimitedRecordReader(Stream stream, string displayName, FieldSeparator separator, TextDecoding decoding, bool leaveOpen)
     {
-        _lines = new TextLineReader(stream, leaveOpen);
+        _lines = new TextLineReader(stream, displayName, leaveOpen);
         DisplayName = displayName;
         _separator = separator;
         _decoding = decoding;

@@ -11,17 +11,22 @@ internal sealed class TextLineReader : IDisposable
 {
     private const int InitialBufferSize = 64 * 1024;
 
+    /// <summary>Lines longer than this are an error rather than a reason to keep growing the buffer.</summary>
+    public const int MaxLineLength = 64 << 20;
+
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
+    private readonly string _displayName;
     private byte[] _buffer = new byte[InitialBufferSize];
     private int _position;
     private int _end;
     private bool _endOfStream;
     private bool _bomChecked;
 
-    public TextLineReader(Stream stream, bool leaveOpen)
+    public TextLineReader(Stream stream, string displayName, bool leaveOpen)
     {
         _stream = stream;
+        _displayName = displayName;
         _leaveOpen = leaveOpen;
     }
 
@@ -107,6 +112,11 @@ internal sealed class TextLineReader : IDisposable
 
         if (_end == _buffer.Length)
         {
+            if (_buffer.Length >= MaxLineLength)
+            {
+                DataError.Throw(_displayName, LineNumber + 1, $"the line is longer than {MaxLineLength} bytes", _buffer.AsSpan(0, _end));
+            }
+
             Array.Resize(ref _buffer, _buffer.Length * 2);
         }
 

@@ -108,4 +108,26 @@ public partial class MovieLensReaderTests
 
         Assert.StartsWith("links.csv, line 2: IMDb id \"tt0114709\"", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ReadTags_LongUtf8BadLine_MessageShows200CharactersDecoded()
+    {
+        var tag = new string('é', 300);
+
+        var error = Assert.Throws<InvalidDataException>(() =>
+            MovieLensReader.ReadTags(new MemoryStream(Utf8.GetBytes($"1::2::{tag}::x\n")), MovieLensRelease.Ml10m, "tags.dat"));
+
+        Assert.EndsWith($"Line text: \"1::2::{tag[..194]}...\"", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadTags_LineLongerThanTheInitialBuffer_IsRead()
+    {
+        var tag = new string('t', 300_000);
+
+        var read = Assert.Single(MovieLensReader.ReadTags(new MemoryStream(Utf8.GetBytes($"userId,movieId,tag,timestamp\n1,2,\"{tag}\",3")), MovieLensRelease.Ml20m, "tags.csv"));
+
+        Assert.Equal(tag, read.Text);
+        Assert.Equal(3, read.Timestamp);
+    }
 }

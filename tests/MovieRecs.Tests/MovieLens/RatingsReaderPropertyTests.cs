@@ -55,6 +55,20 @@ public class RatingsReaderPropertyTests
         Assert.Equal(rows, destination.Take(count).Select(r => (r.UserId, r.MovieId, r.Value, r.Timestamp)));
     }
 
+    [Fact]
+    public void Parse_LineLongerThanTheBuffer_ThrowsNamingTheLine()
+    {
+        var bytes = Encoding.ASCII.GetBytes("1::2::3::4\n1::2::3::" + new string('4', 100) + "\n");
+        using var parser = new RatingsParser(new MemoryStream(bytes), MovieLensRelease.Ml1m, "long", leaveOpen: false, progress: null, bufferSize: 64);
+        var error = Assert.Throws<InvalidDataException>(() =>
+        {
+            var sink = new SpanRatingSink(new Rating[4]);
+            parser.Parse(ref sink, 4, CancellationToken.None);
+        });
+
+        Assert.StartsWith("long, line 2: the line is longer than 64 bytes", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// The fast path and the reference line parser agree on every line built from a ratings alphabet: both accept
     /// it with the same rating, or both reject it.
