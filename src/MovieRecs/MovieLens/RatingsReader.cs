@@ -16,7 +16,8 @@ namespace MovieRecs.MovieLens;
 /// <item><description>ml-100k: <c>user TAB movie TAB rating TAB timestamp</c>; ml-1m and ml-10m:
 /// <c>user::movie::rating::timestamp</c>; CSV releases: the header <c>userId,movieId,rating,timestamp</c>
 /// (compared ignoring ASCII case) on the first non-blank line, then <c>user,movie,rating,timestamp</c>.</description></item>
-/// <item><description>Ids are non-negative decimal integers up to <see cref="int.MaxValue"/>; no sign, no spaces.
+/// <item><description>Ids are non-negative decimal integers up to <see cref="int.MaxValue"/>; no sign, no spaces,
+/// no quotes (MovieLens never quotes ratings fields).
 /// Timestamps are non-negative integers of at most 18 digits.</description></item>
 /// <item><description>Ratings: ml-100k and ml-1m allow the whole stars 1 to 5 (<c>"4"</c> and <c>"4.0"</c> both
 /// read as 4); ml-10m and later allow 0.5 to 5 in steps of 0.5.</description></item>
