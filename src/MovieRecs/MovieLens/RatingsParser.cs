@@ -346,7 +346,7 @@ internal sealed class RatingsParser : IDisposable
     /// returns how many digits there are (0 to 8) and their value. Bytes after the first non-digit are ignored.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ReadDigits(ref byte buffer, int position, out ulong value)
+    internal static int ReadDigits(ref byte buffer, int position, out ulong value)
     {
         // XOR with '0' maps digits to 0..9; a byte is a digit when neither it nor it + 6 reaches 16. A carry out of
         // a non-digit byte can only disturb later bytes, which are past the first non-digit anyway.
