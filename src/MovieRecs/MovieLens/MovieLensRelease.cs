@@ -9,7 +9,11 @@ public enum MovieLensRelease
     /// <summary>MovieLens 1M (2003): <c>ratings.dat</c>, <c>movies.dat</c>, <c>users.dat</c> with <c>::</c> separators, ISO-8859-1.</summary>
     Ml1m,
 
-    /// <summary>MovieLens 10M (2009): <c>ratings.dat</c>, <c>movies.dat</c>, <c>tags.dat</c> with <c>::</c> separators, UTF-8.</summary>
+    /// <summary>
+    /// MovieLens 10M (2009): <c>ratings.dat</c> (half-star ratings), <c>movies.dat</c>, <c>tags.dat</c> with <c>::</c>
+    /// separators, UTF-8 (unlike ml-1m, whose titles are ISO-8859-1). The readers decode any line that is not valid
+    /// UTF-8 as ISO-8859-1, so a copy re-saved in the older encoding reads right too.
+    /// </summary>
     Ml10m,
 
     /// <summary>MovieLens 20M (2015): CSV files with a header, UTF-8.</summary>

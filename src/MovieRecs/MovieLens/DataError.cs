@@ -1,0 +1,41 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+
+namespace MovieRecs.MovieLens;
+
+/// <summary>Builds and throws the <see cref="InvalidDataException"/> of the readers: file, 1-based line number, reason, line text.</summary>
+internal static class DataError
+{
+    /// <summary>Line text longer than this is cut in error messages.</summary>
+    public const int MaxLineTextLength = 200;
+
+    public static string Format(string displayName, long lineNumber, string reason, string lineText)
+    {
+        var text = lineText.TrimEnd('\r', '\n');
+        if (text.Length > MaxLineTextLength)
+        {
+            text = string.Concat(text.AsSpan(0, MaxLineTextLength), "...");
+        }
+
+        return $"{displayName}, line {lineNumber}: {reason}. Line text: \"{text}\"";
+    }
+
+    public static InvalidDataException Create(string displayName, long lineNumber, string reason, ReadOnlySpan<byte> line)
+    {
+        // Decide the encoding on the whole line (a cut could split a character), then decode only what is shown:
+        // at most 4 bytes per character, plus one character so that Format still sees the line is longer.
+        var isUtf8 = System.Text.Unicode.Utf8.IsValid(line);
+        var maxBytes = isUtf8 ? 4 * (MaxLineTextLength + 1) : MaxLineTextLength + 1;
+        var shown = line.Length > maxBytes ? line[..maxBytes] : line;
+        var text = isUtf8 ? Encoding.UTF8.GetString(shown) : Encoding.Latin1.GetString(shown);
+        return new InvalidDataException(Format(displayName, lineNumber, reason, text));
+    }
+
+    [DoesNotReturn]
+    public static void Throw(string displayName, long lineNumber, string reason, ReadOnlySpan<byte> line) =>
+        throw Create(displayName, lineNumber, reason, line);
+
+    [DoesNotReturn]
+    public static void Throw(string displayName, long lineNumber, string reason, string lineText) =>
+        throw new InvalidDataException(Format(displayName, lineNumber, reason, lineText));
+}
