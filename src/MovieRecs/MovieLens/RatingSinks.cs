@@ -71,15 +71,18 @@ internal struct ColumnRatingSink : IRatingSink
         }
     }
 
-    /// <summary>Hands the columns to a table, trimmed to the count (one copy unless the estimate was exact).</summary>
+    /// <summary>
+    /// Hands the columns to a table without copying. When the estimate overshot by more than an eighth, the
+    /// columns are trimmed first (one copy) so that the table does not hold much unused memory.
+    /// </summary>
     public RatingsTable ToTable()
     {
-        if (_count != _userIds.Length)
+        if (_userIds.Length - _count > _userIds.Length / 8)
         {
             Resize(_count);
         }
 
-        return new RatingsTable(_userIds, _movieIds, _ratings, _timestamps, validate: false);
+        return new RatingsTable(_userIds, _movieIds, _ratings, _timestamps, _count, validate: false);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -17,6 +17,7 @@ public sealed class RatingsTable
     private readonly int[] _movieIds;
     private readonly float[] _ratings;
     private readonly long[] _timestamps;
+    private readonly int _count;
 
     /// <summary>Creates a table from its columns, copying them.</summary>
     /// <param name="userIds">External user id of each rating.</param>
@@ -31,6 +32,13 @@ public sealed class RatingsTable
 
     /// <summary>Takes ownership of the arrays (no copy). Callers inside the library only.</summary>
     internal RatingsTable(int[] userIds, int[] movieIds, float[] ratings, long[] timestamps, bool validate)
+        : this(userIds, movieIds, ratings, timestamps, userIds.Length, validate)
+    {
+    }
+
+    /// <summary>Takes ownership of the arrays, of which the first <paramref name="count"/> entries are used
+    /// (a loader's over-allocated columns become a table without a trimming copy).</summary>
+    internal RatingsTable(int[] userIds, int[] movieIds, float[] ratings, long[] timestamps, int count, bool validate)
     {
         if (movieIds.Length != userIds.Length)
         {
@@ -47,9 +55,14 @@ public sealed class RatingsTable
             ThrowHelper.ThrowArgument(nameof(timestamps), $"timestamps has {timestamps.Length} entries but userIds has {userIds.Length}.");
         }
 
+        if ((uint)count > (uint)userIds.Length)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(count), count, $"count must be in [0, {userIds.Length}].");
+        }
+
         if (validate)
         {
-            for (var i = 0; i < ratings.Length; i++)
+            for (var i = 0; i < count; i++)
             {
                 if (!float.IsFinite(ratings[i]))
                 {
@@ -62,20 +75,21 @@ public sealed class RatingsTable
         _movieIds = movieIds;
         _ratings = ratings;
         _timestamps = timestamps;
+        _count = count;
     }
 
     /// <summary>The number of ratings.</summary>
-    public int Count => _userIds.Length;
+    public int Count => _count;
 
     /// <summary>External user id of each rating.</summary>
-    public ReadOnlySpan<int> UserIds => _userIds;
+    public ReadOnlySpan<int> UserIds => _userIds.AsSpan(0, _count);
 
     /// <summary>External movie id of each rating.</summary>
-    public ReadOnlySpan<int> MovieIds => _movieIds;
+    public ReadOnlySpan<int> MovieIds => _movieIds.AsSpan(0, _count);
 
     /// <summary>Rating value of each rating (for MovieLens 0.5 to 5).</summary>
-    public ReadOnlySpan<float> Ratings => _ratings;
+    public ReadOnlySpan<float> Ratings => _ratings.AsSpan(0, _count);
 
     /// <summary>Unix timestamp (seconds) of each rating.</summary>
-    public ReadOnlySpan<long> Timestamps => _timestamps;
+    public ReadOnlySpan<long> Timestamps => _timestamps.AsSpan(0, _count);
 }
