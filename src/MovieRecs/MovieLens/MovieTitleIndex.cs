@@ -39,6 +39,7 @@ public sealed partial class MovieTitleIndex
     private readonly Movie[] _movies;
     private readonly Dictionary<string, int[]>[] _levels;
     private readonly string[][] _suggestionKeys;
+    private readonly int?[] _years;
 
     /// <summary>Indexes <paramref name="movies"/> (copied; the order decides nothing but tie-breaking by position).</summary>
     /// <param name="movies">The movies, e.g. from a MovieLens <c>movies.dat</c> or a synthetic data set.</param>
@@ -56,6 +57,7 @@ public sealed partial class MovieTitleIndex
         }
 
         _suggestionKeys = new string[_movies.Length][];
+        _years = new int?[_movies.Length];
         for (var i = 0; i < _movies.Length; i++)
         {
             var movie = _movies[i];
@@ -66,6 +68,7 @@ public sealed partial class MovieTitleIndex
 
             var parsed = ParseTitle(movie.Title);
             var year = parsed.Year ?? movie.Year;
+            _years[i] = year;
             var loose = new List<string>();
             var variants = TitleVariants(parsed.Body);
             for (var v = 0; v < variants.Count; v++)
@@ -196,8 +199,7 @@ public sealed partial class MovieTitleIndex
                 }
             }
 
-            var movieYear = ParseTitle(_movies[i].Title).Year ?? _movies[i].Year;
-            var yearGap = parsed.Year is int y && movieYear is int my ? Math.Abs(y - my) : 0;
+            var yearGap = parsed.Year is int y && _years[i] is int movieYear ? Math.Abs(y - movieYear) : 0;
             ranked[i] = (-bestWords, bestDistance, yearGap, i);
         }
 

@@ -718,19 +718,17 @@ public sealed partial class SyntheticMovieLens
         private void CutIntoStars(float[] scores)
         {
             var shares = _options.HalfStarRatings ? s_halfStarShares : s_wholeStarShares;
-            var sorted = (float[])scores.Clone();
-            Array.Sort(sorted);
 
-            // thresholds[c] is the smallest score of class c + 1.
-            var thresholds = new float[shares.Length - 1];
+            // thresholds[c] is the smallest score of class c + 1: the score of rank round(cumulative share × n).
+            var ranks = new int[shares.Length - 1];
             var cumulative = 0.0;
-            for (var c = 0; c < thresholds.Length; c++)
+            for (var c = 0; c < ranks.Length; c++)
             {
                 cumulative += shares[c];
-                var index = (int)Math.Min(_ratings - 1, Math.Round(cumulative * _ratings));
-                thresholds[c] = sorted[index];
+                ranks[c] = (int)Math.Min(_ratings - 1, Math.Round(cumulative * _ratings));
             }
 
+            var thresholds = RankSelection.Select(scores, ranks);
             var step = _options.HalfStarRatings ? 0.5f : 1f;
             for (var i = 0; i < scores.Length; i++)
             {
