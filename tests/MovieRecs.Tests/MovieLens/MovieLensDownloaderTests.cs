@@ -1,0 +1,506 @@
+using System.Collections.Concurrent;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using MovieRecs.MovieLens;
+
+namespace MovieRecs.Tests.MovieLens;
+
+public sealed class MovieLensDownloaderTests : IDisposable
+{
+    private readonly string _cache = Path.Combine(Path.GetTempPath(), "movierecs-download-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_cache))
+        {
+            Directory.Delete(_cache, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task EnsureAsync_Absent_DownloadsVerifiesExtractsAndThenReusesTheCache()
+    {
+        var zip = BuildZip(("ml-100k/u.data", "1\t2\t3\t881250949\n"), ("ml-100k/README", "synthetic test data\n"));
+        using var server = new LocalServer();
+        server.Serve("/movielens/ml-100k.zip", zip);
+        var downloader = Downloader(server, (MovieLensRelease.Ml100k, Md5(zip)));
+
+        var folder = await downloader.EnsureAsync(MovieLensRelease.Ml100k);
+        var again = await downloader.EnsureAsync(MovieLensRelease.Ml100k);
+
+        Assert.Equal(Path.Combine(_cache, "ml-100k"), folder);
+        Assert.Equal(folder, again);
+        Assert.Equal("1\t2\t3\t881250949\n", File.ReadAllText(Path.Combine(folder, "u.data")));
+        Assert.True(File.Exists(Path.Combine(folder, "README")));
+        Assert.Equal(1, server.Requests("/movielens/ml-100k.zip"));
+        Assert.Equal([folder], Directory.GetFileSystemEntries(_cache));
+        Assert.True(downloader.IsCached(MovieLensRelease.Ml100k));
+    }
+
+    [Fact]
+    public async Task EnsureAsync_Progress_ReportsTheStagesInOrder()
+    {
+        var zip = BuildZip(("ml-1m/ratings.dat", "1::1193::5::978300760\n"));
+        using var server = new LocalServer();
+        server.Serve("/movielens/ml-1m.zip", zip);
+        var stages = new List<MovieLensDownloadStage>();
+        var progress = new SynchronousProgress<MovieLensDownloadProgress>(p => stages.Add(p.Stage));
+
+        await Downloader(server, (MovieLensRelease.Ml1m, Md5(zip))).EnsureAsync(MovieLensRelease.Ml1m, progress);
+
+        var distinct = stages.Distinct().ToArray();
+        Assert.Equal(
+            [MovieLensDownloadStage.Downloading, MovieLensDownloadStage.Verifying, MovieLensDownloadStage.Extracting, MovieLensDownloadStage.Completed],
+            distinct);
+    }
+
+    [Fact]
+    public async Task EnsureAsync_ZipWithDifferentTopFolder_InstallsUnderTheReleaseName()
+    {
+        // ml-10m.zip holds ml-10M100K/; the cache uses ml-10m.
+        var zip = BuildZip(("ml-10M100K/ratings.dat", "1::122::5::838985046\n"));
+        using var server = new LocalServer();
+        server.Serve("/movielens/ml-10m.zip", zip);
+
+        var folder = await Downloader(server, (MovieLensRelease.Ml10m, Md5(zip))).EnsureAsync(MovieLensRelease.Ml10m);
+
+        Assert.Equal(Path.Combine(_cache, "ml-10m"), folder);
+        Assert.True(File.Exists(Path.Combine(folder, "ratings.dat")));
+    }
+
+    [Fact]
+    public async Task EnsureAsync_ChecksumMismatch_ThrowsAndLeavesTheCacheClean()
+    {
+        var zip = BuildZip(("ml-100k/u.data", "1\t2\t3\t4\n"));
+        using var server = new LocalServer();
+        server.Serve("/movielens/ml-100k.zip", zip);
+        var downloader = Downloader(server, (MovieLensRelease.Ml100k, new string('0', 32)));
+
+        var error = await Assert.ThrowsAsync<MovieLensDownloadException>(() => downloader.EnsureAsync(MovieLensRelease.Ml100k));
+
+        Assert.Contains("MD5", error.Message, StringComparison.Ordinal);
+        Assert.Contains(Md5(zip), error.Message, StringComparison.Ordinal);
+        AssertNamesUrlAndFolder(error, server.Url("/movielens/ml-100k.zip"), Path.Combine(_cache, "ml-100k"));
+        AssertCacheClean();
+    }
+
+    [Fact]
+    public async Task EnsureAsync_NotFound_ThrowsNamingTheUrlAndTheFolder()
+    {
+        using var server = new LocalServer();
+        var downloader = Downloader(server, (MovieLensRelease.Ml1m, new string('a', 32)));
+
+        var error = await Assert.ThrowsAsync<MovieLensDownloadException>(() => downloader.EnsureAsync(MovieLensRelease.Ml1m));
+
+        Assert.Contains("404", error.Message, StringComparison.Ordinal);
+        Assert.Equal(MovieLensRelease.Ml1m, error.Release);
+        AssertNamesUrlAndFolder(error, server.Url("/movielens/ml-1m.zip"), Path.Combine(_cache, "ml-1m"));
+        AssertCacheClean();
+    }
+
+    [Fact]
+    public async Task EnsureAsync_ConnectionRefused_ThrowsNamingTheUrlAndTheFolder()
+    {
+        var port = FreePort();
+        var baseUri = new Uri($"http://127.0.0.1:{port}/movielens/");
+        using var client = new HttpClient();
+        var downloader = new MovieLensDownloader(new MovieLensDownloaderOptions { BaseUri = baseUri, CacheDirectory = _cache, HttpClient = client });
+
+        var error = await Assert.ThrowsAsync<MovieLensDownloadException>(() => downloader.EnsureAsync(MovieLensRelease.Ml100k));
+
+        Assert.IsType<HttpRequestException>(error.InnerException);
+        AssertNamesUrlAndFolder(error, new Uri(baseUri, "ml-100k.zip"), Path.Combine(_cache, "ml-100k"));
+        AssertCacheClean();
+    }
+
+    [Fact]
+    public async Task EnsureAsync_CanceledMidDownload_LeavesTheCacheClean()
+    {
+        var zip = BuildZip(("ml-100k/u.data", new string('x', 200_000)), ("ml-100k/noise", RandomText(400_000)));
+        using var server = new LocalServer();
+        server.ServeStalling("/movielens/ml-100k.zip", zip);
+        var downloader = Downloader(server, (MovieLensRelease.Ml100k, Md5(zip)));
+        using var cancellation = new CancellationTokenSource();
+
+        var download = downloader.EnsureAsync(MovieLensRelease.Ml100k, null, cancellation.Token);
+        await server.FirstHalfSent.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.NotEmpty(Directory.GetFiles(_cache, "*.part"));
+        cancellation.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => download);
+        AssertCacheClean();
+    }
+
+    [Fact]
+    public async Task EnsureAsync_ZipSlipEntry_IsRejected()
+    {
+        var zip = BuildZip(("ml-100k/u.data", "1\t2\t3\t4\n"), ("../escaped.txt", "outside"));
+        using var server = new LocalServer();
+        server.Serve("/movielens/ml-100k.zip", zip);
+
+        var error = await Assert.ThrowsAsync<MovieLensDownloadException>(
+            () => Downloader(server, (MovieLensRelease.Ml100k, Md5(zip))).EnsureAsync(MovieLensRelease.Ml100k));
+
+        Assert.Contains("leaves its folder", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_cache, "escaped.txt")));
+        AssertCacheClean();
+    }
+
+    [Fact]
+    public async Task EnsureAsync_AbsoluteEntryPath_IsRejected()
+    {
+        var outside = Path.Combine(Path.GetTempPath(), "movierecs-absolute-" + Guid.NewGuid().ToString("N") + ".txt");
+        var zip = BuildZip(("ml-100k/u.data", "1\t2\t3\t4\n"), (outside, "outside"));
+        using var server = new LocalServer();
+        server.Serve("/movielens/ml-100k.zip", zip);
+
+        var error = await Assert.ThrowsAsync<MovieLensDownloadException>(
+            () => Downloader(server, (MovieLensRelease.Ml100k, Md5(zip))).EnsureAsync(MovieLensRelease.Ml100k));
+
+        Assert.Contains("absolute path", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(outside));
+        AssertCacheClean();
+    }
+
+    [Fact]
+    public async Task EnsureAsync_EntriesLargerThanTheCap_AreRejected()
+    {
+        // 5 MB of zeros compress to a few kilobytes: a small zip bomb.
+        var zip = BuildZip(("ml-100k/u.data", new string('\0', 5_000_000)));
+        using var server = new LocalServer();
+        server.Serve("/movielens/ml-100k.zip", zip);
+        var downloader = new MovieLensDownloader(Downloader(server, (MovieLensRelease.Ml100k, Md5(zip))).Options with { MaxExtractedBytes = 1_000_000 });
+
+        var error = await Assert.ThrowsAsync<MovieLensDownloadException>(() => downloader.EnsureAsync(MovieLensRelease.Ml100k));
+
+        Assert.Contains("1000000 bytes allowed", error.Message, StringComparison.Ordinal);
+        AssertCacheClean();
+    }
+
+    [Fact]
+    public async Task EnsureAsync_DownloadLargerThanTheCap_IsRejected()
+    {
+        var zip = BuildZip(("ml-100k/u.data", RandomText(100_000)));
+        using var server = new LocalServer();
+        server.Serve("/movielens/ml-100k.zip", zip);
+        var downloader = new MovieLensDownloader(Downloader(server, (MovieLensRelease.Ml100k, Md5(zip))).Options with { MaxDownloadBytes = 10_000 });
+
+        await Assert.ThrowsAsync<MovieLensDownloadException>(() => downloader.EnsureAsync(MovieLensRelease.Ml100k));
+
+        AssertCacheClean();
+    }
+
+    [Fact]
+    public async Task EnsureAsync_NotAZip_ThrowsAndLeavesTheCacheClean()
+    {
+        var notZip = Encoding.ASCII.GetBytes("<html>maintenance</html>");
+        using var server = new LocalServer();
+        server.Serve("/movielens/ml-100k.zip", notZip);
+
+        var error = await Assert.ThrowsAsync<MovieLensDownloadException>(
+            () => Downloader(server, (MovieLensRelease.Ml100k, Md5(notZip))).EnsureAsync(MovieLensRelease.Ml100k));
+
+        Assert.Contains("not a valid zip", error.Message, StringComparison.Ordinal);
+        AssertCacheClean();
+    }
+
+    [Fact]
+    public async Task EnsureAsync_NoBuiltInChecksum_UsesTheMd5FileBesideTheZip()
+    {
+        var zip = BuildZip(("ml-latest-small/ratings.csv", "userId,movieId,rating,timestamp\n1,1,4.0,964982703\n"));
+        using var server = new LocalServer();
+        server.Serve("/movielens/ml-latest-small.zip", zip);
+        server.Serve("/movielens/ml-latest-small.zip.md5", Encoding.ASCII.GetBytes($"MD5 (ml-latest-small.zip) = {Md5(zip)}\n"));
+        var downloader = Downloader(server);
+
+        var folder = await downloader.EnsureAsync(MovieLensRelease.MlLatestSmall);
+
+        Assert.True(File.Exists(Path.Combine(folder, "ratings.csv")));
+        Assert.Equal(1, server.Requests("/movielens/ml-latest-small.zip.md5"));
+    }
+
+    [Fact]
+    public async Task EnsureAsync_NoChecksumAnywhere_ThrowsAndLeavesTheCacheClean()
+    {
+        var zip = BuildZip(("ml-latest/ratings.csv", "userId,movieId,rating,timestamp\n"));
+        using var server = new LocalServer();
+        server.Serve("/movielens/ml-latest.zip", zip);
+
+        var error = await Assert.ThrowsAsync<MovieLensDownloadException>(() => Downloader(server).EnsureAsync(MovieLensRelease.MlLatest));
+
+        Assert.Contains("cannot be verified", error.Message, StringComparison.Ordinal);
+        AssertCacheClean();
+    }
+
+    [Fact]
+    public async Task EnsureAsync_FolderPlacedByHand_MakesNoRequest()
+    {
+        using var server = new LocalServer();
+        Directory.CreateDirectory(Path.Combine(_cache, "ml-1m"));
+
+        var folder = await Downloader(server).EnsureAsync(MovieLensRelease.Ml1m);
+
+        Assert.Equal(Path.Combine(_cache, "ml-1m"), folder);
+        Assert.Equal(0, server.TotalRequests);
+    }
+
+    [Fact]
+    public async Task EnsureAsync_ConcurrentCalls_DownloadOnce()
+    {
+        var zip = BuildZip(("ml-100k/u.data", "1\t2\t3\t4\n"));
+        using var server = new LocalServer();
+        server.Serve("/movielens/ml-100k.zip", zip);
+        var downloader = Downloader(server, (MovieLensRelease.Ml100k, Md5(zip)));
+
+        var folders = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => downloader.EnsureAsync(MovieLensRelease.Ml100k)));
+
+        Assert.Single(folders.Distinct());
+        Assert.Equal(1, server.Requests("/movielens/ml-100k.zip"));
+    }
+
+    [Theory]
+    [InlineData(MovieLensRelease.Ml100k, "https://files.grouplens.org/datasets/movielens/ml-100k.zip")]
+    [InlineData(MovieLensRelease.Ml1m, "https://files.grouplens.org/datasets/movielens/ml-1m.zip")]
+    [InlineData(MovieLensRelease.Ml10m, "https://files.grouplens.org/datasets/movielens/ml-10m.zip")]
+    [InlineData(MovieLensRelease.Ml20m, "https://files.grouplens.org/datasets/movielens/ml-20m.zip")]
+    [InlineData(MovieLensRelease.Ml25m, "https://files.grouplens.org/datasets/movielens/ml-25m.zip")]
+    [InlineData(MovieLensRelease.Ml32m, "https://files.grouplens.org/datasets/movielens/ml-32m.zip")]
+    [InlineData(MovieLensRelease.MlLatest, "https://files.grouplens.org/datasets/movielens/ml-latest.zip")]
+    [InlineData(MovieLensRelease.MlLatestSmall, "https://files.grouplens.org/datasets/movielens/ml-latest-small.zip")]
+    public void GetDownloadUri_Default_IsTheGroupLensUrl(MovieLensRelease release, string url)
+    {
+        var downloader = new MovieLensDownloader(new MovieLensDownloaderOptions { CacheDirectory = _cache });
+
+        Assert.Equal(new Uri(url), downloader.GetDownloadUri(release));
+        Assert.False(downloader.IsCached(release));
+    }
+
+    [Fact]
+    public void PublishedMd5_FixedReleases_AreHexAndDistinct()
+    {
+        var fixedReleases = new[] { MovieLensRelease.Ml100k, MovieLensRelease.Ml1m, MovieLensRelease.Ml10m, MovieLensRelease.Ml20m, MovieLensRelease.Ml25m, MovieLensRelease.Ml32m };
+        var values = fixedReleases.Select(MovieLensDownloader.PublishedMd5).ToArray();
+
+        Assert.All(values, v => Assert.Matches("^[0-9a-f]{32}$", v));
+        Assert.Equal(values.Length, values.Distinct().Count());
+        Assert.Null(MovieLensDownloader.PublishedMd5(MovieLensRelease.MlLatest));
+        Assert.Null(MovieLensDownloader.PublishedMd5(MovieLensRelease.MlLatestSmall));
+        Assert.Throws<ArgumentOutOfRangeException>("release", () => MovieLensDownloader.PublishedMd5((MovieLensRelease)99));
+    }
+
+    [Fact]
+    public void Options_Invalid_AreRejected()
+    {
+        Assert.Throws<ArgumentException>("BaseUri", () => new MovieLensDownloader(new MovieLensDownloaderOptions { BaseUri = new Uri("https://example.org/no-slash") }));
+        Assert.Throws<ArgumentException>("BaseUri", () => new MovieLensDownloader(new MovieLensDownloaderOptions { BaseUri = new Uri("ftp://example.org/") }));
+        Assert.Throws<ArgumentException>("CacheDirectory", () => new MovieLensDownloader(new MovieLensDownloaderOptions { CacheDirectory = " " }));
+        Assert.Throws<ArgumentException>("Md5Checksums", () => new MovieLensDownloader(new MovieLensDownloaderOptions
+        {
+            Md5Checksums = new Dictionary<MovieLensRelease, string> { [MovieLensRelease.Ml1m] = "xyz" },
+        }));
+        Assert.Throws<ArgumentOutOfRangeException>("MaxDownloadBytes", () => new MovieLensDownloader(new MovieLensDownloaderOptions { MaxDownloadBytes = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>("MaxExtractedBytes", () => new MovieLensDownloader(new MovieLensDownloaderOptions { MaxExtractedBytes = -1 }));
+    }
+
+    [Fact]
+    public void DefaultCacheDirectory_IsAnAbsolutePathEndingInMovieRecs()
+    {
+        var folder = MovieLensDownloaderOptions.DefaultCacheDirectory;
+
+        Assert.True(Path.IsPathRooted(folder));
+        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("MOVIERECS_DATA")))
+        {
+            Assert.Equal("movierecs", Path.GetFileName(folder));
+        }
+    }
+
+    private MovieLensDownloader Downloader(LocalServer server, params (MovieLensRelease Release, string Md5)[] checksums) =>
+        new(new MovieLensDownloaderOptions
+        {
+            BaseUri = server.Url("/movielens/"),
+            CacheDirectory = _cache,
+            HttpClient = server.Client,
+            Md5Checksums = checksums.ToDictionary(c => c.Release, c => c.Md5),
+        });
+
+    private void AssertCacheClean() =>
+        Assert.Empty(Directory.Exists(_cache) ? Directory.GetFileSystemEntries(_cache) : []);
+
+    private static void AssertNamesUrlAndFolder(MovieLensDownloadException error, Uri url, string folder)
+    {
+        Assert.Equal(url, error.Url);
+        Assert.Equal(folder, error.TargetDirectory);
+        Assert.Contains(url.ToString(), error.Message, StringComparison.Ordinal);
+        Assert.Contains(folder, error.Message, StringComparison.Ordinal);
+    }
+
+#pragma warning disable CA5351 // MD5 is the checksum GroupLens publishes; the tests compute it the same way.
+    private static string Md5(byte[] data) => Convert.ToHexStringLower(MD5.HashData(data));
+#pragma warning restore CA5351
+
+    private static byte[] BuildZip(params (string Name, string Content)[] entries)
+    {
+        using var memory = new MemoryStream();
+        using (var archive = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, content) in entries)
+            {
+                var entry = archive.CreateEntry(name, CompressionLevel.Fastest);
+                using var stream = entry.Open();
+                stream.Write(Encoding.UTF8.GetBytes(content));
+            }
+        }
+
+        return memory.ToArray();
+    }
+
+    private static string RandomText(int length)
+    {
+        var random = new Random(17);
+        var chars = new char[length];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = (char)('!' + random.Next(90));
+        }
+
+        return new string(chars);
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+
+    /// <summary>A loopback HTTP server serving fixed bytes per path and counting requests; 404 for anything else.</summary>
+    private sealed class LocalServer : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private readonly ConcurrentDictionary<string, byte[]> _content = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, int> _requests = new(StringComparer.Ordinal);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly TaskCompletionSource _firstHalfSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Task _loop;
+        private readonly int _port;
+        private string? _stallingPath;
+
+        public LocalServer()
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                _port = FreePort();
+                _listener.Prefixes.Clear();
+                _listener.Prefixes.Add($"http://127.0.0.1:{_port}/");
+                try
+                {
+                    _listener.Start();
+                    break;
+                }
+                catch (HttpListenerException) when (attempt < 5)
+                {
+                }
+            }
+
+            Client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            _loop = Task.Run(LoopAsync);
+        }
+
+        public HttpClient Client { get; }
+
+        public Task FirstHalfSent => _firstHalfSent.Task;
+
+        public int TotalRequests => _requests.Values.Sum();
+
+        public Uri Url(string path) => new($"http://127.0.0.1:{_port}{path}");
+
+        public void Serve(string path, byte[] content) => _content[path] = content;
+
+        public void ServeStalling(string path, byte[] content)
+        {
+            _content[path] = content;
+            _stallingPath = path;
+        }
+
+        public int Requests(string path) => _requests.TryGetValue(path, out var count) ? count : 0;
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Close();
+            try
+            {
+                _loop.Wait(TimeSpan.FromSeconds(10));
+            }
+            catch (AggregateException)
+            {
+            }
+
+            Client.Dispose();
+            _stop.Dispose();
+        }
+
+        private async Task LoopAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await _listener.GetContextAsync();
+                }
+                catch (Exception) when (_stop.IsCancellationRequested || !_listener.IsListening)
+                {
+                    return;
+                }
+
+                _ = Task.Run(() => RespondAsync(context));
+            }
+        }
+
+        private async Task RespondAsync(HttpListenerContext context)
+        {
+            var path = context.Request.Url!.AbsolutePath;
+            _requests.AddOrUpdate(path, 1, (_, n) => n + 1);
+            var response = context.Response;
+            try
+            {
+                if (!_content.TryGetValue(path, out var body))
+                {
+                    response.StatusCode = 404;
+                    response.Close();
+                    return;
+                }
+
+                response.ContentLength64 = body.Length;
+                if (path == _stallingPath)
+                {
+                    await response.OutputStream.WriteAsync(body.AsMemory(0, body.Length / 2));
+                    await response.OutputStream.FlushAsync();
+                    _firstHalfSent.TrySetResult();
+                    // Hold the rest back until the test ends (bounded).
+                    await Task.Delay(TimeSpan.FromSeconds(15), _stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                    response.Abort();
+                    return;
+                }
+
+                await response.OutputStream.WriteAsync(body);
+                response.Close();
+            }
+            catch (Exception error) when (error is HttpListenerException or IOException or ObjectDisposedException)
+            {
+                // The client went away (cancellation tests); nothing to do.
+            }
+        }
+    }
+}
