@@ -192,6 +192,35 @@ public sealed class InteractionMatrix
         return new InteractionMatrix(matrix, Users.Append(userId), Items, Options);
     }
 
+    /// <summary>
+    /// Adds a user from the titles of movies they like, as a person types them ("matrix, the (1999)",
+    /// "Men in Black"): each title is resolved through <paramref name="titles"/>, so a typo or an ambiguous title
+    /// throws instead of silently creating a phantom movie.
+    /// </summary>
+    /// <param name="userId">A user id not yet present (see <see cref="NextUserId"/>).</param>
+    /// <param name="titles">The title index of the release's movies.</param>
+    /// <param name="favouriteTitles">The titles the user likes.</param>
+    /// <param name="rating">The rating-like value given to each (default 5, a favourite).</param>
+    /// <returns>A new interaction matrix with one more row.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="MovieNotFoundException">A title matches no movie (the message lists the closest titles); nothing is added.</exception>
+    /// <exception cref="AmbiguousMovieTitleException">A title matches several movies (the message lists them); nothing is added.</exception>
+    /// <exception cref="KeyNotFoundException">A movie exists in the release but has no column in this matrix.</exception>
+    public InteractionMatrix AppendUser(int userId, MovieTitleIndex titles, IEnumerable<string> favouriteTitles, float rating = 5f)
+    {
+        ArgumentNullException.ThrowIfNull(titles);
+        ArgumentNullException.ThrowIfNull(favouriteTitles);
+        var movieIds = new List<int>();
+        foreach (var title in favouriteTitles)
+        {
+            movieIds.Add(titles.Find(title).Id);
+        }
+
+        var ratings = new float[movieIds.Count];
+        ratings.AsSpan().Fill(rating);
+        return AppendUser(userId, movieIds.ToArray(), ratings);
+    }
+
     private static void ApplyValue(Span<float> values, InteractionValue mode)
     {
         switch (mode)

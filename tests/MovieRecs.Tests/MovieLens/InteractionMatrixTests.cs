@@ -109,4 +109,18 @@ public class InteractionMatrixTests
 
         return Sparse.CsrMatrixPropertyTests.DenseEqual(dense, m.UserItems.ToDense());
     }
+
+    [Fact]
+    public void AppendUser_FromTitles_ResolvesHumanSpelling_AndRejectsTypos()
+    {
+        Movie[] movies = [new(1, "Matrix, The (1999)", 1999, []), new(2, "Men in Black (1997)", 1997, []), new(3, "Alien (1979)", 1979, [])];
+        var m = InteractionMatrix.Build(Table((10, 1, 4f), (10, 2, 4f), (11, 3, 5f)), movies: movies);
+        var titles = new MovieTitleIndex(movies);
+        var grown = m.AppendUser(12, titles, ["the matrix (1999)", "men in black (1997)"]);
+        Assert.Equal([m.Items.IndexOf(1), m.Items.IndexOf(2)], grown.UserItems.GetColumnIndices(2).ToArray());
+        Assert.Equal([5f, 5f], grown.UserItems.GetValues(2).ToArray());
+        var ex = Assert.Throws<MovieNotFoundException>(() => m.AppendUser(12, titles, ["Men in Blak (1997)"]));
+        Assert.Contains("Men in Black (1997)", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(2, m.UserItems.RowCount);
+    }
 }
