@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace MovieRecs.Evaluation;
 
@@ -83,14 +84,27 @@ internal sealed class MersenneTwister
 
     private void Regenerate()
     {
+        // The reference's three loops: no index wraps inside a loop, so no modulo.
         var state = _state;
-        for (var k = 0; k < StateLength; k++)
+        int k;
+        for (k = 0; k < StateLength - Shift; k++)
         {
-            var y = (state[k] & UpperMask) | (state[(k + 1) % StateLength] & LowerMask);
-            var next = state[(k + Shift) % StateLength] ^ (y >> 1);
-            state[k] = (y & 1u) != 0 ? next ^ MatrixA : next;
+            state[k] = Mix(state[k + Shift], state[k], state[k + 1]);
         }
 
+        for (; k < StateLength - 1; k++)
+        {
+            state[k] = Mix(state[k + Shift - StateLength], state[k], state[k + 1]);
+        }
+
+        state[StateLength - 1] = Mix(state[Shift - 1], state[StateLength - 1], state[0]);
         _position = 0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Mix(uint shifted, uint current, uint next)
+    {
+        var y = (current & UpperMask) | (next & LowerMask);
+        return shifted ^ (y >> 1) ^ ((0u - (y & 1u)) & MatrixA);
     }
 }
