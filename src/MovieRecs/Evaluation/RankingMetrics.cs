@@ -25,8 +25,8 @@ namespace MovieRecs.Evaluation;
 /// </param>
 /// <param name="Auc">
 /// implicit's AUC@k, the mean over users of an AUC estimated from the top-K list alone: with P test items, N = items
-/// - P, h hits and m = K - h misses in the list, <c>(sum over misses of the hits ranked above it + (h + P) / 2 *
-/// (N - m)) / (P N)</c>. It treats every test item missing from the list as ranked in the middle of the unranked
+/// - P, h hits and m misses (listed items that are not test items; m = K - h when the list is full),
+/// <c>(sum over misses of the hits ranked above it + (h + P) / 2 * (N - m)) / (P N)</c>. It treats every test item missing from the list as ranked in the middle of the unranked
 /// negatives, so it stays near 0.5 unless the list holds a large share of the user's test items.
 /// </param>
 /// <remarks>Every metric is in [0, 1]. Immutable.</remarks>
