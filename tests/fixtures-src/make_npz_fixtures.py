@@ -301,10 +301,12 @@ def verify(paths):
                     raise AssertionError("no reference array of that name")
                 expected = reference[stem]
                 actual = np.load(path, allow_pickle=False)
-                # Our writer stores native little-endian in C order: compare logical values.
-                check_array(stem, actual, np.ascontiguousarray(expected.astype(expected.dtype.newbyteorder("<"))))
+                # Our writer stores little-endian in C order: compare logical values. (astype keeps 0-d arrays 0-d,
+                # where ascontiguousarray would make them 1-d.)
+                little_c = expected.astype(expected.dtype.newbyteorder("<"), order="C")
+                check_array(stem, actual, little_c)
                 buffer = io.BytesIO()
-                np.save(buffer, np.ascontiguousarray(expected.astype(expected.dtype.newbyteorder("<"))))
+                np.save(buffer, little_c)
                 with open(path, "rb") as f:
                     identical = f.read() == buffer.getvalue()
                 print(f"ok   {name}: {actual.dtype} {actual.shape}, byte-identical to numpy.save: {identical}")
