@@ -98,6 +98,12 @@ public sealed class NpzArchive : IDisposable
 
             return new NpzArchive(zip, archiveLength, entries, [.. names], options, sourceName);
         }
+        catch (Exception e) when (IsZipFault(e))
+        {
+            // The central directory is read lazily, on the first access to the entries.
+            zip.Dispose();
+            throw NpyFormatErrorExtensions.Create(NpyFormatError.InvalidArchive, sourceName, $"not a readable zip archive: {e.Message}", e);
+        }
         catch
         {
             zip.Dispose();
