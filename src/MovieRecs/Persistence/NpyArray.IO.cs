@@ -23,7 +23,8 @@ public sealed partial class NpyArray
     /// can tell (seekable streams). Object arrays (<c>|O</c>), whose payload is a pickle, are rejected from the
     /// header alone; nothing is ever unpickled or evaluated.</para>
     /// <para>Row-major payloads in this machine's byte order are read straight into the result array; big-endian
-    /// and Fortran-order payloads and float conversions go through a 128 KiB pooled buffer. From a stream of
+    /// payloads and float conversions go through a 128 KiB pooled buffer; Fortran-order matrices are read a few
+    /// whole columns at a time (up to 8 MiB, pooled) and transposed row by row into the result. From a stream of
     /// unknown length, a payload over 1 MiB is first read in blocks growing from 1 MiB to 16 MiB, so that a header
     /// claiming more data than the stream holds costs only about the bytes that arrive (at the price of one extra
     /// copy).</para>

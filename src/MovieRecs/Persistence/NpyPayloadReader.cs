@@ -21,6 +21,9 @@ internal static class NpyPayloadReader
     /// <summary>Bytes per block when elements need work between the stream and the destination.</summary>
     internal const int BufferedBlockBytes = 1 << 17;
 
+    /// <summary>The largest block of whole Fortran-order columns transposed at once.</summary>
+    internal const int TransposeBlockBytes = 1 << 23;
+
     /// <summary>From a stream whose length is not certain, payloads larger than this are staged before the destination
     /// is allocated, so a header that lies about its size costs only about the bytes that really arrive.</summary>
     internal const int StagingThresholdBytes = 1 << 20;
@@ -148,11 +151,35 @@ internal static class NpyPayloadReader
                 return destination;
             }
 
-            var buffer = ArrayPool<byte>.Shared.Rent(BufferedBlockBytes);
+            var rows = _header.Shape[0];
+            var columns = _header.Shape[1];
+            var columnsPerBlock = ColumnsPerBlock(rows, columns, Unsafe.SizeOf<T>());
+            var buffer = ArrayPool<byte>.Shared.Rent(columnsPerBlock > 0 ? columnsPerBlock * rows * Unsafe.SizeOf<T>() : BufferedBlockBytes);
             try
             {
+                if (columnsPerBlock > 0)
+                {
+                    // Whole columns at a time, transposed row by row: each destination row gets a contiguous run.
+                    for (var first = 0; first < columns; first += columnsPerBlock)
+                    {
+                        var n = Math.Min(columnsPerBlock, columns - first);
+                        var bytes = buffer.AsSpan(0, n * rows * Unsafe.SizeOf<T>());
+                        Fill(bytes, (long)first * rows * Unsafe.SizeOf<T>());
+                        var items = MemoryMarshal.Cast<byte, T>(bytes);
+                        if (swap)
+                        {
+                            SwapInPlace(items);
+                        }
+
+                        TransposeColumns<T>(items, rows, columns, first, n, destination);
+                    }
+
+                    return destination;
+                }
+
+                // Columns too tall to buffer whole: place elements one by one.
                 var perBlock = BufferedBlockBytes / Unsafe.SizeOf<T>();
-                var cursor = new FortranCursor(_header.Shape[0], _header.Shape[1]);
+                var cursor = new FortranCursor(rows, columns);
                 for (var start = 0; start < count; start += perBlock)
                 {
                     var n = Math.Min(perBlock, count - start);
@@ -192,12 +219,17 @@ internal static class NpyPayloadReader
             var destination = GC.AllocateUninitializedArray<float>(count);
             var swap = _header.Format.NeedsSwap;
             var transpose = _header.NeedsTranspose;
-            var perBlock = BufferedBlockBytes / Unsafe.SizeOf<TFrom>();
-            var buffer = ArrayPool<byte>.Shared.Rent(BufferedBlockBytes);
+            var rows = transpose ? _header.Shape[0] : 0;
+            var columns = transpose ? _header.Shape[1] : 0;
+            var columnsPerBlock = transpose ? ColumnsPerBlock(rows, columns, Unsafe.SizeOf<TFrom>()) : 0;
+
+            // Without a transpose, any run of elements will do; with one, whole columns when they fit.
+            var perBlock = columnsPerBlock > 0 ? columnsPerBlock * rows : BufferedBlockBytes / Unsafe.SizeOf<TFrom>();
+            var buffer = ArrayPool<byte>.Shared.Rent(perBlock * Unsafe.SizeOf<TFrom>());
             var converted = transpose ? ArrayPool<float>.Shared.Rent(perBlock) : null;
             try
             {
-                var cursor = transpose ? new FortranCursor(_header.Shape[0], _header.Shape[1]) : default;
+                var cursor = transpose ? new FortranCursor(rows, columns) : default;
                 for (var start = 0; start < count; start += perBlock)
                 {
                     var n = Math.Min(perBlock, count - start);
@@ -212,11 +244,17 @@ internal static class NpyPayloadReader
                     if (!transpose)
                     {
                         TensorPrimitives.ConvertTruncating<TFrom, float>(items, destination.AsSpan(start, n));
+                        continue;
+                    }
+
+                    var block = converted.AsSpan(0, n);
+                    TensorPrimitives.ConvertTruncating<TFrom, float>(items, block);
+                    if (columnsPerBlock > 0)
+                    {
+                        TransposeColumns<float>(block, rows, columns, start / rows, n / rows, destination);
                     }
                     else
                     {
-                        var block = converted.AsSpan(0, n);
-                        TensorPrimitives.ConvertTruncating<TFrom, float>(items, block);
                         cursor.Scatter<float>(block, destination);
                     }
                 }
@@ -311,6 +349,32 @@ internal static class NpyPayloadReader
             if (got < destination.Length)
             {
                 NpyErrors.Truncated(_sourceName, "the payload", _header.PayloadBytes, offset + got);
+            }
+        }
+    }
+
+    /// <summary>How many whole columns of a Fortran-order matrix fit in one transpose block; 0 when not even one does.</summary>
+    internal static int ColumnsPerBlock(int rows, int columns, int elementSize)
+    {
+        var columnBytes = (long)rows * elementSize;
+        return columnBytes > TransposeBlockBytes ? 0 : (int)Math.Min(columns, TransposeBlockBytes / columnBytes);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="count"/> whole columns, starting at column <paramref name="first"/>, held column after
+    /// column in <paramref name="block"/>, into the row-major <paramref name="destination"/>: row by row, so that each
+    /// destination row receives one contiguous run and the block is read as a few sequential streams.
+    /// </summary>
+    internal static void TransposeColumns<T>(ReadOnlySpan<T> block, int rows, int columns, int first, int count, T[] destination)
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            var target = destination.AsSpan((r * columns) + first, count);
+            var at = r;
+            for (var j = 0; j < target.Length; j++)
+            {
+                target[j] = block[at];
+                at += rows;
             }
         }
     }

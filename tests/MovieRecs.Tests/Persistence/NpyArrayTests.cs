@@ -182,6 +182,30 @@ public class NpyArrayTests
         static double Value(int r, int c) => (r * 1000.0) + c + (1.0 / 3);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Read_FortranMatrixWithColumnsTooTallToBuffer_PlacesEveryElement(bool convert)
+    {
+        // Each column holds 1.1 M float64 (8.8 MB), more than one transpose block: elements are placed one by one.
+        const int rows = 1_100_000, columns = 2;
+        var payload = new double[rows * columns];
+        for (var i = 0; i < payload.Length; i++)
+        {
+            payload[i] = i; // column-major: element (r, c) holds c * rows + r
+        }
+
+        var bytes = NpyBytes.Build(NpyBytes.Dict("<f8", $"({rows}, {columns})", "True"), System.Runtime.InteropServices.MemoryMarshal.AsBytes(payload.AsSpan()));
+
+        var values = NpyArray.Read(new MemoryStream(bytes), new NpyReadOptions { ConvertFloatsToSingle = convert }).ToDoubleArray();
+
+        for (var r = 0; r < rows; r += 999)
+        {
+            Assert.Equal((float)r, values[r * columns]);
+            Assert.Equal((float)(rows + r), values[(r * columns) + 1]);
+        }
+    }
+
     [Fact]
     public void Read_LargeRowMajorArrayFromForwardOnlyStream_EqualsWritten()
     {
