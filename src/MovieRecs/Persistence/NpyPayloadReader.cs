@@ -11,7 +11,7 @@ namespace MovieRecs.Persistence;
 /// <summary>
 /// Reads the payload that follows a validated <see cref="NpyHeader"/> into a row-major .NET array: straight into
 /// the destination when the layout and byte order allow, otherwise block by block through a small pooled buffer
-/// (byte swap, float conversion, Fortran-order scatter).
+/// (byte swap, float conversion, Fortran-order transpose).
 /// </summary>
 internal static class NpyPayloadReader
 {
