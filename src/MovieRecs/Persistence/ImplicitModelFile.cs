@@ -1,0 +1,388 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace MovieRecs.Persistence;
+
+/// <summary>
+/// Reads and writes the model files of the Python library <c>implicit</c>: the <c>.npz</c> archive that
+/// <c>implicit.cpu.als.AlternatingLeastSquares.save()</c> writes with <c>numpy.savez</c> and that its
+/// <c>load()</c> reads back with <c>numpy.load(allow_pickle=False)</c>.
+/// </summary>
+/// <remarks>
+/// <para>implicit saves these keys, each as a numpy array (Python scalars become rank-0 arrays):
+/// <c>user_factors</c> and <c>item_factors</c> (2-D, of the model's dtype), <c>regularization</c> (float64),
+/// <c>factors</c> (int64), <c>num_threads</c> (int64), <c>iterations</c> (int64), <c>use_native</c> and
+/// <c>use_cg</c> (bool), <c>cg_steps</c> (int64), <c>calculate_training_loss</c> (bool), <c>dtype</c> (the
+/// dtype's name as a string, e.g. <c>float32</c>), <c>random_state</c> (int64; left out when None) and
+/// <c>alpha</c> (float64). Its <c>load()</c> sets every key it finds on a default-constructed model, turning
+/// <c>dtype</c> back into a numpy dtype and rank-0 arrays into Python scalars.</para>
+/// <para>This library adds two optional keys, <c>user_ids</c> and <c>item_ids</c> (int32 vectors): implicit's
+/// <c>load()</c> accepts them as plain attributes.</para>
+/// <para>Stateless and thread-safe.</para>
+/// </remarks>
+public static class ImplicitModelFile
+{
+    /// <summary>The key of the user factor matrix (users x factors).</summary>
+    public const string UserFactorsKey = "user_factors";
+
+    /// <summary>The key of the item factor matrix (items x factors).</summary>
+    public const string ItemFactorsKey = "item_factors";
+
+    /// <summary>The key of the number of factors (int64 scalar).</summary>
+    public const string FactorsKey = "factors";
+
+    /// <summary>The key of the regularization (float64 scalar).</summary>
+    public const string RegularizationKey = "regularization";
+
+    /// <summary>The key of alpha (float64 scalar).</summary>
+    public const string AlphaKey = "alpha";
+
+    /// <summary>The key of the number of iterations (int64 scalar).</summary>
+    public const string IterationsKey = "iterations";
+
+    /// <summary>The key of the factors' dtype name (string scalar, e.g. <c>float32</c>).</summary>
+    public const string DataTypeKey = "dtype";
+
+    /// <summary>The key of the external user ids (this library's addition; int32 vector).</summary>
+    public const string UserIdsKey = "user_ids";
+
+    /// <summary>The key of the external item ids (this library's addition; int32 vector).</summary>
+    public const string ItemIdsKey = "item_ids";
+
+    /// <summary>The options implicit saves between <c>factors</c> and <c>alpha</c>, in the order it saves them.</summary>
+    private static readonly string[] ImplicitOptionOrder =
+        ["num_threads", IterationsKey, "use_native", "use_cg", "cg_steps", "calculate_training_loss", DataTypeKey, "random_state"];
+
+    /// <summary>Reads a model from an <c>.npz</c> archive in <paramref name="stream"/>.</summary>
+    /// <param name="stream">The archive (seekable streams avoid buffering it in memory).</param>
+    /// <param name="options">Limits for every array; <see cref="NpyReadOptions.Default"/> when null. Factor matrices
+    /// are always converted to float32 as they are read, whatever <see cref="NpyReadOptions.ConvertFloatsToSingle"/> says.</param>
+    /// <param name="sourceName">The name shown in error messages; the file path of a <see cref="FileStream"/>, or "stream", when null.</param>
+    /// <param name="cancellationToken">Checked between blocks of each array.</param>
+    /// <returns>The model data.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
+    /// <exception cref="InvalidDataException">The archive or an entry is invalid, a factor matrix is missing
+    /// (<see cref="NpyFormatError.MissingEntry"/>), or the entries do not form a valid model
+    /// (<see cref="NpyFormatError.InvalidModel"/>: factor matrices that are not 2-D floats with the same number of
+    /// columns, <c>factors</c> different from that number, non-finite factors, a hyperparameter of the wrong type
+    /// or range, ids of the wrong length or repeated). The message names the file and the key.</exception>
+    /// <exception cref="IOException">The stream fails.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>float64 and float16 factors are converted to float32 block by block as they stream in; the result
+    /// takes the arrays as read, without a further copy. O(file size).</remarks>
+    public static ImplicitModelData Read(Stream stream, NpyReadOptions? options = null, string? sourceName = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        sourceName ??= stream is FileStream file ? file.Name : "stream";
+        using var archive = NpzArchive.Open(stream, options, leaveOpen: true, sourceName);
+        return Read(archive, options ?? NpyReadOptions.Default, sourceName, cancellationToken);
+    }
+
+    /// <summary>Reads a model file.</summary>
+    /// <param name="path">The <c>.npz</c> file.</param>
+    /// <param name="options">Limits for every array; <see cref="NpyReadOptions.Default"/> when null.</param>
+    /// <param name="cancellationToken">Checked between blocks of each array.</param>
+    /// <returns>The model data.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="InvalidDataException">As for <see cref="Read(Stream, NpyReadOptions?, string?, CancellationToken)"/>.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static ImplicitModelData Read(string path, NpyReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var archive = NpzArchive.Open(path, options);
+        return Read(archive, options ?? NpyReadOptions.Default, path, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="model"/> as implicit's <c>save()</c> would, so that implicit's
+    /// <c>AlternatingLeastSquares.load()</c> reads it: the factor matrices as float32, <c>regularization</c> and
+    /// <c>alpha</c> as float64, <c>factors</c> and <c>iterations</c> as int64, <c>dtype</c> = <c>"float32"</c>, the
+    /// options as stored, in implicit's key order, then <c>user_ids</c> and <c>item_ids</c> when present.
+    /// </summary>
+    /// <param name="stream">The destination (need not be seekable). It is left open.</param>
+    /// <param name="model">The model.</param>
+    /// <param name="compression">Stored (as implicit writes, the default) or deflated entries.</param>
+    /// <param name="cancellationToken">Checked between blocks of each array.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> or <paramref name="model"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="compression"/> is not defined.</exception>
+    /// <exception cref="IOException">The stream fails.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>The factor matrices are written straight from the model's storage, without a copy.</remarks>
+    public static void Write(Stream stream, ImplicitModelData model, NpzCompression compression = NpzCompression.Stored, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(model);
+        NpzArchive.Write(stream, Entries(model), compression, cancellationToken);
+    }
+
+    /// <summary>Writes <paramref name="model"/> to a file, replacing it if it exists (see <see cref="Write(Stream, ImplicitModelData, NpzCompression, CancellationToken)"/>).</summary>
+    /// <param name="path">The <c>.npz</c> file. Unlike numpy, no <c>.npz</c> suffix is appended.</param>
+    /// <param name="model">The model.</param>
+    /// <param name="compression">Stored (as implicit writes, the default) or deflated entries.</param>
+    /// <param name="cancellationToken">Checked between blocks of each array.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="model"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="compression"/> is not defined.</exception>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static void Write(string path, ImplicitModelData model, NpzCompression compression = NpzCompression.Stored, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(model);
+        NpzArchive.Write(path, Entries(model), compression, cancellationToken);
+    }
+
+    /// <summary>Whether <paramref name="key"/> is held by a typed member of <see cref="ImplicitModelData"/> rather than its options.</summary>
+    internal static bool IsReservedKey(string key) => key is UserFactorsKey or ItemFactorsKey or FactorsKey or RegularizationKey
+        or AlphaKey or IterationsKey or DataTypeKey or UserIdsKey or ItemIdsKey;
+
+    /// <summary>The index of the first NaN or infinity, or -1.</summary>
+    internal static int FirstNonFinite(ReadOnlySpan<float> values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The index of the first id equal to an earlier one, or -1.</summary>
+    internal static int FirstDuplicate(ReadOnlySpan<int> ids)
+    {
+        var seen = new HashSet<int>(ids.Length);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            if (!seen.Add(ids[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static IEnumerable<KeyValuePair<string, NpyArray>> Entries(ImplicitModelData model)
+    {
+        yield return new(UserFactorsKey, NpyArray.Wrap(model.UserFactorArray, model.UserCount, model.Factors));
+        yield return new(ItemFactorsKey, NpyArray.Wrap(model.ItemFactorArray, model.ItemCount, model.Factors));
+        yield return new(RegularizationKey, NpyArray.Scalar(model.Regularization));
+        yield return new(FactorsKey, NpyArray.Scalar((long)model.Factors));
+        foreach (var key in ImplicitOptionOrder)
+        {
+            if (key == IterationsKey)
+            {
+                yield return new(IterationsKey, NpyArray.Scalar((long)model.Iterations));
+            }
+            else if (key == DataTypeKey)
+            {
+                yield return new(DataTypeKey, NpyArray.Scalar("float32"));
+            }
+            else if (model.Options.TryGetValue(key, out var value))
+            {
+                yield return new(key, value);
+            }
+        }
+
+        yield return new(AlphaKey, NpyArray.Scalar(model.Alpha));
+        foreach (var key in model.OptionOrder)
+        {
+            if (Array.IndexOf(ImplicitOptionOrder, key) < 0)
+            {
+                yield return new(key, model.Options[key]);
+            }
+        }
+
+        if (model.HasUserIds)
+        {
+            yield return new(UserIdsKey, NpyArray.Create(model.UserIds));
+        }
+
+        if (model.HasItemIds)
+        {
+            yield return new(ItemIdsKey, NpyArray.Create(model.ItemIds));
+        }
+    }
+
+    private static ImplicitModelData Read(NpzArchive archive, NpyReadOptions options, string sourceName, CancellationToken cancellationToken)
+    {
+        foreach (var required in (ReadOnlySpan<string>)[UserFactorsKey, ItemFactorsKey])
+        {
+            if (!archive.Contains(required))
+            {
+                NpyErrors.Throw(
+                    NpyFormatError.MissingEntry,
+                    sourceName,
+                    $"'{required}' is missing (the archive holds: {string.Join(", ", archive.Names)}); implicit leaves the factors out only for a model that was never fitted.");
+            }
+        }
+
+        var factorOptions = options with { ConvertFloatsToSingle = true };
+        var (userFactors, users, factors) = ReadFactors(archive, UserFactorsKey, factorOptions, sourceName, cancellationToken);
+        var (itemFactors, items, itemColumns) = ReadFactors(archive, ItemFactorsKey, factorOptions, sourceName, cancellationToken);
+        if (itemColumns != factors)
+        {
+            Invalid(sourceName, ItemFactorsKey, $"has {itemColumns} columns but {UserFactorsKey} has {factors}; both hold one column per factor");
+        }
+
+        var regularization = DefaultedDouble(archive, RegularizationKey, ImplicitModelData.DefaultRegularization, options, sourceName, cancellationToken);
+        if (regularization < 0)
+        {
+            Invalid(sourceName, RegularizationKey, $"is {regularization}; it must be at least 0");
+        }
+
+        var alpha = DefaultedDouble(archive, AlphaKey, ImplicitModelData.DefaultAlpha, options, sourceName, cancellationToken);
+        var iterations = ImplicitModelData.DefaultIterations;
+        if (archive.Contains(IterationsKey))
+        {
+            var value = ReadInteger(archive, IterationsKey, options, sourceName, cancellationToken);
+            if (value is < 0 or > int.MaxValue)
+            {
+                Invalid(sourceName, IterationsKey, $"is {value}; it must be in [0, {int.MaxValue}]");
+            }
+
+            iterations = (int)value;
+        }
+
+        if (archive.Contains(FactorsKey))
+        {
+            var value = ReadInteger(archive, FactorsKey, options, sourceName, cancellationToken);
+            if (value != factors)
+            {
+                Invalid(sourceName, FactorsKey, $"is {value} but the factor matrices have {factors} columns");
+            }
+        }
+
+        if (archive.Contains(DataTypeKey))
+        {
+            var dtype = archive.Read(DataTypeKey, options, cancellationToken);
+            if (dtype.DataType != NpyDataType.Unicode || dtype.Length != 1 || dtype.GetString() is not ("float16" or "float32" or "float64"))
+            {
+                Invalid(sourceName, DataTypeKey, $"must name a float dtype (float16, float32 or float64); found {Describe(dtype)}");
+            }
+        }
+
+        var userIds = ReadIds(archive, UserIdsKey, users, options, sourceName, cancellationToken);
+        var itemIds = ReadIds(archive, ItemIdsKey, items, options, sourceName, cancellationToken);
+        var others = new List<KeyValuePair<string, NpyArray>>();
+        foreach (var name in archive.Names)
+        {
+            if (!IsReservedKey(name))
+            {
+                others.Add(new(name, archive.Read(name, options, cancellationToken)));
+            }
+        }
+
+        return new ImplicitModelData(userFactors, itemFactors, factors, regularization, alpha, iterations, others, userIds, itemIds);
+    }
+
+    private static (float[] Values, int Rows, int Columns) ReadFactors(NpzArchive archive, string key, NpyReadOptions options, string sourceName, CancellationToken cancellationToken)
+    {
+        var array = archive.Read(key, options, cancellationToken);
+        if (array.DataType != NpyDataType.Float32 || array.Rank != 2)
+        {
+            Invalid(sourceName, key, $"must be a 2-D float array; found {Describe(array)}");
+        }
+
+        var rows = array.Shape[0];
+        var columns = array.Shape[1];
+        if (columns < 1)
+        {
+            Invalid(sourceName, key, $"has shape {array}; a model has at least one factor");
+        }
+
+        var values = (float[])array.Data;
+        var bad = FirstNonFinite(values);
+        if (bad >= 0)
+        {
+            Invalid(sourceName, key, $"[{bad / columns}, {bad % columns}] = {values[bad]} is not finite");
+        }
+
+        return (values, rows, columns);
+    }
+
+    private static double DefaultedDouble(NpzArchive archive, string key, double fallback, NpyReadOptions options, string sourceName, CancellationToken cancellationToken)
+    {
+        if (!archive.Contains(key))
+        {
+            return fallback;
+        }
+
+        var array = archive.Read(key, options, cancellationToken);
+        if (array.Length != 1 || array.DataType is NpyDataType.Unicode or NpyDataType.Bool)
+        {
+            Invalid(sourceName, key, $"must be a numeric scalar; found {Describe(array)}");
+        }
+
+        var value = array.GetDouble();
+        if (!double.IsFinite(value))
+        {
+            Invalid(sourceName, key, $"is {value}; it must be finite");
+        }
+
+        return value;
+    }
+
+    private static long ReadInteger(NpzArchive archive, string key, NpyReadOptions options, string sourceName, CancellationToken cancellationToken)
+    {
+        var array = archive.Read(key, options, cancellationToken);
+        if (array.Length != 1 || !IsInteger(array.DataType) || (array.DataType == NpyDataType.UInt64 && array.AsSpan<ulong>()[0] > long.MaxValue))
+        {
+            Invalid(sourceName, key, $"must be an integer scalar; found {Describe(array)}");
+        }
+
+        return array.GetInt64();
+    }
+
+    private static int[]? ReadIds(NpzArchive archive, string key, int count, NpyReadOptions options, string sourceName, CancellationToken cancellationToken)
+    {
+        if (!archive.Contains(key))
+        {
+            return null;
+        }
+
+        var array = archive.Read(key, options, cancellationToken);
+        if (array.Rank != 1 || !IsInteger(array.DataType))
+        {
+            Invalid(sourceName, key, $"must be a 1-D integer array; found {Describe(array)}");
+        }
+
+        if (array.Length != count)
+        {
+            Invalid(sourceName, key, $"holds {array.Length} ids for {count} rows");
+        }
+
+        int[] ids;
+        try
+        {
+            ids = array.ToInt32Array();
+        }
+        catch (OverflowException e)
+        {
+            throw NpyFormatErrorExtensions.Create(NpyFormatError.InvalidModel, sourceName, $"'{key}': {e.Message}", e);
+        }
+
+        var duplicate = FirstDuplicate(ids);
+        if (duplicate >= 0)
+        {
+            Invalid(sourceName, key, $"[{duplicate}] = {ids[duplicate]} repeats an earlier id");
+        }
+
+        return ids;
+    }
+
+    private static bool IsInteger(NpyDataType type) => type is NpyDataType.Int8 or NpyDataType.UInt8 or NpyDataType.Int16
+        or NpyDataType.UInt16 or NpyDataType.Int32 or NpyDataType.UInt32 or NpyDataType.Int64 or NpyDataType.UInt64;
+
+    private static string Describe(NpyArray array) =>
+        array.Length == 1 && array.DataType == NpyDataType.Unicode ? $"{array} '{array.GetString()}'" : array.ToString();
+
+    [DoesNotReturn]
+    private static void Invalid(string sourceName, string key, string detail) =>
+        NpyErrors.Throw(NpyFormatError.InvalidModel, sourceName, $"'{key}' {detail}.");
+}
