@@ -1,0 +1,308 @@
+using System.Diagnostics;
+using MovieRecs.Internal;
+
+namespace MovieRecs.Als;
+
+/// <summary>
+/// Runs ALS half-steps, Gram matrices and the loss in parallel for one register width; created per fit or per
+/// partial fit. One instance owns all scratch memory (allocated once), so the iteration loop allocates nothing but
+/// the thread-pool bookkeeping of <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/>.
+/// </summary>
+internal abstract class AlsEngine
+{
+    /// <summary>The chunk count aimed at per half-step, whatever the thread count (chunks are claimed dynamically).</summary>
+    public const int TargetChunks = 256;
+
+    /// <summary>Creates the engine for <paramref name="width"/>.</summary>
+    public static AlsEngine Create(SimdWidth width, int factors, int stride, int workers, int maxRowNonZeros, AlsSolver solver) =>
+        width switch
+        {
+            SimdWidth.Vector512 => new AlsEngine<Vector512Ops, System.Runtime.Intrinsics.Vector512<float>>(factors, stride, workers, maxRowNonZeros, solver),
+            SimdWidth.Vector256 => new AlsEngine<Vector256Ops, System.Runtime.Intrinsics.Vector256<float>>(factors, stride, workers, maxRowNonZeros, solver),
+            SimdWidth.Vector128 => new AlsEngine<Vector128Ops, System.Runtime.Intrinsics.Vector128<float>>(factors, stride, workers, maxRowNonZeros, solver),
+            _ => new AlsEngine<ScalarOps, float>(factors, stride, workers, maxRowNonZeros, solver),
+        };
+
+    /// <summary>Computes <c>A0 = YᵀY + λI</c> of <paramref name="factorsOfOther"/> into <see cref="SystemMatrix"/>.</summary>
+    public abstract void ComputeSystemMatrix(float[] factorsOfOther, int otherRows, float regularization, CancellationToken cancellationToken);
+
+    /// <summary>The current <c>A0</c> (stride × stride, zero padded).</summary>
+    public abstract float[] SystemMatrix { get; }
+
+    /// <summary>Sets <see cref="SystemMatrix"/> from a cached copy.</summary>
+    public void UseSystemMatrix(ReadOnlySpan<float> systemMatrix) => systemMatrix.CopyTo(SystemMatrix);
+
+    /// <summary>
+    /// Solves every row of <paramref name="rows"/> into <paramref name="target"/> against <paramref name="other"/> and the
+    /// current <see cref="SystemMatrix"/>.
+    /// </summary>
+    /// <returns>The first row (lowest index) that failed (non-finite factor or non-positive pivot), or -1.</returns>
+    public abstract int SolveRows(
+        ConfidenceMatrix rows, int[] chunks, float[] target, float[] other, AlsSolver solver, int cgSteps, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <c>implicit</c>'s loss with the current <see cref="SystemMatrix"/> (which must be <c>YᵀY + λI</c> of
+    /// <paramref name="itemFactors"/>).
+    /// </summary>
+    public abstract double ComputeLoss(
+        ConfidenceMatrix userItems, int[] chunks, float[] userFactors, float[] itemFactors, float regularization, CancellationToken cancellationToken);
+}
+
+/// <inheritdoc />
+internal sealed class AlsEngine<TOps, TVec> : AlsEngine
+    where TOps : struct, ISimdOps<TVec>
+    where TVec : struct
+{
+    private readonly int _factors;
+    private readonly int _stride;
+    private readonly int _workers;
+    private readonly int[] _identity;
+    private readonly double[] _gram;
+    private readonly float[] _systemMatrix;
+    private readonly AlsRowScratch[] _scratch;
+    private readonly ParallelOptions _parallelOptions;
+    private readonly Action<int> _workerBody;
+
+    // The job being run by the workers.
+    private JobKind _job;
+    private int _jobCount;
+    private int _next;
+    private int _failedRow;
+    private ConfidenceMatrix? _rows;
+    private int[] _chunks = [];
+    private float[] _target = [];
+    private float[] _other = [];
+    private int _otherRows;
+    private AlsSolver _solver;
+    private int _cgSteps;
+    private float _regularization;
+    private double[] _lossParts = [];
+    private CancellationToken _cancellationToken;
+
+    public AlsEngine(int factors, int stride, int workers, int maxRowNonZeros, AlsSolver solver)
+    {
+        Debug.Assert(stride % Math.Max(8, TOps.Count) == 0 && stride >= factors);
+        _factors = factors;
+        _stride = stride;
+        _workers = Math.Max(1, workers);
+        _identity = new int[stride];
+        for (var i = 0; i < stride; i++)
+        {
+            _identity[i] = i;
+        }
+
+        _gram = new double[stride * stride];
+        _systemMatrix = new float[stride * stride];
+        _scratch = new AlsRowScratch[_workers];
+        for (var w = 0; w < _workers; w++)
+        {
+            _scratch[w] = new AlsRowScratch(stride, maxRowNonZeros, solver == AlsSolver.Cholesky);
+        }
+
+        _parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = _workers };
+        _workerBody = RunWorker;
+    }
+
+    private enum JobKind
+    {
+        Gram,
+        Solve,
+        Loss,
+    }
+
+    public override float[] SystemMatrix => _systemMatrix;
+
+    public override void ComputeSystemMatrix(float[] factorsOfOther, int otherRows, float regularization, CancellationToken cancellationToken)
+    {
+        Array.Clear(_gram);
+        _other = factorsOfOther;
+        _otherRows = otherRows;
+        Run(JobKind.Gram, (_factors + 3) / 4, cancellationToken);
+
+        // Mirror the upper triangle into a full float matrix and add λ on the diagonal; padding stays zero.
+        var s = _stride;
+        Array.Clear(_systemMatrix);
+        for (var a = 0; a < _factors; a++)
+        {
+            _systemMatrix[(a * s) + a] = (float)_gram[(a * s) + a] + regularization;
+            for (var b = a + 1; b < _factors; b++)
+            {
+                var value = (float)_gram[(a * s) + b];
+                _systemMatrix[(a * s) + b] = value;
+                _systemMatrix[(b * s) + a] = value;
+            }
+        }
+    }
+
+    public override int SolveRows(
+        ConfidenceMatrix rows, int[] chunks, float[] target, float[] other, AlsSolver solver, int cgSteps, CancellationToken cancellationToken)
+    {
+        _rows = rows;
+        _chunks = chunks;
+        _target = target;
+        _other = other;
+        _solver = solver;
+        _cgSteps = cgSteps;
+        _failedRow = int.MaxValue;
+        Run(JobKind.Solve, chunks.Length - 1, cancellationToken);
+        return _failedRow == int.MaxValue ? -1 : _failedRow;
+    }
+
+    public override double ComputeLoss(
+        ConfidenceMatrix userItems, int[] chunks, float[] userFactors, float[] itemFactors, float regularization, CancellationToken cancellationToken)
+    {
+        var chunkCount = chunks.Length - 1;
+        if (_lossParts.Length < 3 * chunkCount)
+        {
+            _lossParts = new double[3 * chunkCount];
+        }
+
+        _rows = userItems;
+        _chunks = chunks;
+        _target = userFactors;
+        _other = itemFactors;
+        _regularization = regularization;
+        Run(JobKind.Loss, chunkCount, cancellationToken);
+
+        // Fixed-order reductions in double: by chunk for users, by row for items.
+        double loss = 0, confidence = 0, userNorm = 0;
+        for (var c = 0; c < chunkCount; c++)
+        {
+            loss += _lossParts[3 * c];
+            confidence += _lossParts[(3 * c) + 1];
+            userNorm += _lossParts[(3 * c) + 2];
+        }
+
+        double itemNorm = 0;
+        for (var i = 0; i < userItems.ColumnCount; i++)
+        {
+            ref var row = ref DenseKernels.Row(ref itemFactors[0], _stride, i);
+            itemNorm += DenseKernels.Dot<TOps, TVec>(ref row, ref row, _stride);
+        }
+
+        loss += regularization * (itemNorm + userNorm);
+        var denominator = confidence + ((double)userItems.RowCount * userItems.ColumnCount) - userItems.NonZeroCount;
+        return loss / denominator;
+    }
+
+    private void Run(JobKind job, int count, CancellationToken cancellationToken)
+    {
+        _job = job;
+        _jobCount = count;
+        _next = 0;
+        _cancellationToken = cancellationToken;
+        if (_workers == 1 || count <= 1)
+        {
+            RunWorker(0);
+        }
+        else
+        {
+            Parallel.For(0, Math.Min(_workers, count), _parallelOptions, _workerBody);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private void RunWorker(int worker)
+    {
+        var scratch = _scratch[worker];
+        while (!_cancellationToken.IsCancellationRequested)
+        {
+            var item = Interlocked.Increment(ref _next) - 1;
+            if (item >= _jobCount)
+            {
+                return;
+            }
+
+            switch (_job)
+            {
+                case JobKind.Gram:
+                    DenseKernels.GramRowTile<TOps, TVec>(ref _other[0], _otherRows, _stride, item * 4, _gram);
+                    break;
+                case JobKind.Solve:
+                    SolveChunk(item, scratch);
+                    break;
+                default:
+                    LossChunk(item, scratch);
+                    break;
+            }
+        }
+    }
+
+    private void SolveChunk(int chunk, AlsRowScratch scratch)
+    {
+        var rows = _rows!;
+        ref var other = ref _other[0];
+        var stride = _stride;
+        ReadOnlySpan<float> a0 = _systemMatrix;
+        for (var row = _chunks[chunk]; row < _chunks[chunk + 1]; row++)
+        {
+            var x = _target.AsSpan(row * stride, stride);
+            var columns = rows.RowColumns(row);
+            var confidence = rows.RowConfidence(row);
+            var failed = false;
+            if (_solver == AlsSolver.Cholesky)
+            {
+                failed = AlsKernels.SolveCholesky<TOps, TVec>(ref other, stride, _factors, a0, columns, confidence, x, scratch) >= 0;
+            }
+            else
+            {
+                AlsKernels.SolveConjugateGradient<TOps, TVec>(
+                    ref other, stride, _factors, a0, _identity, columns, confidence, x, _cgSteps, scratch);
+            }
+
+            if (failed || !AllFinite(x[.._factors]))
+            {
+                RecordFailure(row);
+            }
+        }
+    }
+
+    private void LossChunk(int chunk, AlsRowScratch scratch)
+    {
+        var rows = _rows!;
+        ref var other = ref _other[0];
+        double loss = 0, confidence = 0, norm = 0;
+        for (var row = _chunks[chunk]; row < _chunks[chunk + 1]; row++)
+        {
+            var (rowLoss, rowConfidence, rowNorm) = AlsKernels.RowLoss<TOps, TVec>(
+                ref other, _stride, _factors, _systemMatrix, _identity, _regularization,
+                rows.RowColumns(row), rows.RowConfidence(row), _target.AsSpan(row * _stride, _stride), scratch);
+            loss += rowLoss;
+            confidence += rowConfidence;
+            norm += rowNorm;
+        }
+
+        _lossParts[3 * chunk] = loss;
+        _lossParts[(3 * chunk) + 1] = confidence;
+        _lossParts[(3 * chunk) + 2] = norm;
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (var value in values)
+        {
+            if (!float.IsFinite(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void RecordFailure(int row)
+    {
+        var current = Volatile.Read(ref _failedRow);
+        while (row < current)
+        {
+            var seen = Interlocked.CompareExchange(ref _failedRow, row, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+}

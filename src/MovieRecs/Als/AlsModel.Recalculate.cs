@@ -1,0 +1,252 @@
+using System.Buffers;
+using MovieRecs.Internal;
+using MovieRecs.Sparse;
+
+namespace MovieRecs.Als;
+
+/// <content>Recalculating a user or item without retraining, and partial fits.</content>
+public sealed partial class AlsModel
+{
+    private float[]? _itemSystem;
+    private float[]? _userSystem;
+    private AlsRowScratch? _cachedScratch;
+
+    /// <summary>
+    /// The exact factors of a user described by their (item, value) list, solved against the fixed item factors: how
+    /// a brand-new user (or a user whose history changed) gets recommendations instantly, without retraining.
+    /// </summary>
+    /// <param name="items">The items the user interacted with, distinct, in <c>[0, ItemCount)</c>, any order.</param>
+    /// <param name="values">The value of each item (confidence <c>Alpha · value</c>; negative means disliked), finite.</param>
+    /// <returns>A new array of <see cref="Factors"/> floats.</returns>
+    /// <exception cref="ArgumentException">The spans differ in length, an item repeats, a value is not finite, or
+    /// the system is not positive definite (regularization 0 with too few items).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An item is outside <c>[0, ItemCount)</c>.</exception>
+    /// <remarks>
+    /// Solves <c>(YᵀY + λI + Σ (c_i − 1) y_i y_iᵀ) x = Σ_{c_i &gt; 0} c_i y_i</c> with the Cholesky solver, as
+    /// <c>implicit</c>'s <c>recalculate_user</c>; with the Cholesky solver this equals the row a training half-step
+    /// computes. O(n·k² + k³). The first call computes and caches <c>YᵀY</c> (O(items·k²)).
+    /// </remarks>
+    public float[] RecalculateUser(ReadOnlySpan<int> items, ReadOnlySpan<float> values)
+    {
+        var result = new float[Factors];
+        RecalculateUser(items, values, result);
+        return result;
+    }
+
+    /// <summary>Writes the exact factors of a user described by their (item, value) list into <paramref name="destination"/>.</summary>
+    /// <param name="items">The items the user interacted with, distinct, in <c>[0, ItemCount)</c>, any order.</param>
+    /// <param name="values">The value of each item (confidence <c>Alpha · value</c>; negative means disliked), finite.</param>
+    /// <param name="destination">Receives <see cref="Factors"/> floats.</param>
+    /// <exception cref="ArgumentException">The spans differ in length, an item repeats, a value is not finite,
+    /// <paramref name="destination"/> is shorter than <see cref="Factors"/>, or the system is not positive definite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An item is outside <c>[0, ItemCount)</c>.</exception>
+    /// <remarks>Allocates nothing once warmed up (scratch is pooled). See <see cref="RecalculateUser(ReadOnlySpan{int}, ReadOnlySpan{float})"/>.</remarks>
+    public void RecalculateUser(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> destination) =>
+        Recalculate(items, values, destination, ItemCount, _itemFactors, GetItemSystem(), nameof(items), "item");
+
+    /// <summary>
+    /// The exact factors of an item described by its (user, value) list, solved against the fixed user factors
+    /// (<c>implicit</c>'s <c>recalculate_item</c>).
+    /// </summary>
+    /// <param name="users">The users who interacted with the item, distinct, in <c>[0, UserCount)</c>, any order.</param>
+    /// <param name="values">The value of each user's interaction, finite.</param>
+    /// <returns>A new array of <see cref="Factors"/> floats.</returns>
+    /// <exception cref="ArgumentException">The spans differ in length, a user repeats, a value is not finite, or the
+    /// system is not positive definite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A user is outside <c>[0, UserCount)</c>.</exception>
+    /// <remarks>O(n·k² + k³); the first call computes and caches <c>XᵀX</c> (O(users·k²)).</remarks>
+    public float[] RecalculateItem(ReadOnlySpan<int> users, ReadOnlySpan<float> values)
+    {
+        var result = new float[Factors];
+        RecalculateItem(users, values, result);
+        return result;
+    }
+
+    /// <summary>Writes the exact factors of an item described by its (user, value) list into <paramref name="destination"/>.</summary>
+    /// <param name="users">The users who interacted with the item, distinct, in <c>[0, UserCount)</c>, any order.</param>
+    /// <param name="values">The value of each user's interaction, finite.</param>
+    /// <param name="destination">Receives <see cref="Factors"/> floats.</param>
+    /// <exception cref="ArgumentException">The spans differ in length, a user repeats, a value is not finite,
+    /// <paramref name="destination"/> is shorter than <see cref="Factors"/>, or the system is not positive definite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A user is outside <c>[0, UserCount)</c>.</exception>
+    /// <remarks>Allocates nothing once warmed up.</remarks>
+    public void RecalculateItem(ReadOnlySpan<int> users, ReadOnlySpan<float> values, Span<float> destination) =>
+        Recalculate(users, values, destination, UserCount, _userFactors, GetUserSystem(), nameof(users), "user");
+
+    /// <summary>
+    /// Returns a model whose factors for <paramref name="userIds"/> are recalculated exactly from
+    /// <paramref name="userItems"/> (one row per id) against the fixed item factors; ids at or beyond
+    /// <see cref="UserCount"/> append users (any gap is filled with zero factors), as <c>implicit</c>'s
+    /// <c>partial_fit_users</c>.
+    /// </summary>
+    /// <param name="userIds">The users to update or add, distinct, ≥ 0.</param>
+    /// <param name="userItems">Row <c>j</c> holds the items and values of user <c>userIds[j]</c>; <c>ItemCount</c> columns.</param>
+    /// <returns>A new model; this one is unchanged. Its <see cref="TrainingLoss"/> is <see langword="null"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="userItems"/> is null.</exception>
+    /// <exception cref="ArgumentException">The row count differs from the id count, the column count differs from
+    /// <see cref="ItemCount"/>, an id repeats, or a system is not positive definite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An id is negative.</exception>
+    /// <remarks>Runs rows in parallel (<see cref="AlsOptions.MaxDegreeOfParallelism"/>); O(nnz·k² + rows·k³) plus a copy of the user factors.</remarks>
+    public AlsModel PartialFitUsers(ReadOnlySpan<int> userIds, CsrMatrix userItems)
+    {
+        ArgumentNullException.ThrowIfNull(userItems);
+        var (factors, count) = PartialFit(userIds, userItems, ItemCount, _itemFactors, GetItemSystem(), _userFactors, UserCount, nameof(userIds), nameof(userItems));
+        return new AlsModel(Options, count, ItemCount, Width, Stride, factors, _itemFactors, trainingLoss: null) { _itemSystem = _itemSystem };
+    }
+
+    /// <summary>
+    /// Returns a model whose factors for <paramref name="itemIds"/> are recalculated exactly from
+    /// <paramref name="itemUsers"/> (one row per id) against the fixed user factors; ids at or beyond
+    /// <see cref="ItemCount"/> append items, as <c>implicit</c>'s <c>partial_fit_items</c>.
+    /// </summary>
+    /// <param name="itemIds">The items to update or add, distinct, ≥ 0.</param>
+    /// <param name="itemUsers">Row <c>j</c> holds the users and values of item <c>itemIds[j]</c>; <c>UserCount</c> columns.</param>
+    /// <returns>A new model; this one is unchanged. Its <see cref="TrainingLoss"/> is <see langword="null"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="itemUsers"/> is null.</exception>
+    /// <exception cref="ArgumentException">The row count differs from the id count, the column count differs from
+    /// <see cref="UserCount"/>, an id repeats, or a system is not positive definite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An id is negative.</exception>
+    /// <remarks>Runs rows in parallel; O(nnz·k² + rows·k³) plus a copy of the item factors.</remarks>
+    public AlsModel PartialFitItems(ReadOnlySpan<int> itemIds, CsrMatrix itemUsers)
+    {
+        ArgumentNullException.ThrowIfNull(itemUsers);
+        var (factors, count) = PartialFit(itemIds, itemUsers, UserCount, _userFactors, GetUserSystem(), _itemFactors, ItemCount, nameof(itemIds), nameof(itemUsers));
+        return new AlsModel(Options, UserCount, count, Width, Stride, _userFactors, factors, trainingLoss: null) { _userSystem = _userSystem };
+    }
+
+    private void Recalculate(
+        ReadOnlySpan<int> indexes, ReadOnlySpan<float> values, Span<float> destination, int otherCount, float[] other,
+        float[] system, string indexesName, string what)
+    {
+        if (values.Length != indexes.Length)
+        {
+            ThrowHelper.ThrowArgument(nameof(values), $"values has {values.Length} entries but {indexesName} has {indexes.Length}.");
+        }
+
+        if (destination.Length < Factors)
+        {
+            ThrowHelper.ThrowArgument(nameof(destination), $"destination has {destination.Length} floats but {Factors} are needed.");
+        }
+
+        var n = indexes.Length;
+        var sorted = ArrayPool<int>.Shared.Rent(Math.Max(1, n));
+        var confidence = ArrayPool<float>.Shared.Rent(Math.Max(1, n));
+        var scratch = Interlocked.Exchange(ref _cachedScratch, null) ?? new AlsRowScratch(Stride, 1, cholesky: true);
+        var x = ArrayPool<float>.Shared.Rent(Stride);
+        try
+        {
+            var alpha = (float)Options.Alpha;
+            for (var j = 0; j < n; j++)
+            {
+                if ((uint)indexes[j] >= (uint)otherCount)
+                {
+                    ThrowHelper.ThrowArgumentOutOfRange(
+                        indexesName, indexes[j], $"{indexesName}[{j}] = {indexes[j]} is outside [0, {otherCount}).");
+                }
+
+                var c = alpha * values[j];
+                if (!float.IsFinite(values[j]) || !float.IsFinite(c))
+                {
+                    ThrowHelper.ThrowArgument(
+                        nameof(values), $"values[{j}] = {values[j]} (confidence {c}) is not finite.");
+                }
+
+                confidence[j] = c;
+            }
+
+            indexes.CopyTo(sorted);
+            Array.Sort(sorted, 0, n);
+            for (var j = 1; j < n; j++)
+            {
+                if (sorted[j] == sorted[j - 1])
+                {
+                    ThrowHelper.ThrowArgument(indexesName, $"{indexesName} lists {what} {sorted[j]} more than once; merge the values first.");
+                }
+            }
+
+            var solution = x.AsSpan(0, Stride);
+            var pivot = AlsDispatch.SolveCholesky(
+                Width, other, Stride, Factors, system, indexes, confidence.AsSpan(0, n), solution, scratch);
+            if (pivot >= 0)
+            {
+                ThrowHelper.ThrowArgument(
+                    indexesName,
+                    $"The {what} list gives a system that is not positive definite (pivot {pivot}); use a model with a larger Regularization (now {Options.Regularization}).");
+            }
+
+            solution[..Factors].CopyTo(destination);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(x);
+            ArrayPool<float>.Shared.Return(confidence);
+            ArrayPool<int>.Shared.Return(sorted);
+            Volatile.Write(ref _cachedScratch, scratch);
+        }
+    }
+
+    private (float[] Factors, int Count) PartialFit(
+        ReadOnlySpan<int> ids, CsrMatrix rows, int otherCount, float[] other, float[] system, float[] current, int currentCount,
+        string idsName, string rowsName)
+    {
+        if (rows.RowCount != ids.Length)
+        {
+            ThrowHelper.ThrowArgument(rowsName, $"{rowsName} has {rows.RowCount} rows but {idsName} has {ids.Length} ids.");
+        }
+
+        if (rows.ColumnCount != otherCount)
+        {
+            ThrowHelper.ThrowArgument(rowsName, $"{rowsName} has {rows.ColumnCount} columns but the model has {otherCount}.");
+        }
+
+        var newCount = currentCount;
+        var seen = new HashSet<int>(ids.Length);
+        for (var j = 0; j < ids.Length; j++)
+        {
+            if (ids[j] < 0)
+            {
+                ThrowHelper.ThrowArgumentOutOfRange(idsName, ids[j], $"{idsName}[{j}] = {ids[j]} is negative.");
+            }
+
+            if (!seen.Add(ids[j]))
+            {
+                ThrowHelper.ThrowArgument(idsName, $"{idsName} lists {ids[j]} more than once.");
+            }
+
+            newCount = Math.Max(newCount, ids[j] + 1);
+        }
+
+        var confidence = ConfidenceMatrix.FromCsr(rows, (float)Options.Alpha, rowsName);
+        var engine = AlsEngine.Create(Width, Factors, Stride, Options.EffectiveParallelism, confidence.MaxRowNonZeros, AlsSolver.Cholesky);
+        engine.UseSystemMatrix(system);
+        var solved = new float[(long)ids.Length * Stride];
+        var failed = engine.SolveRows(
+            confidence, confidence.PartitionRows(Factors, AlsEngine.TargetChunks), solved, other, AlsSolver.Cholesky, 1, CancellationToken.None);
+        if (failed >= 0)
+        {
+            ThrowHelper.ThrowArgument(
+                rowsName,
+                $"Row {failed} of {rowsName} gives a system that is not positive definite or a non-finite factor; use a model with a larger Regularization (now {Options.Regularization}).");
+        }
+
+        var result = new float[(long)newCount * Stride];
+        current.AsSpan(0, currentCount * Stride).CopyTo(result);
+        for (var j = 0; j < ids.Length; j++)
+        {
+            solved.AsSpan(j * Stride, Stride).CopyTo(result.AsSpan(ids[j] * Stride, Stride));
+        }
+
+        return (result, newCount);
+    }
+
+    private float[] GetItemSystem() => _itemSystem ??= ComputeSystem(_itemFactors, ItemCount);
+
+    private float[] GetUserSystem() => _userSystem ??= ComputeSystem(_userFactors, UserCount);
+
+    private float[] ComputeSystem(float[] factors, int rows)
+    {
+        var engine = AlsEngine.Create(Width, Factors, Stride, Options.EffectiveParallelism, 0, AlsSolver.ConjugateGradient);
+        engine.ComputeSystemMatrix(factors, rows, (float)Options.Regularization, CancellationToken.None);
+        return engine.SystemMatrix;
+    }
+}

@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace MovieRecs.Internal;
+
+/// <summary>
+/// Per-row work of implicit ALS (Hu, Koren and Volinsky 2008): the conjugate-gradient and Cholesky solves of
+/// <c>(YᵀY + λI + Σ_i (c_i − 1) y_i y_iᵀ) x = Σ_{i, c_i &gt; 0} c_i y_i</c> and the row's share of the training loss.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A row is given by its column indexes into <c>Y</c> (the other side's factors, <c>stride</c> floats per row, zero
+/// padded) and its confidences <c>c = alpha · value</c>; a negative confidence means preference 0 with confidence
+/// <c>|c|</c>, exactly as <c>implicit</c>. <c>A0 = YᵀY + λI</c> comes precomputed (<c>stride × stride</c>, zero padded).
+/// </para>
+/// <para>
+/// The CG operator <c>A·p = A0·p + Σ_i (|c_i| − 1)(y_i·p) y_i</c> runs as two blocked passes: eight dots per load of
+/// <c>p</c>, then one accumulation in which each register block of the result stays in registers while the rows of
+/// <c>A0</c> and the gathered <c>y_i</c> stream through. No allocation; scratch comes from <see cref="AlsRowScratch"/>.
+/// </para>
+/// </remarks>
+internal static class AlsKernels
+{
+    /// <summary>The residual threshold of <c>implicit</c>'s CG (on the squared norm).</summary>
+    public const float ResidualThreshold = 1e-20f;
+
+    /// <summary>
+    /// Nonzeros gathered at a time by the Cholesky solver (their rows, and the rows scaled by <c>|c| − 1</c>, fit
+    /// in L2 next to the system matrix).
+    /// </summary>
+    public const int CholeskyGatherRows = 64;
+
+    /// <summary>
+    /// Improves <paramref name="x"/> in place with <paramref name="cgSteps"/> conjugate-gradient steps started from
+    /// its current value (the warm start of <c>implicit</c>'s <c>least_squares_cg</c>); an empty row becomes zero.
+    /// </summary>
+    public static void SolveConjugateGradient<TOps, TVec>(
+        ref float other, int stride, int factors, ReadOnlySpan<float> a0, ReadOnlySpan<int> identity,
+        ReadOnlySpan<int> columns, ReadOnlySpan<float> confidence, Span<float> x, int cgSteps, AlsRowScratch scratch)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        Debug.Assert(x.Length == stride && a0.Length >= stride * stride && identity.Length >= factors);
+        var n = columns.Length;
+        if (n == 0)
+        {
+            x.Clear();
+            return;
+        }
+
+        var t = scratch.Coefficients.AsSpan(0, n);
+        var w = scratch.Weights.AsSpan(0, n);
+        var r = scratch.Residual.AsSpan(0, stride);
+        var p = scratch.Direction.AsSpan(0, stride);
+        var ap = scratch.Product.AsSpan(0, stride);
+        ref var a0Ref = ref MemoryMarshal.GetReference(a0);
+        ref var xRef = ref MemoryMarshal.GetReference(x);
+        ref var rRef = ref MemoryMarshal.GetReference(r);
+        ref var pRef = ref MemoryMarshal.GetReference(p);
+        ref var apRef = ref MemoryMarshal.GetReference(ap);
+        var denseRows = identity[..factors];
+
+        // r = b − A·x = Σ_i (c⁺_i − w_i (y_i·x)) y_i − A0·x
+        DenseKernels.GatherDots<TOps, TVec>(ref other, stride, columns, ref xRef, stride, t);
+        ref var tRef = ref MemoryMarshal.GetReference(t);
+        ref var wRef = ref MemoryMarshal.GetReference(w);
+        ref var cRef = ref MemoryMarshal.GetReference(confidence);
+        for (var j = 0; j < n; j++)
+        {
+            var c = Unsafe.Add(ref cRef, j);
+            var weight = MathF.Abs(c) - 1f;
+            Unsafe.Add(ref wRef, j) = weight;
+            Unsafe.Add(ref tRef, j) = (c > 0f ? c : 0f) - (weight * Unsafe.Add(ref tRef, j));
+        }
+
+        DenseKernels.AccumulateRows<TOps, TVec>(ref a0Ref, stride, denseRows, x, r, accumulate: false);
+        DenseKernels.Scale<TOps, TVec>(-1f, ref rRef, stride);
+        DenseKernels.AccumulateRows<TOps, TVec>(ref other, stride, columns, t, r, accumulate: true);
+
+        r.CopyTo(p);
+        var rsOld = DenseKernels.Dot<TOps, TVec>(ref rRef, ref rRef, stride);
+        if (rsOld < ResidualThreshold)
+        {
+            return;
+        }
+
+        for (var step = 0; step < cgSteps; step++)
+        {
+            // Ap = A0·p + Σ_i w_i (y_i·p) y_i
+            DenseKernels.GatherDots<TOps, TVec>(ref other, stride, columns, ref pRef, stride, t);
+            for (var j = 0; j < n; j++)
+            {
+                Unsafe.Add(ref tRef, j) *= Unsafe.Add(ref wRef, j);
+            }
+
+            DenseKernels.AccumulateRows<TOps, TVec>(ref a0Ref, stride, denseRows, p, ap, accumulate: false);
+            DenseKernels.AccumulateRows<TOps, TVec>(ref other, stride, columns, t, ap, accumulate: true);
+
+            var alpha = rsOld / DenseKernels.Dot<TOps, TVec>(ref pRef, ref apRef, stride);
+            DenseKernels.Axpy<TOps, TVec>(alpha, ref pRef, ref xRef, stride);
+            DenseKernels.Axpy<TOps, TVec>(-alpha, ref apRef, ref rRef, stride);
+            var rsNew = DenseKernels.Dot<TOps, TVec>(ref rRef, ref rRef, stride);
+            if (rsNew < ResidualThreshold)
+            {
+                break;
+            }
+
+            DenseKernels.ScaleAndAdd<TOps, TVec>(ref pRef, rsNew / rsOld, ref rRef, stride);
+            rsOld = rsNew;
+        }
+    }
+
+    /// <summary>
+    /// Solves the row's system exactly: builds <c>A = A0 + Yᵀ(C − I)Y</c> and <c>b</c>, factors <c>A = UᵀU</c> and
+    /// writes the solution into <paramref name="x"/> (an empty row becomes zero).
+    /// </summary>
+    /// <returns><c>-1</c> on success, otherwise the index of the pivot that was not positive.</returns>
+    public static int SolveCholesky<TOps, TVec>(
+        ref float other, int stride, int factors, ReadOnlySpan<float> a0,
+        ReadOnlySpan<int> columns, ReadOnlySpan<float> confidence, Span<float> x, AlsRowScratch scratch)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        Debug.Assert(x.Length == stride && a0.Length >= stride * stride);
+        var n = columns.Length;
+        if (n == 0)
+        {
+            x.Clear();
+            return -1;
+        }
+
+        var matrix = scratch.Matrix.AsSpan(0, stride * stride);
+        a0[..(stride * stride)].CopyTo(matrix);
+        ref var aRef = ref MemoryMarshal.GetReference(matrix);
+        ref var b = ref MemoryMarshal.GetReference(x);
+        x.Clear();
+        ref var gathered = ref MemoryArrayRef(scratch.Gathered);
+        ref var scaled = ref MemoryArrayRef(scratch.Scaled);
+        var tiles = (factors + 3) / 4;
+        for (var start = 0; start < n; start += CholeskyGatherRows)
+        {
+            var count = Math.Min(CholeskyGatherRows, n - start);
+            for (var j = 0; j < count; j++)
+            {
+                var c = confidence[start + j];
+                var weight = MathF.Abs(c) - 1f;
+                ref var source = ref DenseKernels.Row(ref other, stride, columns[start + j]);
+                ref var g = ref DenseKernels.Row(ref gathered, stride, j);
+                ref var z = ref DenseKernels.Row(ref scaled, stride, j);
+                Unsafe.CopyBlockUnaligned(
+                    ref Unsafe.As<float, byte>(ref g), ref Unsafe.As<float, byte>(ref source), (uint)(stride * sizeof(float)));
+                Unsafe.CopyBlockUnaligned(
+                    ref Unsafe.As<float, byte>(ref z), ref Unsafe.As<float, byte>(ref source), (uint)(stride * sizeof(float)));
+                DenseKernels.Scale<TOps, TVec>(weight, ref z, stride);
+                if (c > 0f)
+                {
+                    DenseKernels.Axpy<TOps, TVec>(c, ref g, ref b, stride);
+                }
+            }
+
+            for (var tile = 0; tile < tiles; tile++)
+            {
+                DenseKernels.RankUpdateRowTile<TOps, TVec>(ref scaled, ref gathered, count, stride, tile * 4, ref aRef);
+            }
+        }
+
+        var pivot = Cholesky.Factor<TOps, TVec>(ref aRef, factors, stride);
+        if (pivot >= 0)
+        {
+            return pivot;
+        }
+
+        Cholesky.Solve<TOps, TVec>(ref aRef, factors, stride, ref b);
+        return -1;
+    }
+
+    /// <summary>
+    /// The row's terms of <c>implicit</c>'s training loss: <c>Σ_i c_i (p_i − x·y_i)² + Σ_{i ∉ row} (x·y_i)²</c>
+    /// computed as <c>Σ_i |c_i| + Σ_i (−2c⁺_i + w_i d_i) d_i + xᵀ(YᵀY)x</c> with <c>d_i = x·y_i</c>
+    /// (like <c>implicit</c>, the constant <c>|c_i|</c> is counted for negative entries too).
+    /// </summary>
+    /// <returns>The row's loss terms, the sum of its <c>|c_i|</c>, and <c>x·x</c>, in double.</returns>
+    public static (double Loss, double Confidence, double SquaredNorm) RowLoss<TOps, TVec>(
+        ref float other, int stride, int factors, ReadOnlySpan<float> a0, ReadOnlySpan<int> identity, float regularization,
+        ReadOnlySpan<int> columns, ReadOnlySpan<float> confidence, ReadOnlySpan<float> x, AlsRowScratch scratch)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        var n = columns.Length;
+        ref var xRef = ref MemoryMarshal.GetReference(x);
+        var t = scratch.Coefficients.AsSpan(0, n);
+        DenseKernels.GatherDots<TOps, TVec>(ref other, stride, columns, ref xRef, stride, t);
+        double loss = 0, confidenceSum = 0;
+        for (var j = 0; j < n; j++)
+        {
+            var c = confidence[j];
+            var magnitude = MathF.Abs(c);
+            var d = t[j];
+            var coefficient = (c > 0f ? -2f * c : 0f) + ((magnitude - 1f) * d);
+            loss += magnitude + ((double)coefficient * d);
+            confidenceSum += magnitude;
+        }
+
+        var r = scratch.Residual.AsSpan(0, stride);
+        DenseKernels.AccumulateRows<TOps, TVec>(
+            ref MemoryMarshal.GetReference(a0), stride, identity[..factors], x, r, accumulate: false);
+        var squaredNorm = (double)DenseKernels.Dot<TOps, TVec>(ref xRef, ref xRef, stride);
+        loss += DenseKernels.Dot<TOps, TVec>(ref MemoryMarshal.GetReference(r), ref xRef, stride) - (regularization * squaredNorm);
+        return (loss, confidenceSum, squaredNorm);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref float MemoryArrayRef(float[] array) => ref MemoryMarshal.GetArrayDataReference(array);
+}

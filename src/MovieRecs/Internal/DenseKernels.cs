@@ -1,0 +1,468 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace MovieRecs.Internal;
+
+/// <summary>
+/// Dense float kernels over factor rows, generic over the register width (<see cref="ISimdOps{TVec}"/>).
+/// </summary>
+/// <remarks>
+/// Rows live in one flat array with a fixed <c>stride</c> (floats between row starts). Kernels take managed refs and
+/// never validate or throw: callers (the trainer, the tests) guarantee ranges; invariants are checked with
+/// <see cref="Debug.Assert(bool)"/>. Every kernel handles any width (whole registers first, then scalar tails), except
+/// the Gram and rank-n update kernels, which require <c>stride % max(4, TOps.Count) == 0</c> and zero padding.
+/// Summation order is fixed by the inputs alone, so results never depend on the thread count.
+/// </remarks>
+internal static class DenseKernels
+{
+    /// <summary>Rows accumulated in float before they are added into the double Gram accumulator.</summary>
+    private const int GramRowBlock = 128;
+
+    /// <summary>The dot product of <paramref name="length"/> floats (four independent accumulators).</summary>
+    public static float Dot<TOps, TVec>(ref float x, ref float y, int length)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        var n = (nuint)length;
+        var lanes = (nuint)TOps.Count;
+        nuint i = 0;
+        TVec a0 = TOps.Zero, a1 = TOps.Zero, a2 = TOps.Zero, a3 = TOps.Zero;
+        for (; i + (4 * lanes) <= n; i += 4 * lanes)
+        {
+            a0 = TOps.MultiplyAdd(TOps.Load(ref x, i), TOps.Load(ref y, i), a0);
+            a1 = TOps.MultiplyAdd(TOps.Load(ref x, i + lanes), TOps.Load(ref y, i + lanes), a1);
+            a2 = TOps.MultiplyAdd(TOps.Load(ref x, i + (2 * lanes)), TOps.Load(ref y, i + (2 * lanes)), a2);
+            a3 = TOps.MultiplyAdd(TOps.Load(ref x, i + (3 * lanes)), TOps.Load(ref y, i + (3 * lanes)), a3);
+        }
+
+        for (; i + lanes <= n; i += lanes)
+        {
+            a0 = TOps.MultiplyAdd(TOps.Load(ref x, i), TOps.Load(ref y, i), a0);
+        }
+
+        var sum = TOps.Sum(TOps.Add(TOps.Add(a0, a1), TOps.Add(a2, a3)));
+        for (; i < n; i++)
+        {
+            sum += Unsafe.Add(ref x, i) * Unsafe.Add(ref y, i);
+        }
+
+        return sum;
+    }
+
+    /// <summary><c>y[0..length) += a * x[0..length)</c>.</summary>
+    public static void Axpy<TOps, TVec>(float a, ref float x, ref float y, int length)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        var n = (nuint)length;
+        var lanes = (nuint)TOps.Count;
+        var va = TOps.Broadcast(a);
+        nuint i = 0;
+        for (; i + (2 * lanes) <= n; i += 2 * lanes)
+        {
+            var y0 = TOps.MultiplyAdd(va, TOps.Load(ref x, i), TOps.Load(ref y, i));
+            var y1 = TOps.MultiplyAdd(va, TOps.Load(ref x, i + lanes), TOps.Load(ref y, i + lanes));
+            TOps.Store(y0, ref y, i);
+            TOps.Store(y1, ref y, i + lanes);
+        }
+
+        for (; i + lanes <= n; i += lanes)
+        {
+            TOps.Store(TOps.MultiplyAdd(va, TOps.Load(ref x, i), TOps.Load(ref y, i)), ref y, i);
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref y, i) += a * Unsafe.Add(ref x, i);
+        }
+    }
+
+    /// <summary><c>p[0..length) = r[0..length) + beta * p[0..length)</c> (the CG direction update).</summary>
+    public static void ScaleAndAdd<TOps, TVec>(ref float p, float beta, ref float r, int length)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        var n = (nuint)length;
+        var lanes = (nuint)TOps.Count;
+        var vb = TOps.Broadcast(beta);
+        nuint i = 0;
+        for (; i + lanes <= n; i += lanes)
+        {
+            TOps.Store(TOps.MultiplyAdd(vb, TOps.Load(ref p, i), TOps.Load(ref r, i)), ref p, i);
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref p, i) = (beta * Unsafe.Add(ref p, i)) + Unsafe.Add(ref r, i);
+        }
+    }
+
+    /// <summary><c>x[0..length) *= a</c>.</summary>
+    public static void Scale<TOps, TVec>(float a, ref float x, int length)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        var n = (nuint)length;
+        var lanes = (nuint)TOps.Count;
+        var va = TOps.Broadcast(a);
+        nuint i = 0;
+        for (; i + lanes <= n; i += lanes)
+        {
+            TOps.Store(TOps.Multiply(va, TOps.Load(ref x, i)), ref x, i);
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref x, i) *= a;
+        }
+    }
+
+    /// <summary>
+    /// <c>dots[j] = rows[rowIndexes[j]][0..width) · vector[0..width)</c> for every j, eight rows per pass so that one
+    /// load of <paramref name="vector"/> feeds eight independent FMA chains.
+    /// </summary>
+    public static void GatherDots<TOps, TVec>(
+        ref float rows, int stride, ReadOnlySpan<int> rowIndexes, ref float vector, int width, Span<float> dots)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        Debug.Assert(dots.Length >= rowIndexes.Length);
+        var count = rowIndexes.Length;
+        ref var index = ref MemoryMarshal.GetReference(rowIndexes);
+        ref var dot = ref MemoryMarshal.GetReference(dots);
+        var n = (nuint)width;
+        var lanes = (nuint)TOps.Count;
+        var j = 0;
+        for (; j + 8 <= count; j += 8)
+        {
+            ref var r0 = ref Row(ref rows, stride, Unsafe.Add(ref index, j));
+            ref var r1 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 1));
+            ref var r2 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 2));
+            ref var r3 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 3));
+            ref var r4 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 4));
+            ref var r5 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 5));
+            ref var r6 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 6));
+            ref var r7 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 7));
+            TVec a0 = TOps.Zero, a1 = TOps.Zero, a2 = TOps.Zero, a3 = TOps.Zero;
+            TVec a4 = TOps.Zero, a5 = TOps.Zero, a6 = TOps.Zero, a7 = TOps.Zero;
+            nuint i = 0;
+            for (; i + lanes <= n; i += lanes)
+            {
+                var v = TOps.Load(ref vector, i);
+                a0 = TOps.MultiplyAdd(TOps.Load(ref r0, i), v, a0);
+                a1 = TOps.MultiplyAdd(TOps.Load(ref r1, i), v, a1);
+                a2 = TOps.MultiplyAdd(TOps.Load(ref r2, i), v, a2);
+                a3 = TOps.MultiplyAdd(TOps.Load(ref r3, i), v, a3);
+                a4 = TOps.MultiplyAdd(TOps.Load(ref r4, i), v, a4);
+                a5 = TOps.MultiplyAdd(TOps.Load(ref r5, i), v, a5);
+                a6 = TOps.MultiplyAdd(TOps.Load(ref r6, i), v, a6);
+                a7 = TOps.MultiplyAdd(TOps.Load(ref r7, i), v, a7);
+            }
+
+            float s0 = TOps.Sum(a0), s1 = TOps.Sum(a1), s2 = TOps.Sum(a2), s3 = TOps.Sum(a3);
+            float s4 = TOps.Sum(a4), s5 = TOps.Sum(a5), s6 = TOps.Sum(a6), s7 = TOps.Sum(a7);
+            for (; i < n; i++)
+            {
+                var v = Unsafe.Add(ref vector, i);
+                s0 += Unsafe.Add(ref r0, i) * v;
+                s1 += Unsafe.Add(ref r1, i) * v;
+                s2 += Unsafe.Add(ref r2, i) * v;
+                s3 += Unsafe.Add(ref r3, i) * v;
+                s4 += Unsafe.Add(ref r4, i) * v;
+                s5 += Unsafe.Add(ref r5, i) * v;
+                s6 += Unsafe.Add(ref r6, i) * v;
+                s7 += Unsafe.Add(ref r7, i) * v;
+            }
+
+            Unsafe.Add(ref dot, j) = s0;
+            Unsafe.Add(ref dot, j + 1) = s1;
+            Unsafe.Add(ref dot, j + 2) = s2;
+            Unsafe.Add(ref dot, j + 3) = s3;
+            Unsafe.Add(ref dot, j + 4) = s4;
+            Unsafe.Add(ref dot, j + 5) = s5;
+            Unsafe.Add(ref dot, j + 6) = s6;
+            Unsafe.Add(ref dot, j + 7) = s7;
+        }
+
+        for (; j < count; j++)
+        {
+            Unsafe.Add(ref dot, j) = Dot<TOps, TVec>(ref Row(ref rows, stride, Unsafe.Add(ref index, j)), ref vector, width);
+        }
+    }
+
+    /// <summary>
+    /// <c>destination = (accumulate ? destination : 0) + Σ_j coefficients[j] · rows[rowIndexes[j]][0..destination.Length)</c>.
+    /// Column blocks of four registers stay in registers while every row streams through (two rows per step, eight
+    /// accumulators), so each FMA costs one load.
+    /// </summary>
+    public static void AccumulateRows<TOps, TVec>(
+        ref float rows, int stride, ReadOnlySpan<int> rowIndexes, ReadOnlySpan<float> coefficients, Span<float> destination, bool accumulate)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        Debug.Assert(coefficients.Length >= rowIndexes.Length);
+        var count = rowIndexes.Length;
+        ref var index = ref MemoryMarshal.GetReference(rowIndexes);
+        ref var coef = ref MemoryMarshal.GetReference(coefficients);
+        ref var dst = ref MemoryMarshal.GetReference(destination);
+        var n = (nuint)destination.Length;
+        var lanes = (nuint)TOps.Count;
+        nuint c = 0;
+        for (; c + (4 * lanes) <= n; c += 4 * lanes)
+        {
+            TVec a0, a1, a2, a3;
+            if (accumulate)
+            {
+                a0 = TOps.Load(ref dst, c);
+                a1 = TOps.Load(ref dst, c + lanes);
+                a2 = TOps.Load(ref dst, c + (2 * lanes));
+                a3 = TOps.Load(ref dst, c + (3 * lanes));
+            }
+            else
+            {
+                a0 = a1 = a2 = a3 = TOps.Zero;
+            }
+
+            TVec b0 = TOps.Zero, b1 = TOps.Zero, b2 = TOps.Zero, b3 = TOps.Zero;
+            var j = 0;
+            for (; j + 2 <= count; j += 2)
+            {
+                ref var ra = ref Unsafe.Add(ref Row(ref rows, stride, Unsafe.Add(ref index, j)), c);
+                ref var rb = ref Unsafe.Add(ref Row(ref rows, stride, Unsafe.Add(ref index, j + 1)), c);
+                var ca = TOps.Broadcast(Unsafe.Add(ref coef, j));
+                var cb = TOps.Broadcast(Unsafe.Add(ref coef, j + 1));
+                a0 = TOps.MultiplyAdd(ca, TOps.Load(ref ra, 0), a0);
+                a1 = TOps.MultiplyAdd(ca, TOps.Load(ref ra, lanes), a1);
+                a2 = TOps.MultiplyAdd(ca, TOps.Load(ref ra, 2 * lanes), a2);
+                a3 = TOps.MultiplyAdd(ca, TOps.Load(ref ra, 3 * lanes), a3);
+                b0 = TOps.MultiplyAdd(cb, TOps.Load(ref rb, 0), b0);
+                b1 = TOps.MultiplyAdd(cb, TOps.Load(ref rb, lanes), b1);
+                b2 = TOps.MultiplyAdd(cb, TOps.Load(ref rb, 2 * lanes), b2);
+                b3 = TOps.MultiplyAdd(cb, TOps.Load(ref rb, 3 * lanes), b3);
+            }
+
+            if (j < count)
+            {
+                ref var ra = ref Unsafe.Add(ref Row(ref rows, stride, Unsafe.Add(ref index, j)), c);
+                var ca = TOps.Broadcast(Unsafe.Add(ref coef, j));
+                a0 = TOps.MultiplyAdd(ca, TOps.Load(ref ra, 0), a0);
+                a1 = TOps.MultiplyAdd(ca, TOps.Load(ref ra, lanes), a1);
+                a2 = TOps.MultiplyAdd(ca, TOps.Load(ref ra, 2 * lanes), a2);
+                a3 = TOps.MultiplyAdd(ca, TOps.Load(ref ra, 3 * lanes), a3);
+            }
+
+            TOps.Store(TOps.Add(a0, b0), ref dst, c);
+            TOps.Store(TOps.Add(a1, b1), ref dst, c + lanes);
+            TOps.Store(TOps.Add(a2, b2), ref dst, c + (2 * lanes));
+            TOps.Store(TOps.Add(a3, b3), ref dst, c + (3 * lanes));
+        }
+
+        for (; c + lanes <= n; c += lanes)
+        {
+            var a0 = accumulate ? TOps.Load(ref dst, c) : TOps.Zero;
+            TVec a1 = TOps.Zero, a2 = TOps.Zero, a3 = TOps.Zero;
+            var j = 0;
+            for (; j + 4 <= count; j += 4)
+            {
+                a0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref coef, j)), TOps.Load(ref Row(ref rows, stride, Unsafe.Add(ref index, j)), c), a0);
+                a1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref coef, j + 1)), TOps.Load(ref Row(ref rows, stride, Unsafe.Add(ref index, j + 1)), c), a1);
+                a2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref coef, j + 2)), TOps.Load(ref Row(ref rows, stride, Unsafe.Add(ref index, j + 2)), c), a2);
+                a3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref coef, j + 3)), TOps.Load(ref Row(ref rows, stride, Unsafe.Add(ref index, j + 3)), c), a3);
+            }
+
+            for (; j < count; j++)
+            {
+                a0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref coef, j)), TOps.Load(ref Row(ref rows, stride, Unsafe.Add(ref index, j)), c), a0);
+            }
+
+            TOps.Store(TOps.Add(TOps.Add(a0, a1), TOps.Add(a2, a3)), ref dst, c);
+        }
+
+        for (; c < n; c++)
+        {
+            var sum = accumulate ? Unsafe.Add(ref dst, c) : 0f;
+            for (var j = 0; j < count; j++)
+            {
+                sum += Unsafe.Add(ref coef, j) * Unsafe.Add(ref Row(ref rows, stride, Unsafe.Add(ref index, j)), c);
+            }
+
+            Unsafe.Add(ref dst, c) = sum;
+        }
+    }
+
+    /// <summary>
+    /// Adds rows <c>[a0, a0 + 4)</c> of the upper triangle of <c>YᵀY</c> (columns from the register holding
+    /// <paramref name="a0"/> to the stride) into <paramref name="gram"/> (row-major, <c>stride × stride</c> doubles),
+    /// over the <paramref name="rowCount"/> rows of <paramref name="rows"/>.
+    /// </summary>
+    /// <remarks>
+    /// Products are accumulated in float over blocks of <see cref="GramRowBlock"/> rows, then added in double in row
+    /// order: the result depends on the data only. Requires <c>stride % max(4, TOps.Count) == 0</c>.
+    /// </remarks>
+    public static void GramRowTile<TOps, TVec>(ref float rows, int rowCount, int stride, int a0, Span<double> gram)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        var lanes = TOps.Count;
+        Debug.Assert(stride % Math.Max(4, lanes) == 0 && a0 % 4 == 0 && a0 + 4 <= stride);
+        Debug.Assert(gram.Length >= stride * stride);
+        Span<float> flush = stackalloc float[8 * 16];
+        ref var fl = ref MemoryMarshal.GetReference(flush);
+        var firstColumn = a0 / lanes * lanes;
+        for (var blockStart = 0; blockStart < rowCount; blockStart += GramRowBlock)
+        {
+            var blockEnd = Math.Min(rowCount, blockStart + GramRowBlock);
+            var c = firstColumn;
+            for (; c + (2 * lanes) <= stride; c += 2 * lanes)
+            {
+                TVec s00 = TOps.Zero, s01 = TOps.Zero, s10 = TOps.Zero, s11 = TOps.Zero;
+                TVec s20 = TOps.Zero, s21 = TOps.Zero, s30 = TOps.Zero, s31 = TOps.Zero;
+                for (var r = blockStart; r < blockEnd; r++)
+                {
+                    ref var row = ref Row(ref rows, stride, r);
+                    var y0 = TOps.Load(ref row, (nuint)c);
+                    var y1 = TOps.Load(ref row, (nuint)(c + lanes));
+                    var b = TOps.Broadcast(Unsafe.Add(ref row, a0));
+                    s00 = TOps.MultiplyAdd(b, y0, s00);
+                    s01 = TOps.MultiplyAdd(b, y1, s01);
+                    b = TOps.Broadcast(Unsafe.Add(ref row, a0 + 1));
+                    s10 = TOps.MultiplyAdd(b, y0, s10);
+                    s11 = TOps.MultiplyAdd(b, y1, s11);
+                    b = TOps.Broadcast(Unsafe.Add(ref row, a0 + 2));
+                    s20 = TOps.MultiplyAdd(b, y0, s20);
+                    s21 = TOps.MultiplyAdd(b, y1, s21);
+                    b = TOps.Broadcast(Unsafe.Add(ref row, a0 + 3));
+                    s30 = TOps.MultiplyAdd(b, y0, s30);
+                    s31 = TOps.MultiplyAdd(b, y1, s31);
+                }
+
+                var l = (nuint)lanes;
+                TOps.Store(s00, ref fl, 0);
+                TOps.Store(s01, ref fl, l);
+                TOps.Store(s10, ref fl, 2 * l);
+                TOps.Store(s11, ref fl, 3 * l);
+                TOps.Store(s20, ref fl, 4 * l);
+                TOps.Store(s21, ref fl, 5 * l);
+                TOps.Store(s30, ref fl, 6 * l);
+                TOps.Store(s31, ref fl, 7 * l);
+                AddFlush(flush, 2 * lanes, gram, stride, a0, c);
+            }
+
+            if (c < stride)
+            {
+                TVec s0 = TOps.Zero, s1 = TOps.Zero, s2 = TOps.Zero, s3 = TOps.Zero;
+                for (var r = blockStart; r < blockEnd; r++)
+                {
+                    ref var row = ref Row(ref rows, stride, r);
+                    var y0 = TOps.Load(ref row, (nuint)c);
+                    s0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref row, a0)), y0, s0);
+                    s1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref row, a0 + 1)), y0, s1);
+                    s2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref row, a0 + 2)), y0, s2);
+                    s3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref row, a0 + 3)), y0, s3);
+                }
+
+                var l = (nuint)lanes;
+                TOps.Store(s0, ref fl, 0);
+                TOps.Store(s1, ref fl, l);
+                TOps.Store(s2, ref fl, 2 * l);
+                TOps.Store(s3, ref fl, 3 * l);
+                AddFlush(flush, lanes, gram, stride, a0, c);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds rows <c>[a0, a0 + 4)</c> of the upper triangle of <c>Σ_j scaled[j] ⊗ rows[j]</c> into the float matrix
+    /// <paramref name="matrix"/> (<c>stride × stride</c>), for <paramref name="rowCount"/> contiguous rows: the
+    /// weighted rank-n update <c>A += Yᵀ W Y</c> of the Cholesky solver, where <c>scaled = W Y</c>.
+    /// </summary>
+    /// <remarks>Requires <c>stride % max(4, TOps.Count) == 0</c>. Float accumulation, as LAPACK's single precision.</remarks>
+    public static void RankUpdateRowTile<TOps, TVec>(
+        ref float scaled, ref float rows, int rowCount, int stride, int a0, ref float matrix)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        var lanes = TOps.Count;
+        Debug.Assert(stride % Math.Max(4, lanes) == 0 && a0 % 4 == 0 && a0 + 4 <= stride);
+        var l = (nuint)lanes;
+        ref var m0 = ref Row(ref matrix, stride, a0);
+        ref var m1 = ref Row(ref matrix, stride, a0 + 1);
+        ref var m2 = ref Row(ref matrix, stride, a0 + 2);
+        ref var m3 = ref Row(ref matrix, stride, a0 + 3);
+        var c = a0 / lanes * lanes;
+        for (; c + (2 * lanes) <= stride; c += 2 * lanes)
+        {
+            var uc = (nuint)c;
+            TVec s00 = TOps.Load(ref m0, uc), s01 = TOps.Load(ref m0, uc + l);
+            TVec s10 = TOps.Load(ref m1, uc), s11 = TOps.Load(ref m1, uc + l);
+            TVec s20 = TOps.Load(ref m2, uc), s21 = TOps.Load(ref m2, uc + l);
+            TVec s30 = TOps.Load(ref m3, uc), s31 = TOps.Load(ref m3, uc + l);
+            for (var r = 0; r < rowCount; r++)
+            {
+                ref var row = ref Row(ref rows, stride, r);
+                ref var z = ref Row(ref scaled, stride, r);
+                var y0 = TOps.Load(ref row, uc);
+                var y1 = TOps.Load(ref row, uc + l);
+                var b = TOps.Broadcast(Unsafe.Add(ref z, a0));
+                s00 = TOps.MultiplyAdd(b, y0, s00);
+                s01 = TOps.MultiplyAdd(b, y1, s01);
+                b = TOps.Broadcast(Unsafe.Add(ref z, a0 + 1));
+                s10 = TOps.MultiplyAdd(b, y0, s10);
+                s11 = TOps.MultiplyAdd(b, y1, s11);
+                b = TOps.Broadcast(Unsafe.Add(ref z, a0 + 2));
+                s20 = TOps.MultiplyAdd(b, y0, s20);
+                s21 = TOps.MultiplyAdd(b, y1, s21);
+                b = TOps.Broadcast(Unsafe.Add(ref z, a0 + 3));
+                s30 = TOps.MultiplyAdd(b, y0, s30);
+                s31 = TOps.MultiplyAdd(b, y1, s31);
+            }
+
+            TOps.Store(s00, ref m0, uc);
+            TOps.Store(s01, ref m0, uc + l);
+            TOps.Store(s10, ref m1, uc);
+            TOps.Store(s11, ref m1, uc + l);
+            TOps.Store(s20, ref m2, uc);
+            TOps.Store(s21, ref m2, uc + l);
+            TOps.Store(s30, ref m3, uc);
+            TOps.Store(s31, ref m3, uc + l);
+        }
+
+        if (c < stride)
+        {
+            var uc = (nuint)c;
+            TVec s0 = TOps.Load(ref m0, uc), s1 = TOps.Load(ref m1, uc), s2 = TOps.Load(ref m2, uc), s3 = TOps.Load(ref m3, uc);
+            for (var r = 0; r < rowCount; r++)
+            {
+                ref var z = ref Row(ref scaled, stride, r);
+                var y0 = TOps.Load(ref Row(ref rows, stride, r), uc);
+                s0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref z, a0)), y0, s0);
+                s1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref z, a0 + 1)), y0, s1);
+                s2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref z, a0 + 2)), y0, s2);
+                s3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref z, a0 + 3)), y0, s3);
+            }
+
+            TOps.Store(s0, ref m0, uc);
+            TOps.Store(s1, ref m1, uc);
+            TOps.Store(s2, ref m2, uc);
+            TOps.Store(s3, ref m3, uc);
+        }
+    }
+
+    /// <summary>The start of row <paramref name="row"/> in a flat array with the given stride.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ref float Row(ref float rows, int stride, int row) => ref Unsafe.Add(ref rows, (nint)row * stride);
+
+    private static void AddFlush(ReadOnlySpan<float> flush, int width, Span<double> gram, int stride, int a0, int column)
+    {
+        for (var m = 0; m < 4; m++)
+        {
+            var target = gram.Slice(((a0 + m) * stride) + column, width);
+            var source = flush.Slice(m * width, width);
+            for (var i = 0; i < target.Length; i++)
+            {
+                target[i] += source[i];
+            }
+        }
+    }
+}

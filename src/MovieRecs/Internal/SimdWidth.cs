@@ -1,0 +1,66 @@
+using System.Runtime.Intrinsics;
+
+namespace MovieRecs.Internal;
+
+/// <summary>The register widths every kernel is compiled for; one entry of the kernel table each.</summary>
+internal enum SimdWidth
+{
+    /// <summary>One float at a time: the reference path and the fallback without hardware intrinsics.</summary>
+    Scalar,
+
+    /// <summary>128-bit registers.</summary>
+    Vector128,
+
+    /// <summary>256-bit registers.</summary>
+    Vector256,
+
+    /// <summary>512-bit registers.</summary>
+    Vector512,
+}
+
+/// <summary>The kernel table: which widths exist, which run on hardware here, and which one the library uses.</summary>
+/// <remarks>
+/// Every width is functional on every CPU (wider vectors are emulated in software when not accelerated), so tests
+/// reach all of them; only accelerated widths are worth running for speed.
+/// </remarks>
+internal static class KernelTable
+{
+    /// <summary>All widths, narrowest first.</summary>
+    public static ReadOnlySpan<SimdWidth> All => [SimdWidth.Scalar, SimdWidth.Vector128, SimdWidth.Vector256, SimdWidth.Vector512];
+
+    /// <summary>The widest accelerated width on this machine (honours <c>DOTNET_EnableAVX2=0</c> and friends).</summary>
+    public static SimdWidth Best { get; } =
+        Vector512.IsHardwareAccelerated ? SimdWidth.Vector512
+        : Vector256.IsHardwareAccelerated ? SimdWidth.Vector256
+        : Vector128.IsHardwareAccelerated ? SimdWidth.Vector128
+        : SimdWidth.Scalar;
+
+    /// <summary>Whether <paramref name="width"/> runs on hardware instructions here.</summary>
+    public static bool IsAccelerated(SimdWidth width) => width switch
+    {
+        SimdWidth.Scalar => true,
+        SimdWidth.Vector128 => Vector128.IsHardwareAccelerated,
+        SimdWidth.Vector256 => Vector256.IsHardwareAccelerated,
+        SimdWidth.Vector512 => Vector512.IsHardwareAccelerated,
+        _ => false,
+    };
+
+    /// <summary>The number of floats per register of <paramref name="width"/>.</summary>
+    public static int Lanes(SimdWidth width) => width switch
+    {
+        SimdWidth.Vector128 => Vector128<float>.Count,
+        SimdWidth.Vector256 => Vector256<float>.Count,
+        SimdWidth.Vector512 => Vector512<float>.Count,
+        _ => 1,
+    };
+
+    /// <summary>
+    /// The row stride (in floats) used for <paramref name="factors"/> factors: a multiple of 8 (16 with 512-bit
+    /// registers) so rows start on a register boundary and kernels need no tails.
+    /// </summary>
+    public static int StrideFor(int factors, SimdWidth width)
+    {
+        var multiple = Math.Max(8, Lanes(width));
+        return checked((factors + multiple - 1) / multiple * multiple);
+    }
+}

@@ -1,0 +1,95 @@
+namespace MovieRecs.Tests.Internal;
+
+[Trait("Category", "Kernels")]
+public sealed class DenseKernelsTests
+{
+    public static TheoryData<string> Widths => KernelChecks.Widths;
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Dot_AllLengthsAndOffsets_MatchReference(string width)
+    {
+        var checks = KernelChecks.For(width);
+        for (var length = 0; length <= 257; length++)
+        {
+            checks.Dot(length, length % 5);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Axpy_AllLengthsAndOffsets_MatchReferenceAndLeaveOutsideUntouched(string width)
+    {
+        var checks = KernelChecks.For(width);
+        for (var length = 0; length <= 257; length++)
+        {
+            checks.Axpy(length, length % 3);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void ScaleAndAdd_AllLengths_MatchReference(string width)
+    {
+        var checks = KernelChecks.For(width);
+        for (var length = 0; length <= 257; length++)
+        {
+            checks.ScaleAndAdd(length);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void GatherDots_RowCountsAndWidths_MatchReference(string width)
+    {
+        var checks = KernelChecks.For(width);
+        foreach (var rows in new[] { 0, 1, 7, 8, 9, 17, 33 })
+        {
+            for (var w = 0; w <= 70; w += (w < 20 ? 1 : 7))
+            {
+                checks.GatherDots(rows, w);
+            }
+        }
+
+        checks.GatherDots(5, 257);
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void AccumulateRows_RowCountsAndWidths_MatchReference(string width)
+    {
+        var checks = KernelChecks.For(width);
+        foreach (var rows in new[] { 0, 1, 2, 3, 4, 5, 9, 30 })
+        {
+            for (var w = 0; w <= 70; w += (w < 20 ? 1 : 7))
+            {
+                checks.AccumulateRows(rows, w, accumulate: false);
+                checks.AccumulateRows(rows, w, accumulate: true);
+            }
+        }
+
+        checks.AccumulateRows(6, 257, accumulate: true);
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void GramRowTile_UpperTriangle_MatchesReference(string width)
+    {
+        var checks = KernelChecks.For(width);
+        foreach (var (rows, factors) in new[] { (0, 3), (1, 1), (5, 8), (130, 13), (300, 20), (40, 33) })
+        {
+            checks.GramRowTile(rows, factors);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void RankUpdateRowTile_UpperTriangle_MatchesReference(string width)
+    {
+        var checks = KernelChecks.For(width);
+        foreach (var (rows, factors) in new[] { (0, 4), (1, 1), (3, 8), (64, 13), (20, 33) })
+        {
+            checks.RankUpdate(rows, factors);
+        }
+    }
+}

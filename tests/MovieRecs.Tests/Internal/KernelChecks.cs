@@ -1,0 +1,316 @@
+using System.Runtime.Intrinsics;
+using MovieRecs.Internal;
+
+namespace MovieRecs.Tests.Internal;
+
+/// <summary>The kernel checks, written once and run for every entry of the kernel table.</summary>
+internal interface IKernelChecks
+{
+    void Dot(int length, int offset);
+
+    void Axpy(int length, int offset);
+
+    void ScaleAndAdd(int length);
+
+    void GatherDots(int rowCount, int width);
+
+    void AccumulateRows(int rowCount, int width, bool accumulate);
+
+    void GramRowTile(int rowCount, int factors);
+
+    void RankUpdate(int rowCount, int factors);
+
+    void CholeskySolve(int size, int seed);
+}
+
+internal static class KernelChecks
+{
+    public static TheoryData<string> Widths => new(KernelTable.All.ToArray().Select(w => w.ToString()));
+
+    public static IKernelChecks For(string width) => Enum.Parse<SimdWidth>(width) switch
+    {
+        SimdWidth.Vector512 => new KernelChecks<Vector512Ops, Vector512<float>>(),
+        SimdWidth.Vector256 => new KernelChecks<Vector256Ops, Vector256<float>>(),
+        SimdWidth.Vector128 => new KernelChecks<Vector128Ops, Vector128<float>>(),
+        _ => new KernelChecks<ScalarOps, float>(),
+    };
+
+    public static float[] RandomArray(Random random, int length, float low = -1f, float high = 1f)
+    {
+        var result = new float[length];
+        for (var i = 0; i < length; i++)
+        {
+            result[i] = low + ((high - low) * random.NextSingle());
+        }
+
+        return result;
+    }
+
+    /// <summary>Asserts |actual − expected| ≤ tolerance · (scale + |expected|).</summary>
+    public static void Close(double expected, double actual, double tolerance, double scale, string what)
+    {
+        var bound = tolerance * (scale + Math.Abs(expected));
+        Assert.True(Math.Abs(actual - expected) <= bound, $"{what}: expected {expected}, got {actual} (bound {bound}).");
+    }
+}
+
+internal sealed class KernelChecks<TOps, TVec> : IKernelChecks
+    where TOps : struct, ISimdOps<TVec>
+    where TVec : struct
+{
+    private const float Tolerance = 1e-5f;
+
+    public void Dot(int length, int offset)
+    {
+        var random = new Random((length * 31) + offset);
+        var x = KernelChecks.RandomArray(random, length + offset);
+        var y = KernelChecks.RandomArray(random, length + offset);
+        double expected = 0, scale = 0;
+        for (var i = 0; i < length; i++)
+        {
+            expected += (double)x[offset + i] * y[offset + i];
+            scale += Math.Abs((double)x[offset + i] * y[offset + i]);
+        }
+
+        var actual = DenseKernels.Dot<TOps, TVec>(ref At(x, offset), ref At(y, offset), length);
+        KernelChecks.Close(expected, actual, Tolerance, scale + 1e-30, $"Dot length {length} offset {offset}");
+    }
+
+    public void Axpy(int length, int offset)
+    {
+        var random = new Random((length * 17) + offset);
+        var x = KernelChecks.RandomArray(random, length + offset + 3);
+        var y = KernelChecks.RandomArray(random, length + offset + 3);
+        var original = (float[])y.Clone();
+        var a = random.NextSingle() - 0.5f;
+        DenseKernels.Axpy<TOps, TVec>(a, ref At(x, offset), ref At(y, offset), length);
+        for (var i = 0; i < y.Length; i++)
+        {
+            var inside = i >= offset && i < offset + length;
+            var expected = inside ? original[i] + ((double)a * x[i]) : original[i];
+            KernelChecks.Close(expected, y[i], Tolerance, 1, $"Axpy[{i}] length {length}");
+            if (!inside)
+            {
+                Assert.Equal(original[i], y[i]);
+            }
+        }
+    }
+
+    public void ScaleAndAdd(int length)
+    {
+        var random = new Random(length);
+        var p = KernelChecks.RandomArray(random, length + 1);
+        var r = KernelChecks.RandomArray(random, length + 1);
+        var original = (float[])p.Clone();
+        DenseKernels.ScaleAndAdd<TOps, TVec>(ref At(p, 0), 0.75f, ref At(r, 0), length);
+        for (var i = 0; i < length; i++)
+        {
+            KernelChecks.Close(r[i] + (0.75 * original[i]), p[i], Tolerance, 1, $"ScaleAndAdd[{i}]");
+        }
+
+        Assert.Equal(original[length], p[length]);
+        DenseKernels.Scale<TOps, TVec>(-2f, ref At(p, 0), length);
+        for (var i = 0; i < length; i++)
+        {
+            KernelChecks.Close(-2 * (r[i] + (0.75 * original[i])), p[i], Tolerance, 1, $"Scale[{i}]");
+        }
+    }
+
+    public void GatherDots(int rowCount, int width)
+    {
+        var random = new Random((rowCount * 7) + width);
+        var stride = width + 3;
+        var rows = KernelChecks.RandomArray(random, (rowCount + 5) * stride);
+        var vector = KernelChecks.RandomArray(random, width + 1);
+        var indexes = new int[rowCount];
+        for (var j = 0; j < rowCount; j++)
+        {
+            indexes[j] = random.Next(rowCount + 5);
+        }
+
+        var dots = new float[rowCount + 1];
+        dots[rowCount] = 42f;
+        DenseKernels.GatherDots<TOps, TVec>(ref At(rows, 0), stride, indexes, ref At(vector, 0), width, dots);
+        for (var j = 0; j < rowCount; j++)
+        {
+            double expected = 0, scale = 0;
+            for (var i = 0; i < width; i++)
+            {
+                var term = (double)rows[(indexes[j] * stride) + i] * vector[i];
+                expected += term;
+                scale += Math.Abs(term);
+            }
+
+            KernelChecks.Close(expected, dots[j], Tolerance, scale + 1e-30, $"GatherDots[{j}] rows {rowCount} width {width}");
+        }
+
+        Assert.Equal(42f, dots[rowCount]);
+    }
+
+    public void AccumulateRows(int rowCount, int width, bool accumulate)
+    {
+        var random = new Random((rowCount * 13) + width + (accumulate ? 1 : 0));
+        var stride = width + 1;
+        var rows = KernelChecks.RandomArray(random, (rowCount + 3) * stride);
+        var coefficients = KernelChecks.RandomArray(random, rowCount);
+        var indexes = new int[rowCount];
+        for (var j = 0; j < rowCount; j++)
+        {
+            indexes[j] = random.Next(rowCount + 3);
+        }
+
+        var destination = KernelChecks.RandomArray(random, width + 1);
+        var original = (float[])destination.Clone();
+        DenseKernels.AccumulateRows<TOps, TVec>(ref At(rows, 0), stride, indexes, coefficients, destination.AsSpan(0, width), accumulate);
+        for (var i = 0; i < width; i++)
+        {
+            double expected = accumulate ? original[i] : 0, scale = Math.Abs(expected);
+            for (var j = 0; j < rowCount; j++)
+            {
+                var term = (double)coefficients[j] * rows[(indexes[j] * stride) + i];
+                expected += term;
+                scale += Math.Abs(term);
+            }
+
+            KernelChecks.Close(expected, destination[i], Tolerance, scale + 1e-30, $"AccumulateRows[{i}] rows {rowCount} width {width}");
+        }
+
+        Assert.Equal(original[width], destination[width]);
+    }
+
+    public void GramRowTile(int rowCount, int factors)
+    {
+        var random = new Random((rowCount * 3) + factors);
+        var stride = KernelTable.StrideFor(factors, SimdWidth.Vector512);
+        var rows = PaddedRows(random, rowCount, factors, stride);
+        var gram = new double[stride * stride];
+        for (var a0 = 0; a0 < factors; a0 += 4)
+        {
+            DenseKernels.GramRowTile<TOps, TVec>(ref At(rows, 0), rowCount, stride, a0, gram);
+        }
+
+        for (var a = 0; a < factors; a++)
+        {
+            for (var b = a; b < stride; b++)
+            {
+                double expected = 0, scale = 0;
+                for (var r = 0; r < rowCount; r++)
+                {
+                    var term = (double)rows[(r * stride) + a] * rows[(r * stride) + b];
+                    expected += term;
+                    scale += Math.Abs(term);
+                }
+
+                KernelChecks.Close(expected, gram[(a * stride) + b], Tolerance, scale + 1e-30, $"Gram[{a},{b}]");
+            }
+        }
+    }
+
+    public void RankUpdate(int rowCount, int factors)
+    {
+        var random = new Random((rowCount * 5) + factors);
+        var stride = KernelTable.StrideFor(factors, SimdWidth.Vector512);
+        var rows = PaddedRows(random, rowCount, factors, stride);
+        var scaled = new float[rows.Length];
+        var weights = KernelChecks.RandomArray(random, rowCount, 0f, 3f);
+        for (var r = 0; r < rowCount; r++)
+        {
+            for (var f = 0; f < stride; f++)
+            {
+                scaled[(r * stride) + f] = weights[r] * rows[(r * stride) + f];
+            }
+        }
+
+        var matrix = KernelChecks.RandomArray(random, stride * stride);
+        var original = (float[])matrix.Clone();
+        for (var a0 = 0; a0 < factors; a0 += 4)
+        {
+            DenseKernels.RankUpdateRowTile<TOps, TVec>(ref At(scaled, 0), ref At(rows, 0), rowCount, stride, a0, ref At(matrix, 0));
+        }
+
+        for (var a = 0; a < factors; a++)
+        {
+            for (var b = a; b < factors; b++)
+            {
+                double expected = original[(a * stride) + b], scale = Math.Abs(expected);
+                for (var r = 0; r < rowCount; r++)
+                {
+                    var term = (double)weights[r] * rows[(r * stride) + a] * rows[(r * stride) + b];
+                    expected += term;
+                    scale += Math.Abs(term);
+                }
+
+                KernelChecks.Close(expected, matrix[(a * stride) + b], Tolerance, scale, $"RankUpdate[{a},{b}]");
+            }
+        }
+    }
+
+    public void CholeskySolve(int size, int seed)
+    {
+        var random = new Random(seed);
+        var stride = size + 2;
+        var (matrix, dense) = RandomSpd(random, size, stride);
+        var rhs = KernelChecks.RandomArray(random, stride);
+        var expected = DenseReference.Solve(dense, rhs.Take(size).Select(v => (double)v).ToArray());
+        var pivot = Cholesky.Factor<TOps, TVec>(ref At(matrix, 0), size, stride);
+        Assert.Equal(-1, pivot);
+        Cholesky.Solve<TOps, TVec>(ref At(matrix, 0), size, stride, ref At(rhs, 0));
+        var norm = expected.Length == 0 ? 0 : expected.Max(Math.Abs);
+        for (var i = 0; i < size; i++)
+        {
+            KernelChecks.Close(expected[i], rhs[i], 1e-3, norm, $"Cholesky x[{i}] size {size}");
+        }
+    }
+
+    private static (float[] Matrix, double[,] Dense) RandomSpd(Random random, int size, int stride)
+    {
+        // A = BᵀB + size·I is well conditioned; only the upper triangle is stored correctly, the lower holds junk.
+        var b = new double[size, size];
+        for (var i = 0; i < size; i++)
+        {
+            for (var j = 0; j < size; j++)
+            {
+                b[i, j] = random.NextDouble() - 0.5;
+            }
+        }
+
+        var dense = new double[size, size];
+        var matrix = KernelChecks.RandomArray(random, stride * stride, 100f, 200f);
+        for (var i = 0; i < size; i++)
+        {
+            for (var j = 0; j < size; j++)
+            {
+                double sum = i == j ? size : 0;
+                for (var m = 0; m < size; m++)
+                {
+                    sum += b[m, i] * b[m, j];
+                }
+
+                dense[i, j] = (float)sum;
+                if (j >= i)
+                {
+                    matrix[(i * stride) + j] = (float)sum;
+                }
+            }
+        }
+
+        return (matrix, dense);
+    }
+
+    private static float[] PaddedRows(Random random, int rowCount, int factors, int stride)
+    {
+        var rows = new float[Math.Max(1, rowCount) * stride];
+        for (var r = 0; r < rowCount; r++)
+        {
+            for (var f = 0; f < factors; f++)
+            {
+                rows[(r * stride) + f] = random.NextSingle() - 0.5f;
+            }
+        }
+
+        return rows;
+    }
+
+    private static ref float At(float[] array, int index) =>
+        ref System.Runtime.CompilerServices.Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array), index);
+}
