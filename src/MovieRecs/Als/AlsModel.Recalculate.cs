@@ -114,9 +114,24 @@ public sealed partial class AlsModel
         return new AlsModel(Options, UserCount, count, Width, Stride, _userFactors, factors, trainingLoss: null) { _userSystem = _userSystem };
     }
 
+    /// <summary>Solves a user's fold-in system and keeps its Cholesky factor (stride x stride) for explanations.</summary>
+    internal void FactorUserSystem(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> factor, Span<float> userFactors)
+    {
+        var scratch = new AlsRowScratch(Stride, Math.Max(1, items.Length), cholesky: true);
+        Recalculate(items, values, userFactors, ItemCount, _itemFactors, GetItemSystem(), nameof(items), "item", scratch);
+        scratch.Matrix.AsSpan(0, Stride * Stride).CopyTo(factor);
+    }
+
     private void Recalculate(
         ReadOnlySpan<int> indexes, ReadOnlySpan<float> values, Span<float> destination, int otherCount, float[] other,
-        float[] system, string indexesName, string what)
+        float[] system, string indexesName, string what, AlsRowScratch? ownScratch = null)
+    {
+        Recalculate(indexes, values, destination, otherCount, other, system, indexesName, what, ownScratch, keep: ownScratch is not null);
+    }
+
+    private void Recalculate(
+        ReadOnlySpan<int> indexes, ReadOnlySpan<float> values, Span<float> destination, int otherCount, float[] other,
+        float[] system, string indexesName, string what, AlsRowScratch? ownScratch, bool keep)
     {
         if (values.Length != indexes.Length)
         {
@@ -131,7 +146,7 @@ public sealed partial class AlsModel
         var n = indexes.Length;
         var sorted = ArrayPool<int>.Shared.Rent(Math.Max(1, n));
         var confidence = ArrayPool<float>.Shared.Rent(Math.Max(1, n));
-        var scratch = Interlocked.Exchange(ref _cachedScratch, null) ?? new AlsRowScratch(Stride, 1, cholesky: true);
+        var scratch = ownScratch ?? Interlocked.Exchange(ref _cachedScratch, null) ?? new AlsRowScratch(Stride, 1, cholesky: true);
         var x = ArrayPool<float>.Shared.Rent(Stride);
         try
         {
@@ -181,7 +196,10 @@ public sealed partial class AlsModel
             ArrayPool<float>.Shared.Return(x);
             ArrayPool<float>.Shared.Return(confidence);
             ArrayPool<int>.Shared.Return(sorted);
-            Volatile.Write(ref _cachedScratch, scratch);
+            if (!keep)
+            {
+                Volatile.Write(ref _cachedScratch, scratch);
+            }
         }
     }
 

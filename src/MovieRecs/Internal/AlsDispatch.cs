@@ -20,4 +20,26 @@ internal static class AlsDispatch
             _ => AlsKernels.SolveCholesky<ScalarOps, float>(ref otherRef, stride, factors, a0, columns, confidence, x, scratch),
         };
     }
+
+    /// <summary><see cref="Cholesky.Solve{TOps, TVec}"/> for <paramref name="width"/>: solves in place with a stored factor.</summary>
+    public static void CholeskySolve(SimdWidth width, Span<float> factor, int size, int stride, Span<float> vector)
+    {
+        ref var u = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(factor);
+        ref var v = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(vector);
+        switch (width)
+        {
+            case SimdWidth.Vector512:
+                Cholesky.Solve<Vector512Ops, Vector512<float>>(ref u, size, stride, ref v);
+                break;
+            case SimdWidth.Vector256:
+                Cholesky.Solve<Vector256Ops, Vector256<float>>(ref u, size, stride, ref v);
+                break;
+            case SimdWidth.Vector128:
+                Cholesky.Solve<Vector128Ops, Vector128<float>>(ref u, size, stride, ref v);
+                break;
+            default:
+                Cholesky.Solve<ScalarOps, float>(ref u, size, stride, ref v);
+                break;
+        }
+    }
 }

@@ -1,0 +1,323 @@
+using MovieRecs.Internal;
+using MovieRecs.Recommendations;
+using MovieRecs.Sparse;
+
+namespace MovieRecs.Als;
+
+/// <content>Recommending items: single user, new user (fold-in), batches, scores and ranking.</content>
+public sealed partial class AlsModel : IRecommender
+{
+    /// <summary>
+    /// The top items for <paramref name="user"/> by score <c>x_u · y_i</c>, best first (ties to the lower item index).
+    /// </summary>
+    /// <param name="user">The user index, in <c>[0, UserCount)</c>.</param>
+    /// <param name="likedItems">The user's own items (their row of the training matrix), filtered out when
+    /// <see cref="RecommendOptions.FilterAlreadyLiked"/> is set; any order.</param>
+    /// <param name="count">How many items to return (at least 1); fewer come back when fewer items are eligible.</param>
+    /// <param name="options">Filtering and candidates; <see cref="RecommendOptions.Default"/> when null.</param>
+    /// <returns>The recommended items with their scores, never a filtered item, never NaN.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/>, <paramref name="count"/> or an item index is out of range.</exception>
+    /// <exception cref="ArgumentException">The options give both filter items and candidates, or candidates repeat.</exception>
+    /// <remarks>O(items·k) to score plus O(items + count·log count) to select. Thread-safe; scratch is per thread.</remarks>
+    public ScoredItem[] Recommend(int user, ReadOnlySpan<int> likedItems, int count = 10, RecommendOptions? options = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        var buffer = new ScoredItem[Math.Min(count, ItemCount)];
+        var written = Recommend(user, likedItems, buffer, options);
+        return written == buffer.Length ? buffer : buffer[..written];
+    }
+
+    /// <summary>Writes the top items for <paramref name="user"/> into <paramref name="destination"/>, allocating nothing once warmed up.</summary>
+    /// <param name="user">The user index, in <c>[0, UserCount)</c>.</param>
+    /// <param name="likedItems">The user's own items, filtered when <see cref="RecommendOptions.FilterAlreadyLiked"/> is set.</param>
+    /// <param name="destination">Receives the items, best first; its length is how many are wanted.</param>
+    /// <param name="options">Filtering and candidates; <see cref="RecommendOptions.Default"/> when null.</param>
+    /// <returns>The number of items written.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> or an item index is out of range.</exception>
+    /// <exception cref="ArgumentException">The options give both filter items and candidates, or candidates repeat.</exception>
+    public int Recommend(int user, ReadOnlySpan<int> likedItems, Span<ScoredItem> destination, RecommendOptions? options = null)
+    {
+        CheckIndex(user, UserCount, nameof(user));
+        options ??= RecommendOptions.Default;
+        options.Validate();
+        var query = ServingScratch.Query(Stride);
+        UserFactorStorage.Slice(user * Stride, Stride).CopyTo(query);
+        return RankInto(query, options.FilterAlreadyLiked ? likedItems : default, options, destination, nameof(likedItems));
+    }
+
+    /// <summary>The top items for <paramref name="user"/>, filtering their row of <paramref name="userItems"/> (the training matrix).</summary>
+    /// <param name="user">The user index; also the row of <paramref name="userItems"/>.</param>
+    /// <param name="userItems">The user x item matrix the model was trained on (only row <paramref name="user"/> is read).</param>
+    /// <param name="count">How many items to return (at least 1).</param>
+    /// <param name="options">Filtering and candidates; <see cref="RecommendOptions.Default"/> when null.</param>
+    /// <returns>The recommended items, best first.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="userItems"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="userItems"/> has more columns than the model has items, or the options are inconsistent.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is not a row of both, or <paramref name="count"/> &lt; 1.</exception>
+    public ScoredItem[] Recommend(int user, CsrMatrix userItems, int count = 10, RecommendOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(userItems);
+        CheckMatrixColumns(userItems);
+        CheckIndex(user, userItems.RowCount, nameof(user));
+        return Recommend(user, userItems.GetColumnIndices(user), count, options);
+    }
+
+    /// <summary>
+    /// Recommends for a user who is not in the model, described only by (item, value) pairs: their factors are
+    /// solved exactly against the fixed item factors (fold-in, as <c>implicit</c>'s <c>recalculate_user</c>), then
+    /// items are ranked. The model does not change.
+    /// </summary>
+    /// <param name="items">The items the new user has, distinct, in range.</param>
+    /// <param name="values">The value of each (e.g. a rating of 5 for a favourite).</param>
+    /// <param name="count">How many items to return (at least 1).</param>
+    /// <param name="options">Filtering (the given items count as already liked) and candidates.</param>
+    /// <returns>The recommended items, best first.</returns>
+    /// <exception cref="ArgumentException">The spans differ in length, an item repeats, or a value is not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An item is out of range or <paramref name="count"/> &lt; 1.</exception>
+    /// <remarks>O(n·k² + k³) for the solve, then as <see cref="Recommend(int, ReadOnlySpan{int}, int, RecommendOptions?)"/>.</remarks>
+    public ScoredItem[] RecommendForNewUser(ReadOnlySpan<int> items, ReadOnlySpan<float> values, int count = 10, RecommendOptions? options = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        options ??= RecommendOptions.Default;
+        options.Validate();
+        var query = new float[Stride];
+        RecalculateUser(items, values, query);
+        var buffer = new ScoredItem[Math.Min(count, ItemCount)];
+        var written = RankInto(query, options.FilterAlreadyLiked ? items : default, options, buffer, nameof(items));
+        return written == buffer.Length ? buffer : buffer[..written];
+    }
+
+    /// <summary>
+    /// Recommends for every user of <paramref name="userItems"/> (row <c>u</c> is user <c>u</c>) in parallel, with the
+    /// same results as calling <see cref="Recommend(int, CsrMatrix, int, RecommendOptions?)"/> for each.
+    /// </summary>
+    /// <param name="userItems">The training matrix (or any matrix whose rows are users of this model).</param>
+    /// <param name="count">How many items per user (at least 1).</param>
+    /// <param name="options">Filtering and candidates for every user.</param>
+    /// <param name="progress">Receives the number of users done so far, per batch, or null.</param>
+    /// <param name="cancellationToken">Stops between batches of users.</param>
+    /// <returns>One array of recommendations per row.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="userItems"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="userItems"/> does not fit the model, or the options are inconsistent.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>Memory is the result (rows x count) plus one score buffer per worker: the users x items score matrix is
+    /// never formed. Uses up to <see cref="AlsOptions.MaxDegreeOfParallelism"/> threads in contiguous batches of users.</remarks>
+    public ScoredItem[][] RecommendAll(
+        CsrMatrix userItems, int count = 10, RecommendOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userItems);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        CheckMatrixColumns(userItems);
+        if (userItems.RowCount > UserCount)
+        {
+            ThrowHelper.ThrowArgument(nameof(userItems), $"userItems has {userItems.RowCount} rows but the model has {UserCount} users.");
+        }
+
+        options ??= RecommendOptions.Default;
+        options.Validate();
+        var results = new ScoredItem[userItems.RowCount][];
+        ForEachBatch(
+            userItems.RowCount,
+            progress,
+            (start, end) =>
+            {
+                for (var u = start; u < end; u++)
+                {
+                    results[u] = Recommend(u, userItems.GetColumnIndices(u), count, options);
+                }
+            },
+            cancellationToken);
+        return results;
+    }
+
+    /// <summary>The score <c>x_u · y_i</c> of one (user, item) pair.</summary>
+    /// <param name="user">The user index.</param>
+    /// <param name="item">The item index.</param>
+    /// <returns>The score.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
+    public float Score(int user, int item)
+    {
+        CheckIndex(user, UserCount, nameof(user));
+        CheckIndex(item, ItemCount, nameof(item));
+        return System.Numerics.Tensors.TensorPrimitives.Dot(GetUserFactors(user), GetItemFactors(item));
+    }
+
+    /// <summary>The scores of (user, item) pairs: <c>destination[j] = x_users[j] · y_items[j]</c>.</summary>
+    /// <param name="users">The user of each pair.</param>
+    /// <param name="items">The item of each pair.</param>
+    /// <param name="destination">Receives one score per pair.</param>
+    /// <exception cref="ArgumentException">The spans differ in length.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An index is out of range (the message names its position).</exception>
+    public void Score(ReadOnlySpan<int> users, ReadOnlySpan<int> items, Span<float> destination)
+    {
+        if (items.Length != users.Length || destination.Length < users.Length)
+        {
+            ThrowHelper.ThrowArgument(nameof(items), $"users ({users.Length}), items ({items.Length}) and destination ({destination.Length}) must have the same length.");
+        }
+
+        for (var j = 0; j < users.Length; j++)
+        {
+            CheckIndex(users[j], UserCount, $"users[{j}]");
+            CheckIndex(items[j], ItemCount, $"items[{j}]");
+            destination[j] = System.Numerics.Tensors.TensorPrimitives.Dot(GetUserFactors(users[j]), GetItemFactors(items[j]));
+        }
+    }
+
+    /// <summary>Orders the given items for <paramref name="user"/>, best first (nothing filtered).</summary>
+    /// <param name="user">The user index.</param>
+    /// <param name="items">Distinct items to rank.</param>
+    /// <returns>All of <paramref name="items"/> with scores, best first.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
+    /// <exception cref="ArgumentException">An item repeats.</exception>
+    public ScoredItem[] Rank(int user, ReadOnlySpan<int> items)
+    {
+        if (items.IsEmpty)
+        {
+            return [];
+        }
+
+        return Recommend(user, ReadOnlySpan<int>.Empty, items.Length, new RecommendOptions { FilterAlreadyLiked = false, Candidates = items.ToArray() });
+    }
+
+    /// <inheritdoc/>
+    int IRecommender.Recommend(int user, ReadOnlySpan<int> excludeItems, Span<int> items, Span<float> scores)
+    {
+        if (scores.Length < items.Length)
+        {
+            ThrowHelper.ThrowArgument(nameof(scores), $"scores has {scores.Length} entries but items has {items.Length}.");
+        }
+
+        CheckIndex(user, UserCount, nameof(user));
+        var query = ServingScratch.Query(Stride);
+        UserFactorStorage.Slice(user * Stride, Stride).CopyTo(query);
+        var buffer = ServingScratch.Results(items.Length);
+        var written = RankInto(query, excludeItems, RecommendOptions.Default, buffer, nameof(excludeItems));
+        for (var j = 0; j < written; j++)
+        {
+            items[j] = buffer[j].Item;
+            scores[j] = buffer[j].Score;
+        }
+
+        return written;
+    }
+
+    /// <summary>Ranks the item rows against <paramref name="query"/> (stride floats) into <paramref name="destination"/>.</summary>
+    private int RankInto(ReadOnlySpan<float> query, ReadOnlySpan<int> liked, RecommendOptions options, Span<ScoredItem> destination, string likedName) =>
+        RankRows(query, ItemFactorStorage, ItemCount, itemNorms: default, queryNorm: 0f, liked, options, destination, likedName);
+
+    /// <summary>
+    /// Scores every row (or the candidates), marks filtered rows, and selects the best into <paramref name="destination"/>.
+    /// With norms, scores are cosine similarities.
+    /// </summary>
+    private int RankRows(
+        ReadOnlySpan<float> query, ReadOnlySpan<float> rows, int rowCount, ReadOnlySpan<float> itemNorms, float queryNorm,
+        ReadOnlySpan<int> excluded, RecommendOptions options, Span<ScoredItem> destination, string excludedName)
+    {
+        var k = destination.Length;
+        if (k == 0)
+        {
+            return 0;
+        }
+
+        var scores = ServingScratch.Scores(rowCount);
+        var candidates = options.Candidates;
+        if (candidates is null)
+        {
+            ScoringKernels.Score(query, rows, Stride, scores);
+        }
+        else
+        {
+            // Score only the candidates; everything else is marked as not selectable.
+            scores.Fill(float.NaN);
+            var marks = ServingScratch.Marks(rowCount);
+            for (var j = 0; j < candidates.Count; j++)
+            {
+                var c = candidates[j];
+                CheckIndex(c, rowCount, "options.Candidates[" + j + "]");
+                if (marks[c])
+                {
+                    ClearMarks(marks, candidates, j);
+                    ThrowHelper.ThrowArgument(nameof(options), $"options.Candidates lists {c} more than once.");
+                }
+
+                marks[c] = true;
+                ScoringKernels.Score(query, rows.Slice(c * Stride, Stride), Stride, scores.Slice(c, 1));
+            }
+
+            ClearMarks(marks, candidates, candidates.Count);
+        }
+
+        if (!itemNorms.IsEmpty)
+        {
+            for (var i = 0; i < rowCount; i++)
+            {
+                scores[i] /= itemNorms[i] * queryNorm;
+            }
+        }
+
+        foreach (var item in excluded)
+        {
+            CheckIndex(item, rowCount, excludedName);
+            scores[item] = float.NaN;
+        }
+
+        if (options.FilterItems is { } filter)
+        {
+            for (var j = 0; j < filter.Count; j++)
+            {
+                CheckIndex(filter[j], rowCount, "options.FilterItems[" + j + "]");
+                scores[filter[j]] = float.NaN;
+            }
+        }
+
+        var (heapItems, heapScores, outItems, outScores) = ServingScratch.Heap(k);
+        var written = TopK.Select(scores, outItems.AsSpan(0, k), outScores.AsSpan(0, k), heapItems, heapScores);
+        for (var j = 0; j < written; j++)
+        {
+            destination[j] = new ScoredItem(outItems[j], outScores[j]);
+        }
+
+        return written;
+    }
+
+    private static void ClearMarks(bool[] marks, IReadOnlyList<int> candidates, int upTo)
+    {
+        for (var j = 0; j < upTo; j++)
+        {
+            marks[candidates[j]] = false;
+        }
+    }
+
+    private void CheckMatrixColumns(CsrMatrix userItems)
+    {
+        if (userItems.ColumnCount > ItemCount)
+        {
+            ThrowHelper.ThrowArgument(nameof(userItems), $"userItems has {userItems.ColumnCount} columns but the model has {ItemCount} items.");
+        }
+    }
+
+    private static void CheckIndex(int index, int count, string name)
+    {
+        if ((uint)index >= (uint)count)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(name, index, $"{name} = {index} is outside [0, {count}).");
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/> over contiguous batches of <c>[0, count)</c> on the model's worker count.</summary>
+    private void ForEachBatch(int count, IProgress<int>? progress, Action<int, int> body, CancellationToken cancellationToken)
+    {
+        const int batch = 64;
+        var batches = (count + batch - 1) / batch;
+        var done = 0;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.EffectiveParallelism, CancellationToken = cancellationToken };
+        Parallel.For(0, batches, parallel, b =>
+        {
+            var start = b * batch;
+            var end = Math.Min(count, start + batch);
+            body(start, end);
+            var total = Interlocked.Add(ref done, end - start);
+            progress?.Report(total);
+        });
+    }
+}

@@ -1,0 +1,62 @@
+using MovieRecs.Recommendations;
+
+namespace MovieRecs.Internal;
+
+/// <summary>
+/// Per-thread scratch for serving queries: grown on demand, then reused, so a warmed-up query allocates nothing
+/// and concurrent queries never share a buffer. Nothing in it outlives a call.
+/// </summary>
+internal static class ServingScratch
+{
+    [ThreadStatic]
+    private static float[]? t_scores;
+
+    [ThreadStatic]
+    private static float[]? t_query;
+
+    [ThreadStatic]
+    private static bool[]? t_marks;
+
+    [ThreadStatic]
+    private static int[]? t_heapItems;
+
+    [ThreadStatic]
+    private static float[]? t_heapScores;
+
+    [ThreadStatic]
+    private static int[]? t_outItems;
+
+    [ThreadStatic]
+    private static float[]? t_outScores;
+
+    [ThreadStatic]
+    private static ScoredItem[]? t_results;
+
+    public static Span<float> Scores(int length) => Grow(ref t_scores, length).AsSpan(0, length);
+
+    /// <summary>A zeroed query of <paramref name="stride"/> floats (padding must stay zero).</summary>
+    public static Span<float> Query(int stride)
+    {
+        var span = Grow(ref t_query, stride).AsSpan(0, stride);
+        span.Clear();
+        return span;
+    }
+
+    /// <summary>All-false marks of at least <paramref name="length"/> entries; callers reset what they set.</summary>
+    public static bool[] Marks(int length) => Grow(ref t_marks, length);
+
+    public static (int[] HeapItems, float[] HeapScores, int[] OutItems, float[] OutScores) Heap(int k) =>
+        (Grow(ref t_heapItems, k), Grow(ref t_heapScores, k), Grow(ref t_outItems, k), Grow(ref t_outScores, k));
+
+    public static Span<ScoredItem> Results(int length) => Grow(ref t_results, length).AsSpan(0, length);
+
+    private static T[] Grow<T>(ref T[]? buffer, int length)
+    {
+        if (buffer is null || buffer.Length < length)
+        {
+            buffer = new T[Math.Max(length, 16)];
+        }
+
+        return buffer;
+    }
+}

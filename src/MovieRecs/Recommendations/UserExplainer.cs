@@ -1,0 +1,78 @@
+using System.Numerics.Tensors;
+using MovieRecs.Als;
+using MovieRecs.Internal;
+
+namespace MovieRecs.Recommendations;
+
+/// <summary>
+/// Explains many items for one user with a single factorization of the user's matrix
+/// <c>W = YᵀY + λI + Σ (c_i − 1) y_i y_iᵀ</c>: the score of item <c>i</c> is
+/// <c>Σ_j c_j (W⁻¹ y_i) · y_j</c> over the user's liked items <c>j</c>, and each term is that liked item's
+/// contribution (Hu, Koren and Volinsky 2008, section 5).
+/// </summary>
+/// <remarks>Created by <see cref="AlsModel.CreateExplainer"/>. Immutable and thread-safe. Each explanation costs
+/// O(k² + n·k) for n liked items; the factorization (O(n·k² + k³)) is paid once.</remarks>
+public sealed class UserExplainer
+{
+    private readonly AlsModel _model;
+    private readonly int[] _likedItems;
+    private readonly float[] _confidence;
+    private readonly float[] _factor;
+    private readonly float[] _userFactors;
+
+    internal UserExplainer(AlsModel model, int[] likedItems, float[] confidence, float[] factor, float[] userFactors)
+    {
+        _model = model;
+        _likedItems = likedItems;
+        _confidence = confidence;
+        _factor = factor;
+        _userFactors = userFactors;
+    }
+
+    /// <summary>The user's factors solved from the liked items (what <see cref="AlsModel.RecalculateUser(ReadOnlySpan{int}, ReadOnlySpan{float})"/> returns).</summary>
+    public ReadOnlySpan<float> UserFactors => _userFactors.AsSpan(0, _model.Factors);
+
+    /// <summary>The liked items the explanations are made of.</summary>
+    public ReadOnlySpan<int> LikedItems => _likedItems;
+
+    /// <summary>Explains <paramref name="item"/>: the total score and the largest contributions.</summary>
+    /// <param name="item">The item to explain, in <c>[0, ItemCount)</c>.</param>
+    /// <param name="count">How many contributions to return, largest magnitude first (ties to the lower item); at least 1.</param>
+    /// <returns>The explanation; the sum of all contributions is its score.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> or <paramref name="count"/> is out of range.</exception>
+    public Explanation Explain(int item, int count = 10)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        if ((uint)item >= (uint)_model.ItemCount)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(item), item, $"item = {item} is outside [0, {_model.ItemCount}).");
+        }
+
+        var contributions = new ScoredItem[_likedItems.Length];
+        var total = 0.0;
+        if (_likedItems.Length > 0)
+        {
+            var stride = _model.Stride;
+            var weighted = new float[stride];
+            _model.ItemFactorStorage.Slice(item * stride, stride).CopyTo(weighted);
+            AlsDispatch.CholeskySolve(_model.Width, _factor, _model.Factors, stride, weighted);
+            var factors = _model.Factors;
+            for (var j = 0; j < _likedItems.Length; j++)
+            {
+                var liked = _likedItems[j];
+                var c = _confidence[j];
+                var share = c > 0f ? c * TensorPrimitives.Dot(weighted.AsSpan(0, factors), _model.ItemFactorStorage.Slice(liked * stride, factors)) : 0f;
+                contributions[j] = new ScoredItem(liked, share);
+                total += share;
+            }
+        }
+
+        Array.Sort(contributions, static (a, b) =>
+        {
+            var byMagnitude = MathF.Abs(b.Score).CompareTo(MathF.Abs(a.Score));
+            return byMagnitude != 0 ? byMagnitude : a.Item.CompareTo(b.Item);
+        });
+        var top = contributions.Length <= count ? contributions : contributions[..count];
+        return new Explanation(item, (float)total, top);
+    }
+}

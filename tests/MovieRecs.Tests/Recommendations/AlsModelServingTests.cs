@@ -1,0 +1,194 @@
+using FsCheck.Xunit;
+using MovieRecs.Recommendations;
+
+namespace MovieRecs.Tests.Recommendations;
+
+public class AlsModelServingTests
+{
+    [Property(MaxTest = 30)]
+    public bool Recommend_EqualsNaiveRanking_AndNeverReturnsFilteredItems(int seed)
+    {
+        var (model, userItems) = ServingFixture.Fit(seed);
+        var user = Math.Abs(seed % model.UserCount);
+        var liked = userItems.GetColumnIndices(user).ToArray();
+        var result = model.Recommend(user, userItems, 7);
+        var expected = ServingFixture.NaiveRanking(model, user, liked.ToHashSet(), 7);
+        return result.Length == expected.Length
+            && result.Select(r => r.Item).SequenceEqual(expected.Select(e => e.Item)) // scores agree closely, so the order must
+            && result.Zip(expected).All(p => MathF.Abs(p.First.Score - p.Second.Score) <= 1e-4f * (1f + MathF.Abs(p.Second.Score)))
+            && result.All(r => !liked.Contains(r.Item) && float.IsFinite(r.Score))
+            && result.Zip(result.Skip(1)).All(p => p.First.Score >= p.Second.Score);
+    }
+
+    [Fact]
+    public void Recommend_CountLargerThanCandidates_ReturnsAllEligible()
+    {
+        var (model, userItems) = ServingFixture.Fit(3);
+        var liked = userItems.GetColumnIndices(0).ToArray();
+        var all = model.Recommend(0, liked, 1000);
+        Assert.Equal(model.ItemCount - liked.Length, all.Length);
+        Assert.Equal(all.Length, all.Select(r => r.Item).Distinct().Count());
+    }
+
+    [Fact]
+    public void Recommend_FilterItemsAndCandidates_Honoured()
+    {
+        var (model, userItems) = ServingFixture.Fit(4);
+        var liked = userItems.GetColumnIndices(1).ToArray();
+        var filtered = model.Recommend(1, liked, 1000, new RecommendOptions { FilterItems = [0, 1, 2] });
+        Assert.DoesNotContain(filtered, r => r.Item <= 2 || liked.Contains(r.Item));
+
+        int[] candidates = [5, 3, 9, 11];
+        var ranked = model.Recommend(1, liked, 10, new RecommendOptions { Candidates = candidates, FilterAlreadyLiked = false });
+        Assert.Equal(candidates.Order(), ranked.Select(r => r.Item).Order());
+        var expected = candidates.OrderByDescending(c => model.Score(1, c)).ThenBy(c => c).ToArray();
+        Assert.Equal(expected, ranked.Select(r => r.Item).ToArray());
+        Assert.Equal(expected, model.Rank(1, candidates).Select(r => r.Item).ToArray());
+    }
+
+    [Fact]
+    public void Recommend_BadInput_ThrowsNamingParameter()
+    {
+        var (model, _) = ServingFixture.Fit(5);
+        Assert.Equal("user", Assert.Throws<ArgumentOutOfRangeException>(() => model.Recommend(model.UserCount, ReadOnlySpan<int>.Empty)).ParamName);
+        Assert.Equal("count", Assert.Throws<ArgumentOutOfRangeException>(() => model.Recommend(0, ReadOnlySpan<int>.Empty, 0)).ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.Recommend(0, [model.ItemCount]));
+        Assert.Throws<ArgumentException>(() => model.Recommend(0, ReadOnlySpan<int>.Empty, 5, new RecommendOptions { FilterItems = [1], Candidates = [2] }));
+        Assert.Throws<ArgumentException>(() => model.Recommend(0, ReadOnlySpan<int>.Empty, 5, new RecommendOptions { Candidates = [2, 2] }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.Recommend(0, ReadOnlySpan<int>.Empty, 5, new RecommendOptions { Candidates = [-1] }));
+        // A bad call leaves no state behind: the next call is still right.
+        var after = model.Recommend(0, ReadOnlySpan<int>.Empty, 5, new RecommendOptions { Candidates = [2, 3] });
+        Assert.Equal(2, after.Length);
+    }
+
+    [Fact]
+    public void RecommendAll_EqualsSingleUserCalls()
+    {
+        var (model, userItems) = ServingFixture.Fit(6, users: 150);
+        var all = model.RecommendAll(userItems, 5);
+        Assert.Equal(userItems.RowCount, all.Length);
+        for (var u = 0; u < userItems.RowCount; u++)
+        {
+            Assert.Equal(model.Recommend(u, userItems, 5), all[u]);
+        }
+    }
+
+    [Fact]
+    public void IRecommender_MatchesRecommend()
+    {
+        var (model, userItems) = ServingFixture.Fit(7);
+        IRecommender recommender = model;
+        var items = new int[6];
+        var scores = new float[6];
+        var liked = userItems.GetColumnIndices(2);
+        var n = recommender.Recommend(2, liked, items, scores);
+        var expected = model.Recommend(2, liked, 6);
+        Assert.Equal(expected.Length, n);
+        Assert.Equal(expected.Select(e => e.Item), items.Take(n));
+        Assert.Equal(expected.Select(e => e.Score), scores.Take(n));
+    }
+
+    [Fact]
+    public void RecommendForNewUser_UsesFoldIn_AndFiltersGivenItems()
+    {
+        var (model, userItems) = ServingFixture.Fit(8);
+        var items = userItems.GetColumnIndices(3).ToArray();
+        var values = userItems.GetValues(3).ToArray();
+        var result = model.RecommendForNewUser(items, values, 5);
+        var folded = model.RecalculateUser(items, values);
+        var expected = Enumerable.Range(0, model.ItemCount).Where(i => !items.Contains(i))
+            .Select(i => (i, s: ServingFixture.Dot(folded, model.GetItemFactors(i).ToArray())))
+            .OrderByDescending(p => p.s).ThenBy(p => p.i).Take(5).Select(p => p.i);
+        Assert.Equal(expected, result.Select(r => r.Item));
+    }
+
+    [Fact]
+    public void Recommend_SpanDestination_AllocatesNothingWhenWarm()
+    {
+        var (model, userItems) = ServingFixture.Fit(9);
+        var liked = userItems.GetColumnIndices(0).ToArray();
+        var destination = new ScoredItem[10];
+        model.Recommend(0, liked, destination);
+        model.Recommend(0, liked, destination);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10; i++)
+        {
+            model.Recommend(i % model.UserCount, liked, destination);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void SimilarItems_QueryFirst_ThenCosineOrder()
+    {
+        var (model, _) = ServingFixture.Fit(10);
+        var similar = model.SimilarItems(4, 6);
+        Assert.Equal(new ScoredItem(4, 1f), similar[0]);
+        var y = model.GetItemFactors(4).ToArray();
+        float Cosine(int j)
+        {
+            var z = model.GetItemFactors(j).ToArray();
+            var norm = MathF.Sqrt(ServingFixture.Dot(z, z));
+            return ServingFixture.Dot(y, z) / (MathF.Sqrt(ServingFixture.Dot(y, y)) * (norm == 0 ? 1e-10f : norm));
+        }
+
+        var expected = Enumerable.Range(0, model.ItemCount).Where(j => j != 4).OrderByDescending(Cosine).ThenBy(j => j).Take(5);
+        Assert.Equal(expected, similar.Skip(1).Select(s => s.Item));
+        Assert.All(similar.Skip(1), s => Assert.InRange(s.Score, -1.0001f, 1.0001f));
+        Assert.Equal(similar, model.SimilarItemsAll(6)[4]);
+        Assert.Equal(new ScoredItem(7, 1f), model.SimilarUsers(7, 3)[0]);
+    }
+
+    [Property(MaxTest = 30)]
+    public bool Explain_ContributionsSumToScore_WhichIsTheFoldInScore(int seed)
+    {
+        var (model, userItems) = ServingFixture.Fit(seed, factors: 6);
+        var user = Math.Abs(seed % model.UserCount);
+        var items = userItems.GetColumnIndices(user).ToArray();
+        var values = userItems.GetValues(user).ToArray();
+        var explainer = model.CreateExplainer(items, values);
+        var item = Math.Abs((seed / 7) % model.ItemCount);
+        var all = explainer.Explain(item, count: int.MaxValue);
+        var folded = model.RecalculateUser(items, values);
+        var foldedScore = ServingFixture.Dot(folded, model.GetItemFactors(item).ToArray());
+        var sum = all.Contributions.Sum(c => (double)c.Score);
+        var tolerance = 1e-3 * (1 + Math.Abs(foldedScore));
+        var top = model.Explain(items, values, item, 3);
+        return all.Contributions.Count == items.Length
+            && Math.Abs(sum - all.Score) <= tolerance
+            && Math.Abs(all.Score - foldedScore) <= tolerance
+            && top.Contributions.Count == Math.Min(3, items.Length)
+            && top.Contributions.SequenceEqual(all.Contributions.Take(3))
+            && all.Contributions.Zip(all.Contributions.Skip(1)).All(p => MathF.Abs(p.First.Score) >= MathF.Abs(p.Second.Score));
+    }
+
+    [Fact]
+    public void ConcurrentMixedQueries_MatchSerialAnswers()
+    {
+        var (model, userItems) = ServingFixture.Fit(11, users: 60, items: 50);
+        var serialRecommend = Enumerable.Range(0, model.UserCount).Select(u => model.Recommend(u, userItems, 5)).ToArray();
+        var serialSimilar = Enumerable.Range(0, model.ItemCount).Select(i => model.SimilarItems(i, 5)).ToArray();
+        var explainItems = userItems.GetColumnIndices(0).ToArray();
+        var explainValues = userItems.GetValues(0).ToArray();
+        var serialExplain = model.Explain(explainItems, explainValues, 3, 4);
+        var failures = 0;
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, t =>
+        {
+            for (var q = 0; q < 400; q++)
+            {
+                var ok = ((q + t) % 3) switch
+                {
+                    0 => model.Recommend(q % model.UserCount, userItems, 5).SequenceEqual(serialRecommend[q % model.UserCount]),
+                    1 => model.SimilarItems(q % model.ItemCount, 5).SequenceEqual(serialSimilar[q % model.ItemCount]),
+                    _ => model.Explain(explainItems, explainValues, 3, 4) is var e && e.Score == serialExplain.Score && e.Contributions.SequenceEqual(serialExplain.Contributions),
+                };
+                if (!ok)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        });
+        Assert.Equal(0, failures);
+    }
+}

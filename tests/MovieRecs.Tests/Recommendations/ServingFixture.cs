@@ -1,0 +1,55 @@
+using MovieRecs.Als;
+using MovieRecs.Sparse;
+
+namespace MovieRecs.Tests.Recommendations;
+
+/// <summary>Small fitted models for serving tests, built from seeded random matrices.</summary>
+internal static class ServingFixture
+{
+    public static (AlsModel Model, CsrMatrix UserItems) Fit(int seed, int users = 40, int items = 30, int factors = 8, double density = 0.15)
+    {
+        var random = new Random(seed);
+        var rows = new List<int>();
+        var columns = new List<int>();
+        var values = new List<float>();
+        for (var u = 0; u < users; u++)
+        {
+            for (var i = 0; i < items; i++)
+            {
+                if (random.NextDouble() < density)
+                {
+                    rows.Add(u);
+                    columns.Add(i);
+                    values.Add(random.Next(3, 6));
+                }
+            }
+        }
+
+        var userItems = CsrMatrix.FromTriplets(users, items, rows.ToArray(), columns.ToArray(), values.ToArray());
+        var model = new AlsTrainer(new AlsOptions { Factors = factors, Iterations = 4, Seed = seed, Regularization = 0.05 }).Fit(userItems);
+        return (model, userItems);
+    }
+
+    /// <summary>The naive ranking: every eligible item scored by a plain dot product, sorted by score then index.</summary>
+    public static (int Item, float Score)[] NaiveRanking(AlsModel model, int user, ISet<int> excluded, int count)
+    {
+        var x = model.GetUserFactors(user).ToArray();
+        return Enumerable.Range(0, model.ItemCount)
+            .Where(i => !excluded.Contains(i))
+            .Select(i => (Item: i, Score: Dot(x, model.GetItemFactors(i).ToArray())))
+            .OrderByDescending(p => p.Score).ThenBy(p => p.Item)
+            .Take(count)
+            .ToArray();
+    }
+
+    public static float Dot(float[] a, float[] b)
+    {
+        double sum = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            sum += (double)a[i] * b[i];
+        }
+
+        return (float)sum;
+    }
+}

@@ -1,0 +1,54 @@
+using FsCheck.Xunit;
+using MovieRecs.Internal;
+
+namespace MovieRecs.Tests.Recommendations;
+
+[Trait("Category", "Kernels")]
+public class ServingKernelTests
+{
+    public static TheoryData<int> Strides() => [4, 8, 16, 24, 32, 64, 104, 128, 256];
+
+    [Theory]
+    [MemberData(nameof(Strides))]
+    public void Score_EveryPath_MatchesScalarReference(int stride)
+    {
+        var random = new Random(stride);
+        foreach (var rows in new[] { 0, 1, 3, 4, 5, 9, 33 })
+        {
+            var query = Enumerable.Range(0, stride).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+            var matrix = Enumerable.Range(0, rows * stride).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+            var expected = new float[rows];
+            ScoringKernels.ScoreScalar(query, matrix, stride, expected);
+            foreach (var path in Enum.GetValues<ScoringKernels.Path>())
+            {
+                if ((path == ScoringKernels.Path.Vector256 && stride % 8 != 0) || (path == ScoringKernels.Path.Vector128 && stride % 4 != 0))
+                {
+                    continue;
+                }
+
+                var actual = new float[rows];
+                ScoringKernels.Score(path, query, matrix, stride, actual);
+                for (var r = 0; r < rows; r++)
+                {
+                    Assert.True(MathF.Abs(actual[r] - expected[r]) <= 1e-4f * (1 + MathF.Abs(expected[r])), $"{path} stride {stride} row {r}: {actual[r]} vs {expected[r]}");
+                }
+            }
+        }
+    }
+
+    [Property(MaxTest = 100)]
+    public bool TopK_Select_EqualsSortWithTies(int seed)
+    {
+        var random = new Random(seed);
+        var n = random.Next(0, 300);
+        var scores = Enumerable.Range(0, n).Select(_ => random.Next(0, 5) == 0 ? float.NaN : random.Next(-20, 20) * 0.5f).ToArray();
+        var k = random.Next(1, 40);
+        var items = new int[k];
+        var itemScores = new float[k];
+        var written = TopK.Select(scores, items, itemScores, new int[k], new float[k]);
+        var expected = scores.Select((s, i) => (s, i)).Where(p => !float.IsNaN(p.s)).OrderByDescending(p => p.s).ThenBy(p => p.i).Take(k).ToArray();
+        return written == expected.Length
+            && items.Take(written).SequenceEqual(expected.Select(e => e.i))
+            && itemScores.Take(written).SequenceEqual(expected.Select(e => e.s));
+    }
+}
