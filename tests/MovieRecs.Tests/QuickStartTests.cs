@@ -1,0 +1,93 @@
+using System.Text.RegularExpressions;
+using MovieRecs.Als;
+using MovieRecs.MovieLens;
+
+namespace MovieRecs.Tests;
+
+/// <summary>The README's quick start, compiled and run here on ml-100k; the README must show exactly this code.</summary>
+[Collection("Console")]
+public class QuickStartTests
+{
+    [RealDataFact("ml-100k")]
+    public void QuickStart_RunsOnMl100k_AndPrintsSimilarRecommendationsAndExplanation()
+    {
+        var folder = TestData.Release("ml-100k")!;
+        var output = new StringWriter();
+        var original = Console.Out;
+        Console.SetOut(output);
+        try
+        {
+            // README quick start begins
+            var data = MovieLensDataset.Load(folder);                 // ml-100k ... ml-32m, detected
+            var interactions = InteractionMatrix.Build(data.Ratings); // keep ratings >= 3; value = rating
+            var titles = new MovieTitleIndex(data.Movies);
+            var movies = data.Movies.ToDictionary(m => m.Id);
+            var me = interactions.NextUserId;
+            interactions = interactions.AppendUser(me, titles, ["jurassic park (1993)", "men in black (1997)",
+                "terminator 2: judgment day (1991)", "terminator, the (1984)", "alien (1979)"]);
+
+            var model = new AlsTrainer(new AlsOptions { Factors = 100, Regularization = 0.01, Alpha = 1.0, Iterations = 15 })
+                .Fit(interactions.UserItems);
+            string Title(int column) => movies[interactions.Items[column]].Title;
+
+            var t2 = interactions.Items.IndexOf(titles.Find("terminator 2: judgment day (1991)").Id);
+            foreach (var similar in model.SimilarItems(t2, 15))
+                Console.WriteLine($"similar {similar.Score:F3} {Title(similar.Item)}");
+
+            var row = interactions.Users.IndexOf(me);
+            var liked = interactions.UserItems.GetColumnIndices(row);
+            var top = model.Recommend(row, liked, 20);               // already-liked movies filtered
+            foreach (var r in top)
+                Console.WriteLine($"recommend {r.Score:F3} {Title(r.Item)}");
+
+            var why = model.Explain(liked, interactions.UserItems.GetValues(row), top[0].Item);
+            foreach (var c in why.Contributions)
+                Console.WriteLine($"because {c.Score:F3} {Title(c.Item)}");
+            // README quick start ends
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(15, lines.Count(l => l.StartsWith("similar ", StringComparison.Ordinal)));
+        Assert.Contains(lines, l => l.StartsWith("similar ", StringComparison.Ordinal) && l.EndsWith("Terminator, The (1984)", StringComparison.Ordinal));
+        Assert.Equal(20, lines.Count(l => l.StartsWith("recommend ", StringComparison.Ordinal)));
+        Assert.DoesNotContain(lines, l => l.StartsWith("recommend ", StringComparison.Ordinal) && l.Contains("Jurassic Park (1993)", StringComparison.Ordinal));
+        Assert.Equal(5, lines.Count(l => l.StartsWith("because ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Readme_ShowsExactlyTheTestedQuickStart()
+    {
+        var root = Path.GetDirectoryName(SourcePath())!;
+        while (!File.Exists(Path.Combine(root, "MovieRecs.sln")))
+        {
+            root = Path.GetDirectoryName(root)!;
+        }
+
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        var test = File.ReadAllText(SourcePath());
+        var tested = Normalize(Between(test, "// README quick start begins", "// README quick start ends"));
+        var readmeBlock = Regex.Match(readme, "<!-- quickstart -->\\s*```csharp\\n(.*?)```", RegexOptions.Singleline);
+        Assert.True(readmeBlock.Success, "README.md has a ```csharp block after <!-- quickstart -->");
+        var shown = Normalize(readmeBlock.Groups[1].Value);
+        Assert.Equal(tested, shown);
+        Assert.True(shown.Split('\n').Length <= 25, "the quick start is at most 25 lines");
+    }
+
+    private static string Between(string text, string start, string end)
+    {
+        var from = text.IndexOf(start, StringComparison.Ordinal) + start.Length;
+        return text[from..text.IndexOf(end, from, StringComparison.Ordinal)];
+    }
+
+    /// <summary>Trims indentation and blank lines; the README's usings stand outside the compared block.</summary>
+    private static string Normalize(string code) =>
+        string.Join('\n', code.Replace("\r", string.Empty, StringComparison.Ordinal).Split('\n')
+            .Select(l => l.Trim())
+            .Where(l => l.Length > 0 && !l.StartsWith("using ", StringComparison.Ordinal) && !l.StartsWith("var folder", StringComparison.Ordinal)));
+
+    private static string SourcePath([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;
+}
