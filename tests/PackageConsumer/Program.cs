@@ -7,25 +7,23 @@ var data = SyntheticMovieLens.Generate(SyntheticMovieLensOptions.Ml100k);
 var interactions = InteractionMatrix.Build(data.Ratings);
 var model = new AlsTrainer(new AlsOptions { Factors = 16, Iterations = 5, Seed = 1 }).Fit(interactions.UserItems);
 
-var liked = interactions.UserItems.GetColumnIndices(0);
-Span<int> items = stackalloc int[5];
-Span<float> scores = stackalloc float[5];
-var count = model.Recommend(0, liked, items, scores);
-if (count != 5)
+var liked = interactions.UserItems.GetColumnIndices(0).ToArray();
+var recommendations = model.Recommend(0, liked, 5);
+if (recommendations.Length != 5)
 {
-    Console.Error.WriteLine($"expected 5 recommendations, got {count}");
+    Console.Error.WriteLine($"expected 5 recommendations, got {recommendations.Length}");
     return 1;
 }
 
-for (var i = 0; i < count; i++)
+foreach (var (item, score) in recommendations)
 {
-    if (liked.Contains(items[i]) || !float.IsFinite(scores[i]))
+    if (liked.Contains(item) || !float.IsFinite(score))
     {
-        Console.Error.WriteLine($"bad recommendation {items[i]} ({scores[i]})");
+        Console.Error.WriteLine($"bad recommendation {item} ({score})");
         return 1;
     }
 
-    Console.WriteLine($"movie {interactions.Items[items[i]]}: {scores[i]:F4}");
+    Console.WriteLine($"movie {interactions.Items[item]}: {score:F4}");
 }
 
 Console.WriteLine("package consumer: ok");
