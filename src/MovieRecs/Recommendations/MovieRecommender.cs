@@ -1,0 +1,150 @@
+using MovieRecs.Als;
+using MovieRecs.Internal;
+using MovieRecs.MovieLens;
+
+namespace MovieRecs.Recommendations;
+
+/// <summary>
+/// Asks a fitted model in MovieLens terms: by user id, movie id or title, with movies (id and title) back. It joins
+/// an <see cref="AlsModel"/>, the <see cref="InteractionMatrix"/> it was trained on (its rows and columns map to
+/// user and movie ids) and the release's movies.
+/// </summary>
+/// <remarks>Immutable and thread-safe, like the model. Titles are resolved by <see cref="MovieTitleIndex"/>: case,
+/// articles ("Matrix, The") and a missing year are tolerated; an unknown title throws with suggestions.</remarks>
+public sealed class MovieRecommender
+{
+    private readonly Dictionary<int, Movie> _movies;
+
+    /// <summary>Joins a model with its training data and the release's movies.</summary>
+    /// <param name="model">The fitted model.</param>
+    /// <param name="interactions">The interaction matrix the model was trained on.</param>
+    /// <param name="movies">The release's movies (at least every movie with a column).</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">The model and the matrix differ in shape, or a column's movie is missing from <paramref name="movies"/>.</exception>
+    public MovieRecommender(AlsModel model, InteractionMatrix interactions, IReadOnlyList<Movie> movies)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(interactions);
+        ArgumentNullException.ThrowIfNull(movies);
+        if (model.ItemCount != interactions.Items.Count || model.UserCount < interactions.UserItems.RowCount)
+        {
+            ThrowHelper.ThrowArgument(
+                nameof(interactions),
+                $"The model has {model.UserCount} users x {model.ItemCount} items but the matrix is {interactions.UserItems.RowCount} x {interactions.Items.Count}.");
+        }
+
+        _movies = new Dictionary<int, Movie>(movies.Count);
+        foreach (var movie in movies)
+        {
+            _movies[movie.Id] = movie;
+        }
+
+        foreach (var id in interactions.Items.Keys)
+        {
+            if (!_movies.ContainsKey(id))
+            {
+                ThrowHelper.ThrowArgument(nameof(movies), $"Movie {id} has a column but is not in the movie list.");
+            }
+        }
+
+        Model = model;
+        Interactions = interactions;
+        Titles = new MovieTitleIndex(movies);
+    }
+
+    /// <summary>The model.</summary>
+    public AlsModel Model { get; }
+
+    /// <summary>The training data and its id indexes.</summary>
+    public InteractionMatrix Interactions { get; }
+
+    /// <summary>The title index of the movies.</summary>
+    public MovieTitleIndex Titles { get; }
+
+    /// <summary>The best movies for a MovieLens user, their own movies filtered.</summary>
+    /// <param name="userId">A MovieLens user id of the training data.</param>
+    /// <param name="count">How many movies (at least 1).</param>
+    /// <returns>Movies with scores, best first.</returns>
+    /// <exception cref="KeyNotFoundException">The user id is unknown.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> &lt; 1.</exception>
+    public IReadOnlyList<MovieScore> RecommendForUser(int userId, int count = 10)
+    {
+        var row = Interactions.Users.IndexOf(userId);
+        return ToMovies(Model.Recommend(row, Interactions.UserItems.GetColumnIndices(row), count));
+    }
+
+    /// <summary>
+    /// The best movies for someone who likes the given titles, without retraining (fold-in); the liked movies are
+    /// filtered.
+    /// </summary>
+    /// <param name="likedTitles">Titles as a person types them.</param>
+    /// <param name="count">How many movies (at least 1).</param>
+    /// <param name="rating">The rating-like value of each liked title (default 5).</param>
+    /// <returns>Movies with scores, best first.</returns>
+    /// <exception cref="MovieNotFoundException">A title matches no movie (the message suggests the closest).</exception>
+    /// <exception cref="AmbiguousMovieTitleException">A title matches several movies.</exception>
+    /// <exception cref="KeyNotFoundException">A movie has no column in the training data.</exception>
+    public IReadOnlyList<MovieScore> RecommendForTitles(IEnumerable<string> likedTitles, int count = 10, float rating = 5f)
+    {
+        var columns = Columns(likedTitles);
+        var values = new float[columns.Length];
+        values.AsSpan().Fill(rating);
+        return ToMovies(Model.RecommendForNewUser(columns, values, count));
+    }
+
+    /// <summary>The movies most similar to a movie given by title, the movie itself first.</summary>
+    /// <param name="title">A title as a person types it.</param>
+    /// <param name="count">How many movies, the query included (at least 1).</param>
+    /// <returns>Movies with cosine similarities, most similar first.</returns>
+    /// <exception cref="MovieNotFoundException">The title matches no movie.</exception>
+    /// <exception cref="KeyNotFoundException">The movie has no column in the training data.</exception>
+    public IReadOnlyList<MovieScore> SimilarMovies(string title, int count = 10) => SimilarMovies(Titles.Find(title).Id, count);
+
+    /// <summary>The movies most similar to a movie given by MovieLens id, the movie itself first.</summary>
+    /// <param name="movieId">A MovieLens movie id with a column.</param>
+    /// <param name="count">How many movies, the query included (at least 1).</param>
+    /// <returns>Movies with cosine similarities, most similar first.</returns>
+    /// <exception cref="KeyNotFoundException">The movie has no column.</exception>
+    public IReadOnlyList<MovieScore> SimilarMovies(int movieId, int count = 10) =>
+        ToMovies(Model.SimilarItems(Interactions.Items.IndexOf(movieId), count));
+
+    /// <summary>Why a movie is recommended to a MovieLens user: each of their liked movies' contribution.</summary>
+    /// <param name="userId">A MovieLens user id of the training data.</param>
+    /// <param name="movieId">The MovieLens id of the movie to explain.</param>
+    /// <param name="count">How many contributions (at least 1).</param>
+    /// <returns>The total score and the largest contributions, as movies.</returns>
+    /// <exception cref="KeyNotFoundException">The user or movie id is unknown.</exception>
+    public MovieExplanation Explain(int userId, int movieId, int count = 10)
+    {
+        var row = Interactions.Users.IndexOf(userId);
+        var explanation = Model.Explain(Interactions.UserItems.GetColumnIndices(row), Interactions.UserItems.GetValues(row), Interactions.Items.IndexOf(movieId), count);
+        return new MovieExplanation(_movies[movieId], explanation.Score, ToMovies(explanation.Contributions));
+    }
+
+    private int[] Columns(IEnumerable<string> titles)
+    {
+        ArgumentNullException.ThrowIfNull(titles);
+        var columns = new List<int>();
+        foreach (var title in titles)
+        {
+            var column = Interactions.Items.IndexOf(Titles.Find(title).Id);
+            if (!columns.Contains(column))
+            {
+                columns.Add(column);
+            }
+        }
+
+        return columns.ToArray();
+    }
+
+    private MovieScore[] ToMovies(IReadOnlyList<ScoredItem> scored)
+    {
+        var result = new MovieScore[scored.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = new MovieScore(_movies[Interactions.Items[scored[i].Item]], scored[i].Score);
+        }
+
+        return result;
+    }
+}
