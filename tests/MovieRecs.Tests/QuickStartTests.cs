@@ -61,14 +61,9 @@ public class QuickStartTests
     [Fact]
     public void Readme_ShowsExactlyTheTestedQuickStart()
     {
-        var root = Path.GetDirectoryName(SourcePath())!;
-        while (!File.Exists(Path.Combine(root, "MovieRecs.sln")))
-        {
-            root = Path.GetDirectoryName(root)!;
-        }
-
+        var root = TestData.RepositoryRoot;
         var readme = File.ReadAllText(Path.Combine(root, "README.md"));
-        var test = File.ReadAllText(SourcePath());
+        var test = File.ReadAllText(Path.Combine(root, "tests", "MovieRecs.Tests", "QuickStartTests.cs"));
         var tested = Normalize(Between(test, "// README quick start begins", "// README quick start ends"));
         var readmeBlock = Regex.Match(readme, "<!-- quickstart -->\\s*```csharp\\n(.*?)```", RegexOptions.Singleline);
         Assert.True(readmeBlock.Success, "README.md has a ```csharp block after <!-- quickstart -->");
@@ -88,6 +83,4 @@ public class QuickStartTests
         string.Join('\n', code.Replace("\r", string.Empty, StringComparison.Ordinal).Split('\n')
             .Select(l => l.Trim())
             .Where(l => l.Length > 0 && !l.StartsWith("using ", StringComparison.Ordinal) && !l.StartsWith("var folder", StringComparison.Ordinal)));
-
-    private static string SourcePath([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;
 }

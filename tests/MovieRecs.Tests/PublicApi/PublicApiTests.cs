@@ -16,7 +16,7 @@ public class PublicApiTests
     public void PublicApi_MatchesApprovedListing()
     {
         var actual = Describe(typeof(IdIndex).Assembly);
-        var path = Path.Combine(SourceDirectory(), ApprovedFile);
+        var path = Path.Combine(TestData.RepositoryRoot, "tests", "MovieRecs.Tests", "PublicApi", ApprovedFile);
         if (Environment.GetEnvironmentVariable("MOVIERECS_APPROVE_API") == "1")
         {
             File.WriteAllText(path, actual);
@@ -121,7 +121,4 @@ public class PublicApiTests
         builder.Append('<').Append(string.Join(", ", t.GetGenericArguments().Select(Name))).Append('>');
         return builder.ToString();
     }
-
-    private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") =>
-        Path.GetDirectoryName(path)!;
 }
