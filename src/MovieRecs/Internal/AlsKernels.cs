@@ -87,15 +87,9 @@ internal static class AlsKernels
 
         for (var step = 0; step < cgSteps; step++)
         {
-            // Ap = A0·p + Σ_i w_i (y_i·p) y_i
-            DenseKernels.GatherDots<TOps, TVec>(ref other, stride, columns, ref pRef, stride, t);
-            for (var j = 0; j < n; j++)
-            {
-                Unsafe.Add(ref tRef, j) *= Unsafe.Add(ref wRef, j);
-            }
-
+            // Ap = A0·p + Σ_i w_i (y_i·p) y_i, the sum fused so each gathered y_i is read once per step.
             DenseKernels.AccumulateRows<TOps, TVec>(ref a0Ref, stride, denseRows, p, ap, accumulate: false);
-            DenseKernels.AccumulateRows<TOps, TVec>(ref other, stride, columns, t, ap, accumulate: true);
+            DenseKernels.GatherDotsAccumulate<TOps, TVec>(ref other, stride, columns, w, ref pRef, ap);
 
             var alpha = rsOld / DenseKernels.Dot<TOps, TVec>(ref pRef, ref apRef, stride);
             DenseKernels.Axpy<TOps, TVec>(alpha, ref pRef, ref xRef, stride);
