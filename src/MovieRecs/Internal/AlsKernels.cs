@@ -61,22 +61,20 @@ internal static class AlsKernels
         ref var apRef = ref MemoryMarshal.GetReference(ap);
         var denseRows = identity[..factors];
 
-        // r = b − A·x = Σ_i (c⁺_i − w_i (y_i·x)) y_i − A0·x
-        DenseKernels.GatherDots<TOps, TVec>(ref other, stride, columns, ref xRef, stride, t);
+        // r = b − A·x = Σ_i (c⁺_i − w_i (y_i·x)) y_i − A0·x, the sum fused like the CG product below.
         ref var tRef = ref MemoryMarshal.GetReference(t);
         ref var wRef = ref MemoryMarshal.GetReference(w);
         ref var cRef = ref MemoryMarshal.GetReference(confidence);
         for (var j = 0; j < n; j++)
         {
             var c = Unsafe.Add(ref cRef, j);
-            var weight = MathF.Abs(c) - 1f;
-            Unsafe.Add(ref wRef, j) = weight;
-            Unsafe.Add(ref tRef, j) = (c > 0f ? c : 0f) - (weight * Unsafe.Add(ref tRef, j));
+            Unsafe.Add(ref wRef, j) = MathF.Abs(c) - 1f;
+            Unsafe.Add(ref tRef, j) = c > 0f ? c : 0f;
         }
 
         DenseKernels.AccumulateRows<TOps, TVec>(ref a0Ref, stride, denseRows, x, r, accumulate: false);
         DenseKernels.Scale<TOps, TVec>(-1f, ref rRef, stride);
-        DenseKernels.AccumulateRows<TOps, TVec>(ref other, stride, columns, t, r, accumulate: true);
+        DenseKernels.GatherDotsAccumulate<TOps, TVec>(ref other, stride, columns, w, t, -1f, ref xRef, r);
 
         r.CopyTo(p);
         var rsOld = DenseKernels.Dot<TOps, TVec>(ref rRef, ref rRef, stride);
@@ -89,7 +87,7 @@ internal static class AlsKernels
         {
             // Ap = A0·p + Σ_i w_i (y_i·p) y_i, the sum fused so each gathered y_i is read once per step.
             DenseKernels.AccumulateRows<TOps, TVec>(ref a0Ref, stride, denseRows, p, ap, accumulate: false);
-            DenseKernels.GatherDotsAccumulate<TOps, TVec>(ref other, stride, columns, w, ref pRef, ap);
+            DenseKernels.GatherDotsAccumulate<TOps, TVec>(ref other, stride, columns, w, default, 1f, ref pRef, ap);
 
             var alpha = rsOld / DenseKernels.Dot<TOps, TVec>(ref pRef, ref apRef, stride);
             DenseKernels.Axpy<TOps, TVec>(alpha, ref pRef, ref xRef, stride);

@@ -192,17 +192,20 @@ internal static class DenseKernels
     }
 
     /// <summary>
-    /// The fused CG product over gathered rows: <c>destination += Σ_j weights[j] (rows[rowIndexes[j]] · vector) rows[rowIndexes[j]]</c>.
+    /// The fused CG product over gathered rows: <c>destination += Σ_j (offsets[j] + sign · weights[j] (rows[rowIndexes[j]] · vector)) rows[rowIndexes[j]]</c>
+    /// (<paramref name="offsets"/> empty means zero offsets).
     /// Eight rows at a time: their dots with <paramref name="vector"/>, then their weighted sum into
     /// <paramref name="destination"/> while the eight rows are still in L1, so each gathered row is read from the
     /// outer caches once per CG step instead of twice (dot pass, then accumulation pass).
     /// </summary>
     public static void GatherDotsAccumulate<TOps, TVec>(
-        ref float rows, int stride, ReadOnlySpan<int> rowIndexes, ReadOnlySpan<float> weights, ref float vector, Span<float> destination)
+        ref float rows, int stride, ReadOnlySpan<int> rowIndexes, ReadOnlySpan<float> weights, ReadOnlySpan<float> offsets, float sign,
+        ref float vector, Span<float> destination)
         where TOps : struct, ISimdOps<TVec>
         where TVec : struct
     {
         Debug.Assert(weights.Length >= rowIndexes.Length && destination.Length <= stride);
+        Debug.Assert(offsets.IsEmpty || offsets.Length >= rowIndexes.Length);
         var count = rowIndexes.Length;
         ref var index = ref MemoryMarshal.GetReference(rowIndexes);
         ref var weight = ref MemoryMarshal.GetReference(weights);
@@ -252,14 +255,14 @@ internal static class DenseKernels
                 Unsafe.Add(ref d, 7) += Unsafe.Add(ref r7, i) * v;
             }
 
-            var c0 = TOps.Broadcast(Unsafe.Add(ref d, 0) * Unsafe.Add(ref weight, j));
-            var c1 = TOps.Broadcast(Unsafe.Add(ref d, 1) * Unsafe.Add(ref weight, j + 1));
-            var c2 = TOps.Broadcast(Unsafe.Add(ref d, 2) * Unsafe.Add(ref weight, j + 2));
-            var c3 = TOps.Broadcast(Unsafe.Add(ref d, 3) * Unsafe.Add(ref weight, j + 3));
-            var c4 = TOps.Broadcast(Unsafe.Add(ref d, 4) * Unsafe.Add(ref weight, j + 4));
-            var c5 = TOps.Broadcast(Unsafe.Add(ref d, 5) * Unsafe.Add(ref weight, j + 5));
-            var c6 = TOps.Broadcast(Unsafe.Add(ref d, 6) * Unsafe.Add(ref weight, j + 6));
-            var c7 = TOps.Broadcast(Unsafe.Add(ref d, 7) * Unsafe.Add(ref weight, j + 7));
+            var c0 = TOps.Broadcast(Unsafe.Add(ref d, 0) = Coefficient(offsets, j, sign * Unsafe.Add(ref weight, j) * Unsafe.Add(ref d, 0)));
+            var c1 = TOps.Broadcast(Unsafe.Add(ref d, 1) = Coefficient(offsets, j + 1, sign * Unsafe.Add(ref weight, j + 1) * Unsafe.Add(ref d, 1)));
+            var c2 = TOps.Broadcast(Unsafe.Add(ref d, 2) = Coefficient(offsets, j + 2, sign * Unsafe.Add(ref weight, j + 2) * Unsafe.Add(ref d, 2)));
+            var c3 = TOps.Broadcast(Unsafe.Add(ref d, 3) = Coefficient(offsets, j + 3, sign * Unsafe.Add(ref weight, j + 3) * Unsafe.Add(ref d, 3)));
+            var c4 = TOps.Broadcast(Unsafe.Add(ref d, 4) = Coefficient(offsets, j + 4, sign * Unsafe.Add(ref weight, j + 4) * Unsafe.Add(ref d, 4)));
+            var c5 = TOps.Broadcast(Unsafe.Add(ref d, 5) = Coefficient(offsets, j + 5, sign * Unsafe.Add(ref weight, j + 5) * Unsafe.Add(ref d, 5)));
+            var c6 = TOps.Broadcast(Unsafe.Add(ref d, 6) = Coefficient(offsets, j + 6, sign * Unsafe.Add(ref weight, j + 6) * Unsafe.Add(ref d, 6)));
+            var c7 = TOps.Broadcast(Unsafe.Add(ref d, 7) = Coefficient(offsets, j + 7, sign * Unsafe.Add(ref weight, j + 7) * Unsafe.Add(ref d, 7)));
             i = 0;
             for (; i + lanes <= n; i += lanes)
             {
@@ -277,24 +280,27 @@ internal static class DenseKernels
             for (; i < n; i++)
             {
                 Unsafe.Add(ref dst, i) +=
-                    (Unsafe.Add(ref d, 0) * Unsafe.Add(ref weight, j) * Unsafe.Add(ref r0, i))
-                    + (Unsafe.Add(ref d, 1) * Unsafe.Add(ref weight, j + 1) * Unsafe.Add(ref r1, i))
-                    + (Unsafe.Add(ref d, 2) * Unsafe.Add(ref weight, j + 2) * Unsafe.Add(ref r2, i))
-                    + (Unsafe.Add(ref d, 3) * Unsafe.Add(ref weight, j + 3) * Unsafe.Add(ref r3, i))
-                    + (Unsafe.Add(ref d, 4) * Unsafe.Add(ref weight, j + 4) * Unsafe.Add(ref r4, i))
-                    + (Unsafe.Add(ref d, 5) * Unsafe.Add(ref weight, j + 5) * Unsafe.Add(ref r5, i))
-                    + (Unsafe.Add(ref d, 6) * Unsafe.Add(ref weight, j + 6) * Unsafe.Add(ref r6, i))
-                    + (Unsafe.Add(ref d, 7) * Unsafe.Add(ref weight, j + 7) * Unsafe.Add(ref r7, i));
+                    (Unsafe.Add(ref d, 0) * Unsafe.Add(ref r0, i))
+                    + (Unsafe.Add(ref d, 1) * Unsafe.Add(ref r1, i))
+                    + (Unsafe.Add(ref d, 2) * Unsafe.Add(ref r2, i))
+                    + (Unsafe.Add(ref d, 3) * Unsafe.Add(ref r3, i))
+                    + (Unsafe.Add(ref d, 4) * Unsafe.Add(ref r4, i))
+                    + (Unsafe.Add(ref d, 5) * Unsafe.Add(ref r5, i))
+                    + (Unsafe.Add(ref d, 6) * Unsafe.Add(ref r6, i))
+                    + (Unsafe.Add(ref d, 7) * Unsafe.Add(ref r7, i));
             }
         }
 
         for (; j < count; j++)
         {
             ref var row = ref Row(ref rows, stride, Unsafe.Add(ref index, j));
-            var coefficient = Dot<TOps, TVec>(ref row, ref vector, destination.Length) * Unsafe.Add(ref weight, j);
+            var coefficient = Coefficient(offsets, j, sign * Unsafe.Add(ref weight, j) * Dot<TOps, TVec>(ref row, ref vector, destination.Length));
             Axpy<TOps, TVec>(coefficient, ref row, ref dst, destination.Length);
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Coefficient(ReadOnlySpan<float> offsets, int j, float product) => offsets.IsEmpty ? product : offsets[j] + product;
 
     /// <summary>
     /// <c>destination = (accumulate ? destination : 0) + Σ_j coefficients[j] · rows[rowIndexes[j]][0..destination.Length)</c>.
