@@ -1,0 +1,235 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using MovieRecs.Als;
+using MovieRecs.Sparse;
+
+namespace MovieRecs.Tests.Als;
+
+public class AlsTrainerTests
+{
+    private static CsrMatrix RandomMatrix(int seed, int users = 25, int items = 18, double density = 0.25, bool negatives = false)
+    {
+        var random = new Random(seed);
+        var rows = new List<int>();
+        var columns = new List<int>();
+        var values = new List<float>();
+        for (var u = 0; u < users; u++)
+        {
+            for (var i = 0; i < items; i++)
+            {
+                if (random.NextDouble() < density)
+                {
+                    rows.Add(u);
+                    columns.Add(i);
+                    var value = random.Next(1, 6);
+                    values.Add(negatives && random.Next(4) == 0 ? -value : value);
+                }
+            }
+        }
+
+        return CsrMatrix.FromTriplets(users, items, rows.ToArray(), columns.ToArray(), values.ToArray());
+    }
+
+    private static double[][] Rows(Func<int, ReadOnlySpan<float>> get, int count) =>
+        Enumerable.Range(0, count).Select(r => get(r).ToArray().Select(v => (double)v).ToArray()).ToArray();
+
+    private static double[][] InitialItemFactors(int items, int factors, int seed)
+    {
+        var stride = factors;
+        var storage = new float[items * stride];
+        FactorInitializer.Fill(storage, items, factors, stride, seed, stream: 1);
+        return Enumerable.Range(0, items).Select(i => storage.AsSpan(i * stride, factors).ToArray().Select(v => (double)v).ToArray()).ToArray();
+    }
+
+    private static bool Close(double[][] expected, double[][] actual, double tolerance)
+    {
+        for (var r = 0; r < expected.Length; r++)
+        {
+            for (var f = 0; f < expected[r].Length; f++)
+            {
+                if (Math.Abs(expected[r][f] - actual[r][f]) > tolerance * (1 + Math.Abs(expected[r][f])))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    [Property(MaxTest = 20)]
+    public bool Cholesky_OneIteration_MatchesNaiveReference(int seed)
+    {
+        var matrix = RandomMatrix(seed, negatives: seed % 2 == 0);
+        const int factors = 5;
+        var options = new AlsOptions { Factors = factors, Iterations = 1, Solver = AlsSolver.Cholesky, Regularization = 0.1, Alpha = 2.0, Seed = seed };
+        var model = new AlsTrainer(options).Fit(matrix);
+        var users = NaiveImplicitAls.HalfStep(matrix, InitialItemFactors(matrix.ColumnCount, factors, seed), factors, 0.1, 2.0);
+        var items = NaiveImplicitAls.HalfStep(matrix.Transpose(), users, factors, 0.1, 2.0);
+        return Close(users, Rows(model.GetUserFactors, model.UserCount), 2e-3)
+            && Close(items, Rows(model.GetItemFactors, model.ItemCount), 2e-3);
+    }
+
+    [Property(MaxTest = 20)]
+    public Property ConjugateGradient_WithFactorsSteps_ConvergesToCholesky(int seed)
+    {
+        // One iteration from the same initial factors. The user half-step solves the same well-conditioned systems
+        // (item factors near 0.01): CG with CgSteps = Factors is exact in exact arithmetic and lands within float
+        // rounding of Cholesky. The item systems (built from the solved users) are worse conditioned, and float32 CG
+        // loses conjugacy there, so the item side is checked after 3 x Factors steps.
+        var matrix = RandomMatrix(seed);
+        AlsModel Fit(AlsSolver solver, int steps) =>
+            new AlsTrainer(new AlsOptions { Factors = 6, Iterations = 1, Solver = solver, CgSteps = steps, Seed = seed, Regularization = 0.1 }).Fit(matrix);
+        var exact = Fit(AlsSolver.Cholesky, 1);
+        var cgK = Fit(AlsSolver.ConjugateGradient, 6);
+        var cg3K = Fit(AlsSolver.ConjugateGradient, 18);
+        var users = MaxRelativeDifference(Rows(exact.GetUserFactors, exact.UserCount), Rows(cgK.GetUserFactors, cgK.UserCount));
+        var items = MaxRelativeDifference(Rows(exact.GetItemFactors, exact.ItemCount), Rows(cg3K.GetItemFactors, cg3K.ItemCount));
+        return (users < 1e-4 && items < 1e-2).Label($"users {users}, items {items}");
+    }
+
+    private static double MaxRelativeDifference(double[][] expected, double[][] actual)
+    {
+        var scale = expected.SelectMany(r => r).Select(Math.Abs).DefaultIfEmpty(0).Max();
+        var worst = 0.0;
+        for (var r = 0; r < expected.Length; r++)
+        {
+            for (var f = 0; f < expected[r].Length; f++)
+            {
+                worst = Math.Max(worst, Math.Abs(expected[r][f] - actual[r][f]) / (1e-6 + scale));
+            }
+        }
+
+        return worst;
+    }
+
+    [Property(MaxTest = 20)]
+    public bool Cholesky_LossNeverIncreases(int seed)
+    {
+        var matrix = RandomMatrix(seed, negatives: seed % 3 == 0);
+        var losses = new List<double>();
+        var progress = new SynchronousProgress(p => losses.Add(p.Loss!.Value));
+        new AlsTrainer(new AlsOptions { Factors = 4, Iterations = 6, Solver = AlsSolver.Cholesky, ComputeLoss = true, Seed = seed, Regularization = 0.05 })
+            .Fit(matrix, progress);
+        return losses.Count == 6 && losses.Zip(losses.Skip(1)).All(p => p.Second <= p.First + (1e-5 * Math.Abs(p.First)));
+    }
+
+    [Property(MaxTest = 15)]
+    public bool Cholesky_RecalculateUser_EqualsTheUserHalfStep(int seed)
+    {
+        var matrix = RandomMatrix(seed);
+        var options = new AlsOptions { Factors = 5, Iterations = 3, Solver = AlsSolver.Cholesky, Seed = seed, Regularization = 0.1 };
+        var model = new AlsTrainer(options).Fit(matrix);
+        // One more iteration warm-started from the model: its user half-step solves against the model's item factors.
+        var next = new AlsTrainer(options with { Iterations = 1 }).Fit(matrix, model);
+        for (var u = 0; u < matrix.RowCount; u++)
+        {
+            var recalculated = model.RecalculateUser(matrix.GetColumnIndices(u), matrix.GetValues(u));
+            var halfStep = next.GetUserFactors(u);
+            for (var f = 0; f < options.Factors; f++)
+            {
+                if (Math.Abs(recalculated[f] - halfStep[f]) > 1e-4f * (1 + Math.Abs(halfStep[f])))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    [Property(MaxTest = 10)]
+    public bool Fit_OneAndTwoThreads_BitIdentical_AndSeedDecides(int seed)
+    {
+        var matrix = RandomMatrix(seed, users: 300, items: 120, density: 0.05);
+        var options = new AlsOptions { Factors = 8, Iterations = 3, Seed = seed };
+        var one = new AlsTrainer(options with { MaxDegreeOfParallelism = 1 }).Fit(matrix);
+        var two = new AlsTrainer(options with { MaxDegreeOfParallelism = 2 }).Fit(matrix);
+        var again = new AlsTrainer(options).Fit(matrix);
+        var other = new AlsTrainer(options with { Seed = seed + 1 }).Fit(matrix);
+        bool Same(AlsModel a, AlsModel b) =>
+            Enumerable.Range(0, a.UserCount).All(u => a.GetUserFactors(u).SequenceEqual(b.GetUserFactors(u)))
+            && Enumerable.Range(0, a.ItemCount).All(i => a.GetItemFactors(i).SequenceEqual(b.GetItemFactors(i)));
+        return Same(one, two) && Same(one, again) && !Same(one, other);
+    }
+
+    [Fact]
+    public void Fit_EmptyRow_GetsZeroFactors()
+    {
+        var matrix = CsrMatrix.FromTriplets(3, 3, [0, 2], [1, 2], [4f, 5f]);
+        var model = new AlsTrainer(new AlsOptions { Factors = 3, Iterations = 2 }).Fit(matrix);
+        Assert.All(model.GetUserFactors(1).ToArray(), v => Assert.Equal(0f, v));
+        Assert.All(model.GetItemFactors(0).ToArray(), v => Assert.Equal(0f, v));
+    }
+
+    [Theory]
+    [InlineData("Factors", 0)]
+    [InlineData("Factors", -3)]
+    [InlineData("Iterations", -1)]
+    [InlineData("CgSteps", 0)]
+    public void Options_OutOfRange_NameTheParameter(string name, int value)
+    {
+        var options = name switch
+        {
+            "Factors" => new AlsOptions { Factors = value },
+            "Iterations" => new AlsOptions { Iterations = value },
+            _ => new AlsOptions { CgSteps = value },
+        };
+        var ex = Assert.ThrowsAny<ArgumentException>(() => new AlsTrainer(options));
+        Assert.Equal(name, ex.ParamName);
+        Assert.Contains(value.ToString(System.Globalization.CultureInfo.InvariantCulture), ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_NegativeRegularizationOrBadAlpha_Throw()
+    {
+        Assert.Equal("Regularization", Assert.ThrowsAny<ArgumentException>(() => new AlsTrainer(new AlsOptions { Regularization = -0.1 })).ParamName);
+        Assert.Equal("Alpha", Assert.ThrowsAny<ArgumentException>(() => new AlsTrainer(new AlsOptions { Alpha = double.NaN })).ParamName);
+    }
+
+    [Fact]
+    public void Fit_BadMatrixOrWarmStart_Throws()
+    {
+        var trainer = new AlsTrainer(new AlsOptions { Factors = 2, Iterations = 1 });
+        Assert.Equal("userItems", Assert.Throws<ArgumentException>(() => trainer.Fit(CsrMatrix.FromTriplets(0, 3, [], [], []))).ParamName);
+        Assert.Equal("userItems", Assert.Throws<ArgumentException>(() => trainer.Fit(CsrMatrix.FromTriplets(3, 0, [], [], []))).ParamName);
+        var matrix = RandomMatrix(1);
+        var model = trainer.Fit(matrix);
+        var wider = RandomMatrix(1, items: 19);
+        Assert.Equal("initialModel", Assert.Throws<ArgumentException>(() => trainer.Fit(wider, model)).ParamName);
+        var otherFactors = new AlsTrainer(new AlsOptions { Factors = 3, Iterations = 1 });
+        Assert.Equal("initialModel", Assert.Throws<ArgumentException>(() => otherFactors.Fit(matrix, model)).ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.RecalculateUser([matrix.ColumnCount], [1f]));
+        Assert.Throws<ArgumentException>(() => model.RecalculateUser([1, 1], [1f, 1f]));
+    }
+
+    [Fact]
+    public void Fit_Cancelled_ThrowsAndReturnsNothing()
+    {
+        var matrix = RandomMatrix(2);
+        var trainer = new AlsTrainer(new AlsOptions { Factors = 4, Iterations = 50 });
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(matrix, cancellationToken: cancelled.Token));
+
+        using var midway = new CancellationTokenSource();
+        var reports = 0;
+        var progress = new SynchronousProgress(p =>
+        {
+            reports++;
+            if (p.Iteration == 3)
+            {
+                midway.Cancel();
+            }
+        });
+        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(matrix, progress, midway.Token));
+        Assert.InRange(reports, 3, 4);
+    }
+
+    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class SynchronousProgress(Action<AlsIterationProgress> report) : IProgress<AlsIterationProgress>
+    {
+        public void Report(AlsIterationProgress value) => report(value);
+    }
+}
