@@ -6,6 +6,11 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "scale")
+        {
+            return ScaleRun.Run(args[1..]);
+        }
+
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         foreach (var summary in summaries)
         {
