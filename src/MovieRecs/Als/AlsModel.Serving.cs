@@ -202,70 +202,49 @@ public sealed partial class AlsModel : IRecommender
     }
 
     /// <summary>Ranks the item rows against <paramref name="query"/> (stride floats) into <paramref name="destination"/>.</summary>
-    private int RankInto(ReadOnlySpan<float> query, ReadOnlySpan<int> liked, RecommendOptions options, Span<ScoredItem> destination, string likedName) =>
-        RankRows(query, ItemFactorStorage, ItemCount, itemNorms: default, queryNorm: 0f, liked, options, destination, likedName);
-
-    /// <summary>
-    /// Scores every row (or the candidates), marks filtered rows, and selects the best into <paramref name="destination"/>.
-    /// With norms, scores are cosine similarities.
-    /// </summary>
-    private int RankRows(
-        ReadOnlySpan<float> query, ReadOnlySpan<float> rows, int rowCount, ReadOnlySpan<float> itemNorms, float queryNorm,
-        ReadOnlySpan<int> excluded, RecommendOptions options, Span<ScoredItem> destination, string excludedName)
+    private int RankInto(ReadOnlySpan<float> query, ReadOnlySpan<int> liked, RecommendOptions options, Span<ScoredItem> destination, string likedName)
     {
-        var k = destination.Length;
-        if (k == 0)
+        if (destination.IsEmpty)
         {
             return 0;
         }
 
-        var scores = ServingScratch.Scores(rowCount);
+        var scores = ServingScratch.Scores(ItemCount);
         var candidates = options.Candidates;
         if (candidates is null)
         {
-            ScoringKernels.Score(query, rows, Stride, scores);
+            ScoringKernels.Score(query, ItemFactorStorage, Stride, scores);
         }
         else
         {
             // Score only the candidates; everything else is marked as not selectable.
             scores.Fill(float.NaN);
-            var marks = ServingScratch.Marks(rowCount);
+            CheckCandidates(candidates, ItemCount);
             for (var j = 0; j < candidates.Count; j++)
             {
                 var c = candidates[j];
-                CheckIndex(c, rowCount, "options.Candidates[" + j + "]");
-                if (marks[c])
-                {
-                    ClearMarks(marks, candidates, j);
-                    ThrowHelper.ThrowArgument(nameof(options), $"options.Candidates lists {c} more than once.");
-                }
-
-                marks[c] = true;
-                ScoringKernels.Score(query, rows.Slice(c * Stride, Stride), Stride, scores.Slice(c, 1));
-            }
-
-            ClearMarks(marks, candidates, candidates.Count);
-        }
-
-        if (!itemNorms.IsEmpty)
-        {
-            for (var i = 0; i < rowCount; i++)
-            {
-                scores[i] /= itemNorms[i] * queryNorm;
+                ScoringKernels.Score(query, ItemFactorStorage.Slice(c * Stride, Stride), Stride, scores.Slice(c, 1));
             }
         }
 
+        return SelectInto(scores, liked, options.FilterItems, destination, likedName);
+    }
+
+    /// <summary>Marks the excluded and filtered entries of <paramref name="scores"/> and selects the best into <paramref name="destination"/>.</summary>
+    private static int SelectInto(Span<float> scores, ReadOnlySpan<int> excluded, IReadOnlyList<int>? filter, Span<ScoredItem> destination, string excludedName)
+    {
+        var k = destination.Length;
         foreach (var item in excluded)
         {
-            CheckIndex(item, rowCount, excludedName);
+            CheckIndex(item, scores.Length, excludedName);
             scores[item] = float.NaN;
         }
 
-        if (options.FilterItems is { } filter)
+        if (filter is not null)
         {
             for (var j = 0; j < filter.Count; j++)
             {
-                CheckIndex(filter[j], rowCount, "options.FilterItems[" + j + "]");
+                CheckIndex(filter[j], scores.Length, "options.FilterItems[" + j + "]");
                 scores[filter[j]] = float.NaN;
             }
         }
@@ -278,6 +257,31 @@ public sealed partial class AlsModel : IRecommender
         }
 
         return written;
+    }
+
+    /// <summary>Checks that candidates are in range and distinct (the marks scratch is left all false).</summary>
+    private static void CheckCandidates(IReadOnlyList<int> candidates, int count)
+    {
+        var marks = ServingScratch.Marks(count);
+        for (var j = 0; j < candidates.Count; j++)
+        {
+            var c = candidates[j];
+            if ((uint)c >= (uint)count)
+            {
+                ClearMarks(marks, candidates, j);
+                CheckIndex(c, count, "options.Candidates[" + j + "]");
+            }
+
+            if (marks[c])
+            {
+                ClearMarks(marks, candidates, j);
+                ThrowHelper.ThrowArgument("options", $"options.Candidates lists {c} more than once.");
+            }
+
+            marks[c] = true;
+        }
+
+        ClearMarks(marks, candidates, candidates.Count);
     }
 
     private static void ClearMarks(bool[] marks, IReadOnlyList<int> candidates, int upTo)

@@ -10,6 +10,8 @@ public sealed partial class AlsModel
     /// <summary>Factor norms used by cosine similarity; zero norms are replaced by 1e-10 as <c>implicit</c> does.</summary>
     private float[]? _itemNorms;
     private float[]? _userNorms;
+    private float[]? _itemPanels;
+    private float[]? _userPanels;
 
     /// <summary>
     /// The items most similar to <paramref name="item"/> by cosine similarity of item factors, the item itself first
@@ -27,7 +29,7 @@ public sealed partial class AlsModel
     public ScoredItem[] SimilarItems(int item, int count = 10, RecommendOptions? options = null)
     {
         CheckIndex(item, ItemCount, nameof(item));
-        return Similar(item, count, options, ItemFactorStorage, ItemCount, Norms(ref _itemNorms, _itemFactors, ItemCount));
+        return Similar(item, count, options, _itemFactors, ItemCount, ItemNorms(), ItemPanels());
     }
 
     /// <summary>The users most similar to <paramref name="user"/> by cosine similarity of user factors, the user first.</summary>
@@ -40,7 +42,8 @@ public sealed partial class AlsModel
     public ScoredItem[] SimilarUsers(int user, int count = 10, RecommendOptions? options = null)
     {
         CheckIndex(user, UserCount, nameof(user));
-        return Similar(user, count, options, UserFactorStorage, UserCount, Norms(ref _userNorms, _userFactors, UserCount));
+        var norms = Norms(ref _userNorms, _userFactors, UserCount);
+        return Similar(user, count, options, _userFactors, UserCount, norms, Panels(ref _userPanels, _userFactors, UserCount, norms));
     }
 
     /// <summary>
@@ -56,35 +59,175 @@ public sealed partial class AlsModel
     public ScoredItem[][] SimilarItemsAll(int count = 10, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        var norms = Norms(ref _itemNorms, _itemFactors, ItemCount);
-        var results = new ScoredItem[ItemCount][];
-        ForEachBatch(
-            ItemCount,
-            progress,
-            (start, end) =>
-            {
-                for (var i = start; i < end; i++)
+        return SimilarAll(_itemFactors, ItemCount, ItemNorms(), ItemPanels(), count, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="SimilarUsers"/> for every user, in parallel, identical to the single-user calls.
+    /// </summary>
+    /// <param name="count">How many users per query user (at least 1).</param>
+    /// <param name="progress">Receives the number of users done so far, or null.</param>
+    /// <param name="cancellationToken">Stops between batches.</param>
+    /// <returns>One array per user.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> &lt; 1.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public ScoredItem[][] SimilarUsersAll(int count = 10, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        var norms = Norms(ref _userNorms, _userFactors, UserCount);
+        return SimilarAll(_userFactors, UserCount, norms, Panels(ref _userPanels, _userFactors, UserCount, norms), count, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// All-pairs cosine top-k using symmetry: each unordered pair is scored once (the upper triangle, in 4 x 16 tiles)
+    /// and offered to both rows' bounded heaps. Workers keep their own heaps, merged at the end; the kept pairs do not
+    /// depend on the order of offers, so the result equals the single-row calls bit for bit.
+    /// </summary>
+    private ScoredItem[][] SimilarAll(float[] factors, int rows, float[] norms, float[] panels, int count, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        var others = Math.Min(count, rows) - 1;
+        var results = new ScoredItem[rows][];
+        if (others > 0)
+        {
+            const int block = 16;
+            var blocks = (rows + block - 1) / block;
+            var heapsOfWorkers = new List<PairHeaps>();
+            var done = 0;
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.EffectiveParallelism, CancellationToken = cancellationToken };
+            Parallel.For(
+                0,
+                blocks,
+                parallel,
+                () => new PairHeaps(rows, others),
+                (b, _, heaps) =>
                 {
-                    results[i] = Similar(i, count, null, ItemFactorStorage, ItemCount, norms);
-                }
-            },
-            cancellationToken);
+                    var queries = new float[4 * Factors];
+                    var end = Math.Min(rows, (b + 1) * block);
+                    for (var q0 = b * block; q0 < end; q0 += 4)
+                    {
+                        var n = Math.Min(4, end - q0);
+                        queries.AsSpan().Clear();
+                        for (var j = 0; j < n; j++)
+                        {
+                            NormalizedRow(factors, q0 + j, norms, queries.AsSpan(j * Factors, Factors));
+                        }
+
+                        SimilarityKernels.OfferUpperTriangle(queries, n, q0, panels, Factors, rows, heaps);
+                    }
+
+                    progress?.Report(Interlocked.Add(ref done, end - (b * block)));
+                    return heaps;
+                },
+                heaps =>
+                {
+                    lock (heapsOfWorkers)
+                    {
+                        heapsOfWorkers.Add(heaps);
+                    }
+                });
+
+            var merged = heapsOfWorkers[0];
+            for (var w = 1; w < heapsOfWorkers.Count; w++)
+            {
+                merged.Merge(heapsOfWorkers[w]);
+            }
+
+            for (var q = 0; q < rows; q++)
+            {
+                var result = new ScoredItem[others + 1];
+                result[0] = new ScoredItem(q, norms[q] <= 1e-10f ? 0f : 1f);
+                var written = merged.Drain(q, result.AsSpan(1));
+                results[q] = written == others ? result : result[..(written + 1)];
+            }
+        }
+        else
+        {
+            for (var q = 0; q < rows; q++)
+            {
+                results[q] = [new ScoredItem(q, norms[q] <= 1e-10f ? 0f : 1f)];
+            }
+        }
+
         return results;
     }
 
-    private ScoredItem[] Similar(int index, int count, RecommendOptions? options, ReadOnlySpan<float> rows, int rowCount, float[] norms)
+    private ScoredItem[] Similar(int index, int count, RecommendOptions? options, float[] factors, int rowCount, float[] norms, float[] panels)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         options ??= RecommendOptions.Default;
         options.Validate();
-        var result = new ScoredItem[Math.Min(count, rowCount)];
-        var query = ServingScratch.Query(Stride);
-        rows.Slice(index * Stride, Stride).CopyTo(query);
-        var selfNormIsZero = norms[index] <= 1e-10f;
-        result[0] = new ScoredItem(index, selfNormIsZero ? 0f : 1f);
+        if (options.Candidates is { } candidates)
+        {
+            CheckCandidates(candidates, rowCount);
+        }
+
+        // The same blocked kernel as the batch form (the query in the first of its four slots), so a single call
+        // and the batch give bit-identical similarities.
+        var queries = ServingScratch.Query(4 * Factors);
+        NormalizedRow(factors, index, norms, queries[..Factors]);
+        var scores = ServingScratch.Scores(4 * rowCount);
+        SimilarityKernels.Score4(queries, panels, Factors, rowCount, scores, rowCount);
+        var row = scores[..rowCount];
+        if (options.Candidates is { } keep)
+        {
+            var marks = ServingScratch.Marks(rowCount);
+            foreach (var c in keep)
+            {
+                marks[c] = true;
+            }
+
+            for (var i = 0; i < rowCount; i++)
+            {
+                if (!marks[i])
+                {
+                    row[i] = float.NaN;
+                }
+            }
+
+            foreach (var c in keep)
+            {
+                marks[c] = false;
+            }
+        }
+
+        return SelectSimilar(index, count, options.FilterItems, norms, row);
+    }
+
+    /// <summary>The query first (similarity 1, or 0 for an all-zero row), then the best others of <paramref name="scores"/>.</summary>
+    private static ScoredItem[] SelectSimilar(int index, int count, IReadOnlyList<int>? filter, float[] norms, Span<float> scores)
+    {
+        var result = new ScoredItem[Math.Min(count, scores.Length)];
+        result[0] = new ScoredItem(index, norms[index] <= 1e-10f ? 0f : 1f);
         ReadOnlySpan<int> self = [index];
-        var written = RankRows(query, rows, rowCount, norms, norms[index], self, options, result.AsSpan(1), nameof(index));
+        var written = SelectInto(scores, self, filter, result.AsSpan(1), nameof(index));
         return written + 1 == result.Length ? result : result[..(written + 1)];
+    }
+
+    private void NormalizedRow(float[] factors, int row, float[] norms, Span<float> destination)
+    {
+        var inverse = 1f / norms[row];
+        var source = factors.AsSpan(row * Stride, Factors);
+        for (var f = 0; f < Factors; f++)
+        {
+            destination[f] = source[f] * inverse;
+        }
+    }
+
+    private float[] ItemNorms() => Norms(ref _itemNorms, _itemFactors, ItemCount);
+
+    private float[] ItemPanels() => Panels(ref _itemPanels, _itemFactors, ItemCount, ItemNorms());
+
+    private float[] Panels(ref float[]? cache, float[] factors, int rows, float[] norms)
+    {
+        // Built once per model, like the norms; a race builds the same values twice.
+        var panels = Volatile.Read(ref cache);
+        if (panels is null)
+        {
+            panels = SimilarityKernels.PackNormalized(factors, rows, Stride, Factors, norms);
+            Volatile.Write(ref cache, panels);
+        }
+
+        return panels;
     }
 
     private float[] Norms(ref float[]? cache, float[] factors, int rows)

@@ -191,4 +191,16 @@ public class AlsModelServingTests
         });
         Assert.Equal(0, failures);
     }
+
+    [Property(MaxTest = 15)]
+    public bool SimilarAll_EqualsSingleCalls_ForItemsAndUsers(int seed)
+    {
+        var random = new Random(seed);
+        var (model, _) = ServingFixture.Fit(seed, users: random.Next(5, 90), items: random.Next(2, 70), factors: random.Next(1, 12));
+        var count = random.Next(1, 12);
+        var items = model.SimilarItemsAll(count);
+        var users = model.SimilarUsersAll(count);
+        return Enumerable.Range(0, model.ItemCount).All(i => items[i].SequenceEqual(model.SimilarItems(i, count)))
+            && Enumerable.Range(0, model.UserCount).All(u => users[u].SequenceEqual(model.SimilarUsers(u, count)));
+    }
 }

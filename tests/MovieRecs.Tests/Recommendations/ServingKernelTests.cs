@@ -51,4 +51,27 @@ public class ServingKernelTests
             && items.Take(written).SequenceEqual(expected.Select(e => e.i))
             && itemScores.Take(written).SequenceEqual(expected.Select(e => e.s));
     }
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(3, 1)]
+    [InlineData(8, 15)]
+    [InlineData(100, 16)]
+    [InlineData(37, 33)]
+    public void SimilarityScore4_MatchesScalarReference(int factors, int items)
+    {
+        var random = new Random(factors * 100 + items);
+        var rows = Enumerable.Range(0, items * factors).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        var norms = Enumerable.Range(0, items).Select(i => MathF.Sqrt(rows.Skip(i * factors).Take(factors).Sum(v => v * v)) + 1e-10f).ToArray();
+        var packed = SimilarityKernels.PackNormalized(rows, items, factors, factors, norms);
+        var queries = Enumerable.Range(0, 4 * factors).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        var expected = new float[4 * (items + 1)];
+        var actual = new float[4 * (items + 1)];
+        SimilarityKernels.Score4Scalar(queries, packed, factors, items, expected, items + 1);
+        SimilarityKernels.Score4(queries, packed, factors, items, actual, items + 1);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.True(MathF.Abs(expected[i] - actual[i]) <= 1e-4f * (1 + MathF.Abs(expected[i])), $"{i}: {actual[i]} vs {expected[i]}");
+        }
+    }
 }
