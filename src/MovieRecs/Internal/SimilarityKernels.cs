@@ -45,67 +45,16 @@ internal static class SimilarityKernels
     {
         Debug.Assert(queries.Length >= 4 * factors && scores.Length >= 3 * scoreStride + itemCount);
         var panels = (itemCount + PanelWidth - 1) / PanelWidth;
-        if (!Vector256.IsHardwareAccelerated)
-        {
-            Score4Scalar(queries, packed, factors, itemCount, scores, scoreStride);
-            return;
-        }
-
-        ref var q = ref MemoryMarshal.GetReference(queries);
-        ref var b = ref MemoryMarshal.GetReference(packed);
         Span<float> tile = stackalloc float[4 * PanelWidth];
-        ref var t = ref MemoryMarshal.GetReference(tile);
         for (var p = 0; p < panels; p++)
         {
-            ref var panel = ref Unsafe.Add(ref b, (nint)p * factors * PanelWidth);
-            Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
-            Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
-            for (var f = 0; f < factors; f++)
-            {
-                var b0 = Vector256.LoadUnsafe(ref panel, (nuint)(f * PanelWidth));
-                var b1 = Vector256.LoadUnsafe(ref panel, (nuint)((f * PanelWidth) + 8));
-                var a0 = Vector256.Create(Unsafe.Add(ref q, f));
-                var a1 = Vector256.Create(Unsafe.Add(ref q, factors + f));
-                var a2 = Vector256.Create(Unsafe.Add(ref q, (2 * factors) + f));
-                var a3 = Vector256.Create(Unsafe.Add(ref q, (3 * factors) + f));
-                c00 = Vector256.FusedMultiplyAdd(a0, b0, c00);
-                c01 = Vector256.FusedMultiplyAdd(a0, b1, c01);
-                c10 = Vector256.FusedMultiplyAdd(a1, b0, c10);
-                c11 = Vector256.FusedMultiplyAdd(a1, b1, c11);
-                c20 = Vector256.FusedMultiplyAdd(a2, b0, c20);
-                c21 = Vector256.FusedMultiplyAdd(a2, b1, c21);
-                c30 = Vector256.FusedMultiplyAdd(a3, b0, c30);
-                c31 = Vector256.FusedMultiplyAdd(a3, b1, c31);
-            }
-
+            // The same tile kernel as the symmetric batch form, so single and batch similarities are bit-identical.
+            TilePanel(queries, packed, factors, p, tile);
             var start = p * PanelWidth;
             var width = Math.Min(PanelWidth, itemCount - start);
-            if (width == PanelWidth)
+            for (var row = 0; row < 4; row++)
             {
-                ref var s = ref MemoryMarshal.GetReference(scores);
-                c00.StoreUnsafe(ref s, (nuint)start);
-                c01.StoreUnsafe(ref s, (nuint)(start + 8));
-                c10.StoreUnsafe(ref s, (nuint)(scoreStride + start));
-                c11.StoreUnsafe(ref s, (nuint)(scoreStride + start + 8));
-                c20.StoreUnsafe(ref s, (nuint)((2 * scoreStride) + start));
-                c21.StoreUnsafe(ref s, (nuint)((2 * scoreStride) + start + 8));
-                c30.StoreUnsafe(ref s, (nuint)((3 * scoreStride) + start));
-                c31.StoreUnsafe(ref s, (nuint)((3 * scoreStride) + start + 8));
-            }
-            else
-            {
-                c00.StoreUnsafe(ref t, 0);
-                c01.StoreUnsafe(ref t, 8);
-                c10.StoreUnsafe(ref t, 16);
-                c11.StoreUnsafe(ref t, 24);
-                c20.StoreUnsafe(ref t, 32);
-                c21.StoreUnsafe(ref t, 40);
-                c30.StoreUnsafe(ref t, 48);
-                c31.StoreUnsafe(ref t, 56);
-                for (var row = 0; row < 4; row++)
-                {
-                    tile.Slice(row * PanelWidth, width).CopyTo(scores.Slice((row * scoreStride) + start, width));
-                }
+                tile.Slice(row * PanelWidth, width).CopyTo(scores.Slice((row * scoreStride) + start, width));
             }
         }
     }

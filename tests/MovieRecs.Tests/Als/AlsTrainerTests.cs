@@ -8,28 +8,8 @@ namespace MovieRecs.Tests.Als;
 
 public class AlsTrainerTests
 {
-    private static CsrMatrix RandomMatrix(int seed, int users = 25, int items = 18, double density = 0.25, bool negatives = false)
-    {
-        var random = new Random(seed);
-        var rows = new List<int>();
-        var columns = new List<int>();
-        var values = new List<float>();
-        for (var u = 0; u < users; u++)
-        {
-            for (var i = 0; i < items; i++)
-            {
-                if (random.NextDouble() < density)
-                {
-                    rows.Add(u);
-                    columns.Add(i);
-                    var value = random.Next(1, 6);
-                    values.Add(negatives && random.Next(4) == 0 ? -value : value);
-                }
-            }
-        }
-
-        return CsrMatrix.FromTriplets(users, items, rows.ToArray(), columns.ToArray(), values.ToArray());
-    }
+    private static CsrMatrix RandomMatrix(int seed, int users = 25, int items = 18, double density = 0.25, bool negatives = false) =>
+        TestMatrices.Random(seed, users, items, density, negatives);
 
     private static double[][] Rows(Func<int, ReadOnlySpan<float>> get, int count) =>
         Enumerable.Range(0, count).Select(r => get(r).ToArray().Select(v => (double)v).ToArray()).ToArray();

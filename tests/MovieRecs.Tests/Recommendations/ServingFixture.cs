@@ -8,24 +8,7 @@ internal static class ServingFixture
 {
     public static (AlsModel Model, CsrMatrix UserItems) Fit(int seed, int users = 40, int items = 30, int factors = 8, double density = 0.15)
     {
-        var random = new Random(seed);
-        var rows = new List<int>();
-        var columns = new List<int>();
-        var values = new List<float>();
-        for (var u = 0; u < users; u++)
-        {
-            for (var i = 0; i < items; i++)
-            {
-                if (random.NextDouble() < density)
-                {
-                    rows.Add(u);
-                    columns.Add(i);
-                    values.Add(random.Next(3, 6));
-                }
-            }
-        }
-
-        var userItems = CsrMatrix.FromTriplets(users, items, rows.ToArray(), columns.ToArray(), values.ToArray());
+        var userItems = TestMatrices.Random(seed, users, items, density, minRating: 3);
         var model = new AlsTrainer(new AlsOptions { Factors = factors, Iterations = 4, Seed = seed, Regularization = 0.05 }).Fit(userItems);
         return (model, userItems);
     }
