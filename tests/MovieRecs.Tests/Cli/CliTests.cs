@@ -1,0 +1,93 @@
+using System.Text.Json;
+using MovieRecs.MovieLens;
+
+namespace MovieRecs.Tests.Cli;
+
+/// <summary>The movierecs commands end to end on generated data, called in-process.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("movierecs-cli-");
+
+    public void Dispose() => _folder.Delete(recursive: true);
+
+    private static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = MovieRecs.Cli.Cli.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private string PathOf(string name) => Path.Combine(_folder.FullName, name);
+
+    [Fact]
+    public void GenerateTrainQueryEvaluate_BothModelFormats_JsonAndTables()
+    {
+        var data = PathOf("data");
+        var generated = Run("generate", "--preset", "ml-100k", "--seed", "3", "--out", data, "--json");
+        Assert.Equal(0, generated.Code);
+        Assert.Equal(100_000, JsonDocument.Parse(generated.Output).RootElement.GetProperty("ratings").GetInt32());
+
+        foreach (var model in new[] { PathOf("model.mrals"), PathOf("model.npz") })
+        {
+            var trained = Run("train", data, "--out", model, "--factors", "8", "--iterations", "3", "--threads", "2", "--json");
+            Assert.Equal(0, trained.Code);
+            var json = JsonDocument.Parse(trained.Output).RootElement;
+            Assert.Equal(3, json.GetProperty("losses").GetArrayLength());
+            Assert.True(json.GetProperty("stageSeconds").GetProperty("fit").GetDouble() >= 0);
+
+            var info = JsonDocument.Parse(Run("info", model, "--json").Output).RootElement;
+            Assert.Equal(8, info.GetProperty("factors").GetInt32());
+            Assert.True(info.GetProperty("itemIds").GetBoolean());
+
+            var movies = MovieLensReader.ReadMovies(Path.Combine(data, "movies.dat"), MovieLensRelease.Ml1m);
+            var recommended = Run("recommend", model, "--data", data, "--titles", movies[0].Title, movies[1].Title, "--count", "4", "--json");
+            Assert.Equal(0, recommended.Code);
+            var items = JsonDocument.Parse(recommended.Output).RootElement.GetProperty("recommendations");
+            Assert.Equal(4, items.GetArrayLength());
+            Assert.DoesNotContain(items.EnumerateArray(), e => e.GetProperty("movieId").GetInt32() == movies[0].Id);
+
+            var byUser = Run("recommend", model, "--data", data, "--user", "1", "--count", "3");
+            Assert.Equal(0, byUser.Code);
+            Assert.Contains("score", byUser.Output, StringComparison.Ordinal);
+
+            var similar = JsonDocument.Parse(Run("similar", model, "--data", data, "--movie", movies[2].Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--count", "5", "--json").Output).RootElement;
+            Assert.Equal(movies[2].Id, similar.GetProperty("similar")[0].GetProperty("movieId").GetInt32());
+
+            var explained = Run("explain", model, "--data", data, "--user", "1", "--movie", movies[3].Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json");
+            Assert.Equal(0, explained.Code);
+            Assert.True(JsonDocument.Parse(explained.Output).RootElement.TryGetProperty("contributions", out _));
+        }
+
+        var evaluated = Run("evaluate", data, "--test-fraction", "0.2", "--factors", "8", "--iterations", "3", "--json");
+        Assert.Equal(0, evaluated.Code);
+        var metrics = JsonDocument.Parse(evaluated.Output).RootElement;
+        Assert.InRange(metrics.GetProperty("als").GetProperty("ImplicitPrecision").GetDouble(), 0, 1);
+        Assert.InRange(metrics.GetProperty("popularity").GetProperty("Auc").GetDouble(), 0, 1);
+    }
+
+    [Theory]
+    [InlineData("bogus")]
+    [InlineData("train")]
+    [InlineData("train", "no-such-folder", "--out", "m.mrals")]
+    [InlineData("info", "no-such-model.mrals")]
+    [InlineData("generate", "--preset", "ml-7m", "--out", "x")]
+    [InlineData("train", "no-such-folder", "--out", "m.mrals", "--factors", "many")]
+    public void BadInput_OneLineOnStderr_NonZeroExit(params string[] args)
+    {
+        var (code, output, error) = Run(args);
+        Assert.NotEqual(0, code);
+        Assert.Empty(output);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("movierecs: ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Help_PrintsUsage()
+    {
+        var (code, output, _) = Run("train", "--help");
+        Assert.Equal(0, code);
+        Assert.Contains("usage: movierecs", output, StringComparison.Ordinal);
+    }
+}
