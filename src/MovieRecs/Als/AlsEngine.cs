@@ -96,7 +96,8 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
         _scratch = new AlsRowScratch[_workers];
         for (var w = 0; w < _workers; w++)
         {
-            _scratch[w] = new AlsRowScratch(stride, maxRowNonZeros, solver == AlsSolver.Cholesky);
+            _scratch[w] = new AlsRowScratch(
+                stride, maxRowNonZeros, solver == AlsSolver.Cholesky, solver == AlsSolver.Cholesky ? 1 : DenseKernels.BlockVectors);
         }
 
         _parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = _workers };
@@ -235,25 +236,45 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
         ref var other = ref _other[0];
         var stride = _stride;
         ReadOnlySpan<float> a0 = _systemMatrix;
-        for (var row = _chunks[chunk]; row < _chunks[chunk + 1]; row++)
+        var end = _chunks[chunk + 1];
+        if (_solver == AlsSolver.Cholesky)
         {
-            var x = _target.AsSpan(row * stride, stride);
-            var columns = rows.RowColumns(row);
-            var confidence = rows.RowConfidence(row);
-            var failed = false;
-            if (_solver == AlsSolver.Cholesky)
+            for (var row = _chunks[chunk]; row < end; row++)
             {
-                failed = AlsKernels.SolveCholesky<TOps, TVec>(ref other, stride, _factors, a0, columns, confidence, x, scratch) >= 0;
-            }
-            else
-            {
-                AlsKernels.SolveConjugateGradient<TOps, TVec>(
-                    ref other, stride, _factors, a0, _identity, columns, confidence, x, _cgSteps, scratch);
+                var x = _target.AsSpan(row * stride, stride);
+                var failed = AlsKernels.SolveCholesky<TOps, TVec>(
+                    ref other, stride, _factors, a0, rows.RowColumns(row), rows.RowConfidence(row), x, scratch) >= 0;
+                if (failed || !AllFinite(x[.._factors]))
+                {
+                    RecordFailure(row);
+                }
             }
 
-            if (failed || !AllFinite(x[.._factors]))
+            return;
+        }
+
+        // CG: blocks of consecutive rows in lockstep, so each A0·p pass serves the whole block.
+        Span<int> rowStarts = stackalloc int[DenseKernels.BlockVectors + 1];
+        for (var row = _chunks[chunk]; row < end; row += DenseKernels.BlockVectors)
+        {
+            var count = Math.Min(DenseKernels.BlockVectors, end - row);
+            var first = rows.RowPointers[row];
+            for (var k = 0; k <= count; k++)
             {
-                RecordFailure(row);
+                rowStarts[k] = (int)(rows.RowPointers[row + k] - first);
+            }
+
+            var length = rowStarts[count];
+            var x = _target.AsSpan(row * stride, count * stride);
+            AlsKernels.SolveConjugateGradientBlock<TOps, TVec>(
+                ref other, stride, _factors, a0, rows.Columns.AsSpan(checked((int)first), length),
+                rows.Confidence.AsSpan((int)first, length), rowStarts[..(count + 1)], x, _cgSteps, scratch);
+            for (var k = 0; k < count; k++)
+            {
+                if (!AllFinite(x.Slice(k * stride, _factors)))
+                {
+                    RecordFailure(row + k);
+                }
             }
         }
     }

@@ -6,32 +6,32 @@ namespace MovieRecs.Internal;
 /// </summary>
 internal sealed class AlsRowScratch
 {
-    public AlsRowScratch(int stride, int maxRowNonZeros, bool cholesky)
+    public AlsRowScratch(int stride, int maxRowNonZeros, bool cholesky, int blockRows = 1)
     {
-        var perRow = Math.Max(1, maxRowNonZeros);
-        Coefficients = new float[perRow];
-        Weights = new float[perRow];
-        Residual = new float[stride];
-        Direction = new float[stride];
-        Product = new float[stride];
+        var perBlock = Math.Max(1, maxRowNonZeros) * blockRows;
+        Coefficients = new float[perBlock];
+        Weights = new float[perBlock];
+        Residual = new float[stride * blockRows];
+        Direction = new float[stride * blockRows];
+        Product = new float[stride * blockRows];
         Matrix = cholesky ? new float[stride * stride] : [];
         Gathered = cholesky ? new float[AlsKernels.CholeskyGatherRows * stride] : [];
         Scaled = cholesky ? new float[AlsKernels.CholeskyGatherRows * stride] : [];
     }
 
-    /// <summary>One float per nonzero of the longest row: the dots and coefficients <c>t_i</c>.</summary>
+    /// <summary>One float per nonzero of the longest row (times the rows of a block): the dots and coefficients <c>t_i</c>.</summary>
     public float[] Coefficients { get; }
 
-    /// <summary>One float per nonzero of the longest row: <c>|c_i| − 1</c>.</summary>
+    /// <summary>One float per nonzero of the longest row (times the rows of a block): <c>|c_i| − 1</c>.</summary>
     public float[] Weights { get; }
 
-    /// <summary>CG residual <c>r</c> (stride floats); also the loss's <c>A0·x</c>.</summary>
+    /// <summary>CG residual <c>r</c> (stride floats per row of a block); also the loss's <c>A0·x</c>.</summary>
     public float[] Residual { get; }
 
-    /// <summary>CG direction <c>p</c> (stride floats).</summary>
+    /// <summary>CG direction <c>p</c> (stride floats per row of a block).</summary>
     public float[] Direction { get; }
 
-    /// <summary>CG product <c>A·p</c> (stride floats).</summary>
+    /// <summary>CG product <c>A·p</c> (stride floats per row of a block).</summary>
     public float[] Product { get; }
 
     /// <summary>The Cholesky system matrix (stride × stride), empty for CG.</summary>
