@@ -116,17 +116,19 @@ public sealed class AlsTrainer
         var userRows = ConfidenceMatrix.FromCsr(userItems, (float)options.Alpha, nameof(userItems));
         var itemRows = userRows.Transpose();
 
-        var userFactors = new float[(long)users * stride];
-        var itemFactors = new float[(long)items * stride];
+        // The working factors are cache-line aligned (the kernels gather their rows with vector loads); the model gets
+        // plain arrays at the end.
+        var userFactors = FloatBuffer.AllocateAligned((long)users * stride);
+        var itemFactors = FloatBuffer.AllocateAligned((long)items * stride);
         if (initialModel is null)
         {
-            FactorInitializer.Fill(userFactors, users, factors, stride, options.Seed, stream: 0);
-            FactorInitializer.Fill(itemFactors, items, factors, stride, options.Seed, stream: 1);
+            FactorInitializer.Fill(userFactors.Span, users, factors, stride, options.Seed, stream: 0);
+            FactorInitializer.Fill(itemFactors.Span, items, factors, stride, options.Seed, stream: 1);
         }
         else
         {
-            CopyFactors(initialModel.UserFactorArray, initialModel.Stride, userFactors, stride, users, factors);
-            CopyFactors(initialModel.ItemFactorArray, initialModel.Stride, itemFactors, stride, items, factors);
+            CopyFactors(initialModel.UserFactorArray, initialModel.Stride, userFactors.Span, stride, users, factors);
+            CopyFactors(initialModel.ItemFactorArray, initialModel.Stride, itemFactors.Span, stride, items, factors);
         }
 
         var workers = Math.Max(1, options.EffectiveParallelism);
@@ -175,7 +177,7 @@ public sealed class AlsTrainer
                 loss));
         }
 
-        return new AlsModel(options, users, items, width, stride, userFactors, itemFactors, loss);
+        return new AlsModel(options, users, items, width, stride, userFactors.ToArray(), itemFactors.ToArray(), loss);
     }
 
     private void ThrowDiverged(int iteration, string side, int row) =>
@@ -184,11 +186,11 @@ public sealed class AlsTrainer
             + (Options.Solver == AlsSolver.Cholesky ? " or its system is not positive definite" : string.Empty)
             + $". Use a larger Regularization (now {Options.Regularization}) or a smaller Alpha (now {Options.Alpha}).");
 
-    private static void CopyFactors(float[] source, int sourceStride, float[] destination, int destinationStride, int rows, int factors)
+    private static void CopyFactors(float[] source, int sourceStride, Span<float> destination, int destinationStride, int rows, int factors)
     {
         for (var row = 0; row < rows; row++)
         {
-            source.AsSpan(row * sourceStride, factors).CopyTo(destination.AsSpan(row * destinationStride, factors));
+            source.AsSpan(row * sourceStride, factors).CopyTo(destination.Slice(row * destinationStride, factors));
         }
     }
 }

@@ -88,9 +88,9 @@ internal static class AlsKernels
 
         ref var a0Ref = ref MemoryMarshal.GetReference(a0);
         ref var xRef = ref MemoryMarshal.GetReference(x);
-        ref var rRef = ref MemoryArrayRef(scratch.Residual);
-        ref var pRef = ref MemoryArrayRef(scratch.Direction);
-        ref var apRef = ref MemoryArrayRef(scratch.Product);
+        ref var rRef = ref MemoryMarshal.GetReference(scratch.Residual);
+        ref var pRef = ref MemoryMarshal.GetReference(scratch.Direction);
+        ref var apRef = ref MemoryMarshal.GetReference(scratch.Product);
         var active = 0;
         for (var k = 0; k < count; k++)
         {
@@ -263,7 +263,7 @@ internal static class AlsKernels
             confidenceSum += magnitude;
         }
 
-        var r = scratch.Residual.AsSpan(0, stride);
+        var r = scratch.Residual[..stride];
         DenseKernels.AccumulateRows<TOps, TVec>(
             ref MemoryMarshal.GetReference(a0), stride, identity[..factors], x, r, accumulate: false);
         var squaredNorm = (double)DenseKernels.Dot<TOps, TVec>(ref xRef, ref xRef, stride);

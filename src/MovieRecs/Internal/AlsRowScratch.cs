@@ -6,14 +6,18 @@ namespace MovieRecs.Internal;
 /// </summary>
 internal sealed class AlsRowScratch
 {
+    private readonly FloatBuffer _residual;
+    private readonly FloatBuffer _direction;
+    private readonly FloatBuffer _product;
+
     public AlsRowScratch(int stride, int maxRowNonZeros, bool cholesky, int blockRows = 1)
     {
         var perBlock = Math.Max(1, maxRowNonZeros) * blockRows;
         Coefficients = new float[perBlock];
         Weights = new float[perBlock];
-        Residual = new float[stride * blockRows];
-        Direction = new float[stride * blockRows];
-        Product = new float[stride * blockRows];
+        _residual = FloatBuffer.AllocateAligned(stride * blockRows);
+        _direction = FloatBuffer.AllocateAligned(stride * blockRows);
+        _product = FloatBuffer.AllocateAligned(stride * blockRows);
         Matrix = cholesky ? new float[stride * stride] : [];
         Gathered = cholesky ? new float[AlsKernels.CholeskyGatherRows * stride] : [];
         Scaled = cholesky ? new float[AlsKernels.CholeskyGatherRows * stride] : [];
@@ -26,13 +30,13 @@ internal sealed class AlsRowScratch
     public float[] Weights { get; }
 
     /// <summary>CG residual <c>r</c> (stride floats per row of a block); also the loss's <c>A0·x</c>.</summary>
-    public float[] Residual { get; }
+    public Span<float> Residual => _residual.Span;
 
     /// <summary>CG direction <c>p</c> (stride floats per row of a block).</summary>
-    public float[] Direction { get; }
+    public Span<float> Direction => _direction.Span;
 
     /// <summary>CG product <c>A·p</c> (stride floats per row of a block).</summary>
-    public float[] Product { get; }
+    public Span<float> Product => _product.Span;
 
     /// <summary>The Cholesky system matrix (stride × stride), empty for CG.</summary>
     public float[] Matrix { get; }
