@@ -92,13 +92,14 @@ public sealed partial class AlsModel
             const int block = 16;
             var blocks = (rows + block - 1) / block;
             var heapsOfWorkers = new List<PairHeaps>();
+            var thresholds = PairHeaps.NewThresholds(rows);
             var done = 0;
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.EffectiveParallelism, CancellationToken = cancellationToken };
             Parallel.For(
                 0,
                 blocks,
                 parallel,
-                () => new PairHeaps(rows, others),
+                () => new PairHeaps(rows, others, thresholds),
                 (b, _, heaps) =>
                 {
                     var queries = new float[4 * Factors];
