@@ -26,9 +26,8 @@ public sealed class SoakTests
         var oneThread = new EvaluationOptions { MaxDegreeOfParallelism = 1 };
         var expectedMetrics = RankingEvaluator.Evaluate(fitted, split, 10, oneThread);
 
-        // A second model with the same factors, so that its lazily built caches (factor norms, similarity panels,
-        // the Gram matrix of fold-in and explain) are first built while the threads race for them.
-        var shared = CopyOf(fitted);
+        // Same factors, empty caches: the threads race to build them.
+        var shared = SoakWorkload.ColdCopy(fitted);
         var report = SoakRunner.Run(
             shared, workload, expected, Threads, QueriesPerThread, seed: 13,
             () => RankingEvaluator.Evaluate(shared, split, 10, oneThread), expectedMetrics);
@@ -50,7 +49,7 @@ public sealed class SoakTests
         var second = SoakWorkload.Create(userItems, 70, seed: 5);
 
         var (answers, latencies) = SoakRunner.RunSerial(model, first);
-        var (again, _) = SoakRunner.RunSerial(CopyOf(model), second);
+        var (again, _) = SoakRunner.RunSerial(SoakWorkload.ColdCopy(model), second);
 
         Assert.Equal(first.Queries.Select(q => (q.Kind, q.User, q.Item)), second.Queries.Select(q => (q.Kind, q.User, q.Item)));
         Assert.All(SoakWorkload.Kinds, kind => Assert.Contains(first.Queries, q => q.Kind == kind));
@@ -62,14 +61,5 @@ public sealed class SoakTests
         var changed = answers[0].ToArray();
         changed[0] = changed[0] with { Score = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(changed[0].Score) ^ 1) };
         Assert.False(SoakWorkload.SameBits(answers[0], changed));
-    }
-
-    private static AlsModel CopyOf(AlsModel model)
-    {
-        var userFactors = new float[model.UserCount * model.Factors];
-        var itemFactors = new float[model.ItemCount * model.Factors];
-        model.CopyUserFactors(userFactors);
-        model.CopyItemFactors(itemFactors);
-        return AlsModel.FromFactors(model.Options, userFactors, itemFactors, model.TrainingLoss);
     }
 }

@@ -135,6 +135,19 @@ internal sealed class SoakWorkload
         return true;
     }
 
+    /// <summary>
+    /// A model with the same factors and options whose lazily built caches (factor norms, similarity panels, the
+    /// Gram matrices of fold-in and explain) are still empty, so that concurrent queries race to build them.
+    /// </summary>
+    public static AlsModel ColdCopy(AlsModel model)
+    {
+        var userFactors = new float[model.UserCount * model.Factors];
+        var itemFactors = new float[model.ItemCount * model.Factors];
+        model.CopyUserFactors(userFactors);
+        model.CopyItemFactors(itemFactors);
+        return AlsModel.FromFactors(model.Options, userFactors, itemFactors, model.TrainingLoss);
+    }
+
     /// <summary>The longest pair list of any query (the score buffer length a thread needs).</summary>
     public int MaxPairs() => Math.Max(1, Queries.Max(q => q.PairUsers.Length));
 
