@@ -41,7 +41,8 @@ public sealed class AlsTrainer
     /// <summary>Fits a model to <paramref name="userItems"/> from random initial factors.</summary>
     /// <param name="userItems">The user × item matrix of values (e.g. ratings or counts); at least one row and one column.</param>
     /// <param name="progress">Receives one report per iteration (iteration, time, loss when asked), or <see langword="null"/>.</param>
-    /// <param name="cancellationToken">Stops the fit between chunks of rows; nothing is returned then.</param>
+    /// <param name="cancellationToken">Stops the fit between chunks of rows; nothing is returned then (also when it is
+    /// cancelled during the last progress report).</param>
     /// <returns>The fitted model.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="userItems"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="userItems"/> has no rows or no columns, or a confidence
@@ -177,6 +178,8 @@ public sealed class AlsTrainer
                 loss));
         }
 
+        // A cancellation requested during the last progress report still wins: the caller gets no model.
+        cancellationToken.ThrowIfCancellationRequested();
         return new AlsModel(options, users, items, width, stride, userFactors.ToArray(), itemFactors.ToArray(), loss);
     }
 
