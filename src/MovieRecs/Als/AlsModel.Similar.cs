@@ -141,6 +141,11 @@ public sealed partial class AlsModel
                 var written = merged.Drain(q, result.AsSpan(1));
                 results[q] = written == others ? result : result[..(written + 1)];
             }
+
+            foreach (var heaps in heapsOfWorkers)
+            {
+                heaps.Dispose();
+            }
         }
         else
         {

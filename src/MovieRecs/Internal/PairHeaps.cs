@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -15,7 +16,7 @@ namespace MovieRecs.Internal;
 /// and a population count, without the data-dependent branches of a heap's sift. Larger <c>k</c> uses a bounded
 /// min-heap per row.
 /// </remarks>
-internal sealed class PairHeaps
+internal sealed class PairHeaps : IDisposable
 {
     /// <summary>The largest <c>k</c> kept in the sorted form.</summary>
     public const int SortedCapacity = 16;
@@ -40,13 +41,14 @@ internal sealed class PairHeaps
         _k = k;
         _sorted = k <= SortedCapacity;
         _slots = _sorted ? SortedCapacity : k;
-        _scores = new float[(long)rows * _slots];
-        _items = new int[(long)rows * _slots];
+        // Rented: a batch allocates these per worker per call, and fresh pages are expensive to fault in.
+        _scores = ArrayPool<float>.Shared.Rent(checked(rows * _slots));
+        _items = ArrayPool<int>.Shared.Rent(checked(rows * _slots));
         _counts = _sorted ? [] : new int[rows];
         if (_sorted)
         {
-            _scores.AsSpan().Fill(float.NegativeInfinity);
-            _items.AsSpan().Fill(int.MaxValue);
+            _scores.AsSpan(0, rows * _slots).Fill(float.NegativeInfinity);
+            _items.AsSpan(0, rows * _slots).Fill(int.MaxValue);
         }
 
         if (sharedThresholds is null)
@@ -72,6 +74,13 @@ internal sealed class PairHeaps
     /// </summary>
     public float[] Thresholds { get; }
 
+    /// <summary>Returns the rented storage; the instance must not be used afterwards.</summary>
+    public void Dispose()
+    {
+        ArrayPool<float>.Shared.Return(_scores);
+        ArrayPool<int>.Shared.Return(_items);
+    }
+
     /// <summary>Offers (score, item) to row <paramref name="row"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Offer(int row, int item, float score)
@@ -85,7 +94,7 @@ internal sealed class PairHeaps
     /// <summary>Offers every pair kept by <paramref name="other"/> (merging per-thread heaps).</summary>
     public void Merge(PairHeaps other)
     {
-        var rows = _scores.Length / _slots;
+        var rows = Thresholds.Length;
         for (var row = 0; row < rows; row++)
         {
             var baseIndex = row * _slots;
