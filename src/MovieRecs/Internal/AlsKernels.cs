@@ -191,13 +191,13 @@ internal static class AlsKernels
             return -1;
         }
 
-        var matrix = scratch.Matrix.AsSpan(0, stride * stride);
+        var matrix = scratch.Matrix[..(stride * stride)];
         a0[..(stride * stride)].CopyTo(matrix);
         ref var aRef = ref MemoryMarshal.GetReference(matrix);
         ref var b = ref MemoryMarshal.GetReference(x);
         x.Clear();
-        ref var gathered = ref MemoryArrayRef(scratch.Gathered);
-        ref var scaled = ref MemoryArrayRef(scratch.Scaled);
+        ref var gathered = ref MemoryMarshal.GetReference(scratch.Gathered);
+        ref var scaled = ref MemoryMarshal.GetReference(scratch.Scaled);
         var tiles = (factors + 3) / 4;
         for (var start = 0; start < n; start += CholeskyGatherRows)
         {
@@ -270,7 +270,4 @@ internal static class AlsKernels
         loss += DenseKernels.Dot<TOps, TVec>(ref MemoryMarshal.GetReference(r), ref xRef, stride) - (regularization * squaredNorm);
         return (loss, confidenceSum, squaredNorm);
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ref float MemoryArrayRef(float[] array) => ref MemoryMarshal.GetArrayDataReference(array);
 }

@@ -9,6 +9,9 @@ internal sealed class AlsRowScratch
     private readonly FloatBuffer _residual;
     private readonly FloatBuffer _direction;
     private readonly FloatBuffer _product;
+    private readonly FloatBuffer _matrix;
+    private readonly FloatBuffer _gathered;
+    private readonly FloatBuffer _scaled;
 
     public AlsRowScratch(int stride, int maxRowNonZeros, bool cholesky, int blockRows = 1)
     {
@@ -18,9 +21,9 @@ internal sealed class AlsRowScratch
         _residual = FloatBuffer.AllocateAligned(stride * blockRows);
         _direction = FloatBuffer.AllocateAligned(stride * blockRows);
         _product = FloatBuffer.AllocateAligned(stride * blockRows);
-        Matrix = cholesky ? new float[stride * stride] : [];
-        Gathered = cholesky ? new float[AlsKernels.CholeskyGatherRows * stride] : [];
-        Scaled = cholesky ? new float[AlsKernels.CholeskyGatherRows * stride] : [];
+        _matrix = FloatBuffer.AllocateAligned(cholesky ? stride * stride : 0);
+        _gathered = FloatBuffer.AllocateAligned(cholesky ? AlsKernels.CholeskyGatherRows * stride : 0);
+        _scaled = FloatBuffer.AllocateAligned(cholesky ? AlsKernels.CholeskyGatherRows * stride : 0);
     }
 
     /// <summary>One float per nonzero of the longest row (times the rows of a block): the dots and coefficients <c>t_i</c>.</summary>
@@ -39,11 +42,11 @@ internal sealed class AlsRowScratch
     public Span<float> Product => _product.Span;
 
     /// <summary>The Cholesky system matrix (stride × stride), empty for CG.</summary>
-    public float[] Matrix { get; }
+    public Span<float> Matrix => _matrix.Span;
 
     /// <summary>Gathered factor rows for the Cholesky rank update.</summary>
-    public float[] Gathered { get; }
+    public Span<float> Gathered => _gathered.Span;
 
     /// <summary>Gathered rows scaled by <c>|c_i| − 1</c>.</summary>
-    public float[] Scaled { get; }
+    public Span<float> Scaled => _scaled.Span;
 }
