@@ -59,22 +59,29 @@ internal static class SoakRun
         Console.WriteLine($"serial evaluation: {expectedMetrics.UserCount:N0} users, ndcg@10 {expectedMetrics.Ndcg:F4} ({clock.Elapsed.TotalSeconds:F2} s)");
 
         var shared = SoakWorkload.ColdCopy(fitted);
+        var gcBefore = (Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2), Pause: GC.GetTotalPauseDuration());
+        var allocatedBefore = GC.GetTotalAllocatedBytes();
         var report = SoakRunner.Run(
             shared, workload, expected, threads, queries / threads, seed: 13,
             () => RankingEvaluator.Evaluate(shared, split, 10, oneThread), expectedMetrics);
 
         Console.WriteLine();
         Console.WriteLine($"concurrent: {report.Queries:N0} queries on {threads} threads + 1 evaluating thread in {report.Elapsed.TotalSeconds:F2} s = {report.QueriesPerSecond:N0} queries/s; {report.Evaluations} evaluations meanwhile");
+        Console.WriteLine(
+            $"garbage collections meanwhile: gen0 {GC.CollectionCount(0) - gcBefore.Gen0}, gen1 {GC.CollectionCount(1) - gcBefore.Gen1}, "
+            + $"gen2 {GC.CollectionCount(2) - gcBefore.Gen2}; pauses {(GC.GetTotalPauseDuration() - gcBefore.Pause).TotalMilliseconds:F0} ms in all; "
+            + $"{(GC.GetTotalAllocatedBytes() - allocatedBefore) / (1 << 20):N0} MiB allocated");
         Console.WriteLine();
-        Console.WriteLine("| query | count | p50 µs | p99 µs | alone p50 µs | alone p99 µs |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| query | count | p50 µs | p99 µs | bytes allocated / query | alone p50 µs | alone p99 µs | alone bytes / query |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         for (var k = 0; k < report.Latencies.Count; k++)
         {
             var latency = report.Latencies[k];
             var alone = serialLatencies[k];
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"| {latency.Kind} | {latency.Count:N0} | {latency.P50Microseconds:F0} | {latency.P99Microseconds:F0} | {alone.P50Microseconds:F0} | {alone.P99Microseconds:F0} |"));
+                $"| {latency.Kind} | {latency.Count:N0} | {latency.P50Microseconds:F0} | {latency.P99Microseconds:F0} | {latency.MeanAllocatedBytes:N0} | "
+                + $"{alone.P50Microseconds:F0} | {alone.P99Microseconds:F0} | {alone.MeanAllocatedBytes:N0} |"));
         }
 
         Console.WriteLine();

@@ -157,8 +157,8 @@ public sealed partial class AlsModel : IRecommender
 
         for (var j = 0; j < users.Length; j++)
         {
-            CheckIndex(users[j], UserCount, $"users[{j}]");
-            CheckIndex(items[j], ItemCount, $"items[{j}]");
+            CheckIndexAt(users[j], UserCount, nameof(users), j);
+            CheckIndexAt(items[j], ItemCount, nameof(items), j);
             destination[j] = System.Numerics.Tensors.TensorPrimitives.Dot(GetUserFactors(users[j]), GetItemFactors(items[j]));
         }
     }
@@ -244,7 +244,7 @@ public sealed partial class AlsModel : IRecommender
         {
             for (var j = 0; j < filter.Count; j++)
             {
-                CheckIndex(filter[j], scores.Length, "options.FilterItems[" + j + "]");
+                CheckIndexAt(filter[j], scores.Length, "options.FilterItems", j);
                 scores[filter[j]] = float.NaN;
             }
         }
@@ -305,6 +305,15 @@ public sealed partial class AlsModel : IRecommender
         if ((uint)index >= (uint)count)
         {
             ThrowHelper.ThrowArgumentOutOfRange(name, index, $"{name} = {index} is outside [0, {count}).");
+        }
+    }
+
+    /// <summary><see cref="CheckIndex"/> for element <paramref name="position"/> of a list, naming it only on failure (no allocation).</summary>
+    private static void CheckIndexAt(int index, int count, string listName, int position)
+    {
+        if ((uint)index >= (uint)count)
+        {
+            CheckIndex(index, count, $"{listName}[{position}]");
         }
     }
 

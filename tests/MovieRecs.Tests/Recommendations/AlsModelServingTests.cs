@@ -120,6 +120,32 @@ public class AlsModelServingTests
     }
 
     [Fact]
+    public void ScorePairsAndFilterItems_AllocateNothingBeyondTheResultWhenWarm()
+    {
+        var (model, userItems) = ServingFixture.Fit(10);
+        var liked = userItems.GetColumnIndices(0).ToArray();
+        var destination = new ScoredItem[5];
+        var options = new RecommendOptions { FilterItems = [1, 2, 3, 4, 5, 6] };
+        int[] users = [0, 1, 2, 3];
+        int[] items = [4, 5, 6, 7];
+        var scores = new float[4];
+        model.Recommend(0, liked, destination, options);
+        model.Score(users, items, scores);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10; i++)
+        {
+            model.Recommend(i % model.UserCount, liked, destination, options);
+            model.Score(users, items, scores);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal("items[2]", Assert.Throws<ArgumentOutOfRangeException>(() => model.Score(users, [4, 5, model.ItemCount, 7], scores)).ParamName);
+        Assert.Equal(
+            "options.FilterItems[1]",
+            Assert.Throws<ArgumentOutOfRangeException>(() => model.Recommend(0, liked, destination, new RecommendOptions { FilterItems = [1, -1] })).ParamName);
+    }
+
+    [Fact]
     public void SimilarItems_QueryFirst_ThenCosineOrder()
     {
         var (model, _) = ServingFixture.Fit(10);

@@ -11,7 +11,8 @@ namespace MovieRecs.Tests.Reliability.Soak;
 /// <param name="Count">How many queries of this kind ran.</param>
 /// <param name="P50Microseconds">The median latency (nearest rank).</param>
 /// <param name="P99Microseconds">The 99th percentile latency (nearest rank).</param>
-internal sealed record SoakLatency(SoakQueryKind Kind, int Count, double P50Microseconds, double P99Microseconds);
+/// <param name="MeanAllocatedBytes">The bytes the API allocated per query of this kind, on average.</param>
+internal sealed record SoakLatency(SoakQueryKind Kind, int Count, double P50Microseconds, double P99Microseconds, double MeanAllocatedBytes);
 
 /// <summary>What a soak run saw: throughput, latencies, and every disagreement with the serial answers.</summary>
 internal sealed class SoakReport
@@ -47,7 +48,7 @@ internal sealed class SoakReport
 /// <remarks>
 /// Each thread draws its own seeded sequence of queries (so the threads run different kinds at the same moment);
 /// all start together behind a gate. A query is timed with two <see cref="Stopwatch"/> timestamps around the API
-/// call only; comparing the answer happens after the second timestamp.
+/// call only; its allocation is read just outside them, and its answer compared after the second.
 /// </remarks>
 internal static class SoakRunner
 {
@@ -68,6 +69,7 @@ internal static class SoakRunner
     {
         var sequences = new int[threads][];
         var ticks = new long[threads][];
+        var allocated = new long[threads][];
         for (var t = 0; t < threads; t++)
         {
             var random = new Random(HashCode.Combine(seed, t));
@@ -78,6 +80,7 @@ internal static class SoakRunner
             }
 
             ticks[t] = new long[queriesPerThread];
+            allocated[t] = new long[queriesPerThread];
         }
 
         var errors = new ConcurrentQueue<Exception>();
@@ -97,15 +100,18 @@ internal static class SoakRunner
                 var buffer = new float[workload.MaxPairs()];
                 var sequence = sequences[thread];
                 var times = ticks[thread];
+                var bytes = allocated[thread];
                 gate.Wait();
                 try
                 {
                     for (var j = 0; j < sequence.Length; j++)
                     {
                         var query = workload.Queries[sequence[j]];
+                        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
                         var begin = Stopwatch.GetTimestamp();
                         var raw = SoakWorkload.Execute(model, query, buffer);
                         times[j] = Stopwatch.GetTimestamp() - begin;
+                        bytes[j] = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
                         var answer = SoakWorkload.Normalize(query, raw);
                         if (!SoakWorkload.SameBits(expected[sequence[j]], answer))
                         {
@@ -180,7 +186,7 @@ internal static class SoakRunner
             Errors = [.. errors],
             Evaluations = evaluations,
             EvaluationMismatches = evaluationMismatches,
-            Latencies = Latencies(workload, sequences, ticks),
+            Latencies = Latencies(workload, sequences, ticks, allocated),
         };
     }
 
@@ -193,27 +199,33 @@ internal static class SoakRunner
         var answers = new ScoredItem[count][];
         var sequence = new int[count];
         var times = new long[count];
+        var bytes = new long[count];
         for (var q = 0; q < count; q++)
         {
             var query = workload.Queries[q];
+            var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             var begin = Stopwatch.GetTimestamp();
             var raw = SoakWorkload.Execute(model, query, buffer);
             times[q] = Stopwatch.GetTimestamp() - begin;
+            bytes[q] = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
             answers[q] = SoakWorkload.Normalize(query, raw);
             sequence[q] = q;
         }
 
-        return (answers, Latencies(workload, [sequence], [times]));
+        return (answers, Latencies(workload, [sequence], [times], [bytes]));
     }
 
-    private static SoakLatency[] Latencies(SoakWorkload workload, int[][] sequences, long[][] ticks)
+    private static SoakLatency[] Latencies(SoakWorkload workload, int[][] sequences, long[][] ticks, long[][] allocated)
     {
         var byKind = SoakWorkload.Kinds.Select(_ => new List<long>()).ToArray();
+        var bytesByKind = new double[byKind.Length];
         for (var t = 0; t < sequences.Length; t++)
         {
             for (var j = 0; j < sequences[t].Length; j++)
             {
-                byKind[(int)workload.Queries[sequences[t][j]].Kind].Add(ticks[t][j]);
+                var kind = (int)workload.Queries[sequences[t][j]].Kind;
+                byKind[kind].Add(ticks[t][j]);
+                bytesByKind[kind] += allocated[t][j];
             }
         }
 
@@ -222,7 +234,8 @@ internal static class SoakRunner
         {
             var sorted = byKind[k].ToArray();
             Array.Sort(sorted);
-            result[k] = new SoakLatency(SoakWorkload.Kinds[k], sorted.Length, Percentile(sorted, 0.50), Percentile(sorted, 0.99));
+            result[k] = new SoakLatency(
+                SoakWorkload.Kinds[k], sorted.Length, Percentile(sorted, 0.50), Percentile(sorted, 0.99), bytesByKind[k] / Math.Max(1, sorted.Length));
         }
 
         return result;
