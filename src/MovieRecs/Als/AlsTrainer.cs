@@ -52,7 +52,7 @@ public sealed class AlsTrainer
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <remarks>
     /// Time per iteration: CG <c>O((users + items)·k² + nnz·k)·CgSteps</c>; Cholesky <c>O(nnz·k² + (users + items)·k³)</c>.
-    /// Memory: the factors, the item × user transpose of the matrix (12 bytes per nonzero), a scaled copy of the values
+    /// Memory: the factors, the item × user transpose of the matrix (8 bytes per nonzero), a scaled copy of the values
     /// unless <see cref="AlsOptions.Alpha"/> is 1 (4 bytes per nonzero; the user × item side otherwise reads
     /// <paramref name="userItems"/>' own arrays) and <c>O(k²)</c> scratch per thread, allocated before the first iteration.
     /// </remarks>
