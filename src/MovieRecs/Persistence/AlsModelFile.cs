@@ -1,0 +1,179 @@
+using MovieRecs.Als;
+
+namespace MovieRecs.Persistence;
+
+/// <summary>
+/// Saves and loads fitted <see cref="AlsModel"/>s, optionally with the external ids of their users and items: in this
+/// library's own versioned, checksummed binary format (<see cref="Save(AlsModel, Stream, IdIndex{int}?, IdIndex{int}?, CancellationToken)"/>,
+/// <see cref="Load(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>), and as the <c>.npz</c> archive of
+/// Python's <c>implicit</c> (<see cref="SaveImplicitNpz(AlsModel, string, IdIndex{int}?, IdIndex{int}?, NpzCompression, CancellationToken)"/>,
+/// <see cref="LoadImplicitNpz(string, AlsModelReadOptions?, CancellationToken)"/>).
+/// </summary>
+/// <remarks>
+/// <para>The own format (version <see cref="FormatVersion"/>, little-endian) is an 80-byte header (magic bytes
+/// <c>\x89MRALS\r\n</c>, the version, flags, the shape, every <see cref="AlsOptions"/> field and the optional
+/// training loss, then a CRC-32 of the header), the optional id lists (int32), the user then item factors (float32,
+/// row-major, without the in-memory row padding) and a CRC-32 of everything before it. A file saved on one machine
+/// loads on any other, whatever its vector width.</para>
+/// <para>Loading treats every file as hostile: the magic, version, header checksum, shapes and options are checked
+/// before anything is allocated, sizes are checked against the stream length when it is known and against
+/// <see cref="AlsModelReadOptions.MaxElementCount"/>, and every failure is an <see cref="InvalidDataException"/> whose
+/// message names the file and the problem (<see cref="GetError"/> tells which).</para>
+/// <para>Saving to a path is atomic: the file is written under a temporary name in the same folder, flushed to the
+/// disk, then renamed over the target, so a crash or an exception mid-save leaves the previous file intact and no
+/// temporary file behind. The new file gets default permissions.</para>
+/// <para>Stateless and thread-safe.</para>
+/// </remarks>
+public static partial class AlsModelFile
+{
+    /// <summary>The format version this library writes, and the newest it reads.</summary>
+    public const int FormatVersion = AlsModelFileHeader.CurrentVersion;
+
+    /// <summary>Writes <paramref name="model"/> (and the ids, when given) to <paramref name="stream"/> in the own format.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="stream">The destination (need not be seekable); flushed and left open.</param>
+    /// <param name="users">The external id of each user row (<see cref="AlsModel.UserCount"/> ids), or <see langword="null"/>.</param>
+    /// <param name="items">The external id of each item row (<see cref="AlsModel.ItemCount"/> ids), or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Checked between blocks of about 1 MiB.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="stream"/> is null.</exception>
+    /// <exception cref="ArgumentException">An id index has a different count than the model's rows, or <paramref name="stream"/> is not writable.</exception>
+    /// <exception cref="IOException">The stream fails.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the stream holds part of a file.</exception>
+    /// <remarks>O(file size): 80 + 4·(ids + (users + items)·factors) + 4 bytes. Rows stream from the model's storage
+    /// through one pooled 1 MiB buffer (straight from the storage when rows carry no padding); nothing else is
+    /// allocated.</remarks>
+    public static void Save(AlsModel model, Stream stream, IdIndex<int>? users = null, IdIndex<int>? items = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stream);
+        CheckWritable(stream);
+        CheckIds(model, users, items);
+        WriteCore(model, stream, users, items, cancellationToken);
+        stream.Flush();
+    }
+
+    /// <summary>Saves <paramref name="model"/> (and the ids, when given) to a file in the own format, atomically.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="path">The file; replaced if it exists, only once the new content is complete and flushed.</param>
+    /// <param name="users">The external id of each user row, or <see langword="null"/>.</param>
+    /// <param name="items">The external id of each item row, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Checked between blocks of about 1 MiB.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder, or an id index has a different count than the model's rows.</exception>
+    /// <exception cref="IOException">The file cannot be written or renamed (the previous file, if any, is unchanged).</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder or the file is not writable.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the previous file is unchanged).</exception>
+    /// <remarks>Writes a temporary file beside <paramref name="path"/>, flushes it to the disk
+    /// (<see cref="FileStream.Flush(bool)"/>), then renames it over <paramref name="path"/>; on any failure the
+    /// temporary file is deleted. Concurrent saves to one path each write a complete file; the last rename wins.</remarks>
+    public static void Save(AlsModel model, string path, IdIndex<int>? users = null, IdIndex<int>? items = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        CheckIds(model, users, items);
+        AtomicFileWriter.Write(path, stream => WriteCore(model, stream, users, items, cancellationToken));
+    }
+
+    /// <summary>Loads a model saved by <see cref="Save(AlsModel, Stream, IdIndex{int}?, IdIndex{int}?, CancellationToken)"/>.</summary>
+    /// <param name="stream">The stream, at the start of the model. It is left open, just after the model's checksum.</param>
+    /// <param name="options">Limits; <see cref="AlsModelReadOptions.Default"/> when null.</param>
+    /// <param name="sourceName">The name shown in error messages; the file path of a <see cref="FileStream"/>, or "stream", when null.</param>
+    /// <param name="cancellationToken">Checked between blocks of about 1 MiB.</param>
+    /// <returns>The model, ready to serve, and the ids saved with it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> is not readable.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
+    /// <exception cref="InvalidDataException">The content is not a valid model file; <see cref="GetError"/> tells why:
+    /// not a model file (bad magic), a newer format version, truncated, a checksum mismatch (corrupted), an invalid
+    /// header, sizes beyond the limits, a non-finite factor or a repeated id. The message names the source and the problem.</exception>
+    /// <exception cref="IOException">The stream fails.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>
+    /// <para>O(file size). Factor rows are read straight into the model's padded storage, block by block (no copy of
+    /// the payload through another buffer), and checked for finiteness while they are in cache; the checksum is
+    /// verified before anything is returned.</para>
+    /// <para>From a seekable stream the storage is allocated once, after checking the declared sizes against the
+    /// bytes left. From a stream whose length is unknown, storage beyond 4 MiB grows by doubling as data arrives,
+    /// so a header that lies about its sizes costs at most about twice the bytes really sent.</para>
+    /// </remarks>
+    public static AlsModelFileContent Load(Stream stream, AlsModelReadOptions? options = null, string? sourceName = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanRead)
+        {
+            throw new ArgumentException("The stream is not readable.", nameof(stream));
+        }
+
+        options ??= AlsModelReadOptions.Default;
+        options.Validate();
+        sourceName ??= stream is FileStream file ? file.Name : "stream";
+        var remaining = stream.CanSeek ? Math.Max(0, stream.Length - stream.Position) : -1;
+        return ReadCore(stream, options, sourceName, remaining, cancellationToken);
+    }
+
+    /// <summary>Loads a model file saved by <see cref="Save(AlsModel, string, IdIndex{int}?, IdIndex{int}?, CancellationToken)"/>.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="options">Limits; <see cref="AlsModelReadOptions.Default"/> when null.</param>
+    /// <param name="cancellationToken">Checked between blocks of about 1 MiB.</param>
+    /// <returns>The model, ready to serve, and the ids saved with it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
+    /// <exception cref="InvalidDataException">As for <see cref="Load(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>,
+    /// or the file holds bytes after the model (<see cref="AlsModelFileError.TrailingData"/>).</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file is not readable.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>O(file size); one allocation per factor matrix and id list, sized from the header after checking it
+    /// against the file length.</remarks>
+    public static AlsModelFileContent Load(string path, AlsModelReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= AlsModelReadOptions.Default;
+        options.Validate();
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+        var length = stream.Length;
+        var content = ReadCore(stream, options, path, length, cancellationToken);
+        if (stream.Position != length)
+        {
+            AlsModelFileErrors.Throw(
+                AlsModelFileError.TrailingData,
+                path,
+                $"{length - stream.Position} unexpected bytes after the model's checksum (the file is {length} bytes, the model {stream.Position}).");
+        }
+
+        return content;
+    }
+
+    /// <summary>The kind of problem an <see cref="InvalidDataException"/> thrown by the own-format loaders reports.</summary>
+    /// <param name="exception">The exception.</param>
+    /// <returns>The problem, or <see langword="null"/> when the exception was not thrown by a <see cref="Load(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>
+    /// overload (the <c>.npz</c> loaders report <see cref="NpyFormatError"/>s instead, see <see cref="NpyFormatErrorExtensions.GetNpyFormatError"/>).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="exception"/> is null.</exception>
+    public static AlsModelFileError? GetError(InvalidDataException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception.Data[AlsModelFileErrors.ErrorKey] is AlsModelFileError error ? error : null;
+    }
+
+    private static void CheckWritable(Stream stream)
+    {
+        if (!stream.CanWrite)
+        {
+            throw new ArgumentException("The stream is not writable.", nameof(stream));
+        }
+    }
+
+    private static void CheckIds(AlsModel model, IdIndex<int>? users, IdIndex<int>? items)
+    {
+        if (users is not null && users.Count != model.UserCount)
+        {
+            throw new ArgumentException($"users holds {users.Count} ids but the model has {model.UserCount} users.", nameof(users));
+        }
+
+        if (items is not null && items.Count != model.ItemCount)
+        {
+            throw new ArgumentException($"items holds {items.Count} ids but the model has {model.ItemCount} items.", nameof(items));
+        }
+    }
+}
