@@ -35,7 +35,7 @@ public static partial class AlsModelFile
                 $"truncated: expected {body} bytes of ids, factors and checksum after the header ({header.UserCount} users, {header.ItemCount} items, {factors} factors) but only {remaining - AlsModelFileHeader.Size} remain.");
         }
 
-        var reader = new BodyReader(stream, sourceName, lengthIsKnown: remaining >= 0, Crc32.Append(0, headerBytes), cancellationToken);
+        var reader = new BodyReader(stream, sourceName, lengthIsKnown: remaining >= 0, AlsModelFileChecksum.Append(0, headerBytes), cancellationToken);
         var userIds = header.HasUserIds ? reader.ReadIds(header.UserCount, "user ids") : null;
         var itemIds = header.HasItemIds ? reader.ReadIds(header.ItemCount, "item ids") : null;
         var userFactors = reader.ReadRows(header.UserCount, factors, stride, "user factors");
@@ -88,7 +88,8 @@ public static partial class AlsModelFile
         public int[] ReadIds(int count, string what)
         {
             var capacity = lengthIsKnown ? count : (int)Math.Min(count, GrowthStartBytes / sizeof(int));
-            var ids = new int[capacity];
+            // Every element is overwritten from the stream before anything reads it, so zeroing would be wasted.
+            var ids = GC.AllocateUninitializedArray<int>(capacity);
             var totalBytes = (long)count * sizeof(int);
             var done = 0;
             while (done < count)
@@ -120,7 +121,8 @@ public static partial class AlsModelFile
         public float[] ReadRows(int rows, int factors, int stride, string what)
         {
             var capacity = lengthIsKnown ? rows : (int)Math.Min(rows, Math.Max(1, GrowthStartBytes / (sizeof(float) * (long)stride)));
-            var storage = new float[(long)capacity * stride];
+            // Every float is overwritten (rows from the stream, padding by Spread) before anything reads it.
+            var storage = GC.AllocateUninitializedArray<float>(capacity * stride);
             var rowsPerBlock = Math.Max(1, BlockBytes / (sizeof(float) * factors));
             var totalBytes = (long)rows * factors * sizeof(float);
             var done = 0;
@@ -209,7 +211,7 @@ public static partial class AlsModelFile
                     $"truncated: expected {totalBytes} bytes of {what} but the file ends after {doneBytes + got}.");
             }
 
-            _crc = Crc32.Append(_crc, destination);
+            _crc = AlsModelFileChecksum.Append(_crc, destination);
         }
 
         private void RecordNonFinite(ReadOnlySpan<float> packed, int firstRow, int factors, string what)

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using MovieRecs.Als;
 using MovieRecs.Persistence;
 using static MovieRecs.Tests.Persistence.AlsModelFileTestModels;
 
@@ -84,8 +85,26 @@ public sealed class AlsModelFileTests : IDisposable
         var model = Random(seed: factors, users, items: 7, factors);
         var bytes = SaveToBytes(model);
 
-        AssertSameFactors(model, AlsModelFile.Load(new MemoryStream(bytes)).Model);
-        AssertSameFactors(model, AlsModelFile.Load(new ForwardOnlyStream(new MemoryStream(bytes))).Model);
+        foreach (var loaded in new[] { AlsModelFile.Load(new MemoryStream(bytes)).Model, AlsModelFile.Load(new ForwardOnlyStream(new MemoryStream(bytes))).Model })
+        {
+            AssertSameFactors(model, loaded);
+            AssertZeroPadding(loaded);
+        }
+    }
+
+    private static void AssertZeroPadding(AlsModel model)
+    {
+        // The kernels read whole padded rows: padding must be zero, whatever the storage held before.
+        var stride = model.UserFactorStorage.Length / model.UserCount;
+        for (var row = 0; row < model.UserCount; row++)
+        {
+            Assert.True(model.UserFactorStorage.Slice((row * stride) + model.Factors, stride - model.Factors).IndexOfAnyExcept(0f) < 0, $"user row {row} padding");
+        }
+
+        for (var row = 0; row < model.ItemCount; row++)
+        {
+            Assert.True(model.ItemFactorStorage.Slice((row * stride) + model.Factors, stride - model.Factors).IndexOfAnyExcept(0f) < 0, $"item row {row} padding");
+        }
     }
 
     [Theory]
