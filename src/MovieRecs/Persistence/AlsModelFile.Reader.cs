@@ -35,7 +35,7 @@ public static partial class AlsModelFile
                 $"truncated: expected {body} bytes of ids, factors and checksum after the header ({header.UserCount} users, {header.ItemCount} items, {factors} factors) but only {remaining - AlsModelFileHeader.Size} remain.");
         }
 
-        var reader = new BodyReader(stream, sourceName, lengthIsKnown: remaining >= 0, AlsModelFileChecksum.Append(0, headerBytes), cancellationToken);
+        var reader = new BodyReader(stream, sourceName, lengthIsKnown: remaining >= 0, Crc32.Append(0, headerBytes), cancellationToken);
         var userIds = header.HasUserIds ? reader.ReadIds(header.UserCount, "user ids") : null;
         var itemIds = header.HasItemIds ? reader.ReadIds(header.ItemCount, "item ids") : null;
         var userFactors = reader.ReadRows(header.UserCount, factors, stride, "user factors");
@@ -211,7 +211,7 @@ public static partial class AlsModelFile
                     $"truncated: expected {totalBytes} bytes of {what} but the file ends after {doneBytes + got}.");
             }
 
-            _crc = AlsModelFileChecksum.Append(_crc, destination);
+            _crc = Crc32.Append(_crc, destination);
         }
 
         private void RecordNonFinite(ReadOnlySpan<float> packed, int firstRow, int factors, string what)

@@ -14,7 +14,7 @@ public static partial class AlsModelFile
         Span<byte> header = stackalloc byte[AlsModelFileHeader.Size];
         AlsModelFileHeader.For(model, users is not null, items is not null).Write(header);
         stream.Write(header);
-        var crc = AlsModelFileChecksum.Append(0, header);
+        var crc = Crc32.Append(0, header);
         var buffer = ArrayPool<byte>.Shared.Rent(BlockBytes);
         try
         {
@@ -60,7 +60,7 @@ public static partial class AlsModelFile
                 bytes = MemoryMarshal.AsBytes(swapped);
             }
 
-            crc = AlsModelFileChecksum.Append(crc, bytes);
+            crc = Crc32.Append(crc, bytes);
             stream.Write(bytes);
             values = values[block.Length..];
         }
@@ -80,7 +80,7 @@ public static partial class AlsModelFile
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var block = bytes[..Math.Min(bytes.Length, buffer.Length)];
-                crc = AlsModelFileChecksum.Append(crc, block);
+                crc = Crc32.Append(crc, block);
                 stream.Write(block);
                 bytes = bytes[block.Length..];
             }
@@ -107,7 +107,7 @@ public static partial class AlsModelFile
             }
 
             var bytes = MemoryMarshal.AsBytes(block);
-            crc = AlsModelFileChecksum.Append(crc, bytes);
+            crc = Crc32.Append(crc, bytes);
             stream.Write(bytes);
         }
 
