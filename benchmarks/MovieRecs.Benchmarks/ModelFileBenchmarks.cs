@@ -129,7 +129,7 @@ public class ModelFileBenchmarks
     public int LoadPath() => AlsModelFile.Load(_ownPath).Model.UserCount;
 
     [BenchmarkCategory("Load"), Benchmark(Description = "AlsModelFile.Load (forward-only stream)")]
-    public int LoadForwardOnly() => AlsModelFile.Load(new ForwardOnly(new MemoryStream(_own, writable: false))).Model.UserCount;
+    public int LoadForwardOnly() => AlsModelFile.Load(new NonSeekableStream(new MemoryStream(_own, writable: false))).Model.UserCount;
 
     [BenchmarkCategory("Load"), Benchmark(Description = "AlsModelFile.LoadImplicitNpz")]
     public int LoadNpz() => AlsModelFile.LoadImplicitNpz(new MemoryStream(_npz, writable: false)).Model.UserCount;
@@ -172,37 +172,5 @@ public class ModelFileBenchmarks
                 writer.Write(value);
             }
         }
-    }
-
-    /// <summary>Hides the length of a stream, as a pipe or network stream does.</summary>
-    private sealed class ForwardOnly(Stream inner) : Stream
-    {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-        public override int Read(Span<byte> buffer) => inner.Read(buffer);
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -5,7 +5,7 @@ using MovieRecs.Sparse;
 
 namespace MovieRecs.Tests.Persistence;
 
-/// <summary>Seeded models, ids and file bytes for the model-file tests, plus an independent CRC-32 and header patching.</summary>
+/// <summary>Seeded models, ids and file bytes for the model-file tests, plus header patching (resealed with the reference CRC-32 of <see cref="Crc32Tests"/>).</summary>
 internal static class AlsModelFileTestModels
 {
     /// <summary>The offsets of the version-1 header fields, as the format documentation lists them.</summary>
@@ -71,24 +71,7 @@ internal static class AlsModelFileTestModels
     /// <summary>A small model fitted by the trainer (so that serving answers are meaningful) and its matrix.</summary>
     public static (AlsModel Model, CsrMatrix UserItems) Trained(int seed, int users = 30, int items = 25, int factors = 6)
     {
-        var random = new Random(seed);
-        var rows = new List<int>();
-        var columns = new List<int>();
-        var values = new List<float>();
-        for (var u = 0; u < users; u++)
-        {
-            for (var i = 0; i < items; i++)
-            {
-                if (random.NextDouble() < 0.2)
-                {
-                    rows.Add(u);
-                    columns.Add(i);
-                    values.Add(random.Next(1, 6));
-                }
-            }
-        }
-
-        var matrix = CsrMatrix.FromTriplets(users, items, rows.ToArray(), columns.ToArray(), values.ToArray());
+        var matrix = TestMatrices.Random(seed, users, items, density: 0.2);
         var options = new AlsOptions { Factors = factors, Iterations = 3, Seed = seed, Regularization = 0.1, Alpha = 2, ComputeLoss = true };
         return (new AlsTrainer(options).Fit(matrix), matrix);
     }
@@ -139,29 +122,13 @@ internal static class AlsModelFileTestModels
         return true;
     }
 
-    /// <summary>CRC-32 (IEEE, reflected 0xEDB88320) one bit at a time: a reference independent of the library's table version.</summary>
-    public static uint ReferenceCrc32(ReadOnlySpan<byte> data)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in data)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-            }
-        }
-
-        return ~crc;
-    }
-
     /// <summary>Recomputes the header CRC and the final CRC after a deliberate edit, so only the edited fact is wrong.</summary>
     public static byte[] Reseal(byte[] bytes)
     {
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(HeaderCrcOffset), ReferenceCrc32(bytes.AsSpan(0, HeaderCrcOffset)));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(HeaderCrcOffset), Crc32Tests.Reference(bytes.AsSpan(0, HeaderCrcOffset)));
         if (bytes.Length >= HeaderSize + 4)
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), ReferenceCrc32(bytes.AsSpan(0, bytes.Length - 4)));
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), Crc32Tests.Reference(bytes.AsSpan(0, bytes.Length - 4)));
         }
 
         return bytes;
@@ -175,7 +142,7 @@ internal static class AlsModelFileTestModels
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(UsersOffset), users);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(ItemsOffset), items);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(FactorsOffset), factors);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(HeaderCrcOffset), ReferenceCrc32(bytes.AsSpan(0, HeaderCrcOffset)));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(HeaderCrcOffset), Crc32Tests.Reference(bytes.AsSpan(0, HeaderCrcOffset)));
         return bytes;
     }
 

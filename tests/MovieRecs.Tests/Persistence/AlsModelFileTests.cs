@@ -141,13 +141,13 @@ public sealed class AlsModelFileTests : IDisposable
         Assert.Equal(5, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(FactorsOffset)));
         Assert.Equal(7.5, BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan(AlphaOffset)));
         Assert.Equal(2.5, BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan(68)));
-        Assert.Equal(ReferenceCrc32(bytes.AsSpan(0, 76)), BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(HeaderCrcOffset)));
+        Assert.Equal(Crc32Tests.Reference(bytes.AsSpan(0, 76)), BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(HeaderCrcOffset)));
         Assert.Equal(20, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(80 + 8)));
         // The second user's third factor, then the first item's first factor, at their unpadded row-major places.
         var factorsStart = 80 + 12;
         Assert.Equal(model.GetUserFactors(1)[2], BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(factorsStart + (4 * ((1 * 5) + 2)))));
         Assert.Equal(model.GetItemFactors(0)[0], BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(factorsStart + (4 * 3 * 5))));
-        Assert.Equal(ReferenceCrc32(bytes.AsSpan(0, bytes.Length - 4)), BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4)));
+        Assert.Equal(Crc32Tests.Reference(bytes.AsSpan(0, bytes.Length - 4)), BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4)));
     }
 
     [Fact]

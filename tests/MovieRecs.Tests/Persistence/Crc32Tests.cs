@@ -90,8 +90,8 @@ public class Crc32Tests
         }
     }
 
-    /// <summary>CRC-32 one bit at a time: independent of both library paths.</summary>
-    private static uint Reference(ReadOnlySpan<byte> data)
+    /// <summary>CRC-32 (IEEE, reflected 0xEDB88320) one bit at a time: independent of both library paths.</summary>
+    internal static uint Reference(ReadOnlySpan<byte> data)
     {
         var crc = 0xFFFFFFFFu;
         foreach (var b in data)
