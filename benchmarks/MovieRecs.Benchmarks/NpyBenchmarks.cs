@@ -104,7 +104,7 @@ public class NpyBenchmarks
     public int ReadBigEndian() => NpyArray.Read(new MemoryStream(_bigEndian, writable: false)).Length;
 
     [BenchmarkCategory("Read layouts"), Benchmark(Description = "forward-only stream (staged)")]
-    public int ReadForwardOnly() => NpyArray.Read(new NonSeekable(new MemoryStream(_float32, writable: false))).Length;
+    public int ReadForwardOnly() => NpyArray.Read(new NonSeekableStream(new MemoryStream(_float32, writable: false))).Length;
 
     [BenchmarkCategory("Write float32"), Benchmark(Baseline = true, Description = "naive: BinaryWriter per float")]
     public long NaiveWriteFloat32()
@@ -162,37 +162,5 @@ public class NpyBenchmarks
     {
         var text = System.Text.Encoding.Latin1.GetString(header).Replace(find, replace, StringComparison.Ordinal);
         return [.. System.Text.Encoding.Latin1.GetBytes(text), .. payload];
-    }
-
-    /// <summary>Hides the length of a stream, as a pipe or network stream does.</summary>
-    private sealed class NonSeekable(Stream inner) : Stream
-    {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-        public override int Read(Span<byte> buffer) => inner.Read(buffer);
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

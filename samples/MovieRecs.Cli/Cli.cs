@@ -421,7 +421,7 @@ internal static class Cli
         return (MovieLensReader.ReadRatings(path, release), []);
     }
 
-    private static AlsModelFileContents LoadModel(string path) =>
+    private static AlsModelFileContent LoadModel(string path) =>
         path.EndsWith(".npz", StringComparison.OrdinalIgnoreCase) ? AlsModelFile.LoadImplicitNpz(path) : AlsModelFile.Load(path);
 
     private static (AlsModel Model, IdIndex<int>? Users, IdIndex<int> Items, Dictionary<int, Movie> Movies, RatingsTable Ratings) LoadModelAndData(Arguments a)

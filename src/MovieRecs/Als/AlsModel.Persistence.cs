@@ -1,69 +1,163 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MovieRecs.Internal;
 
 namespace MovieRecs.Als;
 
-/// <content>Building a model from existing factors (loaded files, models trained elsewhere).</content>
+/// <content>Building a model from factor matrices (loaded from a file or trained elsewhere).</content>
 public sealed partial class AlsModel
 {
     /// <summary>
-    /// Creates a model from factor matrices given row-major (<c>users x factors</c> and <c>items x factors</c>), e.g.
-    /// factors loaded from a file or trained by another library. The model serves like a fitted one.
+    /// Builds a model that serves from factor matrices computed elsewhere (e.g. by Python's <c>implicit</c>, or read
+    /// from a file): <c>userFactors[u, f]</c> and <c>itemFactors[i, f]</c>.
     /// </summary>
-    /// <param name="options">The options; <see cref="AlsOptions.Factors"/> must match the factor width, and
-    /// <see cref="AlsOptions.Regularization"/> and <see cref="AlsOptions.Alpha"/> drive recalculation and explain.</param>
-    /// <param name="userFactors"><c>userCount x Factors</c> floats, row-major.</param>
-    /// <param name="itemFactors"><c>itemCount x Factors</c> floats, row-major.</param>
-    /// <param name="trainingLoss">The training loss to report, if known.</param>
-    /// <returns>The model (the factors are copied).</returns>
+    /// <param name="options">The hyperparameters the factors were trained with; <see cref="AlsOptions.Factors"/> must
+    /// equal the number of columns. <see cref="AlsOptions.Alpha"/> and <see cref="AlsOptions.Regularization"/> drive
+    /// recalculation and fold-in.</param>
+    /// <param name="userFactors">One row per user, <see cref="AlsOptions.Factors"/> columns, finite values.</param>
+    /// <param name="itemFactors">One row per item, <see cref="AlsOptions.Factors"/> columns, finite values.</param>
+    /// <param name="trainingLoss">The training loss to report as <see cref="TrainingLoss"/>, or <see langword="null"/>.</param>
+    /// <returns>A new model holding copies of the factors.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/>, <paramref name="userFactors"/> or <paramref name="itemFactors"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (see <see cref="AlsOptions.Validate"/>), or
+    /// <paramref name="trainingLoss"/> is negative or not finite.</exception>
+    /// <exception cref="ArgumentException">A matrix has no rows, a column count differs from <see cref="AlsOptions.Factors"/>,
+    /// a value is not finite (the message names its row and column), or a matrix has more rows than the padded
+    /// storage can hold (<see cref="Array.MaxLength"/> floats).</exception>
+    /// <remarks>O((users + items) · factors) time; allocates the padded factor storage once (no other copy). The result
+    /// is immutable and thread-safe, like a trained model.</remarks>
+    public static AlsModel FromFactors(AlsOptions options, float[,] userFactors, float[,] itemFactors, double? trainingLoss = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(userFactors);
+        ArgumentNullException.ThrowIfNull(itemFactors);
+        options.Validate();
+        CheckColumns(userFactors.GetLength(1), options.Factors, nameof(userFactors));
+        CheckColumns(itemFactors.GetLength(1), options.Factors, nameof(itemFactors));
+        return FromRowMajor(options, Flatten(userFactors), Flatten(itemFactors), trainingLoss);
+    }
+
+    /// <summary>
+    /// Builds a model that serves from row-major factors computed elsewhere: <see cref="AlsOptions.Factors"/> floats per
+    /// user, then per item, without padding (the layout of <see cref="CopyUserFactors(Span{float})"/> and of numpy).
+    /// </summary>
+    /// <param name="options">The hyperparameters the factors were trained with; <see cref="AlsOptions.Factors"/> is the row length.</param>
+    /// <param name="userFactors">The user factors, row-major: a whole number (at least one) of rows, finite values.</param>
+    /// <param name="itemFactors">The item factors, row-major: a whole number (at least one) of rows, finite values.</param>
+    /// <param name="trainingLoss">The training loss to report as <see cref="TrainingLoss"/>, or <see langword="null"/>.</param>
+    /// <returns>A new model holding copies of the factors.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
-    /// <exception cref="ArgumentException">A length is not a multiple of the factor count, or a factor is not finite.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (see <see cref="AlsOptions.Validate"/>), or
+    /// <paramref name="trainingLoss"/> is negative or not finite.</exception>
+    /// <exception cref="ArgumentException">A span is empty or not a whole number of rows, a value is not finite (the
+    /// message names its row and column), or there are more rows than the padded storage can hold.</exception>
+    /// <remarks>O((users + items) · factors) time; allocates the padded factor storage once (no other copy). The result
+    /// is immutable and thread-safe.</remarks>
     public static AlsModel FromFactors(AlsOptions options, ReadOnlySpan<float> userFactors, ReadOnlySpan<float> itemFactors, double? trainingLoss = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var factors = options.Factors;
-        var users = RowsOf(userFactors, factors, nameof(userFactors));
-        var items = RowsOf(itemFactors, factors, nameof(itemFactors));
-        var width = KernelTable.Best;
-        var stride = KernelTable.StrideFor(factors, width);
-        var userStorage = new float[(long)users * stride];
-        var itemStorage = new float[(long)items * stride];
-        for (var u = 0; u < users; u++)
-        {
-            userFactors.Slice(u * factors, factors).CopyTo(userStorage.AsSpan(u * stride));
-        }
-
-        for (var i = 0; i < items; i++)
-        {
-            itemFactors.Slice(i * factors, factors).CopyTo(itemStorage.AsSpan(i * stride));
-        }
-
-        return new AlsModel(options, users, items, width, stride, userStorage, itemStorage, trainingLoss);
+        return FromRowMajor(options, userFactors, itemFactors, trainingLoss);
     }
 
-    /// <summary>Creates a model that takes ownership of padded storage (loaders fill it in place: no second copy).</summary>
-    internal static AlsModel FromStorage(AlsOptions options, int users, int items, float[] userStorage, float[] itemStorage, double? trainingLoss) =>
-        new(options, users, items, KernelTable.Best, StrideFor(options.Factors), userStorage, itemStorage, trainingLoss);
+    /// <summary>The most rows one factor matrix may have with rows of <paramref name="stride"/> floats (one .NET array).</summary>
+    internal static int MaxRows(int stride) => Array.MaxLength / stride;
 
-    /// <summary>The row stride a model with <paramref name="factors"/> factors uses on this machine.</summary>
+    /// <summary>The row stride this machine lays out <paramref name="factors"/> factors with.</summary>
     internal static int StrideFor(int factors) => KernelTable.StrideFor(factors, KernelTable.Best);
 
-    private static int RowsOf(ReadOnlySpan<float> values, int factors, string name)
+    /// <summary>
+    /// Takes ownership of padded storage a reader filled (rows of <paramref name="stride"/> = <see cref="StrideFor"/>
+    /// floats, zero padding, finite values, already validated); no copy.
+    /// </summary>
+    internal static AlsModel FromPaddedStorage(
+        AlsOptions options, int userCount, int itemCount, int stride, float[] userStorage, float[] itemStorage, double? trainingLoss)
     {
-        if (values.Length % factors != 0)
+        System.Diagnostics.Debug.Assert(stride == StrideFor(options.Factors), "storage is laid out for this machine");
+        System.Diagnostics.Debug.Assert(userStorage.Length == (long)userCount * stride && itemStorage.Length == (long)itemCount * stride);
+        return new AlsModel(options, userCount, itemCount, KernelTable.Best, stride, userStorage, itemStorage, trainingLoss);
+    }
+
+    /// <summary>Whether the user storage is exactly the unpadded row-major matrix (the stride equals the factor count).</summary>
+    internal bool IsUnpadded => Stride == Factors;
+
+    private static AlsModel FromRowMajor(AlsOptions options, ReadOnlySpan<float> userFactors, ReadOnlySpan<float> itemFactors, double? trainingLoss)
+    {
+        if (trainingLoss is { } loss && (!double.IsFinite(loss) || loss < 0))
         {
-            ThrowHelper.ThrowArgument(name, $"{name} has {values.Length} floats, not a multiple of {factors} factors.");
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(trainingLoss), loss, $"trainingLoss must be finite and >= 0, but was {loss}.");
         }
 
+        var factors = options.Factors;
+        var stride = StrideFor(factors);
+        var users = CheckRows(userFactors, factors, stride, nameof(userFactors));
+        var items = CheckRows(itemFactors, factors, stride, nameof(itemFactors));
+        return new AlsModel(
+            options, users, items, KernelTable.Best, stride, Pad(userFactors, users, factors, stride), Pad(itemFactors, items, factors, stride), trainingLoss);
+    }
+
+    private static ReadOnlySpan<float> Flatten(float[,] matrix) =>
+        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<byte, float>(ref MemoryMarshal.GetArrayDataReference(matrix)), matrix.Length);
+
+    private static void CheckColumns(int columns, int factors, string paramName)
+    {
+        if (columns != factors)
+        {
+            ThrowHelper.ThrowArgument(paramName, $"{paramName} has {columns} columns but options.Factors is {factors}.");
+        }
+    }
+
+    private static int CheckRows(ReadOnlySpan<float> values, int factors, int stride, string paramName)
+    {
+        if (values.IsEmpty || values.Length % factors != 0)
+        {
+            ThrowHelper.ThrowArgument(
+                paramName, $"{paramName} holds {values.Length} floats; it must hold at least one whole row of {factors} factors.");
+        }
+
+        var rows = values.Length / factors;
+        if (rows > MaxRows(stride))
+        {
+            ThrowHelper.ThrowArgument(
+                paramName, $"{paramName} has {rows} rows; at most {MaxRows(stride)} rows of {factors} factors fit in one factor matrix.");
+        }
+
+        if (!TensorPrimitives.IsFiniteAll(values))
+        {
+            var bad = FirstNonFinite(values);
+            ThrowHelper.ThrowArgument(paramName, $"{paramName}[{bad / factors}, {bad % factors}] = {values[bad]} is not finite.");
+        }
+
+        return rows;
+    }
+
+    private static int FirstNonFinite(ReadOnlySpan<float> values)
+    {
         for (var i = 0; i < values.Length; i++)
         {
             if (!float.IsFinite(values[i]))
             {
-                ThrowHelper.ThrowArgument(name, $"{name}[{i}] is {values[i]}; factors must be finite.");
+                return i;
             }
         }
 
-        return values.Length / factors;
+        return -1;
+    }
+
+    private static float[] Pad(ReadOnlySpan<float> values, int rows, int factors, int stride)
+    {
+        if (stride == factors)
+        {
+            return values.ToArray();
+        }
+
+        var storage = new float[(long)rows * stride];
+        for (var row = 0; row < rows; row++)
+        {
+            values.Slice(row * factors, factors).CopyTo(storage.AsSpan(row * stride, factors));
+        }
+
+        return storage;
     }
 }

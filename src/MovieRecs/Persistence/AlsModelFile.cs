@@ -1,424 +1,179 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using MovieRecs.Als;
 
 namespace MovieRecs.Persistence;
 
 /// <summary>
-/// Saves and loads fitted <see cref="AlsModel"/>s, optionally with the id indexes of their users and items: in
-/// MovieRecs' own versioned binary format, or as <c>implicit</c>'s <c>.npz</c> (so a model trained in Python serves
-/// from .NET and the other way).
+/// Saves and loads fitted <see cref="AlsModel"/>s, optionally with the external ids of their users and items: in this
+/// library's own versioned, checksummed binary format (<see cref="Save(AlsModel, Stream, IdIndex{int}?, IdIndex{int}?, CancellationToken)"/>,
+/// <see cref="Load(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>), and as the <c>.npz</c> archive of
+/// Python's <c>implicit</c> (<see cref="SaveImplicitNpz(AlsModel, string, IdIndex{int}?, IdIndex{int}?, NpzCompression, CancellationToken)"/>,
+/// <see cref="LoadImplicitNpz(string, AlsModelReadOptions?, CancellationToken)"/>).
 /// </summary>
 /// <remarks>
-/// <para>The own format: an 8-byte magic, a format version, a header (shapes, every <see cref="AlsOptions"/> field,
-/// the training loss, which indexes follow), the index arrays, the factors (float32, row-major, little-endian), then a
-/// CRC-32 over everything after the magic. Loading checks the magic, the version, the shapes against the bytes left
-/// (before allocating anything large), finite factors and the checksum, and reads the factors straight into the
-/// model's storage.</para>
-/// <para>Saving to a path is atomic: the file is written beside the target under a temporary name, flushed to disk,
-/// then renamed over the target, so a failure leaves the previous file as it was.</para>
+/// <para>The own format (version <see cref="FormatVersion"/>, little-endian) is an 80-byte header (magic bytes
+/// <c>\x89MRALS\r\n</c>, the version, flags, the shape, every <see cref="AlsOptions"/> field and the optional
+/// training loss, then a CRC-32 of the header), the optional id lists (int32), the user then item factors (float32,
+/// row-major, without the in-memory row padding) and a CRC-32 of everything before it. A file saved on one machine
+/// loads on any other, whatever its vector width.</para>
+/// <para>Loading treats every file as hostile: the magic, version, header checksum, shapes and options are checked
+/// before anything is allocated, sizes are checked against the stream length when it is known and against
+/// <see cref="AlsModelReadOptions.MaxElementCount"/>, and every failure is an <see cref="InvalidDataException"/> whose
+/// message names the file and the problem (<see cref="GetError"/> tells which).</para>
+/// <para>Saving to a path is atomic: the file is written under a temporary name in the same folder, flushed to the
+/// disk, then renamed over the target, so a crash or an exception mid-save leaves the previous file intact and no
+/// temporary file behind. The new file gets default permissions.</para>
+/// <para>Stateless and thread-safe.</para>
 /// </remarks>
-public static class AlsModelFile
+public static partial class AlsModelFile
 {
-    /// <summary>The format version this library writes and the newest it reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The format version this library writes, and the newest it reads.</summary>
+    public const int FormatVersion = AlsModelFileHeader.CurrentVersion;
 
-    private const int HeaderLength = 60;
-    private static readonly byte[] Magic = [0x89, (byte)'M', (byte)'R', (byte)'A', (byte)'L', (byte)'S', (byte)'\r', (byte)'\n'];
-
-    /// <summary>Writes <paramref name="model"/> (and the indexes, when given) to <paramref name="stream"/>.</summary>
+    /// <summary>Writes <paramref name="model"/> (and the ids, when given) to <paramref name="stream"/> in the own format.</summary>
     /// <param name="model">The model.</param>
-    /// <param name="stream">A writable stream.</param>
-    /// <param name="users">The external id of each user row, or null.</param>
-    /// <param name="items">The external id of each item column, or null.</param>
-    /// <param name="cancellationToken">Stops between rows; the stream then holds a partial file.</param>
+    /// <param name="stream">The destination (need not be seekable); flushed and left open.</param>
+    /// <param name="users">The external id of each user row (<see cref="AlsModel.UserCount"/> ids), or <see langword="null"/>.</param>
+    /// <param name="items">The external id of each item row (<see cref="AlsModel.ItemCount"/> ids), or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Checked between blocks of about 1 MiB.</param>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="stream"/> is null.</exception>
-    /// <exception cref="ArgumentException">An index's count differs from the model's.</exception>
+    /// <exception cref="ArgumentException">An id index has a different count than the model's rows, or <paramref name="stream"/> is not writable.</exception>
+    /// <exception cref="IOException">The stream fails.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the stream holds part of a file.</exception>
+    /// <remarks>O(file size): 80 + 4·(ids + (users + items)·factors) + 4 bytes. Rows stream from the model's storage
+    /// through one pooled 1 MiB buffer (straight from the storage when rows carry no padding); nothing else is
+    /// allocated.</remarks>
     public static void Save(AlsModel model, Stream stream, IdIndex<int>? users = null, IdIndex<int>? items = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(stream);
-        CheckIndex(users, model.UserCount, nameof(users));
-        CheckIndex(items, model.ItemCount, nameof(items));
-        RequireLittleEndian();
-
-        stream.Write(Magic);
-        var crc = 0u;
-        Span<byte> word = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(word, FormatVersion);
-        crc = WriteCounted(stream, word, crc);
-        BinaryPrimitives.WriteInt32LittleEndian(word, HeaderLength);
-        crc = WriteCounted(stream, word, crc);
-
-        var options = model.Options;
-        Span<byte> header = stackalloc byte[HeaderLength];
-        var h = header;
-        BinaryPrimitives.WriteInt32LittleEndian(h, model.UserCount);
-        BinaryPrimitives.WriteInt32LittleEndian(h[4..], model.ItemCount);
-        BinaryPrimitives.WriteInt32LittleEndian(h[8..], options.Factors);
-        BinaryPrimitives.WriteDoubleLittleEndian(h[12..], options.Regularization);
-        BinaryPrimitives.WriteDoubleLittleEndian(h[20..], options.Alpha);
-        BinaryPrimitives.WriteInt32LittleEndian(h[28..], options.Iterations);
-        BinaryPrimitives.WriteInt32LittleEndian(h[32..], (int)options.Solver);
-        BinaryPrimitives.WriteInt32LittleEndian(h[36..], options.CgSteps);
-        BinaryPrimitives.WriteInt32LittleEndian(h[40..], options.Seed);
-        BinaryPrimitives.WriteInt32LittleEndian(h[44..], options.MaxDegreeOfParallelism);
-        h[48] = options.ComputeLoss ? (byte)1 : (byte)0;
-        h[49] = model.TrainingLoss.HasValue ? (byte)1 : (byte)0;
-        BinaryPrimitives.WriteDoubleLittleEndian(h[50..], model.TrainingLoss ?? 0.0);
-        h[58] = users is null ? (byte)0 : (byte)1;
-        h[59] = items is null ? (byte)0 : (byte)1;
-        crc = WriteCounted(stream, header, crc);
-
-        if (users is not null)
-        {
-            crc = WriteCounted(stream, MemoryMarshal.AsBytes(users.Keys), crc);
-        }
-
-        if (items is not null)
-        {
-            crc = WriteCounted(stream, MemoryMarshal.AsBytes(items.Keys), crc);
-        }
-
-        for (var u = 0; u < model.UserCount; u++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            crc = WriteCounted(stream, MemoryMarshal.AsBytes(model.GetUserFactors(u)), crc);
-        }
-
-        for (var i = 0; i < model.ItemCount; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            crc = WriteCounted(stream, MemoryMarshal.AsBytes(model.GetItemFactors(i)), crc);
-        }
-
-        BinaryPrimitives.WriteUInt32LittleEndian(word, crc);
-        stream.Write(word);
+        CheckWritable(stream);
+        CheckIds(model, users, items);
+        WriteCore(model, stream, users, items, cancellationToken);
         stream.Flush();
     }
 
-    /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> atomically (temporary file, flush, rename).</summary>
+    /// <summary>Saves <paramref name="model"/> (and the ids, when given) to a file in the own format, atomically.</summary>
     /// <param name="model">The model.</param>
-    /// <param name="path">The target file; an existing file is replaced only once the new one is complete.</param>
-    /// <param name="users">The external id of each user row, or null.</param>
-    /// <param name="items">The external id of each item column, or null.</param>
-    /// <param name="cancellationToken">Stops the save; the previous file stays as it was.</param>
-    /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">An index's count differs from the model's.</exception>
-    /// <exception cref="IOException">The file cannot be written.</exception>
+    /// <param name="path">The file; replaced if it exists, only once the new content is complete and flushed.</param>
+    /// <param name="users">The external id of each user row, or <see langword="null"/>.</param>
+    /// <param name="items">The external id of each item row, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Checked between blocks of about 1 MiB.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder, or an id index has a different count than the model's rows.</exception>
+    /// <exception cref="IOException">The file cannot be written or renamed (the previous file, if any, is unchanged).</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder or the file is not writable.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the previous file is unchanged).</exception>
+    /// <remarks>Writes a temporary file beside <paramref name="path"/>, flushes it to the disk
+    /// (<see cref="FileStream.Flush(bool)"/>), then renames it over <paramref name="path"/>; on any failure the
+    /// temporary file is deleted. Concurrent saves to one path each write a complete file; the last rename wins.</remarks>
     public static void Save(AlsModel model, string path, IdIndex<int>? users = null, IdIndex<int>? items = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        WriteAtomically(path, stream => Save(model, stream, users, items, cancellationToken));
+        CheckIds(model, users, items);
+        AtomicFileWriter.Write(path, stream => WriteCore(model, stream, users, items, cancellationToken));
     }
 
-    /// <summary>Reads a model saved by <see cref="Save(AlsModel, Stream, IdIndex{int}?, IdIndex{int}?, CancellationToken)"/>.</summary>
-    /// <param name="stream">A readable stream positioned at the start of the file.</param>
-    /// <param name="sourceName">The name used in error messages (e.g. the file path); "stream" when null.</param>
-    /// <param name="cancellationToken">Stops between rows.</param>
-    /// <returns>The model and the indexes that were saved with it.</returns>
+    /// <summary>Loads a model saved by <see cref="Save(AlsModel, Stream, IdIndex{int}?, IdIndex{int}?, CancellationToken)"/>.</summary>
+    /// <param name="stream">The stream, at the start of the model. It is left open, just after the model's checksum.</param>
+    /// <param name="options">Limits; <see cref="AlsModelReadOptions.Default"/> when null.</param>
+    /// <param name="sourceName">The name shown in error messages; the file path of a <see cref="FileStream"/>, or "stream", when null.</param>
+    /// <param name="cancellationToken">Checked between blocks of about 1 MiB.</param>
+    /// <returns>The model, ready to serve, and the ids saved with it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
-    /// <exception cref="InvalidDataException">The file is not a MovieRecs model (bad magic), is of a newer or unknown
-    /// format version, is truncated, claims impossible shapes, holds invalid options or non-finite factors, or fails
-    /// its checksum; the message says which and names the source.</exception>
-    public static AlsModelFileContents Load(Stream stream, string? sourceName = null, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentException"><paramref name="stream"/> is not readable.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
+    /// <exception cref="InvalidDataException">The content is not a valid model file; <see cref="GetError"/> tells why:
+    /// not a model file (bad magic), a newer format version, truncated, a checksum mismatch (corrupted), an invalid
+    /// header, sizes beyond the limits, a non-finite factor or a repeated id. The message names the source and the problem.</exception>
+    /// <exception cref="IOException">The stream fails.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>
+    /// <para>O(file size). Factor rows are read straight into the model's padded storage, block by block (no copy of
+    /// the payload through another buffer), and checked for finiteness while they are in cache; the checksum is
+    /// verified before anything is returned.</para>
+    /// <para>From a seekable stream the storage is allocated once, after checking the declared sizes against the
+    /// bytes left. From a stream whose length is unknown, storage beyond 4 MiB grows by doubling as data arrives,
+    /// so a header that lies about its sizes costs at most about twice the bytes really sent.</para>
+    /// </remarks>
+    public static AlsModelFileContent Load(Stream stream, AlsModelReadOptions? options = null, string? sourceName = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        RequireLittleEndian();
-        var name = sourceName ?? "stream";
-        try
+        if (!stream.CanRead)
         {
-            return LoadCore(stream, name, cancellationToken);
+            throw new ArgumentException("The stream is not readable.", nameof(stream));
         }
-        catch (EndOfStreamException)
-        {
-            throw Invalid(name, "truncated: the file ends before the data its header describes");
-        }
+
+        options ??= AlsModelReadOptions.Default;
+        options.Validate();
+        sourceName ??= stream is FileStream file ? file.Name : "stream";
+        var remaining = stream.CanSeek ? Math.Max(0, stream.Length - stream.Position) : -1;
+        return ReadCore(stream, options, sourceName, remaining, cancellationToken);
     }
 
-    /// <summary>Reads a model file from <paramref name="path"/>.</summary>
+    /// <summary>Loads a model file saved by <see cref="Save(AlsModel, string, IdIndex{int}?, IdIndex{int}?, CancellationToken)"/>.</summary>
     /// <param name="path">The file.</param>
-    /// <param name="cancellationToken">Stops between rows.</param>
-    /// <returns>The model and its indexes.</returns>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is damaged or not a model file (see <see cref="Load(Stream, string?, CancellationToken)"/>).</exception>
-    public static AlsModelFileContents Load(string path, CancellationToken cancellationToken = default)
+    /// <param name="options">Limits; <see cref="AlsModelReadOptions.Default"/> when null.</param>
+    /// <param name="cancellationToken">Checked between blocks of about 1 MiB.</param>
+    /// <returns>The model, ready to serve, and the ids saved with it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
+    /// <exception cref="InvalidDataException">As for <see cref="Load(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>,
+    /// or the file holds bytes after the model (<see cref="AlsModelFileError.TrailingData"/>).</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file is not readable.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>O(file size); one allocation per factor matrix and id list, sized from the header after checking it
+    /// against the file length.</remarks>
+    public static AlsModelFileContent Load(string path, AlsModelReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        return Load(stream, path, cancellationToken);
+        options ??= AlsModelReadOptions.Default;
+        options.Validate();
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+        var length = stream.Length;
+        var content = ReadCore(stream, options, path, length, cancellationToken);
+        if (stream.Position != length)
+        {
+            AlsModelFileErrors.Throw(
+                AlsModelFileError.TrailingData,
+                path,
+                $"{length - stream.Position} unexpected bytes after the model's checksum (the file is {length} bytes, the model {stream.Position}).");
+        }
+
+        return content;
     }
 
-    /// <summary>
-    /// Writes <paramref name="model"/> as <c>implicit</c>'s saved-model <c>.npz</c> (what
-    /// <c>AlternatingLeastSquares.load()</c> reads), with <c>user_ids</c> and <c>item_ids</c> arrays (the external id
-    /// of each row) when indexes are given. Atomic like <see cref="Save(AlsModel, string, IdIndex{int}?, IdIndex{int}?, CancellationToken)"/>.
-    /// </summary>
-    /// <param name="model">The model.</param>
-    /// <param name="path">The target <c>.npz</c> file.</param>
-    /// <param name="users">The external id of each user row, or null.</param>
-    /// <param name="items">The external id of each item column, or null.</param>
-    /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">An index's count differs from the model's.</exception>
-    public static void SaveImplicitNpz(AlsModel model, string path, IdIndex<int>? users = null, IdIndex<int>? items = null)
+    /// <summary>The kind of problem an <see cref="InvalidDataException"/> thrown by the own-format loaders reports.</summary>
+    /// <param name="exception">The exception.</param>
+    /// <returns>The problem, or <see langword="null"/> when the exception was not thrown by a <see cref="Load(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>
+    /// overload (the <c>.npz</c> loaders report <see cref="NpyFormatError"/>s instead, see <see cref="NpyFormatErrorExtensions.GetNpyFormatError"/>).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="exception"/> is null.</exception>
+    public static AlsModelFileError? GetError(InvalidDataException exception)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var data = ToImplicit(model, users, items);
-        WriteAtomically(path, stream => ImplicitModelFile.Write(stream, data));
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception.Data[AlsModelFileErrors.ErrorKey] is AlsModelFileError error ? error : null;
     }
 
-    /// <summary>Writes <paramref name="model"/> as <c>implicit</c>'s <c>.npz</c> to a stream.</summary>
-    /// <param name="model">The model.</param>
-    /// <param name="stream">A writable stream.</param>
-    /// <param name="users">The external id of each user row, or null.</param>
-    /// <param name="items">The external id of each item column, or null.</param>
-    /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">An index's count differs from the model's.</exception>
-    public static void SaveImplicitNpz(AlsModel model, Stream stream, IdIndex<int>? users = null, IdIndex<int>? items = null)
+    private static void CheckWritable(Stream stream)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(stream);
-        ImplicitModelFile.Write(stream, ToImplicit(model, users, items));
+        if (!stream.CanWrite)
+        {
+            throw new ArgumentException("The stream is not writable.", nameof(stream));
+        }
     }
 
-    /// <summary>
-    /// Reads <c>implicit</c>'s saved-model <c>.npz</c> (float32 or float64 factors) as a model that serves, with the
-    /// <c>user_ids</c>/<c>item_ids</c> indexes when the file has them.
-    /// </summary>
-    /// <param name="path">The <c>.npz</c> file.</param>
-    /// <returns>The model (options from the file's scalars) and the indexes.</returns>
-    /// <exception cref="InvalidDataException">The file is not a valid <c>implicit</c> ALS model (the message says why).</exception>
-    public static AlsModelFileContents LoadImplicitNpz(string path)
+    private static void CheckIds(AlsModel model, IdIndex<int>? users, IdIndex<int>? items)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        return FromImplicit(ImplicitModelFile.Read(path), path);
-    }
-
-    /// <summary>Reads <c>implicit</c>'s saved-model <c>.npz</c> from a stream.</summary>
-    /// <param name="stream">A readable, seekable stream.</param>
-    /// <param name="sourceName">The name used in error messages.</param>
-    /// <returns>The model and the indexes.</returns>
-    /// <exception cref="InvalidDataException">The file is not a valid <c>implicit</c> ALS model.</exception>
-    public static AlsModelFileContents LoadImplicitNpz(Stream stream, string? sourceName = null)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        return FromImplicit(ImplicitModelFile.Read(stream, sourceName: sourceName), sourceName ?? "stream");
-    }
-
-    private static AlsModelFileContents LoadCore(Stream stream, string name, CancellationToken cancellationToken)
-    {
-        Span<byte> magic = stackalloc byte[8];
-        stream.ReadExactly(magic);
-        if (!magic.SequenceEqual(Magic))
+        if (users is not null && users.Count != model.UserCount)
         {
-            throw Invalid(name, "not a MovieRecs model file (bad magic)");
+            throw new ArgumentException($"users holds {users.Count} ids but the model has {model.UserCount} users.", nameof(users));
         }
 
-        var crc = 0u;
-        Span<byte> word = stackalloc byte[4];
-        crc = ReadCounted(stream, word, crc);
-        var version = BinaryPrimitives.ReadInt32LittleEndian(word);
-        if (version > FormatVersion)
+        if (items is not null && items.Count != model.ItemCount)
         {
-            throw Invalid(name, $"format version {version} is newer than this library supports ({FormatVersion}); update MovieRecs");
-        }
-
-        if (version < 1)
-        {
-            throw Invalid(name, $"unknown format version {version}");
-        }
-
-        crc = ReadCounted(stream, word, crc);
-        if (BinaryPrimitives.ReadInt32LittleEndian(word) != HeaderLength)
-        {
-            throw Invalid(name, $"header length {BinaryPrimitives.ReadInt32LittleEndian(word)} is not {HeaderLength}: the header is damaged");
-        }
-
-        Span<byte> h = stackalloc byte[HeaderLength];
-        crc = ReadCounted(stream, h, crc);
-        var users = BinaryPrimitives.ReadInt32LittleEndian(h);
-        var items = BinaryPrimitives.ReadInt32LittleEndian(h[4..]);
-        var factors = BinaryPrimitives.ReadInt32LittleEndian(h[8..]);
-        if (users < 0 || items < 0 || factors < 1 || factors > AlsOptions.MaxFactors)
-        {
-            throw Invalid(name, $"impossible shape {users} users x {items} items x {factors} factors: the header is damaged");
-        }
-
-        var hasUserIds = h[58] == 1;
-        var hasItemIds = h[59] == 1;
-        var stride = AlsModel.StrideFor(factors);
-        var needed = (((long)users + items) * factors * 4) + (hasUserIds ? users * 4L : 0) + (hasItemIds ? items * 4L : 0) + 4;
-        if ((long)users * stride > Array.MaxLength || (long)items * stride > Array.MaxLength)
-        {
-            throw Invalid(name, $"{users} users x {items} items x {factors} factors is larger than one model can hold");
-        }
-
-        if (stream.CanSeek && stream.Length - stream.Position < needed)
-        {
-            throw Invalid(name, $"truncated: the header promises {needed} more bytes but only {stream.Length - stream.Position} remain");
-        }
-
-        AlsOptions options;
-        try
-        {
-            options = new AlsOptions
-            {
-                Factors = factors,
-                Regularization = BinaryPrimitives.ReadDoubleLittleEndian(h[12..]),
-                Alpha = BinaryPrimitives.ReadDoubleLittleEndian(h[20..]),
-                Iterations = BinaryPrimitives.ReadInt32LittleEndian(h[28..]),
-                Solver = (AlsSolver)BinaryPrimitives.ReadInt32LittleEndian(h[32..]),
-                CgSteps = BinaryPrimitives.ReadInt32LittleEndian(h[36..]),
-                Seed = BinaryPrimitives.ReadInt32LittleEndian(h[40..]),
-                MaxDegreeOfParallelism = BinaryPrimitives.ReadInt32LittleEndian(h[44..]),
-                ComputeLoss = h[48] == 1,
-            };
-            options.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw Invalid(name, "invalid options in the header: " + e.Message);
-        }
-
-        double? loss = h[49] == 1 ? BinaryPrimitives.ReadDoubleLittleEndian(h[50..]) : null;
-        var userIds = hasUserIds ? new int[users] : null;
-        var itemIds = hasItemIds ? new int[items] : null;
-        if (userIds is not null)
-        {
-            crc = ReadCounted(stream, MemoryMarshal.AsBytes(userIds.AsSpan()), crc);
-        }
-
-        if (itemIds is not null)
-        {
-            crc = ReadCounted(stream, MemoryMarshal.AsBytes(itemIds.AsSpan()), crc);
-        }
-
-        var userStorage = new float[(long)users * stride];
-        var itemStorage = new float[(long)items * stride];
-        crc = ReadRows(stream, userStorage, users, factors, stride, crc, name, cancellationToken);
-        crc = ReadRows(stream, itemStorage, items, factors, stride, crc, name, cancellationToken);
-        stream.ReadExactly(word);
-        if (BinaryPrimitives.ReadUInt32LittleEndian(word) != crc)
-        {
-            throw Invalid(name, "checksum mismatch: the file is corrupted");
-        }
-
-        IdIndex<int>? userIndex = null, itemIndex = null;
-        try
-        {
-            userIndex = userIds is null ? null : IdIndex.Create(userIds);
-            itemIndex = itemIds is null ? null : IdIndex.Create(itemIds);
-        }
-        catch (ArgumentException e)
-        {
-            throw Invalid(name, "invalid id index: " + e.Message);
-        }
-
-        return new AlsModelFileContents(AlsModel.FromStorage(options, users, items, userStorage, itemStorage, loss), userIndex, itemIndex);
-    }
-
-    private static uint ReadRows(Stream stream, float[] storage, int rows, int factors, int stride, uint crc, string name, CancellationToken cancellationToken)
-    {
-        for (var r = 0; r < rows; r++)
-        {
-            if ((r & 1023) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            var row = storage.AsSpan(r * stride, factors);
-            crc = ReadCounted(stream, MemoryMarshal.AsBytes(row), crc);
-            foreach (var value in row)
-            {
-                if (!float.IsFinite(value))
-                {
-                    throw Invalid(name, $"row {r} holds a non-finite factor ({value})");
-                }
-            }
-        }
-
-        return crc;
-    }
-
-    private static uint WriteCounted(Stream stream, ReadOnlySpan<byte> bytes, uint crc)
-    {
-        stream.Write(bytes);
-        return Crc32.Append(crc, bytes);
-    }
-
-    private static uint ReadCounted(Stream stream, Span<byte> bytes, uint crc)
-    {
-        stream.ReadExactly(bytes);
-        return Crc32.Append(crc, bytes);
-    }
-
-    private static void WriteAtomically(string path, Action<Stream> write)
-    {
-        var full = Path.GetFullPath(path);
-        var temporary = Path.Combine(Path.GetDirectoryName(full)!, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
+            throw new ArgumentException($"items holds {items.Count} ids but the model has {model.ItemCount} items.", nameof(items));
         }
     }
-
-    private static ImplicitModelData ToImplicit(AlsModel model, IdIndex<int>? users, IdIndex<int>? items)
-    {
-        CheckIndex(users, model.UserCount, nameof(users));
-        CheckIndex(items, model.ItemCount, nameof(items));
-        var userFactors = new float[(long)model.UserCount * model.Factors];
-        var itemFactors = new float[(long)model.ItemCount * model.Factors];
-        model.CopyUserFactors(userFactors);
-        model.CopyItemFactors(itemFactors);
-        return new ImplicitModelData(
-            userFactors, itemFactors, model.Factors, model.Options.Regularization, model.Options.Alpha, model.Options.Iterations,
-            userIds: users is null ? default : users.Keys, itemIds: items is null ? default : items.Keys);
-    }
-
-    private static AlsModelFileContents FromImplicit(ImplicitModelData data, string name)
-    {
-        try
-        {
-            var options = new AlsOptions { Factors = data.Factors, Regularization = data.Regularization, Alpha = data.Alpha, Iterations = data.Iterations };
-            var model = AlsModel.FromFactors(options, data.UserFactors, data.ItemFactors);
-            var users = data.HasUserIds ? IdIndex.Create(data.UserIds.ToArray()) : null;
-            var items = data.HasItemIds ? IdIndex.Create(data.ItemIds.ToArray()) : null;
-            return new AlsModelFileContents(model, users, items);
-        }
-        catch (ArgumentException e)
-        {
-            throw Invalid(name, "not a usable ALS model: " + e.Message);
-        }
-    }
-
-    private static void CheckIndex(IdIndex<int>? index, int count, string name)
-    {
-        if (index is not null && index.Count != count)
-        {
-            throw new ArgumentException($"{name} has {index.Count} ids but the model has {count} rows.", name);
-        }
-    }
-
-    private static void RequireLittleEndian()
-    {
-        if (!BitConverter.IsLittleEndian)
-        {
-            throw new PlatformNotSupportedException("Model files are read and written on little-endian machines only.");
-        }
-    }
-
-    private static InvalidDataException Invalid(string name, string problem) => new($"{name}: {problem}.");
 }

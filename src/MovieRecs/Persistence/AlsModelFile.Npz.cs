@@ -1,0 +1,308 @@
+using System.Diagnostics.CodeAnalysis;
+using MovieRecs.Als;
+
+namespace MovieRecs.Persistence;
+
+/// <content>implicit's <c>.npz</c> model files, through <see cref="ImplicitModelFile"/>.</content>
+public static partial class AlsModelFile
+{
+    private const string NumThreadsKey = "num_threads";
+    private const string UseNativeKey = "use_native";
+    private const string UseCgKey = "use_cg";
+    private const string CgStepsKey = "cg_steps";
+    private const string CalculateTrainingLossKey = "calculate_training_loss";
+    private const string RandomStateKey = "random_state";
+
+    /// <summary>
+    /// Writes <paramref name="model"/> as the <c>.npz</c> archive that implicit's <c>AlternatingLeastSquares.save()</c>
+    /// writes and its <c>load()</c> reads, plus <c>user_ids</c> and <c>item_ids</c> (int32, the external id of each
+    /// row) when given.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="stream">The destination (need not be seekable); left open.</param>
+    /// <param name="users">The external id of each user row, or <see langword="null"/>.</param>
+    /// <param name="items">The external id of each item row, or <see langword="null"/>.</param>
+    /// <param name="compression">Stored entries (as implicit writes, the default) or deflated ones.</param>
+    /// <param name="cancellationToken">Checked between blocks of each array.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="stream"/> is null.</exception>
+    /// <exception cref="ArgumentException">An id index has a different count than the model's rows, or <paramref name="stream"/> is not writable.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="compression"/> is not defined.</exception>
+    /// <exception cref="IOException">The stream fails.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>
+    /// <para>The options map to implicit's attributes: <c>factors</c>, <c>regularization</c>, <c>alpha</c>,
+    /// <c>iterations</c>, <c>use_cg</c> (<see cref="AlsSolver.ConjugateGradient"/>), <c>cg_steps</c>,
+    /// <c>random_state</c> (<see cref="AlsOptions.Seed"/>), <c>num_threads</c>
+    /// (<see cref="AlsOptions.MaxDegreeOfParallelism"/>, 0 for all cores), <c>calculate_training_loss</c>,
+    /// <c>use_native</c> = true and <c>dtype</c> = <c>"float32"</c>. The training loss is not saved (implicit has no
+    /// attribute for it).</para>
+    /// <para>O(file size). When rows carry no padding (the factor count is a multiple of the vector width) the
+    /// factors are written straight from the model; otherwise through one unpadded copy per matrix.</para>
+    /// </remarks>
+    public static void SaveImplicitNpz(
+        AlsModel model, Stream stream, IdIndex<int>? users = null, IdIndex<int>? items = null, NpzCompression compression = NpzCompression.Stored, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stream);
+        CheckWritable(stream);
+        CheckIds(model, users, items);
+        ImplicitModelFile.Write(stream, ToImplicit(model, users, items), compression, cancellationToken);
+    }
+
+    /// <summary>Saves <paramref name="model"/> to an implicit <c>.npz</c> file, atomically (see
+    /// <see cref="SaveImplicitNpz(AlsModel, Stream, IdIndex{int}?, IdIndex{int}?, NpzCompression, CancellationToken)"/>
+    /// and <see cref="Save(AlsModel, string, IdIndex{int}?, IdIndex{int}?, CancellationToken)"/>).</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="path">The file; unlike numpy, no <c>.npz</c> suffix is appended. Replaced only once the new content is complete.</param>
+    /// <param name="users">The external id of each user row, or <see langword="null"/>.</param>
+    /// <param name="items">The external id of each item row, or <see langword="null"/>.</param>
+    /// <param name="compression">Stored entries (as implicit writes, the default) or deflated ones.</param>
+    /// <param name="cancellationToken">Checked between blocks of each array.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder, or an id index has a different count than the model's rows.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="compression"/> is not defined.</exception>
+    /// <exception cref="IOException">The file cannot be written or renamed (the previous file, if any, is unchanged).</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder or the file is not writable.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the previous file is unchanged).</exception>
+    public static void SaveImplicitNpz(
+        AlsModel model, string path, IdIndex<int>? users = null, IdIndex<int>? items = null, NpzCompression compression = NpzCompression.Stored, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        CheckIds(model, users, items);
+        var data = ToImplicit(model, users, items);
+        if (compression is not (NpzCompression.Stored or NpzCompression.Deflated))
+        {
+            throw new ArgumentOutOfRangeException(nameof(compression), compression, "Use NpzCompression.Stored or NpzCompression.Deflated.");
+        }
+
+        AtomicFileWriter.Write(path, stream => ImplicitModelFile.Write(stream, data, compression, cancellationToken));
+    }
+
+    /// <summary>
+    /// Loads a model saved by implicit's <c>AlternatingLeastSquares.save()</c> (or by <see cref="SaveImplicitNpz(AlsModel, string, IdIndex{int}?, IdIndex{int}?, NpzCompression, CancellationToken)"/>)
+    /// as a model that serves, with the ids of <c>user_ids</c>/<c>item_ids</c> when the archive holds them.
+    /// </summary>
+    /// <param name="stream">The archive (seekable streams avoid buffering it in memory); left open.</param>
+    /// <param name="options">Limits; <see cref="AlsModelReadOptions.Default"/> when null.</param>
+    /// <param name="sourceName">The name shown in error messages; the file path of a <see cref="FileStream"/>, or "stream", when null.</param>
+    /// <param name="cancellationToken">Checked between blocks of each array.</param>
+    /// <returns>The model and the ids saved with it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
+    /// <exception cref="InvalidDataException">The archive is not a valid implicit model (see
+    /// <see cref="ImplicitModelFile.Read(Stream, NpyReadOptions?, string?, CancellationToken)"/>), or it is one this
+    /// library cannot serve: no user or no item rows, more than <see cref="AlsOptions.MaxFactors"/> factors, alpha
+    /// not above 0, <c>cg_steps</c> below 1, or an option of the wrong type. <see cref="NpyFormatErrorExtensions.GetNpyFormatError"/>
+    /// tells which (<see cref="NpyFormatError.InvalidModel"/> for the latter).</exception>
+    /// <exception cref="IOException">The stream fails.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>
+    /// <para>Options come from the archive's scalars, with implicit's defaults for absent ones: <c>use_cg</c> chooses
+    /// the solver, <c>num_threads</c> 0 (or absent) becomes -1 (all cores), <c>random_state</c> becomes the seed (0
+    /// when absent; values beyond the int range keep their low 32 bits). The training loss is <see langword="null"/>.</para>
+    /// <para>O(file size); float64 factors are narrowed to float32 as they stream in. When rows need no padding the
+    /// model takes the arrays as read; otherwise each matrix is copied once into padded storage.</para>
+    /// </remarks>
+    public static AlsModelFileContent LoadImplicitNpz(Stream stream, AlsModelReadOptions? options = null, string? sourceName = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        options ??= AlsModelReadOptions.Default;
+        options.Validate();
+        sourceName ??= stream is FileStream file ? file.Name : "stream";
+        var data = ImplicitModelFile.Read(stream, new NpyReadOptions { MaxElementCount = options.MaxElementCount }, sourceName, cancellationToken);
+        return FromImplicit(data, sourceName);
+    }
+
+    /// <summary>Loads an implicit <c>.npz</c> model file (see <see cref="LoadImplicitNpz(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>).</summary>
+    /// <param name="path">The <c>.npz</c> file.</param>
+    /// <param name="options">Limits; <see cref="AlsModelReadOptions.Default"/> when null.</param>
+    /// <param name="cancellationToken">Checked between blocks of each array.</param>
+    /// <returns>The model and the ids saved with it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
+    /// <exception cref="InvalidDataException">As for <see cref="LoadImplicitNpz(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file is not readable.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static AlsModelFileContent LoadImplicitNpz(string path, AlsModelReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= AlsModelReadOptions.Default;
+        options.Validate();
+        var data = ImplicitModelFile.Read(path, new NpyReadOptions { MaxElementCount = options.MaxElementCount }, cancellationToken);
+        return FromImplicit(data, path);
+    }
+
+    /// <summary>The implicit view of <paramref name="model"/>: unpadded factors (the model's own arrays when unpadded) and its options under implicit's names.</summary>
+    internal static ImplicitModelData ToImplicit(AlsModel model, IdIndex<int>? users, IdIndex<int>? items)
+    {
+        var o = model.Options;
+        var options = new List<KeyValuePair<string, NpyArray>>
+        {
+            new(NumThreadsKey, NpyArray.Scalar((long)(o.MaxDegreeOfParallelism == -1 ? 0 : o.MaxDegreeOfParallelism))),
+            new(UseNativeKey, NpyArray.Scalar(true)),
+            new(UseCgKey, NpyArray.Scalar(o.Solver == AlsSolver.ConjugateGradient)),
+            new(CgStepsKey, NpyArray.Scalar((long)o.CgSteps)),
+            new(CalculateTrainingLossKey, NpyArray.Scalar(o.ComputeLoss)),
+            new(RandomStateKey, NpyArray.Scalar((long)o.Seed)),
+        };
+        return new ImplicitModelData(
+            Unpadded(model, user: true),
+            Unpadded(model, user: false),
+            o.Factors,
+            o.Regularization,
+            o.Alpha,
+            o.Iterations,
+            options,
+            users?.Keys.ToArray(),
+            items?.Keys.ToArray());
+    }
+
+    /// <summary>A model that serves from implicit's data, with options from its scalars.</summary>
+    internal static AlsModelFileContent FromImplicit(ImplicitModelData data, string sourceName)
+    {
+        var factors = data.Factors;
+        if (factors > AlsOptions.MaxFactors)
+        {
+            InvalidModel(sourceName, ImplicitModelFile.FactorsKey, $"is {factors}; MovieRecs serves models of at most {AlsOptions.MaxFactors} factors");
+        }
+
+        if (data.UserCount == 0 || data.ItemCount == 0)
+        {
+            InvalidModel(
+                sourceName, ImplicitModelFile.UserFactorsKey, $"and '{ImplicitModelFile.ItemFactorsKey}' have {data.UserCount} and {data.ItemCount} rows; a model has at least one of each");
+        }
+
+        var stride = AlsModel.StrideFor(factors);
+        if (data.UserCount > AlsModel.MaxRows(stride) || data.ItemCount > AlsModel.MaxRows(stride))
+        {
+            throw NpyFormatErrorExtensions.Create(
+                NpyFormatError.TooManyElements,
+                sourceName,
+                $"{data.UserCount} users and {data.ItemCount} items of {factors} factors; padded rows of {stride} floats fit at most {AlsModel.MaxRows(stride)} rows in one .NET array.");
+        }
+
+        var threads = Integer(data, NumThreadsKey, 0, sourceName);
+        var seed = Integer(data, RandomStateKey, 0, sourceName);
+        var cgSteps = Integer(data, CgStepsKey, 3, sourceName);
+        if (cgSteps is < 1 or > int.MaxValue)
+        {
+            InvalidModel(sourceName, CgStepsKey, $"is {cgSteps}; it must be in [1, {int.MaxValue}]");
+        }
+
+        var options = new AlsOptions
+        {
+            Factors = factors,
+            Regularization = data.Regularization,
+            Alpha = data.Alpha,
+            Iterations = data.Iterations,
+            Solver = Boolean(data, UseCgKey, true, sourceName) ? AlsSolver.ConjugateGradient : AlsSolver.Cholesky,
+            CgSteps = (int)cgSteps,
+            Seed = unchecked((int)seed),
+            MaxDegreeOfParallelism = threads <= 0 ? -1 : (int)Math.Min(threads, int.MaxValue),
+            ComputeLoss = Boolean(data, CalculateTrainingLossKey, false, sourceName),
+        };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw NpyFormatErrorExtensions.Create(NpyFormatError.InvalidModel, sourceName, $"the options cannot drive an AlsModel: {e.Message}", e);
+        }
+
+        var model = AlsModel.FromPaddedStorage(
+            options,
+            data.UserCount,
+            data.ItemCount,
+            stride,
+            Padded(data.UserFactorArray, data.UserCount, factors, stride),
+            Padded(data.ItemFactorArray, data.ItemCount, factors, stride),
+            trainingLoss: null);
+        var users = data.HasUserIds ? new IdIndex<int>(data.UserIds.ToArray(), EqualityComparer<int>.Default) : null;
+        var items = data.HasItemIds ? new IdIndex<int>(data.ItemIds.ToArray(), EqualityComparer<int>.Default) : null;
+        return new AlsModelFileContent(model, users, items);
+    }
+
+    private static float[] Unpadded(AlsModel model, bool user)
+    {
+        if (model.IsUnpadded)
+        {
+            return user ? model.UserFactorArray : model.ItemFactorArray;
+        }
+
+        var result = new float[(long)(user ? model.UserCount : model.ItemCount) * model.Factors];
+        if (user)
+        {
+            model.CopyUserFactors(result);
+        }
+        else
+        {
+            model.CopyItemFactors(result);
+        }
+
+        return result;
+    }
+
+    /// <summary>The rows of <paramref name="values"/> in padded storage: the array itself when no padding is needed.</summary>
+    private static float[] Padded(float[] values, int rows, int factors, int stride)
+    {
+        if (stride == factors)
+        {
+            return values;
+        }
+
+        var storage = new float[(long)rows * stride];
+        for (var row = 0; row < rows; row++)
+        {
+            values.AsSpan(row * factors, factors).CopyTo(storage.AsSpan(row * stride, factors));
+        }
+
+        return storage;
+    }
+
+    private static long Integer(ImplicitModelData data, string key, long fallback, string sourceName)
+    {
+        if (!data.Options.TryGetValue(key, out var array))
+        {
+            return fallback;
+        }
+
+        if (array.Length != 1 || !IsInteger(array))
+        {
+            InvalidModel(sourceName, key, $"must be an integer scalar; found {array}");
+        }
+
+        return array.GetInt64();
+    }
+
+    private static bool Boolean(ImplicitModelData data, string key, bool fallback, string sourceName)
+    {
+        if (!data.Options.TryGetValue(key, out var array))
+        {
+            return fallback;
+        }
+
+        if (array.Length != 1 || (array.DataType != NpyDataType.Bool && !IsInteger(array)))
+        {
+            InvalidModel(sourceName, key, $"must be a bool scalar; found {array}");
+        }
+
+        return array.DataType == NpyDataType.Bool ? array.GetBoolean() : array.GetInt64() != 0;
+    }
+
+    /// <summary>Whether <paramref name="array"/> holds integers that fit in a <see cref="long"/>.</summary>
+    private static bool IsInteger(NpyArray array) => array.DataType switch
+    {
+        NpyDataType.Int8 or NpyDataType.UInt8 or NpyDataType.Int16 or NpyDataType.UInt16 or NpyDataType.Int32
+            or NpyDataType.UInt32 or NpyDataType.Int64 => true,
+        NpyDataType.UInt64 => array.AsSpan<ulong>().IndexOfAnyExceptInRange(0UL, (ulong)long.MaxValue) < 0,
+        _ => false,
+    };
+
+    [DoesNotReturn]
+    private static void InvalidModel(string sourceName, string key, string detail) =>
+        throw NpyFormatErrorExtensions.Create(NpyFormatError.InvalidModel, sourceName, $"'{key}' {detail}.");
+}

@@ -1,0 +1,230 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using MovieRecs.Als;
+
+namespace MovieRecs.Persistence;
+
+/// <content>Reading the own format.</content>
+public static partial class AlsModelFile
+{
+    /// <summary>Bytes read (or written) per block: the cancellation and checksum granularity.</summary>
+    internal const int BlockBytes = 1 << 20;
+
+    /// <summary>From a stream of unknown length, an array larger than this is not allocated from the header alone:
+    /// it starts at this size and doubles as data arrives.</summary>
+    internal const int GrowthStartBytes = 1 << 22;
+
+    private static AlsModelFileContent ReadCore(Stream stream, AlsModelReadOptions options, string sourceName, long remaining, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Span<byte> headerBytes = stackalloc byte[AlsModelFileHeader.Size];
+        var got = stream.ReadAtLeast(headerBytes, headerBytes.Length, throwOnEndOfStream: false);
+        var header = AlsModelFileHeader.Parse(headerBytes[..got], sourceName);
+        var factors = header.Options.Factors;
+        var stride = AlsModel.StrideFor(factors);
+        CheckRowCount(header.UserCount, "users", factors, stride, options, sourceName);
+        CheckRowCount(header.ItemCount, "items", factors, stride, options, sourceName);
+        var body = header.BodyBytes + AlsModelFileHeader.ChecksumSize;
+        if (remaining >= 0 && remaining - AlsModelFileHeader.Size < body)
+        {
+            AlsModelFileErrors.Throw(
+                AlsModelFileError.Truncated,
+                sourceName,
+                $"truncated: expected {body} bytes of ids, factors and checksum after the header ({header.UserCount} users, {header.ItemCount} items, {factors} factors) but only {remaining - AlsModelFileHeader.Size} remain.");
+        }
+
+        var reader = new BodyReader(stream, sourceName, lengthIsKnown: remaining >= 0, Crc32.Append(0, headerBytes), cancellationToken);
+        var userIds = header.HasUserIds ? reader.ReadIds(header.UserCount, "user ids") : null;
+        var itemIds = header.HasItemIds ? reader.ReadIds(header.ItemCount, "item ids") : null;
+        var userFactors = reader.ReadRows(header.UserCount, factors, stride, "user factors");
+        var itemFactors = reader.ReadRows(header.ItemCount, factors, stride, "item factors");
+        reader.VerifyChecksum();
+        var users = userIds is null ? null : CreateIndex(userIds, "user ids", sourceName);
+        var items = itemIds is null ? null : CreateIndex(itemIds, "item ids", sourceName);
+        var model = AlsModel.FromPaddedStorage(header.Options, header.UserCount, header.ItemCount, stride, userFactors, itemFactors, header.TrainingLoss);
+        return new AlsModelFileContent(model, users, items);
+    }
+
+    private static void CheckRowCount(int rows, string what, int factors, int stride, AlsModelReadOptions options, string sourceName)
+    {
+        if (rows > AlsModel.MaxRows(stride))
+        {
+            AlsModelFileErrors.Throw(
+                AlsModelFileError.TooLarge,
+                sourceName,
+                $"the header claims {rows} {what} of {factors} factors, more than one .NET array holds (at most {AlsModel.MaxRows(stride)} rows).");
+        }
+
+        if ((long)rows * factors > options.MaxElementCount)
+        {
+            AlsModelFileErrors.Throw(
+                AlsModelFileError.TooLarge,
+                sourceName,
+                $"the header claims {rows} {what} x {factors} factors = {(long)rows * factors} elements, more than MaxElementCount ({options.MaxElementCount}).");
+        }
+    }
+
+    private static IdIndex<int> CreateIndex(int[] ids, string what, string sourceName)
+    {
+        try
+        {
+            return new IdIndex<int>(ids, EqualityComparer<int>.Default);
+        }
+        catch (ArgumentException e)
+        {
+            throw AlsModelFileErrors.Create(AlsModelFileError.InvalidValue, sourceName, $"{what}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads the body after the header, keeping the running CRC-32 and the first non-finite factor seen
+    /// (reported only once the checksum has ruled out damage).</summary>
+    private sealed class BodyReader(Stream stream, string sourceName, bool lengthIsKnown, uint crc, CancellationToken cancellationToken)
+    {
+        private uint _crc = crc;
+        private string? _firstNonFinite;
+
+        public int[] ReadIds(int count, string what)
+        {
+            var capacity = lengthIsKnown ? count : (int)Math.Min(count, GrowthStartBytes / sizeof(int));
+            // Every element is overwritten from the stream before anything reads it, so zeroing would be wasted.
+            var ids = GC.AllocateUninitializedArray<int>(capacity);
+            var totalBytes = (long)count * sizeof(int);
+            var done = 0;
+            while (done < count)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (done == ids.Length)
+                {
+                    Array.Resize(ref ids, (int)Math.Min(count, 2L * ids.Length));
+                }
+
+                var block = ids.AsSpan(done, Math.Min(ids.Length - done, BlockBytes / sizeof(int)));
+                Fill(MemoryMarshal.AsBytes(block), what, totalBytes, (long)done * sizeof(int));
+                if (!BitConverter.IsLittleEndian)
+                {
+                    BinaryPrimitives.ReverseEndianness(block, block);
+                }
+
+                done += block.Length;
+            }
+
+            return ids;
+        }
+
+        /// <summary>
+        /// Reads <paramref name="rows"/> unpadded rows into padded storage: each block of rows lands packed at the
+        /// start of its own region, then rows move back to front to their padded places (a move within the block,
+        /// never through another buffer) and their padding is zeroed.
+        /// </summary>
+        public float[] ReadRows(int rows, int factors, int stride, string what)
+        {
+            var capacity = lengthIsKnown ? rows : (int)Math.Min(rows, Math.Max(1, GrowthStartBytes / (sizeof(float) * (long)stride)));
+            // Every float is overwritten (rows from the stream, padding by Spread) before anything reads it.
+            var storage = GC.AllocateUninitializedArray<float>(capacity * stride);
+            var rowsPerBlock = Math.Max(1, BlockBytes / (sizeof(float) * factors));
+            var totalBytes = (long)rows * factors * sizeof(float);
+            var done = 0;
+            while (done < rows)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (done == capacity)
+                {
+                    capacity = (int)Math.Min(rows, 2L * capacity);
+                    Array.Resize(ref storage, capacity * stride);
+                }
+
+                var count = Math.Min(rowsPerBlock, capacity - done);
+                var packed = storage.AsSpan(done * stride, count * factors);
+                Fill(MemoryMarshal.AsBytes(packed), what, totalBytes, (long)done * factors * sizeof(float));
+                if (!BitConverter.IsLittleEndian)
+                {
+                    var bits = MemoryMarshal.Cast<float, uint>(packed);
+                    BinaryPrimitives.ReverseEndianness(bits, bits);
+                }
+
+                if (_firstNonFinite is null && !TensorPrimitives.IsFiniteAll<float>(packed))
+                {
+                    RecordNonFinite(packed, done, factors, what);
+                }
+
+                if (stride != factors)
+                {
+                    Spread(storage, done, count, factors, stride);
+                }
+
+                done += count;
+            }
+
+            return storage;
+        }
+
+        /// <summary>Reads the stored checksum and compares it with the running one; then reports a non-finite factor, if any.</summary>
+        public void VerifyChecksum()
+        {
+            Span<byte> stored = stackalloc byte[AlsModelFileHeader.ChecksumSize];
+            var got = stream.ReadAtLeast(stored, stored.Length, throwOnEndOfStream: false);
+            if (got < stored.Length)
+            {
+                AlsModelFileErrors.Throw(
+                    AlsModelFileError.Truncated, sourceName, $"truncated: expected the {stored.Length}-byte checksum at the end but only {got} bytes remain.");
+            }
+
+            var expected = BinaryPrimitives.ReadUInt32LittleEndian(stored);
+            if (expected != _crc)
+            {
+                AlsModelFileErrors.Throw(
+                    AlsModelFileError.ChecksumMismatch,
+                    sourceName,
+                    $"checksum mismatch: the file is corrupted (stored CRC-32 {AlsModelFileHeader.Hex(expected)}, computed {AlsModelFileHeader.Hex(_crc)}).");
+            }
+
+            if (_firstNonFinite is not null)
+            {
+                AlsModelFileErrors.Throw(AlsModelFileError.InvalidValue, sourceName, _firstNonFinite);
+            }
+        }
+
+        /// <summary>Moves <paramref name="count"/> rows stored packed from row <paramref name="first"/>'s place to
+        /// their padded places, last row first (each move goes forward, so no row overwrites one not yet moved).</summary>
+        private static void Spread(float[] storage, int first, int count, int factors, int stride)
+        {
+            var span = storage.AsSpan();
+            var packedStart = first * stride;
+            for (var row = count - 1; row >= 0; row--)
+            {
+                var target = span.Slice((first + row) * stride, stride);
+                span.Slice(packedStart + (row * factors), factors).CopyTo(target);
+                target[factors..].Clear();
+            }
+        }
+
+        private void Fill(Span<byte> destination, string what, long totalBytes, long doneBytes)
+        {
+            var got = stream.ReadAtLeast(destination, destination.Length, throwOnEndOfStream: false);
+            if (got < destination.Length)
+            {
+                AlsModelFileErrors.Throw(
+                    AlsModelFileError.Truncated,
+                    sourceName,
+                    $"truncated: expected {totalBytes} bytes of {what} but the file ends after {doneBytes + got}.");
+            }
+
+            _crc = Crc32.Append(_crc, destination);
+        }
+
+        private void RecordNonFinite(ReadOnlySpan<float> packed, int firstRow, int factors, string what)
+        {
+            for (var i = 0; i < packed.Length; i++)
+            {
+                if (!float.IsFinite(packed[i]))
+                {
+                    _firstNonFinite = string.Create(
+                        CultureInfo.InvariantCulture, $"{what}[{firstRow + (i / factors)}, {i % factors}] = {packed[i]} is not finite.");
+                    return;
+                }
+            }
+        }
+    }
+}
