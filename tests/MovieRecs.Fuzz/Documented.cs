@@ -1,0 +1,98 @@
+using System.Text.RegularExpressions;
+using MovieRecs.Persistence;
+
+namespace MovieRecs.Fuzz;
+
+/// <summary>
+/// Runs a reader and accepts only the failures its documentation names, in the documented shape; any other exception
+/// escapes (the fuzzer reports it), and a documented exception of the wrong shape becomes a <see cref="FuzzFindingException"/>.
+/// </summary>
+internal static partial class Documented
+{
+    /// <summary>The display name the text readers are given; their errors must name it.</summary>
+    public const string TextFileName = "input.txt";
+
+    /// <summary>The source name the binary readers are given; their errors must name it.</summary>
+    public const string BinaryFileName = "input.bin";
+
+    /// <summary>Whether each documented rejection is printed (replay with <c>-v</c>).</summary>
+    public static bool Verbose { get; set; }
+
+    /// <summary>Prints a documented rejection when <see cref="Verbose"/> is set.</summary>
+    public static void Rejected(InvalidDataException e)
+    {
+        if (Verbose)
+        {
+            Console.Error.WriteLine("  rejected: " + e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Runs a MovieLens reader: its result, or null when it threw <see cref="InvalidDataException"/> with the
+    /// documented message "file, line N: reason. Line text: "..."".
+    /// </summary>
+    public static T? TextFile<T>(Func<T> read)
+        where T : class => TextFile(read, out _);
+
+    /// <inheritdoc cref="TextFile{T}(Func{T})"/>
+    /// <param name="read">The read.</param>
+    /// <param name="error">The documented exception when the read failed, else null.</param>
+    public static T? TextFile<T>(Func<T> read, out InvalidDataException? error)
+        where T : class
+    {
+        try
+        {
+            error = null;
+            return read();
+        }
+        catch (InvalidDataException e)
+        {
+            if (!TextFileMessage().IsMatch(e.Message))
+            {
+                throw new FuzzFindingException($"InvalidDataException without file, line and text: {e.Message}", e);
+            }
+
+            Rejected(e);
+            error = e;
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Runs a .npy/.npz reader: its result, or null when it threw <see cref="InvalidDataException"/> classified by an
+    /// <see cref="NpyFormatError"/> and naming <paramref name="source"/> (an archive's errors name <c>archive:entry</c>).
+    /// </summary>
+    public static T? NpyFile<T>(Func<T> read, string source = BinaryFileName)
+        where T : class
+    {
+        try
+        {
+            return read();
+        }
+        catch (InvalidDataException e)
+        {
+            CheckNpyError(e, source);
+            Rejected(e);
+            return null;
+        }
+    }
+
+    /// <summary>Checks that a persistence error is classified and names its source.</summary>
+    public static void CheckNpyError(InvalidDataException e, string source)
+    {
+        if (e.GetNpyFormatError() is null)
+        {
+            throw new FuzzFindingException($"InvalidDataException without an NpyFormatError: {e.Message}", e);
+        }
+
+        if (!e.Message.StartsWith(source + ":", StringComparison.Ordinal)
+            || e.GetNpySourceName() is not { } named
+            || !named.StartsWith(source, StringComparison.Ordinal))
+        {
+            throw new FuzzFindingException($"InvalidDataException that does not name {source}: {e.Message}", e);
+        }
+    }
+
+    [GeneratedRegex("""\Ainput\.txt, line [1-9][0-9]*: .+\. Line text: ".*"\z""", RegexOptions.Singleline)]
+    private static partial Regex TextFileMessage();
+}

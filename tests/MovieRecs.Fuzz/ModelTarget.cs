@@ -1,0 +1,88 @@
+using MovieRecs.Persistence;
+
+namespace MovieRecs.Fuzz;
+
+/// <summary>
+/// MovieRecs' own model file (<see cref="AlsModelFile.Load(Stream, string?, CancellationToken)"/>), from a seekable
+/// stream and from a forward-only one: both fail with an <see cref="InvalidDataException"/> naming the file, or both
+/// load the same model, which saves and loads again unchanged.
+/// </summary>
+internal static class ModelTarget
+{
+    public static void Run(byte[] input)
+    {
+        var seekable = Load(new MemoryStream(input));
+        var forwardOnly = Load(new ForwardOnlyStream(input, input.Length == 0 ? 1 : 1 + (input[^1] * 16 % 4096)));
+        if ((seekable is null) != (forwardOnly is null))
+        {
+            throw new FuzzFindingException($"the seekable load {(seekable is null ? "failed" : "succeeded")} but the forward-only one did not");
+        }
+
+        if (seekable is null || forwardOnly is null)
+        {
+            return;
+        }
+
+        if (!Same(seekable, forwardOnly))
+        {
+            throw new FuzzFindingException("seekable and forward-only loads differ");
+        }
+
+        using var saved = new MemoryStream();
+        AlsModelFile.Save(seekable.Model, saved, seekable.Users, seekable.Items);
+        saved.Position = 0;
+        if (!Same(seekable, AlsModelFile.Load(saved, "saved")))
+        {
+            throw new FuzzFindingException("a model saved from what was loaded loads back different");
+        }
+    }
+
+    private static AlsModelFileContents? Load(Stream stream)
+    {
+        try
+        {
+            return AlsModelFile.Load(stream, Documented.BinaryFileName);
+        }
+        catch (InvalidDataException e)
+        {
+            if (!e.Message.StartsWith(Documented.BinaryFileName + ":", StringComparison.Ordinal))
+            {
+                throw new FuzzFindingException($"InvalidDataException that does not name the file: {e.Message}", e);
+            }
+
+            Documented.Rejected(e);
+            return null;
+        }
+    }
+
+    private static bool Same(AlsModelFileContents a, AlsModelFileContents b)
+    {
+        if (a.Model.UserCount != b.Model.UserCount || a.Model.ItemCount != b.Model.ItemCount || a.Model.Factors != b.Model.Factors
+            || a.Model.Options != b.Model.Options || a.Model.TrainingLoss != b.Model.TrainingLoss
+            || !SameIds(a.Users, b.Users) || !SameIds(a.Items, b.Items))
+        {
+            return false;
+        }
+
+        for (var u = 0; u < a.Model.UserCount; u++)
+        {
+            if (!a.Model.GetUserFactors(u).SequenceEqual(b.Model.GetUserFactors(u)))
+            {
+                return false;
+            }
+        }
+
+        for (var i = 0; i < a.Model.ItemCount; i++)
+        {
+            if (!a.Model.GetItemFactors(i).SequenceEqual(b.Model.GetItemFactors(i)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool SameIds(IdIndex<int>? a, IdIndex<int>? b) =>
+        a is null ? b is null : b is not null && a.Keys.SequenceEqual(b.Keys);
+}
