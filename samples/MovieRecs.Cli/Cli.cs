@@ -10,7 +10,7 @@ using MovieRecs.Recommendations;
 namespace MovieRecs.Cli;
 
 /// <summary>The <c>movierecs</c> commands. <see cref="Run"/> is the whole program, so tests call it in-process.</summary>
-internal static class Cli
+internal static partial class Cli
 {
     private const string Usage = """
         movierecs: recommendations from implicit feedback (implicit ALS) on MovieLens data.
@@ -24,7 +24,13 @@ internal static class Cli
           similar   MODEL --data DIR (--movie ID | --title T) [--count 15]
           explain   MODEL --data DIR (--user ID | --titles ...) (--movie ID | --title T) [--count 10]
           evaluate  DATA [--split u1 | --test-fraction 0.2] [ALS options] [--k 10]
+                    [--sweep iterations=1..15 | --sweep factors=16,32,64,128 [--plot FILE.png]
+                     [--metric precision|recall|map|ndcg|auc|all (or a list: map,ndcg)] [--plot-size 960x600]]
           info      MODEL
+
+        evaluate --sweep prints the metrics at each value (lists and ranges mix: iterations=0..5,10,15); an iterations
+        sweep trains once, continuing from the previous point. --plot draws the chosen metrics (default: precision, which
+        is implicit's precision@k) as a line chart.
 
         DATA is a MovieLens release folder (any release) or a ratings file; MODEL is written in MovieRecs' own
         format, or as implicit's .npz (with user_ids and item_ids) when it ends in .npz.
@@ -170,6 +176,7 @@ internal static class Cli
     private static int Evaluate(Arguments a, Report report)
     {
         var dataPath = a.Positional(0, "DATA");
+        var sweep = SweepRequestFrom(a);
         var clock = Stopwatch.StartNew();
         var interactionOptions = new InteractionOptions { MinRating = a.Float("min-rating", 3f) };
         TrainTestSplit split;
@@ -185,6 +192,15 @@ internal static class Cli
         }
 
         report.Stage("split", clock);
+        if (sweep is not null)
+        {
+            var dataName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataPath)));
+            var label = a.Get("split") is { } splitName
+                ? $"{dataName} {splitName}"
+                : string.Create(CultureInfo.InvariantCulture, $"{dataName}, random {a.Double("test-fraction", 0.2) * 100:0.#}% test");
+            return EvaluateSweep(a, report, split, sweep, label);
+        }
+
         var model = new AlsTrainer(AlsOptionsFrom(a)).Fit(split.Train);
         report.Stage("fit", clock);
         var k = a.Int("k", 10);
@@ -357,6 +373,8 @@ internal static class Cli
             _stages[name] = Math.Round(clock.Elapsed.TotalSeconds, 4);
             clock.Restart();
         }
+
+        public void Stage(string name, TimeSpan elapsed) => _stages[name] = Math.Round(elapsed.TotalSeconds, 4);
 
         public void Value(string name, object? value) => _values[name] = value;
 
