@@ -41,7 +41,10 @@ internal sealed class LineChart
     {
         var raster = new Raster(width, height, Rgb.White);
         var s = Math.Clamp(Math.Min(width / 960.0, height / 600.0), 0.5, 4);
-        double titleSize = 13.5 * s, subtitleSize = 9.5 * s, labelSize = 10.5 * s, tickSize = 9.5 * s, legendSize = 10 * s;
+        var textScale = s < 1 ? Math.Sqrt(s) : s; // small images keep readable text
+        double titleSize = 13.5 * textScale, subtitleSize = 9.5 * textScale, labelSize = 10.5 * textScale, tickSize = 9.5 * textScale, legendSize = 10 * textScale;
+        titleSize = Math.Min(titleSize, titleSize * (width - (40 * s)) / StrokeFont.Measure(Title, titleSize));
+        subtitleSize = Subtitle.Length == 0 ? 0 : Math.Min(subtitleSize, subtitleSize * (width - (40 * s)) / StrokeFont.Measure(Subtitle, subtitleSize));
         double pad = 18 * s, tickLength = 5 * s;
 
         var xs = Series.SelectMany(series => series.X).Where(double.IsFinite).ToArray();
@@ -105,10 +108,16 @@ internal sealed class LineChart
 
         // Title and subtitle, centered on the plot area.
         var center = (left + right) / 2;
-        Text(raster, Title, center, pad + titleSize, titleSize, Ink, 1.45, Align.Center);
+        double CenterFor(string text, double size)
+        {
+            var half = StrokeFont.Measure(text, size) / 2;
+            return Math.Clamp(center, Math.Min(half + (20 * s), width / 2.0), Math.Max(width - half - (20 * s), width / 2.0));
+        }
+
+        Text(raster, Title, CenterFor(Title, titleSize), pad + titleSize, titleSize, Ink, 1.45, Align.Center);
         if (Subtitle.Length > 0)
         {
-            Text(raster, Subtitle, center, pad + titleSize + (9 * s) + subtitleSize, subtitleSize, MutedInk, 1, Align.Center);
+            Text(raster, Subtitle, CenterFor(Subtitle, subtitleSize), pad + titleSize + (9 * s) + subtitleSize, subtitleSize, MutedInk, 1, Align.Center);
         }
 
         // Grid, frame, ticks and tick labels.

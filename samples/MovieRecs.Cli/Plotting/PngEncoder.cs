@@ -34,7 +34,7 @@ internal static class PngEncoder
         var stride = raster.Width * 3;
         var pixels = raster.Pixels;
         var compressed = new MemoryStream();
-        using (var zlib = new ZLibStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
+        using (var zlib = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
         {
             var best = new byte[stride + 1];
             var candidate = new byte[stride + 1];
@@ -64,23 +64,61 @@ internal static class PngEncoder
     private static long Filter(byte filter, ReadOnlySpan<byte> row, ReadOnlySpan<byte> above, Span<byte> destination)
     {
         destination[0] = filter;
-        long cost = 0;
-        for (var i = 0; i < row.Length; i++)
+        var filtered = destination[1..];
+        if (above.IsEmpty)
         {
-            int left = i >= 3 ? row[i - 3] : 0;
-            int up = above.IsEmpty ? 0 : above[i];
-            int upLeft = i >= 3 && !above.IsEmpty ? above[i - 3] : 0;
-            var predicted = filter switch
+            // The first row: "above" is zero, so Up is None, Average halves the left byte and Paeth is Sub.
+            for (var i = 0; i < row.Length; i++)
             {
-                0 => 0,
-                1 => left,
-                2 => up,
-                3 => (left + up) / 2,
-                _ => Paeth(left, up, upLeft),
-            };
-            var value = (byte)(row[i] - predicted);
-            destination[i + 1] = value;
-            cost += Math.Abs((int)(sbyte)value);
+                var left = i >= 3 ? row[i - 3] : 0;
+                filtered[i] = (byte)(row[i] - (filter switch { 1 or 4 => left, 3 => left / 2, _ => 0 }));
+            }
+        }
+        else
+        {
+            switch (filter)
+            {
+                case 0:
+                    row.CopyTo(filtered);
+                    break;
+                case 1:
+                    row[..3].CopyTo(filtered);
+                    for (var i = 3; i < row.Length; i++)
+                    {
+                        filtered[i] = (byte)(row[i] - row[i - 3]);
+                    }
+
+                    break;
+                case 2:
+                    for (var i = 0; i < row.Length; i++)
+                    {
+                        filtered[i] = (byte)(row[i] - above[i]);
+                    }
+
+                    break;
+                case 3:
+                    for (var i = 0; i < row.Length; i++)
+                    {
+                        var left = i >= 3 ? row[i - 3] : 0;
+                        filtered[i] = (byte)(row[i] - ((left + above[i]) / 2));
+                    }
+
+                    break;
+                default:
+                    for (var i = 0; i < row.Length; i++)
+                    {
+                        var predicted = i >= 3 ? Paeth(row[i - 3], above[i], above[i - 3]) : above[i];
+                        filtered[i] = (byte)(row[i] - predicted);
+                    }
+
+                    break;
+            }
+        }
+
+        long cost = 0;
+        foreach (var value in filtered)
+        {
+            cost += value < 128 ? value : 256 - value;
         }
 
         return cost;
