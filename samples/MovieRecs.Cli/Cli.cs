@@ -24,13 +24,13 @@ internal static partial class Cli
           similar   MODEL --data DIR (--movie ID | --title T) [--count 15]
           explain   MODEL --data DIR (--user ID | --titles ...) (--movie ID | --title T) [--count 10]
           evaluate  DATA [--split u1 | --test-fraction 0.2] [ALS options] [--k 10]
-                    [--sweep iterations=1..15 | --sweep factors=16,32,64,128 [--plot FILE.png]
-                     [--metric precision|recall|map|ndcg|auc|all (or a list: map,ndcg)] [--plot-size 960x600]]
+                    [--sweep iterations=1..15|factors=16,32,64,128 [--plot FILE.png --metric precision|recall|map|ndcg|auc|all
+                    --plot-size 960x600]]
           info      MODEL
 
         evaluate --sweep prints the metrics at each value (lists and ranges mix: iterations=0..5,10,15); an iterations
-        sweep trains once, continuing from the previous point. --plot draws the chosen metrics (default: precision, which
-        is implicit's precision@k) as a line chart.
+        sweep trains once, continuing from the previous point. --plot draws a PNG line chart of the --metric list
+        (e.g. map,ndcg; default precision, implicit's precision@k, beside the popularity baseline).
 
         DATA is a MovieLens release folder (any release) or a ratings file; MODEL is written in MovieRecs' own
         format, or as implicit's .npz (with user_ids and item_ids) when it ends in .npz.
