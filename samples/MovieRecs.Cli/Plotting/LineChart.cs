@@ -45,6 +45,7 @@ internal sealed class LineChart
         double titleSize = 13.5 * textScale, subtitleSize = 9.5 * textScale, labelSize = 10.5 * textScale, tickSize = 9.5 * textScale, legendSize = 10 * textScale;
         titleSize = Math.Min(titleSize, titleSize * (width - (40 * s)) / StrokeFont.Measure(Title, titleSize));
         subtitleSize = Subtitle.Length == 0 ? 0 : Math.Min(subtitleSize, subtitleSize * (width - (40 * s)) / StrokeFont.Measure(Subtitle, subtitleSize));
+        var subtitle = subtitleSize >= 6 ? Subtitle : ""; // a subtitle too long to read at this width is left out
         double pad = 18 * s, tickLength = 5 * s;
 
         var xs = Series.SelectMany(series => series.X).Where(double.IsFinite).ToArray();
@@ -54,7 +55,8 @@ internal sealed class LineChart
             throw new InvalidOperationException("the chart has no finite points");
         }
 
-        // Y: round ticks covering the data plus a little room, kept inside [0, 1] for data that is.
+        // Y: round ticks covering the data plus a little room (a flat line still gets a span around it), kept inside
+        // [0, 1] for data that is.
         var (yMin, yMax) = (ys.Min(), ys.Max());
         var ySpan = Math.Max(yMax - yMin, Math.Max(0.02, 0.1 * Math.Abs(yMax)));
         var yStep = NiceStep(ySpan * 1.08, 5);
@@ -93,7 +95,7 @@ internal sealed class LineChart
         var xTickLabels = xTicks.Select(FormatX).ToArray();
 
         // Layout: margins from the text they hold.
-        var top = pad + titleSize + (Subtitle.Length > 0 ? (9 * s) + subtitleSize + (3 * s) : 0) + (16 * s);
+        var top = pad + titleSize + (subtitle.Length > 0 ? (9 * s) + subtitleSize + (3 * s) : 0) + (16 * s);
         var left = pad + labelSize + (14 * s) + yTickLabels.Max(t => StrokeFont.Measure(t, tickSize)) + (7 * s) + tickLength;
         var bottom = height - (pad + labelSize + (3 * s) + (14 * s) + tickSize + (8 * s) + tickLength);
         var lastLabelHalf = StrokeFont.Measure(xTickLabels[^1], tickSize) / 2;
@@ -115,9 +117,9 @@ internal sealed class LineChart
         }
 
         Text(raster, Title, CenterFor(Title, titleSize), pad + titleSize, titleSize, Ink, 1.45, Align.Center);
-        if (Subtitle.Length > 0)
+        if (subtitle.Length > 0)
         {
-            Text(raster, Subtitle, CenterFor(Subtitle, subtitleSize), pad + titleSize + (9 * s) + subtitleSize, subtitleSize, MutedInk, 1, Align.Center);
+            Text(raster, subtitle, CenterFor(subtitle, subtitleSize), pad + titleSize + (9 * s) + subtitleSize, subtitleSize, MutedInk, 1, Align.Center);
         }
 
         // Grid, frame, ticks and tick labels.
