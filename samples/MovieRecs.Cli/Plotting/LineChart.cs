@@ -212,7 +212,7 @@ internal sealed class LineChart
         var boxHeight = (2 * padding) + (Series.Count * rowHeight) - (9 * s);
         var inset = 10 * s;
 
-        // The corner whose box hides the fewest points of the lines (sampled every pixel or so).
+        // The place whose box hides the fewest points of the lines (sampled every pixel or so).
         var samples = new List<(double X, double Y)>();
         foreach (var points in lines)
         {
@@ -229,15 +229,19 @@ internal sealed class LineChart
             samples.AddRange(points);
         }
 
-        (double X, double Y)[] corners =
-        [
-            (plot.Right - inset - boxWidth, plot.Bottom - inset - boxHeight),
-            (plot.Left + inset, plot.Top + inset),
-            (plot.Right - inset - boxWidth, plot.Top + inset),
-            (plot.Left + inset, plot.Bottom - inset - boxHeight),
-        ];
+        // Candidates: the four corners first (preferred on ties), then places along the left, right and middle.
+        var (leftX, rightX, middleX) = (plot.Left + inset, plot.Right - inset - boxWidth, ((plot.Left + plot.Right) / 2) - (boxWidth / 2));
+        var (topY, bottomY) = (plot.Top + inset, plot.Bottom - inset - boxHeight);
+        var candidates = new List<(double X, double Y)> { (rightX, bottomY), (leftX, topY), (rightX, topY), (leftX, bottomY) };
+        for (var step = 1; step < 8; step++)
+        {
+            var y = topY + ((bottomY - topY) * step / 8);
+            candidates.AddRange([(rightX, y), (leftX, y), (middleX, y)]);
+        }
+
+        candidates.AddRange([(middleX, topY), (middleX, bottomY)]);
         var margin = markerRadius + (12 * s);
-        var (boxLeft, boxTop) = corners.MinBy(c => samples.Count(p =>
+        var (boxLeft, boxTop) = candidates.MinBy(c => samples.Count(p =>
             p.X > c.X - margin && p.X < c.X + boxWidth + margin && p.Y > c.Y - margin && p.Y < c.Y + boxHeight + margin));
 
         var (x0, y0, w, h) = ((int)Math.Round(boxLeft), (int)Math.Round(boxTop), (int)Math.Round(boxWidth), (int)Math.Round(boxHeight));
