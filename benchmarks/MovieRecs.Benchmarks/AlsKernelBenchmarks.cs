@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
@@ -22,11 +21,11 @@ public class AlsKernelBenchmarks
     private const int Factors = 100;
     private ConfidenceMatrix _users = null!;
     private int[] _chunks = [];
-    private float[] _itemFactors = [];
-    private float[] _userFactors = [];
+    private FloatBuffer _itemFactors;
+    private FloatBuffer _userFactors;
     private float[] _weights = [];
-    private float[] _product = [];
-    private float[] _direction = [];
+    private FloatBuffer _product;
+    private FloatBuffer _direction;
     private int _stride;
     private AlsEngine _scalar = null!;
     private AlsEngine _vector = null!;
@@ -38,15 +37,15 @@ public class AlsKernelBenchmarks
         _stride = KernelTable.StrideFor(Factors, SimdWidth.Vector256);
         _users = ConfidenceMatrix.FromCsr(userItems, 1f, "userItems");
         _chunks = _users.PartitionRows(Factors, AlsEngine.TargetChunks);
-        _itemFactors = new float[userItems.ColumnCount * _stride];
-        _userFactors = new float[userItems.RowCount * _stride];
-        FactorInitializer.Fill(_itemFactors, userItems.ColumnCount, Factors, _stride, 1, 1);
-        FactorInitializer.Fill(_userFactors, userItems.RowCount, Factors, _stride, 1, 0);
+        _itemFactors = FloatBuffer.AllocateAligned(userItems.ColumnCount * _stride);
+        _userFactors = FloatBuffer.AllocateAligned(userItems.RowCount * _stride);
+        FactorInitializer.Fill(_itemFactors.Span, userItems.ColumnCount, Factors, _stride, 1, 1);
+        FactorInitializer.Fill(_userFactors.Span, userItems.RowCount, Factors, _stride, 1, 0);
         _weights = new float[_users.MaxRowNonZeros];
         _weights.AsSpan().Fill(2f);
-        _product = new float[_stride];
-        _direction = new float[_stride];
-        _direction.AsSpan(0, Factors).Fill(0.01f);
+        _product = FloatBuffer.AllocateAligned(_stride);
+        _direction = FloatBuffer.AllocateAligned(_stride);
+        _direction.Span[..Factors].Fill(0.01f);
         _scalar = AlsEngine.Create(SimdWidth.Scalar, Factors, _stride, 2, _users.MaxRowNonZeros, AlsSolver.ConjugateGradient);
         _vector = AlsEngine.Create(SimdWidth.Vector256, Factors, _stride, 2, _users.MaxRowNonZeros, AlsSolver.ConjugateGradient);
         _scalar.ComputeSystemMatrix(_itemFactors, userItems.ColumnCount, 0.01f, default);
@@ -68,7 +67,7 @@ public class AlsKernelBenchmarks
         var gram = new float[Factors * Factors];
         for (var i = 0; i < _users.ColumnCount; i++)
         {
-            var y = _itemFactors.AsSpan(i * _stride, Factors);
+            var y = _itemFactors.Span.Slice(i * _stride, Factors);
             for (var a = 0; a < Factors; a++)
             {
                 var row = gram.AsSpan(a * Factors, Factors);
@@ -94,12 +93,12 @@ public class AlsKernelBenchmarks
         var sum = 0f;
         for (var u = 0; u < _users.RowCount; u++)
         {
-            var product = _product.AsSpan(0, Factors);
+            var product = _product.Span[..Factors];
             product.Clear();
-            var p = _direction.AsSpan(0, Factors);
+            var p = _direction.Span[..Factors];
             foreach (var column in _users.RowColumns(u))
             {
-                var y = _itemFactors.AsSpan(column * _stride, Factors);
+                var y = _itemFactors.Span.Slice(column * _stride, Factors);
                 TensorPrimitives.MultiplyAdd(y, 2f * TensorPrimitives.Dot(y, p), product, product);
             }
 
@@ -122,14 +121,14 @@ public class AlsKernelBenchmarks
         where TVec : struct
     {
         var sum = 0f;
-        ref var items = ref MemoryMarshal.GetArrayDataReference(_itemFactors);
-        ref var p = ref MemoryMarshal.GetArrayDataReference(_direction);
+        ref var items = ref _itemFactors.First;
+        ref var p = ref _direction.First;
         for (var u = 0; u < _users.RowCount; u++)
         {
-            _product.AsSpan().Clear();
+            _product.Span.Clear();
             var columns = _users.RowColumns(u);
-            DenseKernels.GatherDotsAccumulate<TOps, TVec>(ref items, _stride, columns, _weights.AsSpan(0, columns.Length), default, 1f, ref p, _product);
-            sum += _product[0];
+            DenseKernels.GatherDotsAccumulate<TOps, TVec>(ref items, _stride, columns, _weights.AsSpan(0, columns.Length), default, 1f, ref p, _product.Span);
+            sum += _product.Span[0];
         }
 
         return sum;

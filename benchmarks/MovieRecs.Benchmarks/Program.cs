@@ -11,6 +11,11 @@ internal static class Program
             return ScaleRun.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "soak")
+        {
+            return SoakRun.Run(args[1..]);
+        }
+
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         foreach (var summary in summaries)
         {

@@ -24,13 +24,13 @@ internal abstract class AlsEngine
         };
 
     /// <summary>Computes <c>A0 = YᵀY + λI</c> of <paramref name="factorsOfOther"/> into <see cref="SystemMatrix"/>.</summary>
-    public abstract void ComputeSystemMatrix(float[] factorsOfOther, int otherRows, float regularization, CancellationToken cancellationToken);
+    public abstract void ComputeSystemMatrix(FloatBuffer factorsOfOther, int otherRows, float regularization, CancellationToken cancellationToken);
 
-    /// <summary>The current <c>A0</c> (stride × stride, zero padded).</summary>
+    /// <summary>A copy of the current <c>A0</c> (stride × stride, zero padded).</summary>
     public abstract float[] SystemMatrix { get; }
 
     /// <summary>Sets <see cref="SystemMatrix"/> from a cached copy.</summary>
-    public void UseSystemMatrix(ReadOnlySpan<float> systemMatrix) => systemMatrix.CopyTo(SystemMatrix);
+    public abstract void UseSystemMatrix(ReadOnlySpan<float> systemMatrix);
 
     /// <summary>
     /// Solves every row of <paramref name="rows"/> into <paramref name="target"/> against <paramref name="other"/> and the
@@ -38,14 +38,14 @@ internal abstract class AlsEngine
     /// </summary>
     /// <returns>The first row (lowest index) that failed (non-finite factor or non-positive pivot), or -1.</returns>
     public abstract int SolveRows(
-        ConfidenceMatrix rows, int[] chunks, float[] target, float[] other, AlsSolver solver, int cgSteps, CancellationToken cancellationToken);
+        ConfidenceMatrix rows, int[] chunks, FloatBuffer target, FloatBuffer other, AlsSolver solver, int cgSteps, CancellationToken cancellationToken);
 
     /// <summary>
     /// <c>implicit</c>'s loss with the current <see cref="SystemMatrix"/> (which must be <c>YᵀY + λI</c> of
     /// <paramref name="itemFactors"/>).
     /// </summary>
     public abstract double ComputeLoss(
-        ConfidenceMatrix userItems, int[] chunks, float[] userFactors, float[] itemFactors, float regularization, CancellationToken cancellationToken);
+        ConfidenceMatrix userItems, int[] chunks, FloatBuffer userFactors, FloatBuffer itemFactors, float regularization, CancellationToken cancellationToken);
 }
 
 /// <inheritdoc />
@@ -58,7 +58,7 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
     private readonly int _workers;
     private readonly int[] _identity;
     private readonly double[] _gram;
-    private readonly float[] _systemMatrix;
+    private readonly FloatBuffer _systemMatrix;
     private readonly AlsRowScratch[] _scratch;
     private readonly ParallelOptions _parallelOptions;
     private readonly Action<int> _workerBody;
@@ -70,8 +70,8 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
     private int _failedRow;
     private ConfidenceMatrix? _rows;
     private int[] _chunks = [];
-    private float[] _target = [];
-    private float[] _other = [];
+    private FloatBuffer _target;
+    private FloatBuffer _other;
     private int _otherRows;
     private AlsSolver _solver;
     private int _cgSteps;
@@ -92,11 +92,12 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
         }
 
         _gram = new double[stride * stride];
-        _systemMatrix = new float[stride * stride];
+        _systemMatrix = FloatBuffer.AllocateAligned(stride * stride);
         _scratch = new AlsRowScratch[_workers];
         for (var w = 0; w < _workers; w++)
         {
-            _scratch[w] = new AlsRowScratch(stride, maxRowNonZeros, solver == AlsSolver.Cholesky);
+            _scratch[w] = new AlsRowScratch(
+                stride, maxRowNonZeros, solver == AlsSolver.Cholesky, solver == AlsSolver.Cholesky ? 1 : DenseKernels.BlockVectors);
         }
 
         _parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = _workers };
@@ -110,9 +111,11 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
         Loss,
     }
 
-    public override float[] SystemMatrix => _systemMatrix;
+    public override float[] SystemMatrix => _systemMatrix.ToArray();
 
-    public override void ComputeSystemMatrix(float[] factorsOfOther, int otherRows, float regularization, CancellationToken cancellationToken)
+    public override void UseSystemMatrix(ReadOnlySpan<float> systemMatrix) => systemMatrix.CopyTo(_systemMatrix.Span);
+
+    public override void ComputeSystemMatrix(FloatBuffer factorsOfOther, int otherRows, float regularization, CancellationToken cancellationToken)
     {
         Array.Clear(_gram);
         _other = factorsOfOther;
@@ -121,21 +124,22 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
 
         // Mirror the upper triangle into a full float matrix and add λ on the diagonal; padding stays zero.
         var s = _stride;
-        Array.Clear(_systemMatrix);
+        var system = _systemMatrix.Span;
+        system.Clear();
         for (var a = 0; a < _factors; a++)
         {
-            _systemMatrix[(a * s) + a] = (float)_gram[(a * s) + a] + regularization;
+            system[(a * s) + a] = (float)_gram[(a * s) + a] + regularization;
             for (var b = a + 1; b < _factors; b++)
             {
                 var value = (float)_gram[(a * s) + b];
-                _systemMatrix[(a * s) + b] = value;
-                _systemMatrix[(b * s) + a] = value;
+                system[(a * s) + b] = value;
+                system[(b * s) + a] = value;
             }
         }
     }
 
     public override int SolveRows(
-        ConfidenceMatrix rows, int[] chunks, float[] target, float[] other, AlsSolver solver, int cgSteps, CancellationToken cancellationToken)
+        ConfidenceMatrix rows, int[] chunks, FloatBuffer target, FloatBuffer other, AlsSolver solver, int cgSteps, CancellationToken cancellationToken)
     {
         _rows = rows;
         _chunks = chunks;
@@ -149,7 +153,7 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
     }
 
     public override double ComputeLoss(
-        ConfidenceMatrix userItems, int[] chunks, float[] userFactors, float[] itemFactors, float regularization, CancellationToken cancellationToken)
+        ConfidenceMatrix userItems, int[] chunks, FloatBuffer userFactors, FloatBuffer itemFactors, float regularization, CancellationToken cancellationToken)
     {
         var chunkCount = chunks.Length - 1;
         if (_lossParts.Length < 3 * chunkCount)
@@ -176,7 +180,7 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
         double itemNorm = 0;
         for (var i = 0; i < userItems.ColumnCount; i++)
         {
-            ref var row = ref DenseKernels.Row(ref itemFactors[0], _stride, i);
+            ref var row = ref DenseKernels.Row(ref itemFactors.First, _stride, i);
             itemNorm += DenseKernels.Dot<TOps, TVec>(ref row, ref row, _stride);
         }
 
@@ -217,7 +221,7 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
             switch (_job)
             {
                 case JobKind.Gram:
-                    DenseKernels.GramRowTile<TOps, TVec>(ref _other[0], _otherRows, _stride, item * 4, _gram);
+                    DenseKernels.GramRowTile<TOps, TVec>(ref _other.First, _otherRows, _stride, item * 4, _gram);
                     break;
                 case JobKind.Solve:
                     SolveChunk(item, scratch);
@@ -232,28 +236,48 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
     private void SolveChunk(int chunk, AlsRowScratch scratch)
     {
         var rows = _rows!;
-        ref var other = ref _other[0];
+        ref var other = ref _other.First;
         var stride = _stride;
-        ReadOnlySpan<float> a0 = _systemMatrix;
-        for (var row = _chunks[chunk]; row < _chunks[chunk + 1]; row++)
+        ReadOnlySpan<float> a0 = _systemMatrix.Span;
+        var end = _chunks[chunk + 1];
+        if (_solver == AlsSolver.Cholesky)
         {
-            var x = _target.AsSpan(row * stride, stride);
-            var columns = rows.RowColumns(row);
-            var confidence = rows.RowConfidence(row);
-            var failed = false;
-            if (_solver == AlsSolver.Cholesky)
+            for (var row = _chunks[chunk]; row < end; row++)
             {
-                failed = AlsKernels.SolveCholesky<TOps, TVec>(ref other, stride, _factors, a0, columns, confidence, x, scratch) >= 0;
-            }
-            else
-            {
-                AlsKernels.SolveConjugateGradient<TOps, TVec>(
-                    ref other, stride, _factors, a0, _identity, columns, confidence, x, _cgSteps, scratch);
+                var x = _target.Span.Slice(row * stride, stride);
+                var failed = AlsKernels.SolveCholesky<TOps, TVec>(
+                    ref other, stride, _factors, a0, rows.RowColumns(row), rows.RowConfidence(row), x, scratch) >= 0;
+                if (failed || !AllFinite(x[.._factors]))
+                {
+                    RecordFailure(row);
+                }
             }
 
-            if (failed || !AllFinite(x[.._factors]))
+            return;
+        }
+
+        // CG: blocks of consecutive rows in lockstep, so each A0·p pass serves the whole block.
+        Span<int> rowStarts = stackalloc int[DenseKernels.BlockVectors + 1];
+        for (var row = _chunks[chunk]; row < end; row += DenseKernels.BlockVectors)
+        {
+            var count = Math.Min(DenseKernels.BlockVectors, end - row);
+            var first = rows.RowPointers[row];
+            for (var k = 0; k <= count; k++)
             {
-                RecordFailure(row);
+                rowStarts[k] = (int)(rows.RowPointers[row + k] - first);
+            }
+
+            var length = rowStarts[count];
+            var x = _target.Span.Slice(row * stride, count * stride);
+            AlsKernels.SolveConjugateGradientBlock<TOps, TVec>(
+                ref other, stride, _factors, a0, rows.Columns.AsSpan(checked((int)first), length),
+                rows.Confidence.AsSpan((int)first, length), rowStarts[..(count + 1)], x, _cgSteps, scratch);
+            for (var k = 0; k < count; k++)
+            {
+                if (!AllFinite(x.Slice(k * stride, _factors)))
+                {
+                    RecordFailure(row + k);
+                }
             }
         }
     }
@@ -261,13 +285,13 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
     private void LossChunk(int chunk, AlsRowScratch scratch)
     {
         var rows = _rows!;
-        ref var other = ref _other[0];
+        ref var other = ref _other.First;
         double loss = 0, confidence = 0, norm = 0;
         for (var row = _chunks[chunk]; row < _chunks[chunk + 1]; row++)
         {
             var (rowLoss, rowConfidence, rowNorm) = AlsKernels.RowLoss<TOps, TVec>(
-                ref other, _stride, _factors, _systemMatrix, _identity, _regularization,
-                rows.RowColumns(row), rows.RowConfidence(row), _target.AsSpan(row * _stride, _stride), scratch);
+                ref other, _stride, _factors, _systemMatrix.Span, _identity, _regularization,
+                rows.RowColumns(row), rows.RowConfidence(row), _target.Span.Slice(row * _stride, _stride), scratch);
             loss += rowLoss;
             confidence += rowConfidence;
             norm += rowNorm;

@@ -119,7 +119,7 @@ public sealed partial class AlsModel
     {
         var scratch = new AlsRowScratch(Stride, Math.Max(1, items.Length), cholesky: true);
         Recalculate(items, values, userFactors, ItemCount, _itemFactors, GetItemSystem(), nameof(items), "item", scratch);
-        scratch.Matrix.AsSpan(0, Stride * Stride).CopyTo(factor);
+        scratch.Matrix[..(Stride * Stride)].CopyTo(factor);
     }
 
     private void Recalculate(

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using MovieRecs.Internal;
 using MovieRecs.Recommendations;
 
@@ -10,8 +11,8 @@ public sealed partial class AlsModel
     /// <summary>Factor norms used by cosine similarity; zero norms are replaced by 1e-10 as <c>implicit</c> does.</summary>
     private float[]? _itemNorms;
     private float[]? _userNorms;
-    private float[]? _itemPanels;
-    private float[]? _userPanels;
+    private StrongBox<FloatBuffer>? _itemPanels;
+    private StrongBox<FloatBuffer>? _userPanels;
 
     /// <summary>
     /// The items most similar to <paramref name="item"/> by cosine similarity of item factors, the item itself first
@@ -83,7 +84,7 @@ public sealed partial class AlsModel
     /// and offered to both rows' bounded heaps. Workers keep their own heaps, merged at the end; the kept pairs do not
     /// depend on the order of offers, so the result equals the single-row calls bit for bit.
     /// </summary>
-    private ScoredItem[][] SimilarAll(float[] factors, int rows, float[] norms, float[] panels, int count, IProgress<int>? progress, CancellationToken cancellationToken)
+    private ScoredItem[][] SimilarAll(float[] factors, int rows, float[] norms, FloatBuffer panels, int count, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var others = Math.Min(count, rows) - 1;
         var results = new ScoredItem[rows][];
@@ -92,13 +93,14 @@ public sealed partial class AlsModel
             const int block = 16;
             var blocks = (rows + block - 1) / block;
             var heapsOfWorkers = new List<PairHeaps>();
+            var thresholds = PairHeaps.NewThresholds(rows);
             var done = 0;
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.EffectiveParallelism, CancellationToken = cancellationToken };
             Parallel.For(
                 0,
                 blocks,
                 parallel,
-                () => new PairHeaps(rows, others),
+                () => new PairHeaps(rows, others, thresholds),
                 (b, _, heaps) =>
                 {
                     var queries = new float[4 * Factors];
@@ -112,7 +114,7 @@ public sealed partial class AlsModel
                             NormalizedRow(factors, q0 + j, norms, queries.AsSpan(j * Factors, Factors));
                         }
 
-                        SimilarityKernels.OfferUpperTriangle(queries, n, q0, panels, Factors, rows, heaps);
+                        SimilarityKernels.OfferUpperTriangle(queries, n, q0, panels.Span, Factors, rows, heaps);
                     }
 
                     progress?.Report(Interlocked.Add(ref done, end - (b * block)));
@@ -139,6 +141,11 @@ public sealed partial class AlsModel
                 var written = merged.Drain(q, result.AsSpan(1));
                 results[q] = written == others ? result : result[..(written + 1)];
             }
+
+            foreach (var heaps in heapsOfWorkers)
+            {
+                heaps.Dispose();
+            }
         }
         else
         {
@@ -151,7 +158,7 @@ public sealed partial class AlsModel
         return results;
     }
 
-    private ScoredItem[] Similar(int index, int count, RecommendOptions? options, float[] factors, int rowCount, float[] norms, float[] panels)
+    private ScoredItem[] Similar(int index, int count, RecommendOptions? options, float[] factors, int rowCount, float[] norms, FloatBuffer panels)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         options ??= RecommendOptions.Default;
@@ -166,7 +173,7 @@ public sealed partial class AlsModel
         var queries = ServingScratch.Query(4 * Factors);
         NormalizedRow(factors, index, norms, queries[..Factors]);
         var scores = ServingScratch.Scores(4 * rowCount);
-        SimilarityKernels.Score4(queries, panels, Factors, rowCount, scores, rowCount);
+        SimilarityKernels.Score4(queries, panels.Span, Factors, rowCount, scores, rowCount);
         var row = scores[..rowCount];
         if (options.Candidates is { } keep)
         {
@@ -215,19 +222,19 @@ public sealed partial class AlsModel
 
     private float[] ItemNorms() => Norms(ref _itemNorms, _itemFactors, ItemCount);
 
-    private float[] ItemPanels() => Panels(ref _itemPanels, _itemFactors, ItemCount, ItemNorms());
+    private FloatBuffer ItemPanels() => Panels(ref _itemPanels, _itemFactors, ItemCount, ItemNorms());
 
-    private float[] Panels(ref float[]? cache, float[] factors, int rows, float[] norms)
+    private FloatBuffer Panels(ref StrongBox<FloatBuffer>? cache, float[] factors, int rows, float[] norms)
     {
         // Built once per model, like the norms; a race builds the same values twice.
         var panels = Volatile.Read(ref cache);
         if (panels is null)
         {
-            panels = SimilarityKernels.PackNormalized(factors, rows, Stride, Factors, norms);
+            panels = new StrongBox<FloatBuffer>(SimilarityKernels.PackNormalized(factors, rows, Stride, Factors, norms));
             Volatile.Write(ref cache, panels);
         }
 
-        return panels;
+        return panels.Value;
     }
 
     private float[] Norms(ref float[]? cache, float[] factors, int rows)

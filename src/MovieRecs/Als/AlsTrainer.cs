@@ -41,7 +41,8 @@ public sealed class AlsTrainer
     /// <summary>Fits a model to <paramref name="userItems"/> from random initial factors.</summary>
     /// <param name="userItems">The user × item matrix of values (e.g. ratings or counts); at least one row and one column.</param>
     /// <param name="progress">Receives one report per iteration (iteration, time, loss when asked), or <see langword="null"/>.</param>
-    /// <param name="cancellationToken">Stops the fit between chunks of rows; nothing is returned then.</param>
+    /// <param name="cancellationToken">Stops the fit between chunks of rows; nothing is returned then (also when it is
+    /// cancelled during the last progress report).</param>
     /// <returns>The fitted model.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="userItems"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="userItems"/> has no rows or no columns, or a confidence
@@ -51,8 +52,9 @@ public sealed class AlsTrainer
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <remarks>
     /// Time per iteration: CG <c>O((users + items)·k² + nnz·k)·CgSteps</c>; Cholesky <c>O(nnz·k² + (users + items)·k³)</c>.
-    /// Memory: the factors, a copy of the matrix in both orientations (12 bytes per nonzero each) and
-    /// <c>O(k²)</c> scratch per thread, allocated before the first iteration.
+    /// Memory: the factors, the item × user transpose of the matrix (12 bytes per nonzero), a scaled copy of the values
+    /// unless <see cref="AlsOptions.Alpha"/> is 1 (4 bytes per nonzero; the user × item side otherwise reads
+    /// <paramref name="userItems"/>' own arrays) and <c>O(k²)</c> scratch per thread, allocated before the first iteration.
     /// </remarks>
     public AlsModel Fit(CsrMatrix userItems, IProgress<AlsIterationProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Fit(userItems, initialModel: null, KernelTable.Best, progress, cancellationToken);
@@ -116,17 +118,19 @@ public sealed class AlsTrainer
         var userRows = ConfidenceMatrix.FromCsr(userItems, (float)options.Alpha, nameof(userItems));
         var itemRows = userRows.Transpose();
 
-        var userFactors = new float[(long)users * stride];
-        var itemFactors = new float[(long)items * stride];
+        // The working factors are cache-line aligned (the kernels gather their rows with vector loads); the model gets
+        // plain arrays at the end.
+        var userFactors = FloatBuffer.AllocateAligned((long)users * stride);
+        var itemFactors = FloatBuffer.AllocateAligned((long)items * stride);
         if (initialModel is null)
         {
-            FactorInitializer.Fill(userFactors, users, factors, stride, options.Seed, stream: 0);
-            FactorInitializer.Fill(itemFactors, items, factors, stride, options.Seed, stream: 1);
+            FactorInitializer.Fill(userFactors.Span, users, factors, stride, options.Seed, stream: 0);
+            FactorInitializer.Fill(itemFactors.Span, items, factors, stride, options.Seed, stream: 1);
         }
         else
         {
-            CopyFactors(initialModel.UserFactorArray, initialModel.Stride, userFactors, stride, users, factors);
-            CopyFactors(initialModel.ItemFactorArray, initialModel.Stride, itemFactors, stride, items, factors);
+            CopyFactors(initialModel.UserFactorArray, initialModel.Stride, userFactors.Span, stride, users, factors);
+            CopyFactors(initialModel.ItemFactorArray, initialModel.Stride, itemFactors.Span, stride, items, factors);
         }
 
         var workers = Math.Max(1, options.EffectiveParallelism);
@@ -175,7 +179,9 @@ public sealed class AlsTrainer
                 loss));
         }
 
-        return new AlsModel(options, users, items, width, stride, userFactors, itemFactors, loss);
+        // A cancellation requested during the last progress report still wins: the caller gets no model.
+        cancellationToken.ThrowIfCancellationRequested();
+        return new AlsModel(options, users, items, width, stride, userFactors.ToArray(), itemFactors.ToArray(), loss);
     }
 
     private void ThrowDiverged(int iteration, string side, int row) =>
@@ -184,11 +190,11 @@ public sealed class AlsTrainer
             + (Options.Solver == AlsSolver.Cholesky ? " or its system is not positive definite" : string.Empty)
             + $". Use a larger Regularization (now {Options.Regularization}) or a smaller Alpha (now {Options.Alpha}).");
 
-    private static void CopyFactors(float[] source, int sourceStride, float[] destination, int destinationStride, int rows, int factors)
+    private static void CopyFactors(float[] source, int sourceStride, Span<float> destination, int destinationStride, int rows, int factors)
     {
         for (var row = 0; row < rows; row++)
         {
-            source.AsSpan(row * sourceStride, factors).CopyTo(destination.AsSpan(row * destinationStride, factors));
+            source.AsSpan(row * sourceStride, factors).CopyTo(destination.Slice(row * destinationStride, factors));
         }
     }
 }

@@ -5,7 +5,8 @@ namespace MovieRecs.Als;
 
 /// <summary>
 /// The trainer's view of the interactions: CSR with the confidences <c>c = alpha · value</c> already applied (as
-/// <c>implicit</c> multiplies its matrix by alpha), in one orientation. Built once per fit; never exposed.
+/// <c>implicit</c> multiplies its matrix by alpha), in one orientation. Built once per fit; never exposed. The arrays
+/// may be shared with the caller's <see cref="CsrMatrix"/> (see <see cref="FromCsr"/>) and are read-only.
 /// </summary>
 internal sealed class ConfidenceMatrix
 {
@@ -52,12 +53,50 @@ internal sealed class ConfidenceMatrix
     }
 
     /// <summary>
-    /// Copies <paramref name="matrix"/> into contiguous arrays, scaling every value by <paramref name="alpha"/> in float
-    /// (as <c>implicit</c> computes <c>alpha * Cui</c> in float32).
+    /// The confidences of <paramref name="matrix"/>: every value scaled by <paramref name="alpha"/> in float (as
+    /// <c>implicit</c> computes <c>alpha * Cui</c> in float32).
     /// </summary>
+    /// <remarks>
+    /// A matrix stored in one segment (every matrix below two billion non-zeros) shares its row pointers and column
+    /// indices, and its values too when <paramref name="alpha"/> is 1 (<c>1 · v == v</c> for every finite
+    /// <c>v</c>): then nothing is copied. Otherwise only the values are copied, scaled. Neither this type nor the
+    /// engine ever writes to these arrays.
+    /// </remarks>
     /// <exception cref="ArgumentException">A scaled value overflows to infinity.</exception>
     public static ConfidenceMatrix FromCsr(CsrMatrix matrix, float alpha, string paramName)
     {
+        if (matrix.Storage.TryGetContiguousArrays(out var sharedPointers, out var sharedColumns, out var values))
+        {
+            var scaled = values;
+            if (alpha == 1f)
+            {
+                // Stored values are finite by construction except after an overflowing Scale; check, don't write.
+                for (var k = 0; k < values.Length; k++)
+                {
+                    if (!float.IsFinite(values[k]))
+                    {
+                        ThrowNotFinite(sharedPointers, sharedColumns, values, k, alpha, paramName);
+                    }
+                }
+            }
+            else
+            {
+                scaled = GC.AllocateUninitializedArray<float>(values.Length);
+                for (var k = 0; k < values.Length; k++)
+                {
+                    var c = alpha * values[k];
+                    if (!float.IsFinite(c))
+                    {
+                        ThrowNotFinite(sharedPointers, sharedColumns, values, k, alpha, paramName);
+                    }
+
+                    scaled[k] = c;
+                }
+            }
+
+            return new ConfidenceMatrix(matrix.RowCount, matrix.ColumnCount, sharedPointers, sharedColumns, scaled);
+        }
+
         var rowCount = matrix.RowCount;
         var nnz = checked((int)matrix.NonZeroCount);
         var pointers = new long[rowCount + 1];
@@ -89,6 +128,20 @@ internal sealed class ConfidenceMatrix
         return new ConfidenceMatrix(rowCount, matrix.ColumnCount, pointers, columns, confidence);
     }
 
+    private static void ThrowNotFinite(long[] pointers, int[] columns, float[] values, int position, float alpha, string paramName)
+    {
+        // The row holding entry `position`: the last row whose start is at or before it.
+        var row = 0;
+        while (pointers[row + 1] <= position)
+        {
+            row++;
+        }
+
+        ThrowHelper.ThrowArgument(
+            paramName,
+            $"{paramName}[{row}, {columns[position]}] = {values[position]} times alpha {alpha} is not finite; lower Alpha or the values.");
+    }
+
     /// <summary>The column-major counterpart (item × user when this is user × item), by an O(nnz) counting sort.</summary>
     /// <remarks>Within each output row the entries are in increasing column order, so the result is deterministic.</remarks>
     public ConfidenceMatrix Transpose()
@@ -107,8 +160,8 @@ internal sealed class ConfidenceMatrix
 
         var next = new long[ColumnCount];
         Array.Copy(pointers, next, ColumnCount);
-        var columns = new int[nnz];
-        var confidence = new float[nnz];
+        var columns = GC.AllocateUninitializedArray<int>(checked((int)nnz));
+        var confidence = GC.AllocateUninitializedArray<float>(checked((int)nnz));
         for (var row = 0; row < RowCount; row++)
         {
             for (var k = RowPointers[row]; k < RowPointers[row + 1]; k++)

@@ -11,12 +11,12 @@ internal static class FactorInitializer
     private const float Scale = 0.01f / (1 << 24);
 
     /// <summary>Fills the first <paramref name="factors"/> floats of each of <paramref name="rows"/> rows; padding stays zero.</summary>
-    public static void Fill(float[] destination, int rows, int factors, int stride, int seed, ulong stream)
+    public static void Fill(Span<float> destination, int rows, int factors, int stride, int seed, ulong stream)
     {
         var state = ((ulong)(uint)seed * 0x9E3779B97F4A7C15UL) ^ (stream * 0xD1B54A32D192ED03UL);
         for (var row = 0; row < rows; row++)
         {
-            var span = destination.AsSpan(row * stride, factors);
+            var span = destination.Slice(row * stride, factors);
             for (var f = 0; f < span.Length; f++)
             {
                 span[f] = (float)(Next(ref state) >> 40) * Scale;

@@ -36,70 +36,139 @@ internal static class AlsKernels
     /// its current value (the warm start of <c>implicit</c>'s <c>least_squares_cg</c>); an empty row becomes zero.
     /// </summary>
     public static void SolveConjugateGradient<TOps, TVec>(
-        ref float other, int stride, int factors, ReadOnlySpan<float> a0, ReadOnlySpan<int> identity,
+        ref float other, int stride, int factors, ReadOnlySpan<float> a0,
         ReadOnlySpan<int> columns, ReadOnlySpan<float> confidence, Span<float> x, int cgSteps, AlsRowScratch scratch)
         where TOps : struct, ISimdOps<TVec>
         where TVec : struct
     {
-        Debug.Assert(x.Length == stride && a0.Length >= stride * stride && identity.Length >= factors);
-        var n = columns.Length;
-        if (n == 0)
-        {
-            x.Clear();
-            return;
-        }
+        ReadOnlySpan<int> rowStarts = [0, columns.Length];
+        SolveConjugateGradientBlock<TOps, TVec>(ref other, stride, factors, a0, columns, confidence, rowStarts, x, cgSteps, scratch);
+    }
 
-        var t = scratch.Coefficients.AsSpan(0, n);
-        var w = scratch.Weights.AsSpan(0, n);
-        var r = scratch.Residual.AsSpan(0, stride);
-        var p = scratch.Direction.AsSpan(0, stride);
-        var ap = scratch.Product.AsSpan(0, stride);
-        ref var a0Ref = ref MemoryMarshal.GetReference(a0);
-        ref var xRef = ref MemoryMarshal.GetReference(x);
-        ref var rRef = ref MemoryMarshal.GetReference(r);
-        ref var pRef = ref MemoryMarshal.GetReference(p);
-        ref var apRef = ref MemoryMarshal.GetReference(ap);
-        var denseRows = identity[..factors];
-
-        // r = b − A·x = Σ_i (c⁺_i − w_i (y_i·x)) y_i − A0·x, the sum fused like the CG product below.
+    /// <summary>
+    /// Runs <see cref="SolveConjugateGradient{TOps, TVec}"/> on up to <see cref="DenseKernels.BlockVectors"/>
+    /// consecutive rows in lockstep, so that each <c>A0·p</c> product reads <c>A0</c> once for all of them.
+    /// </summary>
+    /// <param name="other">The other side's factors (<paramref name="stride"/> floats per row).</param>
+    /// <param name="stride">Floats per factor row.</param>
+    /// <param name="factors">The factor count.</param>
+    /// <param name="a0"><c>YᵀY + λI</c>, <c>stride × stride</c>.</param>
+    /// <param name="columns">The rows' column indexes, one row after the other.</param>
+    /// <param name="confidence">The rows' confidences, aligned with <paramref name="columns"/>.</param>
+    /// <param name="rowStarts">Where each row starts in <paramref name="columns"/>, plus the end (rows + 1 entries).</param>
+    /// <param name="x">The rows' factors (rows × <paramref name="stride"/> floats), improved in place.</param>
+    /// <param name="cgSteps">The CG steps per row.</param>
+    /// <param name="scratch">Scratch sized for blocks (see <see cref="AlsRowScratch"/>).</param>
+    /// <remarks>
+    /// Each row follows exactly the arithmetic of a solve on its own (its own step sizes and early stop), so its result
+    /// does not depend on which rows share its block.
+    /// </remarks>
+    public static void SolveConjugateGradientBlock<TOps, TVec>(
+        ref float other, int stride, int factors, ReadOnlySpan<float> a0,
+        ReadOnlySpan<int> columns, ReadOnlySpan<float> confidence, ReadOnlySpan<int> rowStarts, Span<float> x, int cgSteps,
+        AlsRowScratch scratch)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        var count = rowStarts.Length - 1;
+        Debug.Assert(count is >= 1 and <= DenseKernels.BlockVectors && x.Length >= count * stride && a0.Length >= stride * stride);
+        Debug.Assert(scratch.Residual.Length >= count * stride && scratch.Weights.Length >= columns.Length);
+        var total = columns.Length;
+        var t = scratch.Coefficients.AsSpan(0, total);
+        var w = scratch.Weights.AsSpan(0, total);
         ref var tRef = ref MemoryMarshal.GetReference(t);
         ref var wRef = ref MemoryMarshal.GetReference(w);
         ref var cRef = ref MemoryMarshal.GetReference(confidence);
-        for (var j = 0; j < n; j++)
+        for (var j = 0; j < total; j++)
         {
             var c = Unsafe.Add(ref cRef, j);
             Unsafe.Add(ref wRef, j) = MathF.Abs(c) - 1f;
             Unsafe.Add(ref tRef, j) = c > 0f ? c : 0f;
         }
 
-        DenseKernels.AccumulateRows<TOps, TVec>(ref a0Ref, stride, denseRows, x, r, accumulate: false);
-        DenseKernels.Scale<TOps, TVec>(-1f, ref rRef, stride);
-        DenseKernels.GatherDotsAccumulate<TOps, TVec>(ref other, stride, columns, w, t, -1f, ref xRef, r);
+        ref var a0Ref = ref MemoryMarshal.GetReference(a0);
+        ref var xRef = ref MemoryMarshal.GetReference(x);
+        ref var rRef = ref MemoryMarshal.GetReference(scratch.Residual);
+        ref var pRef = ref MemoryMarshal.GetReference(scratch.Direction);
+        ref var apRef = ref MemoryMarshal.GetReference(scratch.Product);
+        var active = 0;
+        for (var k = 0; k < count; k++)
+        {
+            if (rowStarts[k + 1] > rowStarts[k])
+            {
+                active |= 1 << k;
+            }
+            else
+            {
+                x.Slice(k * stride, stride).Clear();
+            }
+        }
 
-        r.CopyTo(p);
-        var rsOld = DenseKernels.Dot<TOps, TVec>(ref rRef, ref rRef, stride);
-        if (rsOld < ResidualThreshold)
+        if (active == 0)
         {
             return;
         }
 
-        for (var step = 0; step < cgSteps; step++)
+        // r = b − A·x = Σ_i (c⁺_i − w_i (y_i·x)) y_i − A0·x, the sum fused like the CG product below.
+        Span<float> rsOld = stackalloc float[DenseKernels.BlockVectors];
+        DenseKernels.MultiplyBlock<TOps, TVec>(ref a0Ref, stride, factors, ref xRef, count, ref rRef);
+        for (var k = 0; k < count; k++)
         {
-            // Ap = A0·p + Σ_i w_i (y_i·p) y_i, the sum fused so each gathered y_i is read once per step.
-            DenseKernels.AccumulateRows<TOps, TVec>(ref a0Ref, stride, denseRows, p, ap, accumulate: false);
-            DenseKernels.GatherDotsAccumulate<TOps, TVec>(ref other, stride, columns, w, default, 1f, ref pRef, ap);
-
-            var alpha = rsOld / DenseKernels.Dot<TOps, TVec>(ref pRef, ref apRef, stride);
-            DenseKernels.Axpy<TOps, TVec>(alpha, ref pRef, ref xRef, stride);
-            DenseKernels.Axpy<TOps, TVec>(-alpha, ref apRef, ref rRef, stride);
-            var rsNew = DenseKernels.Dot<TOps, TVec>(ref rRef, ref rRef, stride);
-            if (rsNew < ResidualThreshold)
+            if ((active & (1 << k)) == 0)
             {
-                break;
+                continue;
             }
 
-            DenseKernels.ScaleAndAdd<TOps, TVec>(ref pRef, rsNew / rsOld, ref rRef, stride);
-            rsOld = rsNew;
+            var rowColumns = columns[rowStarts[k]..rowStarts[k + 1]];
+            var rowWeights = w[rowStarts[k]..rowStarts[k + 1]];
+            var rowOffsets = t[rowStarts[k]..rowStarts[k + 1]];
+            ref var rk = ref DenseKernels.Row(ref rRef, stride, k);
+            DenseKernels.Scale<TOps, TVec>(-1f, ref rk, stride);
+            DenseKernels.GatherDotsAccumulate<TOps, TVec>(
+                ref other, stride, rowColumns, rowWeights, rowOffsets, -1f, ref DenseKernels.Row(ref xRef, stride, k),
+                MemoryMarshal.CreateSpan(ref rk, stride));
+            Unsafe.CopyBlockUnaligned(
+                ref Unsafe.As<float, byte>(ref DenseKernels.Row(ref pRef, stride, k)), ref Unsafe.As<float, byte>(ref rk),
+                (uint)(stride * sizeof(float)));
+            rsOld[k] = DenseKernels.Dot<TOps, TVec>(ref rk, ref rk, stride);
+            if (rsOld[k] < ResidualThreshold)
+            {
+                active &= ~(1 << k);
+            }
+        }
+
+        for (var step = 0; step < cgSteps && active != 0; step++)
+        {
+            // Ap = A0·p + Σ_i w_i (y_i·p) y_i, the sum fused so each gathered y_i is read once per step. A0·p runs for
+            // the whole block (finished rows too: their product is not used).
+            DenseKernels.MultiplyBlock<TOps, TVec>(ref a0Ref, stride, factors, ref pRef, count, ref apRef);
+            for (var k = 0; k < count; k++)
+            {
+                if ((active & (1 << k)) == 0)
+                {
+                    continue;
+                }
+
+                ref var pk = ref DenseKernels.Row(ref pRef, stride, k);
+                ref var apk = ref DenseKernels.Row(ref apRef, stride, k);
+                ref var rk = ref DenseKernels.Row(ref rRef, stride, k);
+                DenseKernels.GatherDotsAccumulate<TOps, TVec>(
+                    ref other, stride, columns[rowStarts[k]..rowStarts[k + 1]], w[rowStarts[k]..rowStarts[k + 1]], default, 1f,
+                    ref pk, MemoryMarshal.CreateSpan(ref apk, stride));
+
+                var alpha = rsOld[k] / DenseKernels.Dot<TOps, TVec>(ref pk, ref apk, stride);
+                DenseKernels.Axpy<TOps, TVec>(alpha, ref pk, ref DenseKernels.Row(ref xRef, stride, k), stride);
+                DenseKernels.Axpy<TOps, TVec>(-alpha, ref apk, ref rk, stride);
+                var rsNew = DenseKernels.Dot<TOps, TVec>(ref rk, ref rk, stride);
+                if (rsNew < ResidualThreshold)
+                {
+                    active &= ~(1 << k);
+                    continue;
+                }
+
+                DenseKernels.ScaleAndAdd<TOps, TVec>(ref pk, rsNew / rsOld[k], ref rk, stride);
+                rsOld[k] = rsNew;
+            }
         }
     }
 
@@ -122,13 +191,13 @@ internal static class AlsKernels
             return -1;
         }
 
-        var matrix = scratch.Matrix.AsSpan(0, stride * stride);
+        var matrix = scratch.Matrix[..(stride * stride)];
         a0[..(stride * stride)].CopyTo(matrix);
         ref var aRef = ref MemoryMarshal.GetReference(matrix);
         ref var b = ref MemoryMarshal.GetReference(x);
         x.Clear();
-        ref var gathered = ref MemoryArrayRef(scratch.Gathered);
-        ref var scaled = ref MemoryArrayRef(scratch.Scaled);
+        ref var gathered = ref MemoryMarshal.GetReference(scratch.Gathered);
+        ref var scaled = ref MemoryMarshal.GetReference(scratch.Scaled);
         var tiles = (factors + 3) / 4;
         for (var start = 0; start < n; start += CholeskyGatherRows)
         {
@@ -194,14 +263,11 @@ internal static class AlsKernels
             confidenceSum += magnitude;
         }
 
-        var r = scratch.Residual.AsSpan(0, stride);
+        var r = scratch.Residual[..stride];
         DenseKernels.AccumulateRows<TOps, TVec>(
             ref MemoryMarshal.GetReference(a0), stride, identity[..factors], x, r, accumulate: false);
         var squaredNorm = (double)DenseKernels.Dot<TOps, TVec>(ref xRef, ref xRef, stride);
         loss += DenseKernels.Dot<TOps, TVec>(ref MemoryMarshal.GetReference(r), ref xRef, stride) - (regularization * squaredNorm);
         return (loss, confidenceSum, squaredNorm);
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ref float MemoryArrayRef(float[] array) => ref MemoryMarshal.GetArrayDataReference(array);
 }

@@ -402,6 +402,113 @@ internal static class DenseKernels
         }
     }
 
+    /// <summary>The number of vectors <see cref="MultiplyBlock{TOps, TVec}"/> multiplies at once.</summary>
+    public const int BlockVectors = 4;
+
+    /// <summary>
+    /// <c>destination_k = Σ_{a &lt; factors} vectors_k[a] · matrix[a, ·]</c> for the first <paramref name="count"/>
+    /// (1 to <see cref="BlockVectors"/>) vectors of <paramref name="vectors"/> (rows of <paramref name="stride"/> floats;
+    /// <paramref name="matrix"/> and <paramref name="destination"/> are row-major with the same stride).
+    /// </summary>
+    /// <remarks>
+    /// One pass over the matrix serves all the vectors: a register block of two columns times four vectors (eight
+    /// accumulators) stays in registers while the matrix rows stream through, so the matrix is read once per block
+    /// instead of once per vector. Every vector's sum runs over <c>a</c> in order in one accumulator per column, so its
+    /// result does not depend on <paramref name="count"/> or on the other vectors. With fewer than four vectors the
+    /// last one is computed again in the unused lanes and written to the same place, which changes nothing.
+    /// </remarks>
+    public static void MultiplyBlock<TOps, TVec>(
+        ref float matrix, int stride, int factors, ref float vectors, int count, ref float destination)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        Debug.Assert(count is >= 1 and <= BlockVectors && factors <= stride);
+        ref var v0 = ref vectors;
+        ref var v1 = ref Row(ref vectors, stride, Math.Min(1, count - 1));
+        ref var v2 = ref Row(ref vectors, stride, Math.Min(2, count - 1));
+        ref var v3 = ref Row(ref vectors, stride, Math.Min(3, count - 1));
+        ref var d0 = ref destination;
+        ref var d1 = ref Row(ref destination, stride, Math.Min(1, count - 1));
+        ref var d2 = ref Row(ref destination, stride, Math.Min(2, count - 1));
+        ref var d3 = ref Row(ref destination, stride, Math.Min(3, count - 1));
+        var n = (nuint)stride;
+        var lanes = (nuint)TOps.Count;
+        var rowCount = (nuint)factors;
+        var rowStep = (nuint)stride;
+        nuint c = 0;
+        for (; c + (2 * lanes) <= n; c += 2 * lanes)
+        {
+            TVec a00 = TOps.Zero, a01 = TOps.Zero, a10 = TOps.Zero, a11 = TOps.Zero;
+            TVec a20 = TOps.Zero, a21 = TOps.Zero, a30 = TOps.Zero, a31 = TOps.Zero;
+            ref var m = ref Unsafe.Add(ref matrix, c);
+            for (nuint a = 0; a < rowCount; a++)
+            {
+                var m0 = TOps.Load(ref m, 0);
+                var m1 = TOps.Load(ref m, lanes);
+                var b = TOps.Broadcast(Unsafe.Add(ref v0, a));
+                a00 = TOps.MultiplyAdd(b, m0, a00);
+                a01 = TOps.MultiplyAdd(b, m1, a01);
+                b = TOps.Broadcast(Unsafe.Add(ref v1, a));
+                a10 = TOps.MultiplyAdd(b, m0, a10);
+                a11 = TOps.MultiplyAdd(b, m1, a11);
+                b = TOps.Broadcast(Unsafe.Add(ref v2, a));
+                a20 = TOps.MultiplyAdd(b, m0, a20);
+                a21 = TOps.MultiplyAdd(b, m1, a21);
+                b = TOps.Broadcast(Unsafe.Add(ref v3, a));
+                a30 = TOps.MultiplyAdd(b, m0, a30);
+                a31 = TOps.MultiplyAdd(b, m1, a31);
+                m = ref Unsafe.Add(ref m, rowStep);
+            }
+
+            TOps.Store(a00, ref d0, c);
+            TOps.Store(a01, ref d0, c + lanes);
+            TOps.Store(a10, ref d1, c);
+            TOps.Store(a11, ref d1, c + lanes);
+            TOps.Store(a20, ref d2, c);
+            TOps.Store(a21, ref d2, c + lanes);
+            TOps.Store(a30, ref d3, c);
+            TOps.Store(a31, ref d3, c + lanes);
+        }
+
+        for (; c + lanes <= n; c += lanes)
+        {
+            TVec a0 = TOps.Zero, a1 = TOps.Zero, a2 = TOps.Zero, a3 = TOps.Zero;
+            ref var m = ref Unsafe.Add(ref matrix, c);
+            for (nuint a = 0; a < rowCount; a++)
+            {
+                var m0 = TOps.Load(ref m, 0);
+                a0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref v0, a)), m0, a0);
+                a1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref v1, a)), m0, a1);
+                a2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref v2, a)), m0, a2);
+                a3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref v3, a)), m0, a3);
+                m = ref Unsafe.Add(ref m, rowStep);
+            }
+
+            TOps.Store(a0, ref d0, c);
+            TOps.Store(a1, ref d1, c);
+            TOps.Store(a2, ref d2, c);
+            TOps.Store(a3, ref d3, c);
+        }
+
+        for (; c < n; c++)
+        {
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+            for (nuint a = 0; a < rowCount; a++)
+            {
+                var value = Unsafe.Add(ref matrix, (a * rowStep) + c);
+                s0 += Unsafe.Add(ref v0, a) * value;
+                s1 += Unsafe.Add(ref v1, a) * value;
+                s2 += Unsafe.Add(ref v2, a) * value;
+                s3 += Unsafe.Add(ref v3, a) * value;
+            }
+
+            Unsafe.Add(ref d0, c) = s0;
+            Unsafe.Add(ref d1, c) = s1;
+            Unsafe.Add(ref d2, c) = s2;
+            Unsafe.Add(ref d3, c) = s3;
+        }
+    }
+
     /// <summary>
     /// Adds rows <c>[a0, a0 + 4)</c> of the upper triangle of <c>YᵀY</c> (columns from the register holding
     /// <paramref name="a0"/> to the stride) into <paramref name="gram"/> (row-major, <c>stride × stride</c> doubles),

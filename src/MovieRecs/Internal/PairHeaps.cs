@@ -1,31 +1,85 @@
+using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace MovieRecs.Internal;
 
 /// <summary>
-/// One bounded min-heap of the best <c>k</c> (score, index) pairs per row, for all-pairs similarity where each
-/// score is offered to two rows (it is symmetric). Ordering: higher score first, ties to the lower index; the kept
-/// set does not depend on the order of the offers, so per-thread heaps merge to the same result.
+/// The best <c>k</c> (score, index) pairs per row, for all-pairs similarity where each score is offered to two rows
+/// (it is symmetric). Ordering: higher score first, ties to the lower index; the kept set does not depend on the
+/// order of the offers, so per-thread instances merge to the same result.
 /// </summary>
-internal sealed class PairHeaps
+/// <remarks>
+/// For <c>k</c> up to <see cref="SortedCapacity"/> each row is a sorted run of <see cref="SortedCapacity"/> slots
+/// (unused slots hold -infinity and <see cref="int.MaxValue"/>): an insertion finds its place with two vector compares
+/// and a population count, without the data-dependent branches of a heap's sift. Larger <c>k</c> uses a bounded
+/// min-heap per row.
+/// </remarks>
+internal sealed class PairHeaps : IDisposable
 {
+    /// <summary>The largest <c>k</c> kept in the sorted form.</summary>
+    public const int SortedCapacity = 16;
+
     private readonly int _k;
+    private readonly int _slots;
+    private readonly bool _sorted;
     private readonly float[] _scores;
     private readonly int[] _items;
     private readonly int[] _counts;
 
-    public PairHeaps(int rows, int k)
+    /// <summary>Creates empty rows keeping <paramref name="k"/> pairs each.</summary>
+    /// <param name="rows">The row count.</param>
+    /// <param name="k">Pairs kept per row.</param>
+    /// <param name="sharedThresholds">
+    /// The <see cref="Thresholds"/> array shared by all the instances of one batch (one per worker), or null for an own
+    /// one. Each instance raises a row's threshold to its own k-th best, a lower bound of the final k-th best, so a
+    /// worker filters with what every worker has learned and still never drops a pair that the result needs.
+    /// </param>
+    public PairHeaps(int rows, int k, float[]? sharedThresholds = null)
     {
         _k = k;
-        _scores = new float[(long)rows * k];
-        _items = new int[(long)rows * k];
-        _counts = new int[rows];
-        Thresholds = new float[rows];
-        Thresholds.AsSpan().Fill(float.NegativeInfinity);
+        _sorted = k <= SortedCapacity;
+        _slots = _sorted ? SortedCapacity : k;
+        // Rented: a batch allocates these per worker per call, and fresh pages are expensive to fault in.
+        _scores = ArrayPool<float>.Shared.Rent(checked(rows * _slots));
+        _items = ArrayPool<int>.Shared.Rent(checked(rows * _slots));
+        _counts = _sorted ? [] : new int[rows];
+        if (_sorted)
+        {
+            _scores.AsSpan(0, rows * _slots).Fill(float.NegativeInfinity);
+            _items.AsSpan(0, rows * _slots).Fill(int.MaxValue);
+        }
+
+        if (sharedThresholds is null)
+        {
+            sharedThresholds = new float[rows];
+            sharedThresholds.AsSpan().Fill(float.NegativeInfinity);
+        }
+
+        Thresholds = sharedThresholds;
     }
 
-    /// <summary>Per row: the worst kept score once the heap is full (an offer below it cannot enter), else -infinity.</summary>
+    /// <summary>Creates the threshold array to share between the instances of one batch (all -infinity).</summary>
+    public static float[] NewThresholds(int rows)
+    {
+        var thresholds = new float[rows];
+        thresholds.AsSpan().Fill(float.NegativeInfinity);
+        return thresholds;
+    }
+
+    /// <summary>
+    /// Per row: a score below it cannot be among the row's best <c>k</c> (the k-th best kept so far by some instance,
+    /// or -infinity).
+    /// </summary>
     public float[] Thresholds { get; }
+
+    /// <summary>Returns the rented storage; the instance must not be used afterwards.</summary>
+    public void Dispose()
+    {
+        ArrayPool<float>.Shared.Return(_scores);
+        ArrayPool<int>.Shared.Return(_items);
+    }
 
     /// <summary>Offers (score, item) to row <paramref name="row"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -40,10 +94,12 @@ internal sealed class PairHeaps
     /// <summary>Offers every pair kept by <paramref name="other"/> (merging per-thread heaps).</summary>
     public void Merge(PairHeaps other)
     {
-        for (var row = 0; row < _counts.Length; row++)
+        var rows = Thresholds.Length;
+        for (var row = 0; row < rows; row++)
         {
-            var baseIndex = row * _k;
-            for (var j = 0; j < other._counts[row]; j++)
+            var baseIndex = row * _slots;
+            var kept = other.Count(row);
+            for (var j = 0; j < kept; j++)
             {
                 Offer(row, other._items[baseIndex + j], other._scores[baseIndex + j]);
             }
@@ -53,6 +109,20 @@ internal sealed class PairHeaps
     /// <summary>Writes row <paramref name="row"/>'s pairs, best first, into <paramref name="destination"/>; returns how many.</summary>
     public int Drain(int row, Span<Recommendations.ScoredItem> destination)
     {
+        if (_sorted)
+        {
+            var start = row * _slots;
+            var kept = Count(row);
+            for (var j = 0; j < kept; j++)
+            {
+                destination[j] = new Recommendations.ScoredItem(_items[start + j], _scores[start + j]);
+            }
+
+            _scores.AsSpan(start, _slots).Fill(float.NegativeInfinity);
+            _items.AsSpan(start, _slots).Fill(int.MaxValue);
+            return kept;
+        }
+
         var count = _counts[row];
         var baseIndex = row * _k;
         var scores = _scores.AsSpan(baseIndex, count);
@@ -69,8 +139,31 @@ internal sealed class PairHeaps
         return count;
     }
 
+    private int Count(int row)
+    {
+        if (!_sorted)
+        {
+            return _counts[row];
+        }
+
+        var start = row * _slots;
+        var kept = 0;
+        while (kept < _k && _items[start + kept] != int.MaxValue)
+        {
+            kept++;
+        }
+
+        return kept;
+    }
+
     private void OfferSlow(int row, int item, float score)
     {
+        if (_sorted)
+        {
+            InsertSorted(row, item, score);
+            return;
+        }
+
         var baseIndex = row * _k;
         var scores = _scores.AsSpan(baseIndex, _k);
         var items = _items.AsSpan(baseIndex, _k);
@@ -109,7 +202,67 @@ internal sealed class PairHeaps
 
         if (count == _k)
         {
-            Thresholds[row] = scores[0];
+            Raise(row, scores[0]);
+        }
+    }
+
+    private void InsertSorted(int row, int item, float score)
+    {
+        var start = row * _slots;
+        ref var s = ref _scores[start];
+        ref var it = ref _items[start];
+        int better;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vs = Vector256.Create(score);
+            var vi = Vector256.Create(item);
+            var s0 = Vector256.LoadUnsafe(ref s);
+            var s1 = Vector256.LoadUnsafe(ref s, 8);
+            var i0 = Vector256.LoadUnsafe(ref it);
+            var i1 = Vector256.LoadUnsafe(ref it, 8);
+            var b0 = Vector256.GreaterThan(s0, vs).AsInt32() | (Vector256.Equals(s0, vs).AsInt32() & Vector256.LessThan(i0, vi));
+            var b1 = Vector256.GreaterThan(s1, vs).AsInt32() | (Vector256.Equals(s1, vs).AsInt32() & Vector256.LessThan(i1, vi));
+            better = BitOperations.PopCount(b0.ExtractMostSignificantBits() | (b1.ExtractMostSignificantBits() << 8));
+        }
+        else
+        {
+            better = 0;
+            for (var j = 0; j < _k; j++)
+            {
+                if (Worse(score, item, Unsafe.Add(ref s, j), Unsafe.Add(ref it, j)))
+                {
+                    better++;
+                }
+            }
+        }
+
+        // Slots past k hold -infinity and never count as better, so better <= k; at k the pair loses a tie on the index.
+        if (better >= _k)
+        {
+            return;
+        }
+
+        for (var j = _k - 1; j > better; j--)
+        {
+            Unsafe.Add(ref s, j) = Unsafe.Add(ref s, j - 1);
+            Unsafe.Add(ref it, j) = Unsafe.Add(ref it, j - 1);
+        }
+
+        Unsafe.Add(ref s, better) = score;
+        Unsafe.Add(ref it, better) = item;
+        Raise(row, Unsafe.Add(ref s, _k - 1));
+    }
+
+    /// <summary>
+    /// Raises the row's threshold to <paramref name="worst"/> (-infinity until the row is full). The read and write
+    /// race with other instances; a lost raise leaves a lower bound, which filters less but is still correct.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Raise(int row, float worst)
+    {
+        if (worst > Thresholds[row])
+        {
+            Thresholds[row] = worst;
         }
     }
 

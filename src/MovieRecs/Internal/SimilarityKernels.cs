@@ -19,10 +19,12 @@ internal static class SimilarityKernels
     /// Copies rows (row-major, <paramref name="stride"/> floats each, first <paramref name="factors"/> used) divided by
     /// their norms into panels: <c>panels[(p * factors + f) * 16 + j]</c> = factor f of item <c>16p + j</c> (zero beyond the last item).
     /// </summary>
-    public static float[] PackNormalized(ReadOnlySpan<float> rows, int count, int stride, int factors, ReadOnlySpan<float> norms)
+    public static FloatBuffer PackNormalized(ReadOnlySpan<float> rows, int count, int stride, int factors, ReadOnlySpan<float> norms)
     {
+        // Cache-line aligned: a panel row is 16 floats, one line, so its two vector loads never straddle lines.
         var panels = (count + PanelWidth - 1) / PanelWidth;
-        var packed = new float[(long)panels * factors * PanelWidth];
+        var buffer = FloatBuffer.AllocateAligned((long)panels * factors * PanelWidth);
+        var packed = buffer.Span;
         for (var i = 0; i < count; i++)
         {
             var inverse = 1f / norms[i];
@@ -34,7 +36,7 @@ internal static class SimilarityKernels
             }
         }
 
-        return packed;
+        return buffer;
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace MovieRecs.MovieLens;
 /// </summary>
 /// <remarks>Immutable and thread-safe. <see cref="AppendUser(int, ReadOnlySpan{int}, ReadOnlySpan{float})"/>
 /// returns a new instance; the indexes of existing users and movies never change.</remarks>
-public sealed class InteractionMatrix
+public sealed partial class InteractionMatrix
 {
     /// <summary>Ids below this bound are indexed through a dense lookup table instead of a dictionary.</summary>
     private const int DenseLookupLimit = 1 << 26;
@@ -62,84 +62,18 @@ public sealed class InteractionMatrix
     /// <exception cref="ArgumentNullException"><paramref name="ratings"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="KeyNotFoundException"><paramref name="movies"/> is given and a rating names a movie absent from it.</exception>
-    /// <remarks>O(ratings + largest id) time; ids are mapped through a dense table when they are below 2^26, else a hash map.</remarks>
+    /// <remarks>
+    /// O(ratings + largest id) time; ids are mapped through a dense table when they are below 2^26, else a hash map.
+    /// Memory besides the table and the result: 12 bytes per kept rating while the matrix is built (twice that
+    /// for input not grouped by user). To build from a file without loading it into a table first, use
+    /// <see cref="Read(string, MovieLensRelease, InteractionOptions?, IReadOnlyList{Movie}?, IProgress{long}?, CancellationToken)"/>.
+    /// </remarks>
     public static InteractionMatrix Build(RatingsTable ratings, InteractionOptions? options = null, IReadOnlyList<Movie>? movies = null)
     {
         ArgumentNullException.ThrowIfNull(ratings);
         options ??= InteractionOptions.Default;
         options.Validate();
-
-        var kept = new List<int>(0);
-        var keepAll = true;
-        var values = ratings.Ratings;
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (!(values[i] >= options.MinRating))
-            {
-                keepAll = false;
-                break;
-            }
-        }
-
-        int[] userIds;
-        int[] movieIds;
-        float[] confidence;
-        if (keepAll)
-        {
-            userIds = ratings.UserIds.ToArray();
-            movieIds = ratings.MovieIds.ToArray();
-            confidence = values.ToArray();
-        }
-        else
-        {
-            var count = 0;
-            foreach (var v in values)
-            {
-                count += v >= options.MinRating ? 1 : 0;
-            }
-
-            userIds = GC.AllocateUninitializedArray<int>(count);
-            movieIds = GC.AllocateUninitializedArray<int>(count);
-            confidence = GC.AllocateUninitializedArray<float>(count);
-            var users = ratings.UserIds;
-            var items = ratings.MovieIds;
-            var w = 0;
-            for (var i = 0; i < values.Length; i++)
-            {
-                if (values[i] >= options.MinRating)
-                {
-                    userIds[w] = users[i];
-                    movieIds[w] = items[i];
-                    confidence[w] = values[i];
-                    w++;
-                }
-            }
-        }
-
-        ApplyValue(confidence, options.Value);
-
-        var userIndex = IndexAndEncode(userIds, out var rows);
-        IdIndex<int> itemIndex;
-        int[] columns;
-        if (movies is null)
-        {
-            itemIndex = IndexAndEncode(movieIds, out columns);
-        }
-        else
-        {
-            var ids = new int[movies.Count];
-            for (var i = 0; i < ids.Length; i++)
-            {
-                ids[i] = movies[i].Id;
-            }
-
-            itemIndex = IdIndex.FromValues(ids);
-            columns = new int[movieIds.Length];
-            itemIndex.IndexesOf(movieIds, columns);
-        }
-
-        var matrix = CsrMatrix.FromTriplets(userIndex.Count, itemIndex.Count, rows, columns, confidence, new SparseBuildOptions { Duplicates = options.Duplicates });
-        return new InteractionMatrix(matrix, userIndex, itemIndex, options);
+        return FromKeptRatings(KeptRatings.FromTable(ratings, options.MinRating), options, movies);
     }
 
     /// <summary>
@@ -236,54 +170,5 @@ public sealed class InteractionMatrix
 
                 break;
         }
-    }
-
-    /// <summary>Indexes the distinct ids (ascending) and writes each id's index into <paramref name="encoded"/>.</summary>
-    private static IdIndex<int> IndexAndEncode(int[] ids, out int[] encoded)
-    {
-        var min = int.MaxValue;
-        var max = int.MinValue;
-        foreach (var id in ids)
-        {
-            min = Math.Min(min, id);
-            max = Math.Max(max, id);
-        }
-
-        encoded = GC.AllocateUninitializedArray<int>(ids.Length);
-        if (ids.Length == 0)
-        {
-            return IdIndex.Empty<int>();
-        }
-
-        if (min < 0 || max >= DenseLookupLimit)
-        {
-            var index = IdIndex.FromValues(ids);
-            index.IndexesOf(ids, encoded);
-            return index;
-        }
-
-        // Dense path: mark present ids, number them in ascending order, then map.
-        var lookup = new int[max + 1];
-        foreach (var id in ids)
-        {
-            lookup[id] = 1;
-        }
-
-        var distinct = new List<int>();
-        for (var id = 0; id <= max; id++)
-        {
-            if (lookup[id] != 0)
-            {
-                lookup[id] = distinct.Count;
-                distinct.Add(id);
-            }
-        }
-
-        for (var i = 0; i < ids.Length; i++)
-        {
-            encoded[i] = lookup[ids[i]];
-        }
-
-        return IdIndex.Create(distinct);
     }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace MovieRecs.MovieLens;
 
 public static partial class MovieLensReader
@@ -18,8 +20,10 @@ public static partial class MovieLensReader
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     /// <remarks>
     /// One pass over the file in 1 MiB blocks, parsing bytes directly (no string per line), at several hundred MB/s
-    /// on one core (see docs/benchmarks.md). The columns are sized from the file length and the line length of the
-    /// first ratings, then trimmed once: peak memory is about twice the table (20 bytes per rating).
+    /// on one core (see docs/benchmarks.md). The columns are sized from the file length and the line lengths at the
+    /// file's start and end; they are trimmed (one copy, peak twice the table) only when that estimate overshoots by
+    /// more than an eighth, so usually the table, 20 bytes per rating, is all the memory used. To build an interaction
+    /// matrix without holding the table, use <see cref="InteractionMatrix.Read(string, MovieLensRelease, InteractionOptions?, IReadOnlyList{Movie}?, IProgress{long}?, CancellationToken)"/>.
     /// </remarks>
     public static RatingsTable ReadRatings(string path, MovieLensRelease release, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -41,8 +45,9 @@ public static partial class MovieLensReader
     /// <exception cref="InvalidDataException">A line is malformed; the rules are those of <see cref="RatingsReader"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     /// <remarks>
-    /// When the stream can seek, its remaining length sizes the columns up front; otherwise they grow by half as
-    /// needed. The result is trimmed to the exact count.
+    /// When the stream can seek, its remaining length and the line lengths at its start and its end size the columns
+    /// up front; otherwise they grow by half as needed. The result is trimmed to the exact count when the columns
+    /// overshoot it by more than an eighth.
     /// </remarks>
     public static RatingsTable ReadRatings(Stream stream, MovieLensRelease release, string displayName, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -60,15 +65,47 @@ public static partial class MovieLensReader
         var sampled = parser.Parse(ref sink, EstimateSampleRatings, cancellationToken);
         if (sampled == EstimateSampleRatings && remaining > 0)
         {
-            // Lines grow longer as ids gain digits, so the first lines overestimate the count a little: good,
-            // an overestimate costs only the final trim, an underestimate a growth step.
+            // Lines grow longer as ids gain digits (files are sorted by user), so the first lines alone overestimate
+            // the count (by 15% on a synthetic ml-20m), enough for the final trim to copy the whole table. The mean
+            // of the first and the last lines' lengths is close and still errs on the long side for such files: an
+            // overestimate costs only untouched memory, an underestimate a growth step.
             var bytesPerRating = Math.Max(1.0, parser.BytesConsumed / (double)sampled);
+            if (stream.CanSeek && TailBytesPerLine(stream, stream.Length - remaining) is > 0 and var tail)
+            {
+                bytesPerRating = Math.Max(1.0, (bytesPerRating + tail) / 2);
+            }
+
             var estimate = (remaining / bytesPerRating * 1.02) + 1024;
             sink.EnsureCapacity((int)Math.Min(estimate, Array.MaxLength));
         }
 
         parser.Parse(ref sink, int.MaxValue, cancellationToken);
         return sink.ToTable();
+    }
+
+    /// <summary>
+    /// The mean length of the complete lines in the last 64 KiB of <paramref name="stream"/> (not before
+    /// <paramref name="start"/>), or 0 when there are fewer than two line ends there. The position is restored.
+    /// </summary>
+    internal static double TailBytesPerLine(Stream stream, long start)
+    {
+        const int TailBytes = 1 << 16;
+        var saved = stream.Position;
+        var tailStart = Math.Max(start, stream.Length - TailBytes);
+        var buffer = ArrayPool<byte>.Shared.Rent(TailBytes);
+        try
+        {
+            stream.Position = tailStart;
+            var tail = buffer.AsSpan(0, stream.ReadAtLeast(buffer.AsSpan(0, TailBytes), TailBytes, throwOnEndOfStream: false));
+            var first = tail.IndexOf((byte)'\n');
+            var last = tail.LastIndexOf((byte)'\n');
+            return first < 0 || last <= first ? 0 : (last - first) / (double)tail[(first + 1)..(last + 1)].Count((byte)'\n');
+        }
+        finally
+        {
+            stream.Position = saved;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Streams the ratings of a file lazily, one <see cref="Rating"/> at a time.</summary>

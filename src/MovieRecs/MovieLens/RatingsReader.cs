@@ -145,6 +145,22 @@ public sealed class RatingsReader : IDisposable
         return written + _parser.Parse(ref sink, destination.Length - written, cancellationToken);
     }
 
+    /// <summary>
+    /// Hands every remaining rating (those of a batch that <see cref="TryRead"/> started first) to
+    /// <paramref name="sink"/>, parsing straight into it with no intermediate batch.
+    /// </summary>
+    internal void ReadToEnd<TSink>(ref TSink sink, CancellationToken cancellationToken)
+        where TSink : IRatingSink
+    {
+        while (_batchIndex < _batchCount)
+        {
+            var rating = _batch![_batchIndex++];
+            sink.Add(rating.UserId, rating.MovieId, rating.Value, rating.Timestamp);
+        }
+
+        _parser.Parse(ref sink, int.MaxValue, cancellationToken);
+    }
+
     /// <summary>Closes the stream unless the reader was created with <c>leaveOpen</c>.</summary>
     public void Dispose() => _parser.Dispose();
 }

@@ -81,6 +81,9 @@ public sealed class RatingsTable
     /// <summary>The number of ratings.</summary>
     public int Count => _count;
 
+    /// <summary>The length of the backing columns (at least <see cref="Count"/>).</summary>
+    internal int Capacity => _userIds.Length;
+
     /// <summary>External user id of each rating.</summary>
     public ReadOnlySpan<int> UserIds => _userIds.AsSpan(0, _count);
 

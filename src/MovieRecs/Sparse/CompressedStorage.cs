@@ -49,6 +49,26 @@ internal sealed class CompressedStorage
 
     public ReadOnlySpan<long> Pointers => _pointers;
 
+    /// <summary>
+    /// The backing arrays themselves, when all entries live in one segment whose arrays hold exactly the entries
+    /// (every matrix below two billion entries): a caller that only reads can share them instead of copying.
+    /// </summary>
+    /// <returns><see langword="false"/> when the storage has several segments.</returns>
+    public bool TryGetContiguousArrays(out long[] pointers, out int[] indices, out float[] values)
+    {
+        pointers = _pointers;
+        if (_indexSegments.Length == 1 && _indexSegments[0].Length == NonZeroCount && _valueSegments[0].Length == NonZeroCount)
+        {
+            indices = _indexSegments[0];
+            values = _valueSegments[0];
+            return true;
+        }
+
+        indices = [];
+        values = [];
+        return false;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Count(int major) => (int)(_pointers[major + 1] - _pointers[major]);
 

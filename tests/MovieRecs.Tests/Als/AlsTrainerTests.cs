@@ -95,6 +95,24 @@ public class AlsTrainerTests
         return losses.Count == 6 && losses.Zip(losses.Skip(1)).All(p => p.Second <= p.First + (1e-5 * Math.Abs(p.First)));
     }
 
+    [Property(MaxTest = 10)]
+    public bool WarmStartedSingleIterations_EqualAFreshFit_BitForBit(int seed)
+    {
+        // What `movierecs evaluate --sweep iterations=...` relies on: n one-iteration steps give the n-iteration fit.
+        var matrix = RandomMatrix(seed);
+        var options = new AlsOptions { Factors = 7, Iterations = 4, Seed = seed, MaxDegreeOfParallelism = 2 };
+        var fresh = new AlsTrainer(options).Fit(matrix);
+        var stepper = new AlsTrainer(options with { Iterations = 1 });
+        var stepped = stepper.Fit(matrix);
+        for (var i = 1; i < options.Iterations; i++)
+        {
+            stepped = stepper.Fit(matrix, stepped);
+        }
+
+        return fresh.CopyUserFactors().Cast<float>().SequenceEqual(stepped.CopyUserFactors().Cast<float>())
+            && fresh.CopyItemFactors().Cast<float>().SequenceEqual(stepped.CopyItemFactors().Cast<float>());
+    }
+
     [Property(MaxTest = 15)]
     public bool Cholesky_RecalculateUser_EqualsTheUserHalfStep(int seed)
     {
@@ -132,6 +150,65 @@ public class AlsTrainerTests
             Enumerable.Range(0, a.UserCount).All(u => a.GetUserFactors(u).SequenceEqual(b.GetUserFactors(u)))
             && Enumerable.Range(0, a.ItemCount).All(i => a.GetItemFactors(i).SequenceEqual(b.GetItemFactors(i)));
         return Same(one, two) && Same(one, again) && !Same(one, other);
+    }
+
+    private static bool SameFactors(AlsModel a, AlsModel b) =>
+        Enumerable.Range(0, a.UserCount).All(u => a.GetUserFactors(u).SequenceEqual(b.GetUserFactors(u)))
+        && Enumerable.Range(0, a.ItemCount).All(i => a.GetItemFactors(i).SequenceEqual(b.GetItemFactors(i)));
+
+    [Property(MaxTest = 10)]
+    public bool Fit_SharedOrCopiedConfidences_BitIdentical(int seed)
+    {
+        // A one-segment matrix lends the trainer its arrays; a segmented one is copied. Same factors either way.
+        var matrix = RandomMatrix(seed, users: 60, items: 40, density: 0.15, negatives: seed % 2 == 0);
+        var triplets = Enumerable.Range(0, matrix.RowCount)
+            .SelectMany(r => matrix.GetColumnIndices(r).ToArray().Zip(matrix.GetValues(r).ToArray(), (c, v) => (r, c, v)))
+            .ToArray();
+        var segmented = CsrMatrix.FromTriplets(
+            matrix.RowCount,
+            matrix.ColumnCount,
+            triplets.Select(t => t.r).ToArray(),
+            triplets.Select(t => t.c).ToArray(),
+            triplets.Select(t => t.v).ToArray(),
+            new SparseBuildOptions { SegmentCapacity = 50 });
+        var alpha = seed % 3 == 0 ? 1.0 : 3.0;
+        var trainer = new AlsTrainer(new AlsOptions { Factors = 6, Iterations = 2, Alpha = alpha, Seed = seed });
+        return SameFactors(trainer.Fit(matrix), trainer.Fit(segmented));
+    }
+
+    [Property(MaxTest = 10)]
+    public bool Fit_Alpha_EqualsPrescaledValuesWithAlphaOne(int seed)
+    {
+        // c = alpha · r in float either way: the scaled copy and the shared arrays give the same confidences.
+        var matrix = RandomMatrix(seed, users: 50, items: 30, density: 0.2);
+        var options = new AlsOptions { Factors = 5, Iterations = 2, Seed = seed };
+        var scaled = new AlsTrainer(options with { Alpha = 2.5 }).Fit(matrix);
+        var prescaled = new AlsTrainer(options with { Alpha = 1.0 }).Fit(matrix.Scale(2.5f));
+        return SameFactors(scaled, prescaled);
+    }
+
+    [Fact]
+    public void Fit_LeavesTheMatrixUnchanged()
+    {
+        var matrix = RandomMatrix(7);
+        var copy = CsrMatrix.FromArrays(
+            matrix.RowCount,
+            matrix.ColumnCount,
+            matrix.RowPointers,
+            Enumerable.Range(0, matrix.RowCount).SelectMany(r => matrix.GetColumnIndices(r).ToArray()).ToArray(),
+            Enumerable.Range(0, matrix.RowCount).SelectMany(r => matrix.GetValues(r).ToArray()).ToArray());
+        new AlsTrainer(new AlsOptions { Factors = 4, Iterations = 2 }).Fit(matrix);
+        new AlsTrainer(new AlsOptions { Factors = 4, Iterations = 2, Alpha = 7 }).Fit(matrix);
+        Assert.True(copy.ContentEquals(matrix));
+    }
+
+    [Fact]
+    public void Fit_NonFiniteConfidence_ThrowsNamingTheEntry()
+    {
+        var matrix = CsrMatrix.FromTriplets(2, 3, [0, 1], [2, 1], [1f, 3f]).Scale(2e38f);
+        var error = Assert.Throws<ArgumentException>(() => new AlsTrainer(new AlsOptions { Factors = 2, Iterations = 1 }).Fit(matrix));
+        Assert.Equal("userItems", error.ParamName);
+        Assert.Contains("userItems[1, 1]", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

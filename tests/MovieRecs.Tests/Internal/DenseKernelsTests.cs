@@ -1,3 +1,5 @@
+using MovieRecs.Internal;
+
 namespace MovieRecs.Tests.Internal;
 
 [Trait("Category", "Kernels")]
@@ -69,6 +71,20 @@ public sealed class DenseKernelsTests
         }
 
         checks.AccumulateRows(6, 257, accumulate: true);
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void MultiplyBlock_CountsFactorsAndStrides_MatchReferenceAndEachVectorAlone(string width)
+    {
+        var checks = KernelChecks.For(width);
+        foreach (var (factors, stride) in new[] { (1, 1), (3, 5), (8, 8), (13, 16), (16, 16), (20, 32), (33, 48), (100, 112), (50, 61) })
+        {
+            for (var count = 1; count <= DenseKernels.BlockVectors; count++)
+            {
+                checks.MultiplyBlock(count, factors, stride);
+            }
+        }
     }
 
     [Theory]

@@ -18,6 +18,8 @@ internal interface IKernelChecks
 
     void GramRowTile(int rowCount, int factors);
 
+    void MultiplyBlock(int count, int factors, int stride);
+
     void RankUpdate(int rowCount, int factors);
 
     void CholeskySolve(int size, int seed);
@@ -176,6 +178,38 @@ internal sealed class KernelChecks<TOps, TVec> : IKernelChecks
         }
 
         Assert.Equal(original[width], destination[width]);
+    }
+
+    public void MultiplyBlock(int count, int factors, int stride)
+    {
+        var random = new Random((count * 7) + (factors * 31) + stride);
+        var matrix = KernelChecks.RandomArray(random, stride * stride);
+        var vectors = KernelChecks.RandomArray(random, count * stride);
+        var destination = KernelChecks.RandomArray(random, (DenseKernels.BlockVectors * stride) + 1);
+        var original = (float[])destination.Clone();
+        DenseKernels.MultiplyBlock<TOps, TVec>(ref At(matrix, 0), stride, factors, ref At(vectors, 0), count, ref At(destination, 0));
+        var alone = new float[stride];
+        for (var k = 0; k < count; k++)
+        {
+            for (var c = 0; c < stride; c++)
+            {
+                double expected = 0, scale = 0;
+                for (var a = 0; a < factors; a++)
+                {
+                    var term = (double)vectors[(k * stride) + a] * matrix[(a * stride) + c];
+                    expected += term;
+                    scale += Math.Abs(term);
+                }
+
+                KernelChecks.Close(expected, destination[(k * stride) + c], Tolerance, scale + 1e-30, $"MultiplyBlock[{k}, {c}] count {count} factors {factors}");
+            }
+
+            // A vector's product does not depend on the block it is computed in.
+            DenseKernels.MultiplyBlock<TOps, TVec>(ref At(matrix, 0), stride, factors, ref At(vectors, k * stride), 1, ref At(alone, 0));
+            Assert.Equal(alone, destination.AsSpan(k * stride, stride).ToArray());
+        }
+
+        Assert.Equal(original.AsSpan(count * stride).ToArray(), destination.AsSpan(count * stride).ToArray());
     }
 
     public void GramRowTile(int rowCount, int factors)

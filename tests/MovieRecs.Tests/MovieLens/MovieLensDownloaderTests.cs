@@ -119,19 +119,66 @@ public sealed class MovieLensDownloaderTests : IDisposable
     [Fact]
     public async Task EnsureAsync_CanceledMidDownload_LeavesTheCacheClean()
     {
-        var zip = BuildZip(("ml-100k/u.data", new string('x', 200_000)), ("ml-100k/noise", RandomText(400_000)));
+        // Over 2 MiB, so that the half the server sends passes the 1 MiB mark at which the client reports progress.
+        var zip = BuildZip(("ml-100k/u.data", RandomText(4_000_000)));
         using var server = new LocalServer();
         server.ServeStalling("/movielens/ml-100k.zip", zip);
         var downloader = Downloader(server, (MovieLensRelease.Ml100k, Md5(zip)));
         using var cancellation = new CancellationTokenSource();
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var progress = new SynchronousProgress<MovieLensDownloadProgress>(p =>
+        {
+            if (p.Stage == MovieLensDownloadStage.Downloading && p.BytesDone > 0)
+            {
+                written.TrySetResult();
+            }
+        });
 
-        var download = downloader.EnsureAsync(MovieLensRelease.Ml100k, null, cancellation.Token);
-        await server.FirstHalfSent.WaitAsync(TimeSpan.FromSeconds(20));
-        Assert.NotEmpty(Directory.GetFiles(_cache, "*.part"));
+        var download = downloader.EnsureAsync(MovieLensRelease.Ml100k, progress, cancellation.Token);
+
+        // The client reports bytes only once it has written them to its partial file, and the server holds the rest
+        // back until the test ends: the download is now certainly mid-way, with a partial file on disk.
+        Assert.Same(written.Task, await Task.WhenAny(written.Task, download));
+        var partial = Assert.Single(Directory.GetFiles(_cache, "*.part"));
+        Assert.InRange(new FileInfo(partial).Length, 1, zip.Length - 1);
         cancellation.Cancel();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => download);
         AssertCacheClean();
+        Assert.False(downloader.IsCached(MovieLensRelease.Ml100k));
+    }
+
+    [Theory]
+    [InlineData("connection dropped mid-body", null)]
+    [InlineData("chunked body cut short", null)] // with no length announced, the checksum may be what catches it
+    [InlineData("corrupted bytes", "MD5")]
+    [InlineData("HTTP 500", "500")]
+    public async Task EnsureAsync_FailedDownload_LeavesTheCacheCleanAndARetrySucceeds(string fault, string? reason)
+    {
+        var data = RandomText(300_000);
+        var zip = BuildZip(("ml-100k/u.data", data), ("ml-100k/README", "synthetic test data\n"));
+        using var server = new LocalServer();
+        server.ServeFailingOnce("/movielens/ml-100k.zip", zip, fault);
+
+        var error = await Assert.ThrowsAsync<MovieLensDownloadException>(
+            () => Downloader(server, (MovieLensRelease.Ml100k, Md5(zip))).EnsureAsync(MovieLensRelease.Ml100k));
+
+        AssertNamesUrlAndFolder(error, server.Url("/movielens/ml-100k.zip"), Path.Combine(_cache, "ml-100k"));
+        if (reason is not null)
+        {
+            Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+        }
+
+        AssertCacheClean();
+
+        // A new downloader, as a later run of the program would make: nothing of the failed attempt is in its way.
+        var retry = Downloader(server, (MovieLensRelease.Ml100k, Md5(zip)));
+        Assert.False(retry.IsCached(MovieLensRelease.Ml100k));
+        var folder = await retry.EnsureAsync(MovieLensRelease.Ml100k);
+
+        Assert.Equal(data, File.ReadAllText(Path.Combine(folder, "u.data")));
+        Assert.Equal([folder], Directory.GetFileSystemEntries(_cache));
+        Assert.Equal(2, server.Requests("/movielens/ml-100k.zip"));
     }
 
     [Fact]
@@ -390,7 +437,7 @@ public sealed class MovieLensDownloaderTests : IDisposable
         private readonly ConcurrentDictionary<string, byte[]> _content = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, int> _requests = new(StringComparer.Ordinal);
         private readonly CancellationTokenSource _stop = new();
-        private readonly TaskCompletionSource _firstHalfSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ConcurrentDictionary<string, string> _faults = new(StringComparer.Ordinal);
         private readonly Task _loop;
         private readonly int _port;
         private string? _stallingPath;
@@ -418,8 +465,6 @@ public sealed class MovieLensDownloaderTests : IDisposable
 
         public HttpClient Client { get; }
 
-        public Task FirstHalfSent => _firstHalfSent.Task;
-
         public int TotalRequests => _requests.Values.Sum();
 
         public Uri Url(string path) => new($"http://127.0.0.1:{_port}{path}");
@@ -430,6 +475,13 @@ public sealed class MovieLensDownloaderTests : IDisposable
         {
             _content[path] = content;
             _stallingPath = path;
+        }
+
+        /// <summary>Serves <paramref name="content"/>, except that the first request fails as <paramref name="fault"/> says.</summary>
+        public void ServeFailingOnce(string path, byte[] content, string fault)
+        {
+            _content[path] = content;
+            _faults[path] = fault;
         }
 
         public int Requests(string path) => _requests.TryGetValue(path, out var count) ? count : 0;
@@ -482,14 +534,20 @@ public sealed class MovieLensDownloaderTests : IDisposable
                     return;
                 }
 
+                if (_faults.TryRemove(path, out var fault))
+                {
+                    await FailAsync(response, body, fault);
+                    return;
+                }
+
                 response.ContentLength64 = body.Length;
                 if (path == _stallingPath)
                 {
                     await response.OutputStream.WriteAsync(body.AsMemory(0, body.Length / 2));
                     await response.OutputStream.FlushAsync();
-                    _firstHalfSent.TrySetResult();
-                    // Hold the rest back until the test ends (bounded).
-                    await Task.Delay(TimeSpan.FromSeconds(15), _stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+
+                    // Hold the rest back until the test ends.
+                    await Task.Delay(Timeout.Infinite, _stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
                     response.Abort();
                     return;
                 }
@@ -500,6 +558,39 @@ public sealed class MovieLensDownloaderTests : IDisposable
             catch (Exception error) when (error is HttpListenerException or IOException or ObjectDisposedException)
             {
                 // The client went away (cancellation tests); nothing to do.
+            }
+        }
+
+        private static async Task FailAsync(HttpListenerResponse response, byte[] body, string fault)
+        {
+            switch (fault)
+            {
+                case "connection dropped mid-body":
+                    response.ContentLength64 = body.Length;
+                    await response.OutputStream.WriteAsync(body.AsMemory(0, body.Length / 2));
+                    await response.OutputStream.FlushAsync();
+                    response.Abort();
+                    break;
+                case "chunked body cut short":
+                    // No length announced: only the broken framing tells the client the body is incomplete.
+                    response.SendChunked = true;
+                    await response.OutputStream.WriteAsync(body.AsMemory(0, body.Length / 2));
+                    await response.OutputStream.FlushAsync();
+                    response.Abort();
+                    break;
+                case "corrupted bytes":
+                    var corrupted = body.ToArray();
+                    corrupted[corrupted.Length / 2] ^= 0x5A;
+                    response.ContentLength64 = corrupted.Length;
+                    await response.OutputStream.WriteAsync(corrupted);
+                    response.Close();
+                    break;
+                case "HTTP 500":
+                    response.StatusCode = 500;
+                    response.Close();
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown fault '{fault}'.", nameof(fault));
             }
         }
     }

@@ -291,6 +291,40 @@ public class RatingsReaderTests
         Assert.False(stream.CanRead);
     }
 
+    [Fact]
+    public void ReadRatings_LinesGrowingLonger_SizedWithoutTrimOrGrowth()
+    {
+        // Sorted by user like MovieLens, with short fields so the user id decides the line length: ids grow from 2 to
+        // 8 digits, the first lines are 30% shorter than the average, and sizing from them alone would overshoot
+        // enough to trim (a copy of the table).
+        var text = new System.Text.StringBuilder("userId,movieId,rating,timestamp\n");
+        var count = 0;
+        for (var i = 1; i <= 1000; i++)
+        {
+            for (var k = 0; k < 200; k++, count++)
+            {
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{i * i * 10},{(k % 9) + 1},4,1\n");
+            }
+        }
+
+        var table = MovieLensReader.ReadRatings(new MemoryStream(Encoding.UTF8.GetBytes(text.ToString())), MovieLensRelease.Ml25m, "growing");
+
+        Assert.Equal(count, table.Count);
+
+        // Above the count (not trimmed) and by at most an eighth (not grown by half).
+        Assert.InRange(table.Capacity, count + 1, count + (count / 8));
+    }
+
+    [Fact]
+    public void TailBytesPerLine_MeasuresTheLastLines_AndRestoresThePosition()
+    {
+        var stream = new MemoryStream(Encoding.ASCII.GetBytes("a\nbb\n" + string.Concat(Enumerable.Repeat("123456789\n", 10_000))));
+        stream.Position = 3;
+        Assert.Equal(10.0, MovieLensReader.TailBytesPerLine(stream, 0));
+        Assert.Equal(3, stream.Position);
+        Assert.Equal(0.0, MovieLensReader.TailBytesPerLine(new MemoryStream("one line\n"u8.ToArray()), 0));
+    }
+
     private sealed class SynchronousProgress(Action<long> report) : IProgress<long>
     {
         public void Report(long value) => report(value);

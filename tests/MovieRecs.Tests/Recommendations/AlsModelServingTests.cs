@@ -203,4 +203,28 @@ public class AlsModelServingTests
         return Enumerable.Range(0, model.ItemCount).All(i => items[i].SequenceEqual(model.SimilarItems(i, count)))
             && Enumerable.Range(0, model.UserCount).All(u => users[u].SequenceEqual(model.SimilarUsers(u, count)));
     }
+
+    [Property(MaxTest = 12)]
+    public bool SimilarAll_WithExactTiesAndLargeCounts_EqualsSingleCalls(int seed)
+    {
+        // Rows drawn from a few distinct vectors tie exactly; counts beyond 16 take the heap form of the batch selection.
+        var random = new Random(seed);
+        const int factors = 6;
+        var distinct = Enumerable.Range(0, random.Next(2, 6)).Select(_ => Enumerable.Range(0, factors).Select(_ => (float)random.Next(-3, 4)).ToArray()).ToArray();
+        float[] Rows(int count) => Enumerable.Range(0, count).SelectMany(_ => distinct[random.Next(distinct.Length)]).ToArray();
+        var users = random.Next(3, 60);
+        var items = random.Next(3, 80);
+        var model = MovieRecs.Als.AlsModel.FromFactors(new MovieRecs.Als.AlsOptions { Factors = factors, MaxDegreeOfParallelism = 2 }, Rows(users), Rows(items));
+        foreach (var count in new[] { 1, 2, 9, 16, 17, 40 })
+        {
+            var all = model.SimilarItemsAll(count);
+            if (!Enumerable.Range(0, items).All(i => all[i].SequenceEqual(model.SimilarItems(i, count))))
+            {
+                return false;
+            }
+        }
+
+        var usersAll = model.SimilarUsersAll(23);
+        return Enumerable.Range(0, users).All(u => usersAll[u].SequenceEqual(model.SimilarUsers(u, 23)));
+    }
 }

@@ -63,7 +63,7 @@ public class ServingKernelTests
         var random = new Random(factors * 100 + items);
         var rows = Enumerable.Range(0, items * factors).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
         var norms = Enumerable.Range(0, items).Select(i => MathF.Sqrt(rows.Skip(i * factors).Take(factors).Sum(v => v * v)) + 1e-10f).ToArray();
-        var packed = SimilarityKernels.PackNormalized(rows, items, factors, factors, norms);
+        var packed = SimilarityKernels.PackNormalized(rows, items, factors, factors, norms).Span.ToArray();
         var queries = Enumerable.Range(0, 4 * factors).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
         var expected = new float[4 * (items + 1)];
         var actual = new float[4 * (items + 1)];

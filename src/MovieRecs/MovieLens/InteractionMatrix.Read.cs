@@ -1,0 +1,235 @@
+using MovieRecs.Sparse;
+
+namespace MovieRecs.MovieLens;
+
+public sealed partial class InteractionMatrix
+{
+    /// <summary>
+    /// Streams a MovieLens ratings file into the interaction matrix, giving the same matrix and indexes as
+    /// <see cref="Build"/> on the table that <see cref="MovieLensReader.ReadRatings(string, MovieLensRelease, IProgress{long}?, CancellationToken)"/>
+    /// loads, without ever holding the file's ratings in memory.
+    /// </summary>
+    /// <param name="path">The ratings file: <c>u.data</c> (or an ml-100k split), <c>ratings.dat</c> or <c>ratings.csv</c>.</param>
+    /// <param name="release">The release the file belongs to; it decides the separator, the header and the rating scale.</param>
+    /// <param name="options">Threshold, value and duplicate handling; <see cref="InteractionOptions.Default"/> when null.</param>
+    /// <param name="movies">When given, every one of these movies gets a column (those without kept ratings stay
+    /// empty); otherwise only rated movies get columns.</param>
+    /// <param name="progress">Receives the total number of bytes read after each 1 MiB block, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Checked before each 1 MiB block read.</param>
+    /// <returns>The matrix and its indexes.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="release"/> is not a defined release, or an option is out of range.</exception>
+    /// <exception cref="FileNotFoundException">No file exists at <paramref name="path"/>; the message names the path.</exception>
+    /// <exception cref="InvalidDataException">A line is malformed; the rules are those of <see cref="RatingsReader"/>.</exception>
+    /// <exception cref="KeyNotFoundException"><paramref name="movies"/> is given and a kept rating names a movie absent from it.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    /// <remarks>
+    /// <para>
+    /// One pass over the file: each parsed rating at or above <see cref="InteractionOptions.MinRating"/> is kept as a
+    /// (user, movie, value) triplet of 12 bytes, in chunks that never need copying; ratings below the threshold and
+    /// all timestamps are dropped as they are parsed. The ids are then replaced in place by row and column indexes and
+    /// the CSR matrix (8 bytes per non-zero) is built from the triplets. Peak memory is therefore about 20 bytes per
+    /// kept rating, against about 20 bytes per rating for the table plus 20 per kept rating for loading the table and
+    /// calling <see cref="Build"/> (ml-20m: about 0.35 GB against 1.2 GB). Input not grouped by user (MovieLens files
+    /// are) needs another 8 bytes per kept rating for a radix sort.
+    /// </para>
+    /// <para>Time: the parse, at several hundred MB/s, plus O(kept ratings + largest id).</para>
+    /// </remarks>
+    public static InteractionMatrix Read(
+        string path,
+        MovieLensRelease release,
+        InteractionOptions? options = null,
+        IReadOnlyList<Movie>? movies = null,
+        IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        options ??= InteractionOptions.Default;
+        options.Validate();
+        using var reader = RatingsReader.Open(path, release, progress);
+        return Read(reader, options, movies, KeptRatings.DefaultChunkCapacity, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads the remaining ratings of <paramref name="ratings"/> into the interaction matrix, giving the same matrix
+    /// and indexes as <see cref="Build"/> on a table of those ratings, while holding only the kept ones.
+    /// </summary>
+    /// <param name="ratings">A streaming reader, e.g. over a decompressing stream; read to its end and left undisposed.</param>
+    /// <param name="options">Threshold, value and duplicate handling; <see cref="InteractionOptions.Default"/> when null.</param>
+    /// <param name="movies">When given, every one of these movies gets a column; otherwise only rated movies get columns.</param>
+    /// <param name="cancellationToken">Checked before each block read from the reader's stream.</param>
+    /// <returns>The matrix and its indexes.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="ratings"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="InvalidDataException">A line is malformed; the rules are those of <see cref="RatingsReader"/>.</exception>
+    /// <exception cref="KeyNotFoundException"><paramref name="movies"/> is given and a kept rating names a movie absent from it.</exception>
+    /// <exception cref="ObjectDisposedException"><paramref name="ratings"/> is disposed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    /// <remarks>
+    /// Ratings that <see cref="RatingsReader.TryRead"/> or <see cref="RatingsReader.Read"/> already returned are not
+    /// included. Memory and time as for
+    /// <see cref="Read(string, MovieLensRelease, InteractionOptions?, IReadOnlyList{Movie}?, IProgress{long}?, CancellationToken)"/>.
+    /// </remarks>
+    public static InteractionMatrix Read(
+        RatingsReader ratings, InteractionOptions? options = null, IReadOnlyList<Movie>? movies = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
+        options ??= InteractionOptions.Default;
+        options.Validate();
+        return Read(ratings, options, movies, KeptRatings.DefaultChunkCapacity, cancellationToken);
+    }
+
+    /// <summary>The streaming build with a chosen chunk capacity (tests use small chunks to cross chunk boundaries).</summary>
+    internal static InteractionMatrix Read(
+        RatingsReader ratings, InteractionOptions options, IReadOnlyList<Movie>? movies, int chunkCapacity, CancellationToken cancellationToken)
+    {
+        var kept = new KeptRatings(chunkCapacity);
+        var sink = new KeptRatingSink(kept, options.MinRating);
+        ratings.ReadToEnd(ref sink, cancellationToken);
+        sink.Complete();
+        return FromKeptRatings(kept, options, movies);
+    }
+
+    /// <summary>
+    /// Turns kept (user id, movie id, rating) triplets into the matrix: values by <see cref="InteractionOptions.Value"/>,
+    /// ids replaced in place by their indexes, then the CSR build (which sums or keeps the maximum of duplicates).
+    /// </summary>
+    private static InteractionMatrix FromKeptRatings(KeptRatings kept, InteractionOptions options, IReadOnlyList<Movie>? movies)
+    {
+        var chunks = kept.Chunks;
+        foreach (var chunk in chunks)
+        {
+            ApplyValue(chunk.Values.AsSpan(0, chunk.Count), options.Value);
+        }
+
+        // Columns first: with a movie list an unknown movie throws, and the message can still name the user id.
+        IdIndex<int> itemIndex;
+        if (movies is null)
+        {
+            itemIndex = IndexAndEncode(chunks, users: false);
+        }
+        else
+        {
+            var ids = new int[movies.Count];
+            for (var i = 0; i < ids.Length; i++)
+            {
+                ids[i] = movies[i].Id;
+            }
+
+            itemIndex = IdIndex.FromValues<int>(ids);
+            EncodeMovies(chunks, itemIndex);
+        }
+
+        var userIndex = IndexAndEncode(chunks, users: true);
+        var storage = CompressedStorage.FromTriplets(
+            userIndex.Count,
+            itemIndex.Count,
+            new TripletSource(chunks, majorIsRow: true),
+            new SparseBuildOptions { Duplicates = options.Duplicates },
+            "row",
+            "column");
+        return new InteractionMatrix(new CsrMatrix(storage), userIndex, itemIndex, options);
+    }
+
+    private static Span<int> Ids(TripletChunk chunk, bool users) => (users ? chunk.Rows : chunk.Columns).AsSpan(0, chunk.Count);
+
+    /// <summary>Indexes the distinct user (or movie) ids ascending and replaces each id by its index, in place.</summary>
+    private static IdIndex<int> IndexAndEncode(List<TripletChunk> chunks, bool users)
+    {
+        var min = int.MaxValue;
+        var max = int.MinValue;
+        var total = 0L;
+        foreach (var chunk in chunks)
+        {
+            foreach (var id in Ids(chunk, users))
+            {
+                min = Math.Min(min, id);
+                max = Math.Max(max, id);
+            }
+
+            total += chunk.Count;
+        }
+
+        if (total == 0)
+        {
+            return IdIndex.Empty<int>();
+        }
+
+        if (min < 0 || max >= DenseLookupLimit)
+        {
+            var distinct = new HashSet<int>();
+            foreach (var chunk in chunks)
+            {
+                foreach (var id in Ids(chunk, users))
+                {
+                    distinct.Add(id);
+                }
+            }
+
+            var keys = distinct.ToArray();
+            Array.Sort(keys);
+            var index = new IdIndex<int>(keys, EqualityComparer<int>.Default);
+            foreach (var chunk in chunks)
+            {
+                var ids = Ids(chunk, users);
+                for (var i = 0; i < ids.Length; i++)
+                {
+                    index.TryGetIndex(ids[i], out ids[i]);
+                }
+            }
+
+            return index;
+        }
+
+        // Dense path: mark present ids, number them in ascending order, then map.
+        var lookup = new int[max + 1];
+        foreach (var chunk in chunks)
+        {
+            foreach (var id in Ids(chunk, users))
+            {
+                lookup[id] = 1;
+            }
+        }
+
+        var ascending = new List<int>();
+        for (var id = 0; id <= max; id++)
+        {
+            if (lookup[id] != 0)
+            {
+                lookup[id] = ascending.Count;
+                ascending.Add(id);
+            }
+        }
+
+        foreach (var chunk in chunks)
+        {
+            var ids = Ids(chunk, users);
+            for (var i = 0; i < ids.Length; i++)
+            {
+                ids[i] = lookup[ids[i]];
+            }
+        }
+
+        return IdIndex.Create(ascending);
+    }
+
+    /// <summary>Replaces each movie id by its column in <paramref name="itemIndex"/>, in place.</summary>
+    private static void EncodeMovies(List<TripletChunk> chunks, IdIndex<int> itemIndex)
+    {
+        foreach (var chunk in chunks)
+        {
+            var movies = Ids(chunk, users: false);
+            for (var i = 0; i < movies.Length; i++)
+            {
+                var id = movies[i];
+                if (!itemIndex.TryGetIndex(id, out var column))
+                {
+                    throw new KeyNotFoundException(
+                        $"User {chunk.Rows[i]} rated movie {id}, which is not among the {itemIndex.Count} movies given.");
+                }
+
+                movies[i] = column;
+            }
+        }
+    }
+}
