@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using MovieRecs.Als;
-using MovieRecs.Cli.Plot;
 using MovieRecs.Evaluation;
 using MovieRecs.MovieLens;
 using MovieRecs.Persistence;
@@ -11,7 +10,7 @@ using MovieRecs.Recommendations;
 namespace MovieRecs.Cli;
 
 /// <summary>The <c>movierecs</c> commands. <see cref="Run"/> is the whole program, so tests call it in-process.</summary>
-internal static class Cli
+internal static partial class Cli
 {
     private const string Usage = """
         movierecs: recommendations from implicit feedback (implicit ALS) on MovieLens data.
@@ -25,9 +24,13 @@ internal static class Cli
           similar   MODEL --data DIR (--movie ID | --title T) [--count 15]
           explain   MODEL --data DIR (--user ID | --titles ...) (--movie ID | --title T) [--count 10]
           evaluate  DATA [--split u1 | --test-fraction 0.2] [ALS options] [--k 10]
-                    [--sweep iterations=1..15 | --sweep factors=16,32,64,128] [--plot FILE.png]
-                    [--metric precision|map|ndcg|auc|all]
+                    [--sweep iterations=1..15|factors=16,32,64,128 [--plot FILE.png --metric precision|recall|map|ndcg|auc|all
+                    --plot-size 960x600]]
           info      MODEL
+
+        evaluate --sweep prints the metrics at each value (lists and ranges mix: iterations=0..5,10,15); an iterations
+        sweep trains once, continuing from the previous point. --plot draws a PNG line chart of the --metric list
+        (e.g. map,ndcg; default precision, implicit's precision@k, beside the popularity baseline).
 
         DATA is a MovieLens release folder (any release) or a ratings file; MODEL is written in MovieRecs' own
         format, or as implicit's .npz (with user_ids and item_ids) when it ends in .npz.
@@ -173,6 +176,7 @@ internal static class Cli
     private static int Evaluate(Arguments a, Report report)
     {
         var dataPath = a.Positional(0, "DATA");
+        var sweep = SweepRequestFrom(a);
         var clock = Stopwatch.StartNew();
         var interactionOptions = new InteractionOptions { MinRating = a.Float("min-rating", 3f) };
         TrainTestSplit split;
@@ -188,21 +192,18 @@ internal static class Cli
         }
 
         report.Stage("split", clock);
-        var k = a.Int("k", 10);
-        var options = AlsOptionsFrom(a);
-        var plotPath = a.Get("plot");
-        if (a.Get("sweep") is { } sweepText)
+        if (sweep is not null)
         {
-            return EvaluateSweep(a, report, clock, split, options, k, Sweep.Parse(sweepText), plotPath);
+            var dataName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataPath)));
+            var label = a.Get("split") is { } splitName
+                ? $"{dataName} {splitName}"
+                : string.Create(CultureInfo.InvariantCulture, $"{dataName}, random {a.Double("test-fraction", 0.2) * 100:0.#}% test");
+            return EvaluateSweep(a, report, split, sweep, label);
         }
 
-        if (plotPath is not null)
-        {
-            throw new UsageException("--plot needs --sweep (e.g. --sweep iterations=1..15 or --sweep factors=16,32,64,128)");
-        }
-
-        var model = new AlsTrainer(options).Fit(split.Train);
+        var model = new AlsTrainer(AlsOptionsFrom(a)).Fit(split.Train);
         report.Stage("fit", clock);
+        var k = a.Int("k", 10);
         var als = RankingEvaluator.Evaluate(model, split, k);
         var popularity = RankingEvaluator.Evaluate(new PopularityRecommender(split.Train), split, k);
         report.Stage("evaluate", clock);
@@ -210,150 +211,11 @@ internal static class Cli
         report.Value("popularity", popularity);
         report.Table(
             ["model", $"precision@{k} (implicit's)", "precision", "recall", "MAP", "NDCG", "AUC"],
-            [MetricsRow("ALS", als), MetricsRow("popularity", popularity)]);
+            [Row("ALS", als), Row("popularity", popularity)]);
         return 0;
-    }
 
-    /// <summary>
-    /// Evaluates a model per sweep value: for iterations, one fit advanced one iteration at a time (warm start, which
-    /// gives exactly the factors of a fresh fit with that many iterations) and evaluated after each; for factors, one
-    /// fit per count. Optionally plots the metrics against the swept parameter.
-    /// </summary>
-    private static int EvaluateSweep(
-        Arguments a, Report report, Stopwatch clock, TrainTestSplit split, AlsOptions options, int k, Sweep sweep, string? plotPath)
-    {
-        var metricNames = a.Get("metric") ?? "all";
-        var plotted = MetricSeries(metricNames, k);
-        if (plotPath is not null && !plotPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new UsageException($"--plot writes a PNG image; give a file name ending in .png, not '{plotPath}'");
-        }
-
-        var popularity = RankingEvaluator.Evaluate(new PopularityRecommender(split.Train), split, k);
-        var points = new List<Dictionary<string, object>>();
-        var results = new List<RankingMetrics>();
-        var fitSeconds = 0.0;
-        var evaluateSeconds = 0.0;
-        AlsModel? model = null;
-        var done = 0;
-        foreach (var value in sweep.Values)
-        {
-            var fitClock = Stopwatch.StartNew();
-            if (sweep.Parameter == "iterations")
-            {
-                var stepper = new AlsTrainer(options with { Iterations = value - done });
-                model = model is null ? stepper.Fit(split.Train) : stepper.Fit(split.Train, model);
-                done = value;
-            }
-            else
-            {
-                model = new AlsTrainer(options with { Factors = value }).Fit(split.Train);
-            }
-
-            var fit = fitClock.Elapsed.TotalSeconds;
-            fitSeconds += fit;
-            fitClock.Restart();
-            var metrics = RankingEvaluator.Evaluate(model, split, k);
-            evaluateSeconds += fitClock.Elapsed.TotalSeconds;
-            results.Add(metrics);
-            points.Add(new Dictionary<string, object> { ["value"] = value, ["fitSeconds"] = Math.Round(fit, 4), ["als"] = metrics });
-        }
-
-        clock.Restart();
-        report.Value("sweep", new Dictionary<string, object> { ["parameter"] = sweep.Parameter, ["points"] = points });
-        report.Value("popularity", popularity);
-        report.Table(
-            [sweep.Parameter, $"precision@{k} (implicit's)", "precision", "recall", "MAP", "NDCG", "AUC"],
-            [.. sweep.Values.Select((v, i) => MetricsRow(v.ToString(CultureInfo.InvariantCulture), results[i])), MetricsRow("popularity", popularity)]);
-        if (plotPath is not null)
-        {
-            var palette = new (byte, byte, byte)[] { (31, 119, 180), (214, 39, 40), (44, 160, 44), (148, 103, 189) };
-            var series = plotted.Select((m, i) => new ChartSeries($"ALS {m.Label}", results.Select(m.Of).ToArray(), palette[i % palette.Length])).ToList();
-            series.Add(new ChartSeries($"POPULARITY {plotted[0].Label}", sweep.Values.Select(_ => plotted[0].Of(popularity)).ToArray(), (127, 127, 127), Dashed: true));
-            var title = plotted.Count == 1 ? $"{plotted[0].Label} VS {sweep.Parameter}" : $"RANKING METRICS AT {k} VS {sweep.Parameter}";
-            var png = LineChart.RenderPng(title, sweep.Parameter, plotted.Count == 1 ? plotted[0].Label : "METRIC", sweep.Values.Select(v => (double)v).ToArray(), series);
-            var directory = Path.GetDirectoryName(Path.GetFullPath(plotPath));
-            if (directory is not null && !Directory.Exists(directory))
-            {
-                throw new UsageException($"--plot: folder '{directory}' does not exist");
-            }
-
-            File.WriteAllBytes(plotPath, png);
-            report.Value("plot", plotPath);
-            report.Line($"plot written to {plotPath}");
-        }
-
-        report.Stages(("fit", fitSeconds), ("evaluate", evaluateSeconds), ("plot", clock.Elapsed.TotalSeconds));
-        return 0;
-    }
-
-    private static List<(string Label, Func<RankingMetrics, double> Of)> MetricSeries(string names, int k)
-    {
-        var all = new Dictionary<string, (string Label, Func<RankingMetrics, double> Of)>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["precision"] = ($"P@{k}", m => m.ImplicitPrecision),
-            ["map"] = ($"MAP@{k}", m => m.MeanAveragePrecision),
-            ["ndcg"] = ($"NDCG@{k}", m => m.Ndcg),
-            ["auc"] = ($"AUC@{k}", m => m.Auc),
-        };
-        if (names.Equals("all", StringComparison.OrdinalIgnoreCase))
-        {
-            return [.. all.Values];
-        }
-
-        return [.. names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(n =>
-            all.TryGetValue(n, out var metric) ? metric : throw new UsageException($"unknown --metric '{n}' (precision, map, ndcg, auc or all)"))];
-    }
-
-    private static string[] MetricsRow(string name, RankingMetrics m) =>
-        [name, F(m.ImplicitPrecision), F(m.Precision), F(m.Recall), F(m.MeanAveragePrecision), F(m.Ndcg), F(m.Auc)];
-
-    /// <summary>A parameter swept by <c>evaluate --sweep</c>: <c>iterations=1..15</c> or <c>factors=16,32,64</c>.</summary>
-    private sealed record Sweep(string Parameter, IReadOnlyList<int> Values)
-    {
-        public static Sweep Parse(string text)
-        {
-            var equals = text.IndexOf('=', StringComparison.Ordinal);
-            var parameter = equals < 0 ? text : text[..equals];
-            if (parameter is not ("iterations" or "factors"))
-            {
-                throw new UsageException($"--sweep '{text}': sweep iterations or factors, e.g. iterations=1..15 or factors=16,32,64,128");
-            }
-
-            if (equals < 0 || equals == text.Length - 1)
-            {
-                throw new UsageException($"--sweep '{text}' has no values (e.g. {parameter}=1..15 or {parameter}=8,16,32)");
-            }
-
-            var values = new SortedSet<int>();
-            foreach (var part in text[(equals + 1)..].Split(','))
-            {
-                var range = part.Split("..");
-                if (range.Length > 2 || !range.All(r => int.TryParse(r, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1))
-                {
-                    throw new UsageException($"--sweep '{text}': '{part}' is not a positive whole number or a range like 1..15");
-                }
-
-                var first = int.Parse(range[0], CultureInfo.InvariantCulture);
-                var last = int.Parse(range[^1], CultureInfo.InvariantCulture);
-                if (last < first || last - first > 1000)
-                {
-                    throw new UsageException($"--sweep '{text}': the range '{part}' must go up, by at most 1000 values");
-                }
-
-                for (var v = first; v <= last; v++)
-                {
-                    values.Add(v);
-                }
-            }
-
-            if (values.Count > 1000)
-            {
-                throw new UsageException($"--sweep '{text}' has {values.Count} values; at most 1000");
-            }
-
-            return new Sweep(parameter, [.. values]);
-        }
+        static string[] Row(string name, RankingMetrics m) =>
+            [name, F(m.ImplicitPrecision), F(m.Precision), F(m.Recall), F(m.MeanAveragePrecision), F(m.Ndcg), F(m.Auc)];
     }
 
     private static int Info(Arguments a, Report report)
@@ -512,15 +374,9 @@ internal static class Cli
             clock.Restart();
         }
 
-        public void Value(string name, object? value) => _values[name] = value;
+        public void Stage(string name, TimeSpan elapsed) => _stages[name] = Math.Round(elapsed.TotalSeconds, 4);
 
-        public void Stages(params (string Name, double Seconds)[] stages)
-        {
-            foreach (var (name, seconds) in stages)
-            {
-                _stages[name] = Math.Round(seconds, 4);
-            }
-        }
+        public void Value(string name, object? value) => _values[name] = value;
 
         public void Line(string text) => _lines.Add(text);
 

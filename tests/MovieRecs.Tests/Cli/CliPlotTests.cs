@@ -1,13 +1,19 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Text.Json;
+using FsCheck.Xunit;
+using MovieRecs.Cli;
+using MovieRecs.Cli.Plotting;
+using MovieRecs.MovieLens;
 
 namespace MovieRecs.Tests.Cli;
 
-/// <summary><c>movierecs evaluate --sweep ... --plot</c>: one point per swept value and a real PNG chart.</summary>
-public sealed class CliPlotTests : IDisposable
+/// <summary><c>movierecs evaluate --sweep ... --plot</c> end to end on small generated data, and the chart's PNG.</summary>
+public sealed class CliPlotTests : IClassFixture<CliPlotTests.GeneratedData>, IDisposable
 {
+    private static readonly string[] MetricNames = ["ImplicitPrecision", "Precision", "Recall", "MeanAveragePrecision", "Ndcg", "Auc"];
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("movierecs-plot-");
+    private readonly string _data;
+
+    public CliPlotTests(GeneratedData data) => _data = data.Folder;
 
     public void Dispose() => _folder.Delete(recursive: true);
 
@@ -21,142 +27,224 @@ public sealed class CliPlotTests : IDisposable
 
     private string PathOf(string name) => Path.Combine(_folder.FullName, name);
 
-    private string Data()
-    {
-        var data = PathOf("data");
-        Assert.Equal(0, Run("generate", "--preset", "ml-100k", "--seed", "5", "--out", data).Code);
-        return data;
-    }
-
     [Fact]
-    public void IterationSweep_OnePointPerValue_MatchesPlainEvaluate_AndDrawsAChart()
+    public void Sweep_Iterations_OnePointPerValue_WarmStartMatchesPlainFit_PlotsEveryMetric()
     {
-        var data = Data();
         var plot = PathOf("iterations.png");
-        var swept = Run("evaluate", data, "--test-fraction", "0.2", "--factors", "8", "--sweep", "iterations=1..3,5", "--plot", plot, "--json");
-        Assert.Equal(0, swept.Code);
-        var json = JsonDocument.Parse(swept.Output).RootElement;
-        var points = json.GetProperty("sweep").GetProperty("points").EnumerateArray().ToArray();
-        Assert.Equal([1, 2, 3, 5], points.Select(p => p.GetProperty("value").GetInt32()));
+        var (code, output, error) = Run(
+            "evaluate", _data, "--sweep", "iterations=1..6", "--factors", "8", "--threads", "2", "--plot", plot, "--metric", "all", "--json");
+        Assert.True(code == 0, error);
+        var json = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("iterations", json.GetProperty("sweep").GetString());
+        var points = json.GetProperty("points").EnumerateArray().ToArray();
+        Assert.Equal([1, 2, 3, 4, 5, 6], points.Select(p => p.GetProperty("iterations").GetInt32()));
         foreach (var point in points)
         {
-            foreach (var metric in new[] { "ImplicitPrecision", "MeanAveragePrecision", "Ndcg", "Auc" })
-            {
-                Assert.InRange(point.GetProperty("als").GetProperty(metric).GetDouble(), 0, 1);
-            }
+            AssertMetricsInRange(point.GetProperty("metrics"));
+            Assert.True(point.GetProperty("fitSeconds").GetDouble() >= 0);
+            Assert.True(point.GetProperty("trainingLoss").GetDouble() > 0);
         }
 
-        // The point at 5 iterations (warm-started steps) equals a plain 5-iteration evaluation.
-        var plain = JsonDocument.Parse(Run("evaluate", data, "--test-fraction", "0.2", "--factors", "8", "--iterations", "5", "--json").Output).RootElement;
-        Assert.Equal(
-            plain.GetProperty("als").GetProperty("Ndcg").GetDouble(),
-            points[^1].GetProperty("als").GetProperty("Ndcg").GetDouble());
+        // Losses fall as training continues: the points really are successive iterations of one fit.
+        var losses = points.Select(p => p.GetProperty("trainingLoss").GetDouble()).ToArray();
+        Assert.True(losses[^1] < losses[0], string.Join(", ", losses));
 
-        var (width, height, rgb) = DecodePng(File.ReadAllBytes(plot));
-        Assert.Equal((960, 560), (width, height));
-        var colours = new HashSet<int>();
-        var ink = 0;
-        for (var i = 0; i < rgb.Length; i += 3)
+        var stages = json.GetProperty("stageSeconds");
+        foreach (var stage in new[] { "split", "fit", "evaluate", "plot" })
         {
-            colours.Add((rgb[i] << 16) | (rgb[i + 1] << 8) | rgb[i + 2]);
-            ink += rgb[i] < 200 || rgb[i + 1] < 200 || rgb[i + 2] < 200 ? 1 : 0;
+            Assert.True(stages.GetProperty(stage).GetDouble() >= 0, stage);
         }
 
-        Assert.True(colours.Count > 50, $"only {colours.Count} colours");
-        Assert.InRange(ink, width * height / 200, width * height / 4);
+        // The sweep's last point (six single-iteration steps, warm started) equals a plain six-iteration evaluation.
+        var plain = JsonDocument.Parse(Run("evaluate", _data, "--iterations", "6", "--factors", "8", "--threads", "2", "--json").Output).RootElement;
+        foreach (var name in MetricNames)
+        {
+            Assert.Equal(plain.GetProperty("als").GetProperty(name).GetDouble(), points[^1].GetProperty("metrics").GetProperty(name).GetDouble());
+        }
+
+        Assert.Equal(plot, json.GetProperty("plot").GetString());
+        var (width, height, rgb) = PngFile.Read(File.ReadAllBytes(plot));
+        Assert.Equal((960, 600), (width, height));
+        AssertLooksLikeAChart(rgb, ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"]);
     }
 
     [Fact]
-    public void FactorSweep_TablesEveryValue_AndOneMetricPlot()
+    public void Sweep_Factors_TableRowPerCount_EachFittedFresh_PlotOfChosenSize()
     {
-        var data = Data();
         var plot = PathOf("factors.png");
-        var swept = Run("evaluate", data, "--test-fraction", "0.2", "--iterations", "2", "--sweep", "factors=4,8", "--metric", "ndcg", "--plot", plot);
-        Assert.Equal(0, swept.Code);
-        Assert.Contains("factors", swept.Output, StringComparison.Ordinal);
-        Assert.Contains("plot written to", swept.Output, StringComparison.Ordinal);
-        var (width, height, _) = DecodePng(File.ReadAllBytes(plot));
-        Assert.Equal((960, 560), (width, height));
+        var (code, output, error) = Run(
+            "evaluate", _data, "--sweep", "factors=4,8,16", "--iterations", "3", "--threads", "2", "--plot", plot, "--plot-size", "640x400");
+        Assert.True(code == 0, error);
+        var lines = output.Split('\n', StringSplitOptions.TrimEntries);
+        Assert.StartsWith("factors", lines[0], StringComparison.Ordinal);
+        Assert.Equal(["4", "8", "16", "popularity"], lines.Skip(2).Take(4).Select(l => l.Split(' ')[0]));
+        Assert.Contains(lines, l => l.Contains("fit ", StringComparison.Ordinal) && l.Contains("plot ", StringComparison.Ordinal));
+
+        var (width, height, rgb) = PngFile.Read(File.ReadAllBytes(plot));
+        Assert.Equal((640, 400), (width, height));
+        AssertLooksLikeAChart(rgb, ["#1f77b4"]);
+
+        var swept = JsonDocument.Parse(Run("evaluate", _data, "--sweep", "factors=4,8,16", "--iterations", "3", "--threads", "2", "--json").Output).RootElement;
+        var points = swept.GetProperty("points").EnumerateArray().ToArray();
+        Assert.Equal([4, 8, 16], points.Select(p => p.GetProperty("factors").GetInt32()));
+        Assert.False(swept.TryGetProperty("plot", out _));
+        var plain = JsonDocument.Parse(Run("evaluate", _data, "--factors", "8", "--iterations", "3", "--threads", "2", "--json").Output).RootElement;
+        Assert.Equal(plain.GetProperty("als").GetProperty("Ndcg").GetDouble(), points[1].GetProperty("metrics").GetProperty("Ndcg").GetDouble());
     }
 
     [Theory]
-    [InlineData("--sweep", "iters=1..3")]
     [InlineData("--sweep", "iterations")]
-    [InlineData("--sweep", "iterations=3..1")]
+    [InlineData("--sweep", "alpha=1..3")]
+    [InlineData("--sweep", "iterations=5..1")]
+    [InlineData("--sweep", "iterations=1..3..5")]
+    [InlineData("--sweep", "iterations=1..x")]
+    [InlineData("--sweep", "iterations=")]
+    [InlineData("--sweep", "iterations=1..100000")]
+    [InlineData("--sweep", "iterations=-1..3")]
+    [InlineData("--sweep", "factors=16,8")]
     [InlineData("--sweep", "factors=0,8")]
-    [InlineData("--sweep", "factors=a")]
+    [InlineData("--sweep", "factors=8,8")]
+    [InlineData("--sweep", "factors=99999")]
+    [InlineData("--sweep", "iterations=1..3", "--iterations", "5")]
+    [InlineData("--sweep", "factors=8,16", "--factors", "5")]
+    [InlineData("--sweep", "iterations=1..3", "--plot", "chart.svg")]
+    [InlineData("--sweep", "iterations=1..3", "--plot", "no-such-folder/chart.png")]
+    [InlineData("--sweep", "iterations=1..3", "--metric", "precison")]
+    [InlineData("--sweep", "iterations=1..3", "--plot-size", "10x10")]
+    [InlineData("--sweep", "iterations=1..3", "--plot-size", "wide")]
     [InlineData("--plot", "chart.png")]
-    [InlineData("--sweep", "factors=4", "--plot", "chart.gif")]
-    [InlineData("--sweep", "factors=4", "--metric", "speed")]
-    public void BadSweepOrPlot_OneLineOnStderr_NonZeroExit(params string[] extra)
+    [InlineData("--metric", "map")]
+    public void Sweep_BadOptions_OneLineOnStderr_NonZeroExit_NothingWritten(params string[] options)
     {
-        var (code, output, error) = Run(["evaluate", "no-such-data", "--test-fraction", "0.2", .. extra]);
+        var args = new[] { "evaluate", _data }.Concat(options.Select(o => o.EndsWith(".png", StringComparison.Ordinal) || o.EndsWith(".svg", StringComparison.Ordinal) ? PathOf(o) : o)).ToArray();
+        var (code, output, error) = Run(args);
         Assert.NotEqual(0, code);
         Assert.Empty(output);
-        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("movierecs: ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.Empty(_folder.GetFiles());
     }
 
-    /// <summary>A minimal PNG reader for 8-bit RGB images: checks the signature and every chunk's CRC, inflates and unfilters.</summary>
-    private static (int Width, int Height, byte[] Rgb) DecodePng(byte[] file)
+    [Fact]
+    public void Help_DescribesSweepAndPlot()
     {
-        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, file[..8]);
-        int width = 0, height = 0;
-        using var idat = new MemoryStream();
-        var at = 8;
-        while (at < file.Length)
+        var (code, output, _) = Run("evaluate", "--help");
+        Assert.Equal(0, code);
+        foreach (var option in new[] { "--sweep iterations=", "factors=", "--plot", "--metric", "--plot-size" })
         {
-            var length = BinaryPrimitives.ReadInt32BigEndian(file.AsSpan(at));
-            var type = System.Text.Encoding.ASCII.GetString(file, at + 4, 4);
-            var data = file.AsSpan(at + 8, length);
-            Assert.Equal(BinaryPrimitives.ReadUInt32BigEndian(file.AsSpan(at + 8 + length)), Crc(file.AsSpan(at + 4, length + 4)));
-            if (type == "IHDR")
-            {
-                width = BinaryPrimitives.ReadInt32BigEndian(data);
-                height = BinaryPrimitives.ReadInt32BigEndian(data[4..]);
-                Assert.Equal(8, data[8]);
-                Assert.Equal(2, data[9]);
-            }
-            else if (type == "IDAT")
-            {
-                idat.Write(data);
-            }
-
-            at += 12 + length;
+            Assert.Contains(option, output, StringComparison.Ordinal);
         }
+    }
 
-        idat.Position = 0;
-        using var inflated = new MemoryStream();
-        using (var zlib = new ZLibStream(idat, CompressionMode.Decompress))
-        {
-            zlib.CopyTo(inflated);
-        }
+    [Theory]
+    [InlineData("iterations=1..4", new[] { 1, 2, 3, 4 })]
+    [InlineData("iterations=0..2,5,10..11", new[] { 0, 1, 2, 5, 10, 11 })]
+    [InlineData("factors=16,32,64,128", new[] { 16, 32, 64, 128 })]
+    [InlineData("factors=7", new[] { 7 })]
+    public void SweepSpec_Parse_ListsAndRanges(string text, int[] expected)
+    {
+        var spec = SweepSpec.Parse(text);
+        Assert.Equal(text[..text.IndexOf('=', StringComparison.Ordinal)], spec.Parameter);
+        Assert.Equal(expected, spec.Values);
+    }
 
-        var raw = inflated.ToArray();
-        var stride = width * 3;
-        Assert.Equal(height * (stride + 1), raw.Length);
-        var rgb = new byte[height * stride];
+    /// <summary>The encoder and an independent decoder agree on every pixel, whatever the size and content.</summary>
+    [Property(MaxTest = 30)]
+    public bool PngEncoder_RoundTripsEveryPixel(int seed)
+    {
+        var random = new Random(seed);
+        var (width, height) = (random.Next(1, 40), random.Next(1, 30));
+        var raster = new Raster(width, height, new Rgb((byte)random.Next(256), 0, 0));
+        var smooth = seed % 2 == 0; // smooth content favours the Up/Average/Paeth filters, noise favours None
         for (var y = 0; y < height; y++)
         {
-            Assert.Equal(0, raw[y * (stride + 1)]);
-            raw.AsSpan((y * (stride + 1)) + 1, stride).CopyTo(rgb.AsSpan(y * stride));
-        }
-
-        return (width, height, rgb);
-    }
-
-    private static uint Crc(ReadOnlySpan<byte> data)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in data)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++)
+            for (var x = 0; x < width; x++)
             {
-                crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
+                var color = smooth ? new Rgb((byte)(x * 5), (byte)(y * 7), (byte)(x + y)) : new Rgb((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256));
+                raster.FillRect(x, y, 1, 1, color);
             }
         }
 
-        return ~crc;
+        var (decodedWidth, decodedHeight, rgb) = PngFile.Read(PngEncoder.Encode(raster));
+        return decodedWidth == width && decodedHeight == height && rgb.AsSpan().SequenceEqual(raster.Pixels);
+    }
+
+    [Fact]
+    public void LineChart_TextAndLinesLandInTheirRegions()
+    {
+        double[] x = [1, 2, 3, 4];
+        var chart = new LineChart
+        {
+            Title = "TITLE",
+            XLabel = "x",
+            YLabel = "y",
+            Series = [new ChartSeries("a", x, [0.1, 0.4, 0.3, 0.5])],
+        };
+        var raster = chart.Render(960, 600);
+        var rgb = raster.Pixels.ToArray();
+        // The title is drawn in the top band; the line (series color) in the middle; nothing dark in the far corners.
+        Assert.True(CountDark(rgb, 960, 0, 60) > 50, "no title");
+        Assert.Contains(Colors(rgb), c => c == Rgb.Hex("#1f77b4"));
+        Assert.Equal(0, CountDark(rgb, 960, 595, 600));
+    }
+
+    private static int CountDark(byte[] rgb, int width, int fromRow, int toRow)
+    {
+        var count = 0;
+        for (var i = fromRow * width * 3; i < toRow * width * 3; i += 3)
+        {
+            count += rgb[i] + rgb[i + 1] + rgb[i + 2] < 300 ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    private static IEnumerable<Rgb> Colors(byte[] rgb)
+    {
+        for (var i = 0; i < rgb.Length; i += 3)
+        {
+            yield return new Rgb(rgb[i], rgb[i + 1], rgb[i + 2]);
+        }
+    }
+
+    private static void AssertLooksLikeAChart(byte[] rgb, string[] seriesColors)
+    {
+        var colors = Colors(rgb).ToList();
+        var background = colors.Count(c => c == Rgb.White);
+        Assert.InRange(background, colors.Count / 2, colors.Count * 99 / 100); // mostly white, but not blank
+        Assert.True(colors.Distinct().Count() > 50, "too few colors for antialiased lines and text");
+        foreach (var hex in seriesColors)
+        {
+            Assert.True(colors.Count(c => c == Rgb.Hex(hex)) > 30, $"hardly any pixels of {hex}");
+        }
+    }
+
+    private static void AssertMetricsInRange(JsonElement metrics)
+    {
+        foreach (var name in MetricNames)
+        {
+            Assert.InRange(metrics.GetProperty(name).GetDouble(), 0, 1);
+        }
+
+        Assert.True(metrics.GetProperty("UserCount").GetInt32() > 0);
+    }
+
+    /// <summary>A small MovieLens-shaped release, generated once for the class.</summary>
+    public sealed class GeneratedData : IDisposable
+    {
+        private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("movierecs-plot-data-");
+
+        public GeneratedData()
+        {
+            Folder = Path.Combine(_root.FullName, "small");
+            Directory.CreateDirectory(Folder);
+            SyntheticMovieLens.Generate(SyntheticMovieLensOptions.Custom(users: 300, movies: 400, ratings: 15_000) with { Seed = 11 }).WriteMl1mFiles(Folder);
+            Assert.True(File.Exists(Path.Combine(Folder, "ratings.dat")), string.Join(", ", Directory.GetFiles(Folder).Select(Path.GetFileName)));
+        }
+
+        public string Folder { get; }
+
+        public void Dispose() => _root.Delete(recursive: true);
     }
 }
