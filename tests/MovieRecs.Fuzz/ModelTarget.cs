@@ -1,15 +1,34 @@
+using System.Buffers.Binary;
 using MovieRecs.Persistence;
 
 namespace MovieRecs.Fuzz;
 
 /// <summary>
-/// MovieRecs' own model file (<see cref="AlsModelFile.Load(Stream, string?, CancellationToken)"/>), from a seekable
-/// stream and from a forward-only one: both fail with an <see cref="InvalidDataException"/> naming the file, or both
-/// load the same model, which saves and loads again unchanged.
+/// MovieRecs' own model file (<see cref="AlsModelFile.Load(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>),
+/// from a seekable stream and from a forward-only one: both fail with an <see cref="InvalidDataException"/> that
+/// <see cref="AlsModelFile.GetError"/> classifies and that names the file, or both load the same model, which saves
+/// and loads again unchanged. The input is also loaded with both its checksums made right (the header's CRC-32 over
+/// bytes 0..75, the file's over all bytes but the last four), so that the fuzzer reaches the checks behind them.
 /// </summary>
 internal static class ModelTarget
 {
+    private const int HeaderSize = 80;
+
+    private const int HeaderCrcOffset = 76;
+
     public static void Run(byte[] input)
+    {
+        LoadBothWays(input);
+        if (input.Length >= HeaderSize + 4)
+        {
+            var repaired = (byte[])input.Clone();
+            BinaryPrimitives.WriteUInt32LittleEndian(repaired.AsSpan(HeaderCrcOffset), Crc32.Append(0, repaired.AsSpan(0, HeaderCrcOffset)));
+            BinaryPrimitives.WriteUInt32LittleEndian(repaired.AsSpan(repaired.Length - 4), Crc32.Append(0, repaired.AsSpan(0, repaired.Length - 4)));
+            LoadBothWays(repaired);
+        }
+    }
+
+    private static void LoadBothWays(byte[] input)
     {
         var seekable = Load(new MemoryStream(input));
         var forwardOnly = Load(new ForwardOnlyStream(input, input.Length == 0 ? 1 : 1 + (input[^1] * 16 % 4096)));
@@ -31,20 +50,25 @@ internal static class ModelTarget
         using var saved = new MemoryStream();
         AlsModelFile.Save(seekable.Model, saved, seekable.Users, seekable.Items);
         saved.Position = 0;
-        if (!Same(seekable, AlsModelFile.Load(saved, "saved")))
+        if (!Same(seekable, AlsModelFile.Load(saved, null, "saved")))
         {
             throw new FuzzFindingException("a model saved from what was loaded loads back different");
         }
     }
 
-    private static AlsModelFileContents? Load(Stream stream)
+    private static AlsModelFileContent? Load(Stream stream)
     {
         try
         {
-            return AlsModelFile.Load(stream, Documented.BinaryFileName);
+            return AlsModelFile.Load(stream, null, Documented.BinaryFileName);
         }
         catch (InvalidDataException e)
         {
+            if (AlsModelFile.GetError(e) is null)
+            {
+                throw new FuzzFindingException($"InvalidDataException without an AlsModelFileError: {e.Message}", e);
+            }
+
             if (!e.Message.StartsWith(Documented.BinaryFileName + ":", StringComparison.Ordinal))
             {
                 throw new FuzzFindingException($"InvalidDataException that does not name the file: {e.Message}", e);
@@ -55,7 +79,7 @@ internal static class ModelTarget
         }
     }
 
-    private static bool Same(AlsModelFileContents a, AlsModelFileContents b)
+    private static bool Same(AlsModelFileContent a, AlsModelFileContent b)
     {
         if (a.Model.UserCount != b.Model.UserCount || a.Model.ItemCount != b.Model.ItemCount || a.Model.Factors != b.Model.Factors
             || a.Model.Options != b.Model.Options || a.Model.TrainingLoss != b.Model.TrainingLoss

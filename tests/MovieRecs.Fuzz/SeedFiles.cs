@@ -85,6 +85,13 @@ internal static class SeedFiles
         {
             AlsModelFile.Save(AlsModel.FromFactors(options with { Factors = 1 }, [1f], [2f, -3f]), stream);
         }
+
+        // The header of a small file claiming 50 million users, its checksum made right: what made the loader
+        // before the 80-byte header allocate from the header alone when the stream had no length.
+        var huge = File.ReadAllBytes(Path.Combine(folder, "model-with-ids.bin"));
+        BinaryPrimitives.WriteInt32LittleEndian(huge.AsSpan(16), 50_000_000);
+        BinaryPrimitives.WriteUInt32LittleEndian(huge.AsSpan(76), Crc32.Append(0, huge.AsSpan(0, 76)));
+        File.WriteAllBytes(Path.Combine(folder, "huge-user-count.bin"), huge);
     }
 
     /// <summary>A .npy file with the header text given, padded as numpy pads it (the prefix and header end on a multiple of 64).</summary>
