@@ -129,7 +129,7 @@ public class ModelFileBenchmarks
     public int LoadPath() => AlsModelFile.Load(_ownPath).Model.UserCount;
 
     [BenchmarkCategory("Load"), Benchmark(Description = "AlsModelFile.Load (forward-only stream)")]
-    public int LoadForwardOnly() => AlsModelFile.Load(new NonSeekableStream(new MemoryStream(_own, writable: false))).Model.UserCount;
+    public int LoadForwardOnly() => AlsModelFile.Load(new ForwardOnlyStream(new MemoryStream(_own, writable: false), int.MaxValue)).Model.UserCount;
 
     [BenchmarkCategory("Load"), Benchmark(Description = "AlsModelFile.LoadImplicitNpz")]
     public int LoadNpz() => AlsModelFile.LoadImplicitNpz(new MemoryStream(_npz, writable: false)).Model.UserCount;

@@ -6,7 +6,6 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using MovieRecs.MovieLens;
 using MovieRecs.Tests.MovieLens;
-using MovieRecs.Tests.Persistence;
 
 namespace MovieRecs.Tests.Reliability;
 
