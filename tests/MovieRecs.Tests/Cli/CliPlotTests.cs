@@ -17,13 +17,7 @@ public sealed class CliPlotTests : IClassFixture<CliPlotTests.GeneratedData>, ID
 
     public void Dispose() => _folder.Delete(recursive: true);
 
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = MovieRecs.Cli.Cli.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Output, string Error) Run(params string[] args) => CliRunner.Run(args);
 
     private string PathOf(string name) => Path.Combine(_folder.FullName, name);
 

@@ -53,7 +53,7 @@ public class AlsModelFilePropertyTests
         var (users, items) = (random.Next(1, 12), random.Next(1, 12));
         var model = Random(random, users, items, RandomOptions(random, random.Next(1, 12)), random.Next(2) == 0 ? null : 3.5);
         var original = SaveToBytes(model, random.Next(2) == 0 ? null : RandomIds(random, users), random.Next(2) == 0 ? null : RandomIds(random, items));
-        var corrupted = Corrupt(original, random);
+        var corrupted = ByteDamage.Apply(original, random);
         // Damage the checksums can miss is astronomically unlikely; a file that still loads must be the original.
         var unchanged = corrupted.AsSpan().StartsWith(original);
 
@@ -80,7 +80,7 @@ public class AlsModelFilePropertyTests
     {
         var random = new Random(seed);
         var model = Random(random, random.Next(1, 8), random.Next(1, 8), RandomOptions(random, random.Next(1, 8)));
-        var corrupted = Corrupt(SaveNpzToBytes(model, compression: random.Next(2) == 0 ? NpzCompression.Stored : NpzCompression.Deflated), random);
+        var corrupted = ByteDamage.Apply(SaveNpzToBytes(model, compression: random.Next(2) == 0 ? NpzCompression.Stored : NpzCompression.Deflated), random);
 
         try
         {
@@ -107,35 +107,6 @@ public class AlsModelFilePropertyTests
         catch (InvalidDataException e)
         {
             return AlsModelFile.GetError(e) is not null && e.Message.StartsWith("stream: ", StringComparison.Ordinal);
-        }
-    }
-
-    private static byte[] Corrupt(byte[] bytes, Random random)
-    {
-        var result = (byte[])bytes.Clone();
-        switch (random.Next(4))
-        {
-            case 0: // flip a few bits anywhere
-                for (var flips = random.Next(1, 5); flips > 0; flips--)
-                {
-                    result[random.Next(result.Length)] ^= (byte)(1 << random.Next(8));
-                }
-
-                return result;
-            case 1: // overwrite a few bytes with random values (possibly the same)
-                for (var writes = random.Next(1, 5); writes > 0; writes--)
-                {
-                    result[random.Next(result.Length)] = (byte)random.Next(256);
-                }
-
-                return result;
-            case 2: // cut the file short
-                return result[..random.Next(result.Length)];
-            default: // splice in random bytes
-                var at = random.Next(result.Length);
-                var junk = new byte[random.Next(1, 16)];
-                random.NextBytes(junk);
-                return [.. result[..at], .. junk, .. result[at..]];
         }
     }
 }
