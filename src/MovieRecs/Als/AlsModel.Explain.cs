@@ -1,3 +1,4 @@
+using System.Buffers;
 using MovieRecs.Recommendations;
 
 namespace MovieRecs.Als;
@@ -18,8 +19,21 @@ public sealed partial class AlsModel
     /// <exception cref="ArgumentException">The spans differ in length, an item repeats or a value is not finite.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An item index or <paramref name="count"/> is out of range.</exception>
     /// <remarks>O(n·k² + k³) for the factorization, then O(k² + n·k) per explained item.</remarks>
-    public Explanation Explain(ReadOnlySpan<int> likedItems, ReadOnlySpan<float> values, int item, int count = 10) =>
-        CreateExplainer(likedItems, values).Explain(item, count);
+    public Explanation Explain(ReadOnlySpan<int> likedItems, ReadOnlySpan<float> values, int item, int count = 10)
+    {
+        // The factorization lives only for this call: its storage is rented, not allocated.
+        var factor = ArrayPool<float>.Shared.Rent(Stride * Stride);
+        var userFactors = ArrayPool<float>.Shared.Rent(Stride);
+        try
+        {
+            return FactorExplainer(likedItems, values, factor, userFactors).Explain(item, count);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(userFactors);
+            ArrayPool<float>.Shared.Return(factor);
+        }
+    }
 
     /// <summary>
     /// Factors the user's matrix <c>W = YᵀY + λI + Σ (c_i − 1) y_i y_iᵀ</c> once, for explaining many items cheaply.
@@ -30,10 +44,11 @@ public sealed partial class AlsModel
     /// <exception cref="ArgumentException">The spans differ in length, an item repeats, a value is not finite, or the
     /// system is not positive definite.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An item is out of range.</exception>
-    public UserExplainer CreateExplainer(ReadOnlySpan<int> likedItems, ReadOnlySpan<float> values)
+    public UserExplainer CreateExplainer(ReadOnlySpan<int> likedItems, ReadOnlySpan<float> values) =>
+        FactorExplainer(likedItems, values, new float[Stride * Stride], new float[Stride]);
+
+    private UserExplainer FactorExplainer(ReadOnlySpan<int> likedItems, ReadOnlySpan<float> values, float[] factor, float[] userFactors)
     {
-        var factor = new float[Stride * Stride];
-        var userFactors = new float[Stride];
         var confidence = new float[likedItems.Length];
         FactorUserSystem(likedItems, values, factor, userFactors);
         var alpha = (float)Options.Alpha;

@@ -117,9 +117,9 @@ public sealed partial class AlsModel
     /// <summary>Solves a user's fold-in system and keeps its Cholesky factor (stride x stride) for explanations.</summary>
     internal void FactorUserSystem(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> factor, Span<float> userFactors)
     {
-        var scratch = new AlsRowScratch(Stride, Math.Max(1, items.Length), cholesky: true);
-        Recalculate(items, values, userFactors, ItemCount, _itemFactors, GetItemSystem(), nameof(items), "item", scratch);
-        scratch.Matrix[..(Stride * Stride)].CopyTo(factor);
+        // The model's cached scratch (or a new one when another thread holds it); the factor is copied out before the
+        // scratch goes back to the cache.
+        Recalculate(items, values, userFactors, ItemCount, _itemFactors, GetItemSystem(), nameof(items), "item", null, keep: false, factor);
     }
 
     private void Recalculate(
@@ -131,7 +131,7 @@ public sealed partial class AlsModel
 
     private void Recalculate(
         ReadOnlySpan<int> indexes, ReadOnlySpan<float> values, Span<float> destination, int otherCount, float[] other,
-        float[] system, string indexesName, string what, AlsRowScratch? ownScratch, bool keep)
+        float[] system, string indexesName, string what, AlsRowScratch? ownScratch, bool keep, Span<float> factorCopy = default)
     {
         if (values.Length != indexes.Length)
         {
@@ -190,6 +190,10 @@ public sealed partial class AlsModel
             }
 
             solution[..Factors].CopyTo(destination);
+            if (!factorCopy.IsEmpty)
+            {
+                scratch.Matrix[..(Stride * Stride)].CopyTo(factorCopy);
+            }
         }
         finally
         {

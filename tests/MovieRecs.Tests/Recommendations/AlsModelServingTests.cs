@@ -120,6 +120,27 @@ public class AlsModelServingTests
     }
 
     [Fact]
+    public void Explain_OneCall_AllocatesOnlyItsResultAndPerItemArraysWhenWarm()
+    {
+        var (model, userItems) = ServingFixture.Fit(11, items: 80, factors: 48);
+        var liked = userItems.GetColumnIndices(0).ToArray();
+        var values = userItems.GetValues(0).ToArray();
+        var expected = model.CreateExplainer(liked, values).Explain(2, 3);
+        model.Explain(liked, values, 2, 3);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var explanation = model.Explain(liked, values, 2, 3);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // The k x k factorization and its scratch are rented or cached, not allocated: what remains is the liked
+        // items, their confidences and contributions (a few bytes each) and the result.
+        var factorBytes = (long)model.Factors * model.Factors * sizeof(float);
+        Assert.True(allocated < factorBytes, $"one Explain call allocated {allocated} bytes; the factor alone is {factorBytes}");
+        Assert.True(allocated < 1024 + (liked.Length * 64), $"one Explain call allocated {allocated} bytes for {liked.Length} liked items");
+        Assert.Equal(expected.Score, explanation.Score);
+        Assert.Equal(expected.Contributions, explanation.Contributions);
+    }
+
+    [Fact]
     public void ScorePairsAndFilterItems_AllocateNothingBeyondTheResultWhenWarm()
     {
         var (model, userItems) = ServingFixture.Fit(10);
