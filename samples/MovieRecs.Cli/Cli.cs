@@ -114,10 +114,10 @@ internal static partial class Cli
         var dataPath = a.Positional(0, "DATA");
         var modelPath = a.Get("out") ?? throw new UsageException("train needs --out MODEL");
         var clock = Stopwatch.StartNew();
-        var (ratings, _) = LoadData(dataPath);
+        // Streamed: only the kept ratings are held, never the whole table (ml-20m: about 0.35 GB instead of 1.2 GB).
+        var (ratingsPath, release) = RatingsFile(dataPath);
+        var interactions = InteractionMatrix.Read(ratingsPath, release, new InteractionOptions { MinRating = a.Float("min-rating", 3f) });
         report.Stage("read", clock);
-        var interactions = InteractionMatrix.Build(ratings, new InteractionOptions { MinRating = a.Float("min-rating", 3f) });
-        report.Stage("build", clock);
         var options = AlsOptionsFrom(a);
         var progress = new IterationReport(report);
         var model = new AlsTrainer(options).Fit(interactions.UserItems, progress);
@@ -263,6 +263,38 @@ internal static partial class Cli
         ComputeLoss = true,
     };
 
+    /// <summary>The ratings file of a folder or a file, and its release (the layout is told by the file name).</summary>
+    private static (string Path, MovieLensRelease Release) RatingsFile(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            var release = MovieLensReader.DetectRelease(path);
+            var name = release switch
+            {
+                MovieLensRelease.Ml100k => "u.data",
+                MovieLensRelease.Ml1m or MovieLensRelease.Ml10m => "ratings.dat",
+                _ => "ratings.csv",
+            };
+            var file = Path.Combine(path, name);
+            return File.Exists(file) ? (file, release) : throw new UsageException($"no {name} in {path}");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"no such file or folder: {path}");
+        }
+
+        return (path, ReleaseOfFile(path));
+    }
+
+    private static MovieLensRelease ReleaseOfFile(string path)
+    {
+        var name = Path.GetFileName(path);
+        return name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? MovieLensRelease.Ml25m
+            : name.EndsWith(".dat", StringComparison.OrdinalIgnoreCase) ? MovieLensRelease.Ml1m
+            : MovieLensRelease.Ml100k;
+    }
+
     private static (RatingsTable Ratings, IReadOnlyList<Movie> Movies) LoadData(string path)
     {
         if (Directory.Exists(path))
@@ -276,11 +308,7 @@ internal static partial class Cli
             throw new UsageException($"no such file or folder: {path}");
         }
 
-        var name = Path.GetFileName(path);
-        var release = name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? MovieLensRelease.Ml25m
-            : name.EndsWith(".dat", StringComparison.OrdinalIgnoreCase) ? MovieLensRelease.Ml1m
-            : MovieLensRelease.Ml100k;
-        return (MovieLensReader.ReadRatings(path, release), []);
+        return (MovieLensReader.ReadRatings(path, ReleaseOfFile(path)), []);
     }
 
     private static AlsModelFileContent LoadModel(string path) =>
