@@ -60,6 +60,25 @@ public sealed class CliTests : IDisposable
         Assert.InRange(metrics.GetProperty("popularity").GetProperty("Auc").GetDouble(), 0, 1);
     }
 
+    [Fact]
+    public void Train_FolderOrRatingsFile_SameMatrixAsTheTableBuild()
+    {
+        var data = PathOf("data");
+        Assert.Equal(0, Run("generate", "--preset", "ml-100k", "--seed", "4", "--out", data).Code);
+        var ratingsFile = Directory.GetFiles(data).Single(f => Path.GetFileName(f) is "u.data" or "ratings.dat" or "ratings.csv");
+        var release = MovieLensReader.DetectRelease(data);
+        var expected = InteractionMatrix.Build(MovieLensReader.ReadRatings(ratingsFile, release), new InteractionOptions { MinRating = 4f });
+        foreach (var source in new[] { data, ratingsFile })
+        {
+            var trained = Run("train", source, "--out", PathOf("m.mrals"), "--min-rating", "4", "--factors", "4", "--iterations", "1", "--json");
+            Assert.Equal(0, trained.Code);
+            var json = JsonDocument.Parse(trained.Output).RootElement;
+            Assert.Equal(expected.UserItems.NonZeroCount, json.GetProperty("nonZeros").GetInt64());
+            Assert.Equal(expected.UserItems.RowCount, json.GetProperty("users").GetInt32());
+            Assert.Equal(expected.UserItems.ColumnCount, json.GetProperty("items").GetInt32());
+        }
+    }
+
     [Theory]
     [InlineData("bogus")]
     [InlineData("train")]
