@@ -209,6 +209,7 @@ public sealed class MovieLensDownloader
         try
         {
             Directory.CreateDirectory(CacheDirectory);
+            RemoveStaleLeftovers(release);
             var expected = Options.Md5Checksums is { } table
                 ? (table.TryGetValue(release, out var given) ? given : null)
                 : PublishedMd5(release);
@@ -435,6 +436,45 @@ public sealed class MovieLensDownloader
     {
         var directories = Directory.GetDirectories(staging);
         return directories.Length == 1 && Directory.GetFiles(staging).Length == 0 ? directories[0] : staging;
+    }
+
+    /// <summary>
+    /// A download or an extraction whose files have not changed for this long belongs to a process that was killed
+    /// (a live one writes continuously); its leftovers are removed before the next download of the release.
+    /// </summary>
+    internal static readonly TimeSpan StaleAfter = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Removes the partial zips and extraction folders of <paramref name="release"/> that a killed process left in the
+    /// cache (names <c>.FOLDER.GUID.zip.part</c> and <c>.FOLDER.GUID.extracting</c>), when untouched for
+    /// <see cref="StaleAfter"/>. Another process's download in progress is younger and stays.
+    /// </summary>
+    private void RemoveStaleLeftovers(MovieLensRelease release)
+    {
+        var prefix = $".{FolderName(release)}.";
+        var cutoff = DateTime.UtcNow - StaleAfter;
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(CacheDirectory, prefix + "*.zip.part"))
+            {
+                if (File.GetLastWriteTimeUtc(file) < cutoff)
+                {
+                    TryDelete(file, string.Empty);
+                }
+            }
+
+            foreach (var directory in Directory.EnumerateDirectories(CacheDirectory, prefix + "*.extracting"))
+            {
+                if (Directory.GetLastWriteTimeUtc(directory) < cutoff)
+                {
+                    TryDelete(string.Empty, directory);
+                }
+            }
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: leftovers cost disk space only, never a wrong result.
+        }
     }
 
     private static void TryDelete(string file, string directory)

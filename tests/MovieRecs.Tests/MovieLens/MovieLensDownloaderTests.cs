@@ -41,6 +41,37 @@ public sealed class MovieLensDownloaderTests : IDisposable
     }
 
     [Fact]
+    public async Task EnsureAsync_LeftoversOfAKilledProcess_AreRemovedWhenStale_AnotherDownloadInProgressIsKept()
+    {
+        var zip = BuildZip(("ml-100k/u.data", "1\t2\t3\t881250949\n"));
+        using var server = new LocalServer();
+        server.Serve("/movielens/ml-100k.zip", zip);
+        var downloader = Downloader(server, (MovieLensRelease.Ml100k, Md5(zip)));
+        Directory.CreateDirectory(_cache);
+        var old = DateTime.UtcNow - MovieLensDownloader.StaleAfter - TimeSpan.FromMinutes(5);
+        var stalePart = Path.Combine(_cache, ".ml-100k.0123456789abcdef0123456789abcdef.zip.part");
+        var staleStaging = Path.Combine(_cache, ".ml-100k.0123456789abcdef0123456789abcdef.extracting");
+        var livePart = Path.Combine(_cache, ".ml-100k.fedcba9876543210fedcba9876543210.zip.part");
+        var otherRelease = Path.Combine(_cache, ".ml-1m.0123456789abcdef0123456789abcdef.zip.part");
+        File.WriteAllBytes(stalePart, new byte[100]);
+        Directory.CreateDirectory(Path.Combine(staleStaging, "ml-100k"));
+        File.WriteAllText(Path.Combine(staleStaging, "ml-100k", "u.data"), "half");
+        File.WriteAllBytes(livePart, new byte[100]);
+        File.WriteAllBytes(otherRelease, new byte[100]);
+        File.SetLastWriteTimeUtc(stalePart, old);
+        Directory.SetLastWriteTimeUtc(staleStaging, old);
+        File.SetLastWriteTimeUtc(otherRelease, old);
+
+        var folder = await downloader.EnsureAsync(MovieLensRelease.Ml100k);
+
+        Assert.False(File.Exists(stalePart));
+        Assert.False(Directory.Exists(staleStaging));
+        Assert.True(File.Exists(livePart), "a younger partial download may belong to another process");
+        Assert.True(File.Exists(otherRelease), "only the release being downloaded is cleaned");
+        Assert.Equal("1\t2\t3\t881250949\n", File.ReadAllText(Path.Combine(folder, "u.data")));
+    }
+
+    [Fact]
     public async Task EnsureAsync_Progress_ReportsTheStagesInOrder()
     {
         var zip = BuildZip(("ml-1m/ratings.dat", "1::1193::5::978300760\n"));
