@@ -12,7 +12,10 @@ namespace MovieRecs.Tests.Reliability;
 /// thread before the task is queued) and as finished when it raises <c>TraceOperationEnd</c>, which happens before
 /// the task is marked complete, so before anyone waiting for it can go on: the count is exact at any moment, with
 /// no grace period. Events are delivered on the thread that raises them; other tests' tasks are ignored because
-/// they do not descend from the watched operation.
+/// they do not descend from the watched operation. The two events of one task are raised on different threads and
+/// can reach the listener in either order (a worker may start, run and end a task before the scheduling thread's
+/// <c>TaskScheduled</c> is handled; seen about once in a hundred cancelled evaluations), so an end that arrives
+/// first is remembered and the task is then counted as started and finished.
 /// </remarks>
 internal sealed class TaskTreeMonitor : EventListener
 {
@@ -25,6 +28,7 @@ internal sealed class TaskTreeMonitor : EventListener
     private readonly Lock _gate = new();
     private HashSet<int>? _family;
     private HashSet<int>? _unfinished;
+    private HashSet<int>? _endedBeforeScheduled;
     private int _started;
 
     /// <summary>
@@ -39,6 +43,7 @@ internal sealed class TaskTreeMonitor : EventListener
                 {
                     _family = [Task.CurrentId!.Value];
                     _unfinished = [];
+                    _endedBeforeScheduled = [];
                     _started = 0;
                 }
 
@@ -81,7 +86,7 @@ internal sealed class TaskTreeMonitor : EventListener
 
         lock (_gate)
         {
-            if (_family is null || _unfinished is null)
+            if (_family is null || _unfinished is null || _endedBeforeScheduled is null)
             {
                 return;
             }
@@ -92,13 +97,18 @@ internal sealed class TaskTreeMonitor : EventListener
                 var origin = (int)eventData.Payload[eventData.PayloadNames.IndexOf("OriginatingTaskID")]!;
                 if (_family.Contains(origin) && _family.Add(task))
                 {
-                    _unfinished.Add(task);
+                    if (!_endedBeforeScheduled.Remove(task))
+                    {
+                        _unfinished.Add(task);
+                    }
+
                     _started++;
                 }
             }
-            else
+            else if (!_unfinished.Remove(task) && !_family.Contains(task))
             {
-                _unfinished.Remove(task);
+                // Possibly a task of the family whose TaskScheduled has not been handled yet (or another test's).
+                _endedBeforeScheduled.Add(task);
             }
         }
     }
