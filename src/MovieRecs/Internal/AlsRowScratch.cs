@@ -15,6 +15,7 @@ internal sealed class AlsRowScratch
 
     public AlsRowScratch(int stride, int maxRowNonZeros, bool cholesky, int blockRows = 1)
     {
+        Stride = stride;
         var perBlock = Math.Max(1, maxRowNonZeros) * blockRows;
         Coefficients = new float[perBlock];
         Weights = new float[perBlock];
@@ -25,6 +26,9 @@ internal sealed class AlsRowScratch
         _gathered = FloatBuffer.AllocateAligned(cholesky ? AlsKernels.CholeskyGatherRows * stride : 0);
         _scaled = FloatBuffer.AllocateAligned(cholesky ? AlsKernels.CholeskyGatherRows * stride : 0);
     }
+
+    /// <summary>The padded factor length the buffers are sized for.</summary>
+    public int Stride { get; }
 
     /// <summary>One float per nonzero of the longest row (times the rows of a block): the dots and coefficients <c>t_i</c>.</summary>
     public float[] Coefficients { get; }
