@@ -141,6 +141,41 @@ public class AlsModelServingTests
     }
 
     [Fact]
+    public void RecalculateUser_FromFourThreadsAtOnce_AllocatesNothingWhenWarm()
+    {
+        var (model, userItems) = ServingFixture.Fit(12, items: 80, factors: 48);
+        var allocated = new long[4];
+        using var start = new Barrier(4);
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            var destination = new float[model.Factors];
+            var items = userItems.GetColumnIndices(t).ToArray();
+            var values = userItems.GetValues(t).ToArray();
+            model.RecalculateUser(items, values, destination);
+            start.SignalAndWait();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 200; i++)
+            {
+                model.RecalculateUser(items, values, destination);
+            }
+
+            allocated[t] = GC.GetAllocatedBytesForCurrentThread() - before;
+        })).ToArray();
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
+        // Each thread keeps its own scratch: concurrent fold-ins neither contend for one nor allocate another.
+        Assert.All(allocated, bytes => Assert.Equal(0, bytes));
+    }
+
+    [Fact]
     public void ScorePairsAndFilterItems_AllocateNothingBeyondTheResultWhenWarm()
     {
         var (model, userItems) = ServingFixture.Fit(10);
