@@ -46,8 +46,14 @@ public class HostileModelFileProperties
             var outcome = Load(() => AlsModelFile.Load(stream, null, Source));
             var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-            // From a stream of unknown length, storage starts at 4 MiB and grows only as data arrives.
-            var limit = claim.ForwardOnly ? 12L << 20 : 256L << 10;
+            // From a stream of unknown length, each of the up to four arrays (user and item ids, user and item
+            // factors) starts at GrowthStartBytes and doubles only when full, so a false claim costs at most four
+            // starts plus four times what the bytes that really came occupy once loaded (factor rows are padded
+            // from Factors to the stride in memory, as in any loaded model).
+            var padding = (double)AlsModel.StrideFor(claim.Factors) / claim.Factors;
+            var limit = claim.ForwardOnly
+                ? (4L * AlsModelFile.GrowthStartBytes) + (long)(4 * padding * claim.BodyBytes) + (256L << 10)
+                : 256L << 10;
             return (outcome.Error is AlsModelFileError.Truncated or AlsModelFileError.TooLarge && allocated < limit)
                 .Label($"{claim}: {outcome}, {allocated} bytes allocated");
         });
