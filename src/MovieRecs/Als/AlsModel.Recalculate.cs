@@ -123,21 +123,14 @@ public sealed partial class AlsModel
     /// <summary>Solves a user's fold-in system and keeps its Cholesky factor (stride x stride) for explanations.</summary>
     internal void FactorUserSystem(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> factor, Span<float> userFactors)
     {
-        // The model's cached scratch (or a new one when another thread holds it); the factor is copied out before the
-        // scratch goes back to the cache.
-        Recalculate(items, values, userFactors, ItemCount, _itemFactors, GetItemSystem(), nameof(items), "item", null, keep: false, factor);
+        // The factor is copied out of this thread's scratch before the scratch is put back.
+        Recalculate(items, values, userFactors, ItemCount, _itemFactors, GetItemSystem(), nameof(items), "item", factor);
     }
 
+    /// <summary>Solves one row exactly (Cholesky) in this thread's scratch; optionally copies out its factor.</summary>
     private void Recalculate(
         ReadOnlySpan<int> indexes, ReadOnlySpan<float> values, Span<float> destination, int otherCount, float[] other,
-        float[] system, string indexesName, string what, AlsRowScratch? ownScratch = null)
-    {
-        Recalculate(indexes, values, destination, otherCount, other, system, indexesName, what, ownScratch, keep: ownScratch is not null);
-    }
-
-    private void Recalculate(
-        ReadOnlySpan<int> indexes, ReadOnlySpan<float> values, Span<float> destination, int otherCount, float[] other,
-        float[] system, string indexesName, string what, AlsRowScratch? ownScratch, bool keep, Span<float> factorCopy = default)
+        float[] system, string indexesName, string what, Span<float> factorCopy = default)
     {
         if (values.Length != indexes.Length)
         {
@@ -152,7 +145,7 @@ public sealed partial class AlsModel
         var n = indexes.Length;
         var sorted = ArrayPool<int>.Shared.Rent(Math.Max(1, n));
         var confidence = ArrayPool<float>.Shared.Rent(Math.Max(1, n));
-        var scratch = ownScratch ?? TakeFoldInScratch();
+        var scratch = TakeFoldInScratch();
         var x = ArrayPool<float>.Shared.Rent(Stride);
         try
         {
@@ -206,10 +199,7 @@ public sealed partial class AlsModel
             ArrayPool<float>.Shared.Return(x);
             ArrayPool<float>.Shared.Return(confidence);
             ArrayPool<int>.Shared.Return(sorted);
-            if (!keep)
-            {
-                t_foldInScratch = scratch;
-            }
+            t_foldInScratch = scratch;
         }
     }
 
