@@ -284,15 +284,10 @@ internal static partial class Cli
             throw new UsageException($"no such file or folder: {path}");
         }
 
-        return (path, ReleaseOfFile(path));
-    }
-
-    private static MovieLensRelease ReleaseOfFile(string path)
-    {
-        var name = Path.GetFileName(path);
-        return name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? MovieLensRelease.Ml25m
-            : name.EndsWith(".dat", StringComparison.OrdinalIgnoreCase) ? MovieLensRelease.Ml1m
-            : MovieLensRelease.Ml100k;
+        var fileName = Path.GetFileName(path);
+        return (path, fileName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? MovieLensRelease.Ml25m
+            : fileName.EndsWith(".dat", StringComparison.OrdinalIgnoreCase) ? MovieLensRelease.Ml1m
+            : MovieLensRelease.Ml100k);
     }
 
     private static (RatingsTable Ratings, IReadOnlyList<Movie> Movies) LoadData(string path)
@@ -303,12 +298,8 @@ internal static partial class Cli
             return (dataset.Ratings, dataset.Movies);
         }
 
-        if (!File.Exists(path))
-        {
-            throw new UsageException($"no such file or folder: {path}");
-        }
-
-        return (MovieLensReader.ReadRatings(path, ReleaseOfFile(path)), []);
+        var (file, release) = RatingsFile(path);
+        return (MovieLensReader.ReadRatings(file, release), []);
     }
 
     private static AlsModelFileContent LoadModel(string path) =>
