@@ -17,21 +17,21 @@ public class CorruptedDataFileProperties
 
     private static readonly (string Format, string Text, Func<Stream, object> Read)[] Formats =
     [
-        ("u.data", "196\t242\t3\t881250949\n186\t302\t3\t891717742\n22\t377\t1\t878887116\n244\t51\t2\t880606923\n",
+        ("u.data", "7\t13\t3\t880000001\n8\t21\t4\t880000002\n9\t34\t1\t880000003\n10\t55\t2\t880000004\n",
             s => MovieLensReader.ReadRatings(s, MovieLensRelease.Ml100k, Name)),
-        ("ratings.dat", "1::1193::5::978300760\n1::661::3::978302109\n2::1357::5::978298709\n3::3421::4::978298147\n",
+        ("ratings.dat", "1::101::5::970000001\n1::102::3::970000002\n2::103::5::970000003\n3::104::4::970000004\n",
             s => MovieLensReader.ReadRatings(s, MovieLensRelease.Ml1m, Name)),
-        ("ratings.csv", "userId,movieId,rating,timestamp\n1,296,5.0,1147880044\n1,306,3.5,1147868817\n2,307,0.5,1147868828\n",
+        ("ratings.csv", "userId,movieId,rating,timestamp\n1,201,5.0,1100000001\n1,202,3.5,1100000002\n2,203,0.5,1100000003\n",
             s => MovieLensReader.ReadRatings(s, MovieLensRelease.Ml25m, Name)),
-        ("movies.dat", "1::Toy Story (1995)::Animation|Children's|Comedy\n2::Jumanji (1995)::Adventure|Children's|Fantasy\n",
+        ("movies.dat", "1::First Film (1995)::Animation|Children's|Comedy\n2::Second Film (1995)::Adventure|Fantasy\n",
             s => MovieLensReader.ReadMovies(s, MovieLensRelease.Ml1m, Name)),
-        ("movies.csv", "movieId,title,genres\n1,Toy Story (1995),Adventure|Animation\n2,\"American President, The (1995)\",Comedy|Drama|Romance\n",
+        ("movies.csv", "movieId,title,genres\n1,First Film (1995),Adventure|Animation\n2,\"Quoted Film, The (1995)\",Comedy|Drama|Romance\n",
             s => MovieLensReader.ReadMovies(s, MovieLensRelease.Ml25m, Name)),
-        ("users.dat", "1::F::1::10::48067\n2::M::56::16::70072\n3::M::25::15::55117\n",
+        ("users.dat", "1::F::1::10::00001\n2::M::56::16::00002\n3::M::25::15::00003\n",
             s => MovieLensReader.ReadUsers(s, MovieLensRelease.Ml1m, Name)),
-        ("tags.csv", "userId,movieId,tag,timestamp\n3,260,classic,1439472355\n3,260,sci-fi,1439472256\n4,1732,\"dark, comedy\",1573943598\n",
+        ("tags.csv", "userId,movieId,tag,timestamp\n3,301,classic,1400000001\n3,301,sci-fi,1400000002\n4,302,\"dark, comedy\",1400000003\n",
             s => MovieLensReader.ReadTags(s, MovieLensRelease.Ml25m, Name)),
-        ("links.csv", "movieId,imdbId,tmdbId\n1,0114709,862\n2,0113497,8844\n3,0113228,\n",
+        ("links.csv", "movieId,imdbId,tmdbId\n1,0000001,11\n2,0000002,12\n3,0000003,\n",
             s => MovieLensReader.ReadLinks(s, Name)),
     ];
 
