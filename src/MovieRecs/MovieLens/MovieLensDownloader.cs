@@ -459,7 +459,7 @@ public sealed class MovieLensDownloader
             {
                 if (File.GetLastWriteTimeUtc(file) < cutoff)
                 {
-                    TryDelete(file, string.Empty);
+                    TryDeleteFile(file);
                 }
             }
 
@@ -467,7 +467,7 @@ public sealed class MovieLensDownloader
             {
                 if (Directory.GetLastWriteTimeUtc(directory) < cutoff)
                 {
-                    TryDelete(string.Empty, directory);
+                    TryDeleteDirectory(directory);
                 }
             }
         }
@@ -479,6 +479,12 @@ public sealed class MovieLensDownloader
 
     private static void TryDelete(string file, string directory)
     {
+        TryDeleteFile(file);
+        TryDeleteDirectory(directory);
+    }
+
+    private static void TryDeleteFile(string file)
+    {
         try
         {
             if (File.Exists(file))
@@ -486,13 +492,13 @@ public sealed class MovieLensDownloader
                 File.Delete(file);
             }
         }
-        catch (IOException)
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
         }
-        catch (UnauthorizedAccessException)
-        {
-        }
+    }
 
+    private static void TryDeleteDirectory(string directory)
+    {
         try
         {
             if (Directory.Exists(directory))
@@ -500,10 +506,7 @@ public sealed class MovieLensDownloader
                 Directory.Delete(directory, recursive: true);
             }
         }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
         }
     }
