@@ -60,7 +60,7 @@ public sealed partial class AlsModel
     public ScoredItem[][] SimilarItemsAll(int count = 10, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        return SimilarAll(_itemFactors, ItemCount, ItemNorms(), ItemPanels(), count, progress, cancellationToken);
+        return SimilarAll(ItemCount, ItemNorms(), ItemPanels(), count, progress, cancellationToken);
     }
 
     /// <summary>
@@ -76,64 +76,20 @@ public sealed partial class AlsModel
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         var norms = Norms(ref _userNorms, _userFactors, UserCount);
-        return SimilarAll(_userFactors, UserCount, norms, Panels(ref _userPanels, _userFactors, UserCount, norms), count, progress, cancellationToken);
+        return SimilarAll(UserCount, norms, Panels(ref _userPanels, _userFactors, UserCount, norms), count, progress, cancellationToken);
     }
 
     /// <summary>
-    /// All-pairs cosine top-k using symmetry: each unordered pair is scored once (the upper triangle, in 4 x 16 tiles)
-    /// and offered to both rows' bounded heaps. Workers keep their own heaps, merged at the end; the kept pairs do not
-    /// depend on the order of offers, so the result equals the single-row calls bit for bit.
+    /// All-pairs cosine top-k using symmetry: each unordered pair is scored once (<see cref="AllPairsTopK"/>), and the
+    /// result equals the single-row calls bit for bit.
     /// </summary>
-    private ScoredItem[][] SimilarAll(float[] factors, int rows, float[] norms, FloatBuffer panels, int count, IProgress<int>? progress, CancellationToken cancellationToken)
+    private ScoredItem[][] SimilarAll(int rows, float[] norms, FloatBuffer panels, int count, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var others = Math.Min(count, rows) - 1;
         var results = new ScoredItem[rows][];
         if (others > 0)
         {
-            const int block = 16;
-            var blocks = (rows + block - 1) / block;
-            var heapsOfWorkers = new List<PairHeaps>();
-            var thresholds = PairHeaps.NewThresholds(rows);
-            var done = 0;
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.EffectiveParallelism, CancellationToken = cancellationToken };
-            Parallel.For(
-                0,
-                blocks,
-                parallel,
-                () => new PairHeaps(rows, others, thresholds),
-                (b, _, heaps) =>
-                {
-                    var queries = new float[4 * Factors];
-                    var end = Math.Min(rows, (b + 1) * block);
-                    for (var q0 = b * block; q0 < end; q0 += 4)
-                    {
-                        var n = Math.Min(4, end - q0);
-                        queries.AsSpan().Clear();
-                        for (var j = 0; j < n; j++)
-                        {
-                            NormalizedRow(factors, q0 + j, norms, queries.AsSpan(j * Factors, Factors));
-                        }
-
-                        SimilarityKernels.OfferUpperTriangle(queries, n, q0, panels.Span, Factors, rows, heaps);
-                    }
-
-                    progress?.Report(Interlocked.Add(ref done, end - (b * block)));
-                    return heaps;
-                },
-                heaps =>
-                {
-                    lock (heapsOfWorkers)
-                    {
-                        heapsOfWorkers.Add(heaps);
-                    }
-                });
-
-            var merged = heapsOfWorkers[0];
-            for (var w = 1; w < heapsOfWorkers.Count; w++)
-            {
-                merged.Merge(heapsOfWorkers[w]);
-            }
-
+            var merged = AllPairsTopK.Run(panels, Factors, rows, others, Options.EffectiveParallelism, progress, cancellationToken);
             for (var q = 0; q < rows; q++)
             {
                 var result = new ScoredItem[others + 1];
@@ -142,10 +98,7 @@ public sealed partial class AlsModel
                 results[q] = written == others ? result : result[..(written + 1)];
             }
 
-            foreach (var heaps in heapsOfWorkers)
-            {
-                heaps.Dispose();
-            }
+            merged.Dispose();
         }
         else
         {

@@ -22,6 +22,7 @@ internal sealed class PairHeaps : IDisposable
     public const int SortedCapacity = 16;
 
     private readonly int _k;
+    private readonly int _rows;
     private readonly int _slots;
     private readonly bool _sorted;
     private readonly float[] _scores;
@@ -32,13 +33,14 @@ internal sealed class PairHeaps : IDisposable
     /// <param name="rows">The row count.</param>
     /// <param name="k">Pairs kept per row.</param>
     /// <param name="sharedThresholds">
-    /// The <see cref="Thresholds"/> array shared by all the instances of one batch (one per worker), or null for an own
-    /// one. Each instance raises a row's threshold to its own k-th best, a lower bound of the final k-th best, so a
+    /// The <see cref="Thresholds"/> array shared by all the instances of one batch (one per worker; at least
+    /// <paramref name="rows"/> long), or null for an own one. Each instance raises a row's threshold to its own k-th best, a lower bound of the final k-th best, so a
     /// worker filters with what every worker has learned and still never drops a pair that the result needs.
     /// </param>
     public PairHeaps(int rows, int k, float[]? sharedThresholds = null)
     {
         _k = k;
+        _rows = rows;
         _sorted = k <= SortedCapacity;
         _slots = _sorted ? SortedCapacity : k;
         // Rented: a batch allocates these per worker per call, and fresh pages are expensive to fault in.
@@ -60,13 +62,8 @@ internal sealed class PairHeaps : IDisposable
         Thresholds = sharedThresholds;
     }
 
-    /// <summary>Creates the threshold array to share between the instances of one batch (all -infinity).</summary>
-    public static float[] NewThresholds(int rows)
-    {
-        var thresholds = new float[rows];
-        thresholds.AsSpan().Fill(float.NegativeInfinity);
-        return thresholds;
-    }
+    /// <summary>The number of pairs kept per row.</summary>
+    public int K => _k;
 
     /// <summary>
     /// Per row: a score below it cannot be among the row's best <c>k</c> (the k-th best kept so far by some instance,
@@ -94,8 +91,7 @@ internal sealed class PairHeaps : IDisposable
     /// <summary>Offers every pair kept by <paramref name="other"/> (merging per-thread heaps).</summary>
     public void Merge(PairHeaps other)
     {
-        var rows = Thresholds.Length;
-        for (var row = 0; row < rows; row++)
+        for (var row = 0; row < _rows; row++)
         {
             var baseIndex = row * _slots;
             var kept = other.Count(row);

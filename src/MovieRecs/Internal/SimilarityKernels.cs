@@ -80,59 +80,173 @@ internal static class SimilarityKernels
         }
     }
 
+    /// <summary>Query rows the 6 x 16 micro-kernel of <see cref="ScoreStrip6"/> scores at once.</summary>
+    public const int MicroRows = 6;
+
     /// <summary>
-    /// Scores queries <c>q0 .. q0 + rows - 1</c> (normalized, in <paramref name="queries"/>) against every item
-    /// <c>j &gt; q</c> and offers each score to both rows' heaps: the symmetric half of the all-pairs product.
+    /// Interleaves up to <see cref="MicroRows"/> packed rows, <paramref name="first"/> onwards, into
+    /// <paramref name="destination"/> as <c>destination[f * 6 + r]</c> = factor f of row <c>first + r</c> (zero for rows at
+    /// or past <paramref name="count"/>): the query layout of <see cref="ScoreStrip6"/>, with exactly the packed values.
     /// </summary>
-    public static void OfferUpperTriangle(ReadOnlySpan<float> queries, int rows, int q0, ReadOnlySpan<float> packed, int factors, int itemCount, PairHeaps heaps)
+    public static void InterleaveRows(ReadOnlySpan<float> packed, int factors, int count, int first, Span<float> destination)
     {
-        Debug.Assert(q0 % 4 == 0 && rows is >= 1 and <= 4);
-        var panels = (itemCount + PanelWidth - 1) / PanelWidth;
-        var thresholds = heaps.Thresholds;
-        Span<float> tile = stackalloc float[4 * PanelWidth];
-        for (var p = q0 / PanelWidth; p < panels; p++)
+        Debug.Assert(destination.Length >= MicroRows * factors);
+        for (var r = 0; r < MicroRows; r++)
         {
-            TilePanel(queries, packed, factors, p, tile);
-            var start = p * PanelWidth;
-            var width = Math.Min(PanelWidth, itemCount - start);
-            var diagonal = start <= q0 + 3;
-            if (diagonal || width < PanelWidth || !Vector256.IsHardwareAccelerated)
+            var row = first + r;
+            if (row >= count)
             {
-                for (var r = 0; r < rows; r++)
+                for (var f = 0; f < factors; f++)
                 {
-                    var q = q0 + r;
-                    for (var j = diagonal ? Math.Max(0, q + 1 - start) : 0; j < width; j++)
-                    {
-                        var score = tile[(r * PanelWidth) + j];
-                        heaps.Offer(q, start + j, score);
-                        heaps.Offer(start + j, q, score);
-                    }
+                    destination[(f * MicroRows) + r] = 0f;
                 }
 
                 continue;
             }
 
-            ref var t = ref MemoryMarshal.GetReference(tile);
-            ref var columnThresholds = ref MemoryMarshal.GetArrayDataReference(thresholds);
-            for (var r = 0; r < rows; r++)
+            var baseIndex = ((row / PanelWidth) * factors * PanelWidth) + (row % PanelWidth);
+            for (var f = 0; f < factors; f++)
             {
-                var q = q0 + r;
-                var s0 = Vector256.LoadUnsafe(ref t, (nuint)(r * PanelWidth));
-                var s1 = Vector256.LoadUnsafe(ref t, (nuint)((r * PanelWidth) + 8));
-                var rowThreshold = Vector256.Create(thresholds[q]);
-                var columns0 = Vector256.LoadUnsafe(ref columnThresholds, (nuint)start);
-                var columns1 = Vector256.LoadUnsafe(ref columnThresholds, (nuint)(start + 8));
-                var interesting = Vector256.GreaterThanOrEqual(s0, rowThreshold) | Vector256.GreaterThanOrEqual(s0, columns0);
-                var interesting1 = Vector256.GreaterThanOrEqual(s1, rowThreshold) | Vector256.GreaterThanOrEqual(s1, columns1);
-                var mask = Vector256.ExtractMostSignificantBits(interesting) | (Vector256.ExtractMostSignificantBits(interesting1) << 8);
-                while (mask != 0)
+                destination[(f * MicroRows) + r] = packed[baseIndex + (f * PanelWidth)];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Scores 6 interleaved query rows (<see cref="InterleaveRows"/>) against packed panels
+    /// <paramref name="firstPanel"/> .. <paramref name="panelCount"/> - 1:
+    /// <c>strip[r * stripStride + (p - firstPanel) * 16 + j]</c> = query r · item <c>16p + j</c>. Twelve accumulators in
+    /// registers, each loaded panel row feeding six FMAs; every score is one FMA chain over the factors in order, so it
+    /// is bit-identical to <see cref="Score4"/>'s.
+    /// </summary>
+    /// <param name="queries">The interleaved query rows.</param>
+    /// <param name="packed">The packed panels.</param>
+    /// <param name="factors">Factors per row.</param>
+    /// <param name="firstPanel">The first panel scored.</param>
+    /// <param name="panelCount">One past the last panel scored.</param>
+    /// <param name="strip">Receives the scores.</param>
+    /// <param name="stripStride">Floats between the rows of <paramref name="strip"/>.</param>
+    /// <param name="maxima">
+    /// Empty, or <c>6 x groups</c> vectors: row r's group g vector is raised to the lane-wise maximum of the scores of
+    /// every panel from <paramref name="maximaFrom"/> to <paramref name="maximaTo"/> - 1 in group g, where the scored
+    /// panels are split into <paramref name="groups"/> contiguous runs. Each lane of such a maximum is one column's score.
+    /// </param>
+    /// <param name="groups">The number of runs the scored panels are split into for <paramref name="maxima"/>.</param>
+    /// <param name="maximaFrom">The first panel that counts towards <paramref name="maxima"/>.</param>
+    /// <param name="maximaTo">One past the last panel that counts towards <paramref name="maxima"/>.</param>
+    public static void ScoreStrip6(
+        ReadOnlySpan<float> queries,
+        ReadOnlySpan<float> packed,
+        int factors,
+        int firstPanel,
+        int panelCount,
+        Span<float> strip,
+        int stripStride,
+        Span<Vector256<float>> maxima = default,
+        int groups = 1,
+        int maximaFrom = 0,
+        int maximaTo = 0)
+    {
+        Debug.Assert(queries.Length >= MicroRows * factors);
+        Debug.Assert(strip.Length >= (5 * stripStride) + ((panelCount - firstPanel) * PanelWidth));
+        Debug.Assert(maxima.IsEmpty || maxima.Length >= MicroRows * groups);
+        ref var q = ref MemoryMarshal.GetReference(queries);
+        ref var destination = ref MemoryMarshal.GetReference(strip);
+        var scored = panelCount - firstPanel;
+        for (var p = firstPanel; p < panelCount; p++)
+        {
+            ref var panel = ref Unsafe.Add(ref MemoryMarshal.GetReference(packed), (nint)p * factors * PanelWidth);
+            ref var tile = ref Unsafe.Add(ref destination, (p - firstPanel) * PanelWidth);
+            var counted = !maxima.IsEmpty && p >= maximaFrom && p < maximaTo;
+            ref var rowMaxima = ref counted ? ref maxima[(int)((long)(p - firstPanel) * groups / scored)] : ref Unsafe.NullRef<Vector256<float>>();
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Tile6(ref q, ref panel, factors, ref tile, stripStride, ref rowMaxima, groups);
+            }
+            else
+            {
+                Tile6Scalar(ref q, ref panel, factors, ref tile, stripStride);
+                if (counted)
                 {
-                    var j = System.Numerics.BitOperations.TrailingZeroCount(mask);
-                    mask &= mask - 1;
-                    var score = tile[(r * PanelWidth) + j];
-                    heaps.Offer(q, start + j, score);
-                    heaps.Offer(start + j, q, score);
+                    for (var r = 0; r < MicroRows; r++)
+                    {
+                        ref var max = ref Unsafe.Add(ref rowMaxima, r * groups);
+                        var row = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref tile, r * stripStride), PanelWidth);
+                        max = Vector256.Max(max, Vector256.Max(Vector256.Create(row[..8]), Vector256.Create(row[8..])));
+                    }
                 }
+            }
+        }
+    }
+
+    private static void Tile6(ref float q, ref float panel, int factors, ref float tile, int stride, ref Vector256<float> rowMaxima, int groups)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (var f = 0; f < factors; f++)
+        {
+            var b0 = Vector256.LoadUnsafe(ref panel);
+            var b1 = Vector256.LoadUnsafe(ref panel, 8);
+            var a = Vector256.Create(q);
+            c00 = Vector256.FusedMultiplyAdd(a, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(a, b1, c01);
+            a = Vector256.Create(Unsafe.Add(ref q, 1));
+            c10 = Vector256.FusedMultiplyAdd(a, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(a, b1, c11);
+            a = Vector256.Create(Unsafe.Add(ref q, 2));
+            c20 = Vector256.FusedMultiplyAdd(a, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(a, b1, c21);
+            a = Vector256.Create(Unsafe.Add(ref q, 3));
+            c30 = Vector256.FusedMultiplyAdd(a, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(a, b1, c31);
+            a = Vector256.Create(Unsafe.Add(ref q, 4));
+            c40 = Vector256.FusedMultiplyAdd(a, b0, c40);
+            c41 = Vector256.FusedMultiplyAdd(a, b1, c41);
+            a = Vector256.Create(Unsafe.Add(ref q, 5));
+            c50 = Vector256.FusedMultiplyAdd(a, b0, c50);
+            c51 = Vector256.FusedMultiplyAdd(a, b1, c51);
+            q = ref Unsafe.Add(ref q, MicroRows);
+            panel = ref Unsafe.Add(ref panel, PanelWidth);
+        }
+
+        c00.StoreUnsafe(ref tile);
+        c01.StoreUnsafe(ref tile, 8);
+        c10.StoreUnsafe(ref tile, (nuint)stride);
+        c11.StoreUnsafe(ref tile, (nuint)stride + 8);
+        c20.StoreUnsafe(ref tile, (nuint)(2 * stride));
+        c21.StoreUnsafe(ref tile, (nuint)(2 * stride) + 8);
+        c30.StoreUnsafe(ref tile, (nuint)(3 * stride));
+        c31.StoreUnsafe(ref tile, (nuint)(3 * stride) + 8);
+        c40.StoreUnsafe(ref tile, (nuint)(4 * stride));
+        c41.StoreUnsafe(ref tile, (nuint)(4 * stride) + 8);
+        c50.StoreUnsafe(ref tile, (nuint)(5 * stride));
+        c51.StoreUnsafe(ref tile, (nuint)(5 * stride) + 8);
+        if (!Unsafe.IsNullRef(ref rowMaxima))
+        {
+            // Lane l of max(c_r0, c_r1) is the better of columns l and 8 + l: still one column's score per lane.
+            rowMaxima = Vector256.MaxNative(rowMaxima, Vector256.MaxNative(c00, c01));
+            Unsafe.Add(ref rowMaxima, groups) = Vector256.MaxNative(Unsafe.Add(ref rowMaxima, groups), Vector256.MaxNative(c10, c11));
+            Unsafe.Add(ref rowMaxima, 2 * groups) = Vector256.MaxNative(Unsafe.Add(ref rowMaxima, 2 * groups), Vector256.MaxNative(c20, c21));
+            Unsafe.Add(ref rowMaxima, 3 * groups) = Vector256.MaxNative(Unsafe.Add(ref rowMaxima, 3 * groups), Vector256.MaxNative(c30, c31));
+            Unsafe.Add(ref rowMaxima, 4 * groups) = Vector256.MaxNative(Unsafe.Add(ref rowMaxima, 4 * groups), Vector256.MaxNative(c40, c41));
+            Unsafe.Add(ref rowMaxima, 5 * groups) = Vector256.MaxNative(Unsafe.Add(ref rowMaxima, 5 * groups), Vector256.MaxNative(c50, c51));
+        }
+    }
+
+    /// <summary>The portable tile: the same sums, in the same order, as <see cref="TilePanel"/>'s portable path.</summary>
+    private static void Tile6Scalar(ref float q, ref float panel, int factors, ref float tile, int stride)
+    {
+        for (var r = 0; r < MicroRows; r++)
+        {
+            for (var j = 0; j < PanelWidth; j++)
+            {
+                var sum = 0f;
+                for (var f = 0; f < factors; f++)
+                {
+                    sum += Unsafe.Add(ref q, (f * MicroRows) + r) * Unsafe.Add(ref panel, (f * PanelWidth) + j);
+                }
+
+                Unsafe.Add(ref tile, (r * stride) + j) = sum;
             }
         }
     }

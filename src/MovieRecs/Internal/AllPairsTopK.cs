@@ -1,0 +1,310 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace MovieRecs.Internal;
+
+/// <summary>
+/// The best <c>k</c> others of every row by the dot product of packed, normalized rows (batch cosine similarity),
+/// scoring each unordered pair once.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Rows are taken in strips of <see cref="StripRows"/>. A strip is scored against every column at or past its first
+/// panel into a buffer (the 6 x 16 micro-kernel of <see cref="SimilarityKernels.ScoreStrip6"/>), pairs on or below
+/// the diagonal are masked out, and one pass over the buffer, 8 columns at a time, offers each pair to its row (the
+/// row's pairs with later rows) and to its column (the column's pairs with the strip's rows).
+/// </para>
+/// <para>
+/// What makes it fast is how few pairs reach a heap. Each row's threshold is seeded with the k-th best of up to 64
+/// lane maxima of its own strip row, gathered by the micro-kernel as it stores the tiles; each is a real score of a
+/// distinct pair, so the seed is a lower bound of the row's k-th best and is usually close to it. Strips go from the
+/// last rows to the first, so by the time a column's pairs with earlier rows are scored, the column's own strip has
+/// already raised its threshold. A group of 8 columns is looked at only when one of the strip's scores in it reaches
+/// its row's or its column's threshold.
+/// </para>
+/// <para>
+/// Workers keep their own <see cref="PairHeaps"/>, merged at the end, and share the thresholds (lower bounds, so a
+/// lost race only filters less). The kept pairs do not depend on the order of the offers, so the result is the same
+/// for any worker count and equals the single-row calls.
+/// </para>
+/// </remarks>
+internal static class AllPairsTopK
+{
+    /// <summary>Rows per strip: two 6-row micro tiles share each panel while it is in L1.</summary>
+    public const int StripRows = 2 * SimilarityKernels.MicroRows;
+
+    /// <summary>Lane maxima a row's seed is chosen from: groups of vectors x 8 lanes.</summary>
+    private const int SeedGroups = 8;
+
+    /// <summary>
+    /// Runs the batch and returns the merged heaps (the caller drains and disposes them).
+    /// </summary>
+    /// <param name="packed">Rows packed by <see cref="SimilarityKernels.PackNormalized"/>.</param>
+    /// <param name="factors">Factors per row.</param>
+    /// <param name="rows">The row count.</param>
+    /// <param name="k">Others kept per row (at least 1).</param>
+    /// <param name="workers">Worker threads (at least 1).</param>
+    /// <param name="progress">Receives the number of rows whose strips are done, or null.</param>
+    /// <param name="cancellationToken">Checked before every strip.</param>
+    public static PairHeaps Run(FloatBuffer packed, int factors, int rows, int k, int workers, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        var panels = (rows + SimilarityKernels.PanelWidth - 1) / SimilarityKernels.PanelWidth;
+        var columns = panels * SimilarityKernels.PanelWidth;
+        var strips = (rows + StripRows - 1) / StripRows;
+        workers = Math.Clamp(workers, 1, strips);
+
+        // Padded to whole panels so the column scan loads thresholds in whole vectors; padding columns never pass.
+        var thresholds = new float[columns];
+        thresholds.AsSpan(0, rows).Fill(float.MinValue);
+        thresholds.AsSpan(rows).Fill(float.MaxValue);
+        var heapsOfWorkers = new PairHeaps?[workers];
+        var next = strips;
+        var done = 0;
+
+        void Work(int worker)
+        {
+            var heaps = new PairHeaps(rows, k, thresholds);
+            heapsOfWorkers[worker] = heaps;
+            var strip = ArrayPool<float>.Shared.Rent(StripRows * columns);
+            var queries = ArrayPool<float>.Shared.Rent(StripRows * factors);
+            try
+            {
+                int s;
+                while (!cancellationToken.IsCancellationRequested && (s = Interlocked.Decrement(ref next)) >= 0)
+                {
+                    var height = Math.Min(StripRows, rows - (s * StripRows));
+                    Strip(packed.Span, factors, rows, s * StripRows, height, strip, queries, heaps);
+                    progress?.Report(Interlocked.Add(ref done, height));
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(strip);
+                ArrayPool<float>.Shared.Return(queries);
+            }
+        }
+
+        try
+        {
+            if (workers == 1)
+            {
+                Work(0);
+            }
+            else
+            {
+                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, Work);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var merged = heapsOfWorkers[0]!;
+            for (var w = 1; w < workers; w++)
+            {
+                merged.Merge(heapsOfWorkers[w]!);
+            }
+
+            for (var w = 1; w < workers; w++)
+            {
+                heapsOfWorkers[w]!.Dispose();
+                heapsOfWorkers[w] = null;
+            }
+
+            heapsOfWorkers[0] = null;
+            return merged;
+        }
+        finally
+        {
+            foreach (var heaps in heapsOfWorkers)
+            {
+                heaps?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Scores rows <paramref name="first"/> .. + <paramref name="height"/> - 1 against every later row and offers the pairs.</summary>
+    private static void Strip(ReadOnlySpan<float> packed, int factors, int rows, int first, int height, float[] stripArray, float[] queryArray, PairHeaps heaps)
+    {
+        var panels = (rows + SimilarityKernels.PanelWidth - 1) / SimilarityKernels.PanelWidth;
+        var firstPanel = first / SimilarityKernels.PanelWidth;
+        var firstColumn = firstPanel * SimilarityKernels.PanelWidth;
+        var width = (panels - firstPanel) * SimilarityKernels.PanelWidth;
+        var strip = stripArray.AsSpan(0, StripRows * width);
+        var queries = queryArray.AsSpan(0, SimilarityKernels.MicroRows * factors);
+
+        // Seeds come from panels with neither a strip row's own column nor padding: every lane a real other pair.
+        var groups = Math.Min(SeedGroups, panels - firstPanel);
+        Span<Vector256<float>> maxima = stackalloc Vector256<float>[StripRows * SeedGroups];
+        maxima.Fill(Vector256.Create(float.NegativeInfinity));
+        var maximaFrom = ((first + height - 1) / SimilarityKernels.PanelWidth) + 1;
+        var maximaTo = rows / SimilarityKernels.PanelWidth;
+        for (var r = 0; r < height; r += SimilarityKernels.MicroRows)
+        {
+            SimilarityKernels.InterleaveRows(packed, factors, rows, first + r, queries);
+            SimilarityKernels.ScoreStrip6(
+                queries, packed, factors, firstPanel, panels, strip[(r * width)..], width, maxima[(r * groups)..], groups, maximaFrom, maximaTo);
+        }
+
+        // Only pairs (row, column) with column > row, and no padding columns, may be offered.
+        for (var r = 0; r < height; r++)
+        {
+            var row = strip.Slice(r * width, width);
+            row[..(first + r + 1 - firstColumn)].Fill(float.NegativeInfinity);
+            row[(rows - firstColumn)..].Fill(float.NegativeInfinity);
+        }
+
+        var thresholds = heaps.Thresholds;
+        Span<Vector256<float>> rowThresholds = stackalloc Vector256<float>[StripRows];
+        for (var r = 0; r < height; r++)
+        {
+            var seed = groups * Vector256<float>.Count >= heaps.K ? KthLargest(maxima.Slice(r * groups, groups), heaps.K) : float.MinValue;
+            if (seed > thresholds[first + r])
+            {
+                thresholds[first + r] = seed;
+            }
+
+            rowThresholds[r] = Vector256.Create(thresholds[first + r]);
+        }
+
+        Offer(strip, width, height, first, firstColumn, rowThresholds, heaps);
+    }
+
+    /// <summary>
+    /// One pass over the strip, 8 columns at a time: the pairs that reach their row's threshold are offered to the row,
+    /// those that reach their column's threshold to the column.
+    /// </summary>
+    private static void Offer(Span<float> strip, int width, int height, int first, int firstColumn, Span<Vector256<float>> rowThresholds, PairHeaps heaps)
+    {
+        ref var s = ref MemoryMarshal.GetReference(strip);
+        ref var t = ref MemoryMarshal.GetArrayDataReference(heaps.Thresholds);
+        for (var v = 0; v < width; v += Vector256<float>.Count)
+        {
+            var columnThreshold = Vector256.LoadUnsafe(ref t, (nuint)(firstColumn + v));
+            var rowHits = Vector256<float>.Zero;
+            var columnHits = Vector256<float>.Zero;
+            for (var r = 0; r < height; r++)
+            {
+                var scores = Vector256.LoadUnsafe(ref s, (nuint)((r * width) + v));
+                rowHits |= Vector256.GreaterThanOrEqual(scores, rowThresholds[r]);
+                columnHits |= Vector256.GreaterThanOrEqual(scores, columnThreshold);
+            }
+
+            if (rowHits != Vector256<float>.Zero)
+            {
+                for (var r = 0; r < height; r++)
+                {
+                    var bits = Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref s, (nuint)((r * width) + v)), rowThresholds[r]).ExtractMostSignificantBits();
+                    if (bits != 0)
+                    {
+                        var row = first + r;
+                        do
+                        {
+                            var j = v + BitOperations.TrailingZeroCount(bits);
+                            bits &= bits - 1;
+                            heaps.Offer(row, firstColumn + j, Unsafe.Add(ref s, (r * width) + j));
+                        }
+                        while (bits != 0);
+                        rowThresholds[r] = Vector256.Create(heaps.Thresholds[row]);
+                    }
+                }
+            }
+
+            if (columnHits != Vector256<float>.Zero)
+            {
+                // One bit per (row, lane) whose score reaches the column's threshold: only those are offered.
+                ulong low = 0, high = 0;
+                for (var r = 0; r < height; r++)
+                {
+                    ulong bits = Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref s, (nuint)((r * width) + v)), columnThreshold).ExtractMostSignificantBits();
+                    if (r < 8)
+                    {
+                        low |= bits << (8 * r);
+                    }
+                    else
+                    {
+                        high |= bits << (8 * (r - 8));
+                    }
+                }
+
+                OfferBits(ref s, low, 0, v, width, first, firstColumn, heaps);
+                OfferBits(ref s, high, 8, v, width, first, firstColumn, heaps);
+            }
+        }
+    }
+
+    private static void OfferBits(ref float s, ulong bits, int firstRow, int v, int width, int first, int firstColumn, PairHeaps heaps)
+    {
+        while (bits != 0)
+        {
+            var bit = BitOperations.TrailingZeroCount(bits);
+            bits &= bits - 1;
+            var r = firstRow + (bit >> 3);
+            var j = v + (bit & 7);
+            heaps.Offer(firstColumn + j, first + r, Unsafe.Add(ref s, (r * width) + j));
+        }
+    }
+
+    /// <summary>
+    /// The k-th largest of the 64 values in <paramref name="lanes"/> (8 vectors; k at most 64): each lane is sorted
+    /// across the vectors by a 19-comparator network, then the largest lane head is popped k - 1 times. Branch-free
+    /// but for the pops, unlike an insertion sort whose every step is a coin toss for the branch predictor.
+    /// </summary>
+    internal static float KthLargest(ReadOnlySpan<Vector256<float>> lanes, int k)
+    {
+        var empty = Vector256.Create(float.NegativeInfinity);
+        var v0 = lanes[0];
+        var v1 = lanes.Length > 1 ? lanes[1] : empty;
+        var v2 = lanes.Length > 2 ? lanes[2] : empty;
+        var v3 = lanes.Length > 3 ? lanes[3] : empty;
+        var v4 = lanes.Length > 4 ? lanes[4] : empty;
+        var v5 = lanes.Length > 5 ? lanes[5] : empty;
+        var v6 = lanes.Length > 6 ? lanes[6] : empty;
+        var v7 = lanes.Length > 7 ? lanes[7] : empty;
+
+        // Sorts each lane descending: v0 >= v1 >= ... >= v7.
+        Exchange(ref v0, ref v2); Exchange(ref v1, ref v3); Exchange(ref v4, ref v6); Exchange(ref v5, ref v7);
+        Exchange(ref v0, ref v4); Exchange(ref v1, ref v5); Exchange(ref v2, ref v6); Exchange(ref v3, ref v7);
+        Exchange(ref v0, ref v1); Exchange(ref v2, ref v3); Exchange(ref v4, ref v5); Exchange(ref v6, ref v7);
+        Exchange(ref v2, ref v4); Exchange(ref v3, ref v5);
+        Exchange(ref v1, ref v4); Exchange(ref v3, ref v6);
+        Exchange(ref v1, ref v2); Exchange(ref v3, ref v4); Exchange(ref v5, ref v6);
+
+        var laneIndex = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        for (var pop = 1; pop < k; pop++)
+        {
+            var best = HorizontalMax(v0);
+            var lane = BitOperations.TrailingZeroCount(Vector256.Equals(v0, best).ExtractMostSignificantBits());
+            var take = Vector256.Equals(laneIndex, Vector256.Create(lane)).AsSingle();
+            v0 = Vector256.ConditionalSelect(take, v1, v0);
+            v1 = Vector256.ConditionalSelect(take, v2, v1);
+            v2 = Vector256.ConditionalSelect(take, v3, v2);
+            v3 = Vector256.ConditionalSelect(take, v4, v3);
+            v4 = Vector256.ConditionalSelect(take, v5, v4);
+            v5 = Vector256.ConditionalSelect(take, v6, v5);
+            v6 = Vector256.ConditionalSelect(take, v7, v6);
+            v7 = Vector256.ConditionalSelect(take, empty, v7);
+        }
+
+        var kth = HorizontalMax(v0).ToScalar();
+        return float.IsFinite(kth) ? kth : float.MinValue;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Exchange(ref Vector256<float> high, ref Vector256<float> low)
+    {
+        var max = Vector256.MaxNative(high, low);
+        low = Vector256.MinNative(high, low);
+        high = max;
+    }
+
+    /// <summary>The largest lane of <paramref name="value"/>, in every lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> HorizontalMax(Vector256<float> value)
+    {
+        var halves = Vector256.MaxNative(value, Vector256.Create(value.GetUpper(), value.GetLower()));
+        var pairs = Vector256.MaxNative(halves, Vector256.Shuffle(halves, Vector256.Create(2, 3, 0, 1, 6, 7, 4, 5)));
+        return Vector256.MaxNative(pairs, Vector256.Shuffle(pairs, Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6)));
+    }
+
+}

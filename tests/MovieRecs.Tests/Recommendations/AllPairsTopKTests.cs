@@ -1,0 +1,119 @@
+using System.Runtime.Intrinsics;
+using FsCheck.Xunit;
+using MovieRecs.Als;
+using MovieRecs.Internal;
+using MovieRecs.Recommendations;
+
+namespace MovieRecs.Tests.Recommendations;
+
+/// <summary>The strip kernel and selection behind <see cref="AlsModel.SimilarItemsAll"/>.</summary>
+[Trait("Category", "Kernels")]
+public class AllPairsTopKTests
+{
+    [Theory]
+    [InlineData(1, 1, 0)]
+    [InlineData(7, 20, 0)]
+    [InlineData(100, 97, 16)]
+    [InlineData(33, 160, 32)]
+    [InlineData(5, 48, 3)]
+    public void ScoreStrip6_EqualsScore4BitForBit_AndGathersLaneMaxima(int factors, int items, int firstRow)
+    {
+        var random = new Random((factors * 1000) + items);
+        var rows = Enumerable.Range(0, items * factors).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        var norms = Enumerable.Range(0, items).Select(i => MathF.Sqrt(rows.Skip(i * factors).Take(factors).Sum(v => v * v)) + 1e-10f).ToArray();
+        var packed = SimilarityKernels.PackNormalized(rows, items, factors, factors, norms).Span.ToArray();
+        var panels = (items + 15) / 16;
+        var firstPanel = Math.Min(firstRow, items - 1) / 16;
+        var width = (panels - firstPanel) * 16;
+        var queries = new float[6 * factors];
+        SimilarityKernels.InterleaveRows(packed, factors, items, firstRow, queries);
+        var groups = Math.Min(8, panels - firstPanel);
+        var maxima = new Vector256<float>[6 * groups];
+        maxima.AsSpan().Fill(Vector256.Create(float.NegativeInfinity));
+        var strip = new float[6 * width];
+        SimilarityKernels.ScoreStrip6(queries, packed, factors, firstPanel, panels, strip, width, maxima, groups, firstPanel, panels);
+
+        // The same rows through the single-query path, four at a time (the query in slot 0).
+        for (var r = 0; r < 6; r++)
+        {
+            var row = firstRow + r;
+            var single = new float[4 * factors];
+            for (var f = 0; f < factors; f++)
+            {
+                single[f] = queries[(f * 6) + r];
+            }
+
+            var expected = new float[4 * items];
+            SimilarityKernels.Score4(single, packed, factors, items, expected, items);
+            for (var c = firstPanel * 16; c < items; c++)
+            {
+                Assert.Equal(expected[c], strip[(r * width) + c - (firstPanel * 16)]);
+            }
+
+            // Each lane maximum is the best of its own columns (lanes l and 8 + l of the group's panels).
+            for (var g = 0; g < groups; g++)
+            {
+                for (var lane = 0; lane < 8; lane++)
+                {
+                    var best = float.NegativeInfinity;
+                    for (var p = firstPanel; p < panels; p++)
+                    {
+                        if ((p - firstPanel) * groups / (panels - firstPanel) == g)
+                        {
+                            best = MathF.Max(best, MathF.Max(strip[(r * width) + ((p - firstPanel) * 16) + lane], strip[(r * width) + ((p - firstPanel) * 16) + 8 + lane]));
+                        }
+                    }
+
+                    Assert.Equal(best, maxima[(r * groups) + g].GetElement(lane));
+                }
+            }
+        }
+    }
+
+    [Property(MaxTest = 200)]
+    public bool KthLargest_EqualsSort(int seed)
+    {
+        var random = new Random(seed);
+        var vectors = random.Next(1, 9);
+        var values = Enumerable.Range(0, vectors * 8)
+            .Select(_ => random.Next(0, 6) switch { 0 => float.NegativeInfinity, 1 => random.Next(-3, 3), _ => (float)random.NextDouble() })
+            .ToArray();
+        var lanes = Enumerable.Range(0, vectors).Select(v => Vector256.Create(values.AsSpan(v * 8, 8))).ToArray();
+        var k = random.Next(1, (vectors * 8) + 1);
+        var expected = values.OrderByDescending(v => v).ElementAt(k - 1);
+        var actual = AllPairsTopK.KthLargest(lanes, k);
+        return float.IsFinite(expected) ? actual == expected : actual == float.MinValue;
+    }
+
+    [Property(MaxTest = 12)]
+    public bool SimilarItemsAll_AtSeedingSizes_EqualsSingleCalls_ForAnyWorkerCount(int seed)
+    {
+        // Hundreds of items so that strips have the panels their seeds need, counts around the sorted-heap limit,
+        // and a few exact duplicates so that ties are decided by the index.
+        var random = new Random(seed);
+        var factors = random.Next(2, 40);
+        var items = random.Next(150, 700);
+        var distinct = Enumerable.Range(0, items).Select(_ => Enumerable.Range(0, factors).Select(_ => (float)random.NextDouble() - 0.3f).ToArray()).ToArray();
+        var itemFactors = Enumerable.Range(0, items).SelectMany(i => distinct[random.Next(0, 8) == 0 ? random.Next(items) : i]).ToArray();
+        var userFactors = Enumerable.Range(0, 3 * factors).Select(_ => (float)random.NextDouble()).ToArray();
+        var count = new[] { 2, 10, 11, 17, 40 }[random.Next(5)];
+        ScoredItem[][]? first = null;
+        foreach (var workers in new[] { 1, 2, 3 })
+        {
+            var model = AlsModel.FromFactors(new AlsOptions { Factors = factors, MaxDegreeOfParallelism = workers }, userFactors, itemFactors);
+            var all = model.SimilarItemsAll(count);
+            if (!Enumerable.Range(0, items).All(i => all[i].SequenceEqual(model.SimilarItems(i, count))))
+            {
+                return false;
+            }
+
+            first ??= all;
+            if (!Enumerable.Range(0, items).All(i => all[i].SequenceEqual(first[i])))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
