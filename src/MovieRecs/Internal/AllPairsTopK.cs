@@ -178,62 +178,52 @@ internal static class AllPairsTopK
     {
         ref var s = ref MemoryMarshal.GetReference(strip);
         ref var t = ref MemoryMarshal.GetArrayDataReference(heaps.Thresholds);
+        ref var rowThreshold = ref MemoryMarshal.GetReference(rowThresholds);
+        var upper = Math.Min(height, 8);
         for (var v = 0; v < width; v += Vector256<float>.Count)
         {
             var columnThreshold = Vector256.LoadUnsafe(ref t, (nuint)(firstColumn + v));
-            var rowHits = Vector256<float>.Zero;
-            var columnHits = Vector256<float>.Zero;
+            var hits = Vector256<float>.Zero;
             for (var r = 0; r < height; r++)
             {
                 var scores = Vector256.LoadUnsafe(ref s, (nuint)((r * width) + v));
-                rowHits |= Vector256.GreaterThanOrEqual(scores, rowThresholds[r]);
-                columnHits |= Vector256.GreaterThanOrEqual(scores, columnThreshold);
+                hits |= Vector256.GreaterThanOrEqual(scores, Unsafe.Add(ref rowThreshold, r)) | Vector256.GreaterThanOrEqual(scores, columnThreshold);
             }
 
-            if (rowHits != Vector256<float>.Zero)
+            if (hits == Vector256<float>.Zero)
             {
-                for (var r = 0; r < height; r++)
-                {
-                    var bits = Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref s, (nuint)((r * width) + v)), rowThresholds[r]).ExtractMostSignificantBits();
-                    if (bits != 0)
-                    {
-                        var row = first + r;
-                        do
-                        {
-                            var j = v + BitOperations.TrailingZeroCount(bits);
-                            bits &= bits - 1;
-                            heaps.Offer(row, firstColumn + j, Unsafe.Add(ref s, (r * width) + j));
-                        }
-                        while (bits != 0);
-                        rowThresholds[r] = Vector256.Create(heaps.Thresholds[row]);
-                    }
-                }
+                continue;
             }
 
-            if (columnHits != Vector256<float>.Zero)
+            // One bit per (row, lane): rows 0-7 in the low words, 8-11 in the high ones.
+            ulong rowLow = 0, rowHigh = 0, columnLow = 0, columnHigh = 0;
+            for (var r = 0; r < upper; r++)
             {
-                // One bit per (row, lane) whose score reaches the column's threshold: only those are offered.
-                ulong low = 0, high = 0;
-                for (var r = 0; r < height; r++)
-                {
-                    ulong bits = Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref s, (nuint)((r * width) + v)), columnThreshold).ExtractMostSignificantBits();
-                    if (r < 8)
-                    {
-                        low |= bits << (8 * r);
-                    }
-                    else
-                    {
-                        high |= bits << (8 * (r - 8));
-                    }
-                }
-
-                OfferBits(ref s, low, 0, v, width, first, firstColumn, heaps);
-                OfferBits(ref s, high, 8, v, width, first, firstColumn, heaps);
+                var scores = Vector256.LoadUnsafe(ref s, (nuint)((r * width) + v));
+                rowLow |= (ulong)Vector256.GreaterThanOrEqual(scores, Unsafe.Add(ref rowThreshold, r)).ExtractMostSignificantBits() << (8 * r);
+                columnLow |= (ulong)Vector256.GreaterThanOrEqual(scores, columnThreshold).ExtractMostSignificantBits() << (8 * r);
             }
+
+            for (var r = upper; r < height; r++)
+            {
+                var scores = Vector256.LoadUnsafe(ref s, (nuint)((r * width) + v));
+                rowHigh |= (ulong)Vector256.GreaterThanOrEqual(scores, Unsafe.Add(ref rowThreshold, r)).ExtractMostSignificantBits() << (8 * (r - 8));
+                columnHigh |= (ulong)Vector256.GreaterThanOrEqual(scores, columnThreshold).ExtractMostSignificantBits() << (8 * (r - 8));
+            }
+
+            OfferBits(ref s, rowLow, 0, v, width, first, firstColumn, heaps, ref rowThreshold, toRows: true);
+            OfferBits(ref s, rowHigh, 8, v, width, first, firstColumn, heaps, ref rowThreshold, toRows: true);
+            OfferBits(ref s, columnLow, 0, v, width, first, firstColumn, heaps, ref rowThreshold, toRows: false);
+            OfferBits(ref s, columnHigh, 8, v, width, first, firstColumn, heaps, ref rowThreshold, toRows: false);
         }
     }
 
-    private static void OfferBits(ref float s, ulong bits, int firstRow, int v, int width, int first, int firstColumn, PairHeaps heaps)
+    /// <summary>
+    /// Offers the pairs of the set bits (bit <c>8r + l</c>: strip row <paramref name="firstRow"/> + r, column
+    /// <paramref name="v"/> + l) to their rows, refreshing those rows' thresholds, or to their columns.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OfferBits(ref float s, ulong bits, int firstRow, int v, int width, int first, int firstColumn, PairHeaps heaps, ref Vector256<float> rowThreshold, bool toRows)
     {
         while (bits != 0)
         {
@@ -241,7 +231,16 @@ internal static class AllPairsTopK
             bits &= bits - 1;
             var r = firstRow + (bit >> 3);
             var j = v + (bit & 7);
-            heaps.Offer(firstColumn + j, first + r, Unsafe.Add(ref s, (r * width) + j));
+            var score = Unsafe.Add(ref s, (r * width) + j);
+            if (toRows)
+            {
+                heaps.Offer(first + r, firstColumn + j, score);
+                Unsafe.Add(ref rowThreshold, r) = Vector256.Create(heaps.Thresholds[first + r]);
+            }
+            else
+            {
+                heaps.Offer(firstColumn + j, first + r, score);
+            }
         }
     }
 

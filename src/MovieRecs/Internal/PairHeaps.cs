@@ -207,28 +207,18 @@ internal sealed class PairHeaps : IDisposable
         var start = row * _slots;
         ref var s = ref _scores[start];
         ref var it = ref _items[start];
-        int better;
         if (Vector256.IsHardwareAccelerated)
         {
-            var vs = Vector256.Create(score);
-            var vi = Vector256.Create(item);
-            var s0 = Vector256.LoadUnsafe(ref s);
-            var s1 = Vector256.LoadUnsafe(ref s, 8);
-            var i0 = Vector256.LoadUnsafe(ref it);
-            var i1 = Vector256.LoadUnsafe(ref it, 8);
-            var b0 = Vector256.GreaterThan(s0, vs).AsInt32() | (Vector256.Equals(s0, vs).AsInt32() & Vector256.LessThan(i0, vi));
-            var b1 = Vector256.GreaterThan(s1, vs).AsInt32() | (Vector256.Equals(s1, vs).AsInt32() & Vector256.LessThan(i1, vi));
-            better = BitOperations.PopCount(b0.ExtractMostSignificantBits() | (b1.ExtractMostSignificantBits() << 8));
+            InsertSortedVector(ref s, ref it, row, item, score);
+            return;
         }
-        else
+
+        var better = 0;
+        for (var j = 0; j < _k; j++)
         {
-            better = 0;
-            for (var j = 0; j < _k; j++)
+            if (Worse(score, item, Unsafe.Add(ref s, j), Unsafe.Add(ref it, j)))
             {
-                if (Worse(score, item, Unsafe.Add(ref s, j), Unsafe.Add(ref it, j)))
-                {
-                    better++;
-                }
+                better++;
             }
         }
 
@@ -246,6 +236,62 @@ internal sealed class PairHeaps : IDisposable
 
         Unsafe.Add(ref s, better) = score;
         Unsafe.Add(ref it, better) = item;
+        Raise(row, Unsafe.Add(ref s, _k - 1));
+    }
+
+    /// <summary>
+    /// The insertion with 256-bit vectors and no data-dependent branch but the early return: the place is the count
+    /// of better pairs, and the slots at and after it move one lane up by a lane shift across the two vectors.
+    /// </summary>
+    private void InsertSortedVector(ref float s, ref int it, int row, int item, float score)
+    {
+        var vs = Vector256.Create(score);
+        var vi = Vector256.Create(item);
+        var s0 = Vector256.LoadUnsafe(ref s);
+        var s1 = Vector256.LoadUnsafe(ref s, 8);
+        var i0 = Vector256.LoadUnsafe(ref it);
+        var i1 = Vector256.LoadUnsafe(ref it, 8);
+        var b0 = Vector256.GreaterThan(s0, vs).AsInt32() | (Vector256.Equals(s0, vs).AsInt32() & Vector256.LessThan(i0, vi));
+        var b1 = Vector256.GreaterThan(s1, vs).AsInt32() | (Vector256.Equals(s1, vs).AsInt32() & Vector256.LessThan(i1, vi));
+        var better = BitOperations.PopCount(b0.ExtractMostSignificantBits() | (b1.ExtractMostSignificantBits() << 8));
+
+        // Slots past k hold -infinity and never count as better, so better <= k; at k the pair loses a tie on the index.
+        if (better >= _k)
+        {
+            return;
+        }
+
+        var lane0 = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        var lane1 = Vector256.Create(8, 9, 10, 11, 12, 13, 14, 15);
+        var up = Vector256.Create(0, 0, 1, 2, 3, 4, 5, 6);
+        var carry = Vector256.Create(7);
+        var first = Vector256.Equals(lane0, Vector256<int>.Zero);
+        var at = Vector256.Create(better);
+        var k = Vector256.Create(_k);
+
+        // Lane j of the shifted run holds slot j - 1 (lane 8 takes lane 7 of the first vector).
+        var shifted0 = Vector256.Shuffle(s0, up);
+        var shifted1 = Vector256.ConditionalSelect(first.AsSingle(), Vector256.Shuffle(s0, carry), Vector256.Shuffle(s1, up));
+        var shiftedItems0 = Vector256.Shuffle(i0, up);
+        var shiftedItems1 = Vector256.ConditionalSelect(first, Vector256.Shuffle(i0, carry), Vector256.Shuffle(i1, up));
+
+        var keep0 = Vector256.LessThan(lane0, at);
+        var keep1 = Vector256.LessThan(lane1, at);
+        var place0 = Vector256.Equals(lane0, at);
+        var place1 = Vector256.Equals(lane1, at);
+        var unused0 = Vector256.GreaterThanOrEqual(lane0, k);
+        var unused1 = Vector256.GreaterThanOrEqual(lane1, k);
+        var empty = Vector256.Create(float.NegativeInfinity);
+        var none = Vector256.Create(int.MaxValue);
+
+        s0 = Vector256.ConditionalSelect(unused0.AsSingle(), empty, Vector256.ConditionalSelect(keep0.AsSingle(), s0, Vector256.ConditionalSelect(place0.AsSingle(), vs, shifted0)));
+        s1 = Vector256.ConditionalSelect(unused1.AsSingle(), empty, Vector256.ConditionalSelect(keep1.AsSingle(), s1, Vector256.ConditionalSelect(place1.AsSingle(), vs, shifted1)));
+        i0 = Vector256.ConditionalSelect(unused0, none, Vector256.ConditionalSelect(keep0, i0, Vector256.ConditionalSelect(place0, vi, shiftedItems0)));
+        i1 = Vector256.ConditionalSelect(unused1, none, Vector256.ConditionalSelect(keep1, i1, Vector256.ConditionalSelect(place1, vi, shiftedItems1)));
+        s0.StoreUnsafe(ref s);
+        s1.StoreUnsafe(ref s, 8);
+        i0.StoreUnsafe(ref it);
+        i1.StoreUnsafe(ref it, 8);
         Raise(row, Unsafe.Add(ref s, _k - 1));
     }
 
