@@ -89,16 +89,24 @@ public sealed partial class AlsModel
         var results = new ScoredItem[rows][];
         if (others > 0)
         {
-            var merged = AllPairsTopK.Run(panels, Factors, rows, others, Options.EffectiveParallelism, progress, cancellationToken);
-            for (var q = 0; q < rows; q++)
+            var heaps = AllPairsTopK.Run(panels, Factors, rows, others, Options.EffectiveParallelism, progress, cancellationToken);
+            try
             {
-                var result = new ScoredItem[others + 1];
-                result[0] = new ScoredItem(q, norms[q] <= 1e-10f ? 0f : 1f);
-                var written = merged.Drain(q, result.AsSpan(1));
-                results[q] = written == others ? result : result[..(written + 1)];
+                for (var q = 0; q < rows; q++)
+                {
+                    var result = new ScoredItem[others + 1];
+                    result[0] = new ScoredItem(q, norms[q] <= 1e-10f ? 0f : 1f);
+                    var written = PairHeaps.DrainAll(heaps, q, result.AsSpan(1));
+                    results[q] = written == others ? result : result[..(written + 1)];
+                }
             }
-
-            merged.Dispose();
+            finally
+            {
+                foreach (var h in heaps)
+                {
+                    h.Dispose();
+                }
+            }
         }
         else
         {

@@ -40,7 +40,8 @@ internal static class AllPairsTopK
     private const int SeedGroups = 8;
 
     /// <summary>
-    /// Runs the batch and returns the merged heaps (the caller drains and disposes them).
+    /// Runs the batch and returns the workers' heaps: disjoint sets of pairs, which <see cref="PairHeaps.DrainAll"/>
+    /// merges row by row (the caller disposes them).
     /// </summary>
     /// <param name="packed">Rows packed by <see cref="SimilarityKernels.PackNormalized"/>.</param>
     /// <param name="factors">Factors per row.</param>
@@ -49,7 +50,7 @@ internal static class AllPairsTopK
     /// <param name="workers">Worker threads (at least 1).</param>
     /// <param name="progress">Receives the number of rows whose strips are done, or null.</param>
     /// <param name="cancellationToken">Checked before every strip.</param>
-    public static PairHeaps Run(FloatBuffer packed, int factors, int rows, int k, int workers, IProgress<int>? progress, CancellationToken cancellationToken)
+    public static PairHeaps[] Run(FloatBuffer packed, int factors, int rows, int k, int workers, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var panels = (rows + SimilarityKernels.PanelWidth - 1) / SimilarityKernels.PanelWidth;
         var columns = panels * SimilarityKernels.PanelWidth;
@@ -99,20 +100,9 @@ internal static class AllPairsTopK
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            var merged = heapsOfWorkers[0]!;
-            for (var w = 1; w < workers; w++)
-            {
-                merged.Merge(heapsOfWorkers[w]!);
-            }
-
-            for (var w = 1; w < workers; w++)
-            {
-                heapsOfWorkers[w]!.Dispose();
-                heapsOfWorkers[w] = null;
-            }
-
-            heapsOfWorkers[0] = null;
-            return merged;
+            var result = heapsOfWorkers.Select(h => h!).ToArray();
+            Array.Clear(heapsOfWorkers);
+            return result;
         }
         finally
         {

@@ -88,18 +88,67 @@ internal sealed class PairHeaps : IDisposable
         }
     }
 
-    /// <summary>Offers every pair kept by <paramref name="other"/> (merging per-thread heaps).</summary>
-    public void Merge(PairHeaps other)
+    /// <summary>
+    /// Writes row <paramref name="row"/>'s best pairs over all of <paramref name="heaps"/> (instances of one batch that
+    /// hold disjoint sets of pairs, one per worker), best first, into <paramref name="destination"/>; returns how many.
+    /// </summary>
+    public static int DrainAll(ReadOnlySpan<PairHeaps> heaps, int row, Span<Recommendations.ScoredItem> destination)
     {
-        for (var row = 0; row < _rows; row++)
+        var first = heaps[0];
+        if (!first._sorted)
         {
-            var baseIndex = row * _slots;
-            var kept = other.Count(row);
-            for (var j = 0; j < kept; j++)
+            for (var w = 1; w < heaps.Length; w++)
             {
-                Offer(row, other._items[baseIndex + j], other._scores[baseIndex + j]);
+                var other = heaps[w];
+                var baseIndex = row * other._slots;
+                var kept = other.Count(row);
+                for (var j = 0; j < kept; j++)
+                {
+                    first.Offer(row, other._items[baseIndex + j], other._scores[baseIndex + j]);
+                }
             }
+
+            return first.Drain(row, destination);
         }
+
+        // Each instance's row is a sorted run: merge the runs' heads.
+        Span<int> heads = stackalloc int[heaps.Length];
+        heads.Clear();
+        var start = row * SortedCapacity;
+        var written = 0;
+        while (written < first._k)
+        {
+            var best = -1;
+            var bestScore = float.NegativeInfinity;
+            var bestItem = int.MaxValue;
+            for (var w = 0; w < heaps.Length; w++)
+            {
+                var at = heads[w];
+                if (at == first._k)
+                {
+                    continue;
+                }
+
+                var item = heaps[w]._items[start + at];
+                var score = heaps[w]._scores[start + at];
+                if (item != int.MaxValue && (best < 0 || Worse(bestScore, bestItem, score, item)))
+                {
+                    best = w;
+                    bestScore = score;
+                    bestItem = item;
+                }
+            }
+
+            if (best < 0)
+            {
+                break;
+            }
+
+            destination[written++] = new Recommendations.ScoredItem(bestItem, bestScore);
+            heads[best]++;
+        }
+
+        return written;
     }
 
     /// <summary>Writes row <paramref name="row"/>'s pairs, best first, into <paramref name="destination"/>; returns how many.</summary>
