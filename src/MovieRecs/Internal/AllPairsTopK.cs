@@ -13,7 +13,7 @@ namespace MovieRecs.Internal;
 /// <remarks>
 /// <para>
 /// Rows are taken in strips of <see cref="StripRows"/>. A strip is scored against every column at or past its first
-/// panel into a buffer (the 6 x 16 micro-kernel of <see cref="SimilarityKernels.ScoreStrip6"/>), pairs on or below
+/// panel into a buffer (the 6 x 16 micro-kernel of <see cref="SimilarityKernels.ScoreStrip"/>), pairs on or below
 /// the diagonal are masked out, and one pass over the buffer, 8 columns at a time, offers each pair to its row (the
 /// row's pairs with later rows) and to its column (the column's pairs with the strip's rows).
 /// </para>
@@ -33,7 +33,7 @@ namespace MovieRecs.Internal;
 /// </remarks>
 internal static class AllPairsTopK
 {
-    /// <summary>Rows per strip: two 6-row micro tiles share each panel while it is in L1.</summary>
+    /// <summary>Rows per strip: two 6-row blocks, which take each panel from L1 in turn.</summary>
     public const int StripRows = 2 * SimilarityKernels.MicroRows;
 
     /// <summary>Lane maxima a row's seed is chosen from: groups of vectors x 8 lanes.</summary>
@@ -121,7 +121,7 @@ internal static class AllPairsTopK
         var firstColumn = firstPanel * SimilarityKernels.PanelWidth;
         var width = (panels - firstPanel) * SimilarityKernels.PanelWidth;
         var strip = stripArray.AsSpan(0, StripRows * width);
-        var queries = queryArray.AsSpan(0, SimilarityKernels.MicroRows * factors);
+        var queries = queryArray.AsSpan(0, StripRows * factors);
 
         // Seeds come from panels with neither a strip row's own column nor padding: every lane a real other pair.
         var groups = Math.Min(SeedGroups, panels - firstPanel);
@@ -129,12 +129,13 @@ internal static class AllPairsTopK
         maxima.Fill(Vector256.Create(float.NegativeInfinity));
         var maximaFrom = ((first + height - 1) / SimilarityKernels.PanelWidth) + 1;
         var maximaTo = rows / SimilarityKernels.PanelWidth;
-        for (var r = 0; r < height; r += SimilarityKernels.MicroRows)
+        var blocks = (height + SimilarityKernels.MicroRows - 1) / SimilarityKernels.MicroRows;
+        for (var b = 0; b < blocks; b++)
         {
-            SimilarityKernels.InterleaveRows(packed, factors, rows, first + r, queries);
-            SimilarityKernels.ScoreStrip6(
-                queries, packed, factors, firstPanel, panels, strip[(r * width)..], width, maxima[(r * groups)..], groups, maximaFrom, maximaTo);
+            SimilarityKernels.InterleaveRows(packed, factors, rows, first + (b * SimilarityKernels.MicroRows), queries[(b * SimilarityKernels.MicroRows * factors)..]);
         }
+
+        SimilarityKernels.ScoreStrip(queries, blocks, packed, factors, firstPanel, panels, strip, width, maxima, groups, maximaFrom, maximaTo);
 
         // Only pairs (row, column) with column > row, and no padding columns, may be offered.
         for (var r = 0; r < height; r++)
@@ -169,7 +170,6 @@ internal static class AllPairsTopK
         ref var s = ref MemoryMarshal.GetReference(strip);
         ref var t = ref MemoryMarshal.GetArrayDataReference(heaps.Thresholds);
         ref var rowThreshold = ref MemoryMarshal.GetReference(rowThresholds);
-        var upper = Math.Min(height, 8);
         for (var v = 0; v < width; v += Vector256<float>.Count)
         {
             var columnThreshold = Vector256.LoadUnsafe(ref t, (nuint)(firstColumn + v));
@@ -185,26 +185,21 @@ internal static class AllPairsTopK
                 continue;
             }
 
-            // One bit per (row, lane): rows 0-7 in the low words, 8-11 in the high ones.
-            ulong rowLow = 0, rowHigh = 0, columnLow = 0, columnHigh = 0;
-            for (var r = 0; r < upper; r++)
+            // Eight rows at a time, one bit per (row, lane).
+            for (var block = 0; block < height; block += 8)
             {
-                var scores = Vector256.LoadUnsafe(ref s, (nuint)((r * width) + v));
-                rowLow |= (ulong)Vector256.GreaterThanOrEqual(scores, Unsafe.Add(ref rowThreshold, r)).ExtractMostSignificantBits() << (8 * r);
-                columnLow |= (ulong)Vector256.GreaterThanOrEqual(scores, columnThreshold).ExtractMostSignificantBits() << (8 * r);
-            }
+                ulong rowBits = 0, columnBits = 0;
+                var end = Math.Min(height, block + 8);
+                for (var r = block; r < end; r++)
+                {
+                    var scores = Vector256.LoadUnsafe(ref s, (nuint)((r * width) + v));
+                    rowBits |= (ulong)Vector256.GreaterThanOrEqual(scores, Unsafe.Add(ref rowThreshold, r)).ExtractMostSignificantBits() << (8 * (r - block));
+                    columnBits |= (ulong)Vector256.GreaterThanOrEqual(scores, columnThreshold).ExtractMostSignificantBits() << (8 * (r - block));
+                }
 
-            for (var r = upper; r < height; r++)
-            {
-                var scores = Vector256.LoadUnsafe(ref s, (nuint)((r * width) + v));
-                rowHigh |= (ulong)Vector256.GreaterThanOrEqual(scores, Unsafe.Add(ref rowThreshold, r)).ExtractMostSignificantBits() << (8 * (r - 8));
-                columnHigh |= (ulong)Vector256.GreaterThanOrEqual(scores, columnThreshold).ExtractMostSignificantBits() << (8 * (r - 8));
+                OfferBits(ref s, rowBits, block, v, width, first, firstColumn, heaps, ref rowThreshold, toRows: true);
+                OfferBits(ref s, columnBits, block, v, width, first, firstColumn, heaps, ref rowThreshold, toRows: false);
             }
-
-            OfferBits(ref s, rowLow, 0, v, width, first, firstColumn, heaps, ref rowThreshold, toRows: true);
-            OfferBits(ref s, rowHigh, 8, v, width, first, firstColumn, heaps, ref rowThreshold, toRows: true);
-            OfferBits(ref s, columnLow, 0, v, width, first, firstColumn, heaps, ref rowThreshold, toRows: false);
-            OfferBits(ref s, columnHigh, 8, v, width, first, firstColumn, heaps, ref rowThreshold, toRows: false);
         }
     }
 

@@ -80,13 +80,13 @@ internal static class SimilarityKernels
         }
     }
 
-    /// <summary>Query rows the 6 x 16 micro-kernel of <see cref="ScoreStrip6"/> scores at once.</summary>
+    /// <summary>Query rows the 6 x 16 micro-kernel of <see cref="ScoreStrip"/> scores at once.</summary>
     public const int MicroRows = 6;
 
     /// <summary>
     /// Interleaves up to <see cref="MicroRows"/> packed rows, <paramref name="first"/> onwards, into
     /// <paramref name="destination"/> as <c>destination[f * 6 + r]</c> = factor f of row <c>first + r</c> (zero for rows at
-    /// or past <paramref name="count"/>): the query layout of <see cref="ScoreStrip6"/>, with exactly the packed values.
+    /// or past <paramref name="count"/>): the query layout of <see cref="ScoreStrip"/>, with exactly the packed values.
     /// </summary>
     public static void InterleaveRows(ReadOnlySpan<float> packed, int factors, int count, int first, Span<float> destination)
     {
@@ -113,13 +113,15 @@ internal static class SimilarityKernels
     }
 
     /// <summary>
-    /// Scores 6 interleaved query rows (<see cref="InterleaveRows"/>) against packed panels
-    /// <paramref name="firstPanel"/> .. <paramref name="panelCount"/> - 1:
-    /// <c>strip[r * stripStride + (p - firstPanel) * 16 + j]</c> = query r · item <c>16p + j</c>. Twelve accumulators in
-    /// registers, each loaded panel row feeding six FMAs; every score is one FMA chain over the factors in order, so it
-    /// is bit-identical to <see cref="Score4"/>'s.
+    /// Scores blocks of 6 interleaved query rows (<see cref="InterleaveRows"/>, block after block in
+    /// <paramref name="queries"/>) against packed panels <paramref name="firstPanel"/> .. <paramref name="panelCount"/> - 1:
+    /// <c>strip[r * stripStride + (p - firstPanel) * 16 + j]</c> = query r · item <c>16p + j</c>. Panel by panel, so that
+    /// a panel loaded once feeds every block from L1; twelve accumulators in registers per 6 x 16 tile, each loaded panel
+    /// row feeding six FMAs. Every score is one FMA chain over the factors in order, so it is bit-identical to
+    /// <see cref="Score4"/>'s.
     /// </summary>
-    /// <param name="queries">The interleaved query rows.</param>
+    /// <param name="queries">The interleaved query blocks.</param>
+    /// <param name="blocks">The number of 6-row blocks.</param>
     /// <param name="packed">The packed panels.</param>
     /// <param name="factors">Factors per row.</param>
     /// <param name="firstPanel">The first panel scored.</param>
@@ -127,15 +129,17 @@ internal static class SimilarityKernels
     /// <param name="strip">Receives the scores.</param>
     /// <param name="stripStride">Floats between the rows of <paramref name="strip"/>.</param>
     /// <param name="maxima">
-    /// Empty, or <c>6 x groups</c> vectors: row r's group g vector is raised to the lane-wise maximum of the scores of
-    /// every panel from <paramref name="maximaFrom"/> to <paramref name="maximaTo"/> - 1 in group g, where the scored
-    /// panels are split into <paramref name="groups"/> contiguous runs. Each lane of such a maximum is one column's score.
+    /// Empty, or <c>6 x blocks x groups</c> vectors: row r's group g vector (index <c>r * groups + g</c>) is raised to
+    /// the lane-wise maximum of the scores of every panel from <paramref name="maximaFrom"/> to
+    /// <paramref name="maximaTo"/> - 1 in group g, where the scored panels are split into <paramref name="groups"/>
+    /// contiguous runs. Each lane of such a maximum is one column's score.
     /// </param>
     /// <param name="groups">The number of runs the scored panels are split into for <paramref name="maxima"/>.</param>
     /// <param name="maximaFrom">The first panel that counts towards <paramref name="maxima"/>.</param>
     /// <param name="maximaTo">One past the last panel that counts towards <paramref name="maxima"/>.</param>
-    public static void ScoreStrip6(
+    public static void ScoreStrip(
         ReadOnlySpan<float> queries,
+        int blocks,
         ReadOnlySpan<float> packed,
         int factors,
         int firstPanel,
@@ -147,32 +151,36 @@ internal static class SimilarityKernels
         int maximaFrom = 0,
         int maximaTo = 0)
     {
-        Debug.Assert(queries.Length >= MicroRows * factors);
-        Debug.Assert(strip.Length >= (5 * stripStride) + ((panelCount - firstPanel) * PanelWidth));
-        Debug.Assert(maxima.IsEmpty || maxima.Length >= MicroRows * groups);
-        ref var q = ref MemoryMarshal.GetReference(queries);
+        Debug.Assert(queries.Length >= blocks * MicroRows * factors);
+        Debug.Assert(strip.Length >= (((blocks * MicroRows) - 1) * stripStride) + ((panelCount - firstPanel) * PanelWidth));
+        Debug.Assert(maxima.IsEmpty || maxima.Length >= blocks * MicroRows * groups);
         ref var destination = ref MemoryMarshal.GetReference(strip);
         var scored = panelCount - firstPanel;
         for (var p = firstPanel; p < panelCount; p++)
         {
             ref var panel = ref Unsafe.Add(ref MemoryMarshal.GetReference(packed), (nint)p * factors * PanelWidth);
-            ref var tile = ref Unsafe.Add(ref destination, (p - firstPanel) * PanelWidth);
             var counted = !maxima.IsEmpty && p >= maximaFrom && p < maximaTo;
-            ref var rowMaxima = ref counted ? ref maxima[(int)((long)(p - firstPanel) * groups / scored)] : ref Unsafe.NullRef<Vector256<float>>();
-            if (Vector256.IsHardwareAccelerated)
+            var group = (int)((long)(p - firstPanel) * groups / scored);
+            for (var b = 0; b < blocks; b++)
             {
-                Tile6(ref q, ref panel, factors, ref tile, stripStride, ref rowMaxima, groups);
-            }
-            else
-            {
-                Tile6Scalar(ref q, ref panel, factors, ref tile, stripStride);
-                if (counted)
+                ref var q = ref Unsafe.Add(ref MemoryMarshal.GetReference(queries), b * MicroRows * factors);
+                ref var tile = ref Unsafe.Add(ref destination, (b * MicroRows * stripStride) + ((p - firstPanel) * PanelWidth));
+                ref var rowMaxima = ref counted ? ref maxima[(b * MicroRows * groups) + group] : ref Unsafe.NullRef<Vector256<float>>();
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    for (var r = 0; r < MicroRows; r++)
+                    Tile6(ref q, ref panel, factors, ref tile, stripStride, ref rowMaxima, groups);
+                }
+                else
+                {
+                    Tile6Scalar(ref q, ref panel, factors, ref tile, stripStride);
+                    if (counted)
                     {
-                        ref var max = ref Unsafe.Add(ref rowMaxima, r * groups);
-                        var row = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref tile, r * stripStride), PanelWidth);
-                        max = Vector256.Max(max, Vector256.Max(Vector256.Create(row[..8]), Vector256.Create(row[8..])));
+                        for (var r = 0; r < MicroRows; r++)
+                        {
+                            ref var max = ref Unsafe.Add(ref rowMaxima, r * groups);
+                            var row = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref tile, r * stripStride), PanelWidth);
+                            max = Vector256.Max(max, Vector256.Max(Vector256.Create(row[..8]), Vector256.Create(row[8..])));
+                        }
                     }
                 }
             }

@@ -16,7 +16,7 @@ public class AllPairsTopKTests
     [InlineData(100, 97, 16)]
     [InlineData(33, 160, 32)]
     [InlineData(5, 48, 3)]
-    public void ScoreStrip6_EqualsScore4BitForBit_AndGathersLaneMaxima(int factors, int items, int firstRow)
+    public void ScoreStrip_EqualsScore4BitForBit_AndGathersLaneMaxima(int factors, int items, int firstRow)
     {
         var random = new Random((factors * 1000) + items);
         var rows = Enumerable.Range(0, items * factors).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
@@ -25,22 +25,23 @@ public class AllPairsTopKTests
         var panels = (items + 15) / 16;
         var firstPanel = Math.Min(firstRow, items - 1) / 16;
         var width = (panels - firstPanel) * 16;
-        var queries = new float[6 * factors];
+        // Two blocks of six rows (rows past the last item are zero queries).
+        var queries = new float[12 * factors];
         SimilarityKernels.InterleaveRows(packed, factors, items, firstRow, queries);
+        SimilarityKernels.InterleaveRows(packed, factors, items, firstRow + 6, queries.AsSpan(6 * factors));
         var groups = Math.Min(8, panels - firstPanel);
-        var maxima = new Vector256<float>[6 * groups];
+        var maxima = new Vector256<float>[12 * groups];
         maxima.AsSpan().Fill(Vector256.Create(float.NegativeInfinity));
-        var strip = new float[6 * width];
-        SimilarityKernels.ScoreStrip6(queries, packed, factors, firstPanel, panels, strip, width, maxima, groups, firstPanel, panels);
+        var strip = new float[12 * width];
+        SimilarityKernels.ScoreStrip(queries, 2, packed, factors, firstPanel, panels, strip, width, maxima, groups, firstPanel, panels);
 
         // The same rows through the single-query path, four at a time (the query in slot 0).
-        for (var r = 0; r < 6; r++)
+        for (var r = 0; r < 12; r++)
         {
-            var row = firstRow + r;
             var single = new float[4 * factors];
             for (var f = 0; f < factors; f++)
             {
-                single[f] = queries[(f * 6) + r];
+                single[f] = queries[((r / 6) * 6 * factors) + (f * 6) + (r % 6)];
             }
 
             var expected = new float[4 * items];
