@@ -6,9 +6,10 @@ using System.Runtime.Intrinsics;
 namespace MovieRecs.Internal;
 
 /// <summary>
-/// All-pairs cosine scores for batch similar-items: a register-blocked product of normalized query rows with item
-/// factors packed in panels of 16 items stored factor-major, so that one tile of 4 queries x 16 items keeps eight
-/// accumulators in registers and every loaded value feeds several FMAs (a small GEMM micro-kernel).
+/// Cosine scores against normalized rows packed in panels of 16 items stored factor-major: register-blocked tiles
+/// (small GEMM micro-kernels) in which every loaded value feeds several FMAs. Single queries use 4 x 16 tiles
+/// (<see cref="Score4"/>), the all-pairs batch 6 x 16 tiles (<see cref="ScoreStrip"/>); both sum each score as one
+/// FMA chain over the factors in order, so they agree bit for bit.
 /// </summary>
 internal static class SimilarityKernels
 {
