@@ -117,4 +117,37 @@ public class AllPairsTopKTests
 
         return true;
     }
+
+    [Fact]
+    public void SimilarAll_FromManyThreadsOnAFreshModel_EqualsSerialAnswers()
+    {
+        // A fresh model builds its norms and panels lazily: the first calls race to build them while batches run.
+        var random = new Random(5);
+        const int factors = 24;
+        float[] Rows(int count) => Enumerable.Range(0, count * factors).Select(_ => (float)random.NextDouble() - 0.2f).ToArray();
+        var userFactors = Rows(300);
+        var itemFactors = Rows(420);
+        AlsModel Fresh() => AlsModel.FromFactors(new AlsOptions { Factors = factors, MaxDegreeOfParallelism = 2 }, userFactors, itemFactors);
+        var serial = Fresh();
+        var expectedItems = serial.SimilarItemsAll(10);
+        var expectedUsers = serial.SimilarUsersAll(7);
+
+        var shared = Fresh();
+        var failures = 0;
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, t =>
+        {
+            for (var round = 0; round < 3; round++)
+            {
+                var ok = (t + round) % 2 == 0
+                    ? shared.SimilarItemsAll(10).Zip(expectedItems).All(p => p.First.SequenceEqual(p.Second))
+                    : shared.SimilarUsersAll(7).Zip(expectedUsers).All(p => p.First.SequenceEqual(p.Second));
+                if (!ok)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        });
+
+        Assert.Equal(0, failures);
+    }
 }
