@@ -25,7 +25,7 @@ public static partial class MovieLensReader
     /// A missing header <c>movieId,imdbId,tmdbId</c>, not 3 fields, a bad movie or IMDb id, or a TMDB id that is
     /// neither empty nor a non-negative integer.
     /// </exception>
-    /// <remarks>IMDb ids keep their value but lose their zero padding (<c>0114709</c> becomes 114709). An empty TMDB id becomes <see langword="null"/>.</remarks>
+    /// <remarks>IMDb ids keep their value but lose their zero padding (<c>0001234</c> becomes 1234). An empty TMDB id becomes <see langword="null"/>.</remarks>
     public static IReadOnlyList<MovieLink> ReadLinks(Stream stream, string displayName)
     {
         ArgumentNullException.ThrowIfNull(stream);

@@ -14,7 +14,7 @@ public class MovieLensDatasetTests
         folder.Write("u.data", ReaderTestFormats.Format(MovieLensRelease.Ml100k, Rows));
         var flags = string.Join("|", Enumerable.Repeat("0", 18)) + "|1";
         folder.Write("u.item", $"10|Café (1990)|||url|{flags}\n20|B (1991)|||url|{flags}\n", Encoding.Latin1);
-        folder.Write("u.user", "1|24|M|technician|85711\n2|53|F|other|94043\n");
+        folder.Write("u.user", "1|33|M|technician|12345\n2|44|F|other|54321\n");
 
         var dataset = MovieLensDataset.Load(folder.Path);
 
@@ -32,7 +32,7 @@ public class MovieLensDatasetTests
         using var folder = new ReaderTempFolder("ml-1m");
         folder.Write("ratings.dat", ReaderTestFormats.Format(MovieLensRelease.Ml1m, Rows));
         folder.Write("movies.dat", "10::Café (1990)::Drama\n20::B (1991)::Comedy|Drama\n", Encoding.Latin1);
-        folder.Write("users.dat", "1::F::1::10::48067\n2::M::56::16::70072\n");
+        folder.Write("users.dat", "1::F::1::10::12345\n2::M::56::16::54321\n");
 
         var dataset = MovieLensDataset.Load(folder.Path);
 
@@ -82,7 +82,7 @@ public class MovieLensDatasetTests
     {
         using var folder = new ReaderTempFolder("ml-1m");
         folder.Write("movies.dat", "10::A (1990)::Drama\n");
-        folder.Write("users.dat", "1::F::1::10::48067\n");
+        folder.Write("users.dat", "1::F::1::10::12345\n");
 
         var error = Assert.Throws<FileNotFoundException>(() => MovieLensDataset.Load(folder.Path));
 

@@ -23,7 +23,7 @@ public sealed class MovieLensDownloaderTests : IDisposable
     [Fact]
     public async Task EnsureAsync_Absent_DownloadsVerifiesExtractsAndThenReusesTheCache()
     {
-        var zip = BuildZip(("ml-100k/u.data", "1\t2\t3\t881250949\n"), ("ml-100k/README", "synthetic test data\n"));
+        var zip = BuildZip(("ml-100k/u.data", "7\t4242\t3\t1000000007\n"), ("ml-100k/README", "synthetic test data\n"));
         using var server = new LocalServer();
         server.Serve("/movielens/ml-100k.zip", zip);
         var downloader = Downloader(server, (MovieLensRelease.Ml100k, Md5(zip)));
@@ -33,7 +33,7 @@ public sealed class MovieLensDownloaderTests : IDisposable
 
         Assert.Equal(Path.Combine(_cache, "ml-100k"), folder);
         Assert.Equal(folder, again);
-        Assert.Equal("1\t2\t3\t881250949\n", File.ReadAllText(Path.Combine(folder, "u.data")));
+        Assert.Equal("7\t4242\t3\t1000000007\n", File.ReadAllText(Path.Combine(folder, "u.data")));
         Assert.True(File.Exists(Path.Combine(folder, "README")));
         Assert.Equal(1, server.Requests("/movielens/ml-100k.zip"));
         Assert.Equal([folder], Directory.GetFileSystemEntries(_cache));
@@ -43,7 +43,7 @@ public sealed class MovieLensDownloaderTests : IDisposable
     [Fact]
     public async Task EnsureAsync_LeftoversOfAKilledProcess_AreRemovedWhenStale_AnotherDownloadInProgressIsKept()
     {
-        var zip = BuildZip(("ml-100k/u.data", "1\t2\t3\t881250949\n"));
+        var zip = BuildZip(("ml-100k/u.data", "7\t4242\t3\t1000000007\n"));
         using var server = new LocalServer();
         server.Serve("/movielens/ml-100k.zip", zip);
         var downloader = Downloader(server, (MovieLensRelease.Ml100k, Md5(zip)));
@@ -68,13 +68,13 @@ public sealed class MovieLensDownloaderTests : IDisposable
         Assert.False(Directory.Exists(staleStaging));
         Assert.True(File.Exists(livePart), "a younger partial download may belong to another process");
         Assert.True(File.Exists(otherRelease), "only the release being downloaded is cleaned");
-        Assert.Equal("1\t2\t3\t881250949\n", File.ReadAllText(Path.Combine(folder, "u.data")));
+        Assert.Equal("7\t4242\t3\t1000000007\n", File.ReadAllText(Path.Combine(folder, "u.data")));
     }
 
     [Fact]
     public async Task EnsureAsync_Progress_ReportsTheStagesInOrder()
     {
-        var zip = BuildZip(("ml-1m/ratings.dat", "1::1193::5::978300760\n"));
+        var zip = BuildZip(("ml-1m/ratings.dat", "7::4242::5::1000000007\n"));
         using var server = new LocalServer();
         server.Serve("/movielens/ml-1m.zip", zip);
         var stages = new List<MovieLensDownloadStage>();
@@ -92,7 +92,7 @@ public sealed class MovieLensDownloaderTests : IDisposable
     public async Task EnsureAsync_ZipWithDifferentTopFolder_InstallsUnderTheReleaseName()
     {
         // ml-10m.zip holds ml-10M100K/; the cache uses ml-10m.
-        var zip = BuildZip(("ml-10M100K/ratings.dat", "1::122::5::838985046\n"));
+        var zip = BuildZip(("ml-10M100K/ratings.dat", "7::4242::3.5::1000000007\n"));
         using var server = new LocalServer();
         server.Serve("/movielens/ml-10m.zip", zip);
 
@@ -288,7 +288,7 @@ public sealed class MovieLensDownloaderTests : IDisposable
     [Fact]
     public async Task EnsureAsync_NoBuiltInChecksum_UsesTheMd5FileBesideTheZip()
     {
-        var zip = BuildZip(("ml-latest-small/ratings.csv", "userId,movieId,rating,timestamp\n1,1,4.0,964982703\n"));
+        var zip = BuildZip(("ml-latest-small/ratings.csv", "userId,movieId,rating,timestamp\n7,4242,4.0,1000000007\n"));
         using var server = new LocalServer();
         server.Serve("/movielens/ml-latest-small.zip", zip);
         server.Serve("/movielens/ml-latest-small.zip.md5", Encoding.ASCII.GetBytes($"MD5 (ml-latest-small.zip) = {Md5(zip)}\n"));

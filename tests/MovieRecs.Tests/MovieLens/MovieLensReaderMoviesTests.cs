@@ -17,12 +17,12 @@ public partial class MovieLensReaderTests
     [Fact]
     public void ReadMovies_Ml100kLatin1_DecodesAccentsAndGenreFlags()
     {
-        var text = $"543|Misérables, Les (1995)|01-Jan-1995||http://x|{Flags(8, 12)}\n267|unknown||||{Flags(0)}\n";
+        var text = $"4242|Crème Brûlée, La (1995)|01-Jan-1995||http://x|{Flags(8, 12)}\n4243|unknown||||{Flags(0)}\n";
 
         var movies = Movies(MovieLensRelease.Ml100k, text, Latin1);
 
         Assert.Equal(2, movies.Count);
-        Assert.Equal(new Movie(543, "Misérables, Les (1995)", 1995, movies[0].Genres), movies[0]);
+        Assert.Equal(new Movie(4242, "Crème Brûlée, La (1995)", 1995, movies[0].Genres), movies[0]);
         Assert.Equal(new[] { "Drama", "Musical" }, movies[0].Genres);
         Assert.Equal("unknown", movies[1].Title);
         Assert.Null(movies[1].Year);
@@ -58,11 +58,11 @@ public partial class MovieLensReaderTests
     [Fact]
     public void ReadMovies_Ml1mLatin1_DecodesAccents()
     {
-        var movies = Movies(MovieLensRelease.Ml1m, "73::Misérables, Les (1995)::Drama|Musical\r\n1320::Alien³ (1992)::Action|Horror|Sci-Fi|Thriller", Latin1);
+        var movies = Movies(MovieLensRelease.Ml1m, "4242::Crème Brûlée, La (1995)::Drama|Musical\r\n4243::Cubé³ (1992)::Action|Horror|Sci-Fi|Thriller", Latin1);
 
-        Assert.Equal("Misérables, Les (1995)", movies[0].Title);
+        Assert.Equal("Crème Brûlée, La (1995)", movies[0].Title);
         Assert.Equal(new[] { "Drama", "Musical" }, movies[0].Genres);
-        Assert.Equal("Alien³ (1992)", movies[1].Title);
+        Assert.Equal("Cubé³ (1992)", movies[1].Title);
         Assert.Equal(1992, movies[1].Year);
         Assert.Equal(4, movies[1].Genres.Count);
     }
@@ -70,29 +70,29 @@ public partial class MovieLensReaderTests
     [Fact]
     public void ReadMovies_Ml10mUtf8_DecodesAccents()
     {
-        var movies = Movies(MovieLensRelease.Ml10m, "73::Misérables, Les (1995)::Drama|Musical\n8014::Spring, Summer, Fall, Winter... and Spring (Bom yeoreum gaeul gyeoul geurigo bom) (2003)::Drama\n", Utf8);
+        var movies = Movies(MovieLensRelease.Ml10m, "4242::Crème Brûlée, La (1995)::Drama|Musical\n4243::Winter, Spring, Summer... and Fall (Gyeoul bom yeoreum gaeul) (2003)::Drama\n", Utf8);
 
-        Assert.Equal("Misérables, Les (1995)", movies[0].Title);
+        Assert.Equal("Crème Brûlée, La (1995)", movies[0].Title);
         Assert.Equal(2003, movies[1].Year);
     }
 
     [Fact]
     public void ReadMovies_Ml10mLatin1Copy_FallsBackPerLine()
     {
-        var bytes = Latin1.GetBytes("73::Misérables, Les (1995)::Drama\n").Concat(Utf8.GetBytes("74::Amélie (2001)::Comedy\n")).ToArray();
+        var bytes = Latin1.GetBytes("4242::Crème Brûlée, La (1995)::Drama\n").Concat(Utf8.GetBytes("4243::Noël à Paris (2001)::Comedy\n")).ToArray();
 
         var movies = MovieLensReader.ReadMovies(new MemoryStream(bytes), MovieLensRelease.Ml10m, "mixed");
 
-        Assert.Equal("Misérables, Les (1995)", movies[0].Title);
-        Assert.Equal("Amélie (2001)", movies[1].Title);
+        Assert.Equal("Crème Brûlée, La (1995)", movies[0].Title);
+        Assert.Equal("Noël à Paris (2001)", movies[1].Title);
     }
 
     [Fact]
     public void ReadMovies_Csv_HandlesQuotingUtf8AndNoGenres()
     {
         var text = "\uFEFFmovieId,title,genres\r\n"
-            + "1,Toy Story (1995),Adventure|Animation|Children|Comedy|Fantasy\r\n"
-            + "11,\"American President, The (1995)\",Comedy|Drama|Romance\r\n"
+            + "1,Paper Lanterns (1995),Animation|Comedy|Drama|Mystery|Western\r\n"
+            + "11,\"Quiet Harbour, The (1995)\",Comedy|Drama|Romance\r\n"
             + "2,\"Dr. \"\"Quoted\"\" Movie (2000)\",Drama\r\n"
             + "3,Amélie (Fabuleux destin d'Amélie Poulain  Le) (2001),Comedy|Romance\r\n"
             + "4,Babylon 5,(no genres listed)\r\n"
@@ -104,7 +104,7 @@ public partial class MovieLensReaderTests
 
         Assert.Equal(7, movies.Count);
         Assert.Equal(5, movies[0].Genres.Count);
-        Assert.Equal("American President, The (1995)", movies[1].Title);
+        Assert.Equal("Quiet Harbour, The (1995)", movies[1].Title);
         Assert.Equal(1995, movies[1].Year);
         Assert.Equal("Dr. \"Quoted\" Movie (2000)", movies[2].Title);
         Assert.Equal("Amélie (Fabuleux destin d'Amélie Poulain  Le) (2001)", movies[3].Title);

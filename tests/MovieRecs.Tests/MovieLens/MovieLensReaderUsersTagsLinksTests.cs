@@ -7,29 +7,29 @@ public partial class MovieLensReaderTests
     [Fact]
     public void ReadUsers_Ml100k_ReadsFields()
     {
-        var users = MovieLensReader.ReadUsers(new MemoryStream(Latin1.GetBytes("1|24|M|technician|85711\n2|53|F|other|T8H1N\n")), MovieLensRelease.Ml100k, "u.user");
+        var users = MovieLensReader.ReadUsers(new MemoryStream(Latin1.GetBytes("7|33|M|technician|12345\n8|44|F|other|A1B2C\n")), MovieLensRelease.Ml100k, "u.user");
 
-        Assert.Equal(new MovieLensUser(1, 24, "M", "technician", "85711"), users[0]);
-        Assert.Equal(new MovieLensUser(2, 53, "F", "other", "T8H1N"), users[1]);
+        Assert.Equal(new MovieLensUser(7, 33, "M", "technician", "12345"), users[0]);
+        Assert.Equal(new MovieLensUser(8, 44, "F", "other", "A1B2C"), users[1]);
     }
 
     [Fact]
     public void ReadUsers_Ml1m_TranslatesOccupationCodes()
     {
-        var users = MovieLensReader.ReadUsers(new MemoryStream(Latin1.GetBytes("1::F::1::10::48067\n2::M::56::16::70072\n3::M::25::0::55117\n4::M::45::20::02460")), MovieLensRelease.Ml1m, "users.dat");
+        var users = MovieLensReader.ReadUsers(new MemoryStream(Latin1.GetBytes("7::F::1::10::12345\n8::M::56::16::54321\n9::M::25::0::67890\n10::M::45::20::01234")), MovieLensRelease.Ml1m, "users.dat");
 
-        Assert.Equal(new MovieLensUser(1, 1, "F", "K-12 student", "48067"), users[0]);
+        Assert.Equal(new MovieLensUser(7, 1, "F", "K-12 student", "12345"), users[0]);
         Assert.Equal("self-employed", users[1].Occupation);
         Assert.Equal("other", users[2].Occupation);
         Assert.Equal("writer", users[3].Occupation);
-        Assert.Equal("02460", users[3].ZipCode);
+        Assert.Equal("01234", users[3].ZipCode);
     }
 
     [Theory]
-    [InlineData(MovieLensRelease.Ml1m, "1::F::1::21::48067\n", "occupation code 21")]
-    [InlineData(MovieLensRelease.Ml1m, "1::F::1::10\n", "expected 5 fields")]
-    [InlineData(MovieLensRelease.Ml1m, "1::::1::10::48067\n", "the gender is empty")]
-    [InlineData(MovieLensRelease.Ml100k, "1|x|M|technician|85711\n", "age \"x\"")]
+    [InlineData(MovieLensRelease.Ml1m, "7::F::1::21::12345\n", "occupation code 21")]
+    [InlineData(MovieLensRelease.Ml1m, "7::F::1::10\n", "expected 5 fields")]
+    [InlineData(MovieLensRelease.Ml1m, "7::::1::10::12345\n", "the gender is empty")]
+    [InlineData(MovieLensRelease.Ml100k, "7|x|M|technician|12345\n", "age \"x\"")]
     public void ReadUsers_Malformed_Throws(MovieLensRelease release, string text, string reason)
     {
         var error = Assert.Throws<InvalidDataException>(() => MovieLensReader.ReadUsers(new MemoryStream(Latin1.GetBytes(text)), release, "users"));
@@ -49,25 +49,25 @@ public partial class MovieLensReaderTests
     [Fact]
     public void ReadTags_Ml10m_KeepsDoubleColonsInsideTags()
     {
-        var text = "15::4973::excellent!::1215184630\n20::1747::a::b::c::1188263880\n21::1::Zoé::5\n";
+        var text = "7::4242::superb!::1000000007\n8::4243::a::b::c::1000000008\n21::1::Zoé::5\n";
 
         var tags = MovieLensReader.ReadTags(new MemoryStream(Utf8.GetBytes(text)), MovieLensRelease.Ml10m, "tags.dat");
 
-        Assert.Equal(new MovieTag(15, 4973, "excellent!", 1215184630), tags[0]);
-        Assert.Equal(new MovieTag(20, 1747, "a::b::c", 1188263880), tags[1]);
+        Assert.Equal(new MovieTag(7, 4242, "superb!", 1000000007), tags[0]);
+        Assert.Equal(new MovieTag(8, 4243, "a::b::c", 1000000008), tags[1]);
         Assert.Equal("Zoé", tags[2].Text);
     }
 
     [Fact]
     public void ReadTags_Csv_HandlesQuotedCommasAndQuotes()
     {
-        var text = "userId,movieId,tag,timestamp\n2,60756,funny,1445714994\n2,89774,\"Tom Hardy, \"\"Mad\"\" Max\",1445715205\n3,1,日本,1\n";
+        var text = "userId,movieId,tag,timestamp\n7,4242,funny,1000000007\n7,4243,\"Jane Doe, \"\"Odd\"\" Tag\",1000000008\n3,1,日本,1\n";
 
         var tags = MovieLensReader.ReadTags(new MemoryStream(Utf8.GetBytes(text)), MovieLensRelease.Ml25m, "tags.csv");
 
         Assert.Equal(3, tags.Count);
-        Assert.Equal("Tom Hardy, \"Mad\" Max", tags[1].Text);
-        Assert.Equal(1445715205, tags[1].Timestamp);
+        Assert.Equal("Jane Doe, \"Odd\" Tag", tags[1].Text);
+        Assert.Equal(1000000008, tags[1].Timestamp);
         Assert.Equal("日本", tags[2].Text);
     }
 
@@ -92,21 +92,21 @@ public partial class MovieLensReaderTests
     [Fact]
     public void ReadLinks_EmptyTmdbId_IsNull()
     {
-        var text = "movieId,imdbId,tmdbId\n1,0114709,862\n791,0113610,\n";
+        var text = "movieId,imdbId,tmdbId\n7,0001234,4321\n8,0005678,\n";
 
         var links = MovieLensReader.ReadLinks(new MemoryStream(Utf8.GetBytes(text)), "links.csv");
 
-        Assert.Equal(new MovieLink(1, 114709, 862), links[0]);
-        Assert.Equal(new MovieLink(791, 113610, null), links[1]);
+        Assert.Equal(new MovieLink(7, 1234, 4321), links[0]);
+        Assert.Equal(new MovieLink(8, 5678, null), links[1]);
     }
 
     [Fact]
     public void ReadLinks_BadImdbId_Throws()
     {
         var error = Assert.Throws<InvalidDataException>(() =>
-            MovieLensReader.ReadLinks(new MemoryStream(Utf8.GetBytes("movieId,imdbId,tmdbId\n1,tt0114709,862\n")), "links.csv"));
+            MovieLensReader.ReadLinks(new MemoryStream(Utf8.GetBytes("movieId,imdbId,tmdbId\n7,tt0001234,4321\n")), "links.csv"));
 
-        Assert.StartsWith("links.csv, line 2: IMDb id \"tt0114709\"", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("links.csv, line 2: IMDb id \"tt0001234\"", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

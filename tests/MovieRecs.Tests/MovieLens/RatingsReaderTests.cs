@@ -17,36 +17,36 @@ public class RatingsReaderTests
     public void ReadRatings_Csv_ReadsColumns()
     {
         using var folder = new ReaderTempFolder();
-        var path = folder.Write("ratings.csv", "userId,movieId,rating,timestamp\n1,2,3.5,1112486027\n162541,209171,0.5,1\n7,8,5.0,99\n");
+        var path = folder.Write("ratings.csv", "userId,movieId,rating,timestamp\n11,4242,3.5,1000000007\n123456,234567,0.5,1\n7,8,5.0,99\n");
 
         var table = MovieLensReader.ReadRatings(path, MovieLensRelease.Ml25m);
 
-        Assert.Equal(new[] { 1, 162541, 7 }, table.UserIds.ToArray());
-        Assert.Equal(new[] { 2, 209171, 8 }, table.MovieIds.ToArray());
+        Assert.Equal(new[] { 11, 123456, 7 }, table.UserIds.ToArray());
+        Assert.Equal(new[] { 4242, 234567, 8 }, table.MovieIds.ToArray());
         Assert.Equal(new[] { 3.5f, 0.5f, 5f }, table.Ratings.ToArray());
-        Assert.Equal(new[] { 1112486027L, 1L, 99L }, table.Timestamps.ToArray());
+        Assert.Equal(new[] { 1000000007L, 1L, 99L }, table.Timestamps.ToArray());
     }
 
     [Fact]
     public void ReadRatings_Ml100kTabs_ReadsColumns()
     {
-        var table = ReadText(MovieLensRelease.Ml100k, "196\t242\t3\t881250949\n186\t302\t3\t891717742\n");
+        var table = ReadText(MovieLensRelease.Ml100k, "7\t4242\t3\t1000000007\n8\t4243\t3\t1000000008\n");
 
-        Assert.Equal(new[] { (196, 242, 3f, 881250949L), (186, 302, 3f, 891717742L) }, ReaderTestFormats.Rows(table));
+        Assert.Equal(new[] { (7, 4242, 3f, 1000000007L), (8, 4243, 3f, 1000000008L) }, ReaderTestFormats.Rows(table));
     }
 
     [Fact]
     public void ReadRatings_Ml1mDoubleColons_ReadsColumns()
     {
-        var table = ReadText(MovieLensRelease.Ml1m, "1::1193::5::978300760\n6040::3952::1::956704887\n");
+        var table = ReadText(MovieLensRelease.Ml1m, "7::4242::5::1000000007\n9999::9876::1::1000000009\n");
 
-        Assert.Equal(new[] { (1, 1193, 5f, 978300760L), (6040, 3952, 1f, 956704887L) }, ReaderTestFormats.Rows(table));
+        Assert.Equal(new[] { (7, 4242, 5f, 1000000007L), (9999, 9876, 1f, 1000000009L) }, ReaderTestFormats.Rows(table));
     }
 
     [Fact]
     public void ReadRatings_Ml10mHalfStars_ReadsHalves()
     {
-        var table = ReadText(MovieLensRelease.Ml10m, "1::122::5::838985046\n2::151::3.5::868246450\n3::7::0.5::1\n");
+        var table = ReadText(MovieLensRelease.Ml10m, "7::4242::5::1000000007\n8::4243::3.5::1000000008\n3::7::0.5::1\n");
 
         Assert.Equal(new[] { 5f, 3.5f, 0.5f }, table.Ratings.ToArray());
     }
