@@ -94,7 +94,7 @@ public partial class MovieLensReaderTests
             + "1,Paper Lanterns (1995),Animation|Comedy|Drama|Mystery|Western\r\n"
             + "11,\"Quiet Harbour, The (1995)\",Comedy|Drama|Romance\r\n"
             + "2,\"Dr. \"\"Quoted\"\" Movie (2000)\",Drama\r\n"
-            + "3,Amélie (Fabuleux destin d'Amélie Poulain  Le) (2001),Comedy|Romance\r\n"
+            + "3,Élodie (Rêve éveillé d'Élodie  Le) (2001),Drama|Horror\r\n"
             + "4,Babylon 5,(no genres listed)\r\n"
             + "5,Trailing Spaces (1999)  ,\"Action\"\r\n"
             + "\r\n"
@@ -107,7 +107,7 @@ public partial class MovieLensReaderTests
         Assert.Equal("Quiet Harbour, The (1995)", movies[1].Title);
         Assert.Equal(1995, movies[1].Year);
         Assert.Equal("Dr. \"Quoted\" Movie (2000)", movies[2].Title);
-        Assert.Equal("Amélie (Fabuleux destin d'Amélie Poulain  Le) (2001)", movies[3].Title);
+        Assert.Equal("Élodie (Rêve éveillé d'Élodie  Le) (2001)", movies[3].Title);
         Assert.Equal(2001, movies[3].Year);
         Assert.Null(movies[4].Year);
         Assert.Empty(movies[4].Genres);
