@@ -13,7 +13,7 @@ public static partial class AlsModelFile
     internal const int BlockBytes = 1 << 20;
 
     /// <summary>From a stream of unknown length, an array larger than this is not allocated from the header alone:
-    /// it starts at this size and doubles as data arrives.</summary>
+    /// it starts at this size and, once full, doubles only after the next block has been read aside.</summary>
     internal const int GrowthStartBytes = 1 << 22;
 
     private static AlsModelFileContent ReadCore(Stream stream, AlsModelReadOptions options, string sourceName, long remaining, CancellationToken cancellationToken)
@@ -80,10 +80,17 @@ public static partial class AlsModelFile
 
     /// <summary>Reads the body after the header, keeping the running CRC-32 and the first non-finite factor seen
     /// (reported only once the checksum has ruled out damage).</summary>
+    /// <remarks>When the stream length is unknown, an array that is full reads its next block into a staging buffer
+    /// first and grows only once that block has arrived: a header that lies about its sizes then costs the 4 MiB
+    /// start, one block, and arrays no larger than twice what the bytes that came occupy once loaded (less than four
+    /// times, counting the ones grown out of), never storage for bytes that were only claimed.</remarks>
     private sealed class BodyReader(Stream stream, string sourceName, bool lengthIsKnown, uint crc, CancellationToken cancellationToken)
     {
         private uint _crc = crc;
         private string? _firstNonFinite;
+
+        /// <summary>One block, allocated the first time an array is full; shared by all the arrays of the body.</summary>
+        private byte[]? _staging;
 
         public int[] ReadIds(int count, string what)
         {
@@ -95,13 +102,21 @@ public static partial class AlsModelFile
             while (done < count)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (done == ids.Length)
+                Span<int> block;
+                if (done < ids.Length)
                 {
-                    Array.Resize(ref ids, (int)Math.Min(count, 2L * ids.Length));
+                    block = ids.AsSpan(done, Math.Min(ids.Length - done, BlockBytes / sizeof(int)));
+                    Fill(MemoryMarshal.AsBytes(block), what, totalBytes, (long)done * sizeof(int));
+                }
+                else
+                {
+                    var length = Math.Min(count - done, BlockBytes / sizeof(int));
+                    var staged = Stage(length * sizeof(int), what, totalBytes, (long)done * sizeof(int));
+                    Array.Resize(ref ids, (int)Math.Min(count, Math.Max(2L * ids.Length, (long)done + length)));
+                    block = ids.AsSpan(done, length);
+                    staged.CopyTo(MemoryMarshal.AsBytes(block));
                 }
 
-                var block = ids.AsSpan(done, Math.Min(ids.Length - done, BlockBytes / sizeof(int)));
-                Fill(MemoryMarshal.AsBytes(block), what, totalBytes, (long)done * sizeof(int));
                 if (!BitConverter.IsLittleEndian)
                 {
                     BinaryPrimitives.ReverseEndianness(block, block);
@@ -116,7 +131,8 @@ public static partial class AlsModelFile
         /// <summary>
         /// Reads <paramref name="rows"/> unpadded rows into padded storage: each block of rows lands packed at the
         /// start of its own region, then rows move back to front to their padded places (a move within the block,
-        /// never through another buffer) and their padding is zeroed.
+        /// never through another buffer) and their padding is zeroed. Only the block that makes growing storage grow
+        /// comes through the staging buffer, copied to where it would have landed.
         /// </summary>
         public float[] ReadRows(int rows, int factors, int stride, string what)
         {
@@ -129,15 +145,24 @@ public static partial class AlsModelFile
             while (done < rows)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (done == capacity)
+                int count;
+                Span<float> packed;
+                if (done < capacity)
                 {
-                    capacity = (int)Math.Min(rows, 2L * capacity);
+                    count = Math.Min(rowsPerBlock, capacity - done);
+                    packed = storage.AsSpan(done * stride, count * factors);
+                    Fill(MemoryMarshal.AsBytes(packed), what, totalBytes, (long)done * factors * sizeof(float));
+                }
+                else
+                {
+                    count = Math.Min(rowsPerBlock, rows - done);
+                    var staged = Stage(count * factors * sizeof(float), what, totalBytes, (long)done * factors * sizeof(float));
+                    capacity = (int)Math.Min(rows, Math.Max(2L * capacity, (long)done + count));
                     Array.Resize(ref storage, capacity * stride);
+                    packed = storage.AsSpan(done * stride, count * factors);
+                    staged.CopyTo(MemoryMarshal.AsBytes(packed));
                 }
 
-                var count = Math.Min(rowsPerBlock, capacity - done);
-                var packed = storage.AsSpan(done * stride, count * factors);
-                Fill(MemoryMarshal.AsBytes(packed), what, totalBytes, (long)done * factors * sizeof(float));
                 if (!BitConverter.IsLittleEndian)
                 {
                     var bits = MemoryMarshal.Cast<float, uint>(packed);
@@ -198,6 +223,16 @@ public static partial class AlsModelFile
                 span.Slice(packedStart + (row * factors), factors).CopyTo(target);
                 target[factors..].Clear();
             }
+        }
+
+        /// <summary>Reads the next <paramref name="length"/> bytes (at most a block) into the staging buffer, so that a
+        /// full array grows only for bytes that have arrived.</summary>
+        private ReadOnlySpan<byte> Stage(int length, string what, long totalBytes, long doneBytes)
+        {
+            _staging ??= GC.AllocateUninitializedArray<byte>(BlockBytes);
+            var staged = _staging.AsSpan(0, length);
+            Fill(staged, what, totalBytes, doneBytes);
+            return staged;
         }
 
         private void Fill(Span<byte> destination, string what, long totalBytes, long doneBytes)

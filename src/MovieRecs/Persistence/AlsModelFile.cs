@@ -93,8 +93,10 @@ public static partial class AlsModelFile
     /// the payload through another buffer), and checked for finiteness while they are in cache; the checksum is
     /// verified before anything is returned.</para>
     /// <para>From a seekable stream the storage is allocated once, after checking the declared sizes against the
-    /// bytes left. From a stream whose length is unknown, storage beyond 4 MiB grows by doubling as data arrives,
-    /// so a header that lies about its sizes costs at most about twice the bytes really sent.</para>
+    /// bytes left. From a stream whose length is unknown, storage starts at 4 MiB and, once full, doubles only after
+    /// the next block (1 MiB) has arrived, read aside first; so a header that lies about its sizes costs at most the
+    /// start, that block, and less than four times what the bytes really sent occupy once loaded (the storage kept
+    /// is at most twice that).</para>
     /// </remarks>
     public static AlsModelFileContent Load(Stream stream, AlsModelReadOptions? options = null, string? sourceName = null, CancellationToken cancellationToken = default)
     {

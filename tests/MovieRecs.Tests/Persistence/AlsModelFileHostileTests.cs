@@ -154,6 +154,22 @@ public class AlsModelFileHostileTests
     }
 
     [Fact]
+    public void Load_OneFactorClaimFromForwardOnlyStream_AllocatesAStartAndABlock()
+    {
+        // One factor pads each row to 8 or 16 floats, so the 4 MiB start holds only 1/8 or 1/16 of it in rows. The
+        // 1 MiB body fills the start, then fails to fill the next block, read aside: the storage never grows.
+        var bytes = HeaderOnly(users: 100_000_000, items: 1, factors: 1, bodyBytes: 1 << 20);
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var error = AssertFails(AlsModelFileError.Truncated, () => AlsModelFile.Load(new ForwardOnlyStream(new MemoryStream(bytes))));
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+
+        Assert.Contains($"expected {100_000_000L * 4} bytes of user factors but the file ends after {1 << 20}", error.Message, StringComparison.Ordinal);
+        var limit = AlsModelFile.GrowthStartBytes + AlsModelFile.BlockBytes + (256 << 10);
+        Assert.True(allocated < limit, $"allocated {allocated} bytes for a body of {1 << 20} (limit {limit})");
+    }
+
+    [Fact]
     public void Load_ShapeBeyondMaxElementCount_IsTooLarge()
     {
         var bytes = SaveToBytes(Random(1, 100, 10, 8));

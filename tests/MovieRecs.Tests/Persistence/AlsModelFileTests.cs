@@ -124,6 +124,23 @@ public sealed class AlsModelFileTests : IDisposable
     }
 
     [Fact]
+    public void Load_ForwardOnlyStreamOfIdsAndOneFactorRowsBeyondGrowthStart_GrowsAndLoadsEverything()
+    {
+        // 1,100,000 ids take 4.2 MiB, more than the 4 MiB start. One factor pads each row to 8 or 16 floats, so the
+        // user factors start with room for 131,072 or 65,536 rows, and the first block read aside (262,144 rows) is
+        // more than doubling that makes room for.
+        const int Users = 1_100_000;
+        var model = Random(seed: 9, users: Users, items: 3, factors: 1);
+        var users = IdIndex.Create(Enumerable.Range(0, Users).Select(i => (i * 7) - 3));
+
+        var content = AlsModelFile.Load(new ForwardOnlyStream(new MemoryStream(SaveToBytes(model, users))));
+
+        AssertSameFactors(model, content.Model);
+        AssertZeroPadding(content.Model);
+        Assert.Equal(users.Keys.ToArray(), content.Users!.Keys.ToArray());
+    }
+
+    [Fact]
     public void Save_Layout_IsTheDocumentedHeaderUnpaddedRowsAndCrc()
     {
         var random = new Random(4);

@@ -46,13 +46,21 @@ public class HostileModelFileProperties
             var outcome = Load(() => AlsModelFile.Load(stream, null, Source));
             var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-            // From a stream of unknown length, each of the up to four arrays (user and item ids, user and item
-            // factors) starts at GrowthStartBytes and doubles only when full, so a false claim costs at most four
-            // starts plus four times what the bytes that really came occupy once loaded (factor rows are padded
-            // from Factors to the stride in memory, as in any loaded model).
+            // From a stream of unknown length each array (user and item ids, user and item factors, in this order)
+            // starts at GrowthStartBytes, or at its claimed size if smaller. Once full, it reads its next block (a
+            // full one, about 1 MiB, unless its claim ends sooner) into one block-sized staging buffer shared by all
+            // four, and grows only after that block has arrived: to twice its size, or to take the block, capped at
+            // the claim. The bodies here are at most 1 MiB, less than any start (at least 256 KiB of 1-factor rows
+            // padded to 16 floats) plus a full block, so an array grows only when the last block of its claim
+            // arrives, and then to exactly its claimed size. The array that meets the end of the body therefore
+            // holds only its start; each one before it is complete and cost its start and its final size, neither
+            // more than what its bytes occupy once loaded (factor rows padded from Factors to the stride, as in any
+            // loaded model). Hence one start, the staging block and twice the padded body. (With longer bodies an
+            // array doubles as its bytes come: up to twice, and with the arrays it grew out of less than four
+            // times, their padded size.)
             var padding = (double)AlsModel.StrideFor(claim.Factors) / claim.Factors;
             var limit = claim.ForwardOnly
-                ? (4L * AlsModelFile.GrowthStartBytes) + (long)(4 * padding * claim.BodyBytes) + (256L << 10)
+                ? AlsModelFile.GrowthStartBytes + AlsModelFile.BlockBytes + (long)(2 * padding * claim.BodyBytes) + (256L << 10)
                 : 256L << 10;
             return (outcome.Error is AlsModelFileError.Truncated or AlsModelFileError.TooLarge && allocated < limit)
                 .Label($"{claim}: {outcome}, {allocated} bytes allocated");
