@@ -34,10 +34,11 @@ internal sealed class PairHeaps : IDisposable
     /// <param name="k">Pairs kept per row.</param>
     /// <param name="sharedThresholds">
     /// The <see cref="Thresholds"/> array shared by all the instances of one batch (one per worker; at least
-    /// <paramref name="rows"/> long), or null for an own one. Each instance raises a row's threshold to its own k-th best, a lower bound of the final k-th best, so a
-    /// worker filters with what every worker has learned and still never drops a pair that the result needs.
+    /// <paramref name="rows"/> long). Each instance raises a row's threshold to its own k-th best, a lower bound of the
+    /// final k-th best, so a worker filters with what every worker has learned and still never drops a pair that the
+    /// result needs; the batch may raise it to any other such lower bound.
     /// </param>
-    public PairHeaps(int rows, int k, float[]? sharedThresholds = null)
+    public PairHeaps(int rows, int k, float[] sharedThresholds)
     {
         _k = k;
         _rows = rows;
@@ -53,12 +54,6 @@ internal sealed class PairHeaps : IDisposable
             _items.AsSpan(0, rows * _slots).Fill(int.MaxValue);
         }
 
-        if (sharedThresholds is null)
-        {
-            sharedThresholds = new float[rows];
-            sharedThresholds.AsSpan().Fill(float.NegativeInfinity);
-        }
-
         Thresholds = sharedThresholds;
     }
 
@@ -67,7 +62,7 @@ internal sealed class PairHeaps : IDisposable
 
     /// <summary>
     /// Per row: a score below it cannot be among the row's best <c>k</c> (the k-th best kept so far by some instance,
-    /// or -infinity).
+    /// or another lower bound of the row's k-th best, or the batch's starting value).
     /// </summary>
     public float[] Thresholds { get; }
 
@@ -101,14 +96,14 @@ internal sealed class PairHeaps : IDisposable
             {
                 var other = heaps[w];
                 var baseIndex = row * other._slots;
-                var kept = other.Count(row);
+                var kept = other._counts[row];
                 for (var j = 0; j < kept; j++)
                 {
                     first.Offer(row, other._items[baseIndex + j], other._scores[baseIndex + j]);
                 }
             }
 
-            return first.Drain(row, destination);
+            return first.DrainHeap(row, destination);
         }
 
         // Each instance's row is a sorted run: merge the runs' heads.
@@ -151,23 +146,9 @@ internal sealed class PairHeaps : IDisposable
         return written;
     }
 
-    /// <summary>Writes row <paramref name="row"/>'s pairs, best first, into <paramref name="destination"/>; returns how many.</summary>
-    public int Drain(int row, Span<Recommendations.ScoredItem> destination)
+    /// <summary>Writes row <paramref name="row"/>'s heap (the form for k past <see cref="SortedCapacity"/>), best first, into <paramref name="destination"/>; returns how many.</summary>
+    private int DrainHeap(int row, Span<Recommendations.ScoredItem> destination)
     {
-        if (_sorted)
-        {
-            var start = row * _slots;
-            var kept = Count(row);
-            for (var j = 0; j < kept; j++)
-            {
-                destination[j] = new Recommendations.ScoredItem(_items[start + j], _scores[start + j]);
-            }
-
-            _scores.AsSpan(start, _slots).Fill(float.NegativeInfinity);
-            _items.AsSpan(start, _slots).Fill(int.MaxValue);
-            return kept;
-        }
-
         var count = _counts[row];
         var baseIndex = row * _k;
         var scores = _scores.AsSpan(baseIndex, count);
@@ -182,23 +163,6 @@ internal sealed class PairHeaps : IDisposable
 
         _counts[row] = 0;
         return count;
-    }
-
-    private int Count(int row)
-    {
-        if (!_sorted)
-        {
-            return _counts[row];
-        }
-
-        var start = row * _slots;
-        var kept = 0;
-        while (kept < _k && _items[start + kept] != int.MaxValue)
-        {
-            kept++;
-        }
-
-        return kept;
     }
 
     private void OfferSlow(int row, int item, float score)
