@@ -8,7 +8,7 @@ namespace MovieRecs.Internal;
 /// <summary>
 /// Cosine scores against normalized rows packed in panels of 16 items stored factor-major: register-blocked tiles
 /// (small GEMM micro-kernels) in which every loaded value feeds several FMAs. Single queries use 4 x 16 tiles
-/// (<see cref="Score4"/>), the all-pairs batch 6 x 16 tiles (<see cref="ScoreStrip"/>); both sum each score as one
+/// (<see cref="Score4"/>), the all-pairs batch 6 x 16 tiles, or 12 x 16 with 512-bit vectors (<see cref="ScoreStrip"/>); all sum each score as one
 /// FMA chain over the factors in order, so they agree bit for bit.
 /// </summary>
 internal static class SimilarityKernels
@@ -162,7 +162,28 @@ internal static class SimilarityKernels
             ref var panel = ref Unsafe.Add(ref MemoryMarshal.GetReference(packed), (nint)p * factors * PanelWidth);
             var counted = !maxima.IsEmpty && p >= maximaFrom && p < maximaTo;
             var group = (int)((long)(p - firstPanel) * groups / scored);
-            for (var b = 0; b < blocks; b++)
+            var b = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // 512-bit registers hold a whole panel row: two 6-row blocks at once as a 12 x 16 tile (twelve
+                // accumulators, each loaded panel row feeding twelve FMAs), an odd last block as a 6 x 16 tile.
+                for (; b < blocks; b += 2)
+                {
+                    ref var q = ref Unsafe.Add(ref MemoryMarshal.GetReference(queries), b * MicroRows * factors);
+                    ref var tile = ref Unsafe.Add(ref destination, (b * MicroRows * stripStride) + ((p - firstPanel) * PanelWidth));
+                    ref var rowMaxima = ref counted ? ref maxima[(b * MicroRows * groups) + group] : ref Unsafe.NullRef<Vector256<float>>();
+                    if (b + 1 < blocks)
+                    {
+                        Tile12Wide(ref q, ref panel, factors, ref tile, stripStride, ref rowMaxima, groups);
+                    }
+                    else
+                    {
+                        Tile6Wide(ref q, ref panel, factors, ref tile, stripStride, ref rowMaxima, groups);
+                    }
+                }
+            }
+
+            for (; b < blocks; b++)
             {
                 ref var q = ref Unsafe.Add(ref MemoryMarshal.GetReference(queries), b * MicroRows * factors);
                 ref var tile = ref Unsafe.Add(ref destination, (b * MicroRows * stripStride) + ((p - firstPanel) * PanelWidth));
@@ -239,6 +260,87 @@ internal static class SimilarityKernels
             Unsafe.Add(ref rowMaxima, 3 * groups) = Vector256.MaxNative(Unsafe.Add(ref rowMaxima, 3 * groups), Vector256.MaxNative(c30, c31));
             Unsafe.Add(ref rowMaxima, 4 * groups) = Vector256.MaxNative(Unsafe.Add(ref rowMaxima, 4 * groups), Vector256.MaxNative(c40, c41));
             Unsafe.Add(ref rowMaxima, 5 * groups) = Vector256.MaxNative(Unsafe.Add(ref rowMaxima, 5 * groups), Vector256.MaxNative(c50, c51));
+        }
+    }
+
+    /// <summary>
+    /// Two consecutive 6-row blocks (<paramref name="q"/> and the block <c>6 x factors</c> floats on) against one panel,
+    /// one 512-bit accumulator per row: the same FMA chains as <see cref="Tile6"/>, so the same bits.
+    /// </summary>
+    private static void Tile12Wide(ref float q, ref float panel, int factors, ref float tile, int stride, ref Vector256<float> rowMaxima, int groups)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        Vector512<float> c6 = default, c7 = default, c8 = default, c9 = default, c10 = default, c11 = default;
+        ref var q2 = ref Unsafe.Add(ref q, MicroRows * factors);
+        for (var f = 0; f < factors; f++)
+        {
+            var b = Vector512.LoadUnsafe(ref panel);
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(q), b, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, 1)), b, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, 2)), b, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, 3)), b, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, 4)), b, c4);
+            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, 5)), b, c5);
+            c6 = Vector512.FusedMultiplyAdd(Vector512.Create(q2), b, c6);
+            c7 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q2, 1)), b, c7);
+            c8 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q2, 2)), b, c8);
+            c9 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q2, 3)), b, c9);
+            c10 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q2, 4)), b, c10);
+            c11 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q2, 5)), b, c11);
+            q = ref Unsafe.Add(ref q, MicroRows);
+            q2 = ref Unsafe.Add(ref q2, MicroRows);
+            panel = ref Unsafe.Add(ref panel, PanelWidth);
+        }
+
+        StoreRow(c0, ref tile, 0, stride, ref rowMaxima, groups);
+        StoreRow(c1, ref tile, 1, stride, ref rowMaxima, groups);
+        StoreRow(c2, ref tile, 2, stride, ref rowMaxima, groups);
+        StoreRow(c3, ref tile, 3, stride, ref rowMaxima, groups);
+        StoreRow(c4, ref tile, 4, stride, ref rowMaxima, groups);
+        StoreRow(c5, ref tile, 5, stride, ref rowMaxima, groups);
+        StoreRow(c6, ref tile, 6, stride, ref rowMaxima, groups);
+        StoreRow(c7, ref tile, 7, stride, ref rowMaxima, groups);
+        StoreRow(c8, ref tile, 8, stride, ref rowMaxima, groups);
+        StoreRow(c9, ref tile, 9, stride, ref rowMaxima, groups);
+        StoreRow(c10, ref tile, 10, stride, ref rowMaxima, groups);
+        StoreRow(c11, ref tile, 11, stride, ref rowMaxima, groups);
+    }
+
+    /// <summary>One 6-row block against one panel with 512-bit accumulators (the odd last block of a strip).</summary>
+    private static void Tile6Wide(ref float q, ref float panel, int factors, ref float tile, int stride, ref Vector256<float> rowMaxima, int groups)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        for (var f = 0; f < factors; f++)
+        {
+            var b = Vector512.LoadUnsafe(ref panel);
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(q), b, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, 1)), b, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, 2)), b, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, 3)), b, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, 4)), b, c4);
+            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, 5)), b, c5);
+            q = ref Unsafe.Add(ref q, MicroRows);
+            panel = ref Unsafe.Add(ref panel, PanelWidth);
+        }
+
+        StoreRow(c0, ref tile, 0, stride, ref rowMaxima, groups);
+        StoreRow(c1, ref tile, 1, stride, ref rowMaxima, groups);
+        StoreRow(c2, ref tile, 2, stride, ref rowMaxima, groups);
+        StoreRow(c3, ref tile, 3, stride, ref rowMaxima, groups);
+        StoreRow(c4, ref tile, 4, stride, ref rowMaxima, groups);
+        StoreRow(c5, ref tile, 5, stride, ref rowMaxima, groups);
+    }
+
+    /// <summary>Stores tile row <paramref name="row"/> and, when maxima are gathered, raises that row's lane maxima.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(Vector512<float> scores, ref float tile, int row, int stride, ref Vector256<float> rowMaxima, int groups)
+    {
+        scores.StoreUnsafe(ref tile, (nuint)(row * stride));
+        if (!Unsafe.IsNullRef(ref rowMaxima))
+        {
+            // Lane l of the halves' maximum is the better of columns l and 8 + l: one column's score per lane, as in Tile6.
+            ref var max = ref Unsafe.Add(ref rowMaxima, row * groups);
+            max = Vector256.MaxNative(max, Vector256.MaxNative(scores.GetLower(), scores.GetUpper()));
         }
     }
 

@@ -11,13 +11,18 @@ namespace MovieRecs.Tests.Recommendations;
 public class AllPairsTopKTests
 {
     [Theory]
-    [InlineData(1, 1, 0)]
-    [InlineData(7, 20, 0)]
-    [InlineData(100, 97, 16)]
-    [InlineData(33, 160, 32)]
-    [InlineData(5, 48, 3)]
-    public void ScoreStrip_EqualsScore4BitForBit_AndGathersLaneMaxima(int factors, int items, int firstRow)
+    [InlineData(1, 1, 0, 2)]
+    [InlineData(7, 20, 0, 2)]
+    [InlineData(100, 97, 16, 2)]
+    [InlineData(33, 160, 32, 2)]
+    [InlineData(5, 48, 3, 2)]
+    [InlineData(100, 97, 16, 1)]
+    [InlineData(9, 60, 0, 3)]
+    [InlineData(100, 200, 40, 5)]
+    public void ScoreStrip_EqualsScore4BitForBit_AndGathersLaneMaxima(int factors, int items, int firstRow, int blocks)
     {
+        // Odd block counts reach the 6-row tile that follows the 12-row ones when 512-bit vectors are accelerated.
+        var rowCount = blocks * 6;
         var random = new Random((factors * 1000) + items);
         var rows = Enumerable.Range(0, items * factors).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
         var norms = Enumerable.Range(0, items).Select(i => MathF.Sqrt(rows.Skip(i * factors).Take(factors).Sum(v => v * v)) + 1e-10f).ToArray();
@@ -25,18 +30,21 @@ public class AllPairsTopKTests
         var panels = (items + 15) / 16;
         var firstPanel = Math.Min(firstRow, items - 1) / 16;
         var width = (panels - firstPanel) * 16;
-        // Two blocks of six rows (rows past the last item are zero queries).
-        var queries = new float[12 * factors];
-        SimilarityKernels.InterleaveRows(packed, factors, items, firstRow, queries);
-        SimilarityKernels.InterleaveRows(packed, factors, items, firstRow + 6, queries.AsSpan(6 * factors));
+        // Blocks of six rows (rows past the last item are zero queries).
+        var queries = new float[rowCount * factors];
+        for (var b = 0; b < blocks; b++)
+        {
+            SimilarityKernels.InterleaveRows(packed, factors, items, firstRow + (6 * b), queries.AsSpan(6 * b * factors));
+        }
+
         var groups = Math.Min(8, panels - firstPanel);
-        var maxima = new Vector256<float>[12 * groups];
+        var maxima = new Vector256<float>[rowCount * groups];
         maxima.AsSpan().Fill(Vector256.Create(float.NegativeInfinity));
-        var strip = new float[12 * width];
-        SimilarityKernels.ScoreStrip(queries, 2, packed, factors, firstPanel, panels, strip, width, maxima, groups, firstPanel, panels);
+        var strip = new float[rowCount * width];
+        SimilarityKernels.ScoreStrip(queries, blocks, packed, factors, firstPanel, panels, strip, width, maxima, groups, firstPanel, panels);
 
         // The same rows through the single-query path, four at a time (the query in slot 0).
-        for (var r = 0; r < 12; r++)
+        for (var r = 0; r < rowCount; r++)
         {
             var single = new float[4 * factors];
             for (var f = 0; f < factors; f++)
