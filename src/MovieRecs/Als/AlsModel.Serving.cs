@@ -121,13 +121,39 @@ public sealed partial class AlsModel : IRecommender
             progress,
             (start, end) =>
             {
-                for (var u = start; u < end; u++)
+                var u = start;
+                if (options.Candidates is null)
+                {
+                    // Blocks of users share each pass over the item factors; the scores are the single call's bits.
+                    for (; u + ScoringKernels.BlockQueries <= end; u += ScoringKernels.BlockQueries)
+                    {
+                        RecommendBlock(u, userItems, count, options, results);
+                    }
+                }
+
+                for (; u < end; u++)
                 {
                     results[u] = Recommend(u, userItems.GetColumnIndices(u), count, options);
                 }
             },
             cancellationToken);
         return results;
+    }
+
+    /// <summary>Recommends for users <paramref name="first"/> .. + <see cref="ScoringKernels.BlockQueries"/> - 1 (no candidates) into <paramref name="results"/>.</summary>
+    private void RecommendBlock(int first, CsrMatrix userItems, int count, RecommendOptions options, ScoredItem[][] results)
+    {
+        const int users = ScoringKernels.BlockQueries;
+        var scores = ServingScratch.BlockScores(users * ItemCount);
+        ScoringKernels.ScoreBlock(UserFactorStorage.Slice(first * Stride, users * Stride), users, ItemFactorStorage, Stride, ItemCount, scores, ItemCount);
+        for (var j = 0; j < users; j++)
+        {
+            var u = first + j;
+            var liked = options.FilterAlreadyLiked ? userItems.GetColumnIndices(u) : default;
+            var buffer = new ScoredItem[Math.Min(count, ItemCount)];
+            var written = SelectInto(scores.Slice(j * ItemCount, ItemCount), liked, options.FilterItems, buffer, nameof(userItems));
+            results[u] = written == buffer.Length ? buffer : buffer[..written];
+        }
     }
 
     /// <summary>The score <c>x_u · y_i</c> of one (user, item) pair.</summary>

@@ -12,6 +12,9 @@ internal static class ServingScratch
     private static float[]? t_scores;
 
     [ThreadStatic]
+    private static float[]? t_blockScores;
+
+    [ThreadStatic]
     private static float[]? t_query;
 
     [ThreadStatic]
@@ -33,6 +36,9 @@ internal static class ServingScratch
     private static ScoredItem[]? t_results;
 
     public static Span<float> Scores(int length) => Grow(ref t_scores, length).AsSpan(0, length);
+
+    /// <summary>Scores of a block of users in batch recommend (apart from <see cref="Scores"/>, which selection may use).</summary>
+    public static Span<float> BlockScores(int length) => Grow(ref t_blockScores, length).AsSpan(0, length);
 
     /// <summary>A zeroed query of <paramref name="stride"/> floats (padding must stay zero).</summary>
     public static Span<float> Query(int stride)

@@ -74,6 +74,26 @@ public class AlsModelServingTests
     }
 
     [Fact]
+    public void RecommendAll_WithFilterItemsOrNoLikedFilter_EqualsSingleUserCalls()
+    {
+        // 150 users: whole blocks of four users and a remainder in every batch, both scored like the single call.
+        var (model, userItems) = ServingFixture.Fit(9, users: 150);
+        foreach (var options in new[]
+        {
+            new RecommendOptions { FilterAlreadyLiked = false },
+            new RecommendOptions { FilterItems = [0, 3, 5, 7] },
+            new RecommendOptions { Candidates = [1, 2, 4, 8, 16] },
+        })
+        {
+            var all = model.RecommendAll(userItems, 7, options);
+            for (var u = 0; u < userItems.RowCount; u++)
+            {
+                Assert.Equal(model.Recommend(u, userItems, 7, options), all[u]);
+            }
+        }
+    }
+
+    [Fact]
     public void IRecommender_MatchesRecommend()
     {
         var (model, userItems) = ServingFixture.Fit(7);

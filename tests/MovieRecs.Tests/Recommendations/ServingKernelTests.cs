@@ -36,6 +36,31 @@ public class ServingKernelTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Strides))]
+    public void ScoreBlock_EqualsScoreBitForBit(int stride)
+    {
+        var random = new Random(stride + 7);
+        foreach (var rows in new[] { 0, 1, 2, 3, 8, 33 })
+        {
+            for (var queryCount = 1; queryCount <= ScoringKernels.BlockQueries; queryCount++)
+            {
+                var queries = Enumerable.Range(0, queryCount * stride).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+                var matrix = Enumerable.Range(0, rows * stride).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+                var scoreStride = rows + 3;
+                var actual = Enumerable.Repeat(float.NaN, (queryCount * scoreStride) + 1).ToArray();
+                ScoringKernels.ScoreBlock(queries, queryCount, matrix, stride, rows, actual, scoreStride);
+                for (var u = 0; u < queryCount; u++)
+                {
+                    var expected = new float[rows];
+                    ScoringKernels.Score(queries.AsSpan(u * stride, stride), matrix, stride, expected);
+                    Assert.Equal(expected, actual.AsSpan(u * scoreStride, rows).ToArray());
+                    Assert.True(actual.AsSpan((u * scoreStride) + rows, u + 1 < queryCount ? 3 : 1).ToArray().All(float.IsNaN), "wrote past its rows");
+                }
+            }
+        }
+    }
+
     [Property(MaxTest = 100)]
     public bool TopK_Select_EqualsSortWithTies(int seed)
     {
