@@ -100,8 +100,9 @@ public sealed partial class AlsModel : IRecommender
     /// <exception cref="ArgumentNullException"><paramref name="userItems"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="userItems"/> does not fit the model, or the options are inconsistent.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    /// <remarks>Memory is the result (rows x count) plus one score buffer per worker: the users x items score matrix is
-    /// never formed. Uses up to <see cref="AlsOptions.MaxDegreeOfParallelism"/> threads in contiguous batches of users.</remarks>
+    /// <remarks>Memory is the result (rows x count) plus a score buffer of four users per worker: the users x items score
+    /// matrix is never formed. Without candidates, users are scored four at a time, so each pass over the item factors
+    /// serves four users. Uses up to <see cref="AlsOptions.MaxDegreeOfParallelism"/> threads in contiguous batches of users.</remarks>
     public ScoredItem[][] RecommendAll(
         CsrMatrix userItems, int count = 10, RecommendOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
