@@ -166,20 +166,13 @@ internal static class SimilarityKernels
             if (Vector512.IsHardwareAccelerated)
             {
                 // 512-bit registers hold a whole panel row: two 6-row blocks at once as a 12 x 16 tile (twelve
-                // accumulators, each loaded panel row feeding twelve FMAs), an odd last block as a 6 x 16 tile.
-                for (; b < blocks; b += 2)
+                // accumulators, each loaded panel row feeding twelve FMAs); an odd last block takes the loop below.
+                for (; b + 1 < blocks; b += 2)
                 {
                     ref var q = ref Unsafe.Add(ref MemoryMarshal.GetReference(queries), b * MicroRows * factors);
                     ref var tile = ref Unsafe.Add(ref destination, (b * MicroRows * stripStride) + ((p - firstPanel) * PanelWidth));
                     ref var rowMaxima = ref counted ? ref maxima[(b * MicroRows * groups) + group] : ref Unsafe.NullRef<Vector256<float>>();
-                    if (b + 1 < blocks)
-                    {
-                        Tile12Wide(ref q, ref panel, factors, ref tile, stripStride, ref rowMaxima, groups);
-                    }
-                    else
-                    {
-                        Tile6Wide(ref q, ref panel, factors, ref tile, stripStride, ref rowMaxima, groups);
-                    }
+                    Tile12Wide(ref q, ref panel, factors, ref tile, stripStride, ref rowMaxima, groups);
                 }
             }
 
@@ -304,31 +297,6 @@ internal static class SimilarityKernels
         StoreRow(c9, ref tile, 9, stride, ref rowMaxima, groups);
         StoreRow(c10, ref tile, 10, stride, ref rowMaxima, groups);
         StoreRow(c11, ref tile, 11, stride, ref rowMaxima, groups);
-    }
-
-    /// <summary>One 6-row block against one panel with 512-bit accumulators (the odd last block of a strip).</summary>
-    private static void Tile6Wide(ref float q, ref float panel, int factors, ref float tile, int stride, ref Vector256<float> rowMaxima, int groups)
-    {
-        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
-        for (var f = 0; f < factors; f++)
-        {
-            var b = Vector512.LoadUnsafe(ref panel);
-            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(q), b, c0);
-            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, 1)), b, c1);
-            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, 2)), b, c2);
-            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, 3)), b, c3);
-            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, 4)), b, c4);
-            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, 5)), b, c5);
-            q = ref Unsafe.Add(ref q, MicroRows);
-            panel = ref Unsafe.Add(ref panel, PanelWidth);
-        }
-
-        StoreRow(c0, ref tile, 0, stride, ref rowMaxima, groups);
-        StoreRow(c1, ref tile, 1, stride, ref rowMaxima, groups);
-        StoreRow(c2, ref tile, 2, stride, ref rowMaxima, groups);
-        StoreRow(c3, ref tile, 3, stride, ref rowMaxima, groups);
-        StoreRow(c4, ref tile, 4, stride, ref rowMaxima, groups);
-        StoreRow(c5, ref tile, 5, stride, ref rowMaxima, groups);
     }
 
     /// <summary>Stores tile row <paramref name="row"/> and, when maxima are gathered, raises that row's lane maxima.</summary>
