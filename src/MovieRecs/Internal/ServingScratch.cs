@@ -37,7 +37,7 @@ internal static class ServingScratch
 
     public static Span<float> Scores(int length) => Grow(ref t_scores, length).AsSpan(0, length);
 
-    /// <summary>Scores of a block of users in batch recommend (apart from <see cref="Scores"/>, which selection may use).</summary>
+    /// <summary>Scores of a block of users in batch recommend (apart from <see cref="Scores"/>, the single-user calls' buffer).</summary>
     public static Span<float> BlockScores(int length) => Grow(ref t_blockScores, length).AsSpan(0, length);
 
     /// <summary>A zeroed query of <paramref name="stride"/> floats (padding must stay zero).</summary>
