@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using MovieRecs.Tests.Cli;
+
+namespace MovieRecs.Tests.Reliability;
+
+/// <summary>
+/// The same fit and the same answers whichever way the JIT compiled the kernels: tier-0 code with on-stack replacement
+/// (what a short run of an application gets), fully optimized code, minimal optimization throughout, and 256-bit
+/// instead of 512-bit vectors. Each configuration runs the <c>movierecs</c> tool in a child process, since these
+/// settings are fixed when a process starts.
+/// </summary>
+public sealed class JitDeterminismTests : IDisposable
+{
+    private static readonly (string Name, string[] Settings)[] Configurations =
+    [
+        ("tiered, loops start at tier 0", ["DOTNET_TC_QuickJitForLoops=1", "DOTNET_OSR_HitLimit=1"]),
+        ("fully optimized", ["DOTNET_TieredCompilation=0"]),
+        ("minimal optimization", ["DOTNET_JITMinOpts=1"]),
+        ("no AVX-512", ["DOTNET_EnableAVX512F=0"]),
+    ];
+
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("movierecs-jit-");
+
+    public void Dispose() => _folder.Delete(recursive: true);
+
+    [Fact]
+    public void FitAndQueries_AreTheSameBits_UnderEveryJitConfiguration()
+    {
+        var data = Path.Combine(_folder.FullName, "data");
+        Assert.Equal(0, CliRunner.Run("generate", "--preset", "ml-100k", "--seed", "11", "--out", data).Code);
+
+        byte[]? expectedModel = null;
+        string? expectedAnswers = null;
+        foreach (var (name, settings) in Configurations)
+        {
+            var model = Path.Combine(_folder.FullName, $"model-{Array.FindIndex(Configurations, c => c.Name == name)}.mrals");
+            Run(settings, name, "train", data, "--out", model, "--factors", "24", "--iterations", "4", "--threads", "2");
+            var answers = Run(settings, name, "recommend", model, "--data", data, "--user", "7", "--count", "10", "--json")
+                + Run(settings, name, "similar", model, "--data", data, "--movie", "1", "--count", "10", "--json")
+                + Run(settings, name, "explain", model, "--data", data, "--user", "7", "--movie", "2", "--count", "5", "--json");
+            var bytes = File.ReadAllBytes(model);
+            expectedModel ??= bytes;
+            expectedAnswers ??= answers;
+            Assert.True(expectedModel.AsSpan().SequenceEqual(bytes), $"the model fitted with {name} differs from the one fitted with {Configurations[0].Name}");
+            Assert.Equal(expectedAnswers, answers);
+        }
+    }
+
+    /// <summary>Runs the tool with only the given runtime settings; returns its JSON output (scores in round-trip form) without the stage timings.</summary>
+    private static string Run(string[] settings, string name, params string[] args)
+    {
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MovieRecs.Cli.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // The test run itself may be under such settings (the kernel reruns): start from none.
+        foreach (var key in start.Environment.Keys.Where(IsJitSetting).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        foreach (var setting in settings)
+        {
+            var equals = setting.IndexOf('=', StringComparison.Ordinal);
+            start.Environment[setting[..equals]] = setting[(equals + 1)..];
+        }
+
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), $"{args[0]} with {name} did not finish");
+        Assert.True(process.ExitCode == 0, $"{args[0]} with {name} exited with {process.ExitCode}: {error.Result}");
+        if (args[0] == "train")
+        {
+            return output;
+        }
+
+        var json = JsonNode.Parse(output)!.AsObject();
+        Assert.True(json.Remove("stageSeconds"), $"{args[0]} --json printed no stageSeconds: {output}");
+        return json.ToJsonString();
+    }
+
+    private static bool IsJitSetting(string key) =>
+        key.StartsWith("DOTNET_Enable", StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith("DOTNET_TC_", StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith("DOTNET_Tiered", StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith("DOTNET_JIT", StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith("DOTNET_OSR", StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith("COMPlus_", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The <c>dotnet</c> host running this test, so the child uses the same runtime.</summary>
+    private static string DotnetHost()
+    {
+        var host = Environment.ProcessPath;
+        return host is not null && Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase) ? host : "dotnet";
+    }
+}
