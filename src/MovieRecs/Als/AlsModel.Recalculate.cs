@@ -129,7 +129,7 @@ public sealed partial class AlsModel
 
     /// <summary>Solves one row exactly (Cholesky) in this thread's scratch; optionally copies out its factor.</summary>
     private void Recalculate(
-        ReadOnlySpan<int> indexes, ReadOnlySpan<float> values, Span<float> destination, int otherCount, float[] other,
+        ReadOnlySpan<int> indexes, ReadOnlySpan<float> values, Span<float> destination, int otherCount, FloatBuffer other,
         float[] system, string indexesName, string what, Span<float> factorCopy = default)
     {
         if (values.Length != indexes.Length)
@@ -180,7 +180,7 @@ public sealed partial class AlsModel
 
             var solution = x.AsSpan(0, Stride);
             var pivot = AlsDispatch.SolveCholesky(
-                Width, other, Stride, Factors, system, indexes, confidence.AsSpan(0, n), solution, scratch);
+                Width, other.Span, Stride, Factors, system, indexes, confidence.AsSpan(0, n), solution, scratch);
             if (pivot >= 0)
             {
                 ThrowHelper.ThrowArgument(
@@ -216,7 +216,7 @@ public sealed partial class AlsModel
     }
 
     private (float[] Factors, int Count) PartialFit(
-        ReadOnlySpan<int> ids, CsrMatrix rows, int otherCount, float[] other, float[] system, float[] current, int currentCount,
+        ReadOnlySpan<int> ids, CsrMatrix rows, int otherCount, FloatBuffer other, float[] system, FloatBuffer current, int currentCount,
         string idsName, string rowsName)
     {
         if (rows.RowCount != ids.Length)
@@ -260,7 +260,7 @@ public sealed partial class AlsModel
         }
 
         var result = new float[(long)newCount * Stride];
-        current.AsSpan(0, currentCount * Stride).CopyTo(result);
+        current.Span[..(currentCount * Stride)].CopyTo(result);
         for (var j = 0; j < ids.Length; j++)
         {
             solved.AsSpan(j * Stride, Stride).CopyTo(result.AsSpan(ids[j] * Stride, Stride));
@@ -273,7 +273,7 @@ public sealed partial class AlsModel
 
     private float[] GetUserSystem() => _userSystem ??= ComputeSystem(_userFactors, UserCount);
 
-    private float[] ComputeSystem(float[] factors, int rows)
+    private float[] ComputeSystem(FloatBuffer factors, int rows)
     {
         var engine = AlsEngine.Create(Width, Factors, Stride, Options.EffectiveParallelism, 0, AlsSolver.ConjugateGradient);
         engine.ComputeSystemMatrix(factors, rows, (float)Options.Regularization, CancellationToken.None);

@@ -119,7 +119,7 @@ public sealed partial class AlsModel
         return results;
     }
 
-    private ScoredItem[] Similar(int index, int count, RecommendOptions? options, float[] factors, int rowCount, float[] norms, FloatBuffer panels)
+    private ScoredItem[] Similar(int index, int count, RecommendOptions? options, FloatBuffer factors, int rowCount, float[] norms, FloatBuffer panels)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         options ??= RecommendOptions.Default;
@@ -171,10 +171,10 @@ public sealed partial class AlsModel
         return written + 1 == result.Length ? result : result[..(written + 1)];
     }
 
-    private void NormalizedRow(float[] factors, int row, float[] norms, Span<float> destination)
+    private void NormalizedRow(FloatBuffer factors, int row, float[] norms, Span<float> destination)
     {
         var inverse = 1f / norms[row];
-        var source = factors.AsSpan(row * Stride, Factors);
+        var source = factors.Span.Slice(row * Stride, Factors);
         for (var f = 0; f < Factors; f++)
         {
             destination[f] = source[f] * inverse;
@@ -185,20 +185,20 @@ public sealed partial class AlsModel
 
     private FloatBuffer ItemPanels() => Panels(ref _itemPanels, _itemFactors, ItemCount, ItemNorms());
 
-    private FloatBuffer Panels(ref StrongBox<FloatBuffer>? cache, float[] factors, int rows, float[] norms)
+    private FloatBuffer Panels(ref StrongBox<FloatBuffer>? cache, FloatBuffer factors, int rows, float[] norms)
     {
         // Built once per model, like the norms; a race builds the same values twice.
         var panels = Volatile.Read(ref cache);
         if (panels is null)
         {
-            panels = new StrongBox<FloatBuffer>(SimilarityKernels.PackNormalized(factors, rows, Stride, Factors, norms));
+            panels = new StrongBox<FloatBuffer>(SimilarityKernels.PackNormalized(factors.Span, rows, Stride, Factors, norms));
             Volatile.Write(ref cache, panels);
         }
 
         return panels.Value;
     }
 
-    private float[] Norms(ref float[]? cache, float[] factors, int rows)
+    private float[] Norms(ref float[]? cache, FloatBuffer factors, int rows)
     {
         // Computed once per model; a race computes the same values twice, never a torn or partial array.
         var norms = Volatile.Read(ref cache);
@@ -210,7 +210,7 @@ public sealed partial class AlsModel
         norms = new float[rows];
         for (var r = 0; r < rows; r++)
         {
-            var norm = TensorPrimitives.Norm(factors.AsSpan(r * Stride, Factors));
+            var norm = TensorPrimitives.Norm(factors.Span.Slice(r * Stride, Factors));
             norms[r] = norm == 0f ? 1e-10f : norm;
         }
 

@@ -14,11 +14,11 @@ namespace MovieRecs.Als;
 /// </remarks>
 public sealed partial class AlsModel
 {
-    private readonly float[] _userFactors;
-    private readonly float[] _itemFactors;
+    private readonly FloatBuffer _userFactors;
+    private readonly FloatBuffer _itemFactors;
 
     internal AlsModel(
-        AlsOptions options, int userCount, int itemCount, SimdWidth width, int stride, float[] userFactors, float[] itemFactors, double? trainingLoss)
+        AlsOptions options, int userCount, int itemCount, SimdWidth width, int stride, FloatBuffer userFactors, FloatBuffer itemFactors, double? trainingLoss)
     {
         Options = options;
         UserCount = userCount;
@@ -55,16 +55,16 @@ public sealed partial class AlsModel
     internal int Stride { get; }
 
     /// <summary>The raw user factors, <see cref="UserCount"/> rows of <see cref="Stride"/> floats. Never write to it.</summary>
-    internal ReadOnlySpan<float> UserFactorStorage => _userFactors;
+    internal ReadOnlySpan<float> UserFactorStorage => _userFactors.Span;
 
     /// <summary>The raw item factors, <see cref="ItemCount"/> rows of <see cref="Stride"/> floats. Never write to it.</summary>
-    internal ReadOnlySpan<float> ItemFactorStorage => _itemFactors;
+    internal ReadOnlySpan<float> ItemFactorStorage => _itemFactors.Span;
 
-    /// <summary>The user-factor array itself (for the trainer and partial fits, which copy before changing anything).</summary>
-    internal float[] UserFactorArray => _userFactors;
+    /// <summary>The user-factor buffer itself (for partial fits and saving, which never write to it).</summary>
+    internal FloatBuffer UserFactorBuffer => _userFactors;
 
-    /// <summary>The item-factor array itself (for the trainer and partial fits, which copy before changing anything).</summary>
-    internal float[] ItemFactorArray => _itemFactors;
+    /// <summary>The item-factor buffer itself (for partial fits and saving, which never write to it).</summary>
+    internal FloatBuffer ItemFactorBuffer => _itemFactors;
 
     /// <summary>The factors of one user.</summary>
     /// <param name="user">The user index, in <c>[0, UserCount)</c>.</param>
@@ -77,7 +77,7 @@ public sealed partial class AlsModel
             ThrowHelper.ThrowArgumentOutOfRange(nameof(user), user, $"user must be in [0, {UserCount}), but was {user}.");
         }
 
-        return _userFactors.AsSpan(user * Stride, Factors);
+        return _userFactors.Span.Slice(user * Stride, Factors);
     }
 
     /// <summary>The factors of one item.</summary>
@@ -91,30 +91,30 @@ public sealed partial class AlsModel
             ThrowHelper.ThrowArgumentOutOfRange(nameof(item), item, $"item must be in [0, {ItemCount}), but was {item}.");
         }
 
-        return _itemFactors.AsSpan(item * Stride, Factors);
+        return _itemFactors.Span.Slice(item * Stride, Factors);
     }
 
     /// <summary>Copies all user factors into a new <c>UserCount × Factors</c> matrix.</summary>
     /// <remarks>O(users · factors) time and memory.</remarks>
-    public float[,] CopyUserFactors() => CopyMatrix(_userFactors, UserCount);
+    public float[,] CopyUserFactors() => CopyMatrix(_userFactors.Span, UserCount);
 
     /// <summary>Copies all item factors into a new <c>ItemCount × Factors</c> matrix.</summary>
     /// <remarks>O(items · factors) time and memory.</remarks>
-    public float[,] CopyItemFactors() => CopyMatrix(_itemFactors, ItemCount);
+    public float[,] CopyItemFactors() => CopyMatrix(_itemFactors.Span, ItemCount);
 
     /// <summary>Copies all user factors row-major (<c>UserCount · Factors</c> floats, no padding) into <paramref name="destination"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <c>UserCount · Factors</c>.</exception>
-    public void CopyUserFactors(Span<float> destination) => CopyRows(_userFactors, UserCount, destination, nameof(destination));
+    public void CopyUserFactors(Span<float> destination) => CopyRows(_userFactors.Span, UserCount, destination, nameof(destination));
 
     /// <summary>Copies all item factors row-major (<c>ItemCount · Factors</c> floats, no padding) into <paramref name="destination"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <c>ItemCount · Factors</c>.</exception>
-    public void CopyItemFactors(Span<float> destination) => CopyRows(_itemFactors, ItemCount, destination, nameof(destination));
+    public void CopyItemFactors(Span<float> destination) => CopyRows(_itemFactors.Span, ItemCount, destination, nameof(destination));
 
     /// <inheritdoc />
     public override string ToString() =>
         $"AlsModel {UserCount} users x {ItemCount} items, {Factors} factors";
 
-    private float[,] CopyMatrix(float[] storage, int rows)
+    private float[,] CopyMatrix(ReadOnlySpan<float> storage, int rows)
     {
         var result = new float[rows, Factors];
         for (var row = 0; row < rows; row++)
@@ -128,7 +128,7 @@ public sealed partial class AlsModel
         return result;
     }
 
-    private void CopyRows(float[] storage, int rows, Span<float> destination, string paramName)
+    private void CopyRows(ReadOnlySpan<float> storage, int rows, Span<float> destination, string paramName)
     {
         var needed = (long)rows * Factors;
         if (destination.Length < needed)
@@ -138,7 +138,7 @@ public sealed partial class AlsModel
 
         for (var row = 0; row < rows; row++)
         {
-            storage.AsSpan(row * Stride, Factors).CopyTo(destination.Slice(row * Factors, Factors));
+            storage.Slice(row * Stride, Factors).CopyTo(destination.Slice(row * Factors, Factors));
         }
     }
 }

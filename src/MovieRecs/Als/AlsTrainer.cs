@@ -129,8 +129,8 @@ public sealed class AlsTrainer
         }
         else
         {
-            CopyFactors(initialModel.UserFactorArray, initialModel.Stride, userFactors.Span, stride, users, factors);
-            CopyFactors(initialModel.ItemFactorArray, initialModel.Stride, itemFactors.Span, stride, items, factors);
+            CopyFactors(initialModel.UserFactorStorage, initialModel.Stride, userFactors.Span, stride, users, factors);
+            CopyFactors(initialModel.ItemFactorStorage, initialModel.Stride, itemFactors.Span, stride, items, factors);
         }
 
         var workers = Math.Max(1, options.EffectiveParallelism);
@@ -181,7 +181,7 @@ public sealed class AlsTrainer
 
         // A cancellation requested during the last progress report still wins: the caller gets no model.
         cancellationToken.ThrowIfCancellationRequested();
-        return new AlsModel(options, users, items, width, stride, userFactors.ToArray(), itemFactors.ToArray(), loss);
+        return new AlsModel(options, users, items, width, stride, userFactors, itemFactors, loss);
     }
 
     private void ThrowDiverged(int iteration, string side, int row) =>
@@ -190,11 +190,11 @@ public sealed class AlsTrainer
             + (Options.Solver == AlsSolver.Cholesky ? " or its system is not positive definite" : string.Empty)
             + $". Use a larger Regularization (now {Options.Regularization}) or a smaller Alpha (now {Options.Alpha}).");
 
-    private static void CopyFactors(float[] source, int sourceStride, Span<float> destination, int destinationStride, int rows, int factors)
+    private static void CopyFactors(ReadOnlySpan<float> source, int sourceStride, Span<float> destination, int destinationStride, int rows, int factors)
     {
         for (var row = 0; row < rows; row++)
         {
-            source.AsSpan(row * sourceStride, factors).CopyTo(destination.Slice(row * destinationStride, factors));
+            source.Slice(row * sourceStride, factors).CopyTo(destination.Slice(row * destinationStride, factors));
         }
     }
 }

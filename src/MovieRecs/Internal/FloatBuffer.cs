@@ -55,6 +55,9 @@ internal readonly struct FloatBuffer
         }
     }
 
+    /// <summary>The array itself when the buffer is all of it (no alignment offset, no tail); otherwise null.</summary>
+    public float[]? WholeArray => _offset == 0 && Length == _array.Length ? _array : null;
+
     /// <summary>A new array holding exactly the buffer's floats.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public float[] ToArray() => Span.ToArray();

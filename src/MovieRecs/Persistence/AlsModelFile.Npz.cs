@@ -228,9 +228,9 @@ public static partial class AlsModelFile
 
     private static float[] Unpadded(AlsModel model, bool user)
     {
-        if (model.IsUnpadded)
+        if (model.IsUnpadded && (user ? model.UserFactorBuffer : model.ItemFactorBuffer).WholeArray is { } whole)
         {
-            return user ? model.UserFactorArray : model.ItemFactorArray;
+            return whole;
         }
 
         var result = new float[(long)(user ? model.UserCount : model.ItemCount) * model.Factors];

@@ -185,6 +185,28 @@ public class AlsTrainerTests
     }
 
     [Fact]
+    public void Fit_ModelKeepsTheTrainersFactorStorage_WithoutACopy()
+    {
+        // One rating per user over many users and items: the factors are nearly all the memory a fit needs, so a copy of
+        // them when the model is made (the peak of large fits) would double what is allocated.
+        const int users = 20_000, items = 6_000, factors = 64;
+        var rows = Enumerable.Range(0, users).ToArray();
+        var columns = rows.Select(u => u % items).ToArray();
+        var matrix = CsrMatrix.FromTriplets(users, items, rows, columns, Enumerable.Repeat(3f, users).ToArray());
+        var trainer = new AlsTrainer(new AlsOptions { Factors = factors, Iterations = 1 });
+        trainer.Fit(CsrMatrix.FromTriplets(2, 2, [0], [1], [1f])); // warm up: JIT and per-thread scratch
+
+        // This thread's allocations only (the factors and the model are made here), so tests running alongside do not count.
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var model = trainer.Fit(matrix);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        var factorBytes = (long)(users + items) * factors * sizeof(float);
+        Assert.Equal(users, model.UserCount);
+        Assert.True(allocated < factorBytes * 3 / 2, $"a fit with {factorBytes:N0} bytes of factors allocated {allocated:N0} bytes");
+    }
+
+    [Fact]
     public void Fit_NonFiniteConfidence_ThrowsNamingTheEntry()
     {
         var matrix = CsrMatrix.FromTriplets(2, 3, [0, 1], [2, 1], [1f, 3f]).Scale(2e38f);
