@@ -11,8 +11,8 @@ namespace MovieRecs.Tests.Reliability;
 /// <summary>
 /// Cancelling a long operation (fit, batch recommend, batch similar, evaluation) at any point throws
 /// <see cref="OperationCanceledException"/>, returns nothing partial, changes no input, and leaves no worker
-/// behind: every task the call started (the parallel workers) has finished when it returns (watched by a
-/// <see cref="TaskTreeMonitor"/>), and no progress report arrives after it.
+/// behind: every task the call started (the parallel workers) has finished when it returns, or is just ending
+/// (watched by a <see cref="TaskTreeMonitor"/>), and no progress report arrives after it.
 /// </summary>
 public sealed class CancellationTests
 {
