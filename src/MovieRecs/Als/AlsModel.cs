@@ -60,10 +60,10 @@ public sealed partial class AlsModel
     /// <summary>The raw item factors, <see cref="ItemCount"/> rows of <see cref="Stride"/> floats. Never write to it.</summary>
     internal ReadOnlySpan<float> ItemFactorStorage => _itemFactors.Span;
 
-    /// <summary>The user-factor buffer itself (for partial fits and saving, which never write to it).</summary>
+    /// <summary>The user-factor buffer itself (for saving without a copy when it is a whole array; never written to).</summary>
     internal FloatBuffer UserFactorBuffer => _userFactors;
 
-    /// <summary>The item-factor buffer itself (for partial fits and saving, which never write to it).</summary>
+    /// <summary>The item-factor buffer itself (for saving without a copy when it is a whole array; never written to).</summary>
     internal FloatBuffer ItemFactorBuffer => _itemFactors;
 
     /// <summary>The factors of one user.</summary>
