@@ -31,9 +31,10 @@ public sealed class JitDeterminismTests : IDisposable
 
         byte[]? expectedModel = null;
         string? expectedAnswers = null;
-        foreach (var (name, settings) in Configurations)
+        for (var c = 0; c < Configurations.Length; c++)
         {
-            var model = Path.Combine(_folder.FullName, $"model-{Array.FindIndex(Configurations, c => c.Name == name)}.mrals");
+            var (name, settings) = Configurations[c];
+            var model = Path.Combine(_folder.FullName, $"model-{c}.mrals");
             Run(settings, name, "train", data, "--out", model, "--factors", "24", "--iterations", "4", "--threads", "2");
             var answers = Run(settings, name, "recommend", model, "--data", data, "--user", "7", "--count", "10", "--json")
                 + Run(settings, name, "similar", model, "--data", data, "--movie", "1", "--count", "10", "--json")
