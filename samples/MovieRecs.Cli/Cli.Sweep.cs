@@ -51,7 +51,7 @@ internal static partial class Cli
         {
             if (!plot.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             {
-                throw new UsageException($"--plot writes a PNG file; give a name ending in .png, not '{plot}'");
+                throw new UsageException($"--plot writes a PNG file; give a name ending in .png, not {Arguments.Quote(plot)}");
             }
 
             var folder = Path.GetDirectoryName(Path.GetFullPath(plot));
@@ -70,7 +70,7 @@ internal static partial class Cli
                 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out height)
                 || width is < 320 or > 4096 || height is < 240 or > 4096)
             {
-                throw new UsageException($"--plot-size expects WIDTHxHEIGHT in pixels, 320x240 to 4096x4096 (e.g. 1200x750), not '{size}'");
+                throw new UsageException($"--plot-size expects WIDTHxHEIGHT in pixels, 320x240 to 4096x4096 (e.g. 1200x750), not {Arguments.Quote(size)}");
             }
         }
 
@@ -86,7 +86,7 @@ internal static partial class Cli
             int[] wanted = name == "all"
                 ? [0, 2, 3, 4]
                 : [Array.FindIndex(PlotMetrics, m => m.Name == name) is var index and >= 0 ? index
-                    : throw new UsageException($"--metric: unknown metric '{name}' (precision, recall, map, ndcg, auc or all)")];
+                    : throw new UsageException($"--metric: unknown metric {Arguments.Quote(name)} (precision, recall, map, ndcg, auc or all)")];
             metrics.AddRange(wanted.Where(i => !metrics.Contains(i)));
         }
 

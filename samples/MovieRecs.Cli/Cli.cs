@@ -57,7 +57,7 @@ internal static partial class Cli
                 "explain" => Explain(parsed, report),
                 "evaluate" => Evaluate(parsed, report),
                 "info" => Info(parsed, report),
-                _ => throw new UsageException($"unknown command '{parsed.Command}' (try --help)"),
+                _ => throw new UsageException($"unknown command {Arguments.Quote(parsed.Command)} (try --help)"),
             };
             report.Flush(output);
             return code;
@@ -86,7 +86,7 @@ internal static partial class Cli
             "ml-10m" => SyntheticMovieLensOptions.Ml10m,
             "ml-20m" => SyntheticMovieLensOptions.Ml20m,
             "ml-25m" => SyntheticMovieLensOptions.Ml25m,
-            _ => throw new UsageException($"unknown preset '{preset}' (ml-100k, ml-1m, ml-10m, ml-20m, ml-25m)"),
+            _ => throw new UsageException($"unknown preset {Arguments.Quote(preset)} (ml-100k, ml-1m, ml-10m, ml-20m, ml-25m)"),
         } with { Seed = a.Int("seed", 42) };
         var folder = a.Get("out") ?? throw new UsageException("generate needs --out DIR");
         var clock = Stopwatch.StartNew();
@@ -257,7 +257,7 @@ internal static partial class Cli
         {
             null or "cg" => AlsSolver.ConjugateGradient,
             "cholesky" => AlsSolver.Cholesky,
-            var other => throw new UsageException($"unknown solver '{other}' (cg or cholesky)"),
+            var other => throw new UsageException($"unknown solver {Arguments.Quote(other)} (cg or cholesky)"),
         },
         CgSteps = a.Int("cg-steps", 3),
         ComputeLoss = true,

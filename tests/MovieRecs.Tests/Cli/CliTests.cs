@@ -4,9 +4,17 @@ using MovieRecs.MovieLens;
 namespace MovieRecs.Tests.Cli;
 
 /// <summary>The movierecs commands end to end on generated data, called in-process.</summary>
-public sealed class CliTests : IDisposable
+public sealed class CliTests : IClassFixture<CliTests.TrainedModel>, IDisposable
 {
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("movierecs-cli-");
+    private readonly string _data;
+    private readonly string _model;
+
+    public CliTests(TrainedModel trained)
+    {
+        _data = trained.Data;
+        _model = trained.Model;
+    }
 
     public void Dispose() => _folder.Delete(recursive: true);
 
@@ -102,5 +110,117 @@ public sealed class CliTests : IDisposable
         var (code, output, _) = Run("train", "--help");
         Assert.Equal(0, code);
         Assert.Contains("usage: movierecs", output, StringComparison.Ordinal);
+    }
+
+    // Numeric options: each mistake is one line naming the option, the value as given (control characters escaped)
+    // and what the option accepts, with exit code 1 (a mistake in the command line), before any data is read.
+    [Theory]
+    [InlineData("recommend {model} --data {data} --user 99999999999", "--user '99999999999' is out of range: expected a whole number from 0 to 2147483647")]
+    [InlineData("recommend {model} --data {data} --user 1 --count 99999999999", "--count '99999999999' is out of range: expected a whole number from 1 to 2147483647")]
+    [InlineData("similar {model} --data {data} --movie 2147483648", "--movie '2147483648' is out of range: expected a whole number from 0 to 2147483647")]
+    [InlineData("train {data} --out {out} --factors 99999999999", "--factors '99999999999' is out of range: expected a whole number from 1 to 4096")]
+    [InlineData("train {data} --out {out} --seed -99999999999", "--seed '-99999999999' is out of range: expected a whole number from -2147483648 to 2147483647")]
+    [InlineData("generate --preset ml-100k --out {out} --seed 99999999999999999999999", "--seed '99999999999999999999999' is out of range: expected a whole number from -2147483648 to 2147483647")]
+    [InlineData("evaluate {data} --k 4294967296", "--k '4294967296' is out of range: expected a whole number from 1 to 2147483647")]
+    [InlineData("evaluate {data} --sweep iterations=1..99999999999", "--sweep iterations: 99999999999 is outside 0..10000")]
+    public void Run_WholeNumberBeyondInt32_SaysOutOfRange(string commandLine, string expected) => AssertUsageError(commandLine, expected);
+
+    [Theory]
+    [InlineData("recommend {model} --data {data} --user abc", "--user expects a whole number from 0 to 2147483647, not 'abc'")]
+    [InlineData("recommend {model} --data {data} --user 1.5", "--user expects a whole number from 0 to 2147483647, not '1.5'")]
+    [InlineData("recommend {model} --data {data} --user 1e3", "--user expects a whole number from 0 to 2147483647, not '1e3'")]
+    [InlineData("recommend {model} --data {data} --user NaN", "--user expects a whole number from 0 to 2147483647, not 'NaN'")]
+    [InlineData("train {data} --out {out} --factors 1,000", "--factors expects a whole number from 1 to 4096, not '1,000'")]
+    [InlineData("train {data} --out {out} --iterations 0x10", "--iterations expects a whole number from 0 to 2147483647, not '0x10'")]
+    [InlineData("train {data} --out {out} --alpha abc", "--alpha expects a finite number above 0, not 'abc'")]
+    [InlineData("evaluate {data} --test-fraction 20%", "--test-fraction expects a number from 0 to 1, not '20%'")]
+    public void Run_NotANumber_SaysWhatTheOptionExpects(string commandLine, string expected) => AssertUsageError(commandLine, expected);
+
+    [Theory]
+    [InlineData("recommend {model} --data {data} --user -5", "--user '-5' is out of range: expected a whole number from 0 to 2147483647")]
+    [InlineData("recommend {model} --data {data} --user 1 --count -3", "--count '-3' is out of range: expected a whole number from 1 to 2147483647")]
+    [InlineData("similar {model} --data {data} --movie 1 --count 0", "--count '0' is out of range: expected a whole number from 1 to 2147483647")]
+    [InlineData("similar {model} --data {data} --movie -4", "--movie '-4' is out of range: expected a whole number from 0 to 2147483647")]
+    [InlineData("evaluate {data} --k 0", "--k '0' is out of range: expected a whole number from 1 to 2147483647")]
+    [InlineData("evaluate {data} --test-fraction -0.1", "--test-fraction '-0.1' is out of range: expected a number from 0 to 1")]
+    [InlineData("train {data} --out {out} --factors -1", "--factors '-1' is out of range: expected a whole number from 1 to 4096")]
+    [InlineData("train {data} --out {out} --iterations -1", "--iterations '-1' is out of range: expected a whole number from 0 to 2147483647")]
+    [InlineData("train {data} --out {out} --cg-steps 0", "--cg-steps '0' is out of range: expected a whole number from 1 to 2147483647")]
+    [InlineData("train {data} --out {out} --threads 0", "--threads '0' is out of range: expected -1 (all cores) or a whole number from 1 to 2147483647")]
+    [InlineData("train {data} --out {out} --regularization -0.5", "--regularization '-0.5' is out of range: expected a finite number, 0 or more")]
+    [InlineData("train {data} --out {out} --alpha 0", "--alpha '0' is out of range: expected a finite number above 0")]
+    public void Run_NegativeOrZeroWhereNotAllowed_SaysOutOfRange(string commandLine, string expected) => AssertUsageError(commandLine, expected);
+
+    [Theory]
+    [InlineData("train {data} --out {out} --regularization NaN", "--regularization 'NaN' is out of range: expected a finite number, 0 or more")]
+    [InlineData("train {data} --out {out} --regularization 1e999", "--regularization '1e999' is out of range: expected a finite number, 0 or more")]
+    [InlineData("train {data} --out {out} --alpha -Infinity", "--alpha '-Infinity' is out of range: expected a finite number above 0")]
+    [InlineData("train {data} --out {out} --min-rating 1e40", "--min-rating '1e40' is out of range: expected a finite number")]
+    [InlineData("evaluate {data} --min-rating NaN", "--min-rating 'NaN' is out of range: expected a finite number")]
+    [InlineData("evaluate {data} --test-fraction Infinity", "--test-fraction 'Infinity' is out of range: expected a number from 0 to 1")]
+    public void Run_NotFinite_SaysOutOfRange(string commandLine, string expected) => AssertUsageError(commandLine, expected);
+
+    [Theory]
+    [InlineData("recommend {model} --data {data} --user 1\u001b[31m", "--user expects a whole number from 0 to 2147483647, not '1\\u001B[31m'")]
+    [InlineData("train {data} --out {out} --factors 4\n5", "--factors expects a whole number from 1 to 4096, not '4\\n5'")]
+    [InlineData("train {data} --out {out} --alpha 1\r", "--alpha expects a finite number above 0, not '1\\r'")]
+    [InlineData("bo\u001bgus {data}", "unknown command 'bo\\u001Bgus' (try --help)")]
+    [InlineData("evaluate {data} --sweep iterations=1..3\u0007", "--sweep iterations: '1..3\\u0007' is not a whole number or a range FROM..TO")]
+    public void Run_ControlCharactersInValue_EscapedInTheOneLine(string commandLine, string expected) => AssertUsageError(commandLine, expected);
+
+    [Fact]
+    public void Run_NumbersAtTheEndsOfTheirRanges_Accepted()
+    {
+        var trained = Run("train", _data, "--out", PathOf("edges.mrals"), "--factors", "1", "--iterations", "0", "--threads", "-1", "--cg-steps", "1",
+            "--regularization", "0", "--alpha", "1e-3", "--seed", "-2147483648", "--min-rating", "-1e30", "--json");
+        Assert.True(trained.Code == 0, trained.Error);
+        var recommended = Run("recommend", PathOf("edges.mrals"), "--data", _data, "--user", "1", "--count", "2147483647", "--json");
+        Assert.True(recommended.Code == 0, recommended.Error);
+        Assert.NotEqual(0, JsonDocument.Parse(recommended.Output).RootElement.GetProperty("recommendations").GetArrayLength());
+    }
+
+    [Fact]
+    public void Help_WithABadNumber_StillPrintsUsage()
+    {
+        var (code, output, error) = Run("recommend", "--user", "99999999999", "--help");
+        Assert.Equal(0, code);
+        Assert.Empty(error);
+        Assert.Contains("usage: movierecs", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs a command line (split at spaces; <c>{data}</c>, <c>{model}</c>, <c>{out}</c> filled in) that must fail on one option.</summary>
+    private void AssertUsageError(string commandLine, string expected)
+    {
+        var outPath = PathOf("out");
+        var args = commandLine.Split(' ')
+            .Select(arg => arg.Replace("{data}", _data, StringComparison.Ordinal).Replace("{model}", _model, StringComparison.Ordinal).Replace("{out}", outPath, StringComparison.Ordinal))
+            .ToArray();
+        var (code, output, error) = Run(args);
+        Assert.Equal("movierecs: " + expected + Environment.NewLine, error);
+        Assert.Equal(1, code);
+        Assert.Empty(output);
+        Assert.False(Path.Exists(outPath), "nothing is written");
+    }
+
+    /// <summary>Small generated data and a model trained on it, shared by the tests that need valid files around a bad option.</summary>
+    public sealed class TrainedModel : IDisposable
+    {
+        private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("movierecs-cli-model-");
+
+        public TrainedModel()
+        {
+            Data = Path.Combine(_root.FullName, "data");
+            Directory.CreateDirectory(Data);
+            SyntheticMovieLens.Generate(SyntheticMovieLensOptions.Custom(users: 200, movies: 300, ratings: 8_000) with { Seed = 5 }).WriteMl1mFiles(Data);
+            Model = Path.Combine(_root.FullName, "model.mrals");
+            var trained = CliRunner.Run("train", Data, "--out", Model, "--factors", "4", "--iterations", "1");
+            Assert.True(trained.Code == 0, trained.Error);
+        }
+
+        public string Data { get; }
+
+        public string Model { get; }
+
+        public void Dispose() => _root.Delete(recursive: true);
     }
 }
