@@ -33,6 +33,13 @@ internal sealed class RatingsParser : IDisposable
 
     private static ReadOnlySpan<byte> CsvHeader => "userId,movieId,rating,timestamp"u8;
 
+    /// <summary>
+    /// 10^0 to 10^8, for the timestamp digits after the first eight. A static array, not a <c>ReadOnlySpan&lt;ulong&gt;</c>
+    /// literal: that compiles to <c>RuntimeHelpers.CreateSpan</c>, which only the optimizing JIT turns into a constant;
+    /// unoptimized code (a Debug build, <c>DOTNET_JITMinOpts=1</c>) calls it and allocates a field handle stub per line.
+    /// </summary>
+    private static readonly ulong[] PowersOf10 = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
+
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
     private readonly IProgress<long>? _progress;
@@ -363,11 +370,7 @@ internal sealed class RatingsParser : IDisposable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong PowerOf10(int exponent)
-    {
-        ReadOnlySpan<ulong> powers = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
-        return powers[exponent];
-    }
+    private static ulong PowerOf10(int exponent) => PowersOf10[exponent];
 
     /// <summary>The rare rating spellings (<c>"4.00"</c>, <c>"3.5e0"</c>): parse the field up to the next separator or line end.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
