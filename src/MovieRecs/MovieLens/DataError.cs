@@ -1,9 +1,14 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
+using MovieRecs.Internal;
 
 namespace MovieRecs.MovieLens;
 
 /// <summary>Builds and throws the <see cref="InvalidDataException"/> of the readers: file, 1-based line number, reason, line text.</summary>
+/// <remarks>
+/// Everything in the message may come from the file (the line, the field text a reason quotes) or from a hostile file
+/// name, so control characters are escaped here, once for every reader (<see cref="MessageText.Escape"/>).
+/// </remarks>
 internal static class DataError
 {
     /// <summary>Line text longer than this is cut in error messages.</summary>
@@ -17,7 +22,7 @@ internal static class DataError
             text = string.Concat(text.AsSpan(0, MaxLineTextLength), "...");
         }
 
-        return $"{displayName}, line {lineNumber}: {reason}. Line text: \"{text}\"";
+        return $"{MessageText.Escape(displayName)}, line {lineNumber}: {MessageText.Escape(reason)}. Line text: \"{MessageText.Escape(text)}\"";
     }
 
     public static InvalidDataException Create(string displayName, long lineNumber, string reason, ReadOnlySpan<byte> line)
