@@ -187,8 +187,8 @@ internal static partial class Cli
         }
         else
         {
-            var (ratings, _) = LoadData(dataPath);
-            split = TrainTestSplit.Random(InteractionMatrix.Build(ratings, interactionOptions).UserItems, a.Double("test-fraction", 0.2), a.Int("seed", 42));
+            var (ratingsPath, release) = RatingsFile(dataPath);
+            split = TrainTestSplit.Random(InteractionMatrix.Read(ratingsPath, release, interactionOptions).UserItems, a.Double("test-fraction", 0.2), a.Int("seed", 42));
         }
 
         report.Stage("split", clock);

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Text;
 using MovieRecs.Internal;
 
@@ -34,6 +35,19 @@ internal static class DataError
         var shown = line.Length > maxBytes ? line[..maxBytes] : line;
         var text = isUtf8 ? Encoding.UTF8.GetString(shown) : Encoding.Latin1.GetString(shown);
         return new InvalidDataException(Format(displayName, lineNumber, reason, text));
+    }
+
+    /// <summary>
+    /// The error of an interaction-matrix read that kept no rating: the file was empty (or held only its header), or
+    /// every rating was below <paramref name="minRating"/>. Training on it could only fail later with a 0 x 0 matrix.
+    /// </summary>
+    public static InvalidDataException NoRatings(string displayName, float minRating, long ratingsRead, float highest)
+    {
+        var name = MessageText.Escape(displayName);
+        return new InvalidDataException(ratingsRead == 0
+            ? $"No ratings in '{name}' (the file is empty or holds only its header): nothing to train on."
+            : string.Create(CultureInfo.InvariantCulture,
+                $"No ratings >= {minRating} in '{name}' ({ratingsRead:N0} ratings read, the highest {highest}): nothing to train on."));
     }
 
     [DoesNotReturn]
