@@ -79,6 +79,22 @@ public sealed class CliTests : IDisposable
         }
     }
 
+    /// <summary><c>generate --preset ml-20m</c> writes half stars in the ml-1m layout; train must read them as a folder or a file.</summary>
+    [Fact]
+    public void Train_HalfStarDatFolderOrFile_Trains()
+    {
+        var data = PathOf("data");
+        var options = SyntheticMovieLensOptions.Ml20m with { Users = 80, Movies = 200, Ratings = 4_000, Seed = 3 };
+        SyntheticMovieLens.Generate(options).WriteMl1mFiles(data);
+        var alone = PathOf("mine.dat");
+        File.Copy(Path.Combine(data, "ratings.dat"), alone);
+        foreach (var source in new[] { data, Path.Combine(data, "ratings.dat"), alone })
+        {
+            var (code, _, error) = Run("train", source, "--out", PathOf("m.mrals"), "--factors", "4", "--iterations", "1");
+            Assert.True(code == 0, $"{source}: {error}");
+        }
+    }
+
     [Theory]
     [InlineData("bogus")]
     [InlineData("train")]
