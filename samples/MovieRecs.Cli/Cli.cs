@@ -187,8 +187,8 @@ internal static partial class Cli
         }
         else
         {
-            var (ratings, _) = LoadData(dataPath);
-            split = TrainTestSplit.Random(InteractionMatrix.Build(ratings, interactionOptions).UserItems, a.Double("test-fraction", 0.2), a.Int("seed", 42));
+            var (ratingsPath, release) = RatingsFile(dataPath);
+            split = TrainTestSplit.Random(InteractionMatrix.Read(ratingsPath, release, interactionOptions).UserItems, a.Double("test-fraction", 0.2), a.Int("seed", 42));
         }
 
         report.Stage("split", clock);
@@ -263,7 +263,7 @@ internal static partial class Cli
         ComputeLoss = true,
     };
 
-    /// <summary>The ratings file of a folder or a file, and its release (the layout is told by the file name).</summary>
+    /// <summary>The ratings file of a folder or a file, and its release (told by the library from the files and their first lines).</summary>
     private static (string Path, MovieLensRelease Release) RatingsFile(string path)
     {
         if (Directory.Exists(path))
@@ -284,10 +284,7 @@ internal static partial class Cli
             throw new UsageException($"no such file or folder: {path}");
         }
 
-        var fileName = Path.GetFileName(path);
-        return (path, fileName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? MovieLensRelease.Ml25m
-            : fileName.EndsWith(".dat", StringComparison.OrdinalIgnoreCase) ? MovieLensRelease.Ml1m
-            : MovieLensRelease.Ml100k);
+        return (path, MovieLensReader.DetectRatingsFileRelease(path));
     }
 
     private static (RatingsTable Ratings, IReadOnlyList<Movie> Movies) LoadData(string path)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using MovieRecs.Internal;
 using MovieRecs.Persistence;
 
 namespace MovieRecs.Fuzz;
@@ -29,7 +30,7 @@ internal static partial class Documented
 
     /// <summary>
     /// Runs a MovieLens reader: its result, or null when it threw <see cref="InvalidDataException"/> with the
-    /// documented message "file, line N: reason. Line text: "..."".
+    /// documented message "file, line N: reason. Line text: "..."", control characters escaped.
     /// </summary>
     public static T? TextFile<T>(Func<T> read)
         where T : class => TextFile(read, out _);
@@ -52,9 +53,31 @@ internal static partial class Documented
                 throw new FuzzFindingException($"InvalidDataException without file, line and text: {e.Message}", e);
             }
 
+            CheckNoControlCharacters(e);
+
             Rejected(e);
             error = e;
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Checks that a message shows nothing a terminal acts on: no C0 or C1 control, DEL, bidirectional control, line or
+    /// paragraph separator, nor lone surrogate (the readers escape them).
+    /// </summary>
+    public static void CheckNoControlCharacters(Exception e)
+    {
+        var message = e.Message;
+        for (var i = 0; i < message.Length; i++)
+        {
+            if (char.IsHighSurrogate(message[i]) && i + 1 < message.Length && char.IsLowSurrogate(message[i + 1]))
+            {
+                i++;
+            }
+            else if (MessageText.IsUnsafe(message[i]))
+            {
+                throw new FuzzFindingException($"U+{(int)message[i]:X4} unescaped at {i} in the message: {MessageText.Escape(message)}", e);
+            }
         }
     }
 

@@ -6,7 +6,8 @@ namespace MovieRecs.Fuzz;
 /// The small MovieLens text files, each read in every layout the library knows: movies (ml-100k <c>u.item</c>,
 /// ml-1m and ml-10m <c>movies.dat</c>, <c>movies.csv</c>), users (<c>u.user</c>, <c>users.dat</c>), tags
 /// (<c>tags.dat</c>, <c>tags.csv</c>) and links (<c>links.csv</c>). A reader either returns at most one record per
-/// line or throws the documented <see cref="InvalidDataException"/> naming file and line.
+/// line or throws the documented <see cref="InvalidDataException"/> naming file and line. Ids are keys in movies,
+/// users and links files: a repeated one is a documented rejection, so a file that reads holds each id once.
 /// </summary>
 internal static class TextFileTargets
 {
@@ -21,6 +22,7 @@ internal static class TextFileTargets
             }
 
             CheckCount(movies.Count, input, release.ToString());
+            CheckUnique(movies.Select(m => m.Id), release + " movie ids");
             foreach (var movie in movies)
             {
                 if (movie.Id < 0 || movie.Title is null || movie.Genres is null || movie.Genres.Any(g => g is null))
@@ -47,6 +49,7 @@ internal static class TextFileTargets
             }
 
             CheckCount(users.Count, input, release.ToString());
+            CheckUnique(users.Select(u => u.Id), release + " user ids");
             foreach (var user in users)
             {
                 if (user.Id < 0 || user.Age < 0 || string.IsNullOrEmpty(user.Gender) || user.Occupation is null || user.ZipCode is null)
@@ -87,11 +90,24 @@ internal static class TextFileTargets
         }
 
         CheckCount(links.Count, input, "links");
+        CheckUnique(links.Select(l => l.MovieId), "links movie ids");
         foreach (var link in links)
         {
             if (link.MovieId < 0 || link.ImdbId < 0 || link.TmdbId < 0)
             {
                 throw new FuzzFindingException($"an impossible link {link}");
+            }
+        }
+    }
+
+    private static void CheckUnique(IEnumerable<int> ids, string what)
+    {
+        var seen = new HashSet<int>();
+        foreach (var id in ids)
+        {
+            if (!seen.Add(id))
+            {
+                throw new FuzzFindingException($"{what}: {id} read twice");
             }
         }
     }

@@ -1,9 +1,15 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Text;
+using MovieRecs.Internal;
 
 namespace MovieRecs.MovieLens;
 
 /// <summary>Builds and throws the <see cref="InvalidDataException"/> of the readers: file, 1-based line number, reason, line text.</summary>
+/// <remarks>
+/// Everything in the message may come from the file (the line, the field text a reason quotes) or from a hostile file
+/// name, so control characters are escaped here, once for every reader (<see cref="MessageText.Escape"/>).
+/// </remarks>
 internal static class DataError
 {
     /// <summary>Line text longer than this is cut in error messages.</summary>
@@ -17,7 +23,7 @@ internal static class DataError
             text = string.Concat(text.AsSpan(0, MaxLineTextLength), "...");
         }
 
-        return $"{displayName}, line {lineNumber}: {reason}. Line text: \"{text}\"";
+        return $"{MessageText.Escape(displayName)}, line {lineNumber}: {MessageText.Escape(reason)}. Line text: \"{MessageText.Escape(text)}\"";
     }
 
     public static InvalidDataException Create(string displayName, long lineNumber, string reason, ReadOnlySpan<byte> line)
@@ -29,6 +35,19 @@ internal static class DataError
         var shown = line.Length > maxBytes ? line[..maxBytes] : line;
         var text = isUtf8 ? Encoding.UTF8.GetString(shown) : Encoding.Latin1.GetString(shown);
         return new InvalidDataException(Format(displayName, lineNumber, reason, text));
+    }
+
+    /// <summary>
+    /// The error of an interaction-matrix read that kept no rating: the file was empty (or held only its header), or
+    /// every rating was below <paramref name="minRating"/>. Training on it could only fail later with a 0 x 0 matrix.
+    /// </summary>
+    public static InvalidDataException NoRatings(string displayName, float minRating, long ratingsRead, float highest)
+    {
+        var name = MessageText.Escape(displayName);
+        return new InvalidDataException(ratingsRead == 0
+            ? $"No ratings in '{name}' (the file is empty or holds only its header): nothing to train on."
+            : string.Create(CultureInfo.InvariantCulture,
+                $"No ratings >= {minRating} in '{name}' ({ratingsRead:N0} ratings read, the highest {highest}): nothing to train on."));
     }
 
     [DoesNotReturn]

@@ -167,6 +167,21 @@ internal sealed class DelimitedRecordReader : IDisposable
         return timestamp;
     }
 
+    /// <summary>
+    /// Records that the current record defines <paramref name="id"/>, failing when an earlier line of the file already
+    /// did (ids are keys in movies, users and links files: a repeat would make two records for one key).
+    /// </summary>
+    /// <param name="firstLines">The ids seen so far, each with the line that defined it.</param>
+    /// <param name="id">The id of the current record.</param>
+    /// <param name="what">What the id is, e.g. <c>"movie id"</c>.</param>
+    public void ExpectNewId(Dictionary<int, long> firstLines, int id, string what)
+    {
+        if (!firstLines.TryAdd(id, LineNumber))
+        {
+            Fail(Invariant($"{what} {id} was already defined on line {firstLines[id]}"));
+        }
+    }
+
     [DoesNotReturn]
     public void Fail(string reason)
     {

@@ -21,7 +21,10 @@ public sealed partial class InteractionMatrix
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="release"/> is not a defined release, or an option is out of range.</exception>
     /// <exception cref="FileNotFoundException">No file exists at <paramref name="path"/>; the message names the path.</exception>
-    /// <exception cref="InvalidDataException">A line is malformed; the rules are those of <see cref="RatingsReader"/>.</exception>
+    /// <exception cref="InvalidDataException">A line is malformed (the rules are those of <see cref="RatingsReader"/>), or
+    /// no rating is at or above <see cref="InteractionOptions.MinRating"/> (an empty or header-only file included): the
+    /// message names the file, the minimum, the number of ratings read and the highest of them, e.g.
+    /// <c>No ratings >= 6 in 'ratings.dat' (1,000,209 ratings read, the highest 5): nothing to train on.</c></exception>
     /// <exception cref="KeyNotFoundException"><paramref name="movies"/> is given and a kept rating names a movie absent from it.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     /// <remarks>
@@ -35,6 +38,8 @@ public sealed partial class InteractionMatrix
     /// are) needs another 8 bytes per kept rating for a radix sort.
     /// </para>
     /// <para>Time: the parse, at several hundred MB/s, plus O(kept ratings + largest id).</para>
+    /// <para>Unlike <see cref="Build"/>, which turns an empty table into an empty matrix, a read that keeps no rating
+    /// throws: nothing can be trained on the result, and only here is the file known that the message must name.</para>
     /// </remarks>
     public static InteractionMatrix Read(
         string path,
@@ -61,7 +66,9 @@ public sealed partial class InteractionMatrix
     /// <returns>The matrix and its indexes.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="ratings"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="InvalidDataException">A line is malformed; the rules are those of <see cref="RatingsReader"/>.</exception>
+    /// <exception cref="InvalidDataException">A line is malformed (the rules are those of <see cref="RatingsReader"/>), or
+    /// no remaining rating is at or above <see cref="InteractionOptions.MinRating"/>: the message names the reader's
+    /// <see cref="RatingsReader.DisplayName"/>, the minimum and the number of ratings read.</exception>
     /// <exception cref="KeyNotFoundException"><paramref name="movies"/> is given and a kept rating names a movie absent from it.</exception>
     /// <exception cref="ObjectDisposedException"><paramref name="ratings"/> is disposed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
@@ -87,6 +94,12 @@ public sealed partial class InteractionMatrix
         var sink = new KeptRatingSink(kept, options.MinRating);
         ratings.ReadToEnd(ref sink, cancellationToken);
         sink.Complete();
+        if (kept.Count == 0)
+        {
+            // Caught here, where the file is known, rather than as a 0 x 0 matrix the trainer rejects.
+            throw DataError.NoRatings(ratings.DisplayName, options.MinRating, sink.Dropped, sink.HighestDropped);
+        }
+
         return FromKeptRatings(kept, options, movies);
     }
 

@@ -97,6 +97,8 @@ internal struct KeptRatingSink : IRatingSink
     private int[] _movies;
     private float[] _values;
     private int _count;
+    private long _dropped;
+    private float _highestDropped;
 
     public KeptRatingSink(KeptRatings kept, float minRating)
     {
@@ -107,13 +109,23 @@ internal struct KeptRatingSink : IRatingSink
         _movies = [];
         _values = [];
         _count = 0;
+        _dropped = 0;
+        _highestDropped = float.NegativeInfinity;
     }
+
+    /// <summary>The ratings below the threshold, counted but not kept.</summary>
+    public readonly long Dropped => _dropped;
+
+    /// <summary>The highest rating below the threshold (negative infinity when none was dropped).</summary>
+    public readonly float HighestDropped => _highestDropped;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(int userId, int movieId, float rating, long timestamp)
     {
         if (!(rating >= _minRating))
         {
+            _dropped++;
+            _highestDropped = MathF.Max(_highestDropped, rating);
             return;
         }
 

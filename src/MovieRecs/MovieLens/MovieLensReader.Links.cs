@@ -22,8 +22,9 @@ public static partial class MovieLensReader
     /// <returns>The links in file order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> or <paramref name="displayName"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidDataException">
-    /// A missing header <c>movieId,imdbId,tmdbId</c>, not 3 fields, a bad movie or IMDb id, or a TMDB id that is
-    /// neither empty nor a non-negative integer.
+    /// A missing header <c>movieId,imdbId,tmdbId</c>, not 3 fields, a bad movie or IMDb id, a TMDB id that is
+    /// neither empty nor a non-negative integer, or a movie id that an earlier line already linked (the message names
+    /// that line too). IMDb and TMDB ids may repeat: a few movies of the real files share one.
     /// </exception>
     /// <remarks>IMDb ids keep their value but lose their zero padding (<c>0001234</c> becomes 1234). An empty TMDB id becomes <see langword="null"/>.</remarks>
     public static IReadOnlyList<MovieLink> ReadLinks(Stream stream, string displayName)
@@ -37,10 +38,13 @@ public static partial class MovieLensReader
             return links;
         }
 
+        var firstLines = new Dictionary<int, long>();
         while (reader.ReadRecord())
         {
             reader.ExpectFieldCount(3, "movieId,imdbId,tmdbId");
-            links.Add(new MovieLink(reader.FieldId(0, "movie id"), reader.FieldId(1, "IMDb id"), reader.FieldOptionalId(2, "TMDB id")));
+            var movieId = reader.FieldId(0, "movie id");
+            reader.ExpectNewId(firstLines, movieId, "movie id");
+            links.Add(new MovieLink(movieId, reader.FieldId(1, "IMDb id"), reader.FieldOptionalId(2, "TMDB id")));
         }
 
         return links;

@@ -60,7 +60,8 @@ public static partial class MovieLensReader
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="release"/> is not a defined release.</exception>
     /// <exception cref="InvalidDataException">
     /// A line is malformed: a wrong field count, an id that is not a non-negative integer up to <see cref="int.MaxValue"/>,
-    /// a genre flag other than 0 or 1 (ml-100k), or a missing CSV header <c>movieId,title,genres</c>.
+    /// a genre flag other than 0 or 1 (ml-100k), or a missing CSV header <c>movieId,title,genres</c>; or a movie id is
+    /// repeated (the message names the line of its first definition too).
     /// </exception>
     /// <remarks>
     /// <para>Layouts: ml-100k <c>id|title|release date|video release date|IMDb URL|</c> then one 0/1 flag per genre;
@@ -89,12 +90,14 @@ public static partial class MovieLensReader
         }
 
         var genreNames = ml100kGenres ?? Ml100kGenres;
+        var firstLines = new Dictionary<int, long>();
         while (reader.ReadRecord())
         {
             if (separator == FieldSeparator.Pipe)
             {
                 reader.ExpectFieldCount(5 + genreNames.Count, $"id|title|release date|video release date|IMDb URL and {genreNames.Count} genre flags");
                 var id = reader.FieldId(0, "movie id");
+                reader.ExpectNewId(firstLines, id, "movie id");
                 var title = reader.FieldString(1);
                 var genres = new List<string>();
                 for (var g = 0; g < genreNames.Count; g++)
@@ -117,6 +120,7 @@ public static partial class MovieLensReader
             {
                 reader.ExpectFieldCount(3, separator == FieldSeparator.Csv ? "movieId,title,genres" : "id::title::genres");
                 var id = reader.FieldId(0, "movie id");
+                reader.ExpectNewId(firstLines, id, "movie id");
                 var title = reader.FieldString(1);
                 movies.Add(new Movie(id, title, ParseYear(title), SplitGenres(reader.FieldString(2))));
             }

@@ -38,7 +38,8 @@ public static partial class MovieLensReader
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="release"/> is not a defined release.</exception>
     /// <exception cref="InvalidDataException">
     /// A line is malformed: not 5 fields, an id or age that is not a non-negative integer, an empty gender, or
-    /// (ml-1m) an occupation code outside 0 to 20.
+    /// (ml-1m) an occupation code outside 0 to 20; or a user id is repeated (the message names the line of its first
+    /// definition too).
     /// </exception>
     /// <remarks>
     /// ml-100k: <c>id|age|gender|occupation|zip</c>, Latin-1. ml-1m: <c>id::gender::age::occupation::zip</c>, where age
@@ -53,10 +54,12 @@ public static partial class MovieLensReader
         var ml100k = release == MovieLensRelease.Ml100k;
         using var reader = new DelimitedRecordReader(stream, displayName, ml100k ? FieldSeparator.Pipe : FieldSeparator.DoubleColon, TextDecoding.Latin1, leaveOpen: true);
         var users = new List<MovieLensUser>();
+        var firstLines = new Dictionary<int, long>();
         while (reader.ReadRecord())
         {
             reader.ExpectFieldCount(5, ml100k ? "id|age|gender|occupation|zip" : "id::gender::age::occupation::zip");
             var id = reader.FieldId(0, "user id");
+            reader.ExpectNewId(firstLines, id, "user id");
             var age = reader.FieldId(ml100k ? 1 : 2, "age");
             var gender = reader.FieldString(ml100k ? 2 : 1);
             if (gender.Length == 0)

@@ -12,7 +12,8 @@ public sealed partial class SyntheticMovieLens
     /// Writes the data set in the ml-1m format: <c>ratings.dat</c> (<c>UserID::MovieID::Rating::Timestamp</c>),
     /// <c>movies.dat</c> (<c>MovieID::Title::Genre|Genre</c>) and <c>users.dat</c>
     /// (<c>UserID::Gender::Age::Occupation::Zip-code</c>), ISO-8859-1, <c>\n</c> line ends. Half-star ratings are
-    /// written as <c>3.5</c>, as ml-10m does.
+    /// written as <c>3.5</c>, as ml-10m does; <see cref="MovieLensReader.DetectRelease"/> and
+    /// <see cref="MovieLensReader.DetectRatingsFileRelease"/> see them and read such files on ml-10m's half-star scale.
     /// </summary>
     /// <param name="directory">The folder to write into; created when absent. Existing files are replaced.</param>
     /// <param name="cancellationToken">Cancels the writing (files already started are left partial).</param>

@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
+using MovieRecs.Internal;
 
 namespace MovieRecs.Persistence;
 
@@ -21,29 +21,6 @@ internal static class NpyErrors
             sourceName,
             $"{what} needs {needed} bytes but only {available} remain.");
 
-    /// <summary>Shows bytes as text for a message: printable ASCII as is, anything else as <c>\xNN</c>, cut at <paramref name="max"/>.</summary>
-    public static string Printable(ReadOnlySpan<byte> bytes, int max = 80)
-    {
-        var builder = new StringBuilder(Math.Min(bytes.Length, max) + 8);
-        var count = Math.Min(bytes.Length, max);
-        for (var i = 0; i < count; i++)
-        {
-            var b = bytes[i];
-            if (b is >= 0x20 and < 0x7F && b != (byte)'\\')
-            {
-                builder.Append((char)b);
-            }
-            else
-            {
-                builder.Append("\\x").Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
-            }
-        }
-
-        if (bytes.Length > max)
-        {
-            builder.Append("...");
-        }
-
-        return builder.ToString();
-    }
+    /// <summary>Shows bytes as text for a message: printable ASCII as is, anything else as <c>\xNN</c> (see <see cref="MessageText.Printable"/>), cut at <paramref name="max"/>.</summary>
+    public static string Printable(ReadOnlySpan<byte> bytes, int max = 80) => MessageText.Printable(bytes, max);
 }

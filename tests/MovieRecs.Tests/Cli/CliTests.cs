@@ -87,6 +87,22 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>, IDisposable
         }
     }
 
+    /// <summary><c>generate --preset ml-20m</c> writes half stars in the ml-1m layout; train must read them as a folder or a file.</summary>
+    [Fact]
+    public void Train_HalfStarDatFolderOrFile_Trains()
+    {
+        var data = PathOf("data");
+        var options = SyntheticMovieLensOptions.Ml20m with { Users = 80, Movies = 200, Ratings = 4_000, Seed = 3 };
+        SyntheticMovieLens.Generate(options).WriteMl1mFiles(data);
+        var alone = PathOf("mine.dat");
+        File.Copy(Path.Combine(data, "ratings.dat"), alone);
+        foreach (var source in new[] { data, Path.Combine(data, "ratings.dat"), alone })
+        {
+            var (code, _, error) = Run("train", source, "--out", PathOf("m.mrals"), "--factors", "4", "--iterations", "1");
+            Assert.True(code == 0, $"{source}: {error}");
+        }
+    }
+
     [Theory]
     [InlineData("bogus")]
     [InlineData("train")]
@@ -102,6 +118,45 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>, IDisposable
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("movierecs: ", error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Train_MinRatingAboveEveryRating_SaysNoRatingsInTheFileOnOneLine()
+    {
+        var data = PathOf("data");
+        Assert.Equal(0, Run("generate", "--preset", "ml-100k", "--seed", "5", "--out", data).Code);
+        var ratings = Path.Combine(data, "ratings.dat");
+
+        var (code, output, error) = Run("train", data, "--out", PathOf("m.mrals"), "--min-rating", "6");
+
+        Assert.Equal(1, code);
+        Assert.Empty(output);
+        Assert.Equal($"movierecs: No ratings >= 6 in '{ratings}' (100,000 ratings read, the highest 5): nothing to train on.{Environment.NewLine}", error);
+        Assert.False(File.Exists(PathOf("m.mrals")));
+    }
+
+    [Fact]
+    public void Evaluate_MinRatingAboveEveryRating_SaysNoRatingsInTheFile()
+    {
+        var data = PathOf("data");
+        Assert.Equal(0, Run("generate", "--preset", "ml-100k", "--seed", "5", "--out", data).Code);
+
+        var (code, _, error) = Run("evaluate", data, "--min-rating", "6", "--factors", "4", "--iterations", "1");
+
+        Assert.Equal(1, code);
+        Assert.Equal($"movierecs: No ratings >= 6 in '{Path.Combine(data, "ratings.dat")}' (100,000 ratings read, the highest 5): nothing to train on.{Environment.NewLine}", error);
+    }
+
+    [Fact]
+    public void Train_EmptyRatingsFile_SaysTheFileHoldsNoRatings()
+    {
+        var ratings = PathOf("ratings.csv");
+        File.WriteAllText(ratings, "userId,movieId,rating,timestamp\n");
+
+        var (code, _, error) = Run("train", ratings, "--out", PathOf("m.mrals"));
+
+        Assert.Equal(1, code);
+        Assert.Equal($"movierecs: No ratings in '{ratings}' (the file is empty or holds only its header): nothing to train on.{Environment.NewLine}", error);
     }
 
     [Fact]

@@ -85,8 +85,16 @@ public class InteractionMatrixReadTests
                 .Label($"seed {seed}: expected {expectedError.Message}, got {error?.Message ?? "no error"}");
         }
 
+        if (expected!.UserItems.NonZeroCount == 0)
+        {
+            // Build turns an empty table into an empty matrix; the read names the file instead.
+            var error = Record.Exception(() => InteractionMatrix.Read(reader, options, null, chunkCapacity, CancellationToken.None));
+            return (error is InvalidDataException && error.Message.StartsWith("No ratings", StringComparison.Ordinal))
+                .Label($"seed {seed}: nothing kept, got {error?.Message ?? "no error"}");
+        }
+
         var actual = InteractionMatrix.Read(reader, options, null, chunkCapacity, CancellationToken.None);
-        return Same(expected!, actual).Label($"seed {seed}, options {options}, chunk {chunkCapacity}");
+        return Same(expected, actual).Label($"seed {seed}, options {options}, chunk {chunkCapacity}");
     }
 
     [Property(MaxTest = 100)]
@@ -97,9 +105,16 @@ public class InteractionMatrixReadTests
         var rows = RandomRatings(seed);
         var options = OptionChoices[random.Next(4)];
         using var reader = Reader(Csv(rows));
+        var kept = rows.Where(r => r.Rating >= options.MinRating).ToArray();
+        if (kept.Length == 0)
+        {
+            var error = Record.Exception(() => InteractionMatrix.Read(reader, options, null, random.Next(1, 9), CancellationToken.None));
+            return (error is InvalidDataException && error.Message.StartsWith("No ratings", StringComparison.Ordinal))
+                .Label($"seed {seed}: nothing kept, got {error?.Message ?? "no error"}");
+        }
+
         var m = InteractionMatrix.Read(reader, options, null, random.Next(1, 9), CancellationToken.None);
 
-        var kept = rows.Where(r => r.Rating >= options.MinRating).ToArray();
         var users = kept.Select(r => r.User).Distinct().Order().ToArray();
         var movies = kept.Select(r => r.Movie).Distinct().Order().ToArray();
         var dense = new float[users.Length, movies.Length];
@@ -176,14 +191,49 @@ public class InteractionMatrixReadTests
         Assert.False(reader.TryRead(out _));
     }
 
-    [Fact]
-    public void Read_EmptyFile_GivesEmptyMatrix()
+    [Theory]
+    [InlineData(MovieLensRelease.Ml1m, "ratings.dat", "")]
+    [InlineData(MovieLensRelease.Ml100k, "u.data", "\n\r\n")]
+    [InlineData(MovieLensRelease.Ml25m, "ratings.csv", "userId,movieId,rating,timestamp\n")]
+    public void Read_EmptyFile_ThrowsNamingTheFile(MovieLensRelease release, string name, string text)
     {
-        using var reader = Reader("userId,movieId,rating,timestamp\n");
-        var m = InteractionMatrix.Read(reader);
-        Assert.True(Same(FromTable("userId,movieId,rating,timestamp\n"), m));
-        Assert.Equal(0, m.UserItems.RowCount);
-        Assert.Equal(0, m.UserItems.ColumnCount);
+        using var folder = new ReaderTempFolder();
+        var path = folder.Write(name, text);
+
+        var error = Assert.Throws<InvalidDataException>(() => InteractionMatrix.Read(path, release));
+
+        Assert.Equal($"No ratings in '{path}' (the file is empty or holds only its header): nothing to train on.", error.Message);
+    }
+
+    [Fact]
+    public void Read_MinRatingAboveEveryRating_ThrowsNamingFileMinimumAndCount()
+    {
+        using var folder = new ReaderTempFolder();
+        var path = folder.Write("ratings.dat", string.Concat(Enumerable.Range(1, 1500).Select(i => $"{i}::{i % 7}::{1 + (i % 5)}::97830076{i % 10}\n")));
+
+        var error = Assert.Throws<InvalidDataException>(() => InteractionMatrix.Read(path, MovieLensRelease.Ml1m, new InteractionOptions { MinRating = 6 }));
+
+        Assert.Equal($"No ratings >= 6 in '{path}' (1,500 ratings read, the highest 5): nothing to train on.", error.Message);
+    }
+
+    [Fact]
+    public void Read_FromReaderWithNoKeptRating_ThrowsNamingTheDisplayName()
+    {
+        using var reader = Reader(Csv([(1, 10, 2.5f), (2, 20, 4f), (3, 30, 0.5f)]));
+
+        var error = Assert.Throws<InvalidDataException>(() => InteractionMatrix.Read(reader, new InteractionOptions { MinRating = 4.5f }, movies: [new(10, "A", null, []), new(20, "B", null, []), new(30, "C", null, [])]));
+
+        Assert.Equal("No ratings >= 4.5 in 'ratings.csv' (3 ratings read, the highest 4): nothing to train on.", error.Message);
+    }
+
+    [Fact]
+    public void Read_ControlCharactersInFileName_AreEscapedInTheNoRatingsError()
+    {
+        using var reader = new RatingsReader(Stream(""), MovieLensRelease.Ml25m, "ratings\u001b]0;x\u0007.csv");
+
+        var error = Assert.Throws<InvalidDataException>(() => InteractionMatrix.Read(reader));
+
+        Assert.StartsWith("No ratings in 'ratings\\x1b]0;x\\x07.csv'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

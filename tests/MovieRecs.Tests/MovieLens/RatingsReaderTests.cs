@@ -143,7 +143,10 @@ public class RatingsReaderTests
         Assert.StartsWith($"my-ratings.file, line {line}: ", error.Message, StringComparison.Ordinal);
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
         var lineText = text.Split('\n')[line - 1].TrimEnd('\r');
-        Assert.EndsWith($"Line text: \"{lineText}\"", error.Message, StringComparison.Ordinal);
+
+        // Tabs and carriage returns inside the line are shown escaped, like every control character.
+        var shown = lineText.Replace("\t", "\\t", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal);
+        Assert.EndsWith($"Line text: \"{shown}\"", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

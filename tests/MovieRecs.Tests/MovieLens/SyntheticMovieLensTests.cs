@@ -5,7 +5,7 @@ using MovieRecs.MovieLens;
 
 namespace MovieRecs.Tests.MovieLens;
 
-public sealed class SyntheticMovieLensTests
+public sealed partial class SyntheticMovieLensTests
 {
     private static readonly Lazy<SyntheticMovieLens> s_ml100k = new(() => SyntheticMovieLens.Generate(SyntheticMovieLensOptions.Ml100k));
 

@@ -3,13 +3,15 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using MovieRecs.MovieLens;
+using MovieRecs.Tests.MovieLens;
 
 namespace MovieRecs.Tests.Reliability;
 
 /// <summary>
 /// Every MovieLens reader, fed valid files damaged at random (truncated, bits flipped, bytes inserted, deleted or
 /// duplicated, lines swapped, or pure random bytes): it either reads the file or throws the documented
-/// <see cref="InvalidDataException"/> whose message names the file and the line; never another exception.
+/// <see cref="InvalidDataException"/> whose message names the file and the line, with no control character in it;
+/// never another exception.
 /// </summary>
 public class CorruptedDataFileProperties
 {
@@ -61,6 +63,7 @@ public class CorruptedDataFileProperties
                 }
                 catch (InvalidDataException e)
                 {
+                    MovieLensReaderTests.AssertNoControlCharacters(e.Message, format);
                     return e.Message.StartsWith(Name + ", line ", StringComparison.Ordinal)
                         .Label($"{format}: message without file and line: {e.Message}");
                 }

@@ -76,6 +76,24 @@ public partial class MovieLensFileDamageProperties
             return (!result.Ok || result.Value <= LineCount(bytes)).Label($"{damaged.Kind} {damaged.Release} {damaged.Corruption}: {result}");
         });
 
+    /// <summary>
+    /// Any bytes at all in a rejected line (the first field starts with <c>x</c>, so the line is always an error):
+    /// every reader's message keeps the documented shape and shows no control character raw, whichever bytes and
+    /// whichever encoding the line decodes in.
+    /// </summary>
+    [Property(MaxTest = 100)]
+    public Property AnyBytesInABadLine_MessageHasNoControlCharacter() =>
+        Prop.ForAll(
+            (from reader in Gen.Elements(BadLineReaders)
+             from bytes in Gen.ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b))
+             select (reader.Name, reader.Header, reader.Read, Bytes: bytes)).ToArbitrary(),
+            c =>
+            {
+                byte[] file = [.. Encoding.ASCII.GetBytes(c.Header), (byte)'x', .. c.Bytes, (byte)'\n'];
+                var outcome = Read(file, () => c.Read(new MemoryStream(file)));
+                return (!outcome.Ok).Label($"{c.Name} \"{Encoding.Latin1.GetString(file)}\" was read");
+            });
+
     /// <summary>The generated files themselves are valid: every kind reads whole, so the damage is what the other properties test.</summary>
     [Property(MaxTest = 50)]
     public Property GeneratedFiles_Undamaged_ReadWhole() =>
@@ -94,6 +112,25 @@ public partial class MovieLensFileDamageProperties
             };
             return (count == Math.Max(0, expected)).Label($"{kind} {release}: {count} records, {expected} expected");
         });
+
+    /// <summary>Every reader and layout, with the header its files start with.</summary>
+    private static readonly (string Name, string Header, Func<Stream, int> Read)[] BadLineReaders =
+    [
+        ("u.data", "", s => MovieLensReader.ReadRatings(s, MovieLensRelease.Ml100k, FileName).Count),
+        ("ratings.dat ml-1m", "", s => MovieLensReader.ReadRatings(s, MovieLensRelease.Ml1m, FileName).Count),
+        ("ratings.dat ml-10m streamed", "", s => CountStreamed(s, MovieLensRelease.Ml10m)),
+        ("ratings.csv", "userId,movieId,rating,timestamp\n", s => MovieLensReader.ReadRatings(s, MovieLensRelease.Ml25m, FileName).Count),
+        ("ratings.csv streamed", "userId,movieId,rating,timestamp\n", s => CountStreamed(s, MovieLensRelease.Ml25m)),
+        ("u.item", "", s => MovieLensReader.ReadMovies(s, MovieLensRelease.Ml100k, FileName).Count),
+        ("movies.dat ml-1m", "", s => MovieLensReader.ReadMovies(s, MovieLensRelease.Ml1m, FileName).Count),
+        ("movies.dat ml-10m", "", s => MovieLensReader.ReadMovies(s, MovieLensRelease.Ml10m, FileName).Count),
+        ("movies.csv", "movieId,title,genres\n", s => MovieLensReader.ReadMovies(s, MovieLensRelease.Ml25m, FileName).Count),
+        ("u.user", "", s => MovieLensReader.ReadUsers(s, MovieLensRelease.Ml100k, FileName).Count),
+        ("users.dat", "", s => MovieLensReader.ReadUsers(s, MovieLensRelease.Ml1m, FileName).Count),
+        ("tags.dat", "", s => MovieLensReader.ReadTags(s, MovieLensRelease.Ml10m, FileName).Count),
+        ("tags.csv", "userId,movieId,tag,timestamp\n", s => MovieLensReader.ReadTags(s, MovieLensRelease.Ml25m, FileName).Count),
+        ("links.csv", "movieId,imdbId,tmdbId\n", s => MovieLensReader.ReadLinks(s, FileName).Count),
+    ];
 
     /// <summary>A file of the given kind and layout after one or more corruptions.</summary>
     internal sealed record DamagedFile(string Kind, MovieLensRelease Release, FileCorruption Corruption, byte[] Bytes)
@@ -126,10 +163,23 @@ public partial class MovieLensFileDamageProperties
         {
             var match = ErrorMessage().Match(e.Message);
             Assert.True(match.Success, $"The message does not name file, line, reason and text: {e.Message}");
+            MovieLensReaderTests.AssertNoControlCharacters(e.Message, FileName);
             var line = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
             Assert.InRange(line, 1, LineCount(bytes) + 1);
             return new Outcome<T>(false, default, e.Message);
         }
+    }
+
+    private static int CountStreamed(Stream stream, MovieLensRelease release)
+    {
+        using var reader = new RatingsReader(new ForwardOnlyStream(stream), release, FileName);
+        var count = 0;
+        while (reader.TryRead(out _))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private static int LineCount(byte[] bytes) => bytes.AsSpan().Count((byte)'\n') + 1;
