@@ -84,15 +84,21 @@ public static class ImplicitModelFile
     /// <param name="cancellationToken">Checked between blocks of each array.</param>
     /// <returns>The model data.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder (the message says a model file is expected).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
     /// <exception cref="InvalidDataException">As for <see cref="Read(Stream, NpyReadOptions?, string?, CancellationToken)"/>.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file is not readable.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static ImplicitModelData Read(string path, NpyReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var archive = NpzArchive.Open(path, options);
-        return Read(archive, options ?? NpyReadOptions.Default, path, cancellationToken);
+        options ??= NpyReadOptions.Default;
+        options.Validate();
+        using var stream = InputFile.OpenRead(path, "a model file");
+        using var archive = NpzArchive.Open(stream, options, leaveOpen: true, path);
+        return Read(archive, options, path, cancellationToken);
     }
 
     /// <summary>

@@ -116,13 +116,15 @@ public sealed class NpzArchive : IDisposable
     /// <param name="options">Limits and conversions for every array read; <see cref="NpyReadOptions.Default"/> when null.</param>
     /// <returns>The open archive, which owns the file handle.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
     /// <exception cref="InvalidDataException">The file is not a valid archive of arrays (see <see cref="Open(Stream, NpyReadOptions?, bool, string?)"/>).</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static NpzArchive Open(string path, NpyReadOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var stream = NpyArray.OpenRead(path);
+        var stream = InputFile.OpenRead(path, "an .npz file");
         try
         {
             return Open(stream, options, leaveOpen: false, path);
