@@ -91,8 +91,9 @@ public static partial class AlsModelFile
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
     /// <exception cref="InvalidDataException">The archive is not a valid implicit model (see
-    /// <see cref="ImplicitModelFile.Read(Stream, NpyReadOptions?, string?, CancellationToken)"/>), or it is one this
-    /// library cannot serve: no user or no item rows, more than <see cref="AlsOptions.MaxFactors"/> factors, alpha
+    /// <see cref="ImplicitModelFile.Read(Stream, NpyReadOptions?, string?, CancellationToken)"/>), its model would
+    /// take more than <see cref="AlsModelReadOptions.MaxElementCount"/> floats (<see cref="NpyFormatError.TooManyElements"/>),
+    /// or it is one this library cannot serve: no user or no item rows, more than <see cref="AlsOptions.MaxFactors"/> factors, alpha
     /// not above 0, <c>cg_steps</c> below 1, or an option of the wrong type. <see cref="NpyFormatErrorExtensions.GetNpyFormatError"/>
     /// tells which (<see cref="NpyFormatError.InvalidModel"/> for the latter).</exception>
     /// <exception cref="IOException">The stream fails.</exception>
@@ -101,6 +102,11 @@ public static partial class AlsModelFile
     /// <para>Options come from the archive's scalars, with implicit's defaults for absent ones: <c>use_cg</c> chooses
     /// the solver, <c>num_threads</c> 0 (or absent) becomes -1 (all cores), <c>random_state</c> becomes the seed (0
     /// when absent; values beyond the int range keep their low 32 bits). The training loss is <see langword="null"/>.</para>
+    /// <para>The factor shapes are read from the entries' headers first, and the model they make, rows padded to the
+    /// vector width (see <see cref="AlsModelReadOptions.MaxElementCount"/>), is checked against the limit before
+    /// either matrix is inflated or allocated; every other array counts against the same limit
+    /// (<see cref="NpyFormatError.TooManyElements"/>). A small archive of highly compressed entries (a zip bomb)
+    /// therefore costs only what reading its headers costs.</para>
     /// <para>O(file size); float64 factors are narrowed to float32 as they stream in. When rows need no padding the
     /// model takes the arrays as read; otherwise each matrix is copied once into padded storage.</para>
     /// </remarks>
@@ -110,7 +116,7 @@ public static partial class AlsModelFile
         options ??= AlsModelReadOptions.Default;
         options.Validate();
         sourceName ??= stream is FileStream file ? file.Name : "stream";
-        var data = ImplicitModelFile.Read(stream, new NpyReadOptions { MaxElementCount = options.MaxElementCount }, sourceName, cancellationToken);
+        var data = ImplicitModelFile.Read(stream, NpyOptions(options), sourceName, ImplicitShapeCheck(options, sourceName), cancellationToken);
         return FromImplicit(data, sourceName);
     }
 
@@ -120,9 +126,10 @@ public static partial class AlsModelFile
     /// <param name="cancellationToken">Checked between blocks of each array.</param>
     /// <returns>The model and the ids saved with it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder (the message says a model file is expected).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
     /// <exception cref="InvalidDataException">As for <see cref="LoadImplicitNpz(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="UnauthorizedAccessException">The file is not readable.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
@@ -131,7 +138,7 @@ public static partial class AlsModelFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= AlsModelReadOptions.Default;
         options.Validate();
-        var data = ImplicitModelFile.Read(path, new NpyReadOptions { MaxElementCount = options.MaxElementCount }, cancellationToken);
+        var data = ImplicitModelFile.Read(path, NpyOptions(options), ImplicitShapeCheck(options, path), cancellationToken);
         return FromImplicit(data, path);
     }
 
@@ -164,26 +171,8 @@ public static partial class AlsModelFile
     internal static AlsModelFileContent FromImplicit(ImplicitModelData data, string sourceName)
     {
         var factors = data.Factors;
-        if (factors > AlsOptions.MaxFactors)
-        {
-            InvalidModel(sourceName, ImplicitModelFile.FactorsKey, $"is {factors}; MovieRecs serves models of at most {AlsOptions.MaxFactors} factors");
-        }
-
-        if (data.UserCount == 0 || data.ItemCount == 0)
-        {
-            InvalidModel(
-                sourceName, ImplicitModelFile.UserFactorsKey, $"and '{ImplicitModelFile.ItemFactorsKey}' have {data.UserCount} and {data.ItemCount} rows; a model has at least one of each");
-        }
-
+        CheckImplicitShape(data.UserCount, data.ItemCount, factors, long.MaxValue, sourceName);
         var stride = AlsModel.StrideFor(factors);
-        if (data.UserCount > AlsModel.MaxRows(stride) || data.ItemCount > AlsModel.MaxRows(stride))
-        {
-            throw NpyFormatErrorExtensions.Create(
-                NpyFormatError.TooManyElements,
-                sourceName,
-                $"{data.UserCount} users and {data.ItemCount} items of {factors} factors; padded rows of {stride} floats fit at most {AlsModel.MaxRows(stride)} rows in one .NET array.");
-        }
-
         var threads = Integer(data, NumThreadsKey, 0, sourceName);
         var seed = Integer(data, RandomStateKey, 0, sourceName);
         var cgSteps = Integer(data, CgStepsKey, 3, sourceName);
@@ -224,6 +213,48 @@ public static partial class AlsModelFile
         var users = data.HasUserIds ? new IdIndex<int>(data.UserIds.ToArray(), EqualityComparer<int>.Default) : null;
         var items = data.HasItemIds ? new IdIndex<int>(data.ItemIds.ToArray(), EqualityComparer<int>.Default) : null;
         return new AlsModelFileContent(model, users, items);
+    }
+
+    /// <summary>The limits of <paramref name="options"/> for the arrays of an implicit archive: all of them together
+    /// (unpadded) may hold no more than the model may.</summary>
+    private static NpyReadOptions NpyOptions(AlsModelReadOptions options) => new() { MaxElementCount = options.MaxElementCount };
+
+    /// <summary>The check <see cref="ImplicitModelFile"/> runs on the factor shapes, before reading either matrix.</summary>
+    private static Action<int, int, int> ImplicitShapeCheck(AlsModelReadOptions options, string sourceName) =>
+        (users, items, factors) => CheckImplicitShape(users, items, factors, options.MaxElementCount, sourceName);
+
+    /// <summary>Rejects factor shapes this library cannot serve, or whose padded rows would take more than
+    /// <paramref name="maxElements"/> floats.</summary>
+    private static void CheckImplicitShape(int users, int items, int factors, long maxElements, string sourceName)
+    {
+        if (factors > AlsOptions.MaxFactors)
+        {
+            InvalidModel(sourceName, ImplicitModelFile.FactorsKey, $"is {factors}; MovieRecs serves models of at most {AlsOptions.MaxFactors} factors");
+        }
+
+        if (users == 0 || items == 0)
+        {
+            InvalidModel(
+                sourceName, ImplicitModelFile.UserFactorsKey, $"and '{ImplicitModelFile.ItemFactorsKey}' have {users} and {items} rows; a model has at least one of each");
+        }
+
+        var stride = AlsModel.StrideFor(factors);
+        if (users > AlsModel.MaxRows(stride) || items > AlsModel.MaxRows(stride))
+        {
+            throw NpyFormatErrorExtensions.Create(
+                NpyFormatError.TooManyElements,
+                sourceName,
+                $"{users} users and {items} items of {factors} factors; padded rows of {stride} floats fit at most {AlsModel.MaxRows(stride)} rows in one .NET array.");
+        }
+
+        var padded = ((long)users + items) * stride;
+        if (padded > maxElements)
+        {
+            throw NpyFormatErrorExtensions.Create(
+                NpyFormatError.TooManyElements,
+                sourceName,
+                $"{users} users and {items} items of {factors} factors take {padded} floats once each row is padded to {stride} (the vector width the model computes with), more than AlsModelReadOptions.MaxElementCount = {maxElements}.");
+        }
     }
 
     private static float[] Unpadded(AlsModel model, bool user)

@@ -24,8 +24,17 @@ public static partial class AlsModelFile
         var header = AlsModelFileHeader.Parse(headerBytes[..got], sourceName);
         var factors = header.Options.Factors;
         var stride = AlsModel.StrideFor(factors);
-        CheckRowCount(header.UserCount, "users", factors, stride, options, sourceName);
-        CheckRowCount(header.ItemCount, "items", factors, stride, options, sourceName);
+        CheckRowCount(header.UserCount, "users", factors, stride, sourceName);
+        CheckRowCount(header.ItemCount, "items", factors, stride, sourceName);
+        var padded = ((long)header.UserCount + header.ItemCount) * stride;
+        if (padded > options.MaxElementCount)
+        {
+            AlsModelFileErrors.Throw(
+                AlsModelFileError.TooLarge,
+                sourceName,
+                $"the header claims {header.UserCount} users and {header.ItemCount} items of {factors} factors, which take {padded} floats once each row is padded to {stride} (the vector width the model computes with), more than AlsModelReadOptions.MaxElementCount ({options.MaxElementCount}).");
+        }
+
         var body = header.BodyBytes + AlsModelFileHeader.ChecksumSize;
         if (remaining >= 0 && remaining - AlsModelFileHeader.Size < body)
         {
@@ -47,7 +56,7 @@ public static partial class AlsModelFile
         return new AlsModelFileContent(model, users, items);
     }
 
-    private static void CheckRowCount(int rows, string what, int factors, int stride, AlsModelReadOptions options, string sourceName)
+    private static void CheckRowCount(int rows, string what, int factors, int stride, string sourceName)
     {
         if (rows > AlsModel.MaxRows(stride))
         {
@@ -55,14 +64,6 @@ public static partial class AlsModelFile
                 AlsModelFileError.TooLarge,
                 sourceName,
                 $"the header claims {rows} {what} of {factors} factors, more than one .NET array holds (at most {AlsModel.MaxRows(stride)} rows).");
-        }
-
-        if ((long)rows * factors > options.MaxElementCount)
-        {
-            AlsModelFileErrors.Throw(
-                AlsModelFileError.TooLarge,
-                sourceName,
-                $"the header claims {rows} {what} x {factors} factors = {(long)rows * factors} elements, more than MaxElementCount ({options.MaxElementCount}).");
         }
     }
 

@@ -119,10 +119,11 @@ public static partial class AlsModelFile
     /// <param name="cancellationToken">Checked between blocks of about 1 MiB.</param>
     /// <returns>The model, ready to serve, and the ids saved with it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder (the message says a model file is expected).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
     /// <exception cref="InvalidDataException">As for <see cref="Load(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>,
     /// or the file holds bytes after the model (<see cref="AlsModelFileError.TrailingData"/>).</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="UnauthorizedAccessException">The file is not readable.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
@@ -133,7 +134,7 @@ public static partial class AlsModelFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= AlsModelReadOptions.Default;
         options.Validate();
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+        using var stream = InputFile.OpenRead(path, "a model file", bufferSize: 0);
         var length = stream.Length;
         var content = ReadCore(stream, options, path, length, cancellationToken);
         if (stream.Position != length)

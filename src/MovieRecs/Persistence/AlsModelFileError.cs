@@ -21,7 +21,7 @@ public enum AlsModelFileError
     /// <summary>The header is intact but describes no valid model: unknown flags, shapes or options out of range.</summary>
     InvalidHeader,
 
-    /// <summary>The shapes claim more elements than <see cref="AlsModelReadOptions.MaxElementCount"/> or a .NET array allows.</summary>
+    /// <summary>The shapes claim a model whose padded rows take more floats than <see cref="AlsModelReadOptions.MaxElementCount"/>, or more rows than a .NET array holds.</summary>
     TooLarge,
 
     /// <summary>The checksum matches but a value is invalid: a non-finite factor or a repeated id.</summary>

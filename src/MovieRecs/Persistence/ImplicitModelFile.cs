@@ -54,28 +54,35 @@ public static class ImplicitModelFile
 
     /// <summary>Reads a model from an <c>.npz</c> archive in <paramref name="stream"/>.</summary>
     /// <param name="stream">The archive (seekable streams avoid buffering it in memory).</param>
-    /// <param name="options">Limits for every array; <see cref="NpyReadOptions.Default"/> when null. Factor matrices
-    /// are always converted to float32 as they are read, whatever <see cref="NpyReadOptions.ConvertFloatsToSingle"/> says.</param>
+    /// <param name="options">Limits; <see cref="NpyReadOptions.Default"/> when null. <see cref="NpyReadOptions.MaxElementCount"/>
+    /// bounds each array and also all the arrays of the model together. Factor matrices are always converted to
+    /// float32 as they are read, whatever <see cref="NpyReadOptions.ConvertFloatsToSingle"/> says.</param>
     /// <param name="sourceName">The name shown in error messages; the file path of a <see cref="FileStream"/>, or "stream", when null.</param>
     /// <param name="cancellationToken">Checked between blocks of each array.</param>
     /// <returns>The model data.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
     /// <exception cref="InvalidDataException">The archive or an entry is invalid, a factor matrix is missing
-    /// (<see cref="NpyFormatError.MissingEntry"/>), or the entries do not form a valid model
+    /// (<see cref="NpyFormatError.MissingEntry"/>), the arrays together hold more than
+    /// <see cref="NpyReadOptions.MaxElementCount"/> elements (<see cref="NpyFormatError.TooManyElements"/>), or the entries do not form a valid model
     /// (<see cref="NpyFormatError.InvalidModel"/>: factor matrices that are not 2-D floats with the same number of
     /// columns, <c>factors</c> different from that number, non-finite factors, a hyperparameter of the wrong type
     /// or range, ids of the wrong length or repeated). The message names the file and the key.</exception>
     /// <exception cref="IOException">The stream fails.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    /// <remarks>float64 and float16 factors are converted to float32 block by block as they stream in; the result
-    /// takes the arrays as read, without a further copy. O(file size).</remarks>
+    /// <remarks>
+    /// <para>Every size is checked before the bytes it describes are inflated or anything is allocated for them: each
+    /// entry's declared size and array header against the limits, both factor matrices' shapes (and types) from
+    /// their headers before either is read, and every other entry's shape against what the limit leaves. So a small
+    /// archive of highly compressed entries (a zip bomb) is rejected for what it would take, not after taking it.</para>
+    /// <para>float64 and float16 factors are converted to float32 block by block as they stream in; the result
+    /// takes the arrays as read, without a further copy. O(file size).</para>
+    /// </remarks>
     public static ImplicitModelData Read(Stream stream, NpyReadOptions? options = null, string? sourceName = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         sourceName ??= stream is FileStream file ? file.Name : "stream";
-        using var archive = NpzArchive.Open(stream, options, leaveOpen: true, sourceName);
-        return Read(archive, options ?? NpyReadOptions.Default, sourceName, cancellationToken);
+        return Read(stream, options ?? NpyReadOptions.Default, sourceName, checkFactors: null, cancellationToken);
     }
 
     /// <summary>Reads a model file.</summary>
@@ -84,16 +91,16 @@ public static class ImplicitModelFile
     /// <param name="cancellationToken">Checked between blocks of each array.</param>
     /// <returns>The model data.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder (the message says a model file is expected).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
     /// <exception cref="InvalidDataException">As for <see cref="Read(Stream, NpyReadOptions?, string?, CancellationToken)"/>.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file is not readable.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static ImplicitModelData Read(string path, NpyReadOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        using var archive = NpzArchive.Open(path, options);
-        return Read(archive, options ?? NpyReadOptions.Default, path, cancellationToken);
-    }
+    /// <remarks>See <see cref="Read(Stream, NpyReadOptions?, string?, CancellationToken)"/>.</remarks>
+    public static ImplicitModelData Read(string path, NpyReadOptions? options = null, CancellationToken cancellationToken = default) =>
+        Read(path, options ?? NpyReadOptions.Default, checkFactors: null, cancellationToken);
 
     /// <summary>
     /// Writes <paramref name="model"/> as implicit's <c>save()</c> would, so that implicit's
@@ -209,7 +216,24 @@ public static class ImplicitModelFile
         }
     }
 
-    private static ImplicitModelData Read(NpzArchive archive, NpyReadOptions options, string sourceName, CancellationToken cancellationToken)
+    /// <summary>Reads a model from <paramref name="stream"/>, letting <paramref name="checkFactors"/> reject the
+    /// factor shapes (users, items, factors) before either matrix is inflated or allocated.</summary>
+    internal static ImplicitModelData Read(Stream stream, NpyReadOptions options, string sourceName, Action<int, int, int>? checkFactors, CancellationToken cancellationToken)
+    {
+        using var archive = NpzArchive.Open(stream, options, leaveOpen: true, sourceName);
+        return Read(archive, options, sourceName, checkFactors, cancellationToken);
+    }
+
+    /// <inheritdoc cref="Read(Stream, NpyReadOptions, string, Action{int, int, int}?, CancellationToken)"/>
+    internal static ImplicitModelData Read(string path, NpyReadOptions options, Action<int, int, int>? checkFactors, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options.Validate();
+        using var stream = InputFile.OpenRead(path, "a model file");
+        return Read(stream, options, path, checkFactors, cancellationToken);
+    }
+
+    private static ImplicitModelData Read(NpzArchive archive, NpyReadOptions options, string sourceName, Action<int, int, int>? checkFactors, CancellationToken cancellationToken)
     {
         foreach (var required in (ReadOnlySpan<string>)[UserFactorsKey, ItemFactorsKey])
         {
@@ -222,25 +246,33 @@ public static class ImplicitModelFile
             }
         }
 
+        // Both shapes come from the entries' headers before either matrix is read, so that what the pair would take
+        // is known before anything is inflated or allocated for it; the limit applies to the pair, below.
         var factorOptions = options with { ConvertFloatsToSingle = true };
-        var (userFactors, users, factors) = ReadFactors(archive, UserFactorsKey, factorOptions, sourceName, cancellationToken);
-        var (itemFactors, items, itemColumns) = ReadFactors(archive, ItemFactorsKey, factorOptions, sourceName, cancellationToken);
+        var shapeOptions = factorOptions with { MaxElementCount = long.MaxValue };
+        var (users, factors) = FactorShape(archive, UserFactorsKey, shapeOptions, sourceName);
+        var (items, itemColumns) = FactorShape(archive, ItemFactorsKey, shapeOptions, sourceName);
         if (itemColumns != factors)
         {
             Invalid(sourceName, ItemFactorsKey, $"has {itemColumns} columns but {UserFactorsKey} has {factors}; both hold one column per factor");
         }
 
-        var regularization = DefaultedDouble(archive, RegularizationKey, ImplicitModelData.DefaultRegularization, options, sourceName, cancellationToken);
+        checkFactors?.Invoke(users, items, factors);
+        var budget = new ElementBudget(options.MaxElementCount, sourceName);
+        budget.TakeFactors(users, items, factors);
+        var userFactors = ReadFactors(archive, UserFactorsKey, factorOptions, sourceName, cancellationToken);
+        var itemFactors = ReadFactors(archive, ItemFactorsKey, factorOptions, sourceName, cancellationToken);
+        var regularization = DefaultedDouble(archive, RegularizationKey, ImplicitModelData.DefaultRegularization, options, budget, cancellationToken);
         if (regularization < 0)
         {
             Invalid(sourceName, RegularizationKey, $"is {regularization}; it must be at least 0");
         }
 
-        var alpha = DefaultedDouble(archive, AlphaKey, ImplicitModelData.DefaultAlpha, options, sourceName, cancellationToken);
+        var alpha = DefaultedDouble(archive, AlphaKey, ImplicitModelData.DefaultAlpha, options, budget, cancellationToken);
         var iterations = ImplicitModelData.DefaultIterations;
         if (archive.Contains(IterationsKey))
         {
-            var value = ReadInteger(archive, IterationsKey, options, sourceName, cancellationToken);
+            var value = ReadInteger(archive, IterationsKey, options, budget, cancellationToken);
             if (value is < 0 or > int.MaxValue)
             {
                 Invalid(sourceName, IterationsKey, $"is {value}; it must be in [0, {int.MaxValue}]");
@@ -251,7 +283,7 @@ public static class ImplicitModelFile
 
         if (archive.Contains(FactorsKey))
         {
-            var value = ReadInteger(archive, FactorsKey, options, sourceName, cancellationToken);
+            var value = ReadInteger(archive, FactorsKey, options, budget, cancellationToken);
             if (value != factors)
             {
                 Invalid(sourceName, FactorsKey, $"is {value} but the factor matrices have {factors} columns");
@@ -260,28 +292,46 @@ public static class ImplicitModelFile
 
         if (archive.Contains(DataTypeKey))
         {
-            var dtype = archive.Read(DataTypeKey, options, cancellationToken);
+            var dtype = budget.Read(archive, DataTypeKey, options, cancellationToken);
             if (dtype.DataType != NpyDataType.Unicode || dtype.Length != 1 || dtype.GetString() is not ("float16" or "float32" or "float64"))
             {
                 Invalid(sourceName, DataTypeKey, $"must name a float dtype (float16, float32 or float64); found {Describe(dtype)}");
             }
         }
 
-        var userIds = ReadIds(archive, UserIdsKey, users, options, sourceName, cancellationToken);
-        var itemIds = ReadIds(archive, ItemIdsKey, items, options, sourceName, cancellationToken);
+        var userIds = ReadIds(archive, UserIdsKey, users, options, budget, cancellationToken);
+        var itemIds = ReadIds(archive, ItemIdsKey, items, options, budget, cancellationToken);
         var others = new List<KeyValuePair<string, NpyArray>>();
         foreach (var name in archive.Names)
         {
             if (!IsReservedKey(name))
             {
-                others.Add(new(name, archive.Read(name, options, cancellationToken)));
+                others.Add(new(name, budget.Read(archive, name, options, cancellationToken)));
             }
         }
 
         return new ImplicitModelData(userFactors, itemFactors, factors, regularization, alpha, iterations, others, userIds, itemIds);
     }
 
-    private static (float[] Values, int Rows, int Columns) ReadFactors(NpzArchive archive, string key, NpyReadOptions options, string sourceName, CancellationToken cancellationToken)
+    /// <summary>The rows and columns of a factor matrix, from its entry's header: it must be a 2-D float array with at least one column.</summary>
+    private static (int Rows, int Columns) FactorShape(NpzArchive archive, string key, NpyReadOptions options, string sourceName)
+    {
+        var header = archive.ReadHeader(key, options);
+        if (header.Format.DataType is not (NpyDataType.Float16 or NpyDataType.Float32 or NpyDataType.Float64) || header.Shape.Length != 2)
+        {
+            Invalid(sourceName, key, $"must be a 2-D float array; found {header.Format.DataType} {NpyHeader.FormatShape(header.Shape)}");
+        }
+
+        if (header.Shape[1] < 1)
+        {
+            Invalid(sourceName, key, $"has shape {NpyHeader.FormatShape(header.Shape)}; a model has at least one factor");
+        }
+
+        return (header.Shape[0], header.Shape[1]);
+    }
+
+    /// <summary>Reads a factor matrix whose shape <see cref="FactorShape"/> has accepted, and checks its values.</summary>
+    private static float[] ReadFactors(NpzArchive archive, string key, NpyReadOptions options, string sourceName, CancellationToken cancellationToken)
     {
         var array = archive.Read(key, options, cancellationToken);
         if (array.DataType != NpyDataType.Float32 || array.Rank != 2)
@@ -289,13 +339,7 @@ public static class ImplicitModelFile
             Invalid(sourceName, key, $"must be a 2-D float array; found {Describe(array)}");
         }
 
-        var rows = array.Shape[0];
         var columns = array.Shape[1];
-        if (columns < 1)
-        {
-            Invalid(sourceName, key, $"has shape {array}; a model has at least one factor");
-        }
-
         var values = (float[])array.Data;
         var bad = FirstNonFinite(values);
         if (bad >= 0)
@@ -303,17 +347,18 @@ public static class ImplicitModelFile
             Invalid(sourceName, key, $"[{bad / columns}, {bad % columns}] = {values[bad]} is not finite");
         }
 
-        return (values, rows, columns);
+        return values;
     }
 
-    private static double DefaultedDouble(NpzArchive archive, string key, double fallback, NpyReadOptions options, string sourceName, CancellationToken cancellationToken)
+    private static double DefaultedDouble(NpzArchive archive, string key, double fallback, NpyReadOptions options, ElementBudget budget, CancellationToken cancellationToken)
     {
         if (!archive.Contains(key))
         {
             return fallback;
         }
 
-        var array = archive.Read(key, options, cancellationToken);
+        var sourceName = budget.SourceName;
+        var array = budget.Read(archive, key, options, cancellationToken);
         if (array.Length != 1 || array.DataType is NpyDataType.Unicode or NpyDataType.Bool)
         {
             Invalid(sourceName, key, $"must be a numeric scalar; found {Describe(array)}");
@@ -328,9 +373,10 @@ public static class ImplicitModelFile
         return value;
     }
 
-    private static long ReadInteger(NpzArchive archive, string key, NpyReadOptions options, string sourceName, CancellationToken cancellationToken)
+    private static long ReadInteger(NpzArchive archive, string key, NpyReadOptions options, ElementBudget budget, CancellationToken cancellationToken)
     {
-        var array = archive.Read(key, options, cancellationToken);
+        var sourceName = budget.SourceName;
+        var array = budget.Read(archive, key, options, cancellationToken);
         if (array.Length != 1 || !IsInteger(array.DataType) || (array.DataType == NpyDataType.UInt64 && array.AsSpan<ulong>()[0] > long.MaxValue))
         {
             Invalid(sourceName, key, $"must be an integer scalar; found {Describe(array)}");
@@ -339,14 +385,15 @@ public static class ImplicitModelFile
         return array.GetInt64();
     }
 
-    private static int[]? ReadIds(NpzArchive archive, string key, int count, NpyReadOptions options, string sourceName, CancellationToken cancellationToken)
+    private static int[]? ReadIds(NpzArchive archive, string key, int count, NpyReadOptions options, ElementBudget budget, CancellationToken cancellationToken)
     {
         if (!archive.Contains(key))
         {
             return null;
         }
 
-        var array = archive.Read(key, options, cancellationToken);
+        var sourceName = budget.SourceName;
+        var array = budget.Read(archive, key, options, cancellationToken);
         if (array.Rank != 1 || !IsInteger(array.DataType))
         {
             Invalid(sourceName, key, $"must be a 1-D integer array; found {Describe(array)}");
@@ -385,4 +432,47 @@ public static class ImplicitModelFile
     [DoesNotReturn]
     private static void Invalid(string sourceName, string key, string detail) =>
         NpyErrors.Throw(NpyFormatError.InvalidModel, sourceName, $"'{key}' {detail}.");
+
+    /// <summary>
+    /// What <see cref="NpyReadOptions.MaxElementCount"/> leaves for the arrays of one model not yet read: each array's
+    /// elements (characters for strings) are taken from it, on the strength of its header, before its payload is
+    /// inflated or allocated.
+    /// </summary>
+    private sealed class ElementBudget(long limit, string sourceName)
+    {
+        private long _taken;
+
+        public string SourceName => sourceName;
+
+        public void TakeFactors(int users, int items, int factors)
+        {
+            var elements = ((long)users + items) * factors;
+            if (elements > limit)
+            {
+                NpyErrors.Throw(
+                    NpyFormatError.TooManyElements,
+                    sourceName,
+                    $"'{UserFactorsKey}' ({users} x {factors}) and '{ItemFactorsKey}' ({items} x {factors}) hold {elements} elements together, more than NpyReadOptions.MaxElementCount = {limit} (which bounds all the arrays of a model).");
+            }
+
+            _taken = elements;
+        }
+
+        /// <summary>Reads the array named <paramref name="key"/> if what it holds fits in what is left.</summary>
+        public NpyArray Read(NpzArchive archive, string key, NpyReadOptions options, CancellationToken cancellationToken)
+        {
+            var header = archive.ReadHeader(key, options);
+            var units = header.Format.DataType == NpyDataType.Unicode ? header.ElementCount * header.Format.StringLength : header.ElementCount;
+            if (units > limit - _taken)
+            {
+                NpyErrors.Throw(
+                    NpyFormatError.TooManyElements,
+                    sourceName,
+                    $"'{key}' of shape {NpyHeader.FormatShape(header.Shape)} would bring the model's arrays to {_taken + units} elements, more than NpyReadOptions.MaxElementCount = {limit} (which bounds all the arrays of a model).");
+            }
+
+            _taken += units;
+            return archive.Read(key, options, cancellationToken);
+        }
+    }
 }

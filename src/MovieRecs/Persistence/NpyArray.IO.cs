@@ -45,8 +45,9 @@ public sealed partial class NpyArray
     /// <param name="cancellationToken">Checked between blocks of the payload.</param>
     /// <returns>The array.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder.</exception>
     /// <exception cref="InvalidDataException">The file is not a supported, well-formed <c>.npy</c> array.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <remarks>See <see cref="Read(Stream, NpyReadOptions?, string?, CancellationToken)"/>.</remarks>
@@ -88,8 +89,7 @@ public sealed partial class NpyArray
         Write(stream, cancellationToken);
     }
 
-    internal static FileStream OpenRead(string path) =>
-        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+    internal static FileStream OpenRead(string path) => InputFile.OpenRead(path, "a .npy file");
 
     /// <summary>The bytes left from the stream's position, or -1 when the stream cannot tell.</summary>
     internal static long RemainingLength(Stream stream)

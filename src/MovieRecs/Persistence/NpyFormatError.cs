@@ -27,7 +27,9 @@ public enum NpyFormatError
     /// <summary>The array has more than two dimensions.</summary>
     UnsupportedShape,
 
-    /// <summary>The shape claims more elements than <see cref="NpyReadOptions.MaxElementCount"/> or a .NET array can hold.</summary>
+    /// <summary>The shape (or an <c>.npz</c> entry's declared size) claims more elements than <see cref="NpyReadOptions.MaxElementCount"/>
+    /// or a .NET array can hold; for a model, its arrays together claim more than that limit, or its padded factors more than
+    /// <see cref="AlsModelReadOptions.MaxElementCount"/>.</summary>
     TooManyElements,
 
     /// <summary>The header or the payload ends before the length it declares.</summary>

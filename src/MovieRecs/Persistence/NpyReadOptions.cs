@@ -7,15 +7,18 @@ namespace MovieRecs.Persistence;
 /// <remarks>Immutable; safe to share across threads. Use <c>with</c> to derive variants.</remarks>
 public sealed record NpyReadOptions
 {
-    /// <summary>The default options: numpy's header limit, .NET's array limit, no conversion.</summary>
+    /// <summary>The default options: numpy's header limit, arrays of up to 2^28 elements, no conversion.</summary>
     public static NpyReadOptions Default { get; } = new();
 
     /// <summary>
     /// The largest number of elements one array may have (for string arrays: elements times characters per
-    /// element). Default <see cref="Array.MaxLength"/>, the most a .NET array holds. Lower it to cap the memory a
-    /// file can make the reader allocate: a float32 array costs 4 bytes per element.
+    /// element); <see cref="ImplicitModelFile"/> applies it to all the arrays of a model together. It caps the memory
+    /// a file can make the reader allocate: a float32 array costs 4 bytes per element.
     /// </summary>
-    public long MaxElementCount { get; init; } = Array.MaxLength;
+    /// <remarks>Default 268,435,456 (2^28: 1 GiB of float32), because a deflated <c>.npz</c> entry of 1 MB can
+    /// declare, and really inflate to, 1 GiB. Raise it, up to <see cref="long.MaxValue"/> (then only the .NET array
+    /// limit, <see cref="Array.MaxLength"/> elements, applies), to read larger arrays from trusted files.</remarks>
+    public long MaxElementCount { get; init; } = AlsModelReadOptions.DefaultMaxElementCount;
 
     /// <summary>
     /// The longest header accepted, in bytes. Default 10,000, numpy's own limit (<c>max_header_size</c>); numpy

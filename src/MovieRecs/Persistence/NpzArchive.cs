@@ -10,7 +10,7 @@ namespace MovieRecs.Persistence;
 /// </summary>
 /// <remarks>
 /// <para>Stored and deflated entries are read. Each entry's declared size is checked against what its compressed
-/// size can possibly inflate to, its array header is validated as for
+/// size can possibly inflate to and against the most an array within the limits takes, its array header is validated as for
 /// <see cref="NpyArray.Read(Stream, NpyReadOptions?, string?, CancellationToken)"/> before anything is allocated,
 /// and the entry is read to its end and its CRC-32 checked against the archive's record, as numpy's zipfile does. Stored entries of a seekable archive are read
 /// straight into their arrays; compressed entries over 1 MiB are inflated into growing blocks first, so that an
@@ -23,6 +23,9 @@ public sealed class NpzArchive : IDisposable
 {
     /// <summary>Deflate cannot expand data more than about 1032 to 1; an entry declaring more is lying.</summary>
     private const long MaxInflationRatio = 1032;
+
+    /// <summary>The widest element a supported array stores: 8 bytes (int64, uint64, float64).</summary>
+    private const long MaxBytesPerElement = 8;
 
     /// <summary>The timestamp written on every entry, so that the same arrays always give the same bytes.</summary>
     private static readonly DateTimeOffset EntryTimestamp = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -116,13 +119,15 @@ public sealed class NpzArchive : IDisposable
     /// <param name="options">Limits and conversions for every array read; <see cref="NpyReadOptions.Default"/> when null.</param>
     /// <returns>The open archive, which owns the file handle.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
     /// <exception cref="InvalidDataException">The file is not a valid archive of arrays (see <see cref="Open(Stream, NpyReadOptions?, bool, string?)"/>).</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static NpzArchive Open(string path, NpyReadOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var stream = NpyArray.OpenRead(path);
+        var stream = InputFile.OpenRead(path, "an .npz file");
         try
         {
             return Open(stream, options, leaveOpen: false, path);
@@ -161,20 +166,7 @@ public sealed class NpzArchive : IDisposable
         ArgumentNullException.ThrowIfNull(name);
         options ??= _options;
         options.Validate();
-        if (!_entries.TryGetValue(name, out var entry))
-        {
-            throw new KeyNotFoundException($"{_sourceName} holds no array named '{name}'; it holds: {string.Join(", ", _names)}.");
-        }
-
-        var source = $"{_sourceName}:{name}";
-        long declared = entry.Length;
-        if (declared > (entry.CompressedLength * MaxInflationRatio) + 1024)
-        {
-            NpyErrors.Throw(
-                NpyFormatError.InvalidArchive,
-                source,
-                $"the entry declares {declared} bytes from {entry.CompressedLength} compressed bytes, more than any zip method can produce.");
-        }
+        var (entry, source, declared) = Find(name, options);
 
         // The declared size is only a claim. It is certain when the entry's bytes exist in the archive as they are
         // (stored, or no smaller compressed); a compressed entry is staged block by block instead, so that a false
@@ -197,6 +189,24 @@ public sealed class NpzArchive : IDisposable
             }
 
             return array;
+        }
+        catch (Exception e) when (IsZipFault(e))
+        {
+            throw NpyFormatErrorExtensions.Create(NpyFormatError.InvalidArchive, source, $"the entry is damaged: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads and validates the header of the array named <paramref name="name"/>, inflating nothing of its
+    /// payload: what a reader needs to decide whether to read the array at all.</summary>
+    /// <exception cref="KeyNotFoundException">The archive holds no array of that name.</exception>
+    /// <exception cref="InvalidDataException">The entry is damaged, or its header is invalid or beyond <paramref name="options"/>' limits.</exception>
+    internal NpyHeader ReadHeader(string name, NpyReadOptions options)
+    {
+        var (entry, source, declared) = Find(name, options);
+        try
+        {
+            using var stream = entry.Open();
+            return NpyHeader.Read(stream, options, source, declared);
         }
         catch (Exception e) when (IsZipFault(e))
         {
@@ -291,6 +301,44 @@ public sealed class NpzArchive : IDisposable
 
     /// <summary>Releases the zip reader and, unless it was opened with <c>leaveOpen</c>, the stream.</summary>
     public void Dispose() => _zip.Dispose();
+
+    /// <summary>
+    /// The entry of the array named <paramref name="name"/>, its source name for messages and its declared size,
+    /// checked before anything is inflated: against what its compressed size can inflate to, and against the most
+    /// that an array within <paramref name="options"/>' limits takes.
+    /// </summary>
+    private (ZipArchiveEntry Entry, string Source, long Declared) Find(string name, NpyReadOptions options)
+    {
+        if (!_entries.TryGetValue(name, out var entry))
+        {
+            throw new KeyNotFoundException($"{_sourceName} holds no array named '{name}'; it holds: {string.Join(", ", _names)}.");
+        }
+
+        var source = $"{_sourceName}:{name}";
+        long declared = entry.Length;
+        if (declared > (entry.CompressedLength * MaxInflationRatio) + 1024)
+        {
+            NpyErrors.Throw(
+                NpyFormatError.InvalidArchive,
+                source,
+                $"the entry declares {declared} bytes from {entry.CompressedLength} compressed bytes, more than any zip method can produce.");
+        }
+
+        // The magic, version and length field (at most 12 bytes), the longest header, then at most 8 bytes per element
+        // (4 per character of a string).
+        var most = options.MaxElementCount > (long.MaxValue - 12 - options.MaxHeaderLength) / MaxBytesPerElement
+            ? long.MaxValue
+            : 12 + options.MaxHeaderLength + (MaxBytesPerElement * options.MaxElementCount);
+        if (declared > most)
+        {
+            NpyErrors.Throw(
+                NpyFormatError.TooManyElements,
+                source,
+                $"the entry declares {declared} bytes, more than an array within NpyReadOptions.MaxElementCount = {options.MaxElementCount} takes (at most {most} bytes).");
+        }
+
+        return (entry, source, declared);
+    }
 
     /// <summary>Reads what is left of an entry (numpy writes nothing after the payload) so that its CRC covers it all;
     /// stops as soon as the entry exceeds its declared size.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using MovieRecs.Als;
 using MovieRecs.Persistence;
 using static MovieRecs.Tests.Persistence.AlsModelFileTestModels;
 
@@ -7,6 +8,9 @@ namespace MovieRecs.Tests.Persistence;
 /// <summary>Damaged and malicious model files: each fails with the documented kind and a message that says what is wrong.</summary>
 public class AlsModelFileHostileTests
 {
+    /// <summary>No limit but the .NET arrays': for claims that must reach the checks behind the limit.</summary>
+    private static readonly AlsModelReadOptions Unlimited = new() { MaxElementCount = long.MaxValue };
+
     [Fact]
     public void Load_TextFile_IsBadMagic()
     {
@@ -134,7 +138,7 @@ public class AlsModelFileHostileTests
         var bytes = HeaderOnly(users: 100_000_000, items: 1, factors: 8, bodyBytes: 1024);
 
         var allocated = GC.GetAllocatedBytesForCurrentThread();
-        var error = AssertFails(AlsModelFileError.Truncated, () => AlsModelFile.Load(new MemoryStream(bytes)));
+        var error = AssertFails(AlsModelFileError.Truncated, () => AlsModelFile.Load(new MemoryStream(bytes), Unlimited));
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
 
         Assert.Contains("but only 1024 remain", error.Message, StringComparison.Ordinal);
@@ -148,7 +152,7 @@ public class AlsModelFileHostileTests
         var bytes = HeaderOnly(users: 100_000_000, items: 1, factors: 8, bodyBytes: 3 << 20);
 
         var allocated = GC.GetAllocatedBytesForCurrentThread();
-        AssertFails(AlsModelFileError.Truncated, () => AlsModelFile.Load(new ForwardOnlyStream(new MemoryStream(bytes))));
+        AssertFails(AlsModelFileError.Truncated, () => AlsModelFile.Load(new ForwardOnlyStream(new MemoryStream(bytes)), Unlimited));
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
 
         Assert.True(allocated < (16 << 20), $"allocated {allocated} bytes for a stream of {bytes.Length}");
@@ -162,7 +166,7 @@ public class AlsModelFileHostileTests
         var bytes = HeaderOnly(users: 100_000_000, items: 1, factors: 1, bodyBytes: 1 << 20);
 
         var allocated = GC.GetAllocatedBytesForCurrentThread();
-        var error = AssertFails(AlsModelFileError.Truncated, () => AlsModelFile.Load(new ForwardOnlyStream(new MemoryStream(bytes))));
+        var error = AssertFails(AlsModelFileError.Truncated, () => AlsModelFile.Load(new ForwardOnlyStream(new MemoryStream(bytes)), Unlimited));
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
 
         Assert.Contains($"expected {100_000_000L * 4} bytes of user factors but the file ends after {1 << 20}", error.Message, StringComparison.Ordinal);
@@ -171,15 +175,41 @@ public class AlsModelFileHostileTests
     }
 
     [Fact]
-    public void Load_ShapeBeyondMaxElementCount_IsTooLarge()
+    public void Load_BeyondMaxElementCountOnlyOncePadded_IsTooLarge()
     {
-        var bytes = SaveToBytes(Random(1, 100, 10, 8));
-        var options = new AlsModelReadOptions { MaxElementCount = 799 };
+        // 100 users and 10 items of 4 factors: 440 elements in the file, but rows of 8 or 16 floats in memory.
+        var bytes = SaveToBytes(Random(1, 100, 10, 4));
+        var padded = 110L * AlsModel.StrideFor(4);
 
-        var error = AssertFails(AlsModelFileError.TooLarge, () => AlsModelFile.Load(new MemoryStream(bytes), options));
+        var error = AssertFails(AlsModelFileError.TooLarge, () => AlsModelFile.Load(new MemoryStream(bytes), new AlsModelReadOptions { MaxElementCount = padded - 1 }));
 
-        Assert.Contains("MaxElementCount (799)", error.Message, StringComparison.Ordinal);
-        Assert.Equal(100, AlsModelFile.Load(new MemoryStream(bytes), options with { MaxElementCount = 800 }).Model.UserCount);
+        Assert.Contains($"{padded} floats", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"MaxElementCount ({padded - 1})", error.Message, StringComparison.Ordinal);
+        Assert.Equal(100, AlsModelFile.Load(new MemoryStream(bytes), new AlsModelReadOptions { MaxElementCount = padded }).Model.UserCount);
+    }
+
+    [Fact]
+    public void Load_MovieLens25MShapeOf256Factors_PassesTheDefaultLimit()
+    {
+        // The users and rated movies of ml-25m: the default limit lets the header through, so only the missing body stops it.
+        var bytes = HeaderOnly(users: 162_541, items: 59_047, factors: 256, bodyBytes: 1024);
+
+        AssertFails(AlsModelFileError.Truncated, () => AlsModelFile.Load(new MemoryStream(bytes)));
+    }
+
+    [Fact]
+    public void Load_OneFactorClaimWithDefaultLimits_IsTooLargeBeforeAllocating()
+    {
+        // 2^25 + 1 users of one factor are 128 MiB in a file, but more than the default 2^28 floats (1 GiB) once each
+        // row is padded to 8 or 16 floats.
+        var bytes = HeaderOnly(users: (1 << 25) + 1, items: 1, factors: 1, bodyBytes: 1024);
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var error = AssertFails(AlsModelFileError.TooLarge, () => AlsModelFile.Load(new ForwardOnlyStream(new MemoryStream(bytes))));
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+
+        Assert.Contains("MaxElementCount (268435456)", error.Message, StringComparison.Ordinal);
+        Assert.True(allocated < (1 << 20), $"allocated {allocated} bytes");
     }
 
     [Theory]

@@ -202,6 +202,52 @@ public sealed class AlsModelFileNpzTests : IDisposable
     }
 
     [Fact]
+    public void LoadImplicitNpz_ZipBombWithDefaultLimits_IsTooManyElementsBeforeInflating()
+    {
+        // 2^25 + 1 users of one factor: 128 MiB of deflated zeros in about 130 KiB. Only 2^25 + 2 elements, but rows
+        // padded to at least 8 floats would take more than the default limit of 2^28 floats (1 GiB).
+        var bytes = NpzBomb.Build(
+            NpzBomb.Zeros32(ImplicitModelFile.UserFactorsKey, (1L << 25) + 1, 1),
+            NpzBomb.Stored(ImplicitModelFile.ItemFactorsKey, NpyArray.Create<float>([0.5f], 1, 1)));
+        var source = new ReadCountingStream(new MemoryStream(bytes));
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var error = NpzFixtures.AssertRejected(NpyFormatError.TooManyElements, () => AlsModelFile.LoadImplicitNpz(source, sourceName: "bomb.npz"), "bomb.npz");
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+
+        Assert.Contains("AlsModelReadOptions.MaxElementCount = 268435456", error.Message, StringComparison.Ordinal);
+        Assert.True(allocated < 16 << 20, $"allocated {allocated} bytes");
+        Assert.True(source.BytesRead < bytes.Length / 4, $"read {source.BytesRead} of {bytes.Length} bytes: the payload was inflated");
+    }
+
+    [Fact]
+    public void LoadImplicitNpz_MovieLens25MShapeOf256Factors_PassesTheDefaultLimit()
+    {
+        // Headers of the shapes of ml-25m (users and rated movies) without their payloads: the default limit lets
+        // them through, so only the missing payload stops the read.
+        var bytes = NpzBomb.Build(
+            new NpzBomb.Entry(ImplicitModelFile.UserFactorsKey, NpyBytes.Build(NpyBytes.Dict("<f4", "(162541, 256)")), 0, Deflated: false),
+            new NpzBomb.Entry(ImplicitModelFile.ItemFactorsKey, NpyBytes.Build(NpyBytes.Dict("<f4", "(59047, 256)")), 0, Deflated: false));
+
+        NpzFixtures.AssertRejected(NpyFormatError.Truncated, () => AlsModelFile.LoadImplicitNpz(new MemoryStream(bytes)));
+    }
+
+    [Fact]
+    public void LoadImplicitNpz_BeyondMaxElementCountOnlyOncePadded_IsTooManyElements()
+    {
+        // 100 users and 10 items of 4 factors: 440 elements, but rows are padded to 8 or 16 floats in memory.
+        var bytes = SaveNpzToBytes(Random(1, 100, 10, 4));
+        var padded = 110L * AlsModel.StrideFor(4);
+
+        var error = NpzFixtures.AssertRejected(
+            NpyFormatError.TooManyElements,
+            () => AlsModelFile.LoadImplicitNpz(new MemoryStream(bytes), new AlsModelReadOptions { MaxElementCount = padded - 1 }));
+
+        Assert.Contains($"{padded} floats", error.Message, StringComparison.Ordinal);
+        Assert.Equal(100, AlsModelFile.LoadImplicitNpz(new MemoryStream(bytes), new AlsModelReadOptions { MaxElementCount = padded }).Model.UserCount);
+    }
+
+    [Fact]
     public void SaveImplicitNpz_InvalidArguments_Throw()
     {
         var model = Random(1, 2, 2, 2);

@@ -198,6 +198,44 @@ public class ImplicitModelFileTests
     }
 
     [Fact]
+    public void Read_ZipBombEntryWithDefaultLimits_IsTooManyElementsBeforeInflating()
+    {
+        // An extra entry of 2^28 + 1 zero bytes (256 MiB) deflated into about 250 KiB, beside a valid model: beyond
+        // the default limit of 2^28 elements.
+        var elements = (1L << 28) + 1;
+        var bytes = NpzBomb.Build(
+            NpzBomb.Stored(ImplicitModelFile.UserFactorsKey, NpyArray.Create<float>([1, 2], 1, 2)),
+            NpzBomb.Stored(ImplicitModelFile.ItemFactorsKey, NpyArray.Create<float>([3, 4], 1, 2)),
+            new NpzBomb.Entry("notes", NpyBytes.Build(NpyBytes.Dict("|u1", $"({elements},)")), elements));
+        var source = new ReadCountingStream(new MemoryStream(bytes));
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var error = NpzFixtures.AssertRejected(NpyFormatError.TooManyElements, () => ImplicitModelFile.Read(source, sourceName: "bomb.npz"));
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+
+        Assert.StartsWith("bomb.npz:notes", error.Message, StringComparison.Ordinal);
+        Assert.True(allocated < 16 << 20, $"allocated {allocated} bytes");
+        Assert.True(source.BytesRead < bytes.Length / 4, $"read {source.BytesRead} of {bytes.Length} bytes: the payload was inflated");
+    }
+
+    [Fact]
+    public void Read_ArraysTogetherBeyondMaxElementCount_IsTooManyElementsNamingTheEntry()
+    {
+        // Each array is within the limit of 100 elements, the model's 40 + 40 + 30 are not.
+        var bytes = Archive(
+            ("user_factors", NpyArray.Create<float>(new float[40], 10, 4)),
+            ("item_factors", NpyArray.Create<float>(new float[40], 10, 4)),
+            ("notes", NpyArray.Create<long>(new long[30])));
+        var options = new NpyReadOptions { MaxElementCount = 100 };
+
+        var error = NpzFixtures.AssertRejected(NpyFormatError.TooManyElements, () => ImplicitModelFile.Read(new MemoryStream(bytes), options, "m.npz"));
+
+        Assert.Contains("'notes'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("NpyReadOptions.MaxElementCount = 100", error.Message, StringComparison.Ordinal);
+        Assert.Equal(30, ImplicitModelFile.Read(new MemoryStream(bytes), options with { MaxElementCount = 110 }).Options["notes"].Length);
+    }
+
+    [Fact]
     public void Read_NotAnArchive_ThrowsInvalidArchive()
     {
         NpzFixtures.AssertRejected(NpyFormatError.InvalidArchive, () => ImplicitModelFile.Read(new MemoryStream([1, 2, 3]), sourceName: "m.npz"), "m.npz");

@@ -182,6 +182,38 @@ public class NpzArchiveTests
         NpzFixtures.AssertRejected(NpyFormatError.InvalidArchive, () => archive.Read("a"), "bomb.npz:a");
     }
 
+    [Fact]
+    public void Read_EntryDeflatedAThousandFold_ReadsItsZeros()
+    {
+        // What the zip bomb tests rely on: the bomb builder's archives are valid (sizes, CRC-32, deflate stream).
+        var bytes = NpzBomb.Build(NpzBomb.Zeros32("z", 3 << 18, 1), NpzBomb.Stored("s", NpyArray.Scalar(7L)));
+
+        using var archive = NpzArchive.Open(new MemoryStream(bytes));
+        var zeros = archive.Read("z");
+
+        Assert.True(bytes.Length < 8 << 10, $"{bytes.Length} bytes");
+        Assert.Equal([3 << 18, 1], zeros.Shape.ToArray());
+        Assert.True(zeros.AsSpan<float>().IndexOfAnyExcept(0f) < 0);
+        Assert.Equal(7, archive.Read("s").GetInt64());
+    }
+
+    [Fact]
+    public void Read_EntryDeclaringMoreThanTheLimitsAllow_IsTooManyElementsBeforeInflating()
+    {
+        // A one-element array followed by 16 MiB of deflated zeros: no array within 1,000 elements and the longest
+        // header takes 16 MiB, so the entry is rejected from its declared size, before anything is inflated.
+        var prefix = NpyBytes.Build(NpyBytes.Dict("<f4", "(1,)"));
+        var bytes = NpzBomb.Build(new NpzBomb.Entry("a", prefix, 16 << 20));
+        var source = new ReadCountingStream(new MemoryStream(bytes));
+        using var archive = NpzArchive.Open(source, new NpyReadOptions { MaxElementCount = 1000 }, sourceName: "bomb.npz");
+        var opened = source.BytesRead;
+
+        var error = NpzFixtures.AssertRejected(NpyFormatError.TooManyElements, () => archive.Read("a"), "bomb.npz:a");
+
+        Assert.Contains($"declares {prefix.Length + (16 << 20)} bytes", error.Message, StringComparison.Ordinal);
+        Assert.Equal(opened, source.BytesRead);
+    }
+
     [Theory]
     [InlineData(NpzCompression.Stored)]
     [InlineData(NpzCompression.Deflated)]

@@ -40,31 +40,35 @@ public class HostileModelFileProperties
     [Property(MaxTest = 100)]
     public Property Load_HeaderClaimingHugeShape_RejectedBeforeAllocating() =>
         Prop.ForAll(Arb.From(HugeClaims()), claim =>
-        {
-            var stream = claim.ForwardOnly ? (Stream)new ForwardOnlyStream(new MemoryStream(claim.Bytes)) : new MemoryStream(claim.Bytes);
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            var outcome = Load(() => AlsModelFile.Load(stream, null, Source));
-            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            HugeClaimRejected(claim, null).And(HugeClaimRejected(claim, new AlsModelReadOptions { MaxElementCount = long.MaxValue })));
 
-            // From a stream of unknown length each array (user and item ids, user and item factors, in this order)
-            // starts at GrowthStartBytes, or at its claimed size if smaller. Once full, it reads its next block (a
-            // full one, about 1 MiB, unless its claim ends sooner) into one block-sized staging buffer shared by all
-            // four, and grows only after that block has arrived: to twice its size, or to take the block, capped at
-            // the claim. The bodies here are at most 1 MiB, less than any start (at least 256 KiB of 1-factor rows
-            // padded to 16 floats) plus a full block, so an array grows only when the last block of its claim
-            // arrives, and then to exactly its claimed size. The array that meets the end of the body therefore
-            // holds only its start; each one before it is complete and cost its start and its final size, neither
-            // more than what its bytes occupy once loaded (factor rows padded from Factors to the stride, as in any
-            // loaded model). Hence one start, the staging block and twice the padded body. (With longer bodies an
-            // array doubles as its bytes come: up to twice, and with the arrays it grew out of less than four
-            // times, their padded size.)
-            var padding = (double)AlsModel.StrideFor(claim.Factors) / claim.Factors;
-            var limit = claim.ForwardOnly
-                ? AlsModelFile.GrowthStartBytes + AlsModelFile.BlockBytes + (long)(2 * padding * claim.BodyBytes) + (256L << 10)
-                : 256L << 10;
-            return (outcome.Error is AlsModelFileError.Truncated or AlsModelFileError.TooLarge && allocated < limit)
-                .Label($"{claim}: {outcome}, {allocated} bytes allocated");
-        });
+    /// <summary>The claim rejected before allocating, under the given limits (with no limit but the .NET arrays', claims reach the checks behind it).</summary>
+    private static Property HugeClaimRejected(HugeClaim claim, AlsModelReadOptions? options)
+    {
+        var stream = claim.ForwardOnly ? (Stream)new ForwardOnlyStream(new MemoryStream(claim.Bytes)) : new MemoryStream(claim.Bytes);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var outcome = Load(() => AlsModelFile.Load(stream, options, Source));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // From a stream of unknown length each array (user and item ids, user and item factors, in this order)
+        // starts at GrowthStartBytes, or at its claimed size if smaller. Once full, it reads its next block (a
+        // full one, about 1 MiB, unless its claim ends sooner) into one block-sized staging buffer shared by all
+        // four, and grows only after that block has arrived: to twice its size, or to take the block, capped at
+        // the claim. The bodies here are at most 1 MiB, less than any start (at least 256 KiB of 1-factor rows
+        // padded to 16 floats) plus a full block, so an array grows only when the last block of its claim
+        // arrives, and then to exactly its claimed size. The array that meets the end of the body therefore
+        // holds only its start; each one before it is complete and cost its start and its final size, neither
+        // more than what its bytes occupy once loaded (factor rows padded from Factors to the stride, as in any
+        // loaded model). Hence one start, the staging block and twice the padded body. (With longer bodies an
+        // array doubles as its bytes come: up to twice, and with the arrays it grew out of less than four
+        // times, their padded size.)
+        var padding = (double)AlsModel.StrideFor(claim.Factors) / claim.Factors;
+        var limit = claim.ForwardOnly
+            ? AlsModelFile.GrowthStartBytes + AlsModelFile.BlockBytes + (long)(2 * padding * claim.BodyBytes) + (256L << 10)
+            : 256L << 10;
+        return (outcome.Error is AlsModelFileError.Truncated or AlsModelFileError.TooLarge && allocated < limit)
+            .Label($"{claim} ({(options is null ? "default" : "no")} limit): {outcome}, {allocated} bytes allocated");
+    }
 
     [Property(MaxTest = 100)]
     public Property Load_RandomBytes_ThrowsClassified() =>

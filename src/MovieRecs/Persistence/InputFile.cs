@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text;
+
+namespace MovieRecs.Persistence;
+
+/// <summary>Opens the files the path-taking readers read, turning a folder given for a file into an error that says so.</summary>
+internal static class InputFile
+{
+    /// <summary>Opens <paramref name="path"/> for sequential reading.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="expected">What the reader expects, for the message: "a model file", "a .npy file"...</param>
+    /// <param name="bufferSize">The <see cref="FileStream"/> buffer size (0 for none).</param>
+    /// <returns>The open file.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> names a folder.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The file cannot be opened.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file is not readable.</exception>
+    /// <remarks>Opening a folder as a file fails with <see cref="UnauthorizedAccessException"/> ("Access to the path
+    /// is denied"), which sends the user after permissions; the folder is only looked for once the open has failed,
+    /// so reading a file costs nothing more.</remarks>
+    public static FileStream OpenRead(string path, string expected, int bufferSize = 1 << 16)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException && Directory.Exists(path))
+        {
+            throw new ArgumentException($"'{Printable(path)}' is a folder, not {expected}.", nameof(path), e);
+        }
+    }
+
+    /// <summary><paramref name="text"/> with control characters (a newline in a file name...) shown as <c>\xNN</c>.</summary>
+    internal static string Printable(string text)
+    {
+        if (!text.Any(char.IsControl))
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            if (char.IsControl(c))
+            {
+                builder.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+}

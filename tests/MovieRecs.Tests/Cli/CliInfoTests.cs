@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using MovieRecs.Persistence;
+using MovieRecs.Tests.Persistence;
+
+namespace MovieRecs.Tests.Cli;
+
+/// <summary><c>movierecs info</c> given what is not a model it can load: one line on standard error, exit code 1.</summary>
+public sealed class CliInfoTests : IDisposable
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("movierecs-info-");
+
+    public void Dispose() => _folder.Delete(recursive: true);
+
+    [Theory]
+    [InlineData("model")]
+    [InlineData("model.npz")]
+    public void Info_Folder_SaysAModelFileIsExpected(string name)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_folder.FullName, name)).FullName;
+
+        var (code, output, error) = CliRunner.Run("info", folder);
+
+        Assert.Equal(1, code);
+        Assert.Empty(output);
+        Assert.Equal($"movierecs: '{folder}' is a folder, not a model file. (Parameter 'path')", error.TrimEnd());
+    }
+
+    [Fact]
+    public void Info_ZipBombUnderAHeapLimit_IsRejectedNotOutOfMemory()
+    {
+        // The .npz of the report: 67,108,864 users x 4 factors of deflated zeros (1 GiB) in about 1 MB. Loaded, the
+        // rows padded to 8 or 16 floats would take 2 or 4 GiB; the tool runs under a 1 GiB heap, in its own process.
+        var bomb = Path.Combine(_folder.FullName, "bomb.npz");
+        File.WriteAllBytes(bomb, NpzBomb.Build(
+            NpzBomb.Zeros32(ImplicitModelFile.UserFactorsKey, 67_108_864, 4),
+            NpzBomb.Stored(ImplicitModelFile.ItemFactorsKey, NpyArray.Create<float>([1, 2, 3, 4], 1, 4))));
+        Assert.True(new FileInfo(bomb).Length < 2 << 20);
+
+        var (code, error) = RunInChildProcess(("DOTNET_GCHeapHardLimit", "0x40000000"), "info", bomb);
+
+        Assert.True(code == 1, $"exit code {code}: {error}");
+        Assert.StartsWith($"movierecs: {bomb}: TooManyElements: ", error, StringComparison.Ordinal);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>Runs the tool in a child process with one more environment variable; returns its exit code and standard error.</summary>
+    private static (int Code, string Error) RunInChildProcess((string Name, string Value) variable, params string[] args)
+    {
+        var host = Environment.ProcessPath;
+        var start = new ProcessStartInfo(host is not null && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MovieRecs.Cli.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment[variable.Name] = variable.Value;
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "the tool did not finish within a minute");
+        return (process.ExitCode, error.Result);
+    }
+}

@@ -1,0 +1,87 @@
+using MovieRecs.Persistence;
+
+namespace MovieRecs.Tests.Persistence;
+
+/// <summary>Every reader that takes a path, given a folder or a missing file.</summary>
+public sealed class InputFileTests : IDisposable
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("movierecs-input-");
+
+    /// <summary>Each reader and what its message says is expected instead of a folder.</summary>
+    private static readonly (string Reader, string Expected)[] Expectations =
+    [
+        ("AlsModelFile.Load", "a model file"),
+        ("AlsModelFile.LoadImplicitNpz", "a model file"),
+        ("ImplicitModelFile.Read", "a model file"),
+        ("NpzArchive.Open", "an .npz file"),
+        ("NpyArray.Read", "a .npy file"),
+    ];
+
+    public static TheoryData<string, string> Readers
+    {
+        get
+        {
+            var data = new TheoryData<string, string>();
+            foreach (var (reader, expected) in Expectations)
+            {
+                data.Add(reader, expected);
+            }
+
+            return data;
+        }
+    }
+
+    public static TheoryData<string> ReaderNames => new(Expectations.Select(e => e.Reader));
+
+    public void Dispose() => _folder.Delete(recursive: true);
+
+    [Theory]
+    [MemberData(nameof(Readers))]
+    public void Read_Folder_ThrowsArgumentExceptionNamingItAndWhatIsExpected(string reader, string expected)
+    {
+        // A folder named like a model file, as a slip of the tab key gives.
+        var folder = Directory.CreateDirectory(Path.Combine(_folder.FullName, "model.npz")).FullName;
+
+        var error = Assert.Throws<ArgumentException>(() => Read(reader, folder));
+
+        Assert.Equal("path", error.ParamName);
+        Assert.StartsWith($"'{folder}' is a folder, not {expected}.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(ReaderNames))]
+    public void Read_MissingFile_ThrowsFileNotFoundException(string reader)
+    {
+        var missing = Path.Combine(_folder.FullName, "missing.npz");
+
+        var error = Assert.Throws<FileNotFoundException>(() => Read(reader, missing));
+
+        Assert.Equal(missing, error.FileName);
+    }
+
+    [Fact]
+    public void Read_FolderWithControlCharacterInName_EscapesItInTheMessage()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Windows forbids control characters in names.
+        }
+
+        var folder = Directory.CreateDirectory(Path.Combine(_folder.FullName, "a\nb")).FullName;
+
+        var error = Assert.Throws<ArgumentException>(() => AlsModelFile.Load(folder));
+
+        Assert.Contains("a\\x0ab' is a folder", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    private static object Read(string reader, string path) => reader switch
+    {
+        "AlsModelFile.Load" => AlsModelFile.Load(path),
+        "AlsModelFile.LoadImplicitNpz" => AlsModelFile.LoadImplicitNpz(path),
+        "ImplicitModelFile.Read" => ImplicitModelFile.Read(path),
+        "NpzArchive.Open" => NpzArchive.Open(path),
+        "NpyArray.Read" => NpyArray.Read(path),
+        _ => throw new ArgumentOutOfRangeException(nameof(reader), reader, "unknown reader"),
+    };
+}
