@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -10,13 +11,28 @@ namespace MovieRecs.Internal;
 /// was, byte for byte.
 /// </summary>
 /// <remarks>
-/// <para>Temporary files are named <c>.NAME.GUID.tmp</c> (hidden on Unix).</para>
+/// <para>Temporary files are named <c>.NAME.GUID.tmp</c> (hidden on Unix). A process killed mid-save leaves its
+/// temporary file behind; each save removes those of its own target that have not been written to for
+/// <see cref="StaleAfter"/> (a live writer writes continuously, so a younger one may belong to a concurrent save and
+/// is kept), ignoring failures, as the MovieLens downloader does with its partial downloads.</para>
 /// <para>Every <see cref="IOException"/> and <see cref="UnauthorizedAccessException"/> surfaces as an exception of
 /// the same kind whose message names the caller's path (never the temporary file), with the original as
 /// <see cref="Exception.InnerException"/> and its <see cref="Exception.HResult"/>.</para>
 /// </remarks>
 internal static class AtomicFileWriter
 {
+    /// <summary>
+    /// A temporary file untouched for this long belongs to a process that was killed (a live one writes
+    /// continuously); the next save to the same target removes it.
+    /// </summary>
+    internal static readonly TimeSpan StaleAfter = TimeSpan.FromHours(1);
+
+    /// <summary>The length of a temporary name beyond the target's: the dot before, the dot and 32 hex digits of the
+    /// GUID, and <c>.tmp</c>.</summary>
+    private const int TemporarySuffixLength = 1 + 1 + 32 + 4;
+
+    private static readonly SearchValues<char> s_lowerHexDigits = SearchValues.Create("0123456789abcdef");
+
     /// <summary>
     /// Wraps the temporary file's stream before the content is written, for the current asynchronous flow only: lets
     /// tests make the disk fail, or cancel, part way through a real save.
@@ -48,6 +64,7 @@ internal static class AtomicFileWriter
         var created = false;
         try
         {
+            RemoveStaleTemporaryFiles(folder, name);
             using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
             {
                 // From here on the temporary file is ours to delete (before, it might be another writer's).
@@ -77,8 +94,49 @@ internal static class AtomicFileWriter
     internal static string TemporaryPath(string folder, string name) =>
         Path.Combine(folder, $".{name}.{Guid.NewGuid():N}.tmp");
 
+    /// <summary>Whether <paramref name="fileName"/> is a temporary name that <see cref="TemporaryPath"/> gives for
+    /// <paramref name="name"/>: <c>.NAME.</c>, exactly 32 lowercase hex digits, <c>.tmp</c>.</summary>
+    internal static bool IsTemporaryNameOf(ReadOnlySpan<char> fileName, string name)
+    {
+        if (fileName.Length != name.Length + TemporarySuffixLength
+            || fileName[0] != '.'
+            || !fileName[1..].StartsWith(name, StringComparison.Ordinal)
+            || fileName[name.Length + 1] != '.'
+            || !fileName.EndsWith(".tmp", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        return !fileName.Slice(name.Length + 2, 32).ContainsAnyExcept(s_lowerHexDigits);
+    }
+
     private static string Message(string content, string path, string reason) =>
         $"Could not save {content} to '{Printable(path)}': {Printable(reason)}";
+
+    /// <summary>
+    /// Removes the temporary files of <paramref name="name"/> in <paramref name="folder"/> that killed processes left
+    /// (untouched for <see cref="StaleAfter"/>). Best effort: they cost disk space, never a wrong result.
+    /// </summary>
+    private static void RemoveStaleTemporaryFiles(string folder, string name)
+    {
+        var cutoff = DateTime.UtcNow - StaleAfter;
+        var pattern = name.AsSpan().ContainsAny('*', '?') ? "*.tmp" : $".{name}.*.tmp";
+        var options = new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = true, MatchType = MatchType.Simple, RecurseSubdirectories = false };
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(folder, pattern, options))
+            {
+                if (IsTemporaryNameOf(Path.GetFileName(file.AsSpan()), name) && File.GetLastWriteTimeUtc(file) < cutoff)
+                {
+                    TryDelete(file);
+                }
+            }
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // Leftovers cost disk space only; a folder that cannot be listed fails the save itself, with a clearer message.
+        }
+    }
 
     /// <summary>The failure's own message without the temporary file's name, which means nothing to the caller.</summary>
     private static string Reason(Exception error, string? temporary, string path)
@@ -145,7 +203,8 @@ internal static class AtomicFileWriter
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            // The original failure matters more; a stray temporary file is the lesser harm.
+            // The original failure matters more; a stray temporary file is the lesser harm (and a later save of the
+            // same target removes it once stale).
         }
     }
 }

@@ -26,6 +26,8 @@ namespace MovieRecs.Persistence;
 /// temporary file behind. Errors name the path given, never the temporary file. The new file gets default
 /// permissions. <see cref="NpyArray"/>, <see cref="NpzArchive"/> and <see cref="ImplicitModelFile"/> save to paths
 /// the same way.</para>
+/// <para>The temporary files that killed processes left for a path are removed by the next save to that path once
+/// they are an hour old (younger ones may belong to a concurrent save).</para>
 /// <para>Stateless and thread-safe.</para>
 /// </remarks>
 public static partial class AlsModelFile
@@ -69,7 +71,8 @@ public static partial class AlsModelFile
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the previous file is unchanged).</exception>
     /// <remarks>Writes a temporary file <c>.NAME.GUID.tmp</c> beside <paramref name="path"/>, flushes it to the disk
     /// (<see cref="FileStream.Flush(bool)"/>), then renames it over <paramref name="path"/>; on any failure the
-    /// temporary file is deleted. Concurrent saves to one path each write a complete file; the last rename wins.</remarks>
+    /// temporary file is deleted. Before writing, removes the temporary files of <paramref name="path"/> that a killed
+    /// process left, once they are untouched for an hour. Concurrent saves to one path each write a complete file; the last rename wins.</remarks>
     public static void Save(AlsModel model, string path, IdIndex<int>? users = null, IdIndex<int>? items = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -131,7 +131,8 @@ public static class ImplicitModelFile
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the previous file is unchanged).</exception>
     /// <remarks>Atomic, as <see cref="AlsModelFile"/> saves: the archive goes to a temporary file beside
     /// <paramref name="path"/>, flushed to the disk, then renamed over it, so a failure or cancellation leaves the
-    /// previous file as it was and no temporary file.</remarks>
+    /// previous file as it was and no temporary file; stale temporary files of <paramref name="path"/> that a killed
+    /// process left are removed.</remarks>
     public static void Write(string path, ImplicitModelData model, NpzCompression compression = NpzCompression.Stored, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -86,7 +86,8 @@ public sealed partial class NpyArray
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the previous file is unchanged).</exception>
     /// <remarks>Atomic, as <see cref="AlsModelFile"/> saves: the array goes to a temporary file beside
     /// <paramref name="path"/>, flushed to the disk, then renamed over it, so a failure or cancellation leaves the
-    /// previous file as it was and no temporary file.</remarks>
+    /// previous file as it was and no temporary file; stale temporary files of <paramref name="path"/> that a killed
+    /// process left are removed.</remarks>
     public void Write(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

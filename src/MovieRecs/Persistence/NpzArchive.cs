@@ -282,7 +282,8 @@ public sealed class NpzArchive : IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the previous file is unchanged).</exception>
     /// <remarks>Atomic, as <see cref="AlsModelFile"/> saves: the archive goes to a temporary file beside
     /// <paramref name="path"/>, flushed to the disk, then renamed over it, so any failure (including an exception from
-    /// <paramref name="arrays"/>) or cancellation leaves the previous file as it was and no temporary file.</remarks>
+    /// <paramref name="arrays"/>) or cancellation leaves the previous file as it was and no temporary file; stale
+    /// temporary files of <paramref name="path"/> that a killed process left are removed.</remarks>
     public static void Write(string path, IEnumerable<KeyValuePair<string, NpyArray>> arrays, NpzCompression compression = NpzCompression.Stored, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -75,6 +75,41 @@ public sealed class AtomicFileWriterTests : IDisposable
     }
 
     [Fact]
+    public void Write_StaleTemporaryFilesOfTheTarget_AreRemovedByTheNextSaveAndOthersKept()
+    {
+        var path = Path.Combine(_folder, "m.mrals");
+        string Temporary(string name) => Path.Combine(_folder, $".{name}.{Guid.NewGuid():N}.tmp");
+        var stale = new[] { Temporary("m.mrals"), Temporary("m.mrals") };
+        var fresh = Temporary("m.mrals");
+        var kept = new[]
+        {
+            fresh,
+            Temporary("other.mrals"),                                     // another target's
+            Temporary("m"),                                               // a prefix of the name
+            Temporary("m.mrals.bak"),                                     // a longer name
+            Path.Combine(_folder, ".m.mrals.not-a-guid.tmp"),             // not our pattern
+            Path.Combine(_folder, $".m.mrals.{Guid.NewGuid():N}.tmp.keep"),
+            Path.Combine(_folder, $"m.mrals.{Guid.NewGuid():N}.tmp"),      // not hidden
+            Path.Combine(_folder, "notes.txt"),
+        };
+        var old = DateTime.UtcNow - TimeSpan.FromDays(2);
+        foreach (var file in stale.Concat(kept))
+        {
+            File.WriteAllText(file, "left over");
+            if (file != fresh)
+            {
+                File.SetLastWriteTimeUtc(file, old);
+            }
+        }
+
+        AlsModelFile.Save(Model(), path);
+
+        Assert.All(stale, file => Assert.False(File.Exists(file), $"{file} was not removed"));
+        Assert.All(kept, file => Assert.True(File.Exists(file), $"{file} was removed"));
+        Assert.Equal(kept.Append(path).Order(StringComparer.Ordinal), Directory.GetFiles(_folder).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Write_FolderMissing_ErrorNamesTheTargetNotTheTemporaryFile()
     {
         var path = Path.Combine(_folder, "missing", "m.mrals");
@@ -143,6 +178,21 @@ public sealed class AtomicFileWriterTests : IDisposable
         Assert.Contains(Path.Combine(_folder, "mis\\x0asing\\x1b[31m", "m.mrals"), error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
         Assert.DoesNotContain('\u001b', error.Message);
+    }
+
+    [Fact]
+    public void IsTemporaryNameOf_TheNamesTemporaryPathGives_AndNoOthers()
+    {
+        var name = "m.mrals";
+        var made = Path.GetFileName(AtomicFileWriter.TemporaryPath(_folder, name));
+
+        Assert.True(AtomicFileWriter.IsTemporaryNameOf(made, name));
+        Assert.False(AtomicFileWriter.IsTemporaryNameOf(made, "m"));
+        Assert.False(AtomicFileWriter.IsTemporaryNameOf(made, "mrals"));
+        Assert.False(AtomicFileWriter.IsTemporaryNameOf(made.ToUpperInvariant(), name));
+        Assert.False(AtomicFileWriter.IsTemporaryNameOf(made.AsSpan(1), name));
+        Assert.False(AtomicFileWriter.IsTemporaryNameOf(made + ".tmp", name));
+        Assert.False(AtomicFileWriter.IsTemporaryNameOf($".{name}.{new string('g', 32)}.tmp", name));
     }
 
     private static NpyArray LargeArray() => NpyArray.Create<float>(Enumerable.Range(0, 5000).Select(i => i * 0.5f).ToArray(), 100, 50);
