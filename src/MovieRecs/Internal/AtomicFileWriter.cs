@@ -15,6 +15,10 @@ namespace MovieRecs.Internal;
 /// temporary file behind; each save removes those of its own target that have not been written to for
 /// <see cref="StaleAfter"/> (a live writer writes continuously, so a younger one may belong to a concurrent save and
 /// is kept), ignoring failures, as the MovieLens downloader does with its partial downloads.</para>
+/// <para>Only regular files are replaced. A symbolic link is followed to the file it finally names, which is then
+/// replaced atomically in its own folder, so the link stays a link. A folder, or (on Linux, where the kernel tells)
+/// a FIFO, socket or device, is refused with an <see cref="IOException"/>: renaming over it would silently turn
+/// <c>/dev/null</c> or a pipe into a regular file.</para>
 /// <para>Every <see cref="IOException"/> and <see cref="UnauthorizedAccessException"/> surfaces as an exception of
 /// the same kind whose message names the caller's path (never the temporary file), with the original as
 /// <see cref="Exception.InnerException"/> and its <see cref="Exception.HResult"/>.</para>
@@ -45,7 +49,7 @@ internal static class AtomicFileWriter
     /// <param name="write">Writes the whole content to the stream it is given (which it must not dispose).</param>
     /// <param name="cancellationToken">Checked before anything is created and again before the rename; <paramref name="write"/> checks it in between.</param>
     /// <exception cref="ArgumentException"><paramref name="path"/> ends with a folder separator.</exception>
-    /// <exception cref="IOException">The file cannot be written or renamed; the message names <paramref name="path"/>.</exception>
+    /// <exception cref="IOException">The file cannot be written or renamed, or the path names a folder, FIFO, socket or device; the message names <paramref name="path"/>.</exception>
     /// <exception cref="UnauthorizedAccessException">The folder or the file is not writable; the message names <paramref name="path"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static void Write(string path, string content, Action<Stream> write, CancellationToken cancellationToken)
@@ -57,7 +61,22 @@ internal static class AtomicFileWriter
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var target = fullPath;
+        string target;
+        string? refusal;
+        try
+        {
+            (target, refusal) = RegularFileTarget(fullPath);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw Named(error, Message(content, path, Reason(error, null, path)));
+        }
+
+        if (refusal is not null)
+        {
+            throw new IOException(Message(content, path, refusal));
+        }
+
         var folder = Path.GetDirectoryName(target) ?? throw new ArgumentException($"The path '{Printable(path)}' has no folder.", nameof(path));
         var name = Path.GetFileName(target);
         var temporary = TemporaryPath(folder, name);
@@ -108,6 +127,31 @@ internal static class AtomicFileWriter
         }
 
         return !fileName.Slice(name.Length + 2, 32).ContainsAnyExcept(s_lowerHexDigits);
+    }
+
+    /// <summary>
+    /// The regular file to replace for <paramref name="fullPath"/> (itself, or the file a symbolic link finally leads
+    /// to), and why it may not be replaced when it is a folder, a FIFO, a socket or a device.
+    /// </summary>
+    private static (string Target, string? Refusal) RegularFileTarget(string fullPath)
+    {
+        var target = fullPath;
+        var subject = "it is";
+        if (new FileInfo(fullPath).LinkTarget is not null)
+        {
+            // Throws an IOException on a loop of links; a dangling link gives the path it names, created as a file.
+            target = File.ResolveLinkTarget(fullPath, returnFinalTarget: true)?.FullName ?? fullPath;
+            subject = $"it is a symbolic link to '{Printable(target)}', which is";
+        }
+
+        var kind = Directory.Exists(target) ? FileKind.Directory : FileKinds.Of(target);
+        return kind switch
+        {
+            FileKind.Directory => (target, $"{subject} a folder, not a file."),
+            FileKind.Fifo or FileKind.Socket or FileKind.CharacterDevice or FileKind.BlockDevice =>
+                (target, $"{subject} {FileKinds.Describe(kind)}, not a regular file; only regular files are replaced."),
+            _ => (target, null),
+        };
     }
 
     private static string Message(string content, string path, string reason) =>

@@ -22,12 +22,12 @@ public sealed partial class SyntheticMovieLens
     /// <param name="cancellationToken">Cancels the writing: the file being written is left as it was, the files written before it are new.</param>
     /// <exception cref="ArgumentNullException"><paramref name="directory"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="directory"/> is empty or white space.</exception>
-    /// <exception cref="IOException">A file cannot be written or renamed; the message names the file (which is as it was).</exception>
+    /// <exception cref="IOException">A file cannot be written or renamed, or its path is a folder, a FIFO, a socket or a device; the message names the file (which is as it was).</exception>
     /// <exception cref="UnauthorizedAccessException">The folder or a file is not writable; the message names the file.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     /// <remarks>Streams through a 64 KiB buffer without per-line allocation; about 25 bytes a rating. Each file is
     /// written to a temporary file beside it, flushed to the disk and renamed over it, so a failure never leaves a
-    /// partial file.</remarks>
+    /// partial file; a symbolic link is followed and kept.</remarks>
     public void WriteMl1mFiles(string directory, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
@@ -47,11 +47,12 @@ public sealed partial class SyntheticMovieLens
     /// <param name="cancellationToken">Cancels the writing: the file being written is left as it was, the files written before it are new.</param>
     /// <exception cref="ArgumentNullException"><paramref name="directory"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="directory"/> is empty or white space.</exception>
-    /// <exception cref="IOException">A file cannot be written or renamed; the message names the file (which is as it was).</exception>
+    /// <exception cref="IOException">A file cannot be written or renamed, or its path is a folder, a FIFO, a socket or a device; the message names the file (which is as it was).</exception>
     /// <exception cref="UnauthorizedAccessException">The folder or a file is not writable; the message names the file.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     /// <remarks>Streams through a 64 KiB buffer without per-line allocation. Each file is written to a temporary file
-    /// beside it, flushed to the disk and renamed over it, so a failure never leaves a partial file.</remarks>
+    /// beside it, flushed to the disk and renamed over it, so a failure never leaves a partial file; a symbolic link is
+    /// followed and kept.</remarks>
     public void WriteCsvFiles(string directory, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);

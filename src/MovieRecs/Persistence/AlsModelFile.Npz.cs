@@ -62,7 +62,7 @@ public static partial class AlsModelFile
     /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty or ends with a folder separator, or an id index has a different count than the model's rows.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="compression"/> is not defined.</exception>
-    /// <exception cref="IOException">The file cannot be written or renamed; the message names <paramref name="path"/> (the previous file, if any, is unchanged).</exception>
+    /// <exception cref="IOException">The file cannot be written or renamed, or <paramref name="path"/> is a folder, a FIFO, a socket or a device; the message names <paramref name="path"/> (the previous file, if any, is unchanged).</exception>
     /// <exception cref="UnauthorizedAccessException">The folder or the file is not writable; the message names <paramref name="path"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the previous file is unchanged).</exception>
     public static void SaveImplicitNpz(

@@ -28,6 +28,9 @@ namespace MovieRecs.Persistence;
 /// the same way.</para>
 /// <para>The temporary files that killed processes left for a path are removed by the next save to that path once
 /// they are an hour old (younger ones may belong to a concurrent save).</para>
+/// <para>Only regular files are replaced: a symbolic link is followed and the file it leads to replaced (the link
+/// stays a link); a folder, or on Linux a FIFO, socket or device such as <c>/dev/null</c>, is refused with an
+/// <see cref="IOException"/>.</para>
 /// <para>Stateless and thread-safe.</para>
 /// </remarks>
 public static partial class AlsModelFile
@@ -66,13 +69,14 @@ public static partial class AlsModelFile
     /// <param name="cancellationToken">Checked between blocks of about 1 MiB.</param>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty or ends with a folder separator, or an id index has a different count than the model's rows.</exception>
-    /// <exception cref="IOException">The file cannot be written or renamed; the message names <paramref name="path"/> (the previous file, if any, is unchanged).</exception>
+    /// <exception cref="IOException">The file cannot be written or renamed, or <paramref name="path"/> is a folder, a FIFO, a socket or a device; the message names <paramref name="path"/> (the previous file, if any, is unchanged).</exception>
     /// <exception cref="UnauthorizedAccessException">The folder or the file is not writable; the message names <paramref name="path"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the previous file is unchanged).</exception>
     /// <remarks>Writes a temporary file <c>.NAME.GUID.tmp</c> beside <paramref name="path"/>, flushes it to the disk
     /// (<see cref="FileStream.Flush(bool)"/>), then renames it over <paramref name="path"/>; on any failure the
     /// temporary file is deleted. Before writing, removes the temporary files of <paramref name="path"/> that a killed
-    /// process left, once they are untouched for an hour. Concurrent saves to one path each write a complete file; the last rename wins.</remarks>
+    /// process left, once they are untouched for an hour. A symbolic link is followed: the file it leads to is
+    /// replaced and the link kept. Concurrent saves to one path each write a complete file; the last rename wins.</remarks>
     public static void Save(AlsModel model, string path, IdIndex<int>? users = null, IdIndex<int>? items = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -81,13 +81,13 @@ public sealed partial class NpyArray
     /// <param name="cancellationToken">Checked between blocks of the payload.</param>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty or ends with a folder separator.</exception>
-    /// <exception cref="IOException">The file cannot be written or renamed; the message names <paramref name="path"/> (the previous file, if any, is unchanged).</exception>
+    /// <exception cref="IOException">The file cannot be written or renamed, or <paramref name="path"/> is a folder, a FIFO, a socket or a device; the message names <paramref name="path"/> (the previous file, if any, is unchanged).</exception>
     /// <exception cref="UnauthorizedAccessException">The folder or the file is not writable; the message names <paramref name="path"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the previous file is unchanged).</exception>
     /// <remarks>Atomic, as <see cref="AlsModelFile"/> saves: the array goes to a temporary file beside
     /// <paramref name="path"/>, flushed to the disk, then renamed over it, so a failure or cancellation leaves the
     /// previous file as it was and no temporary file; stale temporary files of <paramref name="path"/> that a killed
-    /// process left are removed.</remarks>
+    /// process left are removed; a symbolic link is followed and kept.</remarks>
     public void Write(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

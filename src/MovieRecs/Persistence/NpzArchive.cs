@@ -277,13 +277,14 @@ public sealed class NpzArchive : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="arrays"/> is null, or an array is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty or ends with a folder separator, or a name is empty or repeated.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="compression"/> is not defined.</exception>
-    /// <exception cref="IOException">The file cannot be written or renamed; the message names <paramref name="path"/> (the previous file, if any, is unchanged).</exception>
+    /// <exception cref="IOException">The file cannot be written or renamed, or <paramref name="path"/> is a folder, a FIFO, a socket or a device; the message names <paramref name="path"/> (the previous file, if any, is unchanged).</exception>
     /// <exception cref="UnauthorizedAccessException">The folder or the file is not writable; the message names <paramref name="path"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the previous file is unchanged).</exception>
     /// <remarks>Atomic, as <see cref="AlsModelFile"/> saves: the archive goes to a temporary file beside
     /// <paramref name="path"/>, flushed to the disk, then renamed over it, so any failure (including an exception from
     /// <paramref name="arrays"/>) or cancellation leaves the previous file as it was and no temporary file; stale
-    /// temporary files of <paramref name="path"/> that a killed process left are removed.</remarks>
+    /// temporary files of <paramref name="path"/> that a killed process left are removed; a symbolic link is followed
+    /// and kept.</remarks>
     public static void Write(string path, IEnumerable<KeyValuePair<string, NpyArray>> arrays, NpzCompression compression = NpzCompression.Stored, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -147,6 +147,20 @@ public sealed class CliPlotTests : IClassFixture<CliPlotTests.GeneratedData>, ID
         Assert.Equal([plot], _folder.GetFiles().Select(f => f.FullName));
     }
 
+    [UnixFact]
+    public void Sweep_PlotPathIsAFifo_RefusesWithoutWaitingAndLeavesTheFifo()
+    {
+        var plot = PathOf("pipe.png");
+        UnixFiles.MakeFifo(plot);
+
+        var (code, _, error) = Run("evaluate", _data, "--sweep", "iterations=1..2", "--factors", "4", "--threads", "2", "--plot", plot);
+
+        Assert.Equal(1, code);
+        Assert.StartsWith($"movierecs: Could not save the plot to '{plot}': it is a FIFO (named pipe), not a regular file", error, StringComparison.Ordinal);
+        Assert.True(UnixFiles.IsFifo(plot));
+        Assert.Equal([plot], _folder.GetFileSystemInfos().Select(f => f.FullName));
+    }
+
     [Fact]
     public void Help_DescribesSweepAndPlot()
     {

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using MovieRecs.Als;
 using MovieRecs.Internal;
 using MovieRecs.MovieLens;
@@ -127,6 +128,69 @@ public sealed class AtomicFileWriterTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_folder));
     }
 
+    [UnixTheory]
+    [MemberData(nameof(Writers))]
+    public void Write_TargetIsAFifo_RefusesNamingThePathAndLeavesTheFifo(string writer)
+    {
+        var (files, write) = s_writers[writer];
+        var fifo = Path.Combine(_folder, files[0]);
+        UnixFiles.MakeFifo(fifo);
+
+        var error = Assert.ThrowsAny<IOException>(() => write(_folder, CancellationToken.None));
+
+        Assert.Contains($"'{fifo}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not a regular file", error.Message, StringComparison.Ordinal);
+        Assert.True(UnixFiles.IsFifo(fifo), $"{fifo} is no longer a FIFO");
+        Assert.Equal([fifo], Directory.GetFileSystemEntries(_folder));
+    }
+
+    [UnixTheory]
+    [MemberData(nameof(Writers))]
+    public void Write_TargetIsASocket_RefusesAndLeavesTheSocket(string writer)
+    {
+        var (files, write) = s_writers[writer];
+        var path = Path.Combine(_folder, files[0]);
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(path));
+
+        var error = Assert.ThrowsAny<IOException>(() => write(_folder, CancellationToken.None));
+
+        Assert.Contains($"'{path}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not a regular file", error.Message, StringComparison.Ordinal);
+
+        // Opening a socket as a file fails (ENXIO); had it been replaced by a regular file, it would open.
+        Assert.ThrowsAny<IOException>(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite).Dispose());
+        Assert.Equal([path], Directory.GetFileSystemEntries(_folder));
+    }
+
+    [UnixTheory]
+    [MemberData(nameof(Writers))]
+    public void Write_TargetIsASymbolicLink_ReplacesTheFileItPointsToAndKeepsTheLink(string writer)
+    {
+        var (files, write) = s_writers[writer];
+        var elsewhere = Directory.CreateDirectory(Path.Combine(_folder, "elsewhere")).FullName;
+        var links = new List<string>();
+        foreach (var file in files)
+        {
+            var real = Path.Combine(elsewhere, file);
+            File.WriteAllText(real, "previous");
+            var link = Path.Combine(_folder, file);
+            File.CreateSymbolicLink(link, Path.Combine("elsewhere", file));
+            links.Add(link);
+        }
+
+        write(_folder, CancellationToken.None);
+
+        foreach (var link in links)
+        {
+            Assert.Equal(Path.Combine("elsewhere", Path.GetFileName(link)), new FileInfo(link).LinkTarget);
+            Assert.NotEqual("previous", File.ReadAllText(link));
+        }
+
+        Assert.Equal(files.Order(StringComparer.Ordinal), Directory.GetFiles(elsewhere).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(links.Append(elsewhere).Order(StringComparer.Ordinal), Directory.GetFileSystemEntries(_folder).Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [MemberData(nameof(Writers))]
     public void Write_DiskFailsMidway_EveryPathWriterLeavesTheFilesByteIdenticalAndNamesTheTarget(string writer)
@@ -178,6 +242,57 @@ public sealed class AtomicFileWriterTests : IDisposable
         Assert.Contains(Path.Combine(_folder, "mis\\x0asing\\x1b[31m", "m.mrals"), error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
         Assert.DoesNotContain('\u001b', error.Message);
+    }
+
+    [UnixTheory]
+    [InlineData("fifo")]
+    [InlineData("loop")]
+    [InlineData("folder")]
+    public void Write_SymbolicLinkToAFifoAFolderOrItself_RefusesNamingTheLinkAndLeavesEverything(string leadsTo)
+    {
+        var link = Path.Combine(_folder, "m.mrals");
+        switch (leadsTo)
+        {
+            case "fifo":
+                UnixFiles.MakeFifo(Path.Combine(_folder, "pipe"));
+                File.CreateSymbolicLink(link, "pipe");
+                break;
+            case "loop":
+                File.CreateSymbolicLink(link, "m.mrals");
+                break;
+            default:
+                Directory.CreateDirectory(Path.Combine(_folder, "sub"));
+                File.CreateSymbolicLink(link, "sub");
+                break;
+        }
+
+        var entries = Directory.GetFileSystemEntries(_folder).Order(StringComparer.Ordinal).ToArray();
+
+        var error = Assert.ThrowsAny<IOException>(() => AlsModelFile.Save(Model(), link));
+
+        Assert.StartsWith($"Could not save the model to '{link}': ", error.Message, StringComparison.Ordinal);
+        Assert.Equal(leadsTo == "loop" ? "m.mrals" : leadsTo == "fifo" ? "pipe" : "sub", new FileInfo(link).LinkTarget);
+        Assert.Equal(entries, Directory.GetFileSystemEntries(_folder).Order(StringComparer.Ordinal));
+        if (leadsTo == "fifo")
+        {
+            Assert.True(UnixFiles.IsFifo(Path.Combine(_folder, "pipe")));
+        }
+    }
+
+    [UnixTheory]
+    [InlineData("AlsModelFile.Save")]
+    [InlineData("NpyArray.Write")]
+    public void Write_DanglingSymbolicLink_CreatesTheFileItNamesAndKeepsTheLink(string writer)
+    {
+        var (files, write) = s_writers[writer];
+        var link = Path.Combine(_folder, files[0]);
+        File.CreateSymbolicLink(link, "created-here");
+
+        write(_folder, CancellationToken.None);
+
+        Assert.Equal("created-here", new FileInfo(link).LinkTarget);
+        Assert.True(new FileInfo(Path.Combine(_folder, "created-here")).Length > 0);
+        Assert.Equal(2, Directory.GetFileSystemEntries(_folder).Length);
     }
 
     [Fact]
