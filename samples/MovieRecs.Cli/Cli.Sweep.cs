@@ -3,6 +3,7 @@ using System.Globalization;
 using MovieRecs.Als;
 using MovieRecs.Cli.Plotting;
 using MovieRecs.Evaluation;
+using MovieRecs.Internal;
 using MovieRecs.Recommendations;
 
 namespace MovieRecs.Cli;
@@ -164,7 +165,8 @@ internal static partial class Cli
         if (request.PlotPath is { } path)
         {
             var chart = Chart(request, points, popularity, options, k, dataLabel, split);
-            File.WriteAllBytes(path, chart.RenderPng(request.PlotWidth, request.PlotHeight));
+            var png = chart.RenderPng(request.PlotWidth, request.PlotHeight);
+            AtomicFileWriter.Write(path, "the plot", stream => stream.Write(png), CancellationToken.None);
             report.Stage("plot", clock);
             report.Value("plot", path);
             report.Line($"Wrote {path} ({request.PlotWidth} x {request.PlotHeight})");

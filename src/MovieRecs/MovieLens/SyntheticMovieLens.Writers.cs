@@ -1,12 +1,16 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using MovieRecs.Internal;
 
 namespace MovieRecs.MovieLens;
 
 public sealed partial class SyntheticMovieLens
 {
     private static readonly int[] s_ml1mAgeGroups = [1, 18, 25, 35, 45, 50, 56];
+    private static readonly byte[] s_ml1mSeparator = "::"u8.ToArray();
+    private static readonly byte[] s_csvSeparator = ","u8.ToArray();
+    private static readonly byte[] s_csvRatingsHeader = "userId,movieId,rating,timestamp\n"u8.ToArray();
 
     /// <summary>
     /// Writes the data set in the ml-1m format: <c>ratings.dat</c> (<c>UserID::MovieID::Rating::Timestamp</c>),
@@ -15,43 +19,23 @@ public sealed partial class SyntheticMovieLens
     /// written as <c>3.5</c>, as ml-10m does; <see cref="MovieLensReader.DetectRelease"/> and
     /// <see cref="MovieLensReader.DetectRatingsFileRelease"/> see them and read such files on ml-10m's half-star scale.
     /// </summary>
-    /// <param name="directory">The folder to write into; created when absent. Existing files are replaced.</param>
-    /// <param name="cancellationToken">Cancels the writing (files already started are left partial).</param>
+    /// <param name="directory">The folder to write into; created when absent. Existing files are replaced, each atomically.</param>
+    /// <param name="cancellationToken">Cancels the writing: the file being written is left as it was, the files written before it are new.</param>
     /// <exception cref="ArgumentNullException"><paramref name="directory"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="directory"/> is empty or white space.</exception>
-    /// <exception cref="IOException">A file cannot be written.</exception>
+    /// <exception cref="IOException">A file cannot be written or renamed, or its path is a folder, a FIFO, a socket or a device; the message names the file (which is as it was).</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder or a file is not writable; the message names the file.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
-    /// <remarks>Streams through a 64 KiB buffer without per-line allocation; about 25 bytes a rating.</remarks>
+    /// <remarks>Streams through a 64 KiB buffer without per-line allocation; about 25 bytes a rating. Each file is
+    /// written to a temporary file beside it, flushed to the disk and renamed over it, so a failure never leaves a
+    /// partial file; a symbolic link is followed and kept.</remarks>
     public void WriteMl1mFiles(string directory, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         Directory.CreateDirectory(directory);
-        WriteRatings(Path.Combine(directory, "ratings.dat"), "::"u8, header: default, csv: false, cancellationToken);
-
-        var latin1 = Encoding.Latin1;
-        using (var writer = new StreamWriter(Path.Combine(directory, "movies.dat"), append: false, latin1))
-        {
-            writer.NewLine = "\n";
-            foreach (var movie in _movies)
-            {
-                writer.Write(movie.Id.ToString(CultureInfo.InvariantCulture));
-                writer.Write("::");
-                writer.Write(movie.Title);
-                writer.Write("::");
-                writer.WriteLine(string.Join('|', movie.Genres));
-            }
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        using (var writer = new StreamWriter(Path.Combine(directory, "users.dat"), append: false, latin1))
-        {
-            writer.NewLine = "\n";
-            for (var u = 0; u < _userGender.Length; u++)
-            {
-                writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{u + 1}::{(char)_userGender[u]}::{s_ml1mAgeGroups[_userAge[u]]}::{_userOccupation[u]}::{_userZip[u]:D5}"));
-            }
-        }
+        WriteRatings(Path.Combine(directory, "ratings.dat"), s_ml1mSeparator, [], csv: false, cancellationToken);
+        AtomicFileWriter.Write(Path.Combine(directory, "movies.dat"), "the movies", WriteMl1mMovies, cancellationToken);
+        AtomicFileWriter.Write(Path.Combine(directory, "users.dat"), "the users", WriteMl1mUsers, cancellationToken);
     }
 
     /// <summary>
@@ -60,21 +44,50 @@ public sealed partial class SyntheticMovieLens
     /// (<c>movieId,title,genres</c>, titles quoted when they hold a comma or a quote), UTF-8 without a byte order
     /// mark, with header lines and <c>\n</c> line ends.
     /// </summary>
-    /// <param name="directory">The folder to write into; created when absent. Existing files are replaced.</param>
-    /// <param name="cancellationToken">Cancels the writing (files already started are left partial).</param>
+    /// <param name="directory">The folder to write into; created when absent. Existing files are replaced, each atomically.</param>
+    /// <param name="cancellationToken">Cancels the writing: the file being written is left as it was, the files written before it are new.</param>
     /// <exception cref="ArgumentNullException"><paramref name="directory"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="directory"/> is empty or white space.</exception>
-    /// <exception cref="IOException">A file cannot be written.</exception>
+    /// <exception cref="IOException">A file cannot be written or renamed, or its path is a folder, a FIFO, a socket or a device; the message names the file (which is as it was).</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder or a file is not writable; the message names the file.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
-    /// <remarks>Streams through a 64 KiB buffer without per-line allocation.</remarks>
+    /// <remarks>Streams through a 64 KiB buffer without per-line allocation. Each file is written to a temporary file
+    /// beside it, flushed to the disk and renamed over it, so a failure never leaves a partial file; a symbolic link is
+    /// followed and kept.</remarks>
     public void WriteCsvFiles(string directory, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         Directory.CreateDirectory(directory);
-        WriteRatings(Path.Combine(directory, "ratings.csv"), ","u8, "userId,movieId,rating,timestamp\n"u8, csv: true, cancellationToken);
+        WriteRatings(Path.Combine(directory, "ratings.csv"), s_csvSeparator, s_csvRatingsHeader, csv: true, cancellationToken);
+        AtomicFileWriter.Write(Path.Combine(directory, "movies.csv"), "the movies", WriteCsvMovies, cancellationToken);
+    }
 
-        using var writer = new StreamWriter(Path.Combine(directory, "movies.csv"), append: false, new UTF8Encoding(false));
-        writer.NewLine = "\n";
+    private void WriteMl1mMovies(Stream stream)
+    {
+        using var writer = new StreamWriter(stream, Encoding.Latin1, 1 << 16, leaveOpen: true) { NewLine = "\n" };
+        foreach (var movie in _movies)
+        {
+            writer.Write(movie.Id.ToString(CultureInfo.InvariantCulture));
+            writer.Write("::");
+            writer.Write(movie.Title);
+            writer.Write("::");
+            writer.WriteLine(string.Join('|', movie.Genres));
+        }
+    }
+
+    private void WriteMl1mUsers(Stream stream)
+    {
+        using var writer = new StreamWriter(stream, Encoding.Latin1, 1 << 16, leaveOpen: true) { NewLine = "\n" };
+        for (var u = 0; u < _userGender.Length; u++)
+        {
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{u + 1}::{(char)_userGender[u]}::{s_ml1mAgeGroups[_userAge[u]]}::{_userOccupation[u]}::{_userZip[u]:D5}"));
+        }
+    }
+
+    private void WriteCsvMovies(Stream stream)
+    {
+        using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
         writer.WriteLine("movieId,title,genres");
         foreach (var movie in _movies)
         {
@@ -92,10 +105,12 @@ public sealed partial class SyntheticMovieLens
         }
     }
 
-    private void WriteRatings(string path, ReadOnlySpan<byte> separator, ReadOnlySpan<byte> header, bool csv, CancellationToken cancellationToken)
+    private void WriteRatings(string path, byte[] separator, byte[] header, bool csv, CancellationToken cancellationToken) =>
+        AtomicFileWriter.Write(path, "the ratings", stream => WriteRatings(stream, separator, header, csv, cancellationToken), cancellationToken);
+
+    private void WriteRatings(Stream stream, ReadOnlySpan<byte> separator, ReadOnlySpan<byte> header, bool csv, CancellationToken cancellationToken)
     {
         const int BufferSize = 1 << 16;
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1);
         var buffer = new byte[BufferSize];
         var used = 0;
         header.CopyTo(buffer);

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using MovieRecs.Als;
+using MovieRecs.Internal;
 
 namespace MovieRecs.Persistence;
 
@@ -59,10 +60,10 @@ public static partial class AlsModelFile
     /// <param name="compression">Stored entries (as implicit writes, the default) or deflated ones.</param>
     /// <param name="cancellationToken">Checked between blocks of each array.</param>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="path"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder, or an id index has a different count than the model's rows.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or ends with a folder separator, or an id index has a different count than the model's rows.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="compression"/> is not defined.</exception>
-    /// <exception cref="IOException">The file cannot be written or renamed (the previous file, if any, is unchanged).</exception>
-    /// <exception cref="UnauthorizedAccessException">The folder or the file is not writable.</exception>
+    /// <exception cref="IOException">The file cannot be written or renamed, or <paramref name="path"/> is a folder, a FIFO, a socket or a device; the message names <paramref name="path"/> (the previous file, if any, is unchanged).</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder or the file is not writable; the message names <paramref name="path"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the previous file is unchanged).</exception>
     public static void SaveImplicitNpz(
         AlsModel model, string path, IdIndex<int>? users = null, IdIndex<int>? items = null, NpzCompression compression = NpzCompression.Stored, CancellationToken cancellationToken = default)
@@ -76,7 +77,7 @@ public static partial class AlsModelFile
             throw new ArgumentOutOfRangeException(nameof(compression), compression, "Use NpzCompression.Stored or NpzCompression.Deflated.");
         }
 
-        AtomicFileWriter.Write(path, stream => ImplicitModelFile.Write(stream, data, compression, cancellationToken));
+        AtomicFileWriter.Write(path, "the model", stream => ImplicitModelFile.Write(stream, data, compression, cancellationToken), cancellationToken);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using MovieRecs.Als;
+using MovieRecs.Internal;
 
 namespace MovieRecs.Persistence;
 
@@ -19,9 +20,17 @@ namespace MovieRecs.Persistence;
 /// before anything is allocated, sizes are checked against the stream length when it is known and against
 /// <see cref="AlsModelReadOptions.MaxElementCount"/>, and every failure is an <see cref="InvalidDataException"/> whose
 /// message names the file and the problem (<see cref="GetError"/> tells which).</para>
-/// <para>Saving to a path is atomic: the file is written under a temporary name in the same folder, flushed to the
-/// disk, then renamed over the target, so a crash or an exception mid-save leaves the previous file intact and no
-/// temporary file behind. The new file gets default permissions.</para>
+/// <para>Saving to a path is atomic: the file is written under a temporary name in the same folder
+/// (<c>.NAME.GUID.tmp</c>), flushed to the disk, then renamed over the target, so a crash, an exception or a
+/// cancellation mid-save leaves the previous file byte for byte as it was, and an exception or cancellation leaves no
+/// temporary file behind. Errors name the path given, never the temporary file. The new file gets default
+/// permissions. <see cref="NpyArray"/>, <see cref="NpzArchive"/> and <see cref="ImplicitModelFile"/> save to paths
+/// the same way.</para>
+/// <para>The temporary files that killed processes left for a path are removed by the next save to that path once
+/// they are an hour old (younger ones may belong to a concurrent save).</para>
+/// <para>Only regular files are replaced: a symbolic link is followed and the file it leads to replaced (the link
+/// stays a link); a folder, or on Linux a FIFO, socket or device such as <c>/dev/null</c>, is refused with an
+/// <see cref="IOException"/>.</para>
 /// <para>Stateless and thread-safe.</para>
 /// </remarks>
 public static partial class AlsModelFile
@@ -59,19 +68,21 @@ public static partial class AlsModelFile
     /// <param name="items">The external id of each item row, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Checked between blocks of about 1 MiB.</param>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="path"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder, or an id index has a different count than the model's rows.</exception>
-    /// <exception cref="IOException">The file cannot be written or renamed (the previous file, if any, is unchanged).</exception>
-    /// <exception cref="UnauthorizedAccessException">The folder or the file is not writable.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or ends with a folder separator, or an id index has a different count than the model's rows.</exception>
+    /// <exception cref="IOException">The file cannot be written or renamed, or <paramref name="path"/> is a folder, a FIFO, a socket or a device; the message names <paramref name="path"/> (the previous file, if any, is unchanged).</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder or the file is not writable; the message names <paramref name="path"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the previous file is unchanged).</exception>
-    /// <remarks>Writes a temporary file beside <paramref name="path"/>, flushes it to the disk
+    /// <remarks>Writes a temporary file <c>.NAME.GUID.tmp</c> beside <paramref name="path"/>, flushes it to the disk
     /// (<see cref="FileStream.Flush(bool)"/>), then renames it over <paramref name="path"/>; on any failure the
-    /// temporary file is deleted. Concurrent saves to one path each write a complete file; the last rename wins.</remarks>
+    /// temporary file is deleted. Before writing, removes the temporary files of <paramref name="path"/> that a killed
+    /// process left, once they are untouched for an hour. A symbolic link is followed: the file it leads to is
+    /// replaced and the link kept. Concurrent saves to one path each write a complete file; the last rename wins.</remarks>
     public static void Save(AlsModel model, string path, IdIndex<int>? users = null, IdIndex<int>? items = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
         CheckIds(model, users, items);
-        AtomicFileWriter.Write(path, stream => WriteCore(model, stream, users, items, cancellationToken));
+        AtomicFileWriter.Write(path, "the model", stream => WriteCore(model, stream, users, items, cancellationToken), cancellationToken);
     }
 
     /// <summary>Loads a model saved by <see cref="Save(AlsModel, Stream, IdIndex{int}?, IdIndex{int}?, CancellationToken)"/>.</summary>

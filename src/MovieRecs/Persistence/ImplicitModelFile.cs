@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using MovieRecs.Internal;
 
 namespace MovieRecs.Persistence;
 
@@ -124,21 +125,27 @@ public static class ImplicitModelFile
         NpzArchive.Write(stream, Entries(model), compression, cancellationToken);
     }
 
-    /// <summary>Writes <paramref name="model"/> to a file, replacing it if it exists (see <see cref="Write(Stream, ImplicitModelData, NpzCompression, CancellationToken)"/>).</summary>
+    /// <summary>Writes <paramref name="model"/> to a file, replacing it atomically if it exists (see <see cref="Write(Stream, ImplicitModelData, NpzCompression, CancellationToken)"/>).</summary>
     /// <param name="path">The <c>.npz</c> file. Unlike numpy, no <c>.npz</c> suffix is appended.</param>
     /// <param name="model">The model.</param>
     /// <param name="compression">Stored (as implicit writes, the default) or deflated entries.</param>
     /// <param name="cancellationToken">Checked between blocks of each array.</param>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="model"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or ends with a folder separator.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="compression"/> is not defined.</exception>
-    /// <exception cref="IOException">The file cannot be written.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="IOException">The file cannot be written or renamed, or <paramref name="path"/> is a folder, a FIFO, a socket or a device; the message names <paramref name="path"/> (the previous file, if any, is unchanged).</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder or the file is not writable; the message names <paramref name="path"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the previous file is unchanged).</exception>
+    /// <remarks>Atomic, as <see cref="AlsModelFile"/> saves: the archive goes to a temporary file beside
+    /// <paramref name="path"/>, flushed to the disk, then renamed over it, so a failure or cancellation leaves the
+    /// previous file as it was and no temporary file; stale temporary files of <paramref name="path"/> that a killed
+    /// process left are removed; a symbolic link is followed and kept.</remarks>
     public static void Write(string path, ImplicitModelData model, NpzCompression compression = NpzCompression.Stored, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(model);
-        NpzArchive.Write(path, Entries(model), compression, cancellationToken);
+        NpzArchive.CheckCompression(compression);
+        AtomicFileWriter.Write(path, "the model", stream => NpzArchive.Write(stream, Entries(model), compression, cancellationToken), cancellationToken);
     }
 
     /// <summary>Whether <paramref name="key"/> is held by a typed member of <see cref="ImplicitModelData"/> rather than its options.</summary>

@@ -1,3 +1,5 @@
+using MovieRecs.Internal;
+
 namespace MovieRecs.Persistence;
 
 public sealed partial class NpyArray
@@ -75,18 +77,22 @@ public sealed partial class NpyArray
         NpyWriter.Write(stream, this, cancellationToken);
     }
 
-    /// <summary>Writes this array to a <c>.npy</c> file, replacing it if it exists.</summary>
+    /// <summary>Writes this array to a <c>.npy</c> file, replacing it atomically if it exists.</summary>
     /// <param name="path">The file.</param>
     /// <param name="cancellationToken">Checked between blocks of the payload.</param>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
-    /// <exception cref="IOException">The file cannot be written.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or ends with a folder separator.</exception>
+    /// <exception cref="IOException">The file cannot be written or renamed, or <paramref name="path"/> is a folder, a FIFO, a socket or a device; the message names <paramref name="path"/> (the previous file, if any, is unchanged).</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder or the file is not writable; the message names <paramref name="path"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the previous file is unchanged).</exception>
+    /// <remarks>Atomic, as <see cref="AlsModelFile"/> saves: the array goes to a temporary file beside
+    /// <paramref name="path"/>, flushed to the disk, then renamed over it, so a failure or cancellation leaves the
+    /// previous file as it was and no temporary file; stale temporary files of <paramref name="path"/> that a killed
+    /// process left are removed; a symbolic link is followed and kept.</remarks>
     public void Write(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        Write(stream, cancellationToken);
+        AtomicFileWriter.Write(path, "the array", stream => NpyWriter.Write(stream, this, cancellationToken), cancellationToken);
     }
 
     internal static FileStream OpenRead(string path) => InputFile.OpenRead(path, "a .npy file");

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using MovieRecs.Internal;
 
 namespace MovieRecs.Persistence;
 
@@ -250,11 +251,7 @@ public sealed class NpzArchive : IDisposable
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(arrays);
-        if (compression is not (NpzCompression.Stored or NpzCompression.Deflated))
-        {
-            throw new ArgumentOutOfRangeException(nameof(compression), compression, "Use NpzCompression.Stored or NpzCompression.Deflated.");
-        }
-
+        CheckCompression(compression);
         var level = compression == NpzCompression.Deflated ? CompressionLevel.Optimal : CompressionLevel.NoCompression;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
@@ -282,21 +279,37 @@ public sealed class NpzArchive : IDisposable
         }
     }
 
-    /// <summary>Writes <paramref name="arrays"/> to an <c>.npz</c> file, replacing it if it exists.</summary>
+    /// <summary>Writes <paramref name="arrays"/> to an <c>.npz</c> file, replacing it atomically if it exists.</summary>
     /// <param name="path">The file.</param>
     /// <param name="arrays">The arrays and their names (without <c>.npy</c>).</param>
     /// <param name="compression">Stored (default) or deflated entries.</param>
     /// <param name="cancellationToken">Checked between blocks of each payload.</param>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="arrays"/> is null, or an array is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or a name is empty or repeated.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or ends with a folder separator, or a name is empty or repeated.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="compression"/> is not defined.</exception>
-    /// <exception cref="IOException">The file cannot be written.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="IOException">The file cannot be written or renamed, or <paramref name="path"/> is a folder, a FIFO, a socket or a device; the message names <paramref name="path"/> (the previous file, if any, is unchanged).</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder or the file is not writable; the message names <paramref name="path"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the previous file is unchanged).</exception>
+    /// <remarks>Atomic, as <see cref="AlsModelFile"/> saves: the archive goes to a temporary file beside
+    /// <paramref name="path"/>, flushed to the disk, then renamed over it, so any failure (including an exception from
+    /// <paramref name="arrays"/>) or cancellation leaves the previous file as it was and no temporary file; stale
+    /// temporary files of <paramref name="path"/> that a killed process left are removed; a symbolic link is followed
+    /// and kept.</remarks>
     public static void Write(string path, IEnumerable<KeyValuePair<string, NpyArray>> arrays, NpzCompression compression = NpzCompression.Stored, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16);
-        Write(stream, arrays, compression, cancellationToken);
+        ArgumentNullException.ThrowIfNull(arrays);
+        CheckCompression(compression);
+        AtomicFileWriter.Write(path, "the archive", stream => Write(stream, arrays, compression, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Throws when <paramref name="compression"/> is not a defined <see cref="NpzCompression"/>.</summary>
+    internal static void CheckCompression(NpzCompression compression)
+    {
+        if (compression is not (NpzCompression.Stored or NpzCompression.Deflated))
+        {
+            throw new ArgumentOutOfRangeException(nameof(compression), compression, "Use NpzCompression.Stored or NpzCompression.Deflated.");
+        }
     }
 
     /// <summary>Releases the zip reader and, unless it was opened with <c>leaveOpen</c>, the stream.</summary>

@@ -2,7 +2,9 @@ using System.Text.Json;
 using FsCheck.Xunit;
 using MovieRecs.Cli;
 using MovieRecs.Cli.Plotting;
+using MovieRecs.Internal;
 using MovieRecs.MovieLens;
+using MovieRecs.Tests.Persistence;
 
 namespace MovieRecs.Tests.Cli;
 
@@ -118,6 +120,45 @@ public sealed class CliPlotTests : IClassFixture<CliPlotTests.GeneratedData>, ID
         Assert.StartsWith("movierecs: ", error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
         Assert.Empty(_folder.GetFiles());
+    }
+
+    [Fact]
+    public void Sweep_PlotSaveFails_KeepsThePreviousPlotByteForByteAndNamesItsPath()
+    {
+        var plot = PathOf("kept.png");
+        byte[] previous = [0x89, 0x50, 0x4e, 0x47, 1, 2, 3];
+        File.WriteAllBytes(plot, previous);
+        var filter = AtomicFileWriter.StreamFilter.Value;
+        (int Code, string Output, string Error) result;
+        try
+        {
+            // The disk fills up after part of the image; the operating system's message names the temporary file.
+            AtomicFileWriter.StreamFilter.Value = stream => new FailingWriteStream(stream, 100, $"No space left on device : '{((FileStream)stream).Name}'");
+            result = Run("evaluate", _data, "--sweep", "iterations=1..2", "--factors", "4", "--threads", "2", "--plot", plot);
+        }
+        finally
+        {
+            AtomicFileWriter.StreamFilter.Value = filter;
+        }
+
+        Assert.Equal(1, result.Code);
+        Assert.Equal($"movierecs: Could not save the plot to '{plot}': No space left on device", result.Error.TrimEnd());
+        Assert.Equal(previous, File.ReadAllBytes(plot));
+        Assert.Equal([plot], _folder.GetFiles().Select(f => f.FullName));
+    }
+
+    [UnixFact]
+    public void Sweep_PlotPathIsAFifo_RefusesWithoutWaitingAndLeavesTheFifo()
+    {
+        var plot = PathOf("pipe.png");
+        UnixFiles.MakeFifo(plot);
+
+        var (code, _, error) = Run("evaluate", _data, "--sweep", "iterations=1..2", "--factors", "4", "--threads", "2", "--plot", plot);
+
+        Assert.Equal(1, code);
+        Assert.StartsWith($"movierecs: Could not save the plot to '{plot}': it is a FIFO (named pipe), not a regular file", error, StringComparison.Ordinal);
+        Assert.True(UnixFiles.IsFifo(plot));
+        Assert.Equal([plot], _folder.GetFileSystemInfos().Select(f => f.FullName));
     }
 
     [Fact]

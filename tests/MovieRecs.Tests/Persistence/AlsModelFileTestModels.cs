@@ -168,7 +168,7 @@ internal static class AlsModelFileTestModels
 }
 
 /// <summary>A write-only stream over another that fails with an <see cref="IOException"/> once <paramref name="limit"/> bytes went through (a full disk, a pulled cable).</summary>
-internal sealed class FailingWriteStream(Stream inner, long limit) : Stream
+internal sealed class FailingWriteStream(Stream inner, long limit, string? message = null) : Stream
 {
     public long Written { get; private set; }
 
@@ -193,7 +193,7 @@ internal sealed class FailingWriteStream(Stream inner, long limit) : Stream
         Written += allowed;
         if (allowed < buffer.Length)
         {
-            throw new IOException($"Simulated device failure after {Written} bytes.");
+            throw new IOException(message ?? $"Simulated device failure after {Written} bytes.");
         }
     }
 

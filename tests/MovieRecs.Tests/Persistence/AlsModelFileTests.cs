@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using MovieRecs.Als;
+using MovieRecs.Internal;
 using MovieRecs.Persistence;
 using static MovieRecs.Tests.Persistence.AlsModelFileTestModels;
 
@@ -241,8 +242,8 @@ public sealed class AlsModelFileTests : IDisposable
         var before = File.ReadAllBytes(path);
         var model = Random(2, 50, 50, 16);
 
-        Assert.Throws<IOException>(() => AtomicFileWriter.Write(path, stream => AlsModelFile.Save(model, new FailingWriteStream(stream, failAfter))));
-        Assert.Throws<IOException>(() => AtomicFileWriter.Write(path, stream => AlsModelFile.SaveImplicitNpz(model, new FailingWriteStream(stream, failAfter))));
+        Assert.Throws<IOException>(() => AtomicFileWriter.Write(path, "the model", stream => AlsModelFile.Save(model, new FailingWriteStream(stream, failAfter)), CancellationToken.None));
+        Assert.Throws<IOException>(() => AtomicFileWriter.Write(path, "the model", stream => AlsModelFile.SaveImplicitNpz(model, new FailingWriteStream(stream, failAfter)), CancellationToken.None));
 
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Equal([path], Directory.GetFiles(_folder));

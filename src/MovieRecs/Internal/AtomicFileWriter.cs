@@ -1,0 +1,254 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+
+namespace MovieRecs.Internal;
+
+/// <summary>
+/// Replaces a file atomically; every writer of the library that takes a path goes through it. The content goes to a
+/// temporary file in the target's folder (so the rename stays on one volume), is flushed to the disk, then renamed
+/// over the target. A failure or cancellation at any point deletes the temporary file and leaves the target as it
+/// was, byte for byte.
+/// </summary>
+/// <remarks>
+/// <para>Temporary files are named <c>.NAME.GUID.tmp</c> (hidden on Unix). A process killed mid-save leaves its
+/// temporary file behind; each save removes those of its own target that have not been written to for
+/// <see cref="StaleAfter"/> (a live writer writes continuously, so a younger one may belong to a concurrent save and
+/// is kept), ignoring failures, as the MovieLens downloader does with its partial downloads.</para>
+/// <para>Only regular files are replaced. A symbolic link is followed to the file it finally names, which is then
+/// replaced atomically in its own folder, so the link stays a link. A folder, or (on Linux, where the kernel tells)
+/// a FIFO, socket or device, is refused with an <see cref="IOException"/>: renaming over it would silently turn
+/// <c>/dev/null</c> or a pipe into a regular file.</para>
+/// <para>Every <see cref="IOException"/> and <see cref="UnauthorizedAccessException"/> surfaces as an exception of
+/// the same kind whose message names the caller's path (never the temporary file), with the original as
+/// <see cref="Exception.InnerException"/> and its <see cref="Exception.HResult"/>.</para>
+/// </remarks>
+internal static class AtomicFileWriter
+{
+    /// <summary>
+    /// A temporary file untouched for this long belongs to a process that was killed (a live one writes
+    /// continuously); the next save to the same target removes it.
+    /// </summary>
+    internal static readonly TimeSpan StaleAfter = TimeSpan.FromHours(1);
+
+    /// <summary>The length of a temporary name beyond the target's: the dot before, the dot and 32 hex digits of the
+    /// GUID, and <c>.tmp</c>.</summary>
+    private const int TemporarySuffixLength = 1 + 1 + 32 + 4;
+
+    private static readonly SearchValues<char> s_lowerHexDigits = SearchValues.Create("0123456789abcdef");
+
+    /// <summary>
+    /// Wraps the temporary file's stream before the content is written, for the current asynchronous flow only: lets
+    /// tests make the disk fail, or cancel, part way through a real save.
+    /// </summary>
+    internal static AsyncLocal<Func<Stream, Stream>?> StreamFilter { get; } = new();
+
+    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, atomically.</summary>
+    /// <param name="path">The target file, as the caller gave it (messages name it so).</param>
+    /// <param name="content">What is saved, for messages: "the model", "the array"...</param>
+    /// <param name="write">Writes the whole content to the stream it is given (which it must not dispose).</param>
+    /// <param name="cancellationToken">Checked before anything is created and again before the rename; <paramref name="write"/> checks it in between.</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> ends with a folder separator.</exception>
+    /// <exception cref="IOException">The file cannot be written or renamed, or the path names a folder, FIFO, socket or device; the message names <paramref name="path"/>.</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder or the file is not writable; the message names <paramref name="path"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static void Write(string path, string content, Action<Stream> write, CancellationToken cancellationToken)
+    {
+        var fullPath = Path.GetFullPath(path);
+        if (string.IsNullOrEmpty(Path.GetFileName(fullPath)))
+        {
+            throw new ArgumentException($"The path '{Printable(path)}' names a folder, not a file.", nameof(path));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        string target;
+        string? refusal;
+        try
+        {
+            (target, refusal) = RegularFileTarget(fullPath);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw Named(error, Message(content, path, Reason(error, null, path)));
+        }
+
+        if (refusal is not null)
+        {
+            throw new IOException(Message(content, path, refusal));
+        }
+
+        var folder = Path.GetDirectoryName(target) ?? throw new ArgumentException($"The path '{Printable(path)}' has no folder.", nameof(path));
+        var name = Path.GetFileName(target);
+        var temporary = TemporaryPath(folder, name);
+        var created = false;
+        try
+        {
+            RemoveStaleTemporaryFiles(folder, name);
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
+            {
+                // From here on the temporary file is ours to delete (before, it might be another writer's).
+                created = true;
+                var stream = StreamFilter.Value?.Invoke(file) ?? file;
+                write(stream);
+                stream.Flush();
+                file.Flush(flushToDisk: true);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            File.Move(temporary, target, overwrite: true);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(created ? temporary : null);
+            throw Named(error, Message(content, path, Reason(error, temporary, path)));
+        }
+        catch
+        {
+            TryDelete(created ? temporary : null);
+            throw;
+        }
+    }
+
+    /// <summary>The temporary name used for <paramref name="name"/>: hidden on Unix, unique per call.</summary>
+    internal static string TemporaryPath(string folder, string name) =>
+        Path.Combine(folder, $".{name}.{Guid.NewGuid():N}.tmp");
+
+    /// <summary>Whether <paramref name="fileName"/> is a temporary name that <see cref="TemporaryPath"/> gives for
+    /// <paramref name="name"/>: <c>.NAME.</c>, exactly 32 lowercase hex digits, <c>.tmp</c>.</summary>
+    internal static bool IsTemporaryNameOf(ReadOnlySpan<char> fileName, string name)
+    {
+        if (fileName.Length != name.Length + TemporarySuffixLength
+            || fileName[0] != '.'
+            || !fileName[1..].StartsWith(name, StringComparison.Ordinal)
+            || fileName[name.Length + 1] != '.'
+            || !fileName.EndsWith(".tmp", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        return !fileName.Slice(name.Length + 2, 32).ContainsAnyExcept(s_lowerHexDigits);
+    }
+
+    /// <summary>
+    /// The regular file to replace for <paramref name="fullPath"/> (itself, or the file a symbolic link finally leads
+    /// to), and why it may not be replaced when it is a folder, a FIFO, a socket or a device.
+    /// </summary>
+    private static (string Target, string? Refusal) RegularFileTarget(string fullPath)
+    {
+        var target = fullPath;
+        var subject = "it is";
+        if (new FileInfo(fullPath).LinkTarget is not null)
+        {
+            // Throws an IOException on a loop of links; a dangling link gives the path it names, created as a file.
+            target = File.ResolveLinkTarget(fullPath, returnFinalTarget: true)?.FullName ?? fullPath;
+            subject = $"it is a symbolic link to '{Printable(target)}', which is";
+        }
+
+        var kind = Directory.Exists(target) ? FileKind.Directory : FileKinds.Of(target);
+        return kind switch
+        {
+            FileKind.Directory => (target, $"{subject} a folder, not a file."),
+            FileKind.Fifo or FileKind.Socket or FileKind.CharacterDevice or FileKind.BlockDevice =>
+                (target, $"{subject} {FileKinds.Describe(kind)}, not a regular file; only regular files are replaced."),
+            _ => (target, null),
+        };
+    }
+
+    private static string Message(string content, string path, string reason) =>
+        $"Could not save {content} to '{Printable(path)}': {Printable(reason)}";
+
+    /// <summary>
+    /// Removes the temporary files of <paramref name="name"/> in <paramref name="folder"/> that killed processes left
+    /// (untouched for <see cref="StaleAfter"/>). Best effort: they cost disk space, never a wrong result.
+    /// </summary>
+    private static void RemoveStaleTemporaryFiles(string folder, string name)
+    {
+        var cutoff = DateTime.UtcNow - StaleAfter;
+        var pattern = name.AsSpan().ContainsAny('*', '?') ? "*.tmp" : $".{name}.*.tmp";
+        var options = new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = true, MatchType = MatchType.Simple, RecurseSubdirectories = false };
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(folder, pattern, options))
+            {
+                if (IsTemporaryNameOf(Path.GetFileName(file.AsSpan()), name) && File.GetLastWriteTimeUtc(file) < cutoff)
+                {
+                    TryDelete(file);
+                }
+            }
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // Leftovers cost disk space only; a folder that cannot be listed fails the save itself, with a clearer message.
+        }
+    }
+
+    /// <summary>The failure's own message without the temporary file's name, which means nothing to the caller.</summary>
+    private static string Reason(Exception error, string? temporary, string path)
+    {
+        var message = error.Message;
+        if (temporary is not null)
+        {
+            message = message.Replace($" : '{temporary}'", string.Empty, StringComparison.Ordinal).Replace(temporary, path, StringComparison.Ordinal);
+        }
+
+        return message;
+    }
+
+    /// <summary>An exception of the same kind as <paramref name="error"/> (as far as the documented kinds go) with
+    /// <paramref name="message"/>, <paramref name="error"/> as the inner exception, and its HResult.</summary>
+    private static Exception Named(Exception error, string message)
+    {
+        Exception named = error switch
+        {
+            UnauthorizedAccessException => new UnauthorizedAccessException(message, error),
+            DirectoryNotFoundException => new DirectoryNotFoundException(message, error),
+            PathTooLongException => new PathTooLongException(message, error),
+            _ => new IOException(message, error),
+        };
+        named.HResult = error.HResult;
+        return named;
+    }
+
+    /// <summary><paramref name="text"/> with control characters shown as <c>\xNN</c>, so that a path cannot break a
+    /// message into lines or hide part of it.</summary>
+    internal static string Printable(string text)
+    {
+        if (!text.AsSpan().ContainsAnyInRange('\0', '\x1f') && !text.AsSpan().ContainsAnyInRange('\x7f', '\x9f'))
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            if (char.IsControl(c))
+            {
+                builder.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}");
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static void TryDelete(string? path)
+    {
+        if (path is null)
+        {
+            return;
+        }
+
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // The original failure matters more; a stray temporary file is the lesser harm (and a later save of the
+            // same target removes it once stale).
+        }
+    }
+}
