@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
@@ -177,6 +178,98 @@ public sealed class MovieLensDownloaderTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => download);
         AssertCacheClean();
         Assert.False(downloader.IsCached(MovieLensRelease.Ml100k));
+    }
+
+    [Fact]
+    public async Task EnsureAsync_BodyStallsAfterSomeBytes_ThrowsAfterTheIdleTimeoutAndLeavesTheCacheClean()
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) }; // covers the headers only
+        var server = new RawServer(async (_, stream, stop) =>
+        {
+            await WriteAsciiAsync(stream, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n", stop);
+            await stream.WriteAsync(new byte[1000], stop);
+            await stream.FlushAsync(stop);
+            await Task.Delay(Timeout.Infinite, stop); // stalls until the server stops
+        });
+        using (server)
+        {
+            var downloader = RawDownloader(server, client, idleTimeout: TimeSpan.FromMilliseconds(300));
+            var clock = Stopwatch.StartNew();
+
+            var error = await ThrowsWithinAsync<MovieLensDownloadException>(downloader.EnsureAsync(MovieLensRelease.Ml100k));
+
+            Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5));
+            Assert.Contains("no data arrived for 0.3 s", error.Message, StringComparison.Ordinal);
+            AssertNamesUrlAndFolder(error, server.Url("/movielens/ml-100k.zip"), Path.Combine(_cache, "ml-100k"));
+            Assert.Null(error.InnerException as MovieLensDownloadException);
+            AssertCacheClean();
+        }
+
+        Assert.True(server.Stopped, "the server and its connections stop when disposed");
+    }
+
+    [Fact]
+    public async Task EnsureAsync_NoResponseHeaders_ThrowsAfterTheIdleTimeout()
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var server = new RawServer((_, _, stop) => Task.Delay(Timeout.Infinite, stop)); // reads the request, never answers
+        using (server)
+        {
+            var downloader = RawDownloader(server, client, idleTimeout: TimeSpan.FromMilliseconds(300));
+
+            var error = await ThrowsWithinAsync<MovieLensDownloadException>(downloader.EnsureAsync(MovieLensRelease.Ml100k));
+
+            Assert.Contains("no data arrived for 0.3 s", error.Message, StringComparison.Ordinal);
+            AssertNamesUrlAndFolder(error, server.Url("/movielens/ml-100k.zip"), Path.Combine(_cache, "ml-100k"));
+            AssertCacheClean();
+        }
+
+        Assert.True(server.Stopped);
+    }
+
+    [Fact]
+    public async Task EnsureAsync_SlowButSteadyBody_IsNotTimedOut()
+    {
+        // The whole body takes about twice the idle timeout, but a piece arrives every 50 ms: the timeout is per read,
+        // not for the whole download.
+        var zip = BuildZip(("ml-100k/u.data", RandomText(3000)));
+        var idle = TimeSpan.FromSeconds(1);
+        using var server = new RawServer(async (_, stream, stop) =>
+        {
+            await WriteAsciiAsync(stream, $"HTTP/1.1 200 OK\r\nContent-Length: {zip.Length}\r\nConnection: close\r\n\r\n", stop);
+            var piece = (zip.Length + 39) / 40;
+            for (var offset = 0; offset < zip.Length; offset += piece)
+            {
+                await stream.WriteAsync(zip.AsMemory(offset, Math.Min(piece, zip.Length - offset)), stop);
+                await stream.FlushAsync(stop);
+                await Task.Delay(50, stop);
+            }
+        });
+        var downloader = RawDownloader(server, client: null, idleTimeout: idle, md5: Md5(zip));
+        var clock = Stopwatch.StartNew();
+
+        var folder = await WithinAsync(downloader.EnsureAsync(MovieLensRelease.Ml100k));
+
+        Assert.True(clock.Elapsed > 1.5 * idle, $"the body took {clock.Elapsed}, not clearly longer than the timeout");
+        Assert.True(File.Exists(Path.Combine(folder, "u.data")));
+    }
+
+    [Fact]
+    public async Task EnsureAsync_CanceledWhileTheServerStalls_ThrowsOperationCanceledNotATimeout()
+    {
+        using var server = new RawServer(async (_, stream, stop) =>
+        {
+            await WriteAsciiAsync(stream, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n", stop);
+            await stream.WriteAsync(new byte[1000], stop);
+            await Task.Delay(Timeout.Infinite, stop);
+        });
+        var downloader = RawDownloader(server, client: null, idleTimeout: TimeSpan.FromSeconds(20));
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        var error = await ThrowsWithinAsync<OperationCanceledException>(downloader.EnsureAsync(MovieLensRelease.Ml100k, null, cancellation.Token));
+
+        Assert.Equal(cancellation.Token, error.CancellationToken);
+        AssertCacheClean();
     }
 
     [Theory]
@@ -381,6 +474,23 @@ public sealed class MovieLensDownloaderTests : IDisposable
         }));
         Assert.Throws<ArgumentOutOfRangeException>("MaxDownloadBytes", () => new MovieLensDownloader(new MovieLensDownloaderOptions { MaxDownloadBytes = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>("MaxExtractedBytes", () => new MovieLensDownloader(new MovieLensDownloaderOptions { MaxExtractedBytes = -1 }));
+        Assert.Throws<ArgumentOutOfRangeException>("IdleTimeout", () => new MovieLensDownloader(new MovieLensDownloaderOptions { IdleTimeout = TimeSpan.Zero }));
+        Assert.Throws<ArgumentOutOfRangeException>("IdleTimeout", () => new MovieLensDownloader(new MovieLensDownloaderOptions { IdleTimeout = TimeSpan.FromTicks(9_999) }));
+        Assert.Throws<ArgumentOutOfRangeException>("IdleTimeout", () => new MovieLensDownloader(new MovieLensDownloaderOptions { IdleTimeout = TimeSpan.FromSeconds(-5) }));
+        var tooLong = Assert.Throws<ArgumentOutOfRangeException>("IdleTimeout", () => new MovieLensDownloader(new MovieLensDownloaderOptions { IdleTimeout = TimeSpan.FromDays(25) }));
+        Assert.Contains("25.00:00:00", tooLong.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_IdleTimeout_DefaultsToOneMinuteAndAcceptsItsBounds()
+    {
+        Assert.Equal(TimeSpan.FromMinutes(1), new MovieLensDownloaderOptions().IdleTimeout);
+        foreach (var timeout in new[] { Timeout.InfiniteTimeSpan, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(int.MaxValue) })
+        {
+            var options = new MovieLensDownloaderOptions { IdleTimeout = timeout };
+            options.Validate();
+            Assert.Equal(timeout, new MovieLensDownloader(options).Options.IdleTimeout);
+        }
     }
 
     [Fact]
@@ -393,6 +503,47 @@ public sealed class MovieLensDownloaderTests : IDisposable
         {
             Assert.Equal("movierecs", Path.GetFileName(folder));
         }
+    }
+
+    /// <summary>How long a test waits for a download before failing, so that a hang fails the test instead of stalling it.</summary>
+    private static readonly TimeSpan Safety = TimeSpan.FromSeconds(10);
+
+    private static async Task<T> WithinAsync<T>(Task<T> task)
+    {
+        using var giveUp = new CancellationTokenSource();
+        var finished = await Task.WhenAny(task, Task.Delay(Safety, giveUp.Token));
+        giveUp.Cancel();
+        Assert.True(finished == task, $"still running after {Safety.TotalSeconds} s");
+        return await task;
+    }
+
+    private static async Task<TException> ThrowsWithinAsync<TException>(Task task)
+        where TException : Exception
+    {
+        using var giveUp = new CancellationTokenSource();
+        var finished = await Task.WhenAny(task, Task.Delay(Safety, giveUp.Token));
+        giveUp.Cancel();
+        Assert.True(finished == task, $"still running after {Safety.TotalSeconds} s");
+        return await Assert.ThrowsAnyAsync<TException>(() => task);
+    }
+
+    private MovieLensDownloader RawDownloader(RawServer server, HttpClient? client, TimeSpan? idleTimeout = null, string? md5 = null)
+    {
+        var options = new MovieLensDownloaderOptions
+        {
+            BaseUri = server.Url("/movielens/"),
+            CacheDirectory = _cache,
+            HttpClient = client,
+            Md5Checksums = new Dictionary<MovieLensRelease, string> { [MovieLensRelease.Ml100k] = md5 ?? new string('0', 32) },
+        };
+        return new MovieLensDownloader(idleTimeout is { } timeout ? options with { IdleTimeout = timeout } : options);
+    }
+
+    /// <summary>Writes <paramref name="text"/> one byte per character, control characters included.</summary>
+    private static async Task WriteAsciiAsync(Stream stream, string text, CancellationToken cancellationToken)
+    {
+        await stream.WriteAsync(Encoding.Latin1.GetBytes(text), cancellationToken);
+        await stream.FlushAsync(cancellationToken);
     }
 
     private MovieLensDownloader Downloader(LocalServer server, params (MovieLensRelease Release, string Md5)[] checksums) =>
@@ -623,6 +774,117 @@ public sealed class MovieLensDownloaderTests : IDisposable
                 default:
                     throw new ArgumentException($"Unknown fault '{fault}'.", nameof(fault));
             }
+        }
+    }
+
+    /// <summary>
+    /// A loopback server on an ephemeral port that reads one request per connection and lets the test write the raw
+    /// response: what <see cref="HttpListener"/> would refuse to send (any Location header) and bodies that stall.
+    /// The response script gets a token that fires when the server stops, which it does when disposed or, at the
+    /// latest, after <see cref="Lifetime"/>; every connection is closed after its response.
+    /// </summary>
+    private sealed class RawServer : IDisposable
+    {
+        public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new(Lifetime);
+        private readonly Func<string, Stream, CancellationToken, Task> _respond;
+        private readonly ConcurrentQueue<Task> _connections = new();
+        private readonly Task _loop;
+        private int _requests;
+
+        public RawServer(Func<string, Stream, CancellationToken, Task> respond)
+        {
+            _respond = respond;
+            _listener.Start();
+            Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+            _stop.Token.Register(_listener.Stop);
+            _loop = Task.Run(AcceptAsync);
+        }
+
+        public int Port { get; }
+
+        public int Requests => Volatile.Read(ref _requests);
+
+        /// <summary>Whether the accept loop and every connection have finished.</summary>
+        public bool Stopped => _loop.IsCompleted && _connections.All(c => c.IsCompleted);
+
+        public Uri Url(string path) => new($"http://127.0.0.1:{Port}{path}");
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            try
+            {
+                Task.WaitAll([_loop, .. _connections], TimeSpan.FromSeconds(10));
+            }
+            catch (AggregateException)
+            {
+            }
+
+            _stop.Dispose();
+        }
+
+        private async Task AcceptAsync()
+        {
+            while (true)
+            {
+                TcpClient client;
+                try
+                {
+                    client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                }
+                catch (Exception) when (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                _connections.Enqueue(Task.Run(() => ServeAsync(client)));
+            }
+        }
+
+        private async Task ServeAsync(TcpClient client)
+        {
+            using (client)
+            {
+                try
+                {
+                    var stream = client.GetStream();
+                    var path = await ReadRequestPathAsync(stream, _stop.Token);
+                    Interlocked.Increment(ref _requests);
+                    await _respond(path, stream, _stop.Token);
+                }
+                catch (Exception error) when (error is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+                {
+                    // The client went away, or the server is stopping.
+                }
+            }
+        }
+
+        /// <summary>Reads the request head (up to the blank line) and returns the path of its request line.</summary>
+        private static async Task<string> ReadRequestPathAsync(Stream stream, CancellationToken cancellationToken)
+        {
+            var head = new byte[16 * 1024];
+            var length = 0;
+            while (length < head.Length)
+            {
+                var read = await stream.ReadAsync(head.AsMemory(length), cancellationToken);
+                if (read == 0)
+                {
+                    throw new IOException("The client closed the connection before the end of its request.");
+                }
+
+                length += read;
+                var text = Encoding.Latin1.GetString(head, 0, length);
+                if (text.Contains("\r\n\r\n", StringComparison.Ordinal))
+                {
+                    var requestLine = text[..text.IndexOf("\r\n", StringComparison.Ordinal)].Split(' ');
+                    return requestLine.Length == 3 ? requestLine[1] : throw new IOException("Bad request line.");
+                }
+            }
+
+            throw new IOException("The request head is too long.");
         }
     }
 }
