@@ -18,7 +18,21 @@ namespace MovieRecs.MovieLens;
 /// A release folder already present (downloaded earlier, or placed by hand) is returned without any request.
 /// </para>
 /// <para>
-/// Safe extraction: entries with absolute paths or paths that leave the target folder ("zip slip") are rejected,
+/// Failures: every way a download can fail ends in a <see cref="MovieLensDownloadException"/> (never a raw framework
+/// exception): the server cannot be reached (name resolution, refused connection, TLS), answers an HTTP error, redirects
+/// where the downloader does not follow, stalls for <see cref="MovieLensDownloaderOptions.IdleTimeout"/>, breaks off or
+/// oversizes the body, or serves a zip that fails the checksum or is unsafe; a disk error while writing the cache too.
+/// Only the caller's cancellation (<see cref="OperationCanceledException"/>) and invalid arguments
+/// (<see cref="ArgumentException"/>) surface otherwise. Text the server supplied is shown with control characters escaped.
+/// </para>
+/// <para>
+/// Redirects: followed only to http and https URLs, never from https to http, at most 10 in a row and never back to a URL
+/// already requested (a redirect loop). A client given in <see cref="MovieLensDownloaderOptions.HttpClient"/> whose
+/// handler follows redirects itself applies its own rules to the hops it takes; the downloader checks where it ends.
+/// </para>
+/// <para>
+/// Safe extraction: entries with absolute paths, paths that leave the target folder ("zip slip") or control
+/// characters in their names are rejected,
 /// and the extracted bytes are counted as they are written and capped per release (zip bombs).
 /// </para>
 /// <para>
@@ -123,9 +137,10 @@ public sealed partial class MovieLensDownloader
     /// <param name="cancellationToken">Cancels the download; the cache is left clean.</param>
     /// <returns>The absolute path of the release folder (e.g. <c>…/ml-1m</c>, with <c>ratings.dat</c> directly in it).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="release"/> is not a defined release.</exception>
-    /// <exception cref="MovieLensDownloadException">The download, verification or extraction failed, or no data arrived
-    /// for <see cref="MovieLensDownloaderOptions.IdleTimeout"/>; the message names the URL and the folder for a manual
-    /// install.</exception>
+    /// <exception cref="MovieLensDownloadException">The download, verification or extraction failed, whatever the cause
+    /// (unreachable server, TLS, HTTP error, a redirect that is not followed, no data for
+    /// <see cref="MovieLensDownloaderOptions.IdleTimeout"/>, broken body, checksum mismatch, unsafe or oversized zip, disk
+    /// error); the message names the problem, the URL and the folder for a manual install.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled; its
     /// <see cref="OperationCanceledException.CancellationToken"/> is that token.</exception>
     public async Task<string> EnsureAsync(
@@ -262,10 +277,10 @@ public sealed partial class MovieLensDownloader
             var reason = error switch
             {
                 HttpRequestException { StatusCode: { } status } => $"The server answered {(int)status} ({status}) for {url}.",
-                HttpRequestException => $"{url} could not be reached ({error.Message}).",
+                HttpRequestException => $"{url} could not be reached ({Printable(error.Message)}).",
                 OperationCanceledException => $"The download of {url} timed out (HttpClient.Timeout).",
-                InvalidDataException => $"{url} is not a valid zip file ({error.Message}).",
-                _ => $"Installing {url} failed ({error.Message}).",
+                InvalidDataException => $"{url} is not a valid zip file ({Printable(error.Message)}).",
+                _ => $"Installing {url} failed ({Printable(error.Message)}).",
             };
             throw new MovieLensDownloadException(release, url, target, reason, error);
         }
@@ -284,7 +299,7 @@ public sealed partial class MovieLensDownloader
     {
         var limit = Options.MaxDownloadBytes ?? DefaultMaxDownloadBytes(release);
         var target = GetReleaseDirectory(release);
-        using var response = await SendAsync(url, idle).ConfigureAwait(false);
+        using var response = await SendAsync(release, url, url, idle).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         var total = response.Content.Headers.ContentLength;
         if (total > limit)
@@ -339,7 +354,7 @@ public sealed partial class MovieLensDownloader
     private async Task<string> FetchPublishedChecksumAsync(MovieLensRelease release, Uri zipUrl, IdleTimer idle)
     {
         var url = new Uri(zipUrl + ".md5");
-        using var response = await SendAsync(url, idle).ConfigureAwait(false);
+        using var response = await SendAsync(release, zipUrl, url, idle).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw new MovieLensDownloadException(release, zipUrl, GetReleaseDirectory(release),
@@ -399,15 +414,22 @@ public sealed partial class MovieLensDownloader
         {
             cancellationToken.ThrowIfCancellationRequested();
             var name = entry.FullName.Replace('\\', '/');
+            if (name.Any(char.IsControl))
+            {
+                // A NUL is not allowed in a path, and a control character in a file name is nothing a release holds.
+                throw new MovieLensDownloadException(release, url, target,
+                    $"{url} holds an entry with a control character in its name ('{Printable(entry.FullName)}').");
+            }
+
             if (name.Length == 0 || name.StartsWith('/') || Path.IsPathRooted(name) || name.Contains(':', StringComparison.Ordinal))
             {
-                throw new MovieLensDownloadException(release, url, target, $"{url} holds an entry with an absolute path ('{entry.FullName}').");
+                throw new MovieLensDownloadException(release, url, target, $"{url} holds an entry with an absolute path ('{Printable(entry.FullName)}').");
             }
 
             var destination = Path.GetFullPath(Path.Combine(staging, name));
             if (!destination.StartsWith(root, StringComparison.Ordinal))
             {
-                throw new MovieLensDownloadException(release, url, target, $"{url} holds an entry that leaves its folder ('{entry.FullName}').");
+                throw new MovieLensDownloadException(release, url, target, $"{url} holds an entry that leaves its folder ('{Printable(entry.FullName)}').");
             }
 
             if (name.EndsWith('/'))

@@ -21,7 +21,16 @@ public sealed record MovieLensDownloaderOptions
     /// </summary>
     public string? CacheDirectory { get; init; }
 
-    /// <summary>The HTTP client to use (not disposed by the downloader). Default <see langword="null"/>: a shared client.</summary>
+    /// <summary>
+    /// The HTTP client to use (not disposed by the downloader). Default <see langword="null"/>: a shared client that
+    /// leaves redirects to the downloader, which follows them only to http and https URLs (see
+    /// <see cref="MovieLensDownloader"/>).
+    /// </summary>
+    /// <remarks>
+    /// A client whose handler follows redirects itself (the default of <see cref="HttpClientHandler"/>) takes those
+    /// hops by its own rules, unseen; the downloader then checks the URL it ends at and any redirect it hands back. To
+    /// have every hop checked, give the handler <see cref="HttpClientHandler.AllowAutoRedirect"/> = <see langword="false"/>.
+    /// </remarks>
     public HttpClient? HttpClient { get; init; }
 
     /// <summary>
