@@ -1,10 +1,13 @@
 namespace MovieRecs.MovieLens;
 
 /// <summary>
-/// Thrown when <see cref="MovieLensDownloader"/> cannot make a release available (offline, HTTP error, checksum
-/// mismatch, unsafe or oversized zip, disk error). The message says which URL to download and which folder to
-/// extract it into, so the data can be put in place by hand; nothing half-written is left in the cache.
+/// Thrown when <see cref="MovieLensDownloader"/> cannot make a release available, whatever the cause: offline or
+/// unreachable server, TLS failure, HTTP error, a redirect that is not followed (another scheme, https to http, a
+/// malformed Location header, a loop, too many), a server that stalls, a broken or oversized body, checksum mismatch,
+/// unsafe or oversized zip, disk error. The message names the problem, the URL to download and the folder to extract
+/// it into, so the data can be put in place by hand; nothing half-written is left in the cache.
 /// </summary>
+/// <remarks>The cause, when a framework exception reported it, is the <see cref="Exception.InnerException"/>.</remarks>
 public sealed class MovieLensDownloadException : IOException
 {
     /// <summary>Creates the exception with a default message.</summary>

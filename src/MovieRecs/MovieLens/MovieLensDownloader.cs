@@ -18,7 +18,21 @@ namespace MovieRecs.MovieLens;
 /// A release folder already present (downloaded earlier, or placed by hand) is returned without any request.
 /// </para>
 /// <para>
-/// Safe extraction: entries with absolute paths or paths that leave the target folder ("zip slip") are rejected,
+/// Failures: every way a download can fail ends in a <see cref="MovieLensDownloadException"/> (never a raw framework
+/// exception): the server cannot be reached (name resolution, refused connection, TLS), answers an HTTP error, redirects
+/// where the downloader does not follow, stalls for <see cref="MovieLensDownloaderOptions.IdleTimeout"/>, breaks off or
+/// oversizes the body, or serves a zip that fails the checksum or is unsafe; a disk error while writing the cache too.
+/// Only the caller's cancellation (<see cref="OperationCanceledException"/>) and invalid arguments
+/// (<see cref="ArgumentException"/>) surface otherwise. Text the server supplied is shown with control characters escaped.
+/// </para>
+/// <para>
+/// Redirects: followed only to http and https URLs, never from https to http, at most 10 in a row and never back to a URL
+/// already requested (a redirect loop). A client given in <see cref="MovieLensDownloaderOptions.HttpClient"/> whose
+/// handler follows redirects itself applies its own rules to the hops it takes; the downloader checks where it ends.
+/// </para>
+/// <para>
+/// Safe extraction: entries with absolute paths, paths that leave the target folder ("zip slip") or control
+/// characters in their names are rejected,
 /// and the extracted bytes are counted as they are written and capped per release (zip bombs).
 /// </para>
 /// <para>
@@ -30,12 +44,10 @@ namespace MovieRecs.MovieLens;
 /// <para>Thread safety: the instance is immutable; concurrent calls for one release in one process are serialized,
 /// and concurrent processes each download to their own temporary names, the first rename winning.</para>
 /// </remarks>
-public sealed class MovieLensDownloader
+public sealed partial class MovieLensDownloader
 {
     private const int CopyBufferSize = 1 << 16;
     private const long MiB = 1024 * 1024;
-
-    private static readonly Lazy<HttpClient> s_sharedClient = new(() => new HttpClient { Timeout = TimeSpan.FromMinutes(30) });
 
     private readonly SemaphoreSlim[] _releaseLocks;
 
@@ -125,9 +137,12 @@ public sealed class MovieLensDownloader
     /// <param name="cancellationToken">Cancels the download; the cache is left clean.</param>
     /// <returns>The absolute path of the release folder (e.g. <c>…/ml-1m</c>, with <c>ratings.dat</c> directly in it).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="release"/> is not a defined release.</exception>
-    /// <exception cref="MovieLensDownloadException">The download, verification or extraction failed; the message names
-    /// the URL and the folder for a manual install.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    /// <exception cref="MovieLensDownloadException">The download, verification or extraction failed, whatever the cause
+    /// (unreachable server, TLS, HTTP error, a redirect that is not followed, no data for
+    /// <see cref="MovieLensDownloaderOptions.IdleTimeout"/>, broken body, checksum mismatch, unsafe or oversized zip, disk
+    /// error); the message names the problem, the URL and the folder for a manual install.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled; its
+    /// <see cref="OperationCanceledException.CancellationToken"/> is that token.</exception>
     public async Task<string> EnsureAsync(
         MovieLensRelease release,
         IProgress<MovieLensDownloadProgress>? progress = null,
@@ -206,6 +221,7 @@ public sealed class MovieLensDownloader
         var unique = Guid.NewGuid().ToString("N");
         var partialZip = Path.Combine(CacheDirectory, $".{FolderName(release)}.{unique}.zip.part");
         var staging = Path.Combine(CacheDirectory, $".{FolderName(release)}.{unique}.extracting");
+        using var idle = new IdleTimer(Options.IdleTimeout, cancellationToken);
         try
         {
             Directory.CreateDirectory(CacheDirectory);
@@ -213,10 +229,10 @@ public sealed class MovieLensDownloader
             var expected = Options.Md5Checksums is { } table
                 ? (table.TryGetValue(release, out var given) ? given : null)
                 : PublishedMd5(release);
-            var actual = await DownloadAsync(release, url, partialZip, progress, cancellationToken).ConfigureAwait(false);
+            var actual = await DownloadAsync(release, url, partialZip, idle, progress, cancellationToken).ConfigureAwait(false);
 
             progress?.Report(new MovieLensDownloadProgress(release, MovieLensDownloadStage.Verifying, 0, null));
-            expected ??= await FetchPublishedChecksumAsync(release, url, cancellationToken).ConfigureAwait(false);
+            expected ??= await FetchPublishedChecksumAsync(release, url, idle).ConfigureAwait(false);
             if (!string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
             {
                 throw new MovieLensDownloadException(release, url, target,
@@ -236,9 +252,20 @@ public sealed class MovieLensDownloader
                 // Another process installed the release meanwhile: keep theirs.
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception error) when (idle.HasExpired && error is not MovieLensDownloadException)
         {
-            throw;
+            // The server stalled; whatever the stall surfaced as (usually a cancellation), say so.
+            throw new MovieLensDownloadException(release, url, target, idle.Reason(), error);
+        }
+        catch (OperationCanceledException error) when (cancellationToken.IsCancellationRequested)
+        {
+            // The network waits observe a token linked to the caller's; the caller gets theirs back.
+            if (error.CancellationToken == cancellationToken)
+            {
+                throw;
+            }
+
+            throw new OperationCanceledException(error.Message, error, cancellationToken);
         }
         catch (MovieLensDownloadException)
         {
@@ -250,10 +277,10 @@ public sealed class MovieLensDownloader
             var reason = error switch
             {
                 HttpRequestException { StatusCode: { } status } => $"The server answered {(int)status} ({status}) for {url}.",
-                HttpRequestException => $"{url} could not be reached ({error.Message}).",
-                OperationCanceledException => $"The download of {url} timed out.",
-                InvalidDataException => $"{url} is not a valid zip file ({error.Message}).",
-                _ => $"Installing {url} failed ({error.Message}).",
+                HttpRequestException => $"{url} could not be reached ({Printable(error.Message)}).",
+                OperationCanceledException => $"The download of {url} timed out (HttpClient.Timeout).",
+                InvalidDataException => $"{url} is not a valid zip file ({Printable(error.Message)}).",
+                _ => $"Installing {url} failed ({Printable(error.Message)}).",
             };
             throw new MovieLensDownloadException(release, url, target, reason, error);
         }
@@ -267,12 +294,12 @@ public sealed class MovieLensDownloader
     [SuppressMessage("Security", "CA5351:Do Not Use Broken Cryptographic Algorithms",
         Justification = "MD5 is what GroupLens publishes; it detects corrupt downloads and is not used for security.")]
     private async Task<string> DownloadAsync(
-        MovieLensRelease release, Uri url, string path, IProgress<MovieLensDownloadProgress>? progress, CancellationToken cancellationToken)
+        MovieLensRelease release, Uri url, string path, IdleTimer idle, IProgress<MovieLensDownloadProgress>? progress,
+        CancellationToken cancellationToken)
     {
-        var client = Options.HttpClient ?? s_sharedClient.Value;
         var limit = Options.MaxDownloadBytes ?? DefaultMaxDownloadBytes(release);
         var target = GetReleaseDirectory(release);
-        using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(release, url, url, idle).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         var total = response.Content.Headers.ContentLength;
         if (total > limit)
@@ -282,7 +309,7 @@ public sealed class MovieLensDownloader
         }
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        var source = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var source = await response.Content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
         await using (source.ConfigureAwait(false))
         {
             var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, CopyBufferSize, useAsync: true);
@@ -293,7 +320,7 @@ public sealed class MovieLensDownloader
                 long reported = 0;
                 progress?.Report(new MovieLensDownloadProgress(release, MovieLensDownloadStage.Downloading, 0, total));
                 int read;
-                while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                while ((read = await idle.ReadAsync(source, buffer).ConfigureAwait(false)) > 0)
                 {
                     done += read;
                     if (done > limit)
@@ -324,11 +351,10 @@ public sealed class MovieLensDownloader
     }
 
     /// <summary>Reads the <c>.md5</c> file served beside the zip (BSD "MD5 (f) = x" or GNU "x  f" format).</summary>
-    private async Task<string> FetchPublishedChecksumAsync(MovieLensRelease release, Uri zipUrl, CancellationToken cancellationToken)
+    private async Task<string> FetchPublishedChecksumAsync(MovieLensRelease release, Uri zipUrl, IdleTimer idle)
     {
-        var client = Options.HttpClient ?? s_sharedClient.Value;
         var url = new Uri(zipUrl + ".md5");
-        using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(release, zipUrl, url, idle).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw new MovieLensDownloadException(release, zipUrl, GetReleaseDirectory(release),
@@ -336,12 +362,12 @@ public sealed class MovieLensDownloader
         }
 
         var buffer = new byte[4096];
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var stream = await response.Content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
             var length = 0;
             int read;
-            while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+            while (length < buffer.Length && (read = await idle.ReadAsync(stream, buffer.AsMemory(length)).ConfigureAwait(false)) > 0)
             {
                 length += read;
             }
@@ -388,15 +414,22 @@ public sealed class MovieLensDownloader
         {
             cancellationToken.ThrowIfCancellationRequested();
             var name = entry.FullName.Replace('\\', '/');
+            if (name.Any(char.IsControl))
+            {
+                // A NUL is not allowed in a path, and a control character in a file name is nothing a release holds.
+                throw new MovieLensDownloadException(release, url, target,
+                    $"{url} holds an entry with a control character in its name ('{Printable(entry.FullName)}').");
+            }
+
             if (name.Length == 0 || name.StartsWith('/') || Path.IsPathRooted(name) || name.Contains(':', StringComparison.Ordinal))
             {
-                throw new MovieLensDownloadException(release, url, target, $"{url} holds an entry with an absolute path ('{entry.FullName}').");
+                throw new MovieLensDownloadException(release, url, target, $"{url} holds an entry with an absolute path ('{Printable(entry.FullName)}').");
             }
 
             var destination = Path.GetFullPath(Path.Combine(staging, name));
             if (!destination.StartsWith(root, StringComparison.Ordinal))
             {
-                throw new MovieLensDownloadException(release, url, target, $"{url} holds an entry that leaves its folder ('{entry.FullName}').");
+                throw new MovieLensDownloadException(release, url, target, $"{url} holds an entry that leaves its folder ('{Printable(entry.FullName)}').");
             }
 
             if (name.EndsWith('/'))

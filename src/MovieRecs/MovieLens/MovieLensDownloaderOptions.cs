@@ -21,7 +21,16 @@ public sealed record MovieLensDownloaderOptions
     /// </summary>
     public string? CacheDirectory { get; init; }
 
-    /// <summary>The HTTP client to use (not disposed by the downloader). Default <see langword="null"/>: a shared client.</summary>
+    /// <summary>
+    /// The HTTP client to use (not disposed by the downloader). Default <see langword="null"/>: a shared client that
+    /// leaves redirects to the downloader, which follows them only to http and https URLs (see
+    /// <see cref="MovieLensDownloader"/>).
+    /// </summary>
+    /// <remarks>
+    /// A client whose handler follows redirects itself (the default of <see cref="HttpClientHandler"/>) takes those
+    /// hops by its own rules, unseen; the downloader then checks the URL it ends at and any redirect it hands back. To
+    /// have every hop checked, give the handler <see cref="HttpClientHandler.AllowAutoRedirect"/> = <see langword="false"/>.
+    /// </remarks>
     public HttpClient? HttpClient { get; init; }
 
     /// <summary>
@@ -39,6 +48,29 @@ public sealed record MovieLensDownloaderOptions
     /// twice each release's real extracted size.
     /// </summary>
     public long? MaxExtractedBytes { get; init; }
+
+    /// <summary>
+    /// How long the downloader waits for the server without receiving a byte before it abandons the download with a
+    /// <see cref="MovieLensDownloadException"/>. Default one minute.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// The clock runs during each wait on the network (connecting and waiting for the response headers of each
+    /// request, then each read of the body) and restarts whenever bytes arrive, so a slow but steady download of any
+    /// size is never cut short. It catches a server or a network path that stops sending without closing the
+    /// connection, which would otherwise keep <see cref="MovieLensDownloader.EnsureAsync"/> waiting forever:
+    /// <see cref="System.Net.Http.HttpClient.Timeout"/> bounds only the wait for the response headers, as the body is
+    /// read as a stream.
+    /// Cancelling the call's token still ends it with an <see cref="OperationCanceledException"/>.
+    /// </para>
+    /// <para>
+    /// Choose a value well above the longest pause a healthy connection makes: a minute suits ordinary links; raise it
+    /// on a congested or intermittent link, lower it to fail fast. <see cref="Timeout.InfiniteTimeSpan"/> turns the
+    /// check off. Otherwise the value must be at least one millisecond and at most <see cref="int.MaxValue"/>
+    /// milliseconds (about 24.8 days).
+    /// </para>
+    /// </remarks>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// The default cache folder: the <c>MOVIERECS_DATA</c> environment variable when set; otherwise
@@ -72,7 +104,9 @@ public sealed record MovieLensDownloaderOptions
 
     /// <summary>Checks every member.</summary>
     /// <exception cref="ArgumentException"><see cref="BaseUri"/> is not an absolute http(s) URI ending with a slash,
-    /// <see cref="CacheDirectory"/> is white space, a checksum is not 32 hexadecimal digits, or a limit is not positive.</exception>
+    /// <see cref="CacheDirectory"/> is white space, or a checksum is not 32 hexadecimal digits.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A limit is not positive, or <see cref="IdleTimeout"/> is neither
+    /// <see cref="Timeout.InfiniteTimeSpan"/> nor between one millisecond and <see cref="int.MaxValue"/> milliseconds.</exception>
     public void Validate()
     {
         if (BaseUri is null || !BaseUri.IsAbsoluteUri || (BaseUri.Scheme != Uri.UriSchemeHttp && BaseUri.Scheme != Uri.UriSchemeHttps)
@@ -105,6 +139,12 @@ public sealed record MovieLensDownloaderOptions
         if (MaxExtractedBytes is <= 0)
         {
             ThrowHelper.ThrowArgumentOutOfRange(nameof(MaxExtractedBytes), MaxExtractedBytes, $"MaxExtractedBytes is {MaxExtractedBytes}; it must be positive.");
+        }
+
+        if (IdleTimeout != Timeout.InfiniteTimeSpan && (IdleTimeout < TimeSpan.FromMilliseconds(1) || IdleTimeout.TotalMilliseconds > int.MaxValue))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(IdleTimeout), IdleTimeout,
+                $"IdleTimeout is {IdleTimeout}; it must be Timeout.InfiniteTimeSpan or between 1 ms and {int.MaxValue} ms.");
         }
     }
 }

@@ -1,8 +1,13 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
 using System.IO.Compression;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using MovieRecs.MovieLens;
 
@@ -177,6 +182,240 @@ public sealed class MovieLensDownloaderTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => download);
         AssertCacheClean();
         Assert.False(downloader.IsCached(MovieLensRelease.Ml100k));
+    }
+
+    [Fact]
+    public async Task EnsureAsync_BodyStallsAfterSomeBytes_ThrowsAfterTheIdleTimeoutAndLeavesTheCacheClean()
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) }; // covers the headers only
+        var server = new RawServer(async (_, stream, stop) =>
+        {
+            await WriteAsciiAsync(stream, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n", stop);
+            await stream.WriteAsync(new byte[1000], stop);
+            await stream.FlushAsync(stop);
+            await Task.Delay(Timeout.Infinite, stop); // stalls until the server stops
+        });
+        using (server)
+        {
+            var downloader = RawDownloader(server, client, idleTimeout: TimeSpan.FromMilliseconds(300));
+            var clock = Stopwatch.StartNew();
+
+            var error = await ThrowsWithinAsync<MovieLensDownloadException>(downloader.EnsureAsync(MovieLensRelease.Ml100k));
+
+            Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5));
+            Assert.Contains("no data arrived for 0.3 s", error.Message, StringComparison.Ordinal);
+            AssertNamesUrlAndFolder(error, server.Url("/movielens/ml-100k.zip"), Path.Combine(_cache, "ml-100k"));
+            Assert.Null(error.InnerException as MovieLensDownloadException);
+            AssertCacheClean();
+        }
+
+        Assert.True(server.Stopped, "the server and its connections stop when disposed");
+    }
+
+    [Fact]
+    public async Task EnsureAsync_NoResponseHeaders_ThrowsAfterTheIdleTimeout()
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var server = new RawServer((_, _, stop) => Task.Delay(Timeout.Infinite, stop)); // reads the request, never answers
+        using (server)
+        {
+            var downloader = RawDownloader(server, client, idleTimeout: TimeSpan.FromMilliseconds(300));
+
+            var error = await ThrowsWithinAsync<MovieLensDownloadException>(downloader.EnsureAsync(MovieLensRelease.Ml100k));
+
+            Assert.Contains("no data arrived for 0.3 s", error.Message, StringComparison.Ordinal);
+            AssertNamesUrlAndFolder(error, server.Url("/movielens/ml-100k.zip"), Path.Combine(_cache, "ml-100k"));
+            AssertCacheClean();
+        }
+
+        Assert.True(server.Stopped);
+    }
+
+    [Fact]
+    public async Task EnsureAsync_SlowButSteadyBody_IsNotTimedOut()
+    {
+        // The whole body takes about twice the idle timeout, but a piece arrives every 50 ms: the timeout is per read,
+        // not for the whole download.
+        var zip = BuildZip(("ml-100k/u.data", RandomText(3000)));
+        var idle = TimeSpan.FromSeconds(1);
+        using var server = new RawServer(async (_, stream, stop) =>
+        {
+            await WriteAsciiAsync(stream, $"HTTP/1.1 200 OK\r\nContent-Length: {zip.Length}\r\nConnection: close\r\n\r\n", stop);
+            var piece = (zip.Length + 39) / 40;
+            for (var offset = 0; offset < zip.Length; offset += piece)
+            {
+                await stream.WriteAsync(zip.AsMemory(offset, Math.Min(piece, zip.Length - offset)), stop);
+                await stream.FlushAsync(stop);
+                await Task.Delay(50, stop);
+            }
+        });
+        var downloader = RawDownloader(server, client: null, idleTimeout: idle, md5: Md5(zip));
+        var clock = Stopwatch.StartNew();
+
+        var folder = await WithinAsync(downloader.EnsureAsync(MovieLensRelease.Ml100k));
+
+        Assert.True(clock.Elapsed > 1.5 * idle, $"the body took {clock.Elapsed}, not clearly longer than the timeout");
+        Assert.True(File.Exists(Path.Combine(folder, "u.data")));
+    }
+
+    [Fact]
+    public async Task EnsureAsync_CanceledWhileTheServerStalls_ThrowsOperationCanceledNotATimeout()
+    {
+        using var server = new RawServer(async (_, stream, stop) =>
+        {
+            await WriteAsciiAsync(stream, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n", stop);
+            await stream.WriteAsync(new byte[1000], stop);
+            await Task.Delay(Timeout.Infinite, stop);
+        });
+        var downloader = RawDownloader(server, client: null, idleTimeout: TimeSpan.FromSeconds(20));
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        var error = await ThrowsWithinAsync<OperationCanceledException>(downloader.EnsureAsync(MovieLensRelease.Ml100k, null, cancellation.Token));
+
+        Assert.Equal(cancellation.Token, error.CancellationToken);
+        AssertCacheClean();
+    }
+
+    [Theory]
+    [InlineData("file:///etc/passwd", "default", "'file:///etc/passwd'")]
+    [InlineData("file:///etc/passwd", "not following", "'file:///etc/passwd'")]
+    [InlineData("file:///etc/passwd", "following", "not a valid URI")] // the handler fails before the downloader sees the hop
+    [InlineData("ftp://127.0.0.1:{port}/mirror/ml-100k.zip", "default", "'ftp://127.0.0.1:{port}/mirror/ml-100k.zip'")]
+    [InlineData("ftp://127.0.0.1:{port}/mirror/ml-100k.zip", "not following", "'ftp://127.0.0.1:{port}/mirror/ml-100k.zip'")]
+    [InlineData("ftp://127.0.0.1:{port}/mirror/ml-100k.zip", "following", "'ftp://127.0.0.1:{port}/mirror/ml-100k.zip'")]
+    public async Task EnsureAsync_RedirectToAnotherScheme_ThrowsNamingTheTarget(string location, string clientKind, string named)
+    {
+        // The ftp URL points at this same server, so a client that followed it would fetch the zip: only the scheme
+        // check stands in the way.
+        var zip = BuildZip(("ml-100k/u.data", "1\t2\t3\t4\n"));
+        using var client = CreateClient(clientKind);
+        var port = "";
+        using var server = RedirectingServer(zip, path => path == "/movielens/ml-100k.zip" ? location.Replace("{port}", port, StringComparison.Ordinal) : null);
+        port = server.Port.ToString(CultureInfo.InvariantCulture);
+
+        var error = await ThrowsWithinAsync<MovieLensDownloadException>(
+            RawDownloader(server, client, md5: Md5(zip)).EnsureAsync(MovieLensRelease.Ml100k));
+
+        Assert.Contains(named.Replace("{port}", port, StringComparison.Ordinal), error.Message, StringComparison.Ordinal);
+        Assert.Contains("only http and https", error.Message, StringComparison.Ordinal);
+        AssertNamesUrlAndFolder(error, server.Url("/movielens/ml-100k.zip"), Path.Combine(_cache, "ml-100k"));
+        AssertCacheClean();
+    }
+
+    [Theory]
+    [InlineData("http://[bad\u0007", "default", "'http://[bad\\x07'")]
+    [InlineData("http://[bad\u0007", "not following", "'http://[bad\\x07'")]
+    [InlineData("http://[bad\u0007", "following", "'http://[bad\\x07'")]
+    [InlineData("http://127.0.0.1:99999/ml-100k.zip", "default", "'http://127.0.0.1:99999/ml-100k.zip'")]
+    [InlineData("http://127.0.0.1:99999/ml-100k.zip", "not following", "'http://127.0.0.1:99999/ml-100k.zip'")]
+    [InlineData("http://127.0.0.1:99999/ml-100k.zip", "following", "'http://127.0.0.1:99999/ml-100k.zip'")]
+    [InlineData("//[::1", "default", "'//[::1'")]
+    [InlineData("//[::1", "not following", "'//[::1'")]
+    [InlineData("//[::1", "following", "hostname")] // the handler fails before the downloader sees the hop
+    public async Task EnsureAsync_LocationHeaderNotAUri_ThrowsNamingItWithControlCharactersEscaped(string location, string clientKind, string named)
+    {
+        using var client = CreateClient(clientKind);
+        using var server = RedirectingServer([], path => path == "/movielens/ml-100k.zip" ? location : null);
+
+        var error = await ThrowsWithinAsync<MovieLensDownloadException>(RawDownloader(server, client).EnsureAsync(MovieLensRelease.Ml100k));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+        Assert.Contains("not a valid URI", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(error.Message, char.IsControl);
+        AssertNamesUrlAndFolder(error, server.Url("/movielens/ml-100k.zip"), Path.Combine(_cache, "ml-100k"));
+        AssertCacheClean();
+    }
+
+    [Theory]
+    [InlineData("default")]
+    [InlineData("not following")]
+    [InlineData("following")]
+    public async Task EnsureAsync_RedirectLoop_ThrowsNamingTheLoop(string clientKind)
+    {
+        using var client = CreateClient(clientKind);
+        using var server = RedirectingServer([], path => path switch
+        {
+            "/movielens/ml-100k.zip" => "/elsewhere/ml-100k.zip",
+            "/elsewhere/ml-100k.zip" => "/movielens/ml-100k.zip",
+            _ => null,
+        });
+
+        var error = await ThrowsWithinAsync<MovieLensDownloadException>(RawDownloader(server, client).EnsureAsync(MovieLensRelease.Ml100k));
+
+        Assert.Contains("redirect loop", error.Message, StringComparison.Ordinal);
+        AssertNamesUrlAndFolder(error, server.Url("/movielens/ml-100k.zip"), Path.Combine(_cache, "ml-100k"));
+        AssertCacheClean();
+    }
+
+    [Fact]
+    public async Task EnsureAsync_TooManyRedirects_ThrowsNamingTheLimit()
+    {
+        // Every hop goes to a new URL, so there is no loop: only the limit on redirects stops it.
+        using var server = RedirectingServer([], path => path == "/movielens/ml-100k.zip"
+            ? "/hop/1"
+            : "/hop/" + (int.Parse(path["/hop/".Length..], CultureInfo.InvariantCulture) + 1).ToString(CultureInfo.InvariantCulture));
+
+        var error = await ThrowsWithinAsync<MovieLensDownloadException>(RawDownloader(server, client: null).EnsureAsync(MovieLensRelease.Ml100k));
+
+        Assert.Contains("more than 10 redirects", error.Message, StringComparison.Ordinal);
+        Assert.Equal(11, server.Requests);
+        AssertCacheClean();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EnsureAsync_RedirectFromHttpsToHttp_IsNotFollowed(bool handlerFollowsRedirects)
+    {
+        using var certificate = SelfSignedLoopbackCertificate();
+        using var handler = new HttpClientHandler
+        {
+            AllowAutoRedirect = handlerFollowsRedirects,
+            ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == certificate.Thumbprint,
+        };
+        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+        var port = "";
+        using var server = RedirectingServer(BuildZip(("ml-100k/u.data", "1\t2\t3\t4\n")),
+            path => path == "/movielens/ml-100k.zip" ? $"http://127.0.0.1:{port}/mirror/ml-100k.zip" : null, certificate);
+        port = server.Port.ToString(CultureInfo.InvariantCulture);
+        Assert.StartsWith("https://", server.Url("/").ToString(), StringComparison.Ordinal);
+
+        var error = await ThrowsWithinAsync<MovieLensDownloadException>(RawDownloader(server, client).EnsureAsync(MovieLensRelease.Ml100k));
+
+        Assert.Contains($"from https to http ('http://127.0.0.1:{port}/mirror/ml-100k.zip')", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, server.Requests);
+        AssertCacheClean();
+    }
+
+    [Theory]
+    [InlineData("default")]
+    [InlineData("not following")]
+    [InlineData("following")]
+    public async Task EnsureAsync_RedirectToHttp_IsFollowed(string clientKind)
+    {
+        var zip = BuildZip(("ml-100k/u.data", "1\t2\t3\t4\n"));
+        using var client = CreateClient(clientKind);
+        using var server = RedirectingServer(zip, path => path == "/movielens/ml-100k.zip" ? "../mirror/ml-100k.zip" : null);
+
+        var folder = await WithinAsync(RawDownloader(server, client, md5: Md5(zip)).EnsureAsync(MovieLensRelease.Ml100k));
+
+        Assert.Equal("1\t2\t3\t4\n", File.ReadAllText(Path.Combine(folder, "u.data")));
+        Assert.Equal(2, server.Requests);
+    }
+
+    [Fact]
+    public async Task EnsureAsync_ZipEntryNameWithControlCharacters_IsRejectedWithTheNameEscaped()
+    {
+        var zip = BuildZip(("ml-100k/u.data", "1\t2\t3\t4\n"), ("ml-100k/bad\0name\u001b[31m", "x"));
+        using var server = new LocalServer();
+        server.Serve("/movielens/ml-100k.zip", zip);
+
+        var error = await Assert.ThrowsAsync<MovieLensDownloadException>(
+            () => Downloader(server, (MovieLensRelease.Ml100k, Md5(zip))).EnsureAsync(MovieLensRelease.Ml100k));
+
+        Assert.Contains("ml-100k/bad\\x00name\\x1b[31m", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(error.Message, char.IsControl);
+        AssertCacheClean();
     }
 
     [Theory]
@@ -381,6 +620,23 @@ public sealed class MovieLensDownloaderTests : IDisposable
         }));
         Assert.Throws<ArgumentOutOfRangeException>("MaxDownloadBytes", () => new MovieLensDownloader(new MovieLensDownloaderOptions { MaxDownloadBytes = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>("MaxExtractedBytes", () => new MovieLensDownloader(new MovieLensDownloaderOptions { MaxExtractedBytes = -1 }));
+        Assert.Throws<ArgumentOutOfRangeException>("IdleTimeout", () => new MovieLensDownloader(new MovieLensDownloaderOptions { IdleTimeout = TimeSpan.Zero }));
+        Assert.Throws<ArgumentOutOfRangeException>("IdleTimeout", () => new MovieLensDownloader(new MovieLensDownloaderOptions { IdleTimeout = TimeSpan.FromTicks(9_999) }));
+        Assert.Throws<ArgumentOutOfRangeException>("IdleTimeout", () => new MovieLensDownloader(new MovieLensDownloaderOptions { IdleTimeout = TimeSpan.FromSeconds(-5) }));
+        var tooLong = Assert.Throws<ArgumentOutOfRangeException>("IdleTimeout", () => new MovieLensDownloader(new MovieLensDownloaderOptions { IdleTimeout = TimeSpan.FromDays(25) }));
+        Assert.Contains("25.00:00:00", tooLong.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_IdleTimeout_DefaultsToOneMinuteAndAcceptsItsBounds()
+    {
+        Assert.Equal(TimeSpan.FromMinutes(1), new MovieLensDownloaderOptions().IdleTimeout);
+        foreach (var timeout in new[] { Timeout.InfiniteTimeSpan, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(int.MaxValue) })
+        {
+            var options = new MovieLensDownloaderOptions { IdleTimeout = timeout };
+            options.Validate();
+            Assert.Equal(timeout, new MovieLensDownloader(options).Options.IdleTimeout);
+        }
     }
 
     [Fact]
@@ -393,6 +649,89 @@ public sealed class MovieLensDownloaderTests : IDisposable
         {
             Assert.Equal("movierecs", Path.GetFileName(folder));
         }
+    }
+
+    /// <summary>How long a test waits for a download before failing, so that a hang fails the test instead of stalling it.</summary>
+    private static readonly TimeSpan Safety = TimeSpan.FromSeconds(10);
+
+    private static async Task<T> WithinAsync<T>(Task<T> task)
+    {
+        using var giveUp = new CancellationTokenSource();
+        var finished = await Task.WhenAny(task, Task.Delay(Safety, giveUp.Token));
+        giveUp.Cancel();
+        Assert.True(finished == task, $"still running after {Safety.TotalSeconds} s");
+        return await task;
+    }
+
+    private static async Task<TException> ThrowsWithinAsync<TException>(Task task)
+        where TException : Exception
+    {
+        using var giveUp = new CancellationTokenSource();
+        var finished = await Task.WhenAny(task, Task.Delay(Safety, giveUp.Token));
+        giveUp.Cancel();
+        Assert.True(finished == task, $"still running after {Safety.TotalSeconds} s");
+        return await Assert.ThrowsAnyAsync<TException>(() => task);
+    }
+
+    /// <summary>The client of <see cref="MovieLensDownloaderOptions.HttpClient"/>, by kind: null for the downloader's own.</summary>
+    private static HttpClient? CreateClient(string kind) => kind switch
+    {
+        "default" => null,
+        "not following" => new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) },
+        "following" => new HttpClient { Timeout = TimeSpan.FromSeconds(30) },
+        _ => throw new ArgumentException($"Unknown client kind '{kind}'.", nameof(kind)),
+    };
+
+    private MovieLensDownloader RawDownloader(RawServer server, HttpClient? client, TimeSpan? idleTimeout = null, string? md5 = null)
+    {
+        var options = new MovieLensDownloaderOptions
+        {
+            BaseUri = server.Url("/movielens/"),
+            CacheDirectory = _cache,
+            HttpClient = client,
+            Md5Checksums = new Dictionary<MovieLensRelease, string> { [MovieLensRelease.Ml100k] = md5 ?? new string('0', 32) },
+        };
+        return new MovieLensDownloader(idleTimeout is { } timeout ? options with { IdleTimeout = timeout } : options);
+    }
+
+    /// <summary>A server that answers a path with a redirect to the location <paramref name="redirect"/> gives, else with <paramref name="zip"/> (or 404 when empty).</summary>
+    private static RawServer RedirectingServer(byte[] zip, Func<string, string?> redirect, X509Certificate2? certificate = null) =>
+        new(async (path, stream, stop) =>
+        {
+            if (redirect(path) is { } location)
+            {
+                await WriteAsciiAsync(stream, $"HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", stop);
+            }
+            else if (zip.Length == 0)
+            {
+                await WriteAsciiAsync(stream, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", stop);
+            }
+            else
+            {
+                await WriteAsciiAsync(stream, $"HTTP/1.1 200 OK\r\nContent-Length: {zip.Length}\r\nConnection: close\r\n\r\n", stop);
+                await stream.WriteAsync(zip, stop);
+            }
+        }, certificate);
+
+    /// <summary>A certificate for 127.0.0.1, valid for a day; the test's client trusts it by thumbprint only.</summary>
+    private static X509Certificate2 SelfSignedLoopbackCertificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+
+        // Through PKCS#12, so that the private key is usable by the TLS stack on every platform.
+        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), password: null);
+    }
+
+    /// <summary>Writes <paramref name="text"/> one byte per character, control characters included.</summary>
+    private static async Task WriteAsciiAsync(Stream stream, string text, CancellationToken cancellationToken)
+    {
+        await stream.WriteAsync(Encoding.Latin1.GetBytes(text), cancellationToken);
+        await stream.FlushAsync(cancellationToken);
     }
 
     private MovieLensDownloader Downloader(LocalServer server, params (MovieLensRelease Release, string Md5)[] checksums) =>
@@ -623,6 +962,129 @@ public sealed class MovieLensDownloaderTests : IDisposable
                 default:
                     throw new ArgumentException($"Unknown fault '{fault}'.", nameof(fault));
             }
+        }
+    }
+
+    /// <summary>
+    /// A loopback server on an ephemeral port that reads one request per connection and lets the test write the raw
+    /// response: what <see cref="HttpListener"/> would refuse to send (any Location header) and bodies that stall.
+    /// Given a certificate, it speaks https.
+    /// The response script gets a token that fires when the server stops, which it does when disposed or, at the
+    /// latest, after <see cref="Lifetime"/>; every connection is closed after its response.
+    /// </summary>
+    private sealed class RawServer : IDisposable
+    {
+        public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new(Lifetime);
+        private readonly Func<string, Stream, CancellationToken, Task> _respond;
+        private readonly X509Certificate2? _certificate;
+        private readonly ConcurrentQueue<Task> _connections = new();
+        private readonly Task _loop;
+        private int _requests;
+
+        public RawServer(Func<string, Stream, CancellationToken, Task> respond, X509Certificate2? certificate = null)
+        {
+            _respond = respond;
+            _certificate = certificate;
+            _listener.Start();
+            Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+            _stop.Token.Register(_listener.Stop);
+            _loop = Task.Run(AcceptAsync);
+        }
+
+        public int Port { get; }
+
+        public int Requests => Volatile.Read(ref _requests);
+
+        /// <summary>Whether the accept loop and every connection have finished.</summary>
+        public bool Stopped => _loop.IsCompleted && _connections.All(c => c.IsCompleted);
+
+        public Uri Url(string path) => new($"{(_certificate is null ? "http" : "https")}://127.0.0.1:{Port}{path}");
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            try
+            {
+                Task.WaitAll([_loop, .. _connections], TimeSpan.FromSeconds(10));
+            }
+            catch (AggregateException)
+            {
+            }
+
+            _stop.Dispose();
+        }
+
+        private async Task AcceptAsync()
+        {
+            while (true)
+            {
+                TcpClient client;
+                try
+                {
+                    client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                }
+                catch (Exception) when (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                _connections.Enqueue(Task.Run(() => ServeAsync(client)));
+            }
+        }
+
+        private async Task ServeAsync(TcpClient client)
+        {
+            using (client)
+            {
+                try
+                {
+                    Stream stream = client.GetStream();
+                    if (_certificate is not null)
+                    {
+                        var tls = new SslStream(stream);
+                        stream = tls;
+                        await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _certificate }, _stop.Token);
+                    }
+
+                    await using var _ = stream;
+                    var path = await ReadRequestPathAsync(stream, _stop.Token);
+                    Interlocked.Increment(ref _requests);
+                    await _respond(path, stream, _stop.Token);
+                }
+                catch (Exception error) when (error is IOException or SocketException or OperationCanceledException or ObjectDisposedException
+                    or AuthenticationException)
+                {
+                    // The client went away, or the server is stopping.
+                }
+            }
+        }
+
+        /// <summary>Reads the request head (up to the blank line) and returns the path of its request line.</summary>
+        private static async Task<string> ReadRequestPathAsync(Stream stream, CancellationToken cancellationToken)
+        {
+            var head = new byte[16 * 1024];
+            var length = 0;
+            while (length < head.Length)
+            {
+                var read = await stream.ReadAsync(head.AsMemory(length), cancellationToken);
+                if (read == 0)
+                {
+                    throw new IOException("The client closed the connection before the end of its request.");
+                }
+
+                length += read;
+                var text = Encoding.Latin1.GetString(head, 0, length);
+                if (text.Contains("\r\n\r\n", StringComparison.Ordinal))
+                {
+                    var requestLine = text[..text.IndexOf("\r\n", StringComparison.Ordinal)].Split(' ');
+                    return requestLine.Length == 3 ? requestLine[1] : throw new IOException("Bad request line.");
+                }
+            }
+
+            throw new IOException("The request head is too long.");
         }
     }
 }
