@@ -65,7 +65,7 @@ internal static partial class Cli
         catch (Exception e) when (e is UsageException or InvalidDataException or IOException or ArgumentException or KeyNotFoundException
                                       or UnauthorizedAccessException or FormatException or OverflowException or ArithmeticException)
         {
-            error.WriteLine($"movierecs: {e.Message.Split('\n')[0]}");
+            error.WriteLine($"movierecs: {OneLine(e)}");
             return 1;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -74,6 +74,19 @@ internal static partial class Cli
             error.WriteLine($"movierecs: unexpected {e.GetType().Name}: {e.Message.Split('\n')[0]}");
             return 70;
         }
+    }
+
+    // The message's first line, without the " (Parameter 'name')" that ArgumentException appends: the name is the
+    // library's, not an option of the tool, and the message already says what is wrong.
+    private static string OneLine(Exception e)
+    {
+        var message = e.Message;
+        if (e is ArgumentException { ParamName: { } name } && message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal))
+        {
+            message = message[..^$" (Parameter '{name}')".Length];
+        }
+
+        return message.Split('\n')[0];
     }
 
     private static int Generate(Arguments a, Report report)

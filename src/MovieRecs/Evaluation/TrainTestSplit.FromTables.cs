@@ -1,3 +1,4 @@
+using System.Globalization;
 using MovieRecs.MovieLens;
 using MovieRecs.Sparse;
 
@@ -19,7 +20,9 @@ public sealed partial class TrainTestSplit
     /// <returns>The split, with <see cref="Users"/> and <see cref="Items"/> set.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="train"/> or <paramref name="test"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="ArgumentException">Duplicates are found with <see cref="DuplicateHandling.Throw"/>.</exception>
+    /// <exception cref="ArgumentException">Duplicates are found with <see cref="DuplicateHandling.Throw"/>; or no
+    /// training rating reaches <see cref="InteractionOptions.MinRating"/> (an empty training table included), so
+    /// there is nothing to train on.</exception>
     /// <exception cref="KeyNotFoundException"><paramref name="movies"/> is given and a training rating names a
     /// movie absent from it.</exception>
     /// <remarks>
@@ -39,6 +42,11 @@ public sealed partial class TrainTestSplit
         options.Validate();
 
         var trainInteractions = InteractionMatrix.Build(train, options, movies);
+        if (trainInteractions.UserItems.NonZeroCount == 0)
+        {
+            throw NoTrainingRatings(train, options.MinRating);
+        }
+
         var testInteractions = InteractionMatrix.Build(test, options);
         var users = trainInteractions.Users;
         var items = trainInteractions.Items;
@@ -82,5 +90,24 @@ public sealed partial class TrainTestSplit
 
         var testMatrix = CsrMatrix.FromTriplets(users.Count, items.Count, rows.AsSpan(0, kept), columns.AsSpan(0, kept), values.AsSpan(0, kept));
         return new TrainTestSplit(trainInteractions.UserItems, testMatrix, users, items, dropped);
+    }
+
+    private static ArgumentException NoTrainingRatings(RatingsTable train, float minRating)
+    {
+        if (train.Count == 0)
+        {
+            return new ArgumentException("The training table holds no ratings: nothing to train on.", nameof(train));
+        }
+
+        var highest = float.NegativeInfinity;
+        foreach (var rating in train.Ratings)
+        {
+            highest = MathF.Max(highest, rating);
+        }
+
+        return new ArgumentException(
+            string.Create(CultureInfo.InvariantCulture,
+                $"The training table holds no ratings >= {minRating} ({train.Count:N0} ratings, the highest {highest}): nothing to train on."),
+            nameof(train));
     }
 }

@@ -397,13 +397,14 @@ public sealed partial class MovieLensDownloader
         long declared = 0;
         foreach (var entry in archive.Entries)
         {
-            declared += entry.Length;
-        }
+            // Compared before adding, so that crafted sizes cannot overflow the sum (declared <= limit here).
+            if (entry.Length > limit - declared)
+            {
+                throw new MovieLensDownloadException(release, url, target,
+                    $"{url} would extract to more than the {limit} bytes allowed for {FolderName(release)}.");
+            }
 
-        if (declared > limit)
-        {
-            throw new MovieLensDownloadException(release, url, target,
-                $"{url} would extract to {declared} bytes, more than the {limit} bytes allowed for {FolderName(release)}.");
+            declared += entry.Length;
         }
 
         var buffer = new byte[CopyBufferSize];

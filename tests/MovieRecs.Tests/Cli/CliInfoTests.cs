@@ -22,7 +22,7 @@ public sealed class CliInfoTests : IDisposable
 
         Assert.Equal(1, code);
         Assert.Empty(output);
-        Assert.Equal($"movierecs: '{folder}' is a folder, not a model file. (Parameter 'path')", error.TrimEnd());
+        Assert.Equal($"movierecs: '{folder}' is a folder, not a model file.", error.TrimEnd());
     }
 
     [Fact]

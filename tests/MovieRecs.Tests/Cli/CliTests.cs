@@ -148,6 +148,21 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>, IDisposable
     }
 
     [Fact]
+    public void Evaluate_PublishedSplitWithMinRatingAboveEveryRating_SaysNothingToTrainOnInOneLine()
+    {
+        var data = PathOf("split");
+        Directory.CreateDirectory(data);
+        File.WriteAllText(Path.Combine(data, "u1.base"), "1\t10\t5\t881250949\n2\t20\t4\t881250950\n");
+        File.WriteAllText(Path.Combine(data, "u1.test"), "1\t20\t5\t881250951\n");
+
+        var (code, output, error) = Run("evaluate", data, "--split", "u1", "--min-rating", "6", "--factors", "4", "--iterations", "1");
+
+        Assert.Equal(1, code);
+        Assert.Equal(string.Empty, output);
+        Assert.Equal($"movierecs: The training table holds no ratings >= 6 (2 ratings, the highest 5): nothing to train on.{Environment.NewLine}", error);
+    }
+
+    [Fact]
     public void Train_EmptyRatingsFile_SaysTheFileHoldsNoRatings()
     {
         var ratings = PathOf("ratings.csv");

@@ -181,6 +181,19 @@ public class TrainTestSplitTests
     }
 
     [Fact]
+    public void FromTables_NoTrainingRatingAtTheMinimum_ThrowsSayingThereIsNothingToTrainOn()
+    {
+        var train = Table((1, 10, 5, 0), (2, 20, 4, 0));
+        var test = Table((1, 20, 5, 0));
+
+        var error = Assert.Throws<ArgumentException>("train", () => TrainTestSplit.FromTables(train, test, new InteractionOptions { MinRating = 6 }));
+        Assert.StartsWith("The training table holds no ratings >= 6 (2 ratings, the highest 5): nothing to train on.", error.Message, StringComparison.Ordinal);
+
+        var empty = Assert.Throws<ArgumentException>("train", () => TrainTestSplit.FromTables(Table(), test));
+        Assert.StartsWith("The training table holds no ratings: nothing to train on.", empty.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FromTables_WithMovies_KeepsTestItemsWithoutTrainingRatings()
     {
         var train = Table((1, 10, 5, 0));
