@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MovieRecs.Persistence;
 using MovieRecs.Tests.Persistence;
 
@@ -46,25 +45,7 @@ public sealed class CliInfoTests : IDisposable
     /// <summary>Runs the tool in a child process with one more environment variable; returns its exit code and standard error.</summary>
     private static (int Code, string Error) RunInChildProcess((string Name, string Value) variable, params string[] args)
     {
-        var host = Environment.ProcessPath;
-        var start = new ProcessStartInfo(host is not null && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MovieRecs.Cli.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment[variable.Name] = variable.Value;
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "the tool did not finish within a minute");
-        return (process.ExitCode, error.Result);
+        var (code, _, error) = CliProcess.Run(args, [new(variable.Name, variable.Value)], TimeSpan.FromMinutes(1));
+        return (code, error);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using MovieRecs.Tests.Cli;
 
@@ -50,36 +49,17 @@ public sealed class JitDeterminismTests : IDisposable
     /// <summary>Runs the tool with only the given runtime settings; returns its JSON output (scores in round-trip form) without the stage timings.</summary>
     private static string Run(string[] settings, string name, params string[] args)
     {
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MovieRecs.Cli.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
         // The test run itself may be under such settings (the kernel reruns): start from none.
-        foreach (var key in start.Environment.Keys.Where(IsJitSetting).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
+        var environment = Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(IsJitSetting)
+            .Select(key => new KeyValuePair<string, string?>(key, null)).ToList();
         foreach (var setting in settings)
         {
             var equals = setting.IndexOf('=', StringComparison.Ordinal);
-            start.Environment[setting[..equals]] = setting[(equals + 1)..];
+            environment.Add(new(setting[..equals], setting[(equals + 1)..]));
         }
 
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), $"{args[0]} with {name} did not finish");
-        Assert.True(process.ExitCode == 0, $"{args[0]} with {name} exited with {process.ExitCode}: {error.Result}");
+        var (code, output, error) = CliProcess.Run(args, environment, TimeSpan.FromMinutes(2));
+        Assert.True(code == 0, $"{args[0]} with {name} exited with {code}: {error}");
         if (args[0] == "train")
         {
             return output;
@@ -97,11 +77,4 @@ public sealed class JitDeterminismTests : IDisposable
         || key.StartsWith("DOTNET_JIT", StringComparison.OrdinalIgnoreCase)
         || key.StartsWith("DOTNET_OSR", StringComparison.OrdinalIgnoreCase)
         || key.StartsWith("COMPlus_", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>The <c>dotnet</c> host running this test, so the child uses the same runtime.</summary>
-    private static string DotnetHost()
-    {
-        var host = Environment.ProcessPath;
-        return host is not null && Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase) ? host : "dotnet";
-    }
 }
