@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using MovieRecs.Evaluation;
-using MovieRecs.Recommendations;
 using MovieRecs.Sparse;
 
 namespace MovieRecs.Benchmarks;

@@ -4,7 +4,6 @@ using MovieRecs.Als;
 using MovieRecs.Cli.Plotting;
 using MovieRecs.Evaluation;
 using MovieRecs.Internal;
-using MovieRecs.Recommendations;
 
 namespace MovieRecs.Cli;
 

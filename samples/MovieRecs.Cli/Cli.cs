@@ -196,7 +196,7 @@ internal static partial class Cli
         if (a.Get("split") is { } name)
         {
             var (train, test) = MovieLensReader.ReadMl100kSplit(dataPath, name);
-            split = TrainTestSplit.FromTables(train, test, interactionOptions);
+            split = RatingsSplit.FromTables(train, test, interactionOptions);
         }
         else
         {

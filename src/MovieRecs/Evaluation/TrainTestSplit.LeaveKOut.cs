@@ -1,4 +1,3 @@
-using MovieRecs.MovieLens;
 using MovieRecs.Sparse;
 
 namespace MovieRecs.Evaluation;
@@ -69,40 +68,13 @@ public sealed partial class TrainTestSplit
     }
 
     /// <summary>
-    /// Holds out the <paramref name="k"/> most recent interactions of every user, by timestamp: the temporal
-    /// leave-k-out protocol, which asks a model to predict what each user did next. Users with at most
-    /// <paramref name="k"/> interactions stay entirely in the training matrix.
+    /// Holds out the <paramref name="k"/> most recent interactions of every user of <paramref name="matrix"/>: the
+    /// interactions are ordered by <paramref name="recency"/> (one key per stored entry, in storage order; a larger
+    /// key is more recent). Users with at most <paramref name="k"/> interactions stay entirely in the training matrix.
     /// </summary>
-    /// <param name="ratings">The ratings, with timestamps.</param>
-    /// <param name="k">The number of interactions held out per user (at least 1).</param>
-    /// <param name="options">How ratings become interactions (threshold, value, duplicates), as in
-    /// <see cref="InteractionMatrix.Build"/>; <see cref="InteractionOptions.Default"/> when null.</param>
-    /// <returns>The split, with the user and movie indexes shared by both matrices (ascending ids, as
-    /// <see cref="InteractionMatrix.Build"/> numbers them).</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="ratings"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is less than 1, or an option is out of range.</exception>
-    /// <exception cref="ArgumentException">Duplicates are found with <see cref="DuplicateHandling.Throw"/>, or the
-    /// matrix has more than <see cref="Array.MaxLength"/> entries.</exception>
-    /// <remarks>
-    /// <para>The interaction matrix is built exactly as <see cref="InteractionMatrix.Build"/> builds it from all of
-    /// <paramref name="ratings"/>; then each interaction's time is the latest timestamp among the kept ratings that
-    /// formed it. Equal times are ordered by position in <paramref name="ratings"/> (a later line is more recent),
-    /// so the split is fully determined by the table. <c>Train + Test</c> is exactly the interaction matrix.</para>
-    /// <para>O(ratings + nnz log(longest row)) time; allocates the interaction matrix, the two result matrices and
-    /// 12 bytes per interaction of scratch.</para>
-    /// </remarks>
-    public static TrainTestSplit LeaveKOut(RatingsTable ratings, int k, InteractionOptions? options = null)
+    /// <remarks>The caller has checked the arguments and <see cref="CheckSplittable"/>.</remarks>
+    internal static TrainTestSplit LeaveLatestKOut(CsrMatrix matrix, (long Time, int Line)[] recency, int k, IdIndex<int> users, IdIndex<int> items)
     {
-        ArgumentNullException.ThrowIfNull(ratings);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
-        options ??= InteractionOptions.Default;
-        options.Validate();
-
-        var interactions = InteractionMatrix.Build(ratings, options);
-        var matrix = interactions.UserItems;
-        CheckSplittable(matrix, nameof(ratings));
-        var recency = LatestRatingOfEachInteraction(ratings, interactions);
-
         var (testCount, longestRow) = CountHeldOut(matrix, k);
         var writer = new SplitWriter(matrix.RowCount, matrix.ColumnCount, (int)matrix.NonZeroCount - testCount, testCount);
         var keys = new (long Time, int Line)[longestRow];
@@ -135,45 +107,7 @@ public sealed partial class TrainTestSplit
         }
 
         var (train, test) = writer.ToMatrices();
-        return new TrainTestSplit(train, test, interactions.Users, interactions.Items, droppedTestCount: 0);
-    }
-
-    /// <summary>For each stored entry of the interaction matrix, the (timestamp, line) of its latest kept rating.</summary>
-    private static (long Time, int Line)[] LatestRatingOfEachInteraction(RatingsTable ratings, InteractionMatrix interactions)
-    {
-        var matrix = interactions.UserItems;
-        var recency = new (long Time, int Line)[(int)matrix.NonZeroCount];
-        recency.AsSpan().Fill((long.MinValue, -1));
-        var pointers = matrix.RowPointers;
-        var userIds = ratings.UserIds;
-        var movieIds = ratings.MovieIds;
-        var values = ratings.Ratings;
-        var timestamps = ratings.Timestamps;
-        var minRating = interactions.Options.MinRating;
-        for (var line = 0; line < values.Length; line++)
-        {
-            if (!(values[line] >= minRating)
-                || !interactions.Users.TryGetIndex(userIds[line], out var row)
-                || !interactions.Items.TryGetIndex(movieIds[line], out var column))
-            {
-                continue;
-            }
-
-            // An interaction whose value combined to zero is not stored; its ratings have no cell.
-            var position = matrix.GetColumnIndices(row).BinarySearch(column);
-            if (position < 0)
-            {
-                continue;
-            }
-
-            var cell = (int)pointers[row] + position;
-            if (timestamps[line] >= recency[cell].Time)
-            {
-                recency[cell] = (timestamps[line], line);
-            }
-        }
-
-        return recency;
+        return new TrainTestSplit(train, test, users, items, droppedTestCount: 0);
     }
 
     /// <summary>The number of entries a leave-k-out split holds out, and the longest row.</summary>

@@ -11,15 +11,15 @@ namespace MovieRecs.Evaluation;
 /// <remarks>
 /// <para>Create one with <see cref="Random(CsrMatrix, double, int)"/> (implicit's <c>train_test_split</c>),
 /// <see cref="LeaveKOut(CsrMatrix, int, int)"/> (k random interactions per user),
-/// <see cref="LeaveKOut(MovieLens.RatingsTable, int, MovieLens.InteractionOptions?)"/> (the k most recent
-/// interactions per user) or <see cref="FromTables"/> (a split published with the data, e.g. ml-100k's
-/// <c>u1.base</c> / <c>u1.test</c>).</para>
+/// or, from ratings tables, the MovieLens layer's <c>RatingsSplit.LeaveKOut</c> (the k most recent interactions
+/// per user) and <c>RatingsSplit.FromTables</c> (a split published with the data, e.g. ml-100k's <c>u1.base</c> /
+/// <c>u1.test</c>).</para>
 /// <para>Every split is deterministic: the same input and seed give the same matrices on every machine. Instances
 /// are immutable and thread-safe.</para>
 /// </remarks>
 public sealed partial class TrainTestSplit
 {
-    private TrainTestSplit(CsrMatrix train, CsrMatrix test, IdIndex<int>? users, IdIndex<int>? items, long droppedTestCount)
+    internal TrainTestSplit(CsrMatrix train, CsrMatrix test, IdIndex<int>? users, IdIndex<int>? items, long droppedTestCount)
     {
         Train = train;
         Test = test;
@@ -55,7 +55,7 @@ public sealed partial class TrainTestSplit
     public IdIndex<int>? Items { get; }
 
     /// <summary>
-    /// How many held-out interactions could not be kept in <see cref="Test"/>: for <see cref="FromTables"/>, test
+    /// How many held-out interactions could not be kept in <see cref="Test"/>: for <c>RatingsSplit.FromTables</c>, test
     /// interactions whose user or movie has no column or row in the training index; for
     /// <see cref="Random(CsrMatrix, double, int)"/>, entries drawn for the test side whose value is not positive
     /// (implicit drops those too). Zero for leave-k-out splits.
@@ -69,7 +69,7 @@ public sealed partial class TrainTestSplit
     public override string ToString() =>
         $"TrainTestSplit {Train.RowCount} x {Train.ColumnCount}: {Train.NonZeroCount} train, {Test.NonZeroCount} test interactions ({TestUserCount} test users, {DroppedTestCount} dropped)";
 
-    private static void CheckSplittable(CsrMatrix interactions, string paramName)
+    internal static void CheckSplittable(CsrMatrix interactions, string paramName)
     {
         if (interactions.NonZeroCount > Array.MaxLength)
         {

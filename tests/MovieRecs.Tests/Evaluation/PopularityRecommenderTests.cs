@@ -1,5 +1,5 @@
 using FsCheck.Xunit;
-using MovieRecs.Recommendations;
+using MovieRecs.Evaluation;
 using MovieRecs.Sparse;
 
 namespace MovieRecs.Tests.Evaluation;

@@ -1,6 +1,5 @@
 using FsCheck.Xunit;
 using MovieRecs.Evaluation;
-using MovieRecs.Recommendations;
 
 namespace MovieRecs.Tests.Evaluation;
 

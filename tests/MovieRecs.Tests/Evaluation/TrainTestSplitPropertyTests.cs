@@ -56,7 +56,7 @@ public class TrainTestSplitPropertyTests
 
         var table = new RatingsTable(users, movies, ratings, times);
         var k = random.Next(1, 4);
-        var split = TrainTestSplit.LeaveKOut(table, k);
+        var split = RatingsSplit.LeaveKOut(table, k);
         var matrix = InteractionMatrix.Build(table).UserItems;
         if (!IsPartition(matrix, split) || !HoldsOutK(matrix, split, k))
         {

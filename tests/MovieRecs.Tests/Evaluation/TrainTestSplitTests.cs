@@ -121,7 +121,7 @@ public class TrainTestSplitTests
             (30, 2, 4, 7),
             (30, 4, 4, 8),
             (30, 5, 4, 9));
-        var split = TrainTestSplit.LeaveKOut(table, 2);
+        var split = RatingsSplit.LeaveKOut(table, 2);
         Assert.NotNull(split.Users);
         Assert.NotNull(split.Items);
         Assert.Equal([10, 20, 30], split.Users!.ToArray());
@@ -142,7 +142,7 @@ public class TrainTestSplitTests
     {
         // User 1 rated movie 7 twice (summed to 9); its later rating (time 50) makes it the most recent interaction.
         var table = Table((1, 7, 4, 5), (1, 8, 4, 20), (1, 9, 4, 30), (1, 7, 5, 50));
-        var split = TrainTestSplit.LeaveKOut(table, 1);
+        var split = RatingsSplit.LeaveKOut(table, 1);
         Assert.Equal(9f, split.Test[0, split.Items!.IndexOf(7)]);
         Assert.Equal(1, split.Test.NonZeroCount);
         Assert.Equal(2, split.Train.NonZeroCount);
@@ -151,9 +151,9 @@ public class TrainTestSplitTests
     [Fact]
     public void LeaveKOut_Table_InvalidArguments_Throw()
     {
-        Assert.Throws<ArgumentNullException>("ratings", () => TrainTestSplit.LeaveKOut((RatingsTable)null!, 1));
-        Assert.Throws<ArgumentOutOfRangeException>("k", () => TrainTestSplit.LeaveKOut(Table((1, 1, 5, 0)), 0));
-        Assert.Throws<ArgumentOutOfRangeException>("MinRating", () => TrainTestSplit.LeaveKOut(Table((1, 1, 5, 0)), 1, new InteractionOptions { MinRating = float.NaN }));
+        Assert.Throws<ArgumentNullException>("ratings", () => RatingsSplit.LeaveKOut((RatingsTable)null!, 1));
+        Assert.Throws<ArgumentOutOfRangeException>("k", () => RatingsSplit.LeaveKOut(Table((1, 1, 5, 0)), 0));
+        Assert.Throws<ArgumentOutOfRangeException>("MinRating", () => RatingsSplit.LeaveKOut(Table((1, 1, 5, 0)), 1, new InteractionOptions { MinRating = float.NaN }));
     }
 
     [Fact]
@@ -167,7 +167,7 @@ public class TrainTestSplitTests
             (3, 10, 5, 0), // user 3 has no kept training rating: dropped
             (4, 10, 5, 0), // unknown user: dropped
             (1, 10, 2, 0)); // below the threshold
-        var split = TrainTestSplit.FromTables(train, test);
+        var split = RatingsSplit.FromTables(train, test);
         Assert.NotNull(split.Users);
         Assert.NotNull(split.Items);
         Assert.Equal([1, 2], split.Users!.ToArray());
@@ -186,10 +186,10 @@ public class TrainTestSplitTests
         var train = Table((1, 10, 5, 0), (2, 20, 4, 0));
         var test = Table((1, 20, 5, 0));
 
-        var error = Assert.Throws<ArgumentException>("train", () => TrainTestSplit.FromTables(train, test, new InteractionOptions { MinRating = 6 }));
+        var error = Assert.Throws<ArgumentException>("train", () => RatingsSplit.FromTables(train, test, new InteractionOptions { MinRating = 6 }));
         Assert.StartsWith("The training table holds no ratings >= 6 (2 ratings, the highest 5): nothing to train on.", error.Message, StringComparison.Ordinal);
 
-        var empty = Assert.Throws<ArgumentException>("train", () => TrainTestSplit.FromTables(Table(), test));
+        var empty = Assert.Throws<ArgumentException>("train", () => RatingsSplit.FromTables(Table(), test));
         Assert.StartsWith("The training table holds no ratings: nothing to train on.", empty.Message, StringComparison.Ordinal);
     }
 
@@ -199,7 +199,7 @@ public class TrainTestSplitTests
         var train = Table((1, 10, 5, 0));
         var test = Table((1, 30, 5, 0), (1, 40, 5, 0));
         Movie[] movies = [new(10, "A (1990)", 1990, []), new(30, "B (1991)", 1991, [])];
-        var split = TrainTestSplit.FromTables(train, test, movies: movies);
+        var split = RatingsSplit.FromTables(train, test, movies: movies);
         Assert.Equal([10, 30], split.Items!.ToArray());
         Assert.Equal(5f, split.Test[0, 1]);
         Assert.Equal(1, split.DroppedTestCount); // movie 40 is not in the list
@@ -209,7 +209,7 @@ public class TrainTestSplitTests
     public void FromTables_AppliesValueOption_ToBothSides()
     {
         var options = new InteractionOptions { Value = InteractionValue.Binary };
-        var split = TrainTestSplit.FromTables(Table((1, 10, 5, 0), (1, 20, 4, 0)), Table((1, 20, 4, 0)), options);
+        var split = RatingsSplit.FromTables(Table((1, 10, 5, 0), (1, 20, 4, 0)), Table((1, 20, 4, 0)), options);
         Assert.Equal([1f, 1f], split.Train.GetValues(0).ToArray());
         Assert.Equal([1f], split.Test.GetValues(0).ToArray());
     }
@@ -218,7 +218,7 @@ public class TrainTestSplitTests
     public void FromTables_NullTables_Throw()
     {
         var table = Table((1, 1, 5, 0));
-        Assert.Throws<ArgumentNullException>("train", () => TrainTestSplit.FromTables(null!, table));
-        Assert.Throws<ArgumentNullException>("test", () => TrainTestSplit.FromTables(table, null!));
+        Assert.Throws<ArgumentNullException>("train", () => RatingsSplit.FromTables(null!, table));
+        Assert.Throws<ArgumentNullException>("test", () => RatingsSplit.FromTables(table, null!));
     }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using MovieRecs.Evaluation;
 using MovieRecs.MovieLens;
-using MovieRecs.Recommendations;
 using Xunit.Abstractions;
 
 namespace MovieRecs.Tests.Evaluation;
@@ -37,7 +36,7 @@ public class U1SplitTests(ITestOutputHelper output)
         Assert.Equal(80_000, train.Count);
         Assert.Equal(20_000, test.Count);
 
-        var split = TrainTestSplit.FromTables(train, test, InteractionOptions.Default);
+        var split = RatingsSplit.FromTables(train, test, InteractionOptions.Default);
         var model = new PopularityRecommender(split.Train);
         var m = RankingEvaluator.Evaluate(model, split, k: 10);
 
@@ -69,7 +68,7 @@ public class U1SplitTests(ITestOutputHelper output)
     {
         var folder = TestData.Release("ml-100k")!;
         var ratings = ReadTabSeparated(Path.Combine(folder, "u1.base"));
-        var split = TrainTestSplit.LeaveKOut(ratings, k: 5);
+        var split = RatingsSplit.LeaveKOut(ratings, k: 5);
         var m = RankingEvaluator.Evaluate(new PopularityRecommender(split.Train), split, k: 10);
         output.WriteLine(split.ToString());
         output.WriteLine(m.ToString());

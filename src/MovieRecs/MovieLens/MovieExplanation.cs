@@ -1,6 +1,6 @@
-using MovieRecs.MovieLens;
+using MovieRecs.Recommendations;
 
-namespace MovieRecs.Recommendations;
+namespace MovieRecs.MovieLens;
 
 /// <summary>An <see cref="Explanation"/> in movies: the explained movie, its score and the liked movies' contributions.</summary>
 /// <param name="Movie">The explained movie.</param>

@@ -1,6 +1,4 @@
-using MovieRecs.MovieLens;
-
-namespace MovieRecs.Recommendations;
+namespace MovieRecs.MovieLens;
 
 /// <summary>A movie with a score: a recommendation, a similar movie, or an explanation's contribution.</summary>
 /// <param name="Movie">The movie.</param>

@@ -1,8 +1,9 @@
 using System.Buffers;
 using MovieRecs.Internal;
+using MovieRecs.Recommendations;
 using MovieRecs.Sparse;
 
-namespace MovieRecs.Recommendations;
+namespace MovieRecs.Evaluation;
 
 /// <summary>
 /// The baseline every model must beat: recommends to everybody the items that the most users interacted with in

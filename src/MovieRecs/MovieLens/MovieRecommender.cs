@@ -1,8 +1,8 @@
 using MovieRecs.Als;
 using MovieRecs.Internal;
-using MovieRecs.MovieLens;
+using MovieRecs.Recommendations;
 
-namespace MovieRecs.Recommendations;
+namespace MovieRecs.MovieLens;
 
 /// <summary>
 /// Asks a fitted model in MovieLens terms: by user id, movie id or title, with movies (id and title) back. It joins

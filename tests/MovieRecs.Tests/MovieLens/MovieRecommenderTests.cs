@@ -1,8 +1,7 @@
 using MovieRecs.Als;
 using MovieRecs.MovieLens;
-using MovieRecs.Recommendations;
 
-namespace MovieRecs.Tests.Recommendations;
+namespace MovieRecs.Tests.MovieLens;
 
 public class MovieRecommenderTests
 {

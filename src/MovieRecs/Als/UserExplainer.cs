@@ -1,8 +1,8 @@
 using System.Numerics.Tensors;
-using MovieRecs.Als;
 using MovieRecs.Internal;
+using MovieRecs.Recommendations;
 
-namespace MovieRecs.Recommendations;
+namespace MovieRecs.Als;
 
 /// <summary>
 /// Explains many items for one user with a single factorization of the user's matrix
