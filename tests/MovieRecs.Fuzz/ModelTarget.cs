@@ -22,8 +22,8 @@ internal static class ModelTarget
         if (input.Length >= HeaderSize + 4)
         {
             var repaired = (byte[])input.Clone();
-            BinaryPrimitives.WriteUInt32LittleEndian(repaired.AsSpan(HeaderCrcOffset), Crc32.Append(0, repaired.AsSpan(0, HeaderCrcOffset)));
-            BinaryPrimitives.WriteUInt32LittleEndian(repaired.AsSpan(repaired.Length - 4), Crc32.Append(0, repaired.AsSpan(0, repaired.Length - 4)));
+            BinaryPrimitives.WriteUInt32LittleEndian(repaired.AsSpan(HeaderCrcOffset), System.IO.Hashing.Crc32.HashToUInt32(repaired.AsSpan(0, HeaderCrcOffset)));
+            BinaryPrimitives.WriteUInt32LittleEndian(repaired.AsSpan(repaired.Length - 4), System.IO.Hashing.Crc32.HashToUInt32(repaired.AsSpan(0, repaired.Length - 4)));
             LoadBothWays(repaired);
         }
     }

@@ -90,7 +90,7 @@ internal static class SeedFiles
         // before the 80-byte header allocate from the header alone when the stream had no length.
         var huge = File.ReadAllBytes(Path.Combine(folder, "model-with-ids.bin"));
         BinaryPrimitives.WriteInt32LittleEndian(huge.AsSpan(16), 50_000_000);
-        BinaryPrimitives.WriteUInt32LittleEndian(huge.AsSpan(76), Crc32.Append(0, huge.AsSpan(0, 76)));
+        BinaryPrimitives.WriteUInt32LittleEndian(huge.AsSpan(76), System.IO.Hashing.Crc32.HashToUInt32(huge.AsSpan(0, 76)));
         File.WriteAllBytes(Path.Combine(folder, "huge-user-count.bin"), huge);
     }
 

@@ -32,22 +32,10 @@ internal static class AlsKernels
     public const int CholeskyGatherRows = 64;
 
     /// <summary>
-    /// Improves <paramref name="x"/> in place with <paramref name="cgSteps"/> conjugate-gradient steps started from
-    /// its current value (the warm start of <c>implicit</c>'s <c>least_squares_cg</c>); an empty row becomes zero.
-    /// </summary>
-    public static void SolveConjugateGradient<TOps, TVec>(
-        ref float other, int stride, int factors, ReadOnlySpan<float> a0,
-        ReadOnlySpan<int> columns, ReadOnlySpan<float> confidence, Span<float> x, int cgSteps, AlsRowScratch scratch)
-        where TOps : struct, ISimdOps<TVec>
-        where TVec : struct
-    {
-        ReadOnlySpan<int> rowStarts = [0, columns.Length];
-        SolveConjugateGradientBlock<TOps, TVec>(ref other, stride, factors, a0, columns, confidence, rowStarts, x, cgSteps, scratch);
-    }
-
-    /// <summary>
-    /// Runs <see cref="SolveConjugateGradient{TOps, TVec}"/> on up to <see cref="DenseKernels.BlockVectors"/>
-    /// consecutive rows in lockstep, so that each <c>A0·p</c> product reads <c>A0</c> once for all of them.
+    /// Improves up to <see cref="DenseKernels.BlockVectors"/> consecutive rows of <paramref name="x"/> in place with
+    /// <paramref name="cgSteps"/> conjugate-gradient steps each, started from their current values (the warm start of
+    /// <c>implicit</c>'s <c>least_squares_cg</c>; an empty row becomes zero), in lockstep, so that each <c>A0·p</c>
+    /// product reads <c>A0</c> once for all of them.
     /// </summary>
     /// <param name="other">The other side's factors (<paramref name="stride"/> floats per row).</param>
     /// <param name="stride">Floats per factor row.</param>

@@ -128,67 +128,7 @@ internal static class DenseKernels
         where TVec : struct
     {
         Debug.Assert(dots.Length >= rowIndexes.Length);
-        var count = rowIndexes.Length;
-        ref var index = ref MemoryMarshal.GetReference(rowIndexes);
-        ref var dot = ref MemoryMarshal.GetReference(dots);
-        var n = (nuint)width;
-        var lanes = (nuint)TOps.Count;
-        var j = 0;
-        for (; j + 8 <= count; j += 8)
-        {
-            ref var r0 = ref Row(ref rows, stride, Unsafe.Add(ref index, j));
-            ref var r1 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 1));
-            ref var r2 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 2));
-            ref var r3 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 3));
-            ref var r4 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 4));
-            ref var r5 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 5));
-            ref var r6 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 6));
-            ref var r7 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 7));
-            TVec a0 = TOps.Zero, a1 = TOps.Zero, a2 = TOps.Zero, a3 = TOps.Zero;
-            TVec a4 = TOps.Zero, a5 = TOps.Zero, a6 = TOps.Zero, a7 = TOps.Zero;
-            nuint i = 0;
-            for (; i + lanes <= n; i += lanes)
-            {
-                var v = TOps.Load(ref vector, i);
-                a0 = TOps.MultiplyAdd(TOps.Load(ref r0, i), v, a0);
-                a1 = TOps.MultiplyAdd(TOps.Load(ref r1, i), v, a1);
-                a2 = TOps.MultiplyAdd(TOps.Load(ref r2, i), v, a2);
-                a3 = TOps.MultiplyAdd(TOps.Load(ref r3, i), v, a3);
-                a4 = TOps.MultiplyAdd(TOps.Load(ref r4, i), v, a4);
-                a5 = TOps.MultiplyAdd(TOps.Load(ref r5, i), v, a5);
-                a6 = TOps.MultiplyAdd(TOps.Load(ref r6, i), v, a6);
-                a7 = TOps.MultiplyAdd(TOps.Load(ref r7, i), v, a7);
-            }
-
-            float s0 = TOps.Sum(a0), s1 = TOps.Sum(a1), s2 = TOps.Sum(a2), s3 = TOps.Sum(a3);
-            float s4 = TOps.Sum(a4), s5 = TOps.Sum(a5), s6 = TOps.Sum(a6), s7 = TOps.Sum(a7);
-            for (; i < n; i++)
-            {
-                var v = Unsafe.Add(ref vector, i);
-                s0 += Unsafe.Add(ref r0, i) * v;
-                s1 += Unsafe.Add(ref r1, i) * v;
-                s2 += Unsafe.Add(ref r2, i) * v;
-                s3 += Unsafe.Add(ref r3, i) * v;
-                s4 += Unsafe.Add(ref r4, i) * v;
-                s5 += Unsafe.Add(ref r5, i) * v;
-                s6 += Unsafe.Add(ref r6, i) * v;
-                s7 += Unsafe.Add(ref r7, i) * v;
-            }
-
-            Unsafe.Add(ref dot, j) = s0;
-            Unsafe.Add(ref dot, j + 1) = s1;
-            Unsafe.Add(ref dot, j + 2) = s2;
-            Unsafe.Add(ref dot, j + 3) = s3;
-            Unsafe.Add(ref dot, j + 4) = s4;
-            Unsafe.Add(ref dot, j + 5) = s5;
-            Unsafe.Add(ref dot, j + 6) = s6;
-            Unsafe.Add(ref dot, j + 7) = s7;
-        }
-
-        for (; j < count; j++)
-        {
-            Unsafe.Add(ref dot, j) = Dot<TOps, TVec>(ref Row(ref rows, stride, Unsafe.Add(ref index, j)), ref vector, width);
-        }
+        GatherDotsCore<TOps, TVec, DotsOnly>(ref rows, stride, rowIndexes, default, default, 0f, ref vector, width, ref MemoryMarshal.GetReference(dots));
     }
 
     /// <summary>
@@ -206,14 +146,32 @@ internal static class DenseKernels
     {
         Debug.Assert(weights.Length >= rowIndexes.Length && destination.Length <= stride);
         Debug.Assert(offsets.IsEmpty || offsets.Length >= rowIndexes.Length);
+        GatherDotsCore<TOps, TVec, DotsAccumulate>(
+            ref rows, stride, rowIndexes, weights, offsets, sign, ref vector, destination.Length, ref MemoryMarshal.GetReference(destination));
+    }
+
+    /// <summary>
+    /// The one implementation of <see cref="GatherDots{TOps, TVec}"/> (<typeparamref name="TMode"/>
+    /// <see cref="DotsOnly"/>: <paramref name="output"/> receives the dots) and
+    /// <see cref="GatherDotsAccumulate{TOps, TVec}"/> (<see cref="DotsAccumulate"/>: <paramref name="output"/> is the
+    /// destination). The mode is a struct type argument, so each instantiation compiles to only its own branches.
+    /// </summary>
+    private static void GatherDotsCore<TOps, TVec, TMode>(
+        ref float rows, int stride, ReadOnlySpan<int> rowIndexes, ReadOnlySpan<float> weights, ReadOnlySpan<float> offsets, float sign,
+        ref float vector, int width, ref float output)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+        where TMode : struct, IGatherMode
+    {
         var count = rowIndexes.Length;
         ref var index = ref MemoryMarshal.GetReference(rowIndexes);
         ref var weight = ref MemoryMarshal.GetReference(weights);
-        ref var dst = ref MemoryMarshal.GetReference(destination);
-        var n = (nuint)destination.Length;
+        var n = (nuint)width;
         var lanes = (nuint)TOps.Count;
-        Span<float> dots = stackalloc float[8];
-        ref var d = ref MemoryMarshal.GetReference(dots);
+
+        // The accumulating mode needs the eight dots only until their rows are added; the other writes them out.
+        Span<float> scratch = TMode.Accumulates ? stackalloc float[8] : default;
+        ref var scratchStart = ref MemoryMarshal.GetReference(scratch);
         var j = 0;
         for (; j + 8 <= count; j += 8)
         {
@@ -241,7 +199,25 @@ internal static class DenseKernels
                 a7 = TOps.MultiplyAdd(TOps.Load(ref r7, i), v, a7);
             }
 
-            TOps.StoreSums8(a0, a1, a2, a3, a4, a5, a6, a7, ref d);
+            // The two modes keep their own horizontal sums (the fused one transposes where the ISA can), so that
+            // each keeps its results to the bit.
+            ref var d = ref TMode.Accumulates ? ref scratchStart : ref Unsafe.Add(ref output, j);
+            if (TMode.Accumulates)
+            {
+                TOps.StoreSums8(a0, a1, a2, a3, a4, a5, a6, a7, ref d);
+            }
+            else
+            {
+                d = TOps.Sum(a0);
+                Unsafe.Add(ref d, 1) = TOps.Sum(a1);
+                Unsafe.Add(ref d, 2) = TOps.Sum(a2);
+                Unsafe.Add(ref d, 3) = TOps.Sum(a3);
+                Unsafe.Add(ref d, 4) = TOps.Sum(a4);
+                Unsafe.Add(ref d, 5) = TOps.Sum(a5);
+                Unsafe.Add(ref d, 6) = TOps.Sum(a6);
+                Unsafe.Add(ref d, 7) = TOps.Sum(a7);
+            }
+
             for (; i < n; i++)
             {
                 var v = Unsafe.Add(ref vector, i);
@@ -255,6 +231,12 @@ internal static class DenseKernels
                 Unsafe.Add(ref d, 7) += Unsafe.Add(ref r7, i) * v;
             }
 
+            if (!TMode.Accumulates)
+            {
+                continue;
+            }
+
+            ref var dst = ref output;
             var c0 = TOps.Broadcast(Unsafe.Add(ref d, 0) = Coefficient(offsets, j, sign * Unsafe.Add(ref weight, j) * Unsafe.Add(ref d, 0)));
             var c1 = TOps.Broadcast(Unsafe.Add(ref d, 1) = Coefficient(offsets, j + 1, sign * Unsafe.Add(ref weight, j + 1) * Unsafe.Add(ref d, 1)));
             var c2 = TOps.Broadcast(Unsafe.Add(ref d, 2) = Coefficient(offsets, j + 2, sign * Unsafe.Add(ref weight, j + 2) * Unsafe.Add(ref d, 2)));
@@ -294,8 +276,15 @@ internal static class DenseKernels
         for (; j < count; j++)
         {
             ref var row = ref Row(ref rows, stride, Unsafe.Add(ref index, j));
-            var coefficient = Coefficient(offsets, j, sign * Unsafe.Add(ref weight, j) * Dot<TOps, TVec>(ref row, ref vector, destination.Length));
-            Axpy<TOps, TVec>(coefficient, ref row, ref dst, destination.Length);
+            var dot = Dot<TOps, TVec>(ref row, ref vector, width);
+            if (TMode.Accumulates)
+            {
+                Axpy<TOps, TVec>(Coefficient(offsets, j, sign * Unsafe.Add(ref weight, j) * dot), ref row, ref output, width);
+            }
+            else
+            {
+                Unsafe.Add(ref output, j) = dot;
+            }
         }
     }
 
@@ -682,5 +671,23 @@ internal static class DenseKernels
                 target[i] += source[i];
             }
         }
+    }
+
+    /// <summary>Selects the behaviour of the shared gathered-dots kernel at compile time.</summary>
+    private interface IGatherMode
+    {
+        static abstract bool Accumulates { get; }
+    }
+
+    /// <summary>Write the dots out.</summary>
+    private readonly struct DotsOnly : IGatherMode
+    {
+        public static bool Accumulates => false;
+    }
+
+    /// <summary>Add the weighted rows into the destination.</summary>
+    private readonly struct DotsAccumulate : IGatherMode
+    {
+        public static bool Accumulates => true;
     }
 }

@@ -14,10 +14,6 @@ internal static class ThrowHelper
         throw new ArgumentOutOfRangeException(paramName, actualValue, message);
 
     [DoesNotReturn]
-    public static void ThrowInvalidData(string message) =>
-        throw new InvalidDataException(message);
-
-    [DoesNotReturn]
     public static void ThrowInvalidOperation(string message) =>
         throw new InvalidOperationException(message);
 

@@ -174,78 +174,17 @@ internal sealed class RatingsParser : IDisposable
                 continue;
             }
 
-            // User id: up to 8 digits in one 8-byte step, longer ids digit by digit with an overflow check.
-            var digits = ReadDigits(ref b, p, out var user);
-            if (digits == 0)
+            // User id, then movie id, each with its separator(s).
+            p = ReadIdField(ref b, p, sep, twoSeparators, out var user);
+            if (p < 0)
             {
                 goto Fail;
             }
 
-            p += digits;
-            if (digits == 8)
-            {
-                while ((d = (uint)(Unsafe.Add(ref b, p) - '0')) <= 9)
-                {
-                    user = (user * 10) + d;
-                    p++;
-                    if (user > int.MaxValue)
-                    {
-                        goto Fail;
-                    }
-                }
-            }
-
-            if (Unsafe.Add(ref b, p) != sep)
+            p = ReadIdField(ref b, p, sep, twoSeparators, out var movie);
+            if (p < 0)
             {
                 goto Fail;
-            }
-
-            p++;
-            if (twoSeparators)
-            {
-                if (Unsafe.Add(ref b, p) != sep)
-                {
-                    goto Fail;
-                }
-
-                p++;
-            }
-
-            // Movie id, the same way.
-            digits = ReadDigits(ref b, p, out var movie);
-            if (digits == 0)
-            {
-                goto Fail;
-            }
-
-            p += digits;
-            if (digits == 8)
-            {
-                while ((d = (uint)(Unsafe.Add(ref b, p) - '0')) <= 9)
-                {
-                    movie = (movie * 10) + d;
-                    p++;
-                    if (movie > int.MaxValue)
-                    {
-                        goto Fail;
-                    }
-                }
-            }
-
-            if (Unsafe.Add(ref b, p) != sep)
-            {
-                goto Fail;
-            }
-
-            p++;
-            if (twoSeparators)
-            {
-                if (Unsafe.Add(ref b, p) != sep)
-                {
-                    goto Fail;
-                }
-
-                p++;
             }
 
             // Rating: fast paths "d" and "d.d"; anything else goes through the general parser.
@@ -281,24 +220,14 @@ internal sealed class RatingsParser : IDisposable
             rating = tenths / 10f;
 
         RatingDone:
-            if (Unsafe.Add(ref b, p) != sep)
+            p = SkipSeparator(ref b, p, sep, twoSeparators);
+            if (p < 0)
             {
                 goto Fail;
             }
 
-            p++;
-            if (twoSeparators)
-            {
-                if (Unsafe.Add(ref b, p) != sep)
-                {
-                    goto Fail;
-                }
-
-                p++;
-            }
-
             // Timestamp: 8 digits per step, at most 18 digits.
-            digits = ReadDigits(ref b, p, out var timestamp);
+            var digits = ReadDigits(ref b, p, out var timestamp);
             if (digits == 0)
             {
                 goto Fail;
@@ -367,6 +296,61 @@ internal sealed class RatingsParser : IDisposable
         digits = (((digits & 0x000000FF000000FFUL) * 0x000F424000000064UL) + (((digits >> 16) & 0x000000FF000000FFUL) * 0x0000271000000001UL)) >> 32;
         value = (uint)digits;
         return count;
+    }
+
+    /// <summary>
+    /// Reads a user or movie id at <paramref name="position"/> and the separator(s) after it: up to 8 digits in one
+    /// 8-byte step, longer ids digit by digit with an overflow check. Returns the position after the separator(s), or
+    /// -1 when there is no id, it exceeds <see cref="int.MaxValue"/>, or the separator does not follow.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ReadIdField(ref byte buffer, int position, byte separator, bool twoSeparators, out ulong id)
+    {
+        var digits = ReadDigits(ref buffer, position, out id);
+        if (digits == 0)
+        {
+            return -1;
+        }
+
+        position += digits;
+        if (digits == 8)
+        {
+            uint d;
+            while ((d = (uint)(Unsafe.Add(ref buffer, position) - '0')) <= 9)
+            {
+                id = (id * 10) + d;
+                position++;
+                if (id > int.MaxValue)
+                {
+                    return -1;
+                }
+            }
+        }
+
+        return SkipSeparator(ref buffer, position, separator, twoSeparators);
+    }
+
+    /// <summary>Returns the position after the field separator (or the doubled one) at <paramref name="position"/>, or -1 when it is not there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SkipSeparator(ref byte buffer, int position, byte separator, bool twoSeparators)
+    {
+        if (Unsafe.Add(ref buffer, position) != separator)
+        {
+            return -1;
+        }
+
+        position++;
+        if (twoSeparators)
+        {
+            if (Unsafe.Add(ref buffer, position) != separator)
+            {
+                return -1;
+            }
+
+            position++;
+        }
+
+        return position;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

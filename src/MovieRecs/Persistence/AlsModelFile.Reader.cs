@@ -44,7 +44,9 @@ public static partial class AlsModelFile
                 $"truncated: expected {body} bytes of ids, factors and checksum after the header ({header.UserCount} users, {header.ItemCount} items, {factors} factors) but only {remaining - AlsModelFileHeader.Size} remain.");
         }
 
-        var reader = new BodyReader(stream, sourceName, lengthIsKnown: remaining >= 0, Crc32.Append(0, headerBytes), cancellationToken);
+        var crc = new Crc32();
+        crc.Append(headerBytes);
+        var reader = new BodyReader(stream, sourceName, lengthIsKnown: remaining >= 0, crc, cancellationToken);
         var userIds = header.HasUserIds ? reader.ReadIds(header.UserCount, "user ids") : null;
         var itemIds = header.HasItemIds ? reader.ReadIds(header.ItemCount, "item ids") : null;
         var userFactors = reader.ReadRows(header.UserCount, factors, stride, "user factors");
@@ -85,9 +87,9 @@ public static partial class AlsModelFile
     /// first and grows only once that block has arrived: a header that lies about its sizes then costs the 4 MiB
     /// start, one block, and arrays no larger than twice what the bytes that came occupy once loaded (less than four
     /// times, counting the ones grown out of), never storage for bytes that were only claimed.</remarks>
-    private sealed class BodyReader(Stream stream, string sourceName, bool lengthIsKnown, uint crc, CancellationToken cancellationToken)
+    private sealed class BodyReader(Stream stream, string sourceName, bool lengthIsKnown, Crc32 crc, CancellationToken cancellationToken)
     {
-        private uint _crc = crc;
+        private readonly Crc32 _crc = crc;
         private string? _firstNonFinite;
 
         /// <summary>One block, allocated the first time an array is full; shared by all the arrays of the body.</summary>
@@ -198,12 +200,13 @@ public static partial class AlsModelFile
             }
 
             var expected = BinaryPrimitives.ReadUInt32LittleEndian(stored);
-            if (expected != _crc)
+            var computed = _crc.GetCurrentHashAsUInt32();
+            if (expected != computed)
             {
                 AlsModelFileErrors.Throw(
                     AlsModelFileError.ChecksumMismatch,
                     sourceName,
-                    $"checksum mismatch: the file is corrupted (stored CRC-32 {AlsModelFileHeader.Hex(expected)}, computed {AlsModelFileHeader.Hex(_crc)}).");
+                    $"checksum mismatch: the file is corrupted (stored CRC-32 {AlsModelFileHeader.Hex(expected)}, computed {AlsModelFileHeader.Hex(computed)}).");
             }
 
             if (_firstNonFinite is not null)
@@ -247,7 +250,7 @@ public static partial class AlsModelFile
                     $"truncated: expected {totalBytes} bytes of {what} but the file ends after {doneBytes + got}.");
             }
 
-            _crc = Crc32.Append(_crc, destination);
+            _crc.Append(destination);
         }
 
         private void RecordNonFinite(ReadOnlySpan<float> packed, int firstRow, int factors, string what)

@@ -14,22 +14,23 @@ public static partial class AlsModelFile
         Span<byte> header = stackalloc byte[AlsModelFileHeader.Size];
         AlsModelFileHeader.For(model, users is not null, items is not null).Write(header);
         stream.Write(header);
-        var crc = Crc32.Append(0, header);
+        var crc = new Crc32();
+        crc.Append(header);
         var buffer = ArrayPool<byte>.Shared.Rent(BlockBytes);
         try
         {
             if (users is not null)
             {
-                crc = WriteInt32s(stream, users.Keys, buffer, crc, cancellationToken);
+                WriteInt32s(stream, users.Keys, buffer, crc, cancellationToken);
             }
 
             if (items is not null)
             {
-                crc = WriteInt32s(stream, items.Keys, buffer, crc, cancellationToken);
+                WriteInt32s(stream, items.Keys, buffer, crc, cancellationToken);
             }
 
-            crc = WriteRows(stream, model.UserFactorStorage, model.UserCount, model.Factors, model.Stride, buffer, crc, cancellationToken);
-            crc = WriteRows(stream, model.ItemFactorStorage, model.ItemCount, model.Factors, model.Stride, buffer, crc, cancellationToken);
+            WriteRows(stream, model.UserFactorStorage, model.UserCount, model.Factors, model.Stride, buffer, crc, cancellationToken);
+            WriteRows(stream, model.ItemFactorStorage, model.ItemCount, model.Factors, model.Stride, buffer, crc, cancellationToken);
         }
         finally
         {
@@ -37,11 +38,11 @@ public static partial class AlsModelFile
         }
 
         Span<byte> checksum = stackalloc byte[AlsModelFileHeader.ChecksumSize];
-        BinaryPrimitives.WriteUInt32LittleEndian(checksum, crc);
+        BinaryPrimitives.WriteUInt32LittleEndian(checksum, crc.GetCurrentHashAsUInt32());
         stream.Write(checksum);
     }
 
-    private static uint WriteInt32s(Stream stream, ReadOnlySpan<int> values, byte[] buffer, uint crc, CancellationToken cancellationToken)
+    private static void WriteInt32s(Stream stream, ReadOnlySpan<int> values, byte[] buffer, Crc32 crc, CancellationToken cancellationToken)
     {
         var perBlock = buffer.Length / sizeof(int);
         while (!values.IsEmpty)
@@ -60,18 +61,16 @@ public static partial class AlsModelFile
                 bytes = MemoryMarshal.AsBytes(swapped);
             }
 
-            crc = Crc32.Append(crc, bytes);
+            crc.Append(bytes);
             stream.Write(bytes);
             values = values[block.Length..];
         }
-
-        return crc;
     }
 
     /// <summary>Writes <paramref name="rows"/> rows of <paramref name="factors"/> floats without their padding: straight
     /// from the storage when it has none, otherwise gathered block by block into <paramref name="buffer"/>.</summary>
-    private static uint WriteRows(
-        Stream stream, ReadOnlySpan<float> storage, int rows, int factors, int stride, byte[] buffer, uint crc, CancellationToken cancellationToken)
+    private static void WriteRows(
+        Stream stream, ReadOnlySpan<float> storage, int rows, int factors, int stride, byte[] buffer, Crc32 crc, CancellationToken cancellationToken)
     {
         if (stride == factors && BitConverter.IsLittleEndian)
         {
@@ -80,12 +79,12 @@ public static partial class AlsModelFile
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var block = bytes[..Math.Min(bytes.Length, buffer.Length)];
-                crc = Crc32.Append(crc, block);
+                crc.Append(block);
                 stream.Write(block);
                 bytes = bytes[block.Length..];
             }
 
-            return crc;
+            return;
         }
 
         var gathered = MemoryMarshal.Cast<byte, float>(buffer.AsSpan());
@@ -107,10 +106,8 @@ public static partial class AlsModelFile
             }
 
             var bytes = MemoryMarshal.AsBytes(block);
-            crc = Crc32.Append(crc, bytes);
+            crc.Append(bytes);
             stream.Write(bytes);
         }
-
-        return crc;
     }
 }

@@ -83,7 +83,7 @@ internal readonly record struct AlsModelFileHeader(uint Flags, int UserCount, in
         BinaryPrimitives.WriteInt32LittleEndian(destination[60..], o.MaxDegreeOfParallelism);
         BinaryPrimitives.WriteInt32LittleEndian(destination[64..], o.ComputeLoss ? 1 : 0);
         BinaryPrimitives.WriteDoubleLittleEndian(destination[68..], TrainingLoss ?? 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[CrcOffset..], Crc32.Append(0, destination[..CrcOffset]));
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[CrcOffset..], Crc32.HashToUInt32(destination[..CrcOffset]));
     }
 
     /// <summary>
@@ -131,7 +131,7 @@ internal readonly record struct AlsModelFileHeader(uint Flags, int UserCount, in
         }
 
         var stored = BinaryPrimitives.ReadUInt32LittleEndian(bytes[CrcOffset..]);
-        var computed = Crc32.Append(0, bytes[..CrcOffset]);
+        var computed = Crc32.HashToUInt32(bytes[..CrcOffset]);
         if (stored != computed)
         {
             Fail(

@@ -3,7 +3,9 @@ namespace MovieRecs.Persistence;
 /// <summary>A read-only pass-through stream that counts the bytes read and their CRC-32.</summary>
 internal sealed class Crc32ReadStream(Stream inner) : Stream
 {
-    public uint Crc { get; private set; }
+    private readonly Crc32 _crc = new();
+
+    public uint Crc => _crc.GetCurrentHashAsUInt32();
 
     public long BytesRead { get; private set; }
 
@@ -24,7 +26,7 @@ internal sealed class Crc32ReadStream(Stream inner) : Stream
     public override int Read(Span<byte> buffer)
     {
         var n = inner.Read(buffer);
-        Crc = Crc32.Append(Crc, buffer[..n]);
+        _crc.Append(buffer[..n]);
         BytesRead += n;
         return n;
     }

@@ -37,11 +37,14 @@ internal static class NpzBomb
             var size = entry.Prefix.Length + entry.ZeroBytes;
             Assert.True(size < uint.MaxValue, "entries of 4 GiB and more need zip64");
             var data = entry.Deflated ? Deflate(entry.Prefix, entry.ZeroBytes) : [.. entry.Prefix, .. new byte[entry.ZeroBytes]];
-            var crc = Crc32.Append(0, entry.Prefix);
+            var hash = new System.IO.Hashing.Crc32();
+            hash.Append(entry.Prefix);
             for (var left = entry.ZeroBytes; left > 0; left -= Block)
             {
-                crc = Crc32.Append(crc, Zeros.AsSpan(0, (int)Math.Min(left, Block)));
+                hash.Append(Zeros.AsSpan(0, (int)Math.Min(left, Block)));
             }
+
+            var crc = hash.GetCurrentHashAsUInt32();
 
             var name = System.Text.Encoding.ASCII.GetBytes(entry.Name + ".npy");
             var method = (ushort)(entry.Deflated ? 8 : 0);
