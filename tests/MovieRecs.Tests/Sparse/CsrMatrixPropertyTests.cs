@@ -1,44 +1,45 @@
 using FsCheck.Xunit;
 using MovieRecs.Sparse;
+using MovieRecs.Tests.Generators;
 
 namespace MovieRecs.Tests.Sparse;
 
+/// <summary>
+/// Algebraic facts of the sparse formats. Every property takes generated <see cref="Triplets"/>, so a failure
+/// shrinks to the smallest matrix that still fails.
+/// </summary>
 public class CsrMatrixPropertyTests
 {
-    [Property(MaxTest = 100)]
-    public bool FromTriplets_ToDense_EqualsDenseSumOfTriplets(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(SparseArbitraries) })]
+    public bool FromTriplets_ToDense_EqualsDenseSumOfTriplets(Triplets t)
     {
-        var t = Triplets.Random(seed);
-        var csr = CsrMatrix.FromTriplets(t.RowCount, t.ColumnCount, t.Rows, t.Columns, t.Values);
+        var csr = t.ToCsr();
         return DenseEqual(csr.ToDense(), t.DenseSum()) && IsCanonical(csr);
     }
 
-    [Property(MaxTest = 100)]
-    public bool FromTriplets_WithSmallSegments_EqualsSingleSegment(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(SparseArbitraries) })]
+    public bool FromTriplets_WithSmallSegments_EqualsSingleSegment(Triplets t)
     {
         // Exercises the multi-array storage that holds more than 2^31 entries, on tiny data.
-        var t = Triplets.Random(seed);
         var tinySegments = new SparseBuildOptions { SegmentCapacity = 7 };
-        var single = CsrMatrix.FromTriplets(t.RowCount, t.ColumnCount, t.Rows, t.Columns, t.Values);
+        var single = t.ToCsr();
         var segmented = CsrMatrix.FromTriplets(t.RowCount, t.ColumnCount, t.Rows, t.Columns, t.Values, tinySegments);
         return segmented.ContentEquals(single)
             && segmented.Transpose().ContentEquals(single.Transpose())
             && DenseEqual(segmented.KeepAtLeast(1f).ToDense(), single.KeepAtLeast(1f).ToDense());
     }
 
-    [Property(MaxTest = 100)]
-    public bool Transpose_Twice_IsIdentity(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(SparseArbitraries) })]
+    public bool Transpose_Twice_IsIdentity(Triplets t)
     {
-        var t = Triplets.Random(seed);
-        var csr = CsrMatrix.FromTriplets(t.RowCount, t.ColumnCount, t.Rows, t.Columns, t.Values);
+        var csr = t.ToCsr();
         return csr.Transpose().Transpose().ContentEquals(csr);
     }
 
-    [Property(MaxTest = 100)]
-    public bool Transpose_ToDense_IsDenseTranspose(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(SparseArbitraries) })]
+    public bool Transpose_ToDense_IsDenseTranspose(Triplets t)
     {
-        var t = Triplets.Random(seed);
-        var csr = CsrMatrix.FromTriplets(t.RowCount, t.ColumnCount, t.Rows, t.Columns, t.Values);
+        var csr = t.ToCsr();
         var dense = csr.ToDense();
         var transposed = csr.Transpose();
         if (transposed.RowCount != csr.ColumnCount || transposed.ColumnCount != csr.RowCount || !IsCanonical(transposed))
@@ -61,11 +62,10 @@ public class CsrMatrixPropertyTests
         return true;
     }
 
-    [Property(MaxTest = 100)]
-    public bool CsrToCsc_RoundTrip_IsIdentity(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(SparseArbitraries) })]
+    public bool CsrToCsc_RoundTrip_IsIdentity(Triplets t)
     {
-        var t = Triplets.Random(seed);
-        var csr = CsrMatrix.FromTriplets(t.RowCount, t.ColumnCount, t.Rows, t.Columns, t.Values);
+        var csr = t.ToCsr();
         var csc = csr.ToCsc();
         var direct = CscMatrix.FromTriplets(t.RowCount, t.ColumnCount, t.Rows, t.Columns, t.Values);
         return csc.ContentEquals(direct)
@@ -73,11 +73,10 @@ public class CsrMatrixPropertyTests
             && csc.ToCsr().ContentEquals(csr);
     }
 
-    [Property(MaxTest = 100)]
-    public bool RowSpans_MatchDenseRows(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(SparseArbitraries) })]
+    public bool RowSpans_MatchDenseRows(Triplets t)
     {
-        var t = Triplets.Random(seed);
-        var csr = CsrMatrix.FromTriplets(t.RowCount, t.ColumnCount, t.Rows, t.Columns, t.Values);
+        var csr = t.ToCsr();
         var dense = t.DenseSum();
         for (var r = 0; r < csr.RowCount; r++)
         {
@@ -109,11 +108,10 @@ public class CsrMatrixPropertyTests
         return true;
     }
 
-    [Property(MaxTest = 100)]
-    public bool RowAndColumnCounts_MatchDense(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(SparseArbitraries) })]
+    public bool RowAndColumnCounts_MatchDense(Triplets t)
     {
-        var t = Triplets.Random(seed);
-        var csr = CsrMatrix.FromTriplets(t.RowCount, t.ColumnCount, t.Rows, t.Columns, t.Values);
+        var csr = t.ToCsr();
         var dense = csr.ToDense();
         var rowCounts = csr.GetRowCounts();
         var columnCounts = csr.GetColumnCounts();
@@ -137,11 +135,10 @@ public class CsrMatrixPropertyTests
             && columnCounts.Sum() == csr.NonZeroCount;
     }
 
-    [Property(MaxTest = 100)]
-    public bool FromArrays_OfBuiltMatrix_RoundTrips(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(SparseArbitraries) })]
+    public bool FromArrays_OfBuiltMatrix_RoundTrips(Triplets t)
     {
-        var t = Triplets.Random(seed);
-        var csr = CsrMatrix.FromTriplets(t.RowCount, t.ColumnCount, t.Rows, t.Columns, t.Values);
+        var csr = t.ToCsr();
         var columns = new List<int>();
         var values = new List<float>();
         for (var r = 0; r < csr.RowCount; r++)
@@ -154,10 +151,9 @@ public class CsrMatrixPropertyTests
         return copy.ContentEquals(csr);
     }
 
-    [Property(MaxTest = 50)]
-    public bool Builder_InChunks_EqualsFromTriplets(int seed)
+    [Property(MaxTest = 50, Arbitrary = new[] { typeof(SparseArbitraries) })]
+    public bool Builder_InChunks_EqualsFromTriplets(Triplets t)
     {
-        var t = Triplets.Random(seed);
         var builder = new SparseMatrixBuilder(t.RowCount, t.ColumnCount, chunkCapacity: 5);
         var half = t.Rows.Length / 2;
         builder.AddRange(t.Rows.AsSpan(0, half), t.Columns.AsSpan(0, half), t.Values.AsSpan(0, half));
@@ -166,7 +162,7 @@ public class CsrMatrixPropertyTests
             builder.Add(t.Rows[i], t.Columns[i], t.Values[i]);
         }
 
-        var expected = CsrMatrix.FromTriplets(t.RowCount, t.ColumnCount, t.Rows, t.Columns, t.Values);
+        var expected = t.ToCsr();
         return builder.Count == t.Rows.Length
             && builder.ToCsr().ContentEquals(expected)
             && builder.ToCsc().ContentEquals(expected.ToCsc());
