@@ -180,4 +180,6 @@ public static class SparseArbitraries
     public static Arbitrary<CsrMatrix> CsrMatrix() => SparseGen.CsrArb;
 
     public static Arbitrary<FactorSet> FactorSet() => SparseGen.FactorSetArb;
+
+    public static Arbitrary<ScoringCase> ScoringCase() => Generators.ScoringCase.Arb;
 }

@@ -21,6 +21,10 @@ public class SparseGenTests
     public bool Shrink_FactorSet_EveryCandidateIsValidAndStrictlySmaller(FactorSet f) =>
         IsValid(f) && SparseGen.Shrink(f).All(s => IsValid(s) && SparseGen.Size(s) < SparseGen.Size(f));
 
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(SparseArbitraries) })]
+    public bool Shrink_ScoringCase_EveryCandidateIsValidAndStrictlySmaller(ScoringCase c) =>
+        IsValid(c) && ScoringCase.Shrink(c).All(s => IsValid(s) && Size(s) < Size(c));
+
     [Fact]
     public void Check_TripletsWithALargeValue_ShrinksToOneEntryInAOneByOneMatrix()
     {
@@ -80,7 +84,12 @@ public class SparseGenTests
         && t.Rows.Length == t.Columns.Length && t.Rows.Length == t.Values.Length
         && t.Rows.All(r => r >= 0 && r < t.RowCount) && t.Columns.All(c => c >= 0 && c < t.ColumnCount);
 
+    private static bool IsValid(ScoringCase c) =>
+        IsValid(c.Factors) && c.ItemCount >= 1 && c.Liked.Distinct().Count() == c.Liked.Length && c.Liked.All(i => i >= 0 && i < c.ItemCount);
+
+    private static double Size(ScoringCase c) => SparseGen.Size(c.Factors) + c.Liked.Length;
+
     private static bool IsValid(FactorSet f) =>
-        f.RowCount is >= 1 and <= SparseGen.MaxSize && f.FactorCount is >= 1 and <= SparseGen.MaxFactors
+        f.RowCount is >= 1 and <= SparseGen.MaxSize + 1 && f.FactorCount is >= 1 and <= SparseGen.MaxFactors
         && f.Values.Length == f.RowCount * f.FactorCount;
 }

@@ -1,21 +1,24 @@
 using FsCheck.Xunit;
+using MovieRecs.Als;
 using MovieRecs.Recommendations;
+using MovieRecs.Sparse;
+using MovieRecs.Tests.Generators;
 
 namespace MovieRecs.Tests.Recommendations;
 
 public class AlsModelServingTests
 {
-    [Property(MaxTest = 30)]
-    public bool Recommend_EqualsNaiveRanking_AndNeverReturnsFilteredItems(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(SparseArbitraries) })]
+    public bool Recommend_EqualsNaiveRanking_AndNeverReturnsFilteredItems(ScoringCase c)
     {
-        var (model, userItems) = ServingFixture.Fit(seed);
-        var user = Math.Abs(seed % model.UserCount);
-        var liked = userItems.GetColumnIndices(user).ToArray();
-        var result = model.Recommend(user, userItems, 7);
-        var expected = ServingFixture.NaiveRanking(model, user, liked.ToHashSet(), 7);
+        var model = AlsModel.FromFactors(new AlsOptions { Factors = c.Factors.FactorCount }, c.UserFactors, c.ItemFactors);
+        var liked = c.Liked;
+        var userItems = CsrMatrix.FromTriplets(1, c.ItemCount, new int[liked.Length], liked, [.. liked.Select(_ => 1f)]);
+        var result = model.Recommend(0, userItems, 7);
+        var expected = ServingFixture.NaiveRanking(model, 0, liked.ToHashSet(), 7);
         return result.Length == expected.Length
-            && result.Select(r => r.Item).SequenceEqual(expected.Select(e => e.Item)) // scores agree closely, so the order must
-            && result.Zip(expected).All(p => MathF.Abs(p.First.Score - p.Second.Score) <= 1e-4f * (1f + MathF.Abs(p.Second.Score)))
+            && result.Select(r => r.Item).SequenceEqual(expected.Select(e => e.Item)) // scores are exact, so ties break by index
+            && result.Zip(expected).All(p => p.First.Score == p.Second.Score)
             && result.All(r => !liked.Contains(r.Item) && float.IsFinite(r.Score))
             && result.Zip(result.Skip(1)).All(p => p.First.Score >= p.Second.Score);
     }
