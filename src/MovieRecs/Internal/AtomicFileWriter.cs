@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Globalization;
-using System.Text;
 
 namespace MovieRecs.Internal;
 
@@ -209,30 +207,9 @@ internal static class AtomicFileWriter
         return named;
     }
 
-    /// <summary><paramref name="text"/> with control characters shown as <c>\xNN</c>, so that a path cannot break a
-    /// message into lines or hide part of it.</summary>
-    internal static string Printable(string text)
-    {
-        if (!text.AsSpan().ContainsAnyInRange('\0', '\x1f') && !text.AsSpan().ContainsAnyInRange('\x7f', '\x9f'))
-        {
-            return text;
-        }
-
-        var builder = new StringBuilder(text.Length + 16);
-        foreach (var c in text)
-        {
-            if (char.IsControl(c))
-            {
-                builder.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}");
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString();
-    }
+    /// <summary><paramref name="text"/> with control characters escaped (<see cref="MessageText.Escape"/>), so that a
+    /// path cannot break a message into lines or hide part of it.</summary>
+    internal static string Printable(string text) => MessageText.Escape(text);
 
     private static void TryDelete(string? path)
     {

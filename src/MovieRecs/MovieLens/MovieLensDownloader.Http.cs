@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
+using MovieRecs.Internal;
 
 namespace MovieRecs.MovieLens;
 
@@ -128,25 +128,10 @@ public sealed partial class MovieLensDownloader
     private MovieLensDownloadException Failure(MovieLensRelease release, Uri zipUrl, string reason, Exception? innerException = null) =>
         new(release, zipUrl, GetReleaseDirectory(release), reason, innerException);
 
-    /// <summary>Shows text a server supplied (or a message quoting it): control characters as <c>\xNN</c>, cut at <see cref="MaxShownLength"/>.</summary>
-    internal static string Printable(string text)
-    {
-        var shown = text.Length > MaxShownLength ? text.AsSpan(0, MaxShownLength) : text.AsSpan();
-        var builder = new StringBuilder(shown.Length + 8);
-        foreach (var c in shown)
-        {
-            if (char.IsControl(c))
-            {
-                builder.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}");
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        return text.Length > MaxShownLength ? builder.Append("...").ToString() : builder.ToString();
-    }
+    /// <summary>Shows text a server supplied (or a message quoting it): control characters escaped
+    /// (<see cref="MessageText.Escape"/>), cut at <see cref="MaxShownLength"/>.</summary>
+    internal static string Printable(string text) =>
+        text.Length > MaxShownLength ? MessageText.Escape(text[..MaxShownLength]) + "..." : MessageText.Escape(text);
 
     /// <summary>
     /// Cancels <see cref="Token"/> when a network wait started by <see cref="Restart"/> lasts longer than the idle

@@ -239,7 +239,7 @@ public sealed class AtomicFileWriterTests : IDisposable
 
         var error = Assert.ThrowsAny<IOException>(() => AlsModelFile.Save(Model(), path));
 
-        Assert.Contains(Path.Combine(_folder, "mis\\x0asing\\x1b[31m", "m.mrals"), error.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(_folder, "mis\\nsing\\x1b[31m", "m.mrals"), error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
         Assert.DoesNotContain('\u001b', error.Message);
     }
