@@ -55,7 +55,7 @@ internal static class AtomicFileWriter
         var fullPath = Path.GetFullPath(path);
         if (string.IsNullOrEmpty(Path.GetFileName(fullPath)))
         {
-            throw new ArgumentException($"The path '{Printable(path)}' names a folder, not a file.", nameof(path));
+            throw new ArgumentException($"The path '{MessageText.Escape(path)}' names a folder, not a file.", nameof(path));
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -75,7 +75,7 @@ internal static class AtomicFileWriter
             throw new IOException(Message(content, path, refusal));
         }
 
-        var folder = Path.GetDirectoryName(target) ?? throw new ArgumentException($"The path '{Printable(path)}' has no folder.", nameof(path));
+        var folder = Path.GetDirectoryName(target) ?? throw new ArgumentException($"The path '{MessageText.Escape(path)}' has no folder.", nameof(path));
         var name = Path.GetFileName(target);
         var temporary = TemporaryPath(folder, name);
         var created = false;
@@ -139,7 +139,7 @@ internal static class AtomicFileWriter
         {
             // Throws an IOException on a loop of links; a dangling link gives the path it names, created as a file.
             target = File.ResolveLinkTarget(fullPath, returnFinalTarget: true)?.FullName ?? fullPath;
-            subject = $"it is a symbolic link to '{Printable(target)}', which is";
+            subject = $"it is a symbolic link to '{MessageText.Escape(target)}', which is";
         }
 
         var kind = Directory.Exists(target) ? FileKind.Directory : FileKinds.Of(target);
@@ -153,7 +153,7 @@ internal static class AtomicFileWriter
     }
 
     private static string Message(string content, string path, string reason) =>
-        $"Could not save {content} to '{Printable(path)}': {Printable(reason)}";
+        $"Could not save {content} to '{MessageText.Escape(path)}': {MessageText.Escape(reason)}";
 
     /// <summary>
     /// Removes the temporary files of <paramref name="name"/> in <paramref name="folder"/> that killed processes left
@@ -206,10 +206,6 @@ internal static class AtomicFileWriter
         named.HResult = error.HResult;
         return named;
     }
-
-    /// <summary><paramref name="text"/> with control characters escaped (<see cref="MessageText.Escape"/>), so that a
-    /// path cannot break a message into lines or hide part of it.</summary>
-    internal static string Printable(string text) => MessageText.Escape(text);
 
     private static void TryDelete(string? path)
     {

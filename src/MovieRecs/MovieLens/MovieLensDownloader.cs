@@ -476,7 +476,8 @@ public sealed partial class MovieLensDownloader
     /// A download or an extraction whose files have not changed for this long belongs to a process that was killed
     /// (a live one writes continuously); its leftovers are removed before the next download of the release.
     /// </summary>
-    internal static readonly TimeSpan StaleAfter = TimeSpan.FromHours(1);
+    /// <remarks>The same age as the atomic writer's stale temporary files: one convention for the library's leftovers.</remarks>
+    internal static readonly TimeSpan StaleAfter = AtomicFileWriter.StaleAfter;
 
     /// <summary>
     /// Removes the partial zips and extraction folders of <paramref name="release"/> that a killed process left in the

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text;
+using MovieRecs.Internal;
 
 namespace MovieRecs.Persistence;
 
@@ -26,31 +25,7 @@ internal static class InputFile
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException && Directory.Exists(path))
         {
-            throw new ArgumentException($"'{Printable(path)}' is a folder, not {expected}.", nameof(path), e);
+            throw new ArgumentException($"'{MessageText.Escape(path)}' is a folder, not {expected}.", nameof(path), e);
         }
-    }
-
-    /// <summary><paramref name="text"/> with control characters (a newline in a file name...) shown as <c>\xNN</c>.</summary>
-    internal static string Printable(string text)
-    {
-        if (!text.Any(char.IsControl))
-        {
-            return text;
-        }
-
-        var builder = new StringBuilder(text.Length + 8);
-        foreach (var c in text)
-        {
-            if (char.IsControl(c))
-            {
-                builder.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString();
     }
 }

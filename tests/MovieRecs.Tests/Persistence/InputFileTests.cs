@@ -71,7 +71,7 @@ public sealed class InputFileTests : IDisposable
 
         var error = Assert.Throws<ArgumentException>(() => AlsModelFile.Load(folder));
 
-        Assert.Contains("a\\x0ab' is a folder", error.Message, StringComparison.Ordinal);
+        Assert.Contains("a\\nb' is a folder", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
     }
 
