@@ -5,8 +5,8 @@ namespace MovieRecs.Fuzz;
 
 /// <summary>
 /// MovieRecs' own model file (<see cref="AlsModelFile.Load(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>),
-/// from a seekable stream and from a forward-only one: both fail with an <see cref="InvalidDataException"/> that
-/// <see cref="AlsModelFile.GetError"/> classifies and that names the file, or both load the same model, which saves
+/// from a seekable stream and from a forward-only one: both fail with a <see cref="ModelFileException"/> that
+/// <see cref="ModelFileException.Kind"/> classifies and that names the file, or both load the same model, which saves
 /// and loads again unchanged. The input is also loaded with both its checksums made right (the header's CRC-32 over
 /// bytes 0..75, the file's over all bytes but the last four), so that the fuzzer reaches the checks behind them.
 /// </summary>
@@ -62,16 +62,16 @@ internal static class ModelTarget
         {
             return AlsModelFile.Load(stream, null, Documented.BinaryFileName);
         }
-        catch (InvalidDataException e)
+        catch (ModelFileException e)
         {
-            if (AlsModelFile.GetError(e) is null)
+            if (!Enum.IsDefined(e.Kind))
             {
-                throw new FuzzFindingException($"InvalidDataException without an AlsModelFileError: {e.Message}", e);
+                throw new FuzzFindingException($"ModelFileException of an undefined kind: {e.Message}", e);
             }
 
             if (!e.Message.StartsWith(Documented.BinaryFileName + ":", StringComparison.Ordinal))
             {
-                throw new FuzzFindingException($"InvalidDataException that does not name the file: {e.Message}", e);
+                throw new FuzzFindingException($"ModelFileException that does not name the file: {e.Message}", e);
             }
 
             Documented.Rejected(e);

@@ -102,7 +102,7 @@ internal static class NpyTargets
         }
     }
 
-    /// <summary>The serving model from the same bytes: fails only with a classified <see cref="InvalidDataException"/> naming the file.</summary>
+    /// <summary>The serving model from the same bytes: fails only with a classified <see cref="ModelFileException"/> naming the file.</summary>
     private static void LoadAsModel(byte[] input, bool dataRead)
     {
         try
@@ -118,7 +118,7 @@ internal static class NpyTargets
                 throw new FuzzFindingException($"a model of {content.Model.Factors} factors");
             }
         }
-        catch (InvalidDataException e)
+        catch (ModelFileException e)
         {
             Documented.CheckNpyError(e, Documented.BinaryFileName);
             Documented.Rejected(e);

@@ -91,12 +91,12 @@ public static partial class AlsModelFile
     /// <returns>The model and the ids saved with it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
-    /// <exception cref="InvalidDataException">The archive is not a valid implicit model (see
+    /// <exception cref="ModelFileException">The archive is not a valid implicit model (see
     /// <see cref="ImplicitModelFile.Read(Stream, NpyReadOptions?, string?, CancellationToken)"/>), its model would
-    /// take more than <see cref="AlsModelReadOptions.MaxElementCount"/> floats (<see cref="NpyFormatError.TooManyElements"/>),
+    /// take more than <see cref="AlsModelReadOptions.MaxElementCount"/> floats (<see cref="ModelFileError.TooManyElements"/>),
     /// or it is one this library cannot serve: no user or no item rows, more than <see cref="AlsOptions.MaxFactors"/> factors, alpha
-    /// not above 0, <c>cg_steps</c> below 1, or an option of the wrong type. <see cref="NpyFormatErrorExtensions.GetNpyFormatError"/>
-    /// tells which (<see cref="NpyFormatError.InvalidModel"/> for the latter).</exception>
+    /// not above 0, <c>cg_steps</c> below 1, or an option of the wrong type. <see cref="ModelFileException.Kind"/>
+    /// tells which (<see cref="ModelFileError.InvalidModel"/> for the latter).</exception>
     /// <exception cref="IOException">The stream fails.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <remarks>
@@ -106,7 +106,7 @@ public static partial class AlsModelFile
     /// <para>The factor shapes are read from the entries' headers first, and the model they make, rows padded to the
     /// vector width (see <see cref="AlsModelReadOptions.MaxElementCount"/>), is checked against the limit before
     /// either matrix is inflated or allocated; every other array counts against the same limit
-    /// (<see cref="NpyFormatError.TooManyElements"/>). A small archive of highly compressed entries (a zip bomb)
+    /// (<see cref="ModelFileError.TooManyElements"/>). A small archive of highly compressed entries (a zip bomb)
     /// therefore costs only what reading its headers costs.</para>
     /// <para>O(file size); float64 factors are narrowed to float32 as they stream in. When rows need no padding the
     /// model takes the arrays as read; otherwise each matrix is copied once into padded storage.</para>
@@ -129,7 +129,7 @@ public static partial class AlsModelFile
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder (the message says a model file is expected).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
-    /// <exception cref="InvalidDataException">As for <see cref="LoadImplicitNpz(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>.</exception>
+    /// <exception cref="ModelFileException">As for <see cref="LoadImplicitNpz(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="UnauthorizedAccessException">The file is not readable.</exception>
@@ -200,7 +200,7 @@ public static partial class AlsModelFile
         }
         catch (ArgumentOutOfRangeException e)
         {
-            throw NpyFormatErrorExtensions.Create(NpyFormatError.InvalidModel, sourceName, $"the options cannot drive an AlsModel: {e.Message}", e);
+            throw NpyErrors.Create(ModelFileError.InvalidModel, sourceName, $"the options cannot drive an AlsModel: {e.Message}", e);
         }
 
         var model = AlsModel.FromPaddedStorage(
@@ -242,8 +242,8 @@ public static partial class AlsModelFile
         var stride = AlsModel.StrideFor(factors);
         if (users > AlsModel.MaxRows(stride) || items > AlsModel.MaxRows(stride))
         {
-            throw NpyFormatErrorExtensions.Create(
-                NpyFormatError.TooManyElements,
+            throw NpyErrors.Create(
+                ModelFileError.TooManyElements,
                 sourceName,
                 $"{users} users and {items} items of {factors} factors; padded rows of {stride} floats fit at most {AlsModel.MaxRows(stride)} rows in one .NET array.");
         }
@@ -251,8 +251,8 @@ public static partial class AlsModelFile
         var padded = ((long)users + items) * stride;
         if (padded > maxElements)
         {
-            throw NpyFormatErrorExtensions.Create(
-                NpyFormatError.TooManyElements,
+            throw NpyErrors.Create(
+                ModelFileError.TooManyElements,
                 sourceName,
                 $"{users} users and {items} items of {factors} factors take {padded} floats once each row is padded to {stride} (the vector width the model computes with), more than AlsModelReadOptions.MaxElementCount = {maxElements}.");
         }
@@ -336,5 +336,5 @@ public static partial class AlsModelFile
 
     [DoesNotReturn]
     private static void InvalidModel(string sourceName, string key, string detail) =>
-        throw NpyFormatErrorExtensions.Create(NpyFormatError.InvalidModel, sourceName, $"'{key}' {detail}.");
+        throw NpyErrors.Create(ModelFileError.InvalidModel, sourceName, $"'{key}' {detail}.");
 }

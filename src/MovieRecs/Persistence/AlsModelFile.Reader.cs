@@ -30,7 +30,7 @@ public static partial class AlsModelFile
         if (padded > options.MaxElementCount)
         {
             AlsModelFileErrors.Throw(
-                AlsModelFileError.TooLarge,
+                ModelFileError.TooManyElements,
                 sourceName,
                 $"the header claims {header.UserCount} users and {header.ItemCount} items of {factors} factors, which take {padded} floats once each row is padded to {stride} (the vector width the model computes with), more than AlsModelReadOptions.MaxElementCount ({options.MaxElementCount}).");
         }
@@ -39,7 +39,7 @@ public static partial class AlsModelFile
         if (remaining >= 0 && remaining - AlsModelFileHeader.Size < body)
         {
             AlsModelFileErrors.Throw(
-                AlsModelFileError.Truncated,
+                ModelFileError.Truncated,
                 sourceName,
                 $"truncated: expected {body} bytes of ids, factors and checksum after the header ({header.UserCount} users, {header.ItemCount} items, {factors} factors) but only {remaining - AlsModelFileHeader.Size} remain.");
         }
@@ -63,7 +63,7 @@ public static partial class AlsModelFile
         if (rows > AlsModel.MaxRows(stride))
         {
             AlsModelFileErrors.Throw(
-                AlsModelFileError.TooLarge,
+                ModelFileError.TooManyElements,
                 sourceName,
                 $"the header claims {rows} {what} of {factors} factors, more than one .NET array holds (at most {AlsModel.MaxRows(stride)} rows).");
         }
@@ -77,7 +77,7 @@ public static partial class AlsModelFile
         }
         catch (ArgumentException e)
         {
-            throw AlsModelFileErrors.Create(AlsModelFileError.InvalidValue, sourceName, $"{what}: {e.Message}", e);
+            throw AlsModelFileErrors.Create(ModelFileError.InvalidValue, sourceName, $"{what}: {e.Message}", e);
         }
     }
 
@@ -196,7 +196,7 @@ public static partial class AlsModelFile
             if (got < stored.Length)
             {
                 AlsModelFileErrors.Throw(
-                    AlsModelFileError.Truncated, sourceName, $"truncated: expected the {stored.Length}-byte checksum at the end but only {got} bytes remain.");
+                    ModelFileError.Truncated, sourceName, $"truncated: expected the {stored.Length}-byte checksum at the end but only {got} bytes remain.");
             }
 
             var expected = BinaryPrimitives.ReadUInt32LittleEndian(stored);
@@ -204,14 +204,14 @@ public static partial class AlsModelFile
             if (expected != computed)
             {
                 AlsModelFileErrors.Throw(
-                    AlsModelFileError.ChecksumMismatch,
+                    ModelFileError.ChecksumMismatch,
                     sourceName,
                     $"checksum mismatch: the file is corrupted (stored CRC-32 {AlsModelFileHeader.Hex(expected)}, computed {AlsModelFileHeader.Hex(computed)}).");
             }
 
             if (_firstNonFinite is not null)
             {
-                AlsModelFileErrors.Throw(AlsModelFileError.InvalidValue, sourceName, _firstNonFinite);
+                AlsModelFileErrors.Throw(ModelFileError.InvalidValue, sourceName, _firstNonFinite);
             }
         }
 
@@ -245,7 +245,7 @@ public static partial class AlsModelFile
             if (got < destination.Length)
             {
                 AlsModelFileErrors.Throw(
-                    AlsModelFileError.Truncated,
+                    ModelFileError.Truncated,
                     sourceName,
                     $"truncated: expected {totalBytes} bytes of {what} but the file ends after {doneBytes + got}.");
             }

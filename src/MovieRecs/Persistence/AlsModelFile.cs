@@ -18,8 +18,8 @@ namespace MovieRecs.Persistence;
 /// loads on any other, whatever its vector width.</para>
 /// <para>Loading treats every file as hostile: the magic, version, header checksum, shapes and options are checked
 /// before anything is allocated, sizes are checked against the stream length when it is known and against
-/// <see cref="AlsModelReadOptions.MaxElementCount"/>, and every failure is an <see cref="InvalidDataException"/> whose
-/// message names the file and the problem (<see cref="GetError"/> tells which).</para>
+/// <see cref="AlsModelReadOptions.MaxElementCount"/>, and every failure is a <see cref="ModelFileException"/> whose
+/// message names the file and the problem (<see cref="ModelFileException.Kind"/> tells which).</para>
 /// <para>Saving to a path is atomic: the file is written under a temporary name in the same folder
 /// (<c>.NAME.GUID.tmp</c>), flushed to the disk, then renamed over the target, so a crash, an exception or a
 /// cancellation mid-save leaves the previous file byte for byte as it was, and an exception or cancellation leaves no
@@ -94,7 +94,7 @@ public static partial class AlsModelFile
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="stream"/> is not readable.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
-    /// <exception cref="InvalidDataException">The content is not a valid model file; <see cref="GetError"/> tells why:
+    /// <exception cref="ModelFileException">The content is not a valid model file; <see cref="ModelFileException.Kind"/> tells why:
     /// not a model file (bad magic), a newer format version, truncated, a checksum mismatch (corrupted), an invalid
     /// header, sizes beyond the limits, a non-finite factor or a repeated id. The message names the source and the problem.</exception>
     /// <exception cref="IOException">The stream fails.</exception>
@@ -132,8 +132,8 @@ public static partial class AlsModelFile
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder (the message says a model file is expected).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
-    /// <exception cref="InvalidDataException">As for <see cref="Load(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>,
-    /// or the file holds bytes after the model (<see cref="AlsModelFileError.TrailingData"/>).</exception>
+    /// <exception cref="ModelFileException">As for <see cref="Load(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>,
+    /// or the file holds bytes after the model (<see cref="ModelFileError.TrailingData"/>).</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="UnauthorizedAccessException">The file is not readable.</exception>
@@ -151,23 +151,12 @@ public static partial class AlsModelFile
         if (stream.Position != length)
         {
             AlsModelFileErrors.Throw(
-                AlsModelFileError.TrailingData,
+                ModelFileError.TrailingData,
                 path,
                 $"{length - stream.Position} unexpected bytes after the model's checksum (the file is {length} bytes, the model {stream.Position}).");
         }
 
         return content;
-    }
-
-    /// <summary>The kind of problem an <see cref="InvalidDataException"/> thrown by the own-format loaders reports.</summary>
-    /// <param name="exception">The exception.</param>
-    /// <returns>The problem, or <see langword="null"/> when the exception was not thrown by a <see cref="Load(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>
-    /// overload (the <c>.npz</c> loaders report <see cref="NpyFormatError"/>s instead, see <see cref="NpyFormatErrorExtensions.GetNpyFormatError"/>).</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="exception"/> is null.</exception>
-    public static AlsModelFileError? GetError(InvalidDataException exception)
-    {
-        ArgumentNullException.ThrowIfNull(exception);
-        return exception.Data[AlsModelFileErrors.ErrorKey] is AlsModelFileError error ? error : null;
     }
 
     private static void CheckWritable(Stream stream)

@@ -63,10 +63,10 @@ public static class ImplicitModelFile
     /// <returns>The model data.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
-    /// <exception cref="InvalidDataException">The archive or an entry is invalid, a factor matrix is missing
-    /// (<see cref="NpyFormatError.MissingEntry"/>), the arrays together hold more than
-    /// <see cref="NpyReadOptions.MaxElementCount"/> elements (<see cref="NpyFormatError.TooManyElements"/>), or the entries do not form a valid model
-    /// (<see cref="NpyFormatError.InvalidModel"/>: factor matrices that are not 2-D floats with the same number of
+    /// <exception cref="ModelFileException">The archive or an entry is invalid, a factor matrix is missing
+    /// (<see cref="ModelFileError.MissingEntry"/>), the arrays together hold more than
+    /// <see cref="NpyReadOptions.MaxElementCount"/> elements (<see cref="ModelFileError.TooManyElements"/>), or the entries do not form a valid model
+    /// (<see cref="ModelFileError.InvalidModel"/>: factor matrices that are not 2-D floats with the same number of
     /// columns, <c>factors</c> different from that number, non-finite factors, a hyperparameter of the wrong type
     /// or range, ids of the wrong length or repeated). The message names the file and the key.</exception>
     /// <exception cref="IOException">The stream fails.</exception>
@@ -94,7 +94,7 @@ public static class ImplicitModelFile
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder (the message says a model file is expected).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
-    /// <exception cref="InvalidDataException">As for <see cref="Read(Stream, NpyReadOptions?, string?, CancellationToken)"/>.</exception>
+    /// <exception cref="ModelFileException">As for <see cref="Read(Stream, NpyReadOptions?, string?, CancellationToken)"/>.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="UnauthorizedAccessException">The file is not readable.</exception>
@@ -247,7 +247,7 @@ public static class ImplicitModelFile
             if (!archive.Contains(required))
             {
                 NpyErrors.Throw(
-                    NpyFormatError.MissingEntry,
+                    ModelFileError.MissingEntry,
                     sourceName,
                     $"'{required}' is missing (the archive holds: {string.Join(", ", archive.Names)}); implicit leaves the factors out only for a model that was never fitted.");
             }
@@ -418,7 +418,7 @@ public static class ImplicitModelFile
         }
         catch (OverflowException e)
         {
-            throw NpyFormatErrorExtensions.Create(NpyFormatError.InvalidModel, sourceName, $"'{key}': {e.Message}", e);
+            throw NpyErrors.Create(ModelFileError.InvalidModel, sourceName, $"'{key}': {e.Message}", e);
         }
 
         var duplicate = FirstDuplicate(ids);
@@ -438,7 +438,7 @@ public static class ImplicitModelFile
 
     [DoesNotReturn]
     private static void Invalid(string sourceName, string key, string detail) =>
-        NpyErrors.Throw(NpyFormatError.InvalidModel, sourceName, $"'{key}' {detail}.");
+        NpyErrors.Throw(ModelFileError.InvalidModel, sourceName, $"'{key}' {detail}.");
 
     /// <summary>
     /// What <see cref="NpyReadOptions.MaxElementCount"/> leaves for the arrays of one model not yet read: each array's
@@ -457,7 +457,7 @@ public static class ImplicitModelFile
             if (elements > limit)
             {
                 NpyErrors.Throw(
-                    NpyFormatError.TooManyElements,
+                    ModelFileError.TooManyElements,
                     sourceName,
                     $"'{UserFactorsKey}' ({users} x {factors}) and '{ItemFactorsKey}' ({items} x {factors}) hold {elements} elements together, more than NpyReadOptions.MaxElementCount = {limit} (which bounds all the arrays of a model).");
             }
@@ -473,7 +473,7 @@ public static class ImplicitModelFile
             if (units > limit - _taken)
             {
                 NpyErrors.Throw(
-                    NpyFormatError.TooManyElements,
+                    ModelFileError.TooManyElements,
                     sourceName,
                     $"'{key}' of shape {NpyHeader.FormatShape(header.Shape)} would bring the model's arrays to {_taken + units} elements, more than NpyReadOptions.MaxElementCount = {limit} (which bounds all the arrays of a model).");
             }

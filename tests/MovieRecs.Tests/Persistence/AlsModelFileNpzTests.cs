@@ -143,7 +143,7 @@ public sealed class AlsModelFileNpzTests : IDisposable
     {
         var data = new ImplicitModelData([1f, 2f], [3f, 4f], factors: 2, alpha: 0);
 
-        var error = NpzFixtures.AssertRejected(NpyFormatError.InvalidModel, () => AlsModelFile.LoadImplicitNpz(new MemoryStream(WriteNpz(data))), "stream");
+        var error = NpzFixtures.AssertRejected(ModelFileError.InvalidModel, () => AlsModelFile.LoadImplicitNpz(new MemoryStream(WriteNpz(data))), "stream");
 
         Assert.Contains("Alpha", error.Message, StringComparison.Ordinal);
     }
@@ -153,7 +153,7 @@ public sealed class AlsModelFileNpzTests : IDisposable
     {
         var data = new ImplicitModelData(new float[AlsOptions.MaxFactors + 1], new float[AlsOptions.MaxFactors + 1], factors: AlsOptions.MaxFactors + 1);
 
-        var error = NpzFixtures.AssertRejected(NpyFormatError.InvalidModel, () => AlsModelFile.LoadImplicitNpz(new MemoryStream(WriteNpz(data))));
+        var error = NpzFixtures.AssertRejected(ModelFileError.InvalidModel, () => AlsModelFile.LoadImplicitNpz(new MemoryStream(WriteNpz(data))));
 
         Assert.Contains("4096", error.Message, StringComparison.Ordinal);
     }
@@ -163,7 +163,7 @@ public sealed class AlsModelFileNpzTests : IDisposable
     {
         var data = new ImplicitModelData([], [3f, 4f], factors: 2);
 
-        NpzFixtures.AssertRejected(NpyFormatError.InvalidModel, () => AlsModelFile.LoadImplicitNpz(new MemoryStream(WriteNpz(data))));
+        NpzFixtures.AssertRejected(ModelFileError.InvalidModel, () => AlsModelFile.LoadImplicitNpz(new MemoryStream(WriteNpz(data))));
     }
 
     [Theory]
@@ -177,7 +177,7 @@ public sealed class AlsModelFileNpzTests : IDisposable
         var options = new Dictionary<string, NpyArray> { [key] = NpyArray.Scalar(1.5) };
         var data = new ImplicitModelData([1f, 2f], [3f, 4f], factors: 2, options: options);
 
-        var error = NpzFixtures.AssertRejected(NpyFormatError.InvalidModel, () => AlsModelFile.LoadImplicitNpz(new MemoryStream(WriteNpz(data))));
+        var error = NpzFixtures.AssertRejected(ModelFileError.InvalidModel, () => AlsModelFile.LoadImplicitNpz(new MemoryStream(WriteNpz(data))));
 
         Assert.Contains($"'{key}'", error.Message, StringComparison.Ordinal);
     }
@@ -188,7 +188,7 @@ public sealed class AlsModelFileNpzTests : IDisposable
         var options = new Dictionary<string, NpyArray> { ["cg_steps"] = NpyArray.Scalar(0L) };
         var data = new ImplicitModelData([1f, 2f], [3f, 4f], factors: 2, options: options);
 
-        NpzFixtures.AssertRejected(NpyFormatError.InvalidModel, () => AlsModelFile.LoadImplicitNpz(new MemoryStream(WriteNpz(data))));
+        NpzFixtures.AssertRejected(ModelFileError.InvalidModel, () => AlsModelFile.LoadImplicitNpz(new MemoryStream(WriteNpz(data))));
     }
 
     [Fact]
@@ -197,7 +197,7 @@ public sealed class AlsModelFileNpzTests : IDisposable
         var bytes = SaveNpzToBytes(Random(1, 50, 4, 4));
 
         NpzFixtures.AssertRejected(
-            NpyFormatError.TooManyElements,
+            ModelFileError.TooManyElements,
             () => AlsModelFile.LoadImplicitNpz(new MemoryStream(bytes), new AlsModelReadOptions { MaxElementCount = 100 }));
     }
 
@@ -212,7 +212,7 @@ public sealed class AlsModelFileNpzTests : IDisposable
         var source = new ReadCountingStream(new MemoryStream(bytes));
 
         var allocated = GC.GetAllocatedBytesForCurrentThread();
-        var error = NpzFixtures.AssertRejected(NpyFormatError.TooManyElements, () => AlsModelFile.LoadImplicitNpz(source, sourceName: "bomb.npz"), "bomb.npz");
+        var error = NpzFixtures.AssertRejected(ModelFileError.TooManyElements, () => AlsModelFile.LoadImplicitNpz(source, sourceName: "bomb.npz"), "bomb.npz");
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
 
         Assert.Contains("AlsModelReadOptions.MaxElementCount = 268435456", error.Message, StringComparison.Ordinal);
@@ -229,7 +229,7 @@ public sealed class AlsModelFileNpzTests : IDisposable
             new NpzBomb.Entry(ImplicitModelFile.UserFactorsKey, NpyBytes.Build(NpyBytes.Dict("<f4", "(162541, 256)")), 0, Deflated: false),
             new NpzBomb.Entry(ImplicitModelFile.ItemFactorsKey, NpyBytes.Build(NpyBytes.Dict("<f4", "(59047, 256)")), 0, Deflated: false));
 
-        NpzFixtures.AssertRejected(NpyFormatError.Truncated, () => AlsModelFile.LoadImplicitNpz(new MemoryStream(bytes)));
+        NpzFixtures.AssertRejected(ModelFileError.Truncated, () => AlsModelFile.LoadImplicitNpz(new MemoryStream(bytes)));
     }
 
     [Fact]
@@ -240,7 +240,7 @@ public sealed class AlsModelFileNpzTests : IDisposable
         var padded = 110L * AlsModel.StrideFor(4);
 
         var error = NpzFixtures.AssertRejected(
-            NpyFormatError.TooManyElements,
+            ModelFileError.TooManyElements,
             () => AlsModelFile.LoadImplicitNpz(new MemoryStream(bytes), new AlsModelReadOptions { MaxElementCount = padded - 1 }));
 
         Assert.Contains($"{padded} floats", error.Message, StringComparison.Ordinal);

@@ -213,7 +213,6 @@ public sealed class AlsModelFileTests : IDisposable
         Assert.Throws<ArgumentNullException>(() => AlsModelFile.Load((Stream)null!));
         Assert.Throws<ArgumentException>(() => AlsModelFile.Load(string.Empty));
         Assert.Throws<ArgumentOutOfRangeException>(() => AlsModelFile.Load(new MemoryStream(), new AlsModelReadOptions { MaxElementCount = -1 }));
-        Assert.Throws<ArgumentNullException>(() => AlsModelFile.GetError(null!));
     }
 
     [Fact]
@@ -308,7 +307,7 @@ public sealed class AlsModelFileTests : IDisposable
         var path = Path.Combine(_folder, "notes.txt");
         File.WriteAllText(path, "hello, this is not a model");
 
-        var error = AssertFails(AlsModelFileError.BadMagic, () => AlsModelFile.Load(path), path);
+        var error = AssertFails(ModelFileError.BadMagic, () => AlsModelFile.Load(path), path);
 
         Assert.Contains("not a MovieRecs model file (bad magic", error.Message, StringComparison.Ordinal);
     }
@@ -319,7 +318,7 @@ public sealed class AlsModelFileTests : IDisposable
         var path = Path.Combine(_folder, "model.bin");
         File.WriteAllBytes(path, [.. SaveToBytes(Random(1, 3, 3, 3)), 0, 0, 7]);
 
-        var error = AssertFails(AlsModelFileError.TrailingData, () => AlsModelFile.Load(path), path);
+        var error = AssertFails(ModelFileError.TrailingData, () => AlsModelFile.Load(path), path);
 
         Assert.Contains("3 unexpected bytes", error.Message, StringComparison.Ordinal);
     }

@@ -46,8 +46,8 @@ public class NpzArchiveTests
 
         Assert.Equal(["good", "bad"], archive.Names);
         Assert.True(NpzFixtures.CreateExpected(record.GetProperty("readable").GetProperty("good")).ContentEquals(archive.Read("good")));
-        NpzFixtures.AssertRejected(NpyFormatError.ObjectArray, () => archive.Read("bad"), path + ":bad");
-        NpzFixtures.AssertRejected(NpyFormatError.ObjectArray, () => archive.ReadAll(), path + ":bad");
+        NpzFixtures.AssertRejected(ModelFileError.ObjectArray, () => archive.Read("bad"), path + ":bad");
+        NpzFixtures.AssertRejected(ModelFileError.ObjectArray, () => archive.ReadAll(), path + ":bad");
     }
 
     [Fact]
@@ -128,8 +128,8 @@ public class NpzArchiveTests
     {
         var bytes = NpyBytes.Write(NpyArray.Scalar(1.0));
 
-        NpzFixtures.AssertRejected(NpyFormatError.InvalidArchive, () => NpzArchive.Open(new MemoryStream(bytes), sourceName: "x.npz"), "x.npz");
-        NpzFixtures.AssertRejected(NpyFormatError.InvalidArchive, () => NpzArchive.Open(new MemoryStream([]), sourceName: "x.npz"), "x.npz");
+        NpzFixtures.AssertRejected(ModelFileError.InvalidArchive, () => NpzArchive.Open(new MemoryStream(bytes), sourceName: "x.npz"), "x.npz");
+        NpzFixtures.AssertRejected(ModelFileError.InvalidArchive, () => NpzArchive.Open(new MemoryStream([]), sourceName: "x.npz"), "x.npz");
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public class NpzArchiveTests
         }
 
         stream.Position = 0;
-        NpzFixtures.AssertRejected(NpyFormatError.DuplicateEntry, () => NpzArchive.Open(stream, sourceName: "dup.npz"), "dup.npz");
+        NpzFixtures.AssertRejected(ModelFileError.DuplicateEntry, () => NpzArchive.Open(stream, sourceName: "dup.npz"), "dup.npz");
     }
 
     [Fact]
@@ -179,7 +179,7 @@ public class NpzArchiveTests
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(entry.Offset + 24), 0xFFFF_FF00); // uncompressed size
 
         using var archive = NpzArchive.Open(new MemoryStream(bytes), sourceName: "bomb.npz");
-        NpzFixtures.AssertRejected(NpyFormatError.InvalidArchive, () => archive.Read("a"), "bomb.npz:a");
+        NpzFixtures.AssertRejected(ModelFileError.InvalidArchive, () => archive.Read("a"), "bomb.npz:a");
     }
 
     [Fact]
@@ -208,7 +208,7 @@ public class NpzArchiveTests
         using var archive = NpzArchive.Open(source, new NpyReadOptions { MaxElementCount = 1000 }, sourceName: "bomb.npz");
         var opened = source.BytesRead;
 
-        var error = NpzFixtures.AssertRejected(NpyFormatError.TooManyElements, () => archive.Read("a"), "bomb.npz:a");
+        var error = NpzFixtures.AssertRejected(ModelFileError.TooManyElements, () => archive.Read("a"), "bomb.npz:a");
 
         Assert.Contains($"declares {prefix.Length + (16 << 20)} bytes", error.Message, StringComparison.Ordinal);
         Assert.Equal(opened, source.BytesRead);
@@ -227,9 +227,9 @@ public class NpzArchiveTests
         bytes[dataStart + entry.CompressedSize - 5] ^= 0x5A; // inside the payload, past the header
 
         using var archive = NpzArchive.Open(new MemoryStream(bytes), sourceName: "flip.npz");
-        var exception = Assert.Throws<InvalidDataException>(() => archive.Read("a"));
-        Assert.NotNull(exception.GetNpyFormatError());
-        Assert.Equal("flip.npz:a", exception.GetNpySourceName());
+        var exception = Assert.Throws<ModelFileException>(() => archive.Read("a"));
+        Assert.True(Enum.IsDefined(exception.Kind));
+        Assert.Equal("flip.npz:a", exception.SourceName);
     }
 
     private static List<KeyValuePair<string, NpyArray>> SampleArrays() =>
