@@ -4,7 +4,7 @@ using MovieRecs.Persistence;
 namespace MovieRecs.Fuzz;
 
 /// <summary>
-/// MovieRecs' own model file (<see cref="AlsModelFile.Load(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>),
+/// MovieRecs' own model file (<see cref="AlsModelFile.Load(Stream, ModelLoadOptions?, string?, CancellationToken)"/>),
 /// from a seekable stream and from a forward-only one: both fail with a <see cref="ModelFileException"/> that
 /// <see cref="ModelFileException.Kind"/> classifies and that names the file, or both load the same model, which saves
 /// and loads again unchanged. The input is also loaded with both its checksums made right (the header's CRC-32 over
@@ -56,7 +56,7 @@ internal static class ModelTarget
         }
     }
 
-    private static AlsModelFileContent? Load(Stream stream)
+    private static ModelFileContent? Load(Stream stream)
     {
         try
         {
@@ -79,7 +79,7 @@ internal static class ModelTarget
         }
     }
 
-    private static bool Same(AlsModelFileContent a, AlsModelFileContent b)
+    private static bool Same(ModelFileContent a, ModelFileContent b)
     {
         if (a.Model.UserCount != b.Model.UserCount || a.Model.ItemCount != b.Model.ItemCount || a.Model.Factors != b.Model.Factors
             || a.Model.Options != b.Model.Options || a.Model.TrainingLoss != b.Model.TrainingLoss

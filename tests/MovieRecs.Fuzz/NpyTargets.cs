@@ -6,7 +6,7 @@ namespace MovieRecs.Fuzz;
 /// <summary>
 /// numpy files: a <c>.npy</c> array (<see cref="NpyArray.Read(Stream, NpyReadOptions?, string?, CancellationToken)"/>),
 /// an <c>.npz</c> archive (<see cref="NpzArchive"/>), and implicit's saved model (<see cref="ImplicitModelFile"/>,
-/// <see cref="AlsModelFile.LoadImplicitNpz(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>). Every file is read from a seekable stream and from a
+/// <see cref="ImplicitModelFile.Load(Stream, ModelLoadOptions?, string?, CancellationToken)"/>). Every file is read from a seekable stream and from a
 /// forward-only one; both must agree. A file that reads must write back and read again unchanged.
 /// </summary>
 internal static class NpyTargets
@@ -107,10 +107,10 @@ internal static class NpyTargets
     {
         try
         {
-            var content = AlsModelFile.LoadImplicitNpz(new MemoryStream(input), null, Documented.BinaryFileName);
+            var content = ImplicitModelFile.Load(new MemoryStream(input), null, Documented.BinaryFileName);
             if (!dataRead)
             {
-                throw new FuzzFindingException("LoadImplicitNpz accepted a file that ImplicitModelFile.Read rejects");
+                throw new FuzzFindingException("ImplicitModelFile.Load accepted a file that ImplicitModelFile.Read rejects");
             }
 
             if (content.Model.Factors < 1)

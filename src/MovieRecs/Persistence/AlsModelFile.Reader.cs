@@ -16,7 +16,7 @@ public static partial class AlsModelFile
     /// it starts at this size and, once full, doubles only after the next block has been read aside.</summary>
     internal const int GrowthStartBytes = 1 << 22;
 
-    private static AlsModelFileContent ReadCore(Stream stream, AlsModelReadOptions options, string sourceName, long remaining, CancellationToken cancellationToken)
+    private static ModelFileContent ReadCore(Stream stream, ModelLoadOptions options, string sourceName, long remaining, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Span<byte> headerBytes = stackalloc byte[AlsModelFileHeader.Size];
@@ -32,7 +32,7 @@ public static partial class AlsModelFile
             AlsModelFileErrors.Throw(
                 ModelFileError.TooManyElements,
                 sourceName,
-                $"the header claims {header.UserCount} users and {header.ItemCount} items of {factors} factors, which take {padded} floats once each row is padded to {stride} (the vector width the model computes with), more than AlsModelReadOptions.MaxElementCount ({options.MaxElementCount}).");
+                $"the header claims {header.UserCount} users and {header.ItemCount} items of {factors} factors, which take {padded} floats once each row is padded to {stride} (the vector width the model computes with), more than ModelLoadOptions.MaxElementCount ({options.MaxElementCount}).");
         }
 
         var body = header.BodyBytes + AlsModelFileHeader.ChecksumSize;
@@ -55,7 +55,7 @@ public static partial class AlsModelFile
         var users = userIds is null ? null : CreateIndex(userIds, "user ids", sourceName);
         var items = itemIds is null ? null : CreateIndex(itemIds, "item ids", sourceName);
         var model = AlsModel.FromPaddedStorage(header.Options, header.UserCount, header.ItemCount, stride, userFactors, itemFactors, header.TrainingLoss);
-        return new AlsModelFileContent(model, users, items);
+        return new ModelFileContent(model, users, items);
     }
 
     private static void CheckRowCount(int rows, string what, int factors, int stride, string sourceName)

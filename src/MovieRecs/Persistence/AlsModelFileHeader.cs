@@ -101,7 +101,7 @@ internal readonly record struct AlsModelFileHeader(uint Flags, int UserCount, in
         if (!bytes[..magicBytes].SequenceEqual(Magic[..magicBytes]))
         {
             var hint = bytes.StartsWith("PK\x03\x04"u8)
-                ? "; it looks like a zip archive (an implicit .npz model? use LoadImplicitNpz)"
+                ? "; it looks like a zip archive (an implicit .npz model? use ImplicitModelFile.Load)"
                 : string.Empty;
             Fail(ModelFileError.BadMagic, sourceName, $"not a MovieRecs model file (bad magic: starts with '{NpyErrors.Printable(bytes[..magicBytes])}'){hint}.");
         }

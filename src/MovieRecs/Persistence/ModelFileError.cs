@@ -27,7 +27,7 @@ public enum ModelFileError
     InvalidHeader,
 
     /// <summary>The file claims a model whose factors, each row padded to the vector width, take more floats than
-    /// <see cref="AlsModelReadOptions.MaxElementCount"/>, or more rows than a .NET array holds; for an <c>.npz</c>, also
+    /// <see cref="ModelLoadOptions.MaxElementCount"/>, or more rows than a .NET array holds; for an <c>.npz</c>, also
     /// an entry or all its arrays together claiming more elements than that limit. Rejected before anything is
     /// allocated or inflated for it.</summary>
     TooManyElements,

@@ -3,7 +3,7 @@ namespace MovieRecs.Persistence;
 /// <summary>
 /// Thrown when <see cref="AlsModelFile"/> or <see cref="ImplicitModelFile"/> is given bytes that are not a valid model
 /// file: another kind of file, a newer format version, a truncated or damaged file, sizes beyond
-/// <see cref="AlsModelReadOptions"/>, or a model this library cannot serve. <see cref="Kind"/> says which, and
+/// <see cref="ModelLoadOptions"/>, or a model this library cannot serve. <see cref="Kind"/> says which, and
 /// <see cref="SourceName"/> names the file; the message states both and what was found.
 /// </summary>
 /// <remarks>

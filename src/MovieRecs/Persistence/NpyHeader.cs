@@ -90,7 +90,7 @@ internal sealed class NpyHeader
             NpyErrors.Throw(
                 ModelFileError.HeaderTooLong,
                 sourceName,
-                $"the header is {headerLength} bytes long, more than the limit of {options.MaxHeaderLength} (NpyReadOptions.MaxHeaderLength).");
+                $"the header is {headerLength} bytes long, more than the limit of {options.MaxHeaderLength} (numpy's own).");
         }
 
         if (remaining >= 0 && headerLength > remaining - prefixLength)
@@ -188,7 +188,7 @@ internal sealed class NpyHeader
 
         if (units > options.MaxElementCount)
         {
-            TooMany(shape, sourceName, $"{units} elements{(format.DataType == NpyDataType.Unicode ? " (characters)" : "")} exceed NpyReadOptions.MaxElementCount = {options.MaxElementCount}");
+            TooMany(shape, sourceName, $"{units} elements{(format.DataType == NpyDataType.Unicode ? " (characters)" : "")} exceed ModelLoadOptions.MaxElementCount = {options.MaxElementCount}");
         }
 
         if (count > Array.MaxLength || (long)format.ItemSize * count / format.ItemSize != count)

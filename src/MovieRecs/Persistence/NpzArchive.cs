@@ -347,7 +347,7 @@ public sealed class NpzArchive : IDisposable
             NpyErrors.Throw(
                 ModelFileError.TooManyElements,
                 source,
-                $"the entry declares {declared} bytes, more than an array within NpyReadOptions.MaxElementCount = {options.MaxElementCount} takes (at most {most} bytes).");
+                $"the entry declares {declared} bytes, more than an array within ModelLoadOptions.MaxElementCount = {options.MaxElementCount} takes (at most {most} bytes).");
         }
 
         return (entry, source, declared);

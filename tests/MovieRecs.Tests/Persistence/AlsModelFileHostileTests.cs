@@ -9,7 +9,7 @@ namespace MovieRecs.Tests.Persistence;
 public class AlsModelFileHostileTests
 {
     /// <summary>No limit but the .NET arrays': for claims that must reach the checks behind the limit.</summary>
-    private static readonly AlsModelReadOptions Unlimited = new() { MaxElementCount = long.MaxValue };
+    private static readonly ModelLoadOptions Unlimited = new() { MaxElementCount = long.MaxValue };
 
     [Fact]
     public void Load_TextFile_IsBadMagic()
@@ -26,7 +26,7 @@ public class AlsModelFileHostileTests
 
         var error = AssertFails(ModelFileError.BadMagic, () => AlsModelFile.Load(new MemoryStream(npz)));
 
-        Assert.Contains("LoadImplicitNpz", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ImplicitModelFile.Load", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -181,11 +181,11 @@ public class AlsModelFileHostileTests
         var bytes = SaveToBytes(Random(1, 100, 10, 4));
         var padded = 110L * AlsModel.StrideFor(4);
 
-        var error = AssertFails(ModelFileError.TooManyElements, () => AlsModelFile.Load(new MemoryStream(bytes), new AlsModelReadOptions { MaxElementCount = padded - 1 }));
+        var error = AssertFails(ModelFileError.TooManyElements, () => AlsModelFile.Load(new MemoryStream(bytes), new ModelLoadOptions { MaxElementCount = padded - 1 }));
 
         Assert.Contains($"{padded} floats", error.Message, StringComparison.Ordinal);
         Assert.Contains($"MaxElementCount ({padded - 1})", error.Message, StringComparison.Ordinal);
-        Assert.Equal(100, AlsModelFile.Load(new MemoryStream(bytes), new AlsModelReadOptions { MaxElementCount = padded }).Model.UserCount);
+        Assert.Equal(100, AlsModelFile.Load(new MemoryStream(bytes), new ModelLoadOptions { MaxElementCount = padded }).Model.UserCount);
     }
 
     [Fact]

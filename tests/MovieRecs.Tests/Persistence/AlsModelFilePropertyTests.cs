@@ -37,7 +37,7 @@ public class AlsModelFilePropertyTests
         var itemIds = random.Next(2) == 0 ? null : RandomIds(random, items);
         var compression = random.Next(2) == 0 ? NpzCompression.Stored : NpzCompression.Deflated;
 
-        var loaded = AlsModelFile.LoadImplicitNpz(new MemoryStream(SaveNpzToBytes(model, userIds, itemIds, compression)));
+        var loaded = ImplicitModelFile.Load(new MemoryStream(SaveNpzToBytes(model, userIds, itemIds, compression)));
 
         return SameFactors(model, loaded.Model)
             && loaded.Model.Options == model.Options
@@ -84,7 +84,7 @@ public class AlsModelFilePropertyTests
 
         try
         {
-            AlsModelFile.LoadImplicitNpz(new MemoryStream(corrupted));
+            ImplicitModelFile.Load(new MemoryStream(corrupted));
             return true;
         }
         catch (ModelFileException e) when (Enum.IsDefined(e.Kind))

@@ -86,7 +86,7 @@ internal static class AlsModelFileTestModels
     public static byte[] SaveNpzToBytes(AlsModel model, IdIndex<int>? users = null, IdIndex<int>? items = null, NpzCompression compression = NpzCompression.Stored)
     {
         using var stream = new MemoryStream();
-        AlsModelFile.SaveImplicitNpz(model, stream, users, items, compression);
+        ImplicitModelFile.Save(model, stream, users, items, compression);
         return stream.ToArray();
     }
 

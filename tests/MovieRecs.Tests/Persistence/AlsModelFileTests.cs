@@ -212,7 +212,7 @@ public sealed class AlsModelFileTests : IDisposable
         Assert.Throws<ArgumentException>(() => AlsModelFile.Save(model, string.Empty));
         Assert.Throws<ArgumentNullException>(() => AlsModelFile.Load((Stream)null!));
         Assert.Throws<ArgumentException>(() => AlsModelFile.Load(string.Empty));
-        Assert.Throws<ArgumentOutOfRangeException>(() => AlsModelFile.Load(new MemoryStream(), new AlsModelReadOptions { MaxElementCount = -1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => AlsModelFile.Load(new MemoryStream(), new ModelLoadOptions { MaxElementCount = -1 }));
     }
 
     [Fact]
@@ -242,7 +242,7 @@ public sealed class AlsModelFileTests : IDisposable
         var model = Random(2, 50, 50, 16);
 
         Assert.Throws<IOException>(() => AtomicFileWriter.Write(path, "the model", stream => AlsModelFile.Save(model, new FailingWriteStream(stream, failAfter)), CancellationToken.None));
-        Assert.Throws<IOException>(() => AtomicFileWriter.Write(path, "the model", stream => AlsModelFile.SaveImplicitNpz(model, new FailingWriteStream(stream, failAfter)), CancellationToken.None));
+        Assert.Throws<IOException>(() => AtomicFileWriter.Write(path, "the model", stream => ImplicitModelFile.Save(model, new FailingWriteStream(stream, failAfter)), CancellationToken.None));
 
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Equal([path], Directory.GetFiles(_folder));
@@ -258,7 +258,7 @@ public sealed class AlsModelFileTests : IDisposable
         var before = File.ReadAllBytes(path);
 
         Assert.Throws<ArgumentException>(() => AlsModelFile.Save(model, path, users: IdIndex.Create([1, 2, 3])));
-        Assert.Throws<ArgumentException>(() => AlsModelFile.SaveImplicitNpz(model, path, items: IdIndex.Create([1, 2, 3])));
+        Assert.Throws<ArgumentException>(() => ImplicitModelFile.Save(model, path, items: IdIndex.Create([1, 2, 3])));
 
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Equal([path], Directory.GetFiles(_folder));
@@ -272,7 +272,7 @@ public sealed class AlsModelFileTests : IDisposable
         var before = File.ReadAllBytes(path);
 
         Assert.ThrowsAny<OperationCanceledException>(() => AlsModelFile.Save(Random(2, 9, 9, 9), path, cancellationToken: new CancellationToken(canceled: true)));
-        Assert.ThrowsAny<OperationCanceledException>(() => AlsModelFile.SaveImplicitNpz(Random(2, 9, 9, 9), path, cancellationToken: new CancellationToken(canceled: true)));
+        Assert.ThrowsAny<OperationCanceledException>(() => ImplicitModelFile.Save(Random(2, 9, 9, 9), path, cancellationToken: new CancellationToken(canceled: true)));
 
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Equal([path], Directory.GetFiles(_folder));

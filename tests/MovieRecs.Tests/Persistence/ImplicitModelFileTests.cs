@@ -231,7 +231,7 @@ public class ImplicitModelFileTests
         var error = NpzFixtures.AssertRejected(ModelFileError.TooManyElements, () => ImplicitModelFile.Read(new MemoryStream(bytes), options, "m.npz"));
 
         Assert.Contains("'notes'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("NpyReadOptions.MaxElementCount = 100", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ModelLoadOptions.MaxElementCount = 100", error.Message, StringComparison.Ordinal);
         Assert.Equal(30, ImplicitModelFile.Read(new MemoryStream(bytes), options with { MaxElementCount = 110 }).Options["notes"].Length);
     }
 

@@ -32,7 +32,7 @@ public class ModelFileExceptionTests
         own[^1] ^= 0x01;
 
         var ownError = CatchIOException(() => AlsModelFile.Load(new MemoryStream(own), sourceName: "own.mrals"));
-        var npzError = CatchIOException(() => AlsModelFile.LoadImplicitNpz(new MemoryStream("not a zip archive"u8.ToArray()), sourceName: "model.npz"));
+        var npzError = CatchIOException(() => ImplicitModelFile.Load(new MemoryStream("not a zip archive"u8.ToArray()), sourceName: "model.npz"));
 
         var ownModelError = Assert.IsType<ModelFileException>(ownError);
         Assert.Equal(ModelFileError.ChecksumMismatch, ownModelError.Kind);

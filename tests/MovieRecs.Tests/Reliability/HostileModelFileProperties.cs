@@ -40,10 +40,10 @@ public class HostileModelFileProperties
     [Property(MaxTest = 100)]
     public Property Load_HeaderClaimingHugeShape_RejectedBeforeAllocating() =>
         Prop.ForAll(Arb.From(HugeClaims()), claim =>
-            HugeClaimRejected(claim, null).And(HugeClaimRejected(claim, new AlsModelReadOptions { MaxElementCount = long.MaxValue })));
+            HugeClaimRejected(claim, null).And(HugeClaimRejected(claim, new ModelLoadOptions { MaxElementCount = long.MaxValue })));
 
     /// <summary>The claim rejected before allocating, under the given limits (with no limit but the .NET arrays', claims reach the checks behind it).</summary>
-    private static Property HugeClaimRejected(HugeClaim claim, AlsModelReadOptions? options)
+    private static Property HugeClaimRejected(HugeClaim claim, ModelLoadOptions? options)
     {
         var stream = claim.ForwardOnly ? (Stream)new ForwardOnlyStream(new MemoryStream(claim.Bytes)) : new MemoryStream(claim.Bytes);
         var before = GC.GetAllocatedBytesForCurrentThread();
@@ -93,13 +93,13 @@ public class HostileModelFileProperties
     }
 
     /// <summary>The outcome of a load: the content, or the kind of the documented exception.</summary>
-    private sealed record Outcome(AlsModelFileContent? Content, ModelFileError? Error)
+    private sealed record Outcome(ModelFileContent? Content, ModelFileError? Error)
     {
         public override string ToString() => Content is null ? $"rejected as {Error}" : $"loaded {Content.Model.UserCount} x {Content.Model.ItemCount} x {Content.Model.Factors}";
     }
 
     /// <summary>Runs a load; any exception but a classified <see cref="ModelFileException"/> naming the source escapes.</summary>
-    private static Outcome Load(Func<AlsModelFileContent> load)
+    private static Outcome Load(Func<ModelFileContent> load)
     {
         try
         {

@@ -158,7 +158,7 @@ public class HostileNumpyFileProperties
 
     /// <summary>The serving model from implicit's file: loads, or throws the documented exception naming the file.</summary>
     private static void LoadImplicitOrNameSource(byte[] bytes) =>
-        Rejected(() => AlsModelFile.LoadImplicitNpz(new MemoryStream(bytes), null, Source));
+        Rejected(() => ImplicitModelFile.Load(new MemoryStream(bytes), null, Source));
 
     private static Gen<HugeShapeFile> HugeShapeFiles()
     {
