@@ -2,7 +2,7 @@ using MovieRecs.Internal;
 
 namespace MovieRecs.Persistence;
 
-public sealed partial class NpyArray
+internal sealed partial class NpyArray
 {
     /// <summary>
     /// Reads one array in <c>.npy</c> format (versions 1.0, 2.0 and 3.0) from the current position of

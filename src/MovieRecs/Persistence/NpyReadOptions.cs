@@ -5,7 +5,7 @@ namespace MovieRecs.Persistence;
 /// from strangers safe: a header that claims more than they allow is rejected before anything is allocated.
 /// </summary>
 /// <remarks>Immutable; safe to share across threads. Use <c>with</c> to derive variants.</remarks>
-public sealed record NpyReadOptions
+internal sealed record NpyReadOptions
 {
     /// <summary>The default options: numpy's header limit, arrays of up to 2^28 elements, no conversion.</summary>
     public static NpyReadOptions Default { get; } = new();

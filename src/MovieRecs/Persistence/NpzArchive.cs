@@ -20,7 +20,7 @@ namespace MovieRecs.Persistence;
 /// <para>An instance is not thread-safe (it shares one zip reader); dispose it to release the stream. From a stream
 /// that cannot seek, <see cref="System.IO.Compression"/> first buffers the whole archive in memory.</para>
 /// </remarks>
-public sealed class NpzArchive : IDisposable
+internal sealed class NpzArchive : IDisposable
 {
     /// <summary>Deflate cannot expand data more than about 1032 to 1; an entry declaring more is lying.</summary>
     private const long MaxInflationRatio = 1032;

@@ -86,10 +86,11 @@ public class ImplicitModelFileTests
     }
 
     [Theory]
-    [InlineData(NpzCompression.Stored)]
-    [InlineData(NpzCompression.Deflated)]
-    public void Write_ThenRead_RoundTripsEverything(NpzCompression compression)
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Write_ThenRead_RoundTripsEverything(bool deflated)
     {
+        var compression = deflated ? NpzCompression.Deflated : NpzCompression.Stored;
         var model = SampleModel();
         using var stream = new MemoryStream();
 

@@ -63,10 +63,11 @@ public class NpzArchiveTests
     }
 
     [Theory]
-    [InlineData(NpzCompression.Stored)]
-    [InlineData(NpzCompression.Deflated)]
-    public void Write_ThenOpen_RoundTripsInOrder(NpzCompression compression)
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Write_ThenOpen_RoundTripsInOrder(bool deflated)
     {
+        var compression = deflated ? NpzCompression.Deflated : NpzCompression.Stored;
         var arrays = SampleArrays();
         using var stream = new MemoryStream();
 
@@ -79,10 +80,11 @@ public class NpzArchiveTests
     }
 
     [Theory]
-    [InlineData(NpzCompression.Stored, 0)]
-    [InlineData(NpzCompression.Deflated, 8)]
-    public void Write_Compression_SetsZipMethodOfEveryEntry(NpzCompression compression, int method)
+    [InlineData(false, 0)]
+    [InlineData(true, 8)]
+    public void Write_Compression_SetsZipMethodOfEveryEntry(bool deflated, int method)
     {
+        var compression = deflated ? NpzCompression.Deflated : NpzCompression.Stored;
         var bytes = WriteArchive(SampleArrays(), compression);
 
         var methods = CentralDirectory(bytes).Select(e => e.Method).ToArray();
@@ -215,10 +217,11 @@ public class NpzArchiveTests
     }
 
     [Theory]
-    [InlineData(NpzCompression.Stored)]
-    [InlineData(NpzCompression.Deflated)]
-    public void Read_CorruptedEntryData_IsRejected(NpzCompression compression)
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Read_CorruptedEntryData_IsRejected(bool deflated)
     {
+        var compression = deflated ? NpzCompression.Deflated : NpzCompression.Stored;
         var values = Enumerable.Range(0, 64).Select(i => (float)i).ToArray();
         var bytes = WriteArchive([new("a", NpyArray.Create<float>(values))], compression);
         var entry = CentralDirectory(bytes).Single();
