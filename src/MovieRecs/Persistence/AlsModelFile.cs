@@ -85,7 +85,7 @@ public static partial class AlsModelFile
     /// <summary>Loads a model saved by <see cref="Save(AlsModel, Stream, IdIndex{int}?, IdIndex{int}?, CancellationToken)"/>.</summary>
     /// <param name="stream">The stream, at the start of the model. It is left open, just after the model's checksum.</param>
     /// <param name="options">Limits; <see cref="ModelLoadOptions.Default"/> when null.</param>
-    /// <param name="sourceName">The name shown in error messages; the file path of a <see cref="FileStream"/>, or "stream", when null.</param>
+    /// <param name="displayName">The name errors show (<see cref="ModelFileException.SourceName"/>), usually the file name; the file path of a <see cref="FileStream"/>, or "stream", when null.</param>
     /// <param name="cancellationToken">Checked between blocks of about 1 MiB.</param>
     /// <returns>The model, ready to serve, and the ids saved with it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
@@ -106,7 +106,7 @@ public static partial class AlsModelFile
     /// start, that block, and less than four times what the bytes really sent occupy once loaded (the storage kept
     /// is at most twice that).</para>
     /// </remarks>
-    public static ModelFileContent Load(Stream stream, ModelLoadOptions? options = null, string? sourceName = null, CancellationToken cancellationToken = default)
+    public static ModelFileContent Load(Stream stream, ModelLoadOptions? options = null, string? displayName = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         if (!stream.CanRead)
@@ -116,7 +116,7 @@ public static partial class AlsModelFile
 
         options ??= ModelLoadOptions.Default;
         options.Validate();
-        sourceName ??= stream is FileStream file ? file.Name : "stream";
+        var sourceName = displayName ?? (stream is FileStream file ? file.Name : "stream");
         var remaining = stream.CanSeek ? Math.Max(0, stream.Length - stream.Position) : -1;
         return ReadCore(stream, options, sourceName, remaining, cancellationToken);
     }

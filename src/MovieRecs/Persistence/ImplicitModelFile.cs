@@ -86,7 +86,7 @@ public static partial class ImplicitModelFile
     /// </summary>
     /// <param name="stream">The archive (seekable streams avoid buffering it in memory); left open.</param>
     /// <param name="options">Limits; <see cref="ModelLoadOptions.Default"/> when null.</param>
-    /// <param name="sourceName">The name shown in error messages; the file path of a <see cref="FileStream"/>, or "stream", when null.</param>
+    /// <param name="displayName">The name errors show (<see cref="ModelFileException.SourceName"/>), usually the file name; the file path of a <see cref="FileStream"/>, or "stream", when null.</param>
     /// <param name="cancellationToken">Checked between blocks of each array.</param>
     /// <returns>The model, ready to serve, and the ids saved with it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
@@ -115,12 +115,12 @@ public static partial class ImplicitModelFile
     /// <para>O(file size); float64 and float16 factors are narrowed to float32 as they stream in. When rows need no
     /// padding the model takes the arrays as read; otherwise each matrix is copied once into padded storage.</para>
     /// </remarks>
-    public static ModelFileContent Load(Stream stream, ModelLoadOptions? options = null, string? sourceName = null, CancellationToken cancellationToken = default)
+    public static ModelFileContent Load(Stream stream, ModelLoadOptions? options = null, string? displayName = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         options ??= ModelLoadOptions.Default;
         options.Validate();
-        sourceName ??= stream is FileStream file ? file.Name : "stream";
+        var sourceName = displayName ?? (stream is FileStream file ? file.Name : "stream");
         var data = Read(stream, NpyOptions(options), sourceName, ShapeCheck(options, sourceName), cancellationToken);
         return ToModel(data, sourceName);
     }

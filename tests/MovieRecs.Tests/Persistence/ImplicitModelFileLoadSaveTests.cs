@@ -213,7 +213,7 @@ public sealed class ImplicitModelFileLoadSaveTests : IDisposable
         var source = new ReadCountingStream(new MemoryStream(bytes));
 
         var allocated = GC.GetAllocatedBytesForCurrentThread();
-        var error = NpzFixtures.AssertRejected(ModelFileError.TooManyElements, () => ImplicitModelFile.Load(source, sourceName: "bomb.npz"), "bomb.npz");
+        var error = NpzFixtures.AssertRejected(ModelFileError.TooManyElements, () => ImplicitModelFile.Load(source, displayName: "bomb.npz"), "bomb.npz");
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
 
         Assert.Contains("ModelLoadOptions.MaxElementCount = 268435456", error.Message, StringComparison.Ordinal);

@@ -31,8 +31,8 @@ public class ModelFileExceptionTests
         var own = SaveToBytes(Random(2, 3, 4, 4));
         own[^1] ^= 0x01;
 
-        var ownError = CatchIOException(() => AlsModelFile.Load(new MemoryStream(own), sourceName: "own.mrals"));
-        var npzError = CatchIOException(() => ImplicitModelFile.Load(new MemoryStream("not a zip archive"u8.ToArray()), sourceName: "model.npz"));
+        var ownError = CatchIOException(() => AlsModelFile.Load(new MemoryStream(own), displayName: "own.mrals"));
+        var npzError = CatchIOException(() => ImplicitModelFile.Load(new MemoryStream("not a zip archive"u8.ToArray()), displayName: "model.npz"));
 
         var ownModelError = Assert.IsType<ModelFileException>(ownError);
         Assert.Equal(ModelFileError.ChecksumMismatch, ownModelError.Kind);
