@@ -52,7 +52,7 @@ public class ModelFileBenchmarks
         _userIds = IdIndex.Create(Enumerable.Range(0, Users).Select(i => (i * 7) + 1));
         _itemIds = IdIndex.Create(Enumerable.Range(0, Items).Select(i => (i * 3) + 2));
         _own = Bytes(stream => AlsModelFile.Save(_model, stream, _userIds, _itemIds));
-        _npz = Bytes(stream => AlsModelFile.SaveImplicitNpz(_model, stream, _userIds, _itemIds));
+        _npz = Bytes(stream => ImplicitModelFile.Save(_model, stream, _userIds, _itemIds));
         _naive = Bytes(NaiveWrite);
         _folder = Directory.CreateTempSubdirectory("movierecs-bench-").FullName;
         _ownPath = Path.Combine(_folder, "model.mrals");
@@ -81,11 +81,11 @@ public class ModelFileBenchmarks
         return new FileInfo(path).Length;
     }
 
-    [BenchmarkCategory("Save"), Benchmark(Description = "AlsModelFile.SaveImplicitNpz")]
+    [BenchmarkCategory("Save"), Benchmark(Description = "ImplicitModelFile.Save")]
     public long SaveNpz()
     {
         using var stream = new MemoryStream(_npz.Length);
-        AlsModelFile.SaveImplicitNpz(_model, stream, _userIds, _itemIds);
+        ImplicitModelFile.Save(_model, stream, _userIds, _itemIds);
         return stream.Length;
     }
 
@@ -131,8 +131,8 @@ public class ModelFileBenchmarks
     [BenchmarkCategory("Load"), Benchmark(Description = "AlsModelFile.Load (forward-only stream)")]
     public int LoadForwardOnly() => AlsModelFile.Load(new ForwardOnlyStream(new MemoryStream(_own, writable: false), int.MaxValue)).Model.UserCount;
 
-    [BenchmarkCategory("Load"), Benchmark(Description = "AlsModelFile.LoadImplicitNpz")]
-    public int LoadNpz() => AlsModelFile.LoadImplicitNpz(new MemoryStream(_npz, writable: false)).Model.UserCount;
+    [BenchmarkCategory("Load"), Benchmark(Description = "ImplicitModelFile.Load")]
+    public int LoadNpz() => ImplicitModelFile.Load(new MemoryStream(_npz, writable: false)).Model.UserCount;
 
     private static byte[] Bytes(Action<Stream> write)
     {

@@ -137,7 +137,7 @@ internal static partial class Cli
         report.Stage("fit", clock);
         if (modelPath.EndsWith(".npz", StringComparison.OrdinalIgnoreCase))
         {
-            AlsModelFile.SaveImplicitNpz(model, modelPath, interactions.Users, interactions.Items);
+            ImplicitModelFile.Save(model, modelPath, interactions.Users, interactions.Items);
         }
         else
         {
@@ -312,8 +312,8 @@ internal static partial class Cli
         return (MovieLensReader.ReadRatings(file, release), []);
     }
 
-    private static AlsModelFileContent LoadModel(string path) =>
-        path.EndsWith(".npz", StringComparison.OrdinalIgnoreCase) ? AlsModelFile.LoadImplicitNpz(path) : AlsModelFile.Load(path);
+    private static ModelFileContent LoadModel(string path) =>
+        path.EndsWith(".npz", StringComparison.OrdinalIgnoreCase) ? ImplicitModelFile.Load(path) : AlsModelFile.Load(path);
 
     private static (AlsModel Model, IdIndex<int>? Users, IdIndex<int> Items, Dictionary<int, Movie> Movies, RatingsTable Ratings) LoadModelAndData(Arguments a)
     {

@@ -20,7 +20,7 @@ internal static partial class Documented
     public static bool Verbose { get; set; }
 
     /// <summary>Prints a documented rejection when <see cref="Verbose"/> is set.</summary>
-    public static void Rejected(InvalidDataException e)
+    public static void Rejected(Exception e)
     {
         if (Verbose)
         {
@@ -82,8 +82,8 @@ internal static partial class Documented
     }
 
     /// <summary>
-    /// Runs a .npy/.npz reader: its result, or null when it threw <see cref="InvalidDataException"/> classified by an
-    /// <see cref="NpyFormatError"/> and naming <paramref name="source"/> (an archive's errors name <c>archive:entry</c>).
+    /// Runs a .npy/.npz reader: its result, or null when it threw a <see cref="ModelFileException"/> of a defined
+    /// <see cref="ModelFileError"/> naming <paramref name="source"/> (an archive's errors name <c>archive:entry</c>).
     /// </summary>
     public static T? NpyFile<T>(Func<T> read, string source = BinaryFileName)
         where T : class
@@ -92,7 +92,7 @@ internal static partial class Documented
         {
             return read();
         }
-        catch (InvalidDataException e)
+        catch (ModelFileException e)
         {
             CheckNpyError(e, source);
             Rejected(e);
@@ -101,18 +101,17 @@ internal static partial class Documented
     }
 
     /// <summary>Checks that a persistence error is classified and names its source.</summary>
-    public static void CheckNpyError(InvalidDataException e, string source)
+    public static void CheckNpyError(ModelFileException e, string source)
     {
-        if (e.GetNpyFormatError() is null)
+        if (!Enum.IsDefined(e.Kind))
         {
-            throw new FuzzFindingException($"InvalidDataException without an NpyFormatError: {e.Message}", e);
+            throw new FuzzFindingException($"ModelFileException of an undefined kind: {e.Message}", e);
         }
 
         if (!e.Message.StartsWith(source + ":", StringComparison.Ordinal)
-            || e.GetNpySourceName() is not { } named
-            || !named.StartsWith(source, StringComparison.Ordinal))
+            || !e.SourceName.StartsWith(source, StringComparison.Ordinal))
         {
-            throw new FuzzFindingException($"InvalidDataException that does not name {source}: {e.Message}", e);
+            throw new FuzzFindingException($"ModelFileException that does not name {source}: {e.Message}", e);
         }
     }
 

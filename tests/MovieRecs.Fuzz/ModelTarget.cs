@@ -4,9 +4,9 @@ using MovieRecs.Persistence;
 namespace MovieRecs.Fuzz;
 
 /// <summary>
-/// MovieRecs' own model file (<see cref="AlsModelFile.Load(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>),
-/// from a seekable stream and from a forward-only one: both fail with an <see cref="InvalidDataException"/> that
-/// <see cref="AlsModelFile.GetError"/> classifies and that names the file, or both load the same model, which saves
+/// MovieRecs' own model file (<see cref="AlsModelFile.Load(Stream, ModelLoadOptions?, string?, CancellationToken)"/>),
+/// from a seekable stream and from a forward-only one: both fail with a <see cref="ModelFileException"/> that
+/// <see cref="ModelFileException.Kind"/> classifies and that names the file, or both load the same model, which saves
 /// and loads again unchanged. The input is also loaded with both its checksums made right (the header's CRC-32 over
 /// bytes 0..75, the file's over all bytes but the last four), so that the fuzzer reaches the checks behind them.
 /// </summary>
@@ -56,22 +56,22 @@ internal static class ModelTarget
         }
     }
 
-    private static AlsModelFileContent? Load(Stream stream)
+    private static ModelFileContent? Load(Stream stream)
     {
         try
         {
             return AlsModelFile.Load(stream, null, Documented.BinaryFileName);
         }
-        catch (InvalidDataException e)
+        catch (ModelFileException e)
         {
-            if (AlsModelFile.GetError(e) is null)
+            if (!Enum.IsDefined(e.Kind))
             {
-                throw new FuzzFindingException($"InvalidDataException without an AlsModelFileError: {e.Message}", e);
+                throw new FuzzFindingException($"ModelFileException of an undefined kind: {e.Message}", e);
             }
 
             if (!e.Message.StartsWith(Documented.BinaryFileName + ":", StringComparison.Ordinal))
             {
-                throw new FuzzFindingException($"InvalidDataException that does not name the file: {e.Message}", e);
+                throw new FuzzFindingException($"ModelFileException that does not name the file: {e.Message}", e);
             }
 
             Documented.Rejected(e);
@@ -79,7 +79,7 @@ internal static class ModelTarget
         }
     }
 
-    private static bool Same(AlsModelFileContent a, AlsModelFileContent b)
+    private static bool Same(ModelFileContent a, ModelFileContent b)
     {
         if (a.Model.UserCount != b.Model.UserCount || a.Model.ItemCount != b.Model.ItemCount || a.Model.Factors != b.Model.Factors
             || a.Model.Options != b.Model.Options || a.Model.TrainingLoss != b.Model.TrainingLoss

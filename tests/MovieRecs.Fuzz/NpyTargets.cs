@@ -6,7 +6,7 @@ namespace MovieRecs.Fuzz;
 /// <summary>
 /// numpy files: a <c>.npy</c> array (<see cref="NpyArray.Read(Stream, NpyReadOptions?, string?, CancellationToken)"/>),
 /// an <c>.npz</c> archive (<see cref="NpzArchive"/>), and implicit's saved model (<see cref="ImplicitModelFile"/>,
-/// <see cref="AlsModelFile.LoadImplicitNpz(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>). Every file is read from a seekable stream and from a
+/// <see cref="ImplicitModelFile.Load(Stream, ModelLoadOptions?, string?, CancellationToken)"/>). Every file is read from a seekable stream and from a
 /// forward-only one; both must agree. A file that reads must write back and read again unchanged.
 /// </summary>
 internal static class NpyTargets
@@ -102,15 +102,15 @@ internal static class NpyTargets
         }
     }
 
-    /// <summary>The serving model from the same bytes: fails only with a classified <see cref="InvalidDataException"/> naming the file.</summary>
+    /// <summary>The serving model from the same bytes: fails only with a classified <see cref="ModelFileException"/> naming the file.</summary>
     private static void LoadAsModel(byte[] input, bool dataRead)
     {
         try
         {
-            var content = AlsModelFile.LoadImplicitNpz(new MemoryStream(input), null, Documented.BinaryFileName);
+            var content = ImplicitModelFile.Load(new MemoryStream(input), null, Documented.BinaryFileName);
             if (!dataRead)
             {
-                throw new FuzzFindingException("LoadImplicitNpz accepted a file that ImplicitModelFile.Read rejects");
+                throw new FuzzFindingException("ImplicitModelFile.Load accepted a file that ImplicitModelFile.Read rejects");
             }
 
             if (content.Model.Factors < 1)
@@ -118,7 +118,7 @@ internal static class NpyTargets
                 throw new FuzzFindingException($"a model of {content.Model.Factors} factors");
             }
         }
-        catch (InvalidDataException e)
+        catch (ModelFileException e)
         {
             Documented.CheckNpyError(e, Documented.BinaryFileName);
             Documented.Rejected(e);

@@ -15,9 +15,9 @@
 #   by git); each run starts afresh from the seeds in tests/MovieRecs.Fuzz/corpus/TARGET.
 #
 # What counts as a crash: the harness catches only the exceptions each API documents (InvalidDataException naming
-# the file, and the line for text files); any other exception, a disagreement between two ways of reading the same
-# bytes, an allocation beyond the 512 MiB heap limit set below (OutOfMemoryException) or a hang of more than 5 s is
-# reported by afl-fuzz. At the end the script prints, per target: seconds fuzzed, inputs executed, corpus size
+# the file and the line for text files, ModelFileException naming the file for model and numpy files); any other
+# exception, a disagreement between two ways of reading the same bytes, an allocation beyond the 512 MiB heap limit
+# set below (OutOfMemoryException) or a hang of more than 5 s is reported by afl-fuzz. At the end the script prints, per target: seconds fuzzed, inputs executed, corpus size
 # (AFL's queue), crashes and hangs, and replays each crashing input to show its exception. Crashing inputs are in
 # $FUZZ_WORK/findings/TARGET/default/crashes; replay one with
 #   dotnet $FUZZ_WORK/bin/MovieRecs.Fuzz.dll TARGET -v FILE

@@ -139,7 +139,21 @@ public static partial class MovieLensReader
     public static IReadOnlyList<string> ReadGenres(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var reader = DelimitedRecordReader.Open(path, FieldSeparator.Pipe, TextDecoding.Latin1);
+        using var stream = MovieLensFile.OpenSequential(path);
+        return ReadGenres(stream, path);
+    }
+
+    /// <summary>Reads the genre names of ml-100k from <paramref name="stream"/> (<c>u.genre</c> layout), in index order.</summary>
+    /// <param name="stream">A readable stream of the genre file's bytes; left open.</param>
+    /// <param name="displayName">The name used in error messages, usually the file name.</param>
+    /// <returns>The genre names; the i-th names the i-th flag of <c>u.item</c>, as <see cref="ReadMovies(Stream, MovieLensRelease, string, IReadOnlyList{string}?)"/> takes them.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> or <paramref name="displayName"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidDataException">A line is not <c>name|index</c>, or the indexes are not 0, 1, 2, ... in order.</exception>
+    public static IReadOnlyList<string> ReadGenres(Stream stream, string displayName)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(displayName);
+        using var reader = new DelimitedRecordReader(stream, displayName, FieldSeparator.Pipe, TextDecoding.Latin1, leaveOpen: true);
         var names = new List<string>();
         while (reader.ReadRecord())
         {

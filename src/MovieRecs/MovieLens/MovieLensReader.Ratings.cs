@@ -119,7 +119,7 @@ public static partial class MovieLensReader
     /// <exception cref="FileNotFoundException">Thrown when enumeration starts and no file exists at <paramref name="path"/>.</exception>
     /// <exception cref="InvalidDataException">Thrown during enumeration at the first malformed line (rules of <see cref="RatingsReader"/>).</exception>
     /// <remarks>Constant memory whatever the file size; the argument checks run at the call, the file checks when enumeration starts.</remarks>
-    public static IEnumerable<Rating> EnumerateRatings(string path, MovieLensRelease release, CancellationToken cancellationToken = default)
+    internal static IEnumerable<Rating> EnumerateRatings(string path, MovieLensRelease release, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ReleaseFormat.Validate(release, nameof(release));

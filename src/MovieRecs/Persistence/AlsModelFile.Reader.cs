@@ -16,7 +16,7 @@ public static partial class AlsModelFile
     /// it starts at this size and, once full, doubles only after the next block has been read aside.</summary>
     internal const int GrowthStartBytes = 1 << 22;
 
-    private static AlsModelFileContent ReadCore(Stream stream, AlsModelReadOptions options, string sourceName, long remaining, CancellationToken cancellationToken)
+    private static ModelFileContent ReadCore(Stream stream, ModelLoadOptions options, string sourceName, long remaining, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Span<byte> headerBytes = stackalloc byte[AlsModelFileHeader.Size];
@@ -30,16 +30,16 @@ public static partial class AlsModelFile
         if (padded > options.MaxElementCount)
         {
             AlsModelFileErrors.Throw(
-                AlsModelFileError.TooLarge,
+                ModelFileError.TooManyElements,
                 sourceName,
-                $"the header claims {header.UserCount} users and {header.ItemCount} items of {factors} factors, which take {padded} floats once each row is padded to {stride} (the vector width the model computes with), more than AlsModelReadOptions.MaxElementCount ({options.MaxElementCount}).");
+                $"the header claims {header.UserCount} users and {header.ItemCount} items of {factors} factors, which take {padded} floats once each row is padded to {stride} (the vector width the model computes with), more than ModelLoadOptions.MaxElementCount ({options.MaxElementCount}).");
         }
 
         var body = header.BodyBytes + AlsModelFileHeader.ChecksumSize;
         if (remaining >= 0 && remaining - AlsModelFileHeader.Size < body)
         {
             AlsModelFileErrors.Throw(
-                AlsModelFileError.Truncated,
+                ModelFileError.Truncated,
                 sourceName,
                 $"truncated: expected {body} bytes of ids, factors and checksum after the header ({header.UserCount} users, {header.ItemCount} items, {factors} factors) but only {remaining - AlsModelFileHeader.Size} remain.");
         }
@@ -55,7 +55,7 @@ public static partial class AlsModelFile
         var users = userIds is null ? null : CreateIndex(userIds, "user ids", sourceName);
         var items = itemIds is null ? null : CreateIndex(itemIds, "item ids", sourceName);
         var model = AlsModel.FromPaddedStorage(header.Options, header.UserCount, header.ItemCount, stride, userFactors, itemFactors, header.TrainingLoss);
-        return new AlsModelFileContent(model, users, items);
+        return new ModelFileContent(model, users, items);
     }
 
     private static void CheckRowCount(int rows, string what, int factors, int stride, string sourceName)
@@ -63,7 +63,7 @@ public static partial class AlsModelFile
         if (rows > AlsModel.MaxRows(stride))
         {
             AlsModelFileErrors.Throw(
-                AlsModelFileError.TooLarge,
+                ModelFileError.TooManyElements,
                 sourceName,
                 $"the header claims {rows} {what} of {factors} factors, more than one .NET array holds (at most {AlsModel.MaxRows(stride)} rows).");
         }
@@ -77,7 +77,7 @@ public static partial class AlsModelFile
         }
         catch (ArgumentException e)
         {
-            throw AlsModelFileErrors.Create(AlsModelFileError.InvalidValue, sourceName, $"{what}: {e.Message}", e);
+            throw AlsModelFileErrors.Create(ModelFileError.InvalidValue, sourceName, $"{what}: {e.Message}", e);
         }
     }
 
@@ -196,7 +196,7 @@ public static partial class AlsModelFile
             if (got < stored.Length)
             {
                 AlsModelFileErrors.Throw(
-                    AlsModelFileError.Truncated, sourceName, $"truncated: expected the {stored.Length}-byte checksum at the end but only {got} bytes remain.");
+                    ModelFileError.Truncated, sourceName, $"truncated: expected the {stored.Length}-byte checksum at the end but only {got} bytes remain.");
             }
 
             var expected = BinaryPrimitives.ReadUInt32LittleEndian(stored);
@@ -204,14 +204,14 @@ public static partial class AlsModelFile
             if (expected != computed)
             {
                 AlsModelFileErrors.Throw(
-                    AlsModelFileError.ChecksumMismatch,
+                    ModelFileError.ChecksumMismatch,
                     sourceName,
                     $"checksum mismatch: the file is corrupted (stored CRC-32 {AlsModelFileHeader.Hex(expected)}, computed {AlsModelFileHeader.Hex(computed)}).");
             }
 
             if (_firstNonFinite is not null)
             {
-                AlsModelFileErrors.Throw(AlsModelFileError.InvalidValue, sourceName, _firstNonFinite);
+                AlsModelFileErrors.Throw(ModelFileError.InvalidValue, sourceName, _firstNonFinite);
             }
         }
 
@@ -245,7 +245,7 @@ public static partial class AlsModelFile
             if (got < destination.Length)
             {
                 AlsModelFileErrors.Throw(
-                    AlsModelFileError.Truncated,
+                    ModelFileError.Truncated,
                     sourceName,
                     $"truncated: expected {totalBytes} bytes of {what} but the file ends after {doneBytes + got}.");
             }

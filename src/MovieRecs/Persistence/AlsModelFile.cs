@@ -4,11 +4,9 @@ using MovieRecs.Internal;
 namespace MovieRecs.Persistence;
 
 /// <summary>
-/// Saves and loads fitted <see cref="AlsModel"/>s, optionally with the external ids of their users and items: in this
-/// library's own versioned, checksummed binary format (<see cref="Save(AlsModel, Stream, IdIndex{int}?, IdIndex{int}?, CancellationToken)"/>,
-/// <see cref="Load(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>), and as the <c>.npz</c> archive of
-/// Python's <c>implicit</c> (<see cref="SaveImplicitNpz(AlsModel, string, IdIndex{int}?, IdIndex{int}?, NpzCompression, CancellationToken)"/>,
-/// <see cref="LoadImplicitNpz(string, AlsModelReadOptions?, CancellationToken)"/>).
+/// Saves and loads fitted <see cref="AlsModel"/>s, optionally with the external ids of their users and items, in this
+/// library's own versioned, checksummed binary format. (<see cref="ImplicitModelFile"/> does the same in the
+/// <c>.npz</c> format of Python's <c>implicit</c>.)
 /// </summary>
 /// <remarks>
 /// <para>The own format (version <see cref="FormatVersion"/>, little-endian) is an 80-byte header (magic bytes
@@ -18,14 +16,13 @@ namespace MovieRecs.Persistence;
 /// loads on any other, whatever its vector width.</para>
 /// <para>Loading treats every file as hostile: the magic, version, header checksum, shapes and options are checked
 /// before anything is allocated, sizes are checked against the stream length when it is known and against
-/// <see cref="AlsModelReadOptions.MaxElementCount"/>, and every failure is an <see cref="InvalidDataException"/> whose
-/// message names the file and the problem (<see cref="GetError"/> tells which).</para>
+/// <see cref="ModelLoadOptions.MaxElementCount"/>, and every failure is a <see cref="ModelFileException"/> whose
+/// message names the file and the problem (<see cref="ModelFileException.Kind"/> tells which).</para>
 /// <para>Saving to a path is atomic: the file is written under a temporary name in the same folder
 /// (<c>.NAME.GUID.tmp</c>), flushed to the disk, then renamed over the target, so a crash, an exception or a
 /// cancellation mid-save leaves the previous file byte for byte as it was, and an exception or cancellation leaves no
 /// temporary file behind. Errors name the path given, never the temporary file. The new file gets default
-/// permissions. <see cref="NpyArray"/>, <see cref="NpzArchive"/> and <see cref="ImplicitModelFile"/> save to paths
-/// the same way.</para>
+/// permissions. <see cref="ImplicitModelFile"/> saves to paths the same way.</para>
 /// <para>The temporary files that killed processes left for a path are removed by the next save to that path once
 /// they are an hour old (younger ones may belong to a concurrent save).</para>
 /// <para>Only regular files are replaced: a symbolic link is followed and the file it leads to replaced (the link
@@ -55,8 +52,8 @@ public static partial class AlsModelFile
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(stream);
-        CheckWritable(stream);
-        CheckIds(model, users, items);
+        ModelArguments.CheckWritable(stream);
+        ModelArguments.CheckIds(model, users, items);
         WriteCore(model, stream, users, items, cancellationToken);
         stream.Flush();
     }
@@ -81,20 +78,20 @@ public static partial class AlsModelFile
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        CheckIds(model, users, items);
+        ModelArguments.CheckIds(model, users, items);
         AtomicFileWriter.Write(path, "the model", stream => WriteCore(model, stream, users, items, cancellationToken), cancellationToken);
     }
 
     /// <summary>Loads a model saved by <see cref="Save(AlsModel, Stream, IdIndex{int}?, IdIndex{int}?, CancellationToken)"/>.</summary>
     /// <param name="stream">The stream, at the start of the model. It is left open, just after the model's checksum.</param>
-    /// <param name="options">Limits; <see cref="AlsModelReadOptions.Default"/> when null.</param>
-    /// <param name="sourceName">The name shown in error messages; the file path of a <see cref="FileStream"/>, or "stream", when null.</param>
+    /// <param name="options">Limits; <see cref="ModelLoadOptions.Default"/> when null.</param>
+    /// <param name="displayName">The name errors show (<see cref="ModelFileException.SourceName"/>), usually the file name; the file path of a <see cref="FileStream"/>, or "stream", when null.</param>
     /// <param name="cancellationToken">Checked between blocks of about 1 MiB.</param>
     /// <returns>The model, ready to serve, and the ids saved with it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="stream"/> is not readable.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
-    /// <exception cref="InvalidDataException">The content is not a valid model file; <see cref="GetError"/> tells why:
+    /// <exception cref="ModelFileException">The content is not a valid model file; <see cref="ModelFileException.Kind"/> tells why:
     /// not a model file (bad magic), a newer format version, truncated, a checksum mismatch (corrupted), an invalid
     /// header, sizes beyond the limits, a non-finite factor or a repeated id. The message names the source and the problem.</exception>
     /// <exception cref="IOException">The stream fails.</exception>
@@ -109,7 +106,7 @@ public static partial class AlsModelFile
     /// start, that block, and less than four times what the bytes really sent occupy once loaded (the storage kept
     /// is at most twice that).</para>
     /// </remarks>
-    public static AlsModelFileContent Load(Stream stream, AlsModelReadOptions? options = null, string? sourceName = null, CancellationToken cancellationToken = default)
+    public static ModelFileContent Load(Stream stream, ModelLoadOptions? options = null, string? displayName = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         if (!stream.CanRead)
@@ -117,33 +114,33 @@ public static partial class AlsModelFile
             throw new ArgumentException("The stream is not readable.", nameof(stream));
         }
 
-        options ??= AlsModelReadOptions.Default;
+        options ??= ModelLoadOptions.Default;
         options.Validate();
-        sourceName ??= stream is FileStream file ? file.Name : "stream";
+        var sourceName = displayName ?? (stream is FileStream file ? file.Name : "stream");
         var remaining = stream.CanSeek ? Math.Max(0, stream.Length - stream.Position) : -1;
         return ReadCore(stream, options, sourceName, remaining, cancellationToken);
     }
 
     /// <summary>Loads a model file saved by <see cref="Save(AlsModel, string, IdIndex{int}?, IdIndex{int}?, CancellationToken)"/>.</summary>
     /// <param name="path">The file.</param>
-    /// <param name="options">Limits; <see cref="AlsModelReadOptions.Default"/> when null.</param>
+    /// <param name="options">Limits; <see cref="ModelLoadOptions.Default"/> when null.</param>
     /// <param name="cancellationToken">Checked between blocks of about 1 MiB.</param>
     /// <returns>The model, ready to serve, and the ids saved with it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder (the message says a model file is expected).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
-    /// <exception cref="InvalidDataException">As for <see cref="Load(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>,
-    /// or the file holds bytes after the model (<see cref="AlsModelFileError.TrailingData"/>).</exception>
+    /// <exception cref="ModelFileException">As for <see cref="Load(Stream, ModelLoadOptions?, string?, CancellationToken)"/>,
+    /// or the file holds bytes after the model (<see cref="ModelFileError.TrailingData"/>).</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="UnauthorizedAccessException">The file is not readable.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <remarks>O(file size); one allocation per factor matrix and id list, sized from the header after checking it
     /// against the file length.</remarks>
-    public static AlsModelFileContent Load(string path, AlsModelReadOptions? options = null, CancellationToken cancellationToken = default)
+    public static ModelFileContent Load(string path, ModelLoadOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        options ??= AlsModelReadOptions.Default;
+        options ??= ModelLoadOptions.Default;
         options.Validate();
         using var stream = InputFile.OpenRead(path, "a model file", bufferSize: 0);
         var length = stream.Length;
@@ -151,43 +148,11 @@ public static partial class AlsModelFile
         if (stream.Position != length)
         {
             AlsModelFileErrors.Throw(
-                AlsModelFileError.TrailingData,
+                ModelFileError.TrailingData,
                 path,
                 $"{length - stream.Position} unexpected bytes after the model's checksum (the file is {length} bytes, the model {stream.Position}).");
         }
 
         return content;
-    }
-
-    /// <summary>The kind of problem an <see cref="InvalidDataException"/> thrown by the own-format loaders reports.</summary>
-    /// <param name="exception">The exception.</param>
-    /// <returns>The problem, or <see langword="null"/> when the exception was not thrown by a <see cref="Load(Stream, AlsModelReadOptions?, string?, CancellationToken)"/>
-    /// overload (the <c>.npz</c> loaders report <see cref="NpyFormatError"/>s instead, see <see cref="NpyFormatErrorExtensions.GetNpyFormatError"/>).</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="exception"/> is null.</exception>
-    public static AlsModelFileError? GetError(InvalidDataException exception)
-    {
-        ArgumentNullException.ThrowIfNull(exception);
-        return exception.Data[AlsModelFileErrors.ErrorKey] is AlsModelFileError error ? error : null;
-    }
-
-    private static void CheckWritable(Stream stream)
-    {
-        if (!stream.CanWrite)
-        {
-            throw new ArgumentException("The stream is not writable.", nameof(stream));
-        }
-    }
-
-    private static void CheckIds(AlsModel model, IdIndex<int>? users, IdIndex<int>? items)
-    {
-        if (users is not null && users.Count != model.UserCount)
-        {
-            throw new ArgumentException($"users holds {users.Count} ids but the model has {model.UserCount} users.", nameof(users));
-        }
-
-        if (items is not null && items.Count != model.ItemCount)
-        {
-            throw new ArgumentException($"items holds {items.Count} ids but the model has {model.ItemCount} items.", nameof(items));
-        }
     }
 }

@@ -94,40 +94,40 @@ internal readonly record struct AlsModelFileHeader(uint Flags, int UserCount, in
     {
         if (bytes.IsEmpty)
         {
-            Fail(AlsModelFileError.Truncated, sourceName, $"truncated: the file is empty (expected an {Size}-byte header).");
+            Fail(ModelFileError.Truncated, sourceName, $"truncated: the file is empty (expected an {Size}-byte header).");
         }
 
         var magicBytes = Math.Min(bytes.Length, Magic.Length);
         if (!bytes[..magicBytes].SequenceEqual(Magic[..magicBytes]))
         {
             var hint = bytes.StartsWith("PK\x03\x04"u8)
-                ? "; it looks like a zip archive (an implicit .npz model? use LoadImplicitNpz)"
+                ? "; it looks like a zip archive (an implicit .npz model? use ImplicitModelFile.Load)"
                 : string.Empty;
-            Fail(AlsModelFileError.BadMagic, sourceName, $"not a MovieRecs model file (bad magic: starts with '{NpyErrors.Printable(bytes[..magicBytes])}'){hint}.");
+            Fail(ModelFileError.BadMagic, sourceName, $"not a MovieRecs model file (bad magic: starts with '{NpyErrors.Printable(bytes[..magicBytes])}'){hint}.");
         }
 
         if (bytes.Length < 12)
         {
-            Fail(AlsModelFileError.Truncated, sourceName, $"truncated: expected an {Size}-byte header but the file has {bytes.Length} bytes.");
+            Fail(ModelFileError.Truncated, sourceName, $"truncated: expected an {Size}-byte header but the file has {bytes.Length} bytes.");
         }
 
         var version = BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]);
         if (version == 0)
         {
-            Fail(AlsModelFileError.UnsupportedVersion, sourceName, "format version 0 is not valid (the file is corrupted).");
+            Fail(ModelFileError.UnsupportedVersion, sourceName, "format version 0 is not valid (the file is corrupted).");
         }
 
         if (version > CurrentVersion)
         {
             Fail(
-                AlsModelFileError.UnsupportedVersion,
+                ModelFileError.UnsupportedVersion,
                 sourceName,
                 $"format version {version} is newer than this library supports ({CurrentVersion}); upgrade MovieRecs to read it.");
         }
 
         if (bytes.Length < Size)
         {
-            Fail(AlsModelFileError.Truncated, sourceName, $"truncated: expected an {Size}-byte header but the file has {bytes.Length} bytes.");
+            Fail(ModelFileError.Truncated, sourceName, $"truncated: expected an {Size}-byte header but the file has {bytes.Length} bytes.");
         }
 
         var stored = BinaryPrimitives.ReadUInt32LittleEndian(bytes[CrcOffset..]);
@@ -135,7 +135,7 @@ internal readonly record struct AlsModelFileHeader(uint Flags, int UserCount, in
         if (stored != computed)
         {
             Fail(
-                AlsModelFileError.ChecksumMismatch,
+                ModelFileError.ChecksumMismatch,
                 sourceName,
                 $"header checksum mismatch: the file is corrupted (stored CRC-32 {Hex(stored)}, computed {Hex(computed)}).");
         }
@@ -143,7 +143,7 @@ internal readonly record struct AlsModelFileHeader(uint Flags, int UserCount, in
         var flags = BinaryPrimitives.ReadUInt32LittleEndian(bytes[12..]);
         if ((flags & ~KnownFlags) != 0)
         {
-            Fail(AlsModelFileError.InvalidHeader, sourceName, $"unknown flags {Hex(flags & ~KnownFlags)} in the header.");
+            Fail(ModelFileError.InvalidHeader, sourceName, $"unknown flags {Hex(flags & ~KnownFlags)} in the header.");
         }
 
         var users = BinaryPrimitives.ReadInt32LittleEndian(bytes[16..]);
@@ -151,18 +151,18 @@ internal readonly record struct AlsModelFileHeader(uint Flags, int UserCount, in
         var factors = BinaryPrimitives.ReadInt32LittleEndian(bytes[24..]);
         if (users < 1 || items < 1)
         {
-            Fail(AlsModelFileError.InvalidHeader, sourceName, $"the header claims {users} users and {items} items; a model has at least one of each.");
+            Fail(ModelFileError.InvalidHeader, sourceName, $"the header claims {users} users and {items} items; a model has at least one of each.");
         }
 
         if (factors < 1 || factors > AlsOptions.MaxFactors)
         {
-            Fail(AlsModelFileError.InvalidHeader, sourceName, $"the header claims {factors} factors; it must be between 1 and {AlsOptions.MaxFactors}.");
+            Fail(ModelFileError.InvalidHeader, sourceName, $"the header claims {factors} factors; it must be between 1 and {AlsOptions.MaxFactors}.");
         }
 
         var computeLoss = BinaryPrimitives.ReadInt32LittleEndian(bytes[64..]);
         if (computeLoss is not (0 or 1))
         {
-            Fail(AlsModelFileError.InvalidHeader, sourceName, $"the compute-loss field is {computeLoss}; it must be 0 or 1.");
+            Fail(ModelFileError.InvalidHeader, sourceName, $"the compute-loss field is {computeLoss}; it must be 0 or 1.");
         }
 
         var options = new AlsOptions
@@ -183,7 +183,7 @@ internal readonly record struct AlsModelFileHeader(uint Flags, int UserCount, in
         }
         catch (ArgumentOutOfRangeException e)
         {
-            throw AlsModelFileErrors.Create(AlsModelFileError.InvalidHeader, sourceName, $"invalid options in the header: {e.Message}", e);
+            throw AlsModelFileErrors.Create(ModelFileError.InvalidHeader, sourceName, $"invalid options in the header: {e.Message}", e);
         }
 
         var loss = BinaryPrimitives.ReadDoubleLittleEndian(bytes[68..]);
@@ -192,14 +192,14 @@ internal readonly record struct AlsModelFileHeader(uint Flags, int UserCount, in
         {
             if (!double.IsFinite(loss) || loss < 0)
             {
-                Fail(AlsModelFileError.InvalidHeader, sourceName, $"the training loss is {loss.ToString(CultureInfo.InvariantCulture)}; it must be finite and >= 0.");
+                Fail(ModelFileError.InvalidHeader, sourceName, $"the training loss is {loss.ToString(CultureInfo.InvariantCulture)}; it must be finite and >= 0.");
             }
 
             trainingLoss = loss;
         }
         else if (BitConverter.DoubleToInt64Bits(loss) != 0)
         {
-            Fail(AlsModelFileError.InvalidHeader, sourceName, "the training-loss field is set but its flag is not.");
+            Fail(ModelFileError.InvalidHeader, sourceName, "the training-loss field is set but its flag is not.");
         }
 
         return new AlsModelFileHeader(flags, users, items, options, trainingLoss);
@@ -208,6 +208,6 @@ internal readonly record struct AlsModelFileHeader(uint Flags, int UserCount, in
     public static string Hex(uint value) => "0x" + value.ToString("X8", CultureInfo.InvariantCulture);
 
     [DoesNotReturn]
-    private static void Fail(AlsModelFileError error, string sourceName, string detail) =>
+    private static void Fail(ModelFileError error, string sourceName, string detail) =>
         AlsModelFileErrors.Throw(error, sourceName, detail);
 }

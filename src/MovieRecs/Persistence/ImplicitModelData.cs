@@ -13,7 +13,7 @@ namespace MovieRecs.Persistence;
 /// <para>Hyperparameters absent from a file take implicit's defaults, as implicit's own <c>load()</c> does (it starts
 /// from a default-constructed model and sets only the keys it finds).</para>
 /// </remarks>
-public sealed class ImplicitModelData
+internal sealed class ImplicitModelData
 {
     /// <summary>implicit's default regularization (0.01).</summary>
     public const double DefaultRegularization = 0.01;

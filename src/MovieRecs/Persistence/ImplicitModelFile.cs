@@ -1,12 +1,14 @@
 using System.Diagnostics.CodeAnalysis;
+using MovieRecs.Als;
 using MovieRecs.Internal;
 
 namespace MovieRecs.Persistence;
 
 /// <summary>
-/// Reads and writes the model files of the Python library <c>implicit</c>: the <c>.npz</c> archive that
-/// <c>implicit.cpu.als.AlternatingLeastSquares.save()</c> writes with <c>numpy.savez</c> and that its
-/// <c>load()</c> reads back with <c>numpy.load(allow_pickle=False)</c>.
+/// Loads and saves fitted <see cref="AlsModel"/>s in the model files of the Python library <c>implicit</c>: the
+/// <c>.npz</c> archive that <c>implicit.cpu.als.AlternatingLeastSquares.save()</c> writes with <c>numpy.savez</c> and
+/// that its <c>load()</c> reads back with <c>numpy.load(allow_pickle=False)</c>, optionally with the external ids of
+/// the users and items. A model trained in Python serves here, and one trained here serves in Python.
 /// </summary>
 /// <remarks>
 /// <para>implicit saves these keys, each as a numpy array (Python scalars become rank-0 arrays):
@@ -18,468 +20,346 @@ namespace MovieRecs.Persistence;
 /// <c>dtype</c> back into a numpy dtype and rank-0 arrays into Python scalars.</para>
 /// <para>This library adds two optional keys, <c>user_ids</c> and <c>item_ids</c> (int32 vectors): implicit's
 /// <c>load()</c> accepts them as plain attributes.</para>
+/// <para>Loading treats every file as hostile, as <see cref="AlsModelFile"/> does: each array's header is checked
+/// before its payload is inflated or allocated, and every failure is a <see cref="ModelFileException"/> naming the
+/// file (and the entry) and the problem. Saving to a path is atomic, as <see cref="AlsModelFile"/> saves.</para>
 /// <para>Stateless and thread-safe.</para>
 /// </remarks>
-public static class ImplicitModelFile
+public static partial class ImplicitModelFile
 {
-    /// <summary>The key of the user factor matrix (users x factors).</summary>
-    public const string UserFactorsKey = "user_factors";
+    private const string NumThreadsKey = "num_threads";
+    private const string UseNativeKey = "use_native";
+    private const string UseCgKey = "use_cg";
+    private const string CgStepsKey = "cg_steps";
+    private const string CalculateTrainingLossKey = "calculate_training_loss";
+    private const string RandomStateKey = "random_state";
 
-    /// <summary>The key of the item factor matrix (items x factors).</summary>
-    public const string ItemFactorsKey = "item_factors";
-
-    /// <summary>The key of the number of factors (int64 scalar).</summary>
-    public const string FactorsKey = "factors";
-
-    /// <summary>The key of the regularization (float64 scalar).</summary>
-    public const string RegularizationKey = "regularization";
-
-    /// <summary>The key of alpha (float64 scalar).</summary>
-    public const string AlphaKey = "alpha";
-
-    /// <summary>The key of the number of iterations (int64 scalar).</summary>
-    public const string IterationsKey = "iterations";
-
-    /// <summary>The key of the factors' dtype name (string scalar, e.g. <c>float32</c>).</summary>
-    public const string DataTypeKey = "dtype";
-
-    /// <summary>The key of the external user ids (this library's addition; int32 vector).</summary>
-    public const string UserIdsKey = "user_ids";
-
-    /// <summary>The key of the external item ids (this library's addition; int32 vector).</summary>
-    public const string ItemIdsKey = "item_ids";
-
-    /// <summary>The options implicit saves between <c>factors</c> and <c>alpha</c>, in the order it saves them.</summary>
-    private static readonly string[] ImplicitOptionOrder =
-        ["num_threads", IterationsKey, "use_native", "use_cg", "cg_steps", "calculate_training_loss", DataTypeKey, "random_state"];
-
-    /// <summary>Reads a model from an <c>.npz</c> archive in <paramref name="stream"/>.</summary>
-    /// <param name="stream">The archive (seekable streams avoid buffering it in memory).</param>
-    /// <param name="options">Limits; <see cref="NpyReadOptions.Default"/> when null. <see cref="NpyReadOptions.MaxElementCount"/>
-    /// bounds each array and also all the arrays of the model together. Factor matrices are always converted to
-    /// float32 as they are read, whatever <see cref="NpyReadOptions.ConvertFloatsToSingle"/> says.</param>
-    /// <param name="sourceName">The name shown in error messages; the file path of a <see cref="FileStream"/>, or "stream", when null.</param>
+    /// <summary>
+    /// Writes <paramref name="model"/> as the <c>.npz</c> archive that implicit's <c>AlternatingLeastSquares.save()</c>
+    /// writes and its <c>load()</c> reads, plus <c>user_ids</c> and <c>item_ids</c> (int32, the external id of each
+    /// row) when given.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="stream">The destination (need not be seekable); left open.</param>
+    /// <param name="users">The external id of each user row (<see cref="AlsModel.UserCount"/> ids), or <see langword="null"/>.</param>
+    /// <param name="items">The external id of each item row (<see cref="AlsModel.ItemCount"/> ids), or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Checked between blocks of each array.</param>
-    /// <returns>The model data.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
-    /// <exception cref="InvalidDataException">The archive or an entry is invalid, a factor matrix is missing
-    /// (<see cref="NpyFormatError.MissingEntry"/>), the arrays together hold more than
-    /// <see cref="NpyReadOptions.MaxElementCount"/> elements (<see cref="NpyFormatError.TooManyElements"/>), or the entries do not form a valid model
-    /// (<see cref="NpyFormatError.InvalidModel"/>: factor matrices that are not 2-D floats with the same number of
-    /// columns, <c>factors</c> different from that number, non-finite factors, a hyperparameter of the wrong type
-    /// or range, ids of the wrong length or repeated). The message names the file and the key.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="stream"/> is null.</exception>
+    /// <exception cref="ArgumentException">An id index has a different count than the model's rows, or <paramref name="stream"/> is not writable.</exception>
     /// <exception cref="IOException">The stream fails.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <remarks>
-    /// <para>Every size is checked before the bytes it describes are inflated or anything is allocated for them: each
-    /// entry's declared size and array header against the limits, both factor matrices' shapes (and types) from
-    /// their headers before either is read, and every other entry's shape against what the limit leaves. So a small
-    /// archive of highly compressed entries (a zip bomb) is rejected for what it would take, not after taking it.</para>
-    /// <para>float64 and float16 factors are converted to float32 block by block as they stream in; the result
-    /// takes the arrays as read, without a further copy. O(file size).</para>
+    /// <para>The entries are stored uncompressed, as implicit writes them. The options map to implicit's attributes:
+    /// <c>factors</c>, <c>regularization</c>, <c>alpha</c>, <c>iterations</c>, <c>use_cg</c>
+    /// (<see cref="AlsSolver.ConjugateGradient"/>), <c>cg_steps</c>, <c>random_state</c> (<see cref="AlsOptions.Seed"/>),
+    /// <c>num_threads</c> (<see cref="AlsOptions.MaxDegreeOfParallelism"/>, 0 for all cores),
+    /// <c>calculate_training_loss</c>, <c>use_native</c> = true and <c>dtype</c> = <c>"float32"</c>. The training
+    /// loss is not saved (implicit has no attribute for it).</para>
+    /// <para>O(file size). When rows carry no padding (the factor count is a multiple of the vector width) the
+    /// factors are written straight from the model; otherwise through one unpadded copy per matrix.</para>
     /// </remarks>
-    public static ImplicitModelData Read(Stream stream, NpyReadOptions? options = null, string? sourceName = null, CancellationToken cancellationToken = default)
+    public static void Save(AlsModel model, Stream stream, IdIndex<int>? users = null, IdIndex<int>? items = null, CancellationToken cancellationToken = default) =>
+        Save(model, stream, users, items, NpzCompression.Stored, cancellationToken);
+
+    /// <summary>Saves <paramref name="model"/> to an implicit <c>.npz</c> file, atomically (see
+    /// <see cref="Save(AlsModel, Stream, IdIndex{int}?, IdIndex{int}?, CancellationToken)"/>).</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="path">The file; unlike numpy, no <c>.npz</c> suffix is appended. Replaced only once the new content is complete.</param>
+    /// <param name="users">The external id of each user row, or <see langword="null"/>.</param>
+    /// <param name="items">The external id of each item row, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Checked between blocks of each array.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or ends with a folder separator, or an id index has a different count than the model's rows.</exception>
+    /// <exception cref="IOException">The file cannot be written or renamed, or <paramref name="path"/> is a folder, a FIFO, a socket or a device; the message names <paramref name="path"/> (the previous file, if any, is unchanged).</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder or the file is not writable; the message names <paramref name="path"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the previous file is unchanged).</exception>
+    /// <remarks>As <see cref="AlsModelFile.Save(AlsModel, string, IdIndex{int}?, IdIndex{int}?, CancellationToken)"/>:
+    /// the archive goes to a temporary file beside <paramref name="path"/>, flushed to the disk, then renamed over it,
+    /// so a failure or cancellation leaves the previous file as it was and no temporary file; stale temporary files of
+    /// <paramref name="path"/> that a killed process left are removed; a symbolic link is followed and kept.</remarks>
+    public static void Save(AlsModel model, string path, IdIndex<int>? users = null, IdIndex<int>? items = null, CancellationToken cancellationToken = default) =>
+        Save(model, path, users, items, NpzCompression.Stored, cancellationToken);
+
+    /// <summary>
+    /// Loads a model saved by implicit's <c>AlternatingLeastSquares.save()</c> (or by <see cref="Save(AlsModel, Stream, IdIndex{int}?, IdIndex{int}?, CancellationToken)"/>)
+    /// as a model that serves, with the ids of <c>user_ids</c>/<c>item_ids</c> when the archive holds them.
+    /// </summary>
+    /// <param name="stream">The archive (seekable streams avoid buffering it in memory); left open.</param>
+    /// <param name="options">Limits; <see cref="ModelLoadOptions.Default"/> when null.</param>
+    /// <param name="displayName">The name errors show (<see cref="ModelFileException.SourceName"/>), usually the file name; the file path of a <see cref="FileStream"/>, or "stream", when null.</param>
+    /// <param name="cancellationToken">Checked between blocks of each array.</param>
+    /// <returns>The model, ready to serve, and the ids saved with it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
+    /// <exception cref="ModelFileException">The archive is not a model this library serves; <see cref="ModelFileException.Kind"/>
+    /// tells why: not a readable zip or a damaged entry (<see cref="ModelFileError.InvalidArchive"/>), an entry that is
+    /// not a supported numpy array (<see cref="ModelFileError.BadMagic"/>, <see cref="ModelFileError.ObjectArray"/>...),
+    /// a factor matrix missing (<see cref="ModelFileError.MissingEntry"/>), a model that would take more than
+    /// <see cref="ModelLoadOptions.MaxElementCount"/> floats (<see cref="ModelFileError.TooManyElements"/>), or entries
+    /// that do not form a model this library serves (<see cref="ModelFileError.InvalidModel"/>: factor matrices that
+    /// are not 2-D floats with the same number of columns, non-finite factors, no user or no item rows, more than
+    /// <see cref="AlsOptions.MaxFactors"/> factors, alpha not above 0, <c>cg_steps</c> below 1, a hyperparameter of
+    /// the wrong type or range, ids of the wrong length or repeated). The message names the source, the entry and the problem.</exception>
+    /// <exception cref="IOException">The stream fails.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>
+    /// <para>Options come from the archive's scalars, with implicit's defaults for absent ones (regularization 0.01,
+    /// alpha 1, 15 iterations): <c>use_cg</c> chooses the solver, <c>num_threads</c> 0 (or absent) becomes -1 (all
+    /// cores), <c>random_state</c> becomes the seed (0 when absent; values beyond the int range keep their low 32
+    /// bits). The training loss is <see langword="null"/>. Other entries are ignored.</para>
+    /// <para>The factor shapes are read from the entries' headers first, and the model they make, rows padded to the
+    /// vector width (see <see cref="ModelLoadOptions.MaxElementCount"/>), is checked against the limit before
+    /// either matrix is inflated or allocated; every other array counts against the same limit
+    /// (<see cref="ModelFileError.TooManyElements"/>). A small archive of highly compressed entries (a zip bomb)
+    /// therefore costs only what reading its headers costs.</para>
+    /// <para>O(file size); float64 and float16 factors are narrowed to float32 as they stream in. When rows need no
+    /// padding the model takes the arrays as read; otherwise each matrix is copied once into padded storage.</para>
+    /// </remarks>
+    public static ModelFileContent Load(Stream stream, ModelLoadOptions? options = null, string? displayName = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        sourceName ??= stream is FileStream file ? file.Name : "stream";
-        return Read(stream, options ?? NpyReadOptions.Default, sourceName, checkFactors: null, cancellationToken);
+        options ??= ModelLoadOptions.Default;
+        options.Validate();
+        var sourceName = displayName ?? (stream is FileStream file ? file.Name : "stream");
+        var data = Read(stream, NpyOptions(options), sourceName, ShapeCheck(options, sourceName), cancellationToken);
+        return ToModel(data, sourceName);
     }
 
-    /// <summary>Reads a model file.</summary>
+    /// <summary>Loads an implicit <c>.npz</c> model file (see <see cref="Load(Stream, ModelLoadOptions?, string?, CancellationToken)"/>).</summary>
     /// <param name="path">The <c>.npz</c> file.</param>
-    /// <param name="options">Limits for every array; <see cref="NpyReadOptions.Default"/> when null.</param>
+    /// <param name="options">Limits; <see cref="ModelLoadOptions.Default"/> when null.</param>
     /// <param name="cancellationToken">Checked between blocks of each array.</param>
-    /// <returns>The model data.</returns>
+    /// <returns>The model, ready to serve, and the ids saved with it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder (the message says a model file is expected).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
-    /// <exception cref="InvalidDataException">As for <see cref="Read(Stream, NpyReadOptions?, string?, CancellationToken)"/>.</exception>
+    /// <exception cref="ModelFileException">As for <see cref="Load(Stream, ModelLoadOptions?, string?, CancellationToken)"/>.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="UnauthorizedAccessException">The file is not readable.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    /// <remarks>See <see cref="Read(Stream, NpyReadOptions?, string?, CancellationToken)"/>.</remarks>
-    public static ImplicitModelData Read(string path, NpyReadOptions? options = null, CancellationToken cancellationToken = default) =>
-        Read(path, options ?? NpyReadOptions.Default, checkFactors: null, cancellationToken);
-
-    /// <summary>
-    /// Writes <paramref name="model"/> as implicit's <c>save()</c> would, so that implicit's
-    /// <c>AlternatingLeastSquares.load()</c> reads it: the factor matrices as float32, <c>regularization</c> and
-    /// <c>alpha</c> as float64, <c>factors</c> and <c>iterations</c> as int64, <c>dtype</c> = <c>"float32"</c>, the
-    /// options as stored, in implicit's key order, then <c>user_ids</c> and <c>item_ids</c> when present.
-    /// </summary>
-    /// <param name="stream">The destination (need not be seekable). It is left open.</param>
-    /// <param name="model">The model.</param>
-    /// <param name="compression">Stored (as implicit writes, the default) or deflated entries.</param>
-    /// <param name="cancellationToken">Checked between blocks of each array.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="stream"/> or <paramref name="model"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="compression"/> is not defined.</exception>
-    /// <exception cref="IOException">The stream fails.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    /// <remarks>The factor matrices are written straight from the model's storage, without a copy.</remarks>
-    public static void Write(Stream stream, ImplicitModelData model, NpzCompression compression = NpzCompression.Stored, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentNullException.ThrowIfNull(model);
-        NpzArchive.Write(stream, Entries(model), compression, cancellationToken);
-    }
-
-    /// <summary>Writes <paramref name="model"/> to a file, replacing it atomically if it exists (see <see cref="Write(Stream, ImplicitModelData, NpzCompression, CancellationToken)"/>).</summary>
-    /// <param name="path">The <c>.npz</c> file. Unlike numpy, no <c>.npz</c> suffix is appended.</param>
-    /// <param name="model">The model.</param>
-    /// <param name="compression">Stored (as implicit writes, the default) or deflated entries.</param>
-    /// <param name="cancellationToken">Checked between blocks of each array.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="model"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or ends with a folder separator.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="compression"/> is not defined.</exception>
-    /// <exception cref="IOException">The file cannot be written or renamed, or <paramref name="path"/> is a folder, a FIFO, a socket or a device; the message names <paramref name="path"/> (the previous file, if any, is unchanged).</exception>
-    /// <exception cref="UnauthorizedAccessException">The folder or the file is not writable; the message names <paramref name="path"/>.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the previous file is unchanged).</exception>
-    /// <remarks>Atomic, as <see cref="AlsModelFile"/> saves: the archive goes to a temporary file beside
-    /// <paramref name="path"/>, flushed to the disk, then renamed over it, so a failure or cancellation leaves the
-    /// previous file as it was and no temporary file; stale temporary files of <paramref name="path"/> that a killed
-    /// process left are removed; a symbolic link is followed and kept.</remarks>
-    public static void Write(string path, ImplicitModelData model, NpzCompression compression = NpzCompression.Stored, CancellationToken cancellationToken = default)
+    public static ModelFileContent Load(string path, ModelLoadOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        ArgumentNullException.ThrowIfNull(model);
-        NpzArchive.CheckCompression(compression);
-        AtomicFileWriter.Write(path, "the model", stream => NpzArchive.Write(stream, Entries(model), compression, cancellationToken), cancellationToken);
-    }
-
-    /// <summary>Whether <paramref name="key"/> is held by a typed member of <see cref="ImplicitModelData"/> rather than its options.</summary>
-    internal static bool IsReservedKey(string key) => key is UserFactorsKey or ItemFactorsKey or FactorsKey or RegularizationKey
-        or AlphaKey or IterationsKey or DataTypeKey or UserIdsKey or ItemIdsKey;
-
-    /// <summary>The index of the first NaN or infinity, or -1.</summary>
-    internal static int FirstNonFinite(ReadOnlySpan<float> values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (!float.IsFinite(values[i]))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
-    /// <summary>The index of the first id equal to an earlier one, or -1.</summary>
-    internal static int FirstDuplicate(ReadOnlySpan<int> ids)
-    {
-        var seen = new HashSet<int>(ids.Length);
-        for (var i = 0; i < ids.Length; i++)
-        {
-            if (!seen.Add(ids[i]))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
-    private static IEnumerable<KeyValuePair<string, NpyArray>> Entries(ImplicitModelData model)
-    {
-        yield return new(UserFactorsKey, NpyArray.Wrap(model.UserFactorArray, model.UserCount, model.Factors));
-        yield return new(ItemFactorsKey, NpyArray.Wrap(model.ItemFactorArray, model.ItemCount, model.Factors));
-        yield return new(RegularizationKey, NpyArray.Scalar(model.Regularization));
-        yield return new(FactorsKey, NpyArray.Scalar((long)model.Factors));
-        foreach (var key in ImplicitOptionOrder)
-        {
-            if (key == IterationsKey)
-            {
-                yield return new(IterationsKey, NpyArray.Scalar((long)model.Iterations));
-            }
-            else if (key == DataTypeKey)
-            {
-                yield return new(DataTypeKey, NpyArray.Scalar("float32"));
-            }
-            else if (model.Options.TryGetValue(key, out var value))
-            {
-                yield return new(key, value);
-            }
-        }
-
-        yield return new(AlphaKey, NpyArray.Scalar(model.Alpha));
-        foreach (var key in model.OptionOrder)
-        {
-            if (Array.IndexOf(ImplicitOptionOrder, key) < 0)
-            {
-                yield return new(key, model.Options[key]);
-            }
-        }
-
-        if (model.HasUserIds)
-        {
-            yield return new(UserIdsKey, NpyArray.Create(model.UserIds));
-        }
-
-        if (model.HasItemIds)
-        {
-            yield return new(ItemIdsKey, NpyArray.Create(model.ItemIds));
-        }
-    }
-
-    /// <summary>Reads a model from <paramref name="stream"/>, letting <paramref name="checkFactors"/> reject the
-    /// factor shapes (users, items, factors) before either matrix is inflated or allocated.</summary>
-    internal static ImplicitModelData Read(Stream stream, NpyReadOptions options, string sourceName, Action<int, int, int>? checkFactors, CancellationToken cancellationToken)
-    {
-        using var archive = NpzArchive.Open(stream, options, leaveOpen: true, sourceName);
-        return Read(archive, options, sourceName, checkFactors, cancellationToken);
-    }
-
-    /// <inheritdoc cref="Read(Stream, NpyReadOptions, string, Action{int, int, int}?, CancellationToken)"/>
-    internal static ImplicitModelData Read(string path, NpyReadOptions options, Action<int, int, int>? checkFactors, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= ModelLoadOptions.Default;
         options.Validate();
-        using var stream = InputFile.OpenRead(path, "a model file");
-        return Read(stream, options, path, checkFactors, cancellationToken);
+        var data = Read(path, NpyOptions(options), ShapeCheck(options, path), cancellationToken);
+        return ToModel(data, path);
     }
 
-    private static ImplicitModelData Read(NpzArchive archive, NpyReadOptions options, string sourceName, Action<int, int, int>? checkFactors, CancellationToken cancellationToken)
+    /// <summary>Writes <paramref name="model"/> with the given entry compression (see <see cref="Save(AlsModel, Stream, IdIndex{int}?, IdIndex{int}?, CancellationToken)"/>).</summary>
+    internal static void Save(AlsModel model, Stream stream, IdIndex<int>? users, IdIndex<int>? items, NpzCompression compression, CancellationToken cancellationToken = default)
     {
-        foreach (var required in (ReadOnlySpan<string>)[UserFactorsKey, ItemFactorsKey])
-        {
-            if (!archive.Contains(required))
-            {
-                NpyErrors.Throw(
-                    NpyFormatError.MissingEntry,
-                    sourceName,
-                    $"'{required}' is missing (the archive holds: {string.Join(", ", archive.Names)}); implicit leaves the factors out only for a model that was never fitted.");
-            }
-        }
-
-        // Both shapes come from the entries' headers before either matrix is read, so that what the pair would take
-        // is known before anything is inflated or allocated for it; the limit applies to the pair, below.
-        var factorOptions = options with { ConvertFloatsToSingle = true };
-        var shapeOptions = factorOptions with { MaxElementCount = long.MaxValue };
-        var (users, factors) = FactorShape(archive, UserFactorsKey, shapeOptions, sourceName);
-        var (items, itemColumns) = FactorShape(archive, ItemFactorsKey, shapeOptions, sourceName);
-        if (itemColumns != factors)
-        {
-            Invalid(sourceName, ItemFactorsKey, $"has {itemColumns} columns but {UserFactorsKey} has {factors}; both hold one column per factor");
-        }
-
-        checkFactors?.Invoke(users, items, factors);
-        var budget = new ElementBudget(options.MaxElementCount, sourceName);
-        budget.TakeFactors(users, items, factors);
-        var userFactors = ReadFactors(archive, UserFactorsKey, factorOptions, sourceName, cancellationToken);
-        var itemFactors = ReadFactors(archive, ItemFactorsKey, factorOptions, sourceName, cancellationToken);
-        var regularization = DefaultedDouble(archive, RegularizationKey, ImplicitModelData.DefaultRegularization, options, budget, cancellationToken);
-        if (regularization < 0)
-        {
-            Invalid(sourceName, RegularizationKey, $"is {regularization}; it must be at least 0");
-        }
-
-        var alpha = DefaultedDouble(archive, AlphaKey, ImplicitModelData.DefaultAlpha, options, budget, cancellationToken);
-        var iterations = ImplicitModelData.DefaultIterations;
-        if (archive.Contains(IterationsKey))
-        {
-            var value = ReadInteger(archive, IterationsKey, options, budget, cancellationToken);
-            if (value is < 0 or > int.MaxValue)
-            {
-                Invalid(sourceName, IterationsKey, $"is {value}; it must be in [0, {int.MaxValue}]");
-            }
-
-            iterations = (int)value;
-        }
-
-        if (archive.Contains(FactorsKey))
-        {
-            var value = ReadInteger(archive, FactorsKey, options, budget, cancellationToken);
-            if (value != factors)
-            {
-                Invalid(sourceName, FactorsKey, $"is {value} but the factor matrices have {factors} columns");
-            }
-        }
-
-        if (archive.Contains(DataTypeKey))
-        {
-            var dtype = budget.Read(archive, DataTypeKey, options, cancellationToken);
-            if (dtype.DataType != NpyDataType.Unicode || dtype.Length != 1 || dtype.GetString() is not ("float16" or "float32" or "float64"))
-            {
-                Invalid(sourceName, DataTypeKey, $"must name a float dtype (float16, float32 or float64); found {Describe(dtype)}");
-            }
-        }
-
-        var userIds = ReadIds(archive, UserIdsKey, users, options, budget, cancellationToken);
-        var itemIds = ReadIds(archive, ItemIdsKey, items, options, budget, cancellationToken);
-        var others = new List<KeyValuePair<string, NpyArray>>();
-        foreach (var name in archive.Names)
-        {
-            if (!IsReservedKey(name))
-            {
-                others.Add(new(name, budget.Read(archive, name, options, cancellationToken)));
-            }
-        }
-
-        return new ImplicitModelData(userFactors, itemFactors, factors, regularization, alpha, iterations, others, userIds, itemIds);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stream);
+        ModelArguments.CheckWritable(stream);
+        ModelArguments.CheckIds(model, users, items);
+        Write(stream, ToData(model, users, items), compression, cancellationToken);
     }
 
-    /// <summary>The rows and columns of a factor matrix, from its entry's header: it must be a 2-D float array with at least one column.</summary>
-    private static (int Rows, int Columns) FactorShape(NpzArchive archive, string key, NpyReadOptions options, string sourceName)
+    /// <summary>Saves <paramref name="model"/> with the given entry compression (see <see cref="Save(AlsModel, string, IdIndex{int}?, IdIndex{int}?, CancellationToken)"/>).</summary>
+    internal static void Save(AlsModel model, string path, IdIndex<int>? users, IdIndex<int>? items, NpzCompression compression, CancellationToken cancellationToken = default)
     {
-        var header = archive.ReadHeader(key, options);
-        if (header.Format.DataType is not (NpyDataType.Float16 or NpyDataType.Float32 or NpyDataType.Float64) || header.Shape.Length != 2)
-        {
-            Invalid(sourceName, key, $"must be a 2-D float array; found {header.Format.DataType} {NpyHeader.FormatShape(header.Shape)}");
-        }
-
-        if (header.Shape[1] < 1)
-        {
-            Invalid(sourceName, key, $"has shape {NpyHeader.FormatShape(header.Shape)}; a model has at least one factor");
-        }
-
-        return (header.Shape[0], header.Shape[1]);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ModelArguments.CheckIds(model, users, items);
+        var data = ToData(model, users, items);
+        NpzArchive.CheckCompression(compression);
+        AtomicFileWriter.Write(path, "the model", stream => NpzArchive.Write(stream, Entries(data), compression, cancellationToken), cancellationToken);
     }
 
-    /// <summary>Reads a factor matrix whose shape <see cref="FactorShape"/> has accepted, and checks its values.</summary>
-    private static float[] ReadFactors(NpzArchive archive, string key, NpyReadOptions options, string sourceName, CancellationToken cancellationToken)
+    /// <summary>The implicit view of <paramref name="model"/>: unpadded factors (the model's own arrays when unpadded) and its options under implicit's names.</summary>
+    internal static ImplicitModelData ToData(AlsModel model, IdIndex<int>? users, IdIndex<int>? items)
     {
-        var array = archive.Read(key, options, cancellationToken);
-        if (array.DataType != NpyDataType.Float32 || array.Rank != 2)
+        var o = model.Options;
+        var options = new List<KeyValuePair<string, NpyArray>>
         {
-            Invalid(sourceName, key, $"must be a 2-D float array; found {Describe(array)}");
-        }
-
-        var columns = array.Shape[1];
-        var values = (float[])array.Data;
-        var bad = FirstNonFinite(values);
-        if (bad >= 0)
-        {
-            Invalid(sourceName, key, $"[{bad / columns}, {bad % columns}] = {values[bad]} is not finite");
-        }
-
-        return values;
+            new(NumThreadsKey, NpyArray.Scalar((long)(o.MaxDegreeOfParallelism == -1 ? 0 : o.MaxDegreeOfParallelism))),
+            new(UseNativeKey, NpyArray.Scalar(true)),
+            new(UseCgKey, NpyArray.Scalar(o.Solver == AlsSolver.ConjugateGradient)),
+            new(CgStepsKey, NpyArray.Scalar((long)o.CgSteps)),
+            new(CalculateTrainingLossKey, NpyArray.Scalar(o.ComputeLoss)),
+            new(RandomStateKey, NpyArray.Scalar((long)o.Seed)),
+        };
+        return new ImplicitModelData(
+            Unpadded(model, user: true),
+            Unpadded(model, user: false),
+            o.Factors,
+            o.Regularization,
+            o.Alpha,
+            o.Iterations,
+            options,
+            users?.Keys.ToArray(),
+            items?.Keys.ToArray());
     }
 
-    private static double DefaultedDouble(NpzArchive archive, string key, double fallback, NpyReadOptions options, ElementBudget budget, CancellationToken cancellationToken)
+    /// <summary>A model that serves from implicit's data, with options from its scalars.</summary>
+    internal static ModelFileContent ToModel(ImplicitModelData data, string sourceName)
     {
-        if (!archive.Contains(key))
+        var factors = data.Factors;
+        CheckShape(data.UserCount, data.ItemCount, factors, long.MaxValue, sourceName);
+        var stride = AlsModel.StrideFor(factors);
+        var threads = Integer(data, NumThreadsKey, 0, sourceName);
+        var seed = Integer(data, RandomStateKey, 0, sourceName);
+        var cgSteps = Integer(data, CgStepsKey, 3, sourceName);
+        if (cgSteps is < 1 or > int.MaxValue)
+        {
+            InvalidModel(sourceName, CgStepsKey, $"is {cgSteps}; it must be in [1, {int.MaxValue}]");
+        }
+
+        var options = new AlsOptions
+        {
+            Factors = factors,
+            Regularization = data.Regularization,
+            Alpha = data.Alpha,
+            Iterations = data.Iterations,
+            Solver = Boolean(data, UseCgKey, true, sourceName) ? AlsSolver.ConjugateGradient : AlsSolver.Cholesky,
+            CgSteps = (int)cgSteps,
+            Seed = unchecked((int)seed),
+            MaxDegreeOfParallelism = threads <= 0 ? -1 : (int)Math.Min(threads, int.MaxValue),
+            ComputeLoss = Boolean(data, CalculateTrainingLossKey, false, sourceName),
+        };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw NpyErrors.Create(ModelFileError.InvalidModel, sourceName, $"the options cannot drive an AlsModel: {e.Message}", e);
+        }
+
+        var model = AlsModel.FromPaddedStorage(
+            options,
+            data.UserCount,
+            data.ItemCount,
+            stride,
+            Padded(data.UserFactorArray, data.UserCount, factors, stride),
+            Padded(data.ItemFactorArray, data.ItemCount, factors, stride),
+            trainingLoss: null);
+        var users = data.HasUserIds ? new IdIndex<int>(data.UserIds.ToArray(), EqualityComparer<int>.Default) : null;
+        var items = data.HasItemIds ? new IdIndex<int>(data.ItemIds.ToArray(), EqualityComparer<int>.Default) : null;
+        return new ModelFileContent(model, users, items);
+    }
+
+    /// <summary>The limits of <paramref name="options"/> for the arrays of an implicit archive: all of them together
+    /// (unpadded) may hold no more than the model may.</summary>
+    private static NpyReadOptions NpyOptions(ModelLoadOptions options) => new() { MaxElementCount = options.MaxElementCount };
+
+    /// <summary>The check <see cref="ImplicitModelFile"/> runs on the factor shapes, before reading either matrix.</summary>
+    private static Action<int, int, int> ShapeCheck(ModelLoadOptions options, string sourceName) =>
+        (users, items, factors) => CheckShape(users, items, factors, options.MaxElementCount, sourceName);
+
+    /// <summary>Rejects factor shapes this library cannot serve, or whose padded rows would take more than
+    /// <paramref name="maxElements"/> floats.</summary>
+    private static void CheckShape(int users, int items, int factors, long maxElements, string sourceName)
+    {
+        if (factors > AlsOptions.MaxFactors)
+        {
+            InvalidModel(sourceName, FactorsKey, $"is {factors}; MovieRecs serves models of at most {AlsOptions.MaxFactors} factors");
+        }
+
+        if (users == 0 || items == 0)
+        {
+            InvalidModel(
+                sourceName, UserFactorsKey, $"and '{ItemFactorsKey}' have {users} and {items} rows; a model has at least one of each");
+        }
+
+        var stride = AlsModel.StrideFor(factors);
+        if (users > AlsModel.MaxRows(stride) || items > AlsModel.MaxRows(stride))
+        {
+            throw NpyErrors.Create(
+                ModelFileError.TooManyElements,
+                sourceName,
+                $"{users} users and {items} items of {factors} factors; padded rows of {stride} floats fit at most {AlsModel.MaxRows(stride)} rows in one .NET array.");
+        }
+
+        var padded = ((long)users + items) * stride;
+        if (padded > maxElements)
+        {
+            throw NpyErrors.Create(
+                ModelFileError.TooManyElements,
+                sourceName,
+                $"{users} users and {items} items of {factors} factors take {padded} floats once each row is padded to {stride} (the vector width the model computes with), more than ModelLoadOptions.MaxElementCount = {maxElements}.");
+        }
+    }
+
+    private static float[] Unpadded(AlsModel model, bool user)
+    {
+        if (model.IsUnpadded && (user ? model.UserFactorBuffer : model.ItemFactorBuffer).WholeArray is { } whole)
+        {
+            return whole;
+        }
+
+        var result = new float[(long)(user ? model.UserCount : model.ItemCount) * model.Factors];
+        if (user)
+        {
+            model.CopyUserFactors(result);
+        }
+        else
+        {
+            model.CopyItemFactors(result);
+        }
+
+        return result;
+    }
+
+    /// <summary>The rows of <paramref name="values"/> in padded storage: the array itself when no padding is needed.</summary>
+    private static float[] Padded(float[] values, int rows, int factors, int stride)
+    {
+        if (stride == factors)
+        {
+            return values;
+        }
+
+        var storage = new float[(long)rows * stride];
+        for (var row = 0; row < rows; row++)
+        {
+            values.AsSpan(row * factors, factors).CopyTo(storage.AsSpan(row * stride, factors));
+        }
+
+        return storage;
+    }
+
+    private static long Integer(ImplicitModelData data, string key, long fallback, string sourceName)
+    {
+        if (!data.Options.TryGetValue(key, out var array))
         {
             return fallback;
         }
 
-        var sourceName = budget.SourceName;
-        var array = budget.Read(archive, key, options, cancellationToken);
-        if (array.Length != 1 || array.DataType is NpyDataType.Unicode or NpyDataType.Bool)
+        if (array.Length != 1 || !IsInteger(array))
         {
-            Invalid(sourceName, key, $"must be a numeric scalar; found {Describe(array)}");
-        }
-
-        var value = array.GetDouble();
-        if (!double.IsFinite(value))
-        {
-            Invalid(sourceName, key, $"is {value}; it must be finite");
-        }
-
-        return value;
-    }
-
-    private static long ReadInteger(NpzArchive archive, string key, NpyReadOptions options, ElementBudget budget, CancellationToken cancellationToken)
-    {
-        var sourceName = budget.SourceName;
-        var array = budget.Read(archive, key, options, cancellationToken);
-        if (array.Length != 1 || !IsInteger(array.DataType) || (array.DataType == NpyDataType.UInt64 && array.AsSpan<ulong>()[0] > long.MaxValue))
-        {
-            Invalid(sourceName, key, $"must be an integer scalar; found {Describe(array)}");
+            InvalidModel(sourceName, key, $"must be an integer scalar; found {array}");
         }
 
         return array.GetInt64();
     }
 
-    private static int[]? ReadIds(NpzArchive archive, string key, int count, NpyReadOptions options, ElementBudget budget, CancellationToken cancellationToken)
+    private static bool Boolean(ImplicitModelData data, string key, bool fallback, string sourceName)
     {
-        if (!archive.Contains(key))
+        if (!data.Options.TryGetValue(key, out var array))
         {
-            return null;
+            return fallback;
         }
 
-        var sourceName = budget.SourceName;
-        var array = budget.Read(archive, key, options, cancellationToken);
-        if (array.Rank != 1 || !IsInteger(array.DataType))
+        if (array.Length != 1 || (array.DataType != NpyDataType.Bool && !IsInteger(array)))
         {
-            Invalid(sourceName, key, $"must be a 1-D integer array; found {Describe(array)}");
+            InvalidModel(sourceName, key, $"must be a bool scalar; found {array}");
         }
 
-        if (array.Length != count)
-        {
-            Invalid(sourceName, key, $"holds {array.Length} ids for {count} rows");
-        }
-
-        int[] ids;
-        try
-        {
-            ids = array.ToInt32Array();
-        }
-        catch (OverflowException e)
-        {
-            throw NpyFormatErrorExtensions.Create(NpyFormatError.InvalidModel, sourceName, $"'{key}': {e.Message}", e);
-        }
-
-        var duplicate = FirstDuplicate(ids);
-        if (duplicate >= 0)
-        {
-            Invalid(sourceName, key, $"[{duplicate}] = {ids[duplicate]} repeats an earlier id");
-        }
-
-        return ids;
+        return array.DataType == NpyDataType.Bool ? array.GetBoolean() : array.GetInt64() != 0;
     }
 
-    private static bool IsInteger(NpyDataType type) => type is NpyDataType.Int8 or NpyDataType.UInt8 or NpyDataType.Int16
-        or NpyDataType.UInt16 or NpyDataType.Int32 or NpyDataType.UInt32 or NpyDataType.Int64 or NpyDataType.UInt64;
-
-    private static string Describe(NpyArray array) =>
-        array.Length == 1 && array.DataType == NpyDataType.Unicode ? $"{array} '{array.GetString()}'" : array.ToString();
+    /// <summary>Whether <paramref name="array"/> holds integers that fit in a <see cref="long"/>.</summary>
+    private static bool IsInteger(NpyArray array) => array.DataType switch
+    {
+        NpyDataType.Int8 or NpyDataType.UInt8 or NpyDataType.Int16 or NpyDataType.UInt16 or NpyDataType.Int32
+            or NpyDataType.UInt32 or NpyDataType.Int64 => true,
+        NpyDataType.UInt64 => array.AsSpan<ulong>().IndexOfAnyExceptInRange(0UL, (ulong)long.MaxValue) < 0,
+        _ => false,
+    };
 
     [DoesNotReturn]
-    private static void Invalid(string sourceName, string key, string detail) =>
-        NpyErrors.Throw(NpyFormatError.InvalidModel, sourceName, $"'{key}' {detail}.");
-
-    /// <summary>
-    /// What <see cref="NpyReadOptions.MaxElementCount"/> leaves for the arrays of one model not yet read: each array's
-    /// elements (characters for strings) are taken from it, on the strength of its header, before its payload is
-    /// inflated or allocated.
-    /// </summary>
-    private sealed class ElementBudget(long limit, string sourceName)
-    {
-        private long _taken;
-
-        public string SourceName => sourceName;
-
-        public void TakeFactors(int users, int items, int factors)
-        {
-            var elements = ((long)users + items) * factors;
-            if (elements > limit)
-            {
-                NpyErrors.Throw(
-                    NpyFormatError.TooManyElements,
-                    sourceName,
-                    $"'{UserFactorsKey}' ({users} x {factors}) and '{ItemFactorsKey}' ({items} x {factors}) hold {elements} elements together, more than NpyReadOptions.MaxElementCount = {limit} (which bounds all the arrays of a model).");
-            }
-
-            _taken = elements;
-        }
-
-        /// <summary>Reads the array named <paramref name="key"/> if what it holds fits in what is left.</summary>
-        public NpyArray Read(NpzArchive archive, string key, NpyReadOptions options, CancellationToken cancellationToken)
-        {
-            var header = archive.ReadHeader(key, options);
-            var units = header.Format.DataType == NpyDataType.Unicode ? header.ElementCount * header.Format.StringLength : header.ElementCount;
-            if (units > limit - _taken)
-            {
-                NpyErrors.Throw(
-                    NpyFormatError.TooManyElements,
-                    sourceName,
-                    $"'{key}' of shape {NpyHeader.FormatShape(header.Shape)} would bring the model's arrays to {_taken + units} elements, more than NpyReadOptions.MaxElementCount = {limit} (which bounds all the arrays of a model).");
-            }
-
-            _taken += units;
-            return archive.Read(key, options, cancellationToken);
-        }
-    }
+    private static void InvalidModel(string sourceName, string key, string detail) =>
+        throw NpyErrors.Create(ModelFileError.InvalidModel, sourceName, $"'{key}' {detail}.");
 }

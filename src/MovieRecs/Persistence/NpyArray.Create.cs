@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace MovieRecs.Persistence;
 
-public sealed partial class NpyArray
+internal sealed partial class NpyArray
 {
     /// <summary>Creates a vector (rank 1) holding a copy of <paramref name="values"/>.</summary>
     /// <typeparam name="T">The element type: one of those listed at <see cref="AsSpan{T}"/>.</typeparam>

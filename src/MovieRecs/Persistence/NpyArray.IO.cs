@@ -2,7 +2,7 @@ using MovieRecs.Internal;
 
 namespace MovieRecs.Persistence;
 
-public sealed partial class NpyArray
+internal sealed partial class NpyArray
 {
     /// <summary>
     /// Reads one array in <c>.npy</c> format (versions 1.0, 2.0 and 3.0) from the current position of
@@ -15,7 +15,7 @@ public sealed partial class NpyArray
     /// <returns>The array, in row-major order and this machine's byte order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
-    /// <exception cref="InvalidDataException">The data is not a supported, well-formed <c>.npy</c> array; <see cref="NpyFormatErrorExtensions.GetNpyFormatError"/> says why and the message names the source and the offending text.</exception>
+    /// <exception cref="ModelFileException">The data is not a supported, well-formed <c>.npy</c> array; <see cref="ModelFileException.Kind"/> says why and the message names the source and the offending text.</exception>
     /// <exception cref="IOException">The stream fails.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <remarks>
@@ -48,7 +48,7 @@ public sealed partial class NpyArray
     /// <returns>The array.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder.</exception>
-    /// <exception cref="InvalidDataException">The file is not a supported, well-formed <c>.npy</c> array.</exception>
+    /// <exception cref="ModelFileException">The file is not a supported, well-formed <c>.npy</c> array.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>

@@ -21,7 +21,7 @@ namespace MovieRecs.Persistence;
 /// <see cref="ToInt64Array"/>.</para>
 /// <para>Instances are immutable and safe to share across threads. The factory methods copy their input.</para>
 /// </remarks>
-public sealed partial class NpyArray
+internal sealed partial class NpyArray
 {
     private readonly Array _data;
     private readonly int[] _shape;

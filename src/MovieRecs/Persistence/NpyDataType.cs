@@ -9,7 +9,7 @@ namespace MovieRecs.Persistence;
 /// <remarks>Byte order is not part of the type: arrays are held in the machine's byte order, and big-endian
 /// files (<c>&gt;f4</c>, <c>&gt;f8</c>, ...) are byte-swapped while they are read.</remarks>
 [SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "Members are named after the numpy dtypes they stand for.")]
-public enum NpyDataType
+internal enum NpyDataType
 {
     /// <summary>numpy <c>bool</c> (<c>|b1</c>), held as <see cref="bool"/>.</summary>
     Bool = 1,

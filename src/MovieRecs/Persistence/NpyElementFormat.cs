@@ -87,7 +87,7 @@ internal readonly record struct NpyElementFormat(NpyDataType DataType, bool BigE
 
     /// <summary>
     /// Parses a descr such as <c>&lt;f4</c>, <c>&gt;i8</c>, <c>|b1</c>, <c>&lt;U12</c>. Object dtypes are reported as
-    /// <see cref="NpyFormatError.ObjectArray"/>, everything else unknown as <see cref="NpyFormatError.UnsupportedDataType"/>.
+    /// <see cref="ModelFileError.ObjectArray"/>, everything else unknown as <see cref="ModelFileError.UnsupportedDataType"/>.
     /// </summary>
     public static NpyElementFormat Parse(string descr, string sourceName)
     {
@@ -114,7 +114,7 @@ internal readonly record struct NpyElementFormat(NpyDataType DataType, bool BigE
         if (kind == 'O')
         {
             NpyErrors.Throw(
-                NpyFormatError.ObjectArray,
+                ModelFileError.ObjectArray,
                 sourceName,
                 $"dtype '{descr}' holds Python objects, stored as a pickle; such arrays are never loaded (numpy's allow_pickle=False).");
         }
@@ -161,5 +161,5 @@ internal readonly record struct NpyElementFormat(NpyDataType DataType, bool BigE
     }
 
     private static NpyElementFormat Unsupported(string descr, string sourceName, string why) =>
-        NpyErrors.Throw<NpyElementFormat>(NpyFormatError.UnsupportedDataType, sourceName, $"dtype '{descr}' is not supported: {why}.");
+        NpyErrors.Throw<NpyElementFormat>(ModelFileError.UnsupportedDataType, sourceName, $"dtype '{descr}' is not supported: {why}.");
 }

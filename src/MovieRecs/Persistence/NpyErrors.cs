@@ -3,21 +3,26 @@ using MovieRecs.Internal;
 
 namespace MovieRecs.Persistence;
 
-/// <summary>Cold throw paths of the persistence readers, kept out of the parsing and copying loops.</summary>
+/// <summary>Cold throw paths of the numpy readers, kept out of the parsing and copying loops: a
+/// <see cref="ModelFileException"/> whose message is "source: Kind: detail".</summary>
 internal static class NpyErrors
 {
-    [DoesNotReturn]
-    public static void Throw(NpyFormatError error, string sourceName, string detail) =>
-        throw NpyFormatErrorExtensions.Create(error, sourceName, detail);
+    /// <summary>Creates the exception the numpy readers throw.</summary>
+    public static ModelFileException Create(ModelFileError error, string sourceName, string detail, Exception? innerException = null) =>
+        new(error, sourceName, $"{sourceName}: {error}: {detail}", innerException);
 
     [DoesNotReturn]
-    public static T Throw<T>(NpyFormatError error, string sourceName, string detail) =>
-        throw NpyFormatErrorExtensions.Create(error, sourceName, detail);
+    public static void Throw(ModelFileError error, string sourceName, string detail) =>
+        throw Create(error, sourceName, detail);
+
+    [DoesNotReturn]
+    public static T Throw<T>(ModelFileError error, string sourceName, string detail) =>
+        throw Create(error, sourceName, detail);
 
     [DoesNotReturn]
     public static void Truncated(string sourceName, string what, long needed, long available) =>
-        throw NpyFormatErrorExtensions.Create(
-            NpyFormatError.Truncated,
+        throw Create(
+            ModelFileError.Truncated,
             sourceName,
             $"{what} needs {needed} bytes but only {available} remain.");
 

@@ -55,7 +55,7 @@ internal sealed class NpyHeader
         if (!prefix[..magicBytes].SequenceEqual(Magic[..magicBytes]) || got == 0)
         {
             NpyErrors.Throw(
-                NpyFormatError.BadMagic,
+                ModelFileError.BadMagic,
                 sourceName,
                 $"not a .npy file: it starts with \"{NpyErrors.Printable(prefix[..got])}\", not \"\\x93NUMPY\".");
         }
@@ -69,7 +69,7 @@ internal sealed class NpyHeader
         if (major is < 1 or > 3 || minor != 0)
         {
             NpyErrors.Throw(
-                NpyFormatError.UnsupportedVersion,
+                ModelFileError.UnsupportedVersion,
                 sourceName,
                 $"format version {major}.{minor} is not supported; versions 1.0, 2.0 and 3.0 are.");
         }
@@ -88,9 +88,9 @@ internal sealed class NpyHeader
         if (headerLength > options.MaxHeaderLength)
         {
             NpyErrors.Throw(
-                NpyFormatError.HeaderTooLong,
+                ModelFileError.HeaderTooLong,
                 sourceName,
-                $"the header is {headerLength} bytes long, more than the limit of {options.MaxHeaderLength} (NpyReadOptions.MaxHeaderLength).");
+                $"the header is {headerLength} bytes long, more than the limit of {options.MaxHeaderLength} (numpy's own).");
         }
 
         if (remaining >= 0 && headerLength > remaining - prefixLength)
@@ -156,14 +156,14 @@ internal sealed class NpyHeader
         {
             if (dimension < 0)
             {
-                NpyErrors.Throw(NpyFormatError.InvalidShape, sourceName, $"shape {FormatShape(shape)} has a negative dimension.");
+                NpyErrors.Throw(ModelFileError.InvalidShape, sourceName, $"shape {FormatShape(shape)} has a negative dimension.");
             }
         }
 
         if (shape.Length > 2)
         {
             NpyErrors.Throw(
-                NpyFormatError.UnsupportedShape,
+                ModelFileError.UnsupportedShape,
                 sourceName,
                 $"shape {FormatShape(shape)} has {shape.Length} dimensions; scalars, vectors and matrices (0 to 2) are supported.");
         }
@@ -188,7 +188,7 @@ internal sealed class NpyHeader
 
         if (units > options.MaxElementCount)
         {
-            TooMany(shape, sourceName, $"{units} elements{(format.DataType == NpyDataType.Unicode ? " (characters)" : "")} exceed NpyReadOptions.MaxElementCount = {options.MaxElementCount}");
+            TooMany(shape, sourceName, $"{units} elements{(format.DataType == NpyDataType.Unicode ? " (characters)" : "")} exceed ModelLoadOptions.MaxElementCount = {options.MaxElementCount}");
         }
 
         if (count > Array.MaxLength || (long)format.ItemSize * count / format.ItemSize != count)
@@ -206,5 +206,5 @@ internal sealed class NpyHeader
     }
 
     private static void TooMany(long[] shape, string sourceName, string why) =>
-        NpyErrors.Throw(NpyFormatError.TooManyElements, sourceName, $"shape {FormatShape(shape)} is too large: {why}.");
+        NpyErrors.Throw(ModelFileError.TooManyElements, sourceName, $"shape {FormatShape(shape)} is too large: {why}.");
 }

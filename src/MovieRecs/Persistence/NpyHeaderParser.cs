@@ -31,7 +31,7 @@ internal ref struct NpyHeaderParser
         _pos = 0;
     }
 
-    /// <summary>Parses a header; throws an <see cref="InvalidDataException"/> naming the position and text of any fault.</summary>
+    /// <summary>Parses a header; throws a <see cref="ModelFileException"/> naming the position and text of any fault.</summary>
     /// <param name="text">The header bytes (latin-1 for versions 1 and 2, UTF-8 for version 3).</param>
     /// <param name="utf8">Whether strings are UTF-8.</param>
     /// <param name="sourceName">The file or entry, for messages.</param>
@@ -66,7 +66,7 @@ internal ref struct NpyHeaderParser
                     if (Peek() == '[')
                     {
                         NpyErrors.Throw(
-                            NpyFormatError.UnsupportedDataType,
+                            ModelFileError.UnsupportedDataType,
                             _sourceName,
                             $"structured dtype {Excerpt(_pos)} is not supported; only plain numeric, bool and string dtypes are.");
                     }
@@ -178,7 +178,7 @@ internal ref struct NpyHeaderParser
         var open = _pos;
         if (Peek() != '(')
         {
-            NpyErrors.Throw(NpyFormatError.InvalidShape, _sourceName, $"shape must be a tuple, found {Excerpt(open)}.");
+            NpyErrors.Throw(ModelFileError.InvalidShape, _sourceName, $"shape must be a tuple, found {Excerpt(open)}.");
         }
 
         _pos++;
@@ -195,7 +195,7 @@ internal ref struct NpyHeaderParser
 
             if (dimensions.Count == MaxDimensions)
             {
-                NpyErrors.Throw(NpyFormatError.UnsupportedShape, _sourceName, $"shape at byte {open} lists more than {MaxDimensions} dimensions.");
+                NpyErrors.Throw(ModelFileError.UnsupportedShape, _sourceName, $"shape at byte {open} lists more than {MaxDimensions} dimensions.");
             }
 
             dimensions.Add(ParseDimension());
@@ -209,13 +209,13 @@ internal ref struct NpyHeaderParser
 
             if (Peek() != ')')
             {
-                NpyErrors.Throw(NpyFormatError.InvalidShape, _sourceName, $"expected ',' or ')' in the shape at byte {_pos}: {Excerpt(open)}.");
+                NpyErrors.Throw(ModelFileError.InvalidShape, _sourceName, $"expected ',' or ')' in the shape at byte {_pos}: {Excerpt(open)}.");
             }
         }
 
         if (dimensions.Count == 1 && !trailingComma)
         {
-            NpyErrors.Throw(NpyFormatError.InvalidShape, _sourceName, $"shape {Excerpt(open)} is a parenthesized integer, not a tuple (a 1-tuple needs a trailing comma).");
+            NpyErrors.Throw(ModelFileError.InvalidShape, _sourceName, $"shape {Excerpt(open)} is a parenthesized integer, not a tuple (a 1-tuple needs a trailing comma).");
         }
 
         return [.. dimensions];
@@ -249,7 +249,7 @@ internal ref struct NpyHeaderParser
 
         if (_pos == digitsStart)
         {
-            NpyErrors.Throw(NpyFormatError.InvalidShape, _sourceName, $"shape dimensions must be integers, found {Excerpt(start)}.");
+            NpyErrors.Throw(ModelFileError.InvalidShape, _sourceName, $"shape dimensions must be integers, found {Excerpt(start)}.");
         }
 
         if (Peek() is 'L' or 'l')
@@ -259,17 +259,17 @@ internal ref struct NpyHeaderParser
 
         if (Peek() == '.' || IsIdentifierByte(Peek()))
         {
-            NpyErrors.Throw(NpyFormatError.InvalidShape, _sourceName, $"shape dimensions must be plain integers, found {Excerpt(start)}.");
+            NpyErrors.Throw(ModelFileError.InvalidShape, _sourceName, $"shape dimensions must be plain integers, found {Excerpt(start)}.");
         }
 
         if (negative && value != 0)
         {
-            NpyErrors.Throw(NpyFormatError.InvalidShape, _sourceName, $"shape dimensions must not be negative, found {Excerpt(start)}.");
+            NpyErrors.Throw(ModelFileError.InvalidShape, _sourceName, $"shape dimensions must not be negative, found {Excerpt(start)}.");
         }
 
         if (overflow)
         {
-            NpyErrors.Throw(NpyFormatError.TooManyElements, _sourceName, $"shape dimension {Excerpt(start)} is too large.");
+            NpyErrors.Throw(ModelFileError.TooManyElements, _sourceName, $"shape dimension {Excerpt(start)} is too large.");
         }
 
         return value;
@@ -332,7 +332,7 @@ internal ref struct NpyHeaderParser
 
     [DoesNotReturn]
     private readonly void Fail(string detail) =>
-        NpyErrors.Throw(NpyFormatError.MalformedHeader, _sourceName, detail + ".");
+        NpyErrors.Throw(ModelFileError.MalformedHeader, _sourceName, detail + ".");
 
     private static bool Utf8Validate(ReadOnlySpan<byte> bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
 }

@@ -330,7 +330,7 @@ internal static class NpyPayloadReader
                 if (!Rune.TryCreate(value, out var rune))
                 {
                     NpyErrors.Throw(
-                        NpyFormatError.InvalidValue,
+                        ModelFileError.InvalidValue,
                         _sourceName,
                         $"string element {index} holds 0x{value:X}, which is not a Unicode scalar value.");
                 }

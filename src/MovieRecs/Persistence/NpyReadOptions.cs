@@ -5,7 +5,7 @@ namespace MovieRecs.Persistence;
 /// from strangers safe: a header that claims more than they allow is rejected before anything is allocated.
 /// </summary>
 /// <remarks>Immutable; safe to share across threads. Use <c>with</c> to derive variants.</remarks>
-public sealed record NpyReadOptions
+internal sealed record NpyReadOptions
 {
     /// <summary>The default options: numpy's header limit, arrays of up to 2^28 elements, no conversion.</summary>
     public static NpyReadOptions Default { get; } = new();
@@ -18,7 +18,7 @@ public sealed record NpyReadOptions
     /// <remarks>Default 268,435,456 (2^28: 1 GiB of float32), because a deflated <c>.npz</c> entry of 1 MB can
     /// declare, and really inflate to, 1 GiB. Raise it, up to <see cref="long.MaxValue"/> (then only the .NET array
     /// limit, <see cref="Array.MaxLength"/> elements, applies), to read larger arrays from trusted files.</remarks>
-    public long MaxElementCount { get; init; } = AlsModelReadOptions.DefaultMaxElementCount;
+    public long MaxElementCount { get; init; } = ModelLoadOptions.DefaultMaxElementCount;
 
     /// <summary>
     /// The longest header accepted, in bytes. Default 10,000, numpy's own limit (<c>max_header_size</c>); numpy

@@ -20,7 +20,7 @@ namespace MovieRecs.Persistence;
 /// <para>An instance is not thread-safe (it shares one zip reader); dispose it to release the stream. From a stream
 /// that cannot seek, <see cref="System.IO.Compression"/> first buffers the whole archive in memory.</para>
 /// </remarks>
-public sealed class NpzArchive : IDisposable
+internal sealed class NpzArchive : IDisposable
 {
     /// <summary>Deflate cannot expand data more than about 1032 to 1; an entry declaring more is lying.</summary>
     private const long MaxInflationRatio = 1032;
@@ -59,7 +59,7 @@ public sealed class NpzArchive : IDisposable
     /// <returns>The open archive.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
-    /// <exception cref="InvalidDataException">The stream is not a zip archive (<see cref="NpyFormatError.InvalidArchive"/>), or two entries have the same array name (<see cref="NpyFormatError.DuplicateEntry"/>).</exception>
+    /// <exception cref="ModelFileException">The stream is not a zip archive (<see cref="ModelFileError.InvalidArchive"/>), or two entries have the same array name (<see cref="ModelFileError.DuplicateEntry"/>).</exception>
     /// <exception cref="IOException">The stream fails.</exception>
     /// <remarks>Reads the zip's central directory only: O(entries).</remarks>
     public static NpzArchive Open(Stream stream, NpyReadOptions? options = null, bool leaveOpen = false, string? sourceName = null)
@@ -76,7 +76,7 @@ public sealed class NpzArchive : IDisposable
         }
         catch (Exception e) when (IsZipFault(e))
         {
-            throw NpyFormatErrorExtensions.Create(NpyFormatError.InvalidArchive, sourceName, $"not a readable zip archive: {e.Message}", e);
+            throw NpyErrors.Create(ModelFileError.InvalidArchive, sourceName, $"not a readable zip archive: {e.Message}", e);
         }
 
         try
@@ -94,7 +94,7 @@ public sealed class NpzArchive : IDisposable
                 var name = fullName[..^4];
                 if (!entries.TryAdd(name, entry))
                 {
-                    NpyErrors.Throw(NpyFormatError.DuplicateEntry, sourceName, $"the archive holds two entries named '{fullName}'.");
+                    NpyErrors.Throw(ModelFileError.DuplicateEntry, sourceName, $"the archive holds two entries named '{fullName}'.");
                 }
 
                 names.Add(name);
@@ -106,7 +106,7 @@ public sealed class NpzArchive : IDisposable
         {
             // The central directory is read lazily, on the first access to the entries.
             zip.Dispose();
-            throw NpyFormatErrorExtensions.Create(NpyFormatError.InvalidArchive, sourceName, $"not a readable zip archive: {e.Message}", e);
+            throw NpyErrors.Create(ModelFileError.InvalidArchive, sourceName, $"not a readable zip archive: {e.Message}", e);
         }
         catch
         {
@@ -122,7 +122,7 @@ public sealed class NpzArchive : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
-    /// <exception cref="InvalidDataException">The file is not a valid archive of arrays (see <see cref="Open(Stream, NpyReadOptions?, bool, string?)"/>).</exception>
+    /// <exception cref="ModelFileException">The file is not a valid archive of arrays (see <see cref="Open(Stream, NpyReadOptions?, bool, string?)"/>).</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static NpzArchive Open(string path, NpyReadOptions? options = null)
@@ -158,7 +158,7 @@ public sealed class NpzArchive : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> is invalid.</exception>
     /// <exception cref="KeyNotFoundException">The archive holds no array of that name (the message lists those it holds).</exception>
-    /// <exception cref="InvalidDataException">The entry is damaged or not a supported <c>.npy</c> array; the message names the archive and the entry (<c>archive:name</c>).</exception>
+    /// <exception cref="ModelFileException">The entry is damaged or not a supported <c>.npy</c> array; the message names the archive and the entry (<c>archive:name</c>).</exception>
     /// <exception cref="ObjectDisposedException">The archive is disposed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <remarks>O(entry size). Allocates the array (plus a pooled buffer for conversions and Fortran order).</remarks>
@@ -181,26 +181,26 @@ public sealed class NpzArchive : IDisposable
             Drain(stream, declared, source);
             if (stream.BytesRead != declared)
             {
-                NpyErrors.Throw(NpyFormatError.InvalidArchive, source, $"the entry holds {stream.BytesRead} bytes but declares {declared}.");
+                NpyErrors.Throw(ModelFileError.InvalidArchive, source, $"the entry holds {stream.BytesRead} bytes but declares {declared}.");
             }
 
             if (stream.Crc != entry.Crc32)
             {
-                NpyErrors.Throw(NpyFormatError.InvalidArchive, source, $"the entry's CRC-32 is {stream.Crc:x8} but the archive records {entry.Crc32:x8}: the data is damaged.");
+                NpyErrors.Throw(ModelFileError.InvalidArchive, source, $"the entry's CRC-32 is {stream.Crc:x8} but the archive records {entry.Crc32:x8}: the data is damaged.");
             }
 
             return array;
         }
         catch (Exception e) when (IsZipFault(e))
         {
-            throw NpyFormatErrorExtensions.Create(NpyFormatError.InvalidArchive, source, $"the entry is damaged: {e.Message}", e);
+            throw NpyErrors.Create(ModelFileError.InvalidArchive, source, $"the entry is damaged: {e.Message}", e);
         }
     }
 
     /// <summary>Reads and validates the header of the array named <paramref name="name"/>, inflating nothing of its
     /// payload: what a reader needs to decide whether to read the array at all.</summary>
     /// <exception cref="KeyNotFoundException">The archive holds no array of that name.</exception>
-    /// <exception cref="InvalidDataException">The entry is damaged, or its header is invalid or beyond <paramref name="options"/>' limits.</exception>
+    /// <exception cref="ModelFileException">The entry is damaged, or its header is invalid or beyond <paramref name="options"/>' limits.</exception>
     internal NpyHeader ReadHeader(string name, NpyReadOptions options)
     {
         var (entry, source, declared) = Find(name, options);
@@ -211,14 +211,14 @@ public sealed class NpzArchive : IDisposable
         }
         catch (Exception e) when (IsZipFault(e))
         {
-            throw NpyFormatErrorExtensions.Create(NpyFormatError.InvalidArchive, source, $"the entry is damaged: {e.Message}", e);
+            throw NpyErrors.Create(ModelFileError.InvalidArchive, source, $"the entry is damaged: {e.Message}", e);
         }
     }
 
     /// <summary>Reads every array, in archive order.</summary>
     /// <param name="cancellationToken">Checked between blocks of each payload.</param>
     /// <returns>The arrays by name.</returns>
-    /// <exception cref="InvalidDataException">An entry is damaged or not a supported <c>.npy</c> array.</exception>
+    /// <exception cref="ModelFileException">An entry is damaged or not a supported <c>.npy</c> array.</exception>
     /// <exception cref="ObjectDisposedException">The archive is disposed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public IReadOnlyDictionary<string, NpyArray> ReadAll(CancellationToken cancellationToken = default)
@@ -332,7 +332,7 @@ public sealed class NpzArchive : IDisposable
         if (declared > (entry.CompressedLength * MaxInflationRatio) + 1024)
         {
             NpyErrors.Throw(
-                NpyFormatError.InvalidArchive,
+                ModelFileError.InvalidArchive,
                 source,
                 $"the entry declares {declared} bytes from {entry.CompressedLength} compressed bytes, more than any zip method can produce.");
         }
@@ -345,9 +345,9 @@ public sealed class NpzArchive : IDisposable
         if (declared > most)
         {
             NpyErrors.Throw(
-                NpyFormatError.TooManyElements,
+                ModelFileError.TooManyElements,
                 source,
-                $"the entry declares {declared} bytes, more than an array within NpyReadOptions.MaxElementCount = {options.MaxElementCount} takes (at most {most} bytes).");
+                $"the entry declares {declared} bytes, more than an array within ModelLoadOptions.MaxElementCount = {options.MaxElementCount} takes (at most {most} bytes).");
         }
 
         return (entry, source, declared);
@@ -362,7 +362,7 @@ public sealed class NpzArchive : IDisposable
         {
             if (stream.BytesRead > declared)
             {
-                NpyErrors.Throw(NpyFormatError.InvalidArchive, source, $"the entry inflates to more than its declared {declared} bytes.");
+                NpyErrors.Throw(ModelFileError.InvalidArchive, source, $"the entry inflates to more than its declared {declared} bytes.");
             }
         }
     }
@@ -371,7 +371,7 @@ public sealed class NpzArchive : IDisposable
     private static bool IsZipFault(Exception e) =>
         e switch
         {
-            InvalidDataException data => data.GetNpyFormatError() is null,
+            InvalidDataException => true,
             EndOfStreamException => true,
             NotSupportedException => true,
             ArgumentOutOfRangeException => true,

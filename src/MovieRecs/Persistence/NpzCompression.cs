@@ -1,7 +1,7 @@
 namespace MovieRecs.Persistence;
 
 /// <summary>How the <c>.npy</c> entries of an <c>.npz</c> archive are stored.</summary>
-public enum NpzCompression
+internal enum NpzCompression
 {
     /// <summary>Uncompressed, as <c>numpy.savez</c> writes (fastest; entries can be read without inflating).</summary>
     Stored = 1,

@@ -23,7 +23,7 @@ public sealed class AtomicFileWriterTests : IDisposable
         ["NpzArchive.Write"] = (["out.npz"], (folder, token) => NpzArchive.Write(Path.Combine(folder, "out.npz"), Arrays(), NpzCompression.Stored, token)),
         ["ImplicitModelFile.Write"] = (["out.npz"], (folder, token) => ImplicitModelFile.Write(Path.Combine(folder, "out.npz"), ImplicitModel(), cancellationToken: token)),
         ["AlsModelFile.Save"] = (["out.mrals"], (folder, token) => AlsModelFile.Save(Model(), Path.Combine(folder, "out.mrals"), cancellationToken: token)),
-        ["AlsModelFile.SaveImplicitNpz"] = (["out.npz"], (folder, token) => AlsModelFile.SaveImplicitNpz(Model(), Path.Combine(folder, "out.npz"), cancellationToken: token)),
+        ["ImplicitModelFile.Save"] = (["out.npz"], (folder, token) => ImplicitModelFile.Save(Model(), Path.Combine(folder, "out.npz"), cancellationToken: token)),
         ["SyntheticMovieLens.WriteMl1mFiles"] = (["ratings.dat", "movies.dat", "users.dat"], (folder, token) => s_movieLens.Value.WriteMl1mFiles(folder, token)),
         ["SyntheticMovieLens.WriteCsvFiles"] = (["ratings.csv", "movies.csv"], (folder, token) => s_movieLens.Value.WriteCsvFiles(folder, token)),
     };
@@ -116,7 +116,7 @@ public sealed class AtomicFileWriterTests : IDisposable
         var path = Path.Combine(_folder, "missing", "m.mrals");
 
         var save = Assert.ThrowsAny<IOException>(() => AlsModelFile.Save(Model(), path));
-        var npz = Assert.ThrowsAny<IOException>(() => AlsModelFile.SaveImplicitNpz(Model(), path));
+        var npz = Assert.ThrowsAny<IOException>(() => ImplicitModelFile.Save(Model(), path));
 
         foreach (var error in new[] { save, npz })
         {

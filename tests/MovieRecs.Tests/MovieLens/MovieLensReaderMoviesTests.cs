@@ -181,6 +181,31 @@ public partial class MovieLensReaderTests
     }
 
     [Fact]
+    public void ReadGenres_Stream_GivesTheNamesReadMoviesTakesAndLeavesTheStreamOpen()
+    {
+        using var genreStream = new MemoryStream(Latin1.GetBytes("Alpha|0\nBêta|1\n\n"));
+        var text = $"7|Seven (1995)|01-Jan-1995||http://x|{string.Join("|", "0", "1")}\n";
+
+        var genres = MovieLensReader.ReadGenres(genreStream, "u.genre");
+        var movies = MovieLensReader.ReadMovies(new MemoryStream(Latin1.GetBytes(text)), MovieLensRelease.Ml100k, "u.item", genres);
+
+        Assert.Equal(new[] { "Alpha", "Bêta" }, genres);
+        Assert.Equal(new[] { "Bêta" }, movies[0].Genres);
+        Assert.True(genreStream.CanRead);
+    }
+
+    [Fact]
+    public void ReadGenres_StreamOutOfOrder_ThrowsNamingTheSourceAndLine()
+    {
+        var error = Assert.Throws<InvalidDataException>(
+            () => MovieLensReader.ReadGenres(new MemoryStream("Alpha|0\nBeta|2\n"u8.ToArray()), "genres.test"));
+
+        Assert.StartsWith("genres.test, line 2: ", error.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentNullException>(() => MovieLensReader.ReadGenres((Stream)null!, "x"));
+        Assert.Throws<ArgumentNullException>(() => MovieLensReader.ReadGenres(new MemoryStream(), null!));
+    }
+
+    [Fact]
     public void FileNames_EachRelease_MatchThePublishedLayout()
     {
         Assert.Equal("u.data", MovieLensReader.GetRatingsFileName(MovieLensRelease.Ml100k));

@@ -9,12 +9,12 @@ namespace MovieRecs.Tests.Persistence;
 public class AlsModelFileHostileTests
 {
     /// <summary>No limit but the .NET arrays': for claims that must reach the checks behind the limit.</summary>
-    private static readonly AlsModelReadOptions Unlimited = new() { MaxElementCount = long.MaxValue };
+    private static readonly ModelLoadOptions Unlimited = new() { MaxElementCount = long.MaxValue };
 
     [Fact]
     public void Load_TextFile_IsBadMagic()
     {
-        var error = AssertFails(AlsModelFileError.BadMagic, () => AlsModelFile.Load(new MemoryStream("user,item,rating\n1,2,3\n"u8.ToArray())));
+        var error = AssertFails(ModelFileError.BadMagic, () => AlsModelFile.Load(new MemoryStream("user,item,rating\n1,2,3\n"u8.ToArray())));
 
         Assert.Contains("not a MovieRecs model file (bad magic", error.Message, StringComparison.Ordinal);
     }
@@ -24,15 +24,15 @@ public class AlsModelFileHostileTests
     {
         var npz = SaveNpzToBytes(Random(1, 3, 3, 3));
 
-        var error = AssertFails(AlsModelFileError.BadMagic, () => AlsModelFile.Load(new MemoryStream(npz)));
+        var error = AssertFails(ModelFileError.BadMagic, () => AlsModelFile.Load(new MemoryStream(npz)));
 
-        Assert.Contains("LoadImplicitNpz", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ImplicitModelFile.Load", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Load_EmptyStream_IsTruncated()
     {
-        var error = AssertFails(AlsModelFileError.Truncated, () => AlsModelFile.Load(new MemoryStream()));
+        var error = AssertFails(ModelFileError.Truncated, () => AlsModelFile.Load(new MemoryStream()));
 
         Assert.Contains("empty", error.Message, StringComparison.Ordinal);
     }
@@ -43,7 +43,7 @@ public class AlsModelFileHostileTests
         var bytes = SaveToBytes(Random(1, 3, 3, 3));
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(VersionOffset), 9);
 
-        var error = AssertFails(AlsModelFileError.UnsupportedVersion, () => AlsModelFile.Load(new MemoryStream(bytes)));
+        var error = AssertFails(ModelFileError.UnsupportedVersion, () => AlsModelFile.Load(new MemoryStream(bytes)));
 
         Assert.Contains("format version 9 is newer than this library supports (1)", error.Message, StringComparison.Ordinal);
         Assert.Equal(1, AlsModelFile.FormatVersion);
@@ -55,7 +55,7 @@ public class AlsModelFileHostileTests
         var bytes = SaveToBytes(Random(1, 3, 3, 3));
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(VersionOffset), 0);
 
-        AssertFails(AlsModelFileError.UnsupportedVersion, () => AlsModelFile.Load(new MemoryStream(Reseal(bytes))));
+        AssertFails(ModelFileError.UnsupportedVersion, () => AlsModelFile.Load(new MemoryStream(Reseal(bytes))));
     }
 
     public static TheoryData<int> CutPoints => new() { 1, 7, 8, 11, 12, 79, 80, 81, 80 + (4 * 6), 80 + (4 * 6) + 1, -5, -4, -1 };
@@ -69,8 +69,8 @@ public class AlsModelFileHostileTests
         var bytes = SaveToBytes(model, RandomIds(random, 6));
         var shortened = bytes[..(cut > 0 ? cut : bytes.Length + cut)];
 
-        var seekable = AssertFails(AlsModelFileError.Truncated, () => AlsModelFile.Load(new MemoryStream(shortened)));
-        var forwardOnly = AssertFails(AlsModelFileError.Truncated, () => AlsModelFile.Load(new ForwardOnlyStream(new MemoryStream(shortened))));
+        var seekable = AssertFails(ModelFileError.Truncated, () => AlsModelFile.Load(new MemoryStream(shortened)));
+        var forwardOnly = AssertFails(ModelFileError.Truncated, () => AlsModelFile.Load(new ForwardOnlyStream(new MemoryStream(shortened))));
 
         Assert.StartsWith("stream: truncated: expected ", seekable.Message, StringComparison.Ordinal);
         Assert.StartsWith("stream: truncated: expected ", forwardOnly.Message, StringComparison.Ordinal);
@@ -81,7 +81,7 @@ public class AlsModelFileHostileTests
     {
         var bytes = SaveToBytes(Random(1, 10, 4, 8));
 
-        var error = AssertFails(AlsModelFileError.Truncated, () => AlsModelFile.Load(new ForwardOnlyStream(new MemoryStream(bytes[..(80 + 100)]))));
+        var error = AssertFails(ModelFileError.Truncated, () => AlsModelFile.Load(new ForwardOnlyStream(new MemoryStream(bytes[..(80 + 100)]))));
 
         Assert.Contains($"expected {10 * 8 * 4} bytes of user factors", error.Message, StringComparison.Ordinal);
     }
@@ -97,7 +97,7 @@ public class AlsModelFileHostileTests
         var bytes = SaveToBytes(Random(random, 6, 5, RandomOptions(random, 7)), RandomIds(random, 6));
         bytes[at >= 0 ? at : bytes.Length + at] ^= 0x10;
 
-        var error = AssertFails(AlsModelFileError.ChecksumMismatch, () => AlsModelFile.Load(new MemoryStream(bytes)));
+        var error = AssertFails(ModelFileError.ChecksumMismatch, () => AlsModelFile.Load(new MemoryStream(bytes)));
 
         Assert.Contains("checksum mismatch: the file is corrupted", error.Message, StringComparison.Ordinal);
     }
@@ -112,7 +112,7 @@ public class AlsModelFileHostileTests
         var bytes = SaveToBytes(Random(1, 6, 5, 7));
         bytes[at] ^= 0x04;
 
-        var error = AssertFails(AlsModelFileError.ChecksumMismatch, () => AlsModelFile.Load(new MemoryStream(bytes)));
+        var error = AssertFails(ModelFileError.ChecksumMismatch, () => AlsModelFile.Load(new MemoryStream(bytes)));
 
         Assert.Contains("header checksum mismatch", error.Message, StringComparison.Ordinal);
     }
@@ -123,7 +123,7 @@ public class AlsModelFileHostileTests
         var bytes = HeaderOnly(users: int.MaxValue, items: 1, factors: 100);
 
         var allocated = GC.GetAllocatedBytesForCurrentThread();
-        var error = AssertFails(AlsModelFileError.TooLarge, () => AlsModelFile.Load(new MemoryStream(bytes)));
+        var error = AssertFails(ModelFileError.TooManyElements, () => AlsModelFile.Load(new MemoryStream(bytes)));
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
 
         Assert.Contains($"{int.MaxValue} users", error.Message, StringComparison.Ordinal);
@@ -138,7 +138,7 @@ public class AlsModelFileHostileTests
         var bytes = HeaderOnly(users: 100_000_000, items: 1, factors: 8, bodyBytes: 1024);
 
         var allocated = GC.GetAllocatedBytesForCurrentThread();
-        var error = AssertFails(AlsModelFileError.Truncated, () => AlsModelFile.Load(new MemoryStream(bytes), Unlimited));
+        var error = AssertFails(ModelFileError.Truncated, () => AlsModelFile.Load(new MemoryStream(bytes), Unlimited));
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
 
         Assert.Contains("but only 1024 remain", error.Message, StringComparison.Ordinal);
@@ -152,7 +152,7 @@ public class AlsModelFileHostileTests
         var bytes = HeaderOnly(users: 100_000_000, items: 1, factors: 8, bodyBytes: 3 << 20);
 
         var allocated = GC.GetAllocatedBytesForCurrentThread();
-        AssertFails(AlsModelFileError.Truncated, () => AlsModelFile.Load(new ForwardOnlyStream(new MemoryStream(bytes)), Unlimited));
+        AssertFails(ModelFileError.Truncated, () => AlsModelFile.Load(new ForwardOnlyStream(new MemoryStream(bytes)), Unlimited));
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
 
         Assert.True(allocated < (16 << 20), $"allocated {allocated} bytes for a stream of {bytes.Length}");
@@ -166,7 +166,7 @@ public class AlsModelFileHostileTests
         var bytes = HeaderOnly(users: 100_000_000, items: 1, factors: 1, bodyBytes: 1 << 20);
 
         var allocated = GC.GetAllocatedBytesForCurrentThread();
-        var error = AssertFails(AlsModelFileError.Truncated, () => AlsModelFile.Load(new ForwardOnlyStream(new MemoryStream(bytes)), Unlimited));
+        var error = AssertFails(ModelFileError.Truncated, () => AlsModelFile.Load(new ForwardOnlyStream(new MemoryStream(bytes)), Unlimited));
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
 
         Assert.Contains($"expected {100_000_000L * 4} bytes of user factors but the file ends after {1 << 20}", error.Message, StringComparison.Ordinal);
@@ -175,17 +175,17 @@ public class AlsModelFileHostileTests
     }
 
     [Fact]
-    public void Load_BeyondMaxElementCountOnlyOncePadded_IsTooLarge()
+    public void Load_BeyondMaxElementCountOnlyOncePadded_IsTooManyElements()
     {
         // 100 users and 10 items of 4 factors: 440 elements in the file, but rows of 8 or 16 floats in memory.
         var bytes = SaveToBytes(Random(1, 100, 10, 4));
         var padded = 110L * AlsModel.StrideFor(4);
 
-        var error = AssertFails(AlsModelFileError.TooLarge, () => AlsModelFile.Load(new MemoryStream(bytes), new AlsModelReadOptions { MaxElementCount = padded - 1 }));
+        var error = AssertFails(ModelFileError.TooManyElements, () => AlsModelFile.Load(new MemoryStream(bytes), new ModelLoadOptions { MaxElementCount = padded - 1 }));
 
         Assert.Contains($"{padded} floats", error.Message, StringComparison.Ordinal);
         Assert.Contains($"MaxElementCount ({padded - 1})", error.Message, StringComparison.Ordinal);
-        Assert.Equal(100, AlsModelFile.Load(new MemoryStream(bytes), new AlsModelReadOptions { MaxElementCount = padded }).Model.UserCount);
+        Assert.Equal(100, AlsModelFile.Load(new MemoryStream(bytes), new ModelLoadOptions { MaxElementCount = padded }).Model.UserCount);
     }
 
     [Fact]
@@ -194,18 +194,18 @@ public class AlsModelFileHostileTests
         // The users and rated movies of ml-25m: the default limit lets the header through, so only the missing body stops it.
         var bytes = HeaderOnly(users: 162_541, items: 59_047, factors: 256, bodyBytes: 1024);
 
-        AssertFails(AlsModelFileError.Truncated, () => AlsModelFile.Load(new MemoryStream(bytes)));
+        AssertFails(ModelFileError.Truncated, () => AlsModelFile.Load(new MemoryStream(bytes)));
     }
 
     [Fact]
-    public void Load_OneFactorClaimWithDefaultLimits_IsTooLargeBeforeAllocating()
+    public void Load_OneFactorClaimWithDefaultLimits_IsTooManyElementsBeforeAllocating()
     {
         // 2^25 + 1 users of one factor are 128 MiB in a file, but more than the default 2^28 floats (1 GiB) once each
         // row is padded to 8 or 16 floats.
         var bytes = HeaderOnly(users: (1 << 25) + 1, items: 1, factors: 1, bodyBytes: 1024);
 
         var allocated = GC.GetAllocatedBytesForCurrentThread();
-        var error = AssertFails(AlsModelFileError.TooLarge, () => AlsModelFile.Load(new ForwardOnlyStream(new MemoryStream(bytes))));
+        var error = AssertFails(ModelFileError.TooManyElements, () => AlsModelFile.Load(new ForwardOnlyStream(new MemoryStream(bytes))));
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
 
         Assert.Contains("MaxElementCount (268435456)", error.Message, StringComparison.Ordinal);
@@ -219,7 +219,7 @@ public class AlsModelFileHostileTests
     [InlineData(5, 5, 4097)]
     public void Load_ImpossibleShape_IsInvalidHeader(int users, int items, int factors)
     {
-        AssertFails(AlsModelFileError.InvalidHeader, () => AlsModelFile.Load(new MemoryStream(HeaderOnly(users, items, factors, bodyBytes: 4096))));
+        AssertFails(ModelFileError.InvalidHeader, () => AlsModelFile.Load(new MemoryStream(HeaderOnly(users, items, factors, bodyBytes: 4096))));
     }
 
     [Fact]
@@ -228,7 +228,7 @@ public class AlsModelFileHostileTests
         var bytes = SaveToBytes(Random(1, 3, 3, 3));
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(FlagsOffset), 0x100);
 
-        var error = AssertFails(AlsModelFileError.InvalidHeader, () => AlsModelFile.Load(new MemoryStream(Reseal(bytes))));
+        var error = AssertFails(ModelFileError.InvalidHeader, () => AlsModelFile.Load(new MemoryStream(Reseal(bytes))));
 
         Assert.Contains("unknown flags 0x00000100", error.Message, StringComparison.Ordinal);
     }
@@ -239,7 +239,7 @@ public class AlsModelFileHostileTests
         var bytes = SaveToBytes(Random(1, 3, 3, 3));
         BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(AlphaOffset), -1);
 
-        var error = AssertFails(AlsModelFileError.InvalidHeader, () => AlsModelFile.Load(new MemoryStream(Reseal(bytes))));
+        var error = AssertFails(ModelFileError.InvalidHeader, () => AlsModelFile.Load(new MemoryStream(Reseal(bytes))));
 
         Assert.Contains("Alpha", error.Message, StringComparison.Ordinal);
     }
@@ -250,7 +250,7 @@ public class AlsModelFileHostileTests
         var bytes = SaveToBytes(Random(1, 4, 3, 5));
         BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(80 + (4 * ((4 * 5) + (1 * 5) + 2))), float.NaN);
 
-        var error = AssertFails(AlsModelFileError.InvalidValue, () => AlsModelFile.Load(new MemoryStream(Reseal(bytes))));
+        var error = AssertFails(ModelFileError.InvalidValue, () => AlsModelFile.Load(new MemoryStream(Reseal(bytes))));
 
         Assert.Contains("item factors[1, 2] = NaN is not finite", error.Message, StringComparison.Ordinal);
     }
@@ -261,7 +261,7 @@ public class AlsModelFileHostileTests
         var bytes = SaveToBytes(Random(1, 4, 3, 5), IdIndex.Create([10, 11, 12, 13]));
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(80 + 12), 11);
 
-        var error = AssertFails(AlsModelFileError.InvalidValue, () => AlsModelFile.Load(new MemoryStream(Reseal(bytes))));
+        var error = AssertFails(ModelFileError.InvalidValue, () => AlsModelFile.Load(new MemoryStream(Reseal(bytes))));
 
         Assert.Contains("user ids", error.Message, StringComparison.Ordinal);
         Assert.Contains("'11'", error.Message, StringComparison.Ordinal);

@@ -37,7 +37,7 @@ public class AlsModelFilePropertyTests
         var itemIds = random.Next(2) == 0 ? null : RandomIds(random, items);
         var compression = random.Next(2) == 0 ? NpzCompression.Stored : NpzCompression.Deflated;
 
-        var loaded = AlsModelFile.LoadImplicitNpz(new MemoryStream(SaveNpzToBytes(model, userIds, itemIds, compression)));
+        var loaded = ImplicitModelFile.Load(new MemoryStream(SaveNpzToBytes(model, userIds, itemIds, compression)));
 
         return SameFactors(model, loaded.Model)
             && loaded.Model.Options == model.Options
@@ -84,10 +84,10 @@ public class AlsModelFilePropertyTests
 
         try
         {
-            AlsModelFile.LoadImplicitNpz(new MemoryStream(corrupted));
+            ImplicitModelFile.Load(new MemoryStream(corrupted));
             return true;
         }
-        catch (InvalidDataException e) when (e.GetNpyFormatError() is not null)
+        catch (ModelFileException e) when (Enum.IsDefined(e.Kind))
         {
             return true;
         }
@@ -96,7 +96,7 @@ public class AlsModelFilePropertyTests
     private static bool SameIds(IdIndex<int>? expected, IdIndex<int>? actual) =>
         expected is null ? actual is null : actual is not null && expected.Keys.SequenceEqual(actual.Keys);
 
-    /// <summary>True when loading succeeds only for an unchanged file, and otherwise fails with a classified <see cref="InvalidDataException"/>.</summary>
+    /// <summary>True when loading succeeds only for an unchanged file, and otherwise fails with a classified <see cref="ModelFileException"/>.</summary>
     private static bool FailsOnlyAsDocumented(Action load, bool unchanged)
     {
         try
@@ -104,9 +104,9 @@ public class AlsModelFilePropertyTests
             load();
             return unchanged;
         }
-        catch (InvalidDataException e)
+        catch (ModelFileException e)
         {
-            return AlsModelFile.GetError(e) is not null && e.Message.StartsWith("stream: ", StringComparison.Ordinal);
+            return Enum.IsDefined(e.Kind) && e.Message.StartsWith("stream: ", StringComparison.Ordinal);
         }
     }
 }

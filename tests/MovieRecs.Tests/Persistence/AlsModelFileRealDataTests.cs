@@ -21,9 +21,9 @@ public sealed class AlsModelFileRealDataTests : IDisposable
         var npz = Path.Combine(_folder, "ml-100k.npz");
 
         AlsModelFile.Save(model, own, interactions.Users, interactions.Items);
-        AlsModelFile.SaveImplicitNpz(model, npz, interactions.Users, interactions.Items);
+        ImplicitModelFile.Save(model, npz, interactions.Users, interactions.Items);
 
-        foreach (var loaded in new[] { AlsModelFile.Load(own), AlsModelFile.LoadImplicitNpz(npz) })
+        foreach (var loaded in new[] { AlsModelFile.Load(own), ImplicitModelFile.Load(npz) })
         {
             Assert.Equal(interactions.Users.Keys.ToArray(), loaded.Users!.Keys.ToArray());
             Assert.Equal(interactions.Items.Keys.ToArray(), loaded.Items!.Keys.ToArray());

@@ -86,7 +86,7 @@ internal static class AlsModelFileTestModels
     public static byte[] SaveNpzToBytes(AlsModel model, IdIndex<int>? users = null, IdIndex<int>? items = null, NpzCompression compression = NpzCompression.Stored)
     {
         using var stream = new MemoryStream();
-        AlsModelFile.SaveImplicitNpz(model, stream, users, items, compression);
+        ImplicitModelFile.Save(model, stream, users, items, compression);
         return stream.ToArray();
     }
 
@@ -146,11 +146,11 @@ internal static class AlsModelFileTestModels
         return bytes;
     }
 
-    /// <summary>Asserts that loading fails with <see cref="InvalidDataException"/> of the given kind, naming the source.</summary>
-    public static InvalidDataException AssertFails(AlsModelFileError expected, Action load, string source = "stream")
+    /// <summary>Asserts that loading fails with <see cref="ModelFileException"/> of the given kind, naming the source.</summary>
+    public static ModelFileException AssertFails(ModelFileError expected, Action load, string source = "stream")
     {
-        var exception = Assert.Throws<InvalidDataException>(load);
-        Assert.Equal(expected, AlsModelFile.GetError(exception));
+        var exception = Assert.Throws<ModelFileException>(load);
+        Assert.Equal(expected, exception.Kind);
         Assert.StartsWith(source + ": ", exception.Message, StringComparison.Ordinal);
         return exception;
     }

@@ -212,8 +212,7 @@ public sealed class AlsModelFileTests : IDisposable
         Assert.Throws<ArgumentException>(() => AlsModelFile.Save(model, string.Empty));
         Assert.Throws<ArgumentNullException>(() => AlsModelFile.Load((Stream)null!));
         Assert.Throws<ArgumentException>(() => AlsModelFile.Load(string.Empty));
-        Assert.Throws<ArgumentOutOfRangeException>(() => AlsModelFile.Load(new MemoryStream(), new AlsModelReadOptions { MaxElementCount = -1 }));
-        Assert.Throws<ArgumentNullException>(() => AlsModelFile.GetError(null!));
+        Assert.Throws<ArgumentOutOfRangeException>(() => AlsModelFile.Load(new MemoryStream(), new ModelLoadOptions { MaxElementCount = -1 }));
     }
 
     [Fact]
@@ -243,7 +242,7 @@ public sealed class AlsModelFileTests : IDisposable
         var model = Random(2, 50, 50, 16);
 
         Assert.Throws<IOException>(() => AtomicFileWriter.Write(path, "the model", stream => AlsModelFile.Save(model, new FailingWriteStream(stream, failAfter)), CancellationToken.None));
-        Assert.Throws<IOException>(() => AtomicFileWriter.Write(path, "the model", stream => AlsModelFile.SaveImplicitNpz(model, new FailingWriteStream(stream, failAfter)), CancellationToken.None));
+        Assert.Throws<IOException>(() => AtomicFileWriter.Write(path, "the model", stream => ImplicitModelFile.Save(model, new FailingWriteStream(stream, failAfter)), CancellationToken.None));
 
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Equal([path], Directory.GetFiles(_folder));
@@ -259,7 +258,7 @@ public sealed class AlsModelFileTests : IDisposable
         var before = File.ReadAllBytes(path);
 
         Assert.Throws<ArgumentException>(() => AlsModelFile.Save(model, path, users: IdIndex.Create([1, 2, 3])));
-        Assert.Throws<ArgumentException>(() => AlsModelFile.SaveImplicitNpz(model, path, items: IdIndex.Create([1, 2, 3])));
+        Assert.Throws<ArgumentException>(() => ImplicitModelFile.Save(model, path, items: IdIndex.Create([1, 2, 3])));
 
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Equal([path], Directory.GetFiles(_folder));
@@ -273,7 +272,7 @@ public sealed class AlsModelFileTests : IDisposable
         var before = File.ReadAllBytes(path);
 
         Assert.ThrowsAny<OperationCanceledException>(() => AlsModelFile.Save(Random(2, 9, 9, 9), path, cancellationToken: new CancellationToken(canceled: true)));
-        Assert.ThrowsAny<OperationCanceledException>(() => AlsModelFile.SaveImplicitNpz(Random(2, 9, 9, 9), path, cancellationToken: new CancellationToken(canceled: true)));
+        Assert.ThrowsAny<OperationCanceledException>(() => ImplicitModelFile.Save(Random(2, 9, 9, 9), path, cancellationToken: new CancellationToken(canceled: true)));
 
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Equal([path], Directory.GetFiles(_folder));
@@ -308,7 +307,7 @@ public sealed class AlsModelFileTests : IDisposable
         var path = Path.Combine(_folder, "notes.txt");
         File.WriteAllText(path, "hello, this is not a model");
 
-        var error = AssertFails(AlsModelFileError.BadMagic, () => AlsModelFile.Load(path), path);
+        var error = AssertFails(ModelFileError.BadMagic, () => AlsModelFile.Load(path), path);
 
         Assert.Contains("not a MovieRecs model file (bad magic", error.Message, StringComparison.Ordinal);
     }
@@ -319,7 +318,7 @@ public sealed class AlsModelFileTests : IDisposable
         var path = Path.Combine(_folder, "model.bin");
         File.WriteAllBytes(path, [.. SaveToBytes(Random(1, 3, 3, 3)), 0, 0, 7]);
 
-        var error = AssertFails(AlsModelFileError.TrailingData, () => AlsModelFile.Load(path), path);
+        var error = AssertFails(ModelFileError.TrailingData, () => AlsModelFile.Load(path), path);
 
         Assert.Contains("3 unexpected bytes", error.Message, StringComparison.Ordinal);
     }

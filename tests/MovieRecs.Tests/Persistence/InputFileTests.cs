@@ -11,7 +11,7 @@ public sealed class InputFileTests : IDisposable
     private static readonly (string Reader, string Expected)[] Expectations =
     [
         ("AlsModelFile.Load", "a model file"),
-        ("AlsModelFile.LoadImplicitNpz", "a model file"),
+        ("ImplicitModelFile.Load", "a model file"),
         ("ImplicitModelFile.Read", "a model file"),
         ("NpzArchive.Open", "an .npz file"),
         ("NpyArray.Read", "a .npy file"),
@@ -78,7 +78,7 @@ public sealed class InputFileTests : IDisposable
     private static object Read(string reader, string path) => reader switch
     {
         "AlsModelFile.Load" => AlsModelFile.Load(path),
-        "AlsModelFile.LoadImplicitNpz" => AlsModelFile.LoadImplicitNpz(path),
+        "ImplicitModelFile.Load" => ImplicitModelFile.Load(path),
         "ImplicitModelFile.Read" => ImplicitModelFile.Read(path),
         "NpzArchive.Open" => NpzArchive.Open(path),
         "NpyArray.Read" => NpyArray.Read(path),

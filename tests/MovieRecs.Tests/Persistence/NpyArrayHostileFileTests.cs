@@ -2,7 +2,7 @@ using MovieRecs.Persistence;
 
 namespace MovieRecs.Tests.Persistence;
 
-/// <summary>Files from strangers: every fault is an <see cref="InvalidDataException"/> of the right kind, naming the
+/// <summary>Files from strangers: every fault is a <see cref="ModelFileException"/> of the right kind, naming the
 /// source, raised before anything large is allocated.</summary>
 public class NpyArrayHostileFileTests
 {
@@ -11,51 +11,51 @@ public class NpyArrayHostileFileTests
     /// <summary>No limit but the .NET arrays': for claims that must reach the checks behind the limit.</summary>
     private static readonly NpyReadOptions Unlimited = new() { MaxElementCount = long.MaxValue };
 
-    public static TheoryData<string, NpyFormatError> MalformedHeaders => new()
+    public static TheoryData<string, ModelFileError> MalformedHeaders => new()
     {
-        { "", NpyFormatError.MalformedHeader },
-        { "['descr', '<f4']", NpyFormatError.MalformedHeader },
-        { "{'descr': '<f4', 'fortran_order': False}", NpyFormatError.MalformedHeader },
-        { "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'extra': 1}", NpyFormatError.MalformedHeader },
-        { "{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,)}", NpyFormatError.MalformedHeader },
-        { "{'descr': '<f4, 'fortran_order': False, 'shape': (2,)}", NpyFormatError.MalformedHeader },
-        { "{'descr': '<f\\x34', 'fortran_order': False, 'shape': (2,)}", NpyFormatError.MalformedHeader },
-        { "{'descr': '<f4', 'fortran_order': maybe, 'shape': (2,)}", NpyFormatError.MalformedHeader },
-        { "{'descr': '<f4', 'fortran_order': Falsey, 'shape': (2,)}", NpyFormatError.MalformedHeader },
-        { "{'descr': '<f4' 'fortran_order': False, 'shape': (2,)}", NpyFormatError.MalformedHeader },
-        { "{'descr': '<f4', 'fortran_order': False, 'shape': (2,)} trailing", NpyFormatError.MalformedHeader },
-        { "{'descr': <f4, 'fortran_order': False, 'shape': (2,)}", NpyFormatError.MalformedHeader },
-        { "{descr: '<f4', 'fortran_order': False, 'shape': (2,)}", NpyFormatError.MalformedHeader },
-        { "{'descr': '<f4', 'fortran_order': False, 'shape': (2,)", NpyFormatError.MalformedHeader },
-        { "{'descr': '<f4', 'fortran_order': False, 'shape': (-2,)}", NpyFormatError.InvalidShape },
-        { "{'descr': '<f4', 'fortran_order': False, 'shape': (2.5,)}", NpyFormatError.InvalidShape },
-        { "{'descr': '<f4', 'fortran_order': False, 'shape': (1e3,)}", NpyFormatError.InvalidShape },
-        { "{'descr': '<f4', 'fortran_order': False, 'shape': (2)}", NpyFormatError.InvalidShape },
-        { "{'descr': '<f4', 'fortran_order': False, 'shape': [2]}", NpyFormatError.InvalidShape },
-        { "{'descr': '<f4', 'fortran_order': False, 'shape': (True,)}", NpyFormatError.InvalidShape },
-        { "{'descr': '<f4', 'fortran_order': False, 'shape': ('2',)}", NpyFormatError.InvalidShape },
-        { "{'descr': '<f4', 'fortran_order': False, 'shape': (2 3)}", NpyFormatError.InvalidShape },
-        { "{'descr': '<f4', 'fortran_order': False, 'shape': (2,,)}", NpyFormatError.InvalidShape },
-        { "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999999,)}", NpyFormatError.TooManyElements },
-        { "{'descr': '<f4', 'fortran_order': False, 'shape': (3000000000,)}", NpyFormatError.TooManyElements },
-        { "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2, 2)}", NpyFormatError.UnsupportedShape },
-        { "{'descr': '<c8', 'fortran_order': False, 'shape': (2,)}", NpyFormatError.UnsupportedDataType },
-        { "{'descr': '<M8[ns]', 'fortran_order': False, 'shape': (2,)}", NpyFormatError.UnsupportedDataType },
-        { "{'descr': '|S5', 'fortran_order': False, 'shape': (2,)}", NpyFormatError.UnsupportedDataType },
-        { "{'descr': '|V8', 'fortran_order': False, 'shape': (2,)}", NpyFormatError.UnsupportedDataType },
-        { "{'descr': '<f16', 'fortran_order': False, 'shape': (2,)}", NpyFormatError.UnsupportedDataType },
-        { "{'descr': '<U0', 'fortran_order': False, 'shape': (2,)}", NpyFormatError.UnsupportedDataType },
-        { "{'descr': '<U99999999', 'fortran_order': False, 'shape': (2,)}", NpyFormatError.UnsupportedDataType },
-        { "{'descr': 'float32', 'fortran_order': False, 'shape': (2,)}", NpyFormatError.UnsupportedDataType },
-        { "{'descr': '', 'fortran_order': False, 'shape': (2,)}", NpyFormatError.UnsupportedDataType },
-        { "{'descr': [('a', '<i4')], 'fortran_order': False, 'shape': (2,)}", NpyFormatError.UnsupportedDataType },
-        { "{'descr': '|O', 'fortran_order': False, 'shape': (2,)}", NpyFormatError.ObjectArray },
-        { "{'descr': '<O8', 'fortran_order': False, 'shape': ()}", NpyFormatError.ObjectArray },
+        { "", ModelFileError.MalformedHeader },
+        { "['descr', '<f4']", ModelFileError.MalformedHeader },
+        { "{'descr': '<f4', 'fortran_order': False}", ModelFileError.MalformedHeader },
+        { "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'extra': 1}", ModelFileError.MalformedHeader },
+        { "{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,)}", ModelFileError.MalformedHeader },
+        { "{'descr': '<f4, 'fortran_order': False, 'shape': (2,)}", ModelFileError.MalformedHeader },
+        { "{'descr': '<f\\x34', 'fortran_order': False, 'shape': (2,)}", ModelFileError.MalformedHeader },
+        { "{'descr': '<f4', 'fortran_order': maybe, 'shape': (2,)}", ModelFileError.MalformedHeader },
+        { "{'descr': '<f4', 'fortran_order': Falsey, 'shape': (2,)}", ModelFileError.MalformedHeader },
+        { "{'descr': '<f4' 'fortran_order': False, 'shape': (2,)}", ModelFileError.MalformedHeader },
+        { "{'descr': '<f4', 'fortran_order': False, 'shape': (2,)} trailing", ModelFileError.MalformedHeader },
+        { "{'descr': <f4, 'fortran_order': False, 'shape': (2,)}", ModelFileError.MalformedHeader },
+        { "{descr: '<f4', 'fortran_order': False, 'shape': (2,)}", ModelFileError.MalformedHeader },
+        { "{'descr': '<f4', 'fortran_order': False, 'shape': (2,)", ModelFileError.MalformedHeader },
+        { "{'descr': '<f4', 'fortran_order': False, 'shape': (-2,)}", ModelFileError.InvalidShape },
+        { "{'descr': '<f4', 'fortran_order': False, 'shape': (2.5,)}", ModelFileError.InvalidShape },
+        { "{'descr': '<f4', 'fortran_order': False, 'shape': (1e3,)}", ModelFileError.InvalidShape },
+        { "{'descr': '<f4', 'fortran_order': False, 'shape': (2)}", ModelFileError.InvalidShape },
+        { "{'descr': '<f4', 'fortran_order': False, 'shape': [2]}", ModelFileError.InvalidShape },
+        { "{'descr': '<f4', 'fortran_order': False, 'shape': (True,)}", ModelFileError.InvalidShape },
+        { "{'descr': '<f4', 'fortran_order': False, 'shape': ('2',)}", ModelFileError.InvalidShape },
+        { "{'descr': '<f4', 'fortran_order': False, 'shape': (2 3)}", ModelFileError.InvalidShape },
+        { "{'descr': '<f4', 'fortran_order': False, 'shape': (2,,)}", ModelFileError.InvalidShape },
+        { "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999999,)}", ModelFileError.TooManyElements },
+        { "{'descr': '<f4', 'fortran_order': False, 'shape': (3000000000,)}", ModelFileError.TooManyElements },
+        { "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2, 2)}", ModelFileError.UnsupportedShape },
+        { "{'descr': '<c8', 'fortran_order': False, 'shape': (2,)}", ModelFileError.UnsupportedDataType },
+        { "{'descr': '<M8[ns]', 'fortran_order': False, 'shape': (2,)}", ModelFileError.UnsupportedDataType },
+        { "{'descr': '|S5', 'fortran_order': False, 'shape': (2,)}", ModelFileError.UnsupportedDataType },
+        { "{'descr': '|V8', 'fortran_order': False, 'shape': (2,)}", ModelFileError.UnsupportedDataType },
+        { "{'descr': '<f16', 'fortran_order': False, 'shape': (2,)}", ModelFileError.UnsupportedDataType },
+        { "{'descr': '<U0', 'fortran_order': False, 'shape': (2,)}", ModelFileError.UnsupportedDataType },
+        { "{'descr': '<U99999999', 'fortran_order': False, 'shape': (2,)}", ModelFileError.UnsupportedDataType },
+        { "{'descr': 'float32', 'fortran_order': False, 'shape': (2,)}", ModelFileError.UnsupportedDataType },
+        { "{'descr': '', 'fortran_order': False, 'shape': (2,)}", ModelFileError.UnsupportedDataType },
+        { "{'descr': [('a', '<i4')], 'fortran_order': False, 'shape': (2,)}", ModelFileError.UnsupportedDataType },
+        { "{'descr': '|O', 'fortran_order': False, 'shape': (2,)}", ModelFileError.ObjectArray },
+        { "{'descr': '<O8', 'fortran_order': False, 'shape': ()}", ModelFileError.ObjectArray },
     };
 
     [Theory]
     [MemberData(nameof(MalformedHeaders))]
-    public void Read_MalformedHeader_ThrowsItsKind(string header, NpyFormatError expected)
+    public void Read_MalformedHeader_ThrowsItsKind(string header, ModelFileError expected)
     {
         // The payload after an object header is a pickle that would run code if it were unpickled; it is never read.
         var pickle = "\x80\x02cos\nsystem\n(S'echo pwned'\ntR."u8.ToArray();
@@ -72,7 +72,7 @@ public class NpyArrayHostileFileTests
     [InlineData(new byte[] { 0x50, 0x4B, 0x03, 0x04, 0, 0, 0, 0, 0, 0 })]
     public void Read_WrongMagic_ThrowsBadMagic(byte[] bytes)
     {
-        NpzFixtures.AssertRejected(NpyFormatError.BadMagic, () => NpyArray.Read(new MemoryStream(bytes), sourceName: Source), Source);
+        NpzFixtures.AssertRejected(ModelFileError.BadMagic, () => NpyArray.Read(new MemoryStream(bytes), sourceName: Source), Source);
     }
 
     [Theory]
@@ -84,7 +84,7 @@ public class NpyArrayHostileFileTests
     {
         var bytes = NpyBytes.Build(NpyBytes.Dict("<f4", "(1,)"), new byte[4], major, minor);
 
-        var exception = NpzFixtures.AssertRejected(NpyFormatError.UnsupportedVersion, () => NpyArray.Read(new MemoryStream(bytes), sourceName: Source), Source);
+        var exception = NpzFixtures.AssertRejected(ModelFileError.UnsupportedVersion, () => NpyArray.Read(new MemoryStream(bytes), sourceName: Source), Source);
         Assert.Contains($"{major}.{minor}", exception.Message, StringComparison.Ordinal);
     }
 
@@ -97,8 +97,8 @@ public class NpyArrayHostileFileTests
     {
         var bytes = NpyBytes.Build(NpyBytes.Dict("<f4", "(1,)"), new byte[4])[..keep];
 
-        NpzFixtures.AssertRejected(NpyFormatError.Truncated, () => NpyArray.Read(new MemoryStream(bytes), sourceName: Source), Source);
-        NpzFixtures.AssertRejected(NpyFormatError.Truncated, () => NpyArray.Read(new ForwardOnlyStream(new MemoryStream(bytes)), sourceName: Source), Source);
+        NpzFixtures.AssertRejected(ModelFileError.Truncated, () => NpyArray.Read(new MemoryStream(bytes), sourceName: Source), Source);
+        NpzFixtures.AssertRejected(ModelFileError.Truncated, () => NpyArray.Read(new ForwardOnlyStream(new MemoryStream(bytes)), sourceName: Source), Source);
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public class NpyArrayHostileFileTests
     {
         var bytes = NpyBytes.Build(NpyBytes.Dict("<f4", "(1,)"), new byte[4], major: 2, declaredLength: 5_000);
 
-        var exception = NpzFixtures.AssertRejected(NpyFormatError.Truncated, () => NpyArray.Read(new MemoryStream(bytes), sourceName: Source), Source);
+        var exception = NpzFixtures.AssertRejected(ModelFileError.Truncated, () => NpyArray.Read(new MemoryStream(bytes), sourceName: Source), Source);
         Assert.Contains("5000", exception.Message, StringComparison.Ordinal);
     }
 
@@ -116,7 +116,7 @@ public class NpyArrayHostileFileTests
         var header = NpyBytes.Dict("<f4", "(1,)") + new string(' ', 20_000);
         var bytes = NpyBytes.Build(header, new byte[4], major: 2);
 
-        NpzFixtures.AssertRejected(NpyFormatError.HeaderTooLong, () => NpyArray.Read(new MemoryStream(bytes), sourceName: Source), Source);
+        NpzFixtures.AssertRejected(ModelFileError.HeaderTooLong, () => NpyArray.Read(new MemoryStream(bytes), sourceName: Source), Source);
         var relaxed = NpyArray.Read(new MemoryStream(bytes), new NpyReadOptions { MaxHeaderLength = 30_000 });
         Assert.Equal(1, relaxed.Length);
     }
@@ -129,8 +129,8 @@ public class NpyArrayHostileFileTests
         var bytes = NpyBytes.Build(NpyBytes.Dict("<f4", "(50000, 40000)"), new byte[64]);
         var before = GC.GetAllocatedBytesForCurrentThread();
 
-        NpzFixtures.AssertRejected(NpyFormatError.TooManyElements, () => NpyArray.Read(new MemoryStream(bytes), sourceName: Source), Source);
-        NpzFixtures.AssertRejected(NpyFormatError.Truncated, () => NpyArray.Read(new MemoryStream(bytes), Unlimited, Source), Source);
+        NpzFixtures.AssertRejected(ModelFileError.TooManyElements, () => NpyArray.Read(new MemoryStream(bytes), sourceName: Source), Source);
+        NpzFixtures.AssertRejected(ModelFileError.Truncated, () => NpyArray.Read(new MemoryStream(bytes), Unlimited, Source), Source);
 
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20);
     }
@@ -141,7 +141,7 @@ public class NpyArrayHostileFileTests
         var bytes = NpyBytes.Build(NpyBytes.Dict("<f8", "(50000, 40000)"), new byte[100_000]);
         var before = GC.GetAllocatedBytesForCurrentThread();
 
-        NpzFixtures.AssertRejected(NpyFormatError.Truncated, () => NpyArray.Read(new ForwardOnlyStream(new MemoryStream(bytes)), Unlimited, Source), Source);
+        NpzFixtures.AssertRejected(ModelFileError.Truncated, () => NpyArray.Read(new ForwardOnlyStream(new MemoryStream(bytes)), Unlimited, Source), Source);
 
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 4 << 20);
     }
@@ -153,8 +153,8 @@ public class NpyArrayHostileFileTests
         var strings = NpyBytes.Write(NpyArray.Create<string>(["0123456789", "x"]));
         var options = new NpyReadOptions { MaxElementCount = 1000 };
 
-        NpzFixtures.AssertRejected(NpyFormatError.TooManyElements, () => NpyArray.Read(new MemoryStream(bytes), options, Source), Source);
-        NpzFixtures.AssertRejected(NpyFormatError.TooManyElements, () => NpyArray.Read(new MemoryStream(strings), options with { MaxElementCount = 19 }, Source), Source);
+        NpzFixtures.AssertRejected(ModelFileError.TooManyElements, () => NpyArray.Read(new MemoryStream(bytes), options, Source), Source);
+        NpzFixtures.AssertRejected(ModelFileError.TooManyElements, () => NpyArray.Read(new MemoryStream(strings), options with { MaxElementCount = 19 }, Source), Source);
         Assert.Equal(1001, NpyArray.Read(new MemoryStream(bytes), options with { MaxElementCount = 1001 }).Length);
     }
 
@@ -163,7 +163,7 @@ public class NpyArrayHostileFileTests
     {
         var bytes = NpyBytes.Build(NpyBytes.Dict("<f8", "(2147483647, 2147483647)"));
 
-        NpzFixtures.AssertRejected(NpyFormatError.TooManyElements, () => NpyArray.Read(new MemoryStream(bytes), sourceName: Source), Source);
+        NpzFixtures.AssertRejected(ModelFileError.TooManyElements, () => NpyArray.Read(new MemoryStream(bytes), sourceName: Source), Source);
     }
 
     [Fact]
@@ -172,9 +172,9 @@ public class NpyArrayHostileFileTests
         var bytes = NpyBytes.Write(NpyArray.Create<double>(new double[100]));
         var cut = bytes[..^3];
 
-        var exception = NpzFixtures.AssertRejected(NpyFormatError.Truncated, () => NpyArray.Read(new MemoryStream(cut), sourceName: Source), Source);
+        var exception = NpzFixtures.AssertRejected(ModelFileError.Truncated, () => NpyArray.Read(new MemoryStream(cut), sourceName: Source), Source);
         Assert.Contains("800", exception.Message, StringComparison.Ordinal);
-        NpzFixtures.AssertRejected(NpyFormatError.Truncated, () => NpyArray.Read(new ForwardOnlyStream(new MemoryStream(cut)), sourceName: Source), Source);
+        NpzFixtures.AssertRejected(ModelFileError.Truncated, () => NpyArray.Read(new ForwardOnlyStream(new MemoryStream(cut)), sourceName: Source), Source);
     }
 
     [Fact]
@@ -182,7 +182,7 @@ public class NpyArrayHostileFileTests
     {
         var bytes = NpyBytes.Build(NpyBytes.Dict("<U2", "(1,)"), new byte[] { 0x41, 0, 0, 0, 0x00, 0xD8, 0, 0 });
 
-        NpzFixtures.AssertRejected(NpyFormatError.InvalidValue, () => NpyArray.Read(new MemoryStream(bytes), sourceName: Source), Source);
+        NpzFixtures.AssertRejected(ModelFileError.InvalidValue, () => NpyArray.Read(new MemoryStream(bytes), sourceName: Source), Source);
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public class NpyArrayHostileFileTests
         File.WriteAllBytes(path, NpyBytes.Build(NpyBytes.Dict("|O", "(1,)")));
         try
         {
-            NpzFixtures.AssertRejected(NpyFormatError.ObjectArray, () => NpyArray.Read(path), path);
+            NpzFixtures.AssertRejected(ModelFileError.ObjectArray, () => NpyArray.Read(path), path);
         }
         finally
         {

@@ -196,9 +196,9 @@ public class NpyArrayPropertyTests
                 read();
                 return true;
             }
-            catch (InvalidDataException e) when (e.GetNpyFormatError() is not null)
+            catch (ModelFileException e) when (Enum.IsDefined(e.Kind))
             {
-                return !string.IsNullOrEmpty(e.GetNpySourceName());
+                return !string.IsNullOrEmpty(e.SourceName);
             }
         }
     }

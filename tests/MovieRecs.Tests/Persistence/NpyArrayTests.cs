@@ -59,7 +59,7 @@ public class NpyArrayTests
     [MemberData(nameof(RejectedFiles))]
     public void Read_RejectedFixture_ThrowsDocumentedErrorNamingFile(string name)
     {
-        var error = Enum.Parse<NpyFormatError>(NpzFixtures.Expected(name).GetProperty("error").GetString()!);
+        var error = Enum.Parse<ModelFileError>(NpzFixtures.Expected(name).GetProperty("error").GetString()!);
         var path = NpzFixtures.PathOf(name);
 
         NpzFixtures.AssertRejected(error, () => NpyArray.Read(path), path);

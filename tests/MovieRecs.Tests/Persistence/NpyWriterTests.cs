@@ -27,7 +27,7 @@ public class NpyWriterTests
         Assert.Equal(header.Length - 12, (int)BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(8)));
         Assert.Equal(0, header.Length % 64);
         var bytes = header.Concat(BitConverter.GetBytes(1.5f)).Concat(BitConverter.GetBytes(-2f)).ToArray();
-        NpzFixtures.AssertRejected(NpyFormatError.HeaderTooLong, () => NpyArray.Read(new MemoryStream(bytes)));
-        NpzFixtures.AssertRejected(NpyFormatError.UnsupportedDataType, () => NpyArray.Read(new MemoryStream(bytes), new NpyReadOptions { MaxHeaderLength = 100_000 }));
+        NpzFixtures.AssertRejected(ModelFileError.HeaderTooLong, () => NpyArray.Read(new MemoryStream(bytes)));
+        NpzFixtures.AssertRejected(ModelFileError.UnsupportedDataType, () => NpyArray.Read(new MemoryStream(bytes), new NpyReadOptions { MaxHeaderLength = 100_000 }));
     }
 }

@@ -58,14 +58,14 @@ internal static class NpzFixtures
     }
 
     /// <summary>Asserts that a reader call throws the documented exception with the given kind and source.</summary>
-    public static InvalidDataException AssertRejected(NpyFormatError expected, Action read, string? source = null)
+    public static ModelFileException AssertRejected(ModelFileError expected, Action read, string? source = null)
     {
-        var exception = Assert.Throws<InvalidDataException>(read);
-        Assert.Equal(expected, exception.GetNpyFormatError());
+        var exception = Assert.Throws<ModelFileException>(read);
+        Assert.Equal(expected, exception.Kind);
         Assert.Contains(expected.ToString(), exception.Message, StringComparison.Ordinal);
         if (source is not null)
         {
-            Assert.Equal(source, exception.GetNpySourceName());
+            Assert.Equal(source, exception.SourceName);
             Assert.StartsWith(source + ":", exception.Message, StringComparison.Ordinal);
         }
 

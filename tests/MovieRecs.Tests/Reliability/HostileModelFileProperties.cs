@@ -14,8 +14,8 @@ namespace MovieRecs.Tests.Reliability;
 /// checksum-breaking damage of <see cref="AlsModelFilePropertyTests"/>: damage of every kind whose checksums are then
 /// made right again (so the loader's own checks, not the CRCs, must catch it), headers claiming any huge shape
 /// (rejected before anything large is allocated, from seekable and forward-only streams), and random bytes. Each file
-/// either loads, the same from both kinds of stream, or throws <see cref="InvalidDataException"/> that
-/// <see cref="AlsModelFile.GetError"/> classifies and that names the source.
+/// either loads, the same from both kinds of stream, or throws <see cref="ModelFileException"/> that
+/// <see cref="ModelFileException.Kind"/> classifies and that names the source.
 /// </summary>
 public class HostileModelFileProperties
 {
@@ -40,10 +40,10 @@ public class HostileModelFileProperties
     [Property(MaxTest = 100)]
     public Property Load_HeaderClaimingHugeShape_RejectedBeforeAllocating() =>
         Prop.ForAll(Arb.From(HugeClaims()), claim =>
-            HugeClaimRejected(claim, null).And(HugeClaimRejected(claim, new AlsModelReadOptions { MaxElementCount = long.MaxValue })));
+            HugeClaimRejected(claim, null).And(HugeClaimRejected(claim, new ModelLoadOptions { MaxElementCount = long.MaxValue })));
 
     /// <summary>The claim rejected before allocating, under the given limits (with no limit but the .NET arrays', claims reach the checks behind it).</summary>
-    private static Property HugeClaimRejected(HugeClaim claim, AlsModelReadOptions? options)
+    private static Property HugeClaimRejected(HugeClaim claim, ModelLoadOptions? options)
     {
         var stream = claim.ForwardOnly ? (Stream)new ForwardOnlyStream(new MemoryStream(claim.Bytes)) : new MemoryStream(claim.Bytes);
         var before = GC.GetAllocatedBytesForCurrentThread();
@@ -66,7 +66,7 @@ public class HostileModelFileProperties
         var limit = claim.ForwardOnly
             ? AlsModelFile.GrowthStartBytes + AlsModelFile.BlockBytes + (long)(2 * padding * claim.BodyBytes) + (256L << 10)
             : 256L << 10;
-        return (outcome.Error is AlsModelFileError.Truncated or AlsModelFileError.TooLarge && allocated < limit)
+        return (outcome.Error is ModelFileError.Truncated or ModelFileError.TooManyElements && allocated < limit)
             .Label($"{claim} ({(options is null ? "default" : "no")} limit): {outcome}, {allocated} bytes allocated");
     }
 
@@ -93,22 +93,22 @@ public class HostileModelFileProperties
     }
 
     /// <summary>The outcome of a load: the content, or the kind of the documented exception.</summary>
-    private sealed record Outcome(AlsModelFileContent? Content, AlsModelFileError? Error)
+    private sealed record Outcome(ModelFileContent? Content, ModelFileError? Error)
     {
         public override string ToString() => Content is null ? $"rejected as {Error}" : $"loaded {Content.Model.UserCount} x {Content.Model.ItemCount} x {Content.Model.Factors}";
     }
 
-    /// <summary>Runs a load; any exception but a classified <see cref="InvalidDataException"/> naming the source escapes.</summary>
-    private static Outcome Load(Func<AlsModelFileContent> load)
+    /// <summary>Runs a load; any exception but a classified <see cref="ModelFileException"/> naming the source escapes.</summary>
+    private static Outcome Load(Func<ModelFileContent> load)
     {
         try
         {
             return new Outcome(load(), null);
         }
-        catch (InvalidDataException e)
+        catch (ModelFileException e)
         {
-            var error = AlsModelFile.GetError(e);
-            Assert.True(error is not null, $"An InvalidDataException without an AlsModelFileError: {e.Message}");
+            var error = e.Kind;
+            Assert.True(Enum.IsDefined(error), $"A ModelFileException of an undefined kind: {e.Message}");
             Assert.StartsWith(Source + ": ", e.Message, StringComparison.Ordinal);
             return new Outcome(null, error);
         }

@@ -12,7 +12,7 @@ namespace MovieRecs.Tests.Reliability;
 /// anything large is allocated, from seekable and forward-only streams), object dtypes in any spelling (rejected from
 /// the header alone, the pickle never read), any wrong magic or version, numpy's own files (Fortran order, big-endian,
 /// format 2.0 and 3.0, archives, implicit's models) damaged in every way, and random bytes. Each either reads or
-/// throws <see cref="InvalidDataException"/> classified by <see cref="NpyFormatError"/> and naming its source.
+/// throws <see cref="ModelFileException"/> classified by <see cref="ModelFileError"/> and naming its source.
 /// </summary>
 public class HostileNumpyFileProperties
 {
@@ -37,7 +37,7 @@ public class HostileNumpyFileProperties
             // A forward-only stream may stage one 1 MiB block before it finds the payload missing; a seekable one
             // knows the length at once.
             var limit = file.ForwardOnly ? 3L << 20 : 256L << 10;
-            return error is NpyFormatError.TooManyElements or NpyFormatError.Truncated && allocated < limit;
+            return error is ModelFileError.TooManyElements or ModelFileError.Truncated && allocated < limit;
         }).Label($"{file}: default and unlimited options"));
 
     [Property(MaxTest = 100)]
@@ -46,7 +46,7 @@ public class HostileNumpyFileProperties
         {
             var stream = new MemoryStream(file.Bytes);
             var error = Rejected(() => NpyArray.Read(stream, null, Source));
-            return (error == NpyFormatError.ObjectArray && stream.Position <= file.HeaderBytes)
+            return (error == ModelFileError.ObjectArray && stream.Position <= file.HeaderBytes)
                 .Label($"{file}: {error}, stream left at {stream.Position} of a {file.HeaderBytes}-byte header");
         });
 
@@ -63,7 +63,7 @@ public class HostileNumpyFileProperties
 
             bytes[position] = value;
             var versionOk = (bytes[6], bytes[7]) is (1, 0) or (2, 0) or (3, 0);
-            var expected = position < 6 ? NpyFormatError.BadMagic : versionOk ? (NpyFormatError?)null : NpyFormatError.UnsupportedVersion;
+            var expected = position < 6 ? ModelFileError.BadMagic : versionOk ? (ModelFileError?)null : ModelFileError.UnsupportedVersion;
             var error = Rejected(() => NpyArray.Read(new MemoryStream(bytes), null, Source));
 
             // A valid version changed into another valid one may read, or fail on the header (v3 reads it as UTF-8,
@@ -139,18 +139,18 @@ public class HostileNumpyFileProperties
     /// Runs a read: null when it returned, the error kind when it threw the documented exception naming the source;
     /// any other exception escapes and fails the property.
     /// </summary>
-    private static NpyFormatError? Rejected<T>(Func<T> read)
+    private static ModelFileError? Rejected<T>(Func<T> read)
     {
         try
         {
             read();
             return null;
         }
-        catch (InvalidDataException e)
+        catch (ModelFileException e)
         {
-            var error = e.GetNpyFormatError();
-            Assert.True(error is not null, $"An InvalidDataException without an NpyFormatError: {e.Message}");
-            Assert.StartsWith(Source, e.GetNpySourceName(), StringComparison.Ordinal);
+            var error = e.Kind;
+            Assert.True(Enum.IsDefined(error), $"A ModelFileException of an undefined kind: {e.Message}");
+            Assert.StartsWith(Source, e.SourceName, StringComparison.Ordinal);
             Assert.StartsWith(Source, e.Message, StringComparison.Ordinal);
             return error;
         }
@@ -158,7 +158,7 @@ public class HostileNumpyFileProperties
 
     /// <summary>The serving model from implicit's file: loads, or throws the documented exception naming the file.</summary>
     private static void LoadImplicitOrNameSource(byte[] bytes) =>
-        Rejected(() => AlsModelFile.LoadImplicitNpz(new MemoryStream(bytes), null, Source));
+        Rejected(() => ImplicitModelFile.Load(new MemoryStream(bytes), null, Source));
 
     private static Gen<HugeShapeFile> HugeShapeFiles()
     {

@@ -1,17 +1,18 @@
 namespace MovieRecs.Persistence;
 
 /// <summary>
-/// Limits for loading models with <see cref="AlsModelFile"/>. They are what make loading files from strangers
-/// safe: a header that claims more than they allow is rejected before anything is allocated.
+/// Limits for loading models with <see cref="AlsModelFile"/> and <see cref="ImplicitModelFile"/>. They are what make
+/// loading files from strangers safe: a header that claims more than they allow is rejected before anything is
+/// allocated.
 /// </summary>
 /// <remarks>Immutable; safe to share across threads. Use <c>with</c> to derive variants.</remarks>
-public sealed record AlsModelReadOptions
+public sealed record ModelLoadOptions
 {
-    /// <summary>The default of <see cref="MaxElementCount"/> (and of <see cref="NpyReadOptions.MaxElementCount"/>).</summary>
+    /// <summary>The default of <see cref="MaxElementCount"/> (and of the numpy readers' per-array limit).</summary>
     internal const long DefaultMaxElementCount = 1L << 28;
 
     /// <summary>The default options: models of up to 2^28 floats (1 GiB of factors).</summary>
-    public static AlsModelReadOptions Default { get; } = new();
+    public static ModelLoadOptions Default { get; } = new();
 
     /// <summary>
     /// The most floats the loaded model's factors may take in memory: users and items together, each row padded to

@@ -6,7 +6,7 @@ using static MovieRecs.Tests.Persistence.AlsModelFileTestModels;
 namespace MovieRecs.Tests.Persistence;
 
 /// <summary>The model through implicit's .npz files: the committed fixtures written by numpy, and our own round trips.</summary>
-public sealed class AlsModelFileNpzTests : IDisposable
+public sealed class ImplicitModelFileLoadSaveTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("movierecs-npz-").FullName;
 
@@ -16,14 +16,14 @@ public sealed class AlsModelFileNpzTests : IDisposable
 
     [Theory]
     [MemberData(nameof(ImplicitModels))]
-    public void LoadImplicitNpz_Fixture_ServesTheSavedFactorsWithTheSavedOptions(string name)
+    public void Load_Fixture_ServesTheSavedFactorsWithTheSavedOptions(string name)
     {
         var entries = NpzFixtures.Expected(name).GetProperty("entries");
         var userFactors = Floats(entries, "user_factors");
         var itemFactors = Floats(entries, "item_factors");
         var factors = Scalar(entries, "factors").GetInt32();
 
-        var (model, users, items) = AlsModelFile.LoadImplicitNpz(NpzFixtures.PathOf(name));
+        var (model, users, items) = ImplicitModelFile.Load(NpzFixtures.PathOf(name));
 
         Assert.Equal(userFactors.Length / factors, model.UserCount);
         Assert.Equal(itemFactors.Length / factors, model.ItemCount);
@@ -60,16 +60,17 @@ public sealed class AlsModelFileNpzTests : IDisposable
     }
 
     [Theory]
-    [InlineData(8, NpzCompression.Stored)] // rows without padding: written from and loaded into the arrays themselves
-    [InlineData(13, NpzCompression.Deflated)] // padded rows
-    public void SaveLoadImplicitNpz_RoundTripsFactorsOptionsAndIds(int factors, NpzCompression compression)
+    [InlineData(8, false)] // rows without padding: written from and loaded into the arrays themselves
+    [InlineData(13, true)] // padded rows
+    public void SaveLoad_RoundTripsFactorsOptionsAndIds(int factors, bool deflated)
     {
+        var compression = deflated ? NpzCompression.Deflated : NpzCompression.Stored;
         var random = new Random(factors);
         var model = Random(random, 9, 11, RandomOptions(random, factors), trainingLoss: 4);
         var users = RandomIds(random, 9);
         var items = RandomIds(random, 11);
 
-        var (loaded, loadedUsers, loadedItems) = AlsModelFile.LoadImplicitNpz(new MemoryStream(SaveNpzToBytes(model, users, items, compression)));
+        var (loaded, loadedUsers, loadedItems) = ImplicitModelFile.Load(new MemoryStream(SaveNpzToBytes(model, users, items, compression)));
 
         AssertSameFactors(model, loaded);
         Assert.Equal(model.Options, loaded.Options);
@@ -79,7 +80,7 @@ public sealed class AlsModelFileNpzTests : IDisposable
     }
 
     [Fact]
-    public void SaveImplicitNpz_Path_WritesWhatImplicitSaves()
+    public void Save_Path_WritesWhatImplicitSaves()
     {
         var model = Random(new Random(2), 4, 3, new AlsOptions
         {
@@ -87,7 +88,7 @@ public sealed class AlsModelFileNpzTests : IDisposable
         });
         var path = Path.Combine(_folder, "als.npz");
 
-        AlsModelFile.SaveImplicitNpz(model, path, items: IdIndex.Create([5, 6, 7]));
+        ImplicitModelFile.Save(model, path, items: IdIndex.Create([5, 6, 7]));
 
         var data = ImplicitModelFile.Read(path);
         Assert.Equal([path], Directory.GetFiles(_folder));
@@ -106,7 +107,7 @@ public sealed class AlsModelFileNpzTests : IDisposable
     }
 
     [Fact]
-    public void SaveImplicitNpz_AllCores_WritesNumThreadsZero()
+    public void Save_AllCores_WritesNumThreadsZero()
     {
         var model = Random(new Random(2), 2, 2, new AlsOptions { Factors = 2, MaxDegreeOfParallelism = -1 });
 
@@ -116,54 +117,54 @@ public sealed class AlsModelFileNpzTests : IDisposable
     }
 
     [Fact]
-    public void LoadImplicitNpz_AbsentOptions_TakeImplicitDefaults()
+    public void Load_AbsentOptions_TakeImplicitDefaults()
     {
         var data = new ImplicitModelData([1f, 2f], [3f, 4f, 5f, 6f], factors: 2);
 
-        var model = AlsModelFile.LoadImplicitNpz(new MemoryStream(WriteNpz(data))).Model;
+        var model = ImplicitModelFile.Load(new MemoryStream(WriteNpz(data))).Model;
 
         var defaults = new AlsOptions();
         Assert.Equal(defaults with { Factors = 2 }, model.Options);
     }
 
     [Fact]
-    public void LoadImplicitNpz_RandomStateBeyondInt_KeepsLowBits()
+    public void Load_RandomStateBeyondInt_KeepsLowBits()
     {
         var options = new Dictionary<string, NpyArray> { ["random_state"] = NpyArray.Scalar(0x1_0000_0007L), ["num_threads"] = NpyArray.Scalar(6L) };
         var data = new ImplicitModelData([1f, 2f], [3f, 4f], factors: 2, options: options);
 
-        var model = AlsModelFile.LoadImplicitNpz(new MemoryStream(WriteNpz(data))).Model;
+        var model = ImplicitModelFile.Load(new MemoryStream(WriteNpz(data))).Model;
 
         Assert.Equal(7, model.Options.Seed);
         Assert.Equal(6, model.Options.MaxDegreeOfParallelism);
     }
 
     [Fact]
-    public void LoadImplicitNpz_AlphaZero_IsInvalidModelNamingAlpha()
+    public void Load_AlphaZero_IsInvalidModelNamingAlpha()
     {
         var data = new ImplicitModelData([1f, 2f], [3f, 4f], factors: 2, alpha: 0);
 
-        var error = NpzFixtures.AssertRejected(NpyFormatError.InvalidModel, () => AlsModelFile.LoadImplicitNpz(new MemoryStream(WriteNpz(data))), "stream");
+        var error = NpzFixtures.AssertRejected(ModelFileError.InvalidModel, () => ImplicitModelFile.Load(new MemoryStream(WriteNpz(data))), "stream");
 
         Assert.Contains("Alpha", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void LoadImplicitNpz_MoreFactorsThanSupported_IsInvalidModel()
+    public void Load_MoreFactorsThanSupported_IsInvalidModel()
     {
         var data = new ImplicitModelData(new float[AlsOptions.MaxFactors + 1], new float[AlsOptions.MaxFactors + 1], factors: AlsOptions.MaxFactors + 1);
 
-        var error = NpzFixtures.AssertRejected(NpyFormatError.InvalidModel, () => AlsModelFile.LoadImplicitNpz(new MemoryStream(WriteNpz(data))));
+        var error = NpzFixtures.AssertRejected(ModelFileError.InvalidModel, () => ImplicitModelFile.Load(new MemoryStream(WriteNpz(data))));
 
         Assert.Contains("4096", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void LoadImplicitNpz_NoUsers_IsInvalidModel()
+    public void Load_NoUsers_IsInvalidModel()
     {
         var data = new ImplicitModelData([], [3f, 4f], factors: 2);
 
-        NpzFixtures.AssertRejected(NpyFormatError.InvalidModel, () => AlsModelFile.LoadImplicitNpz(new MemoryStream(WriteNpz(data))));
+        NpzFixtures.AssertRejected(ModelFileError.InvalidModel, () => ImplicitModelFile.Load(new MemoryStream(WriteNpz(data))));
     }
 
     [Theory]
@@ -172,37 +173,37 @@ public sealed class AlsModelFileNpzTests : IDisposable
     [InlineData("num_threads")]
     [InlineData("random_state")]
     [InlineData("calculate_training_loss")]
-    public void LoadImplicitNpz_OptionOfWrongType_IsInvalidModelNamingIt(string key)
+    public void Load_OptionOfWrongType_IsInvalidModelNamingIt(string key)
     {
         var options = new Dictionary<string, NpyArray> { [key] = NpyArray.Scalar(1.5) };
         var data = new ImplicitModelData([1f, 2f], [3f, 4f], factors: 2, options: options);
 
-        var error = NpzFixtures.AssertRejected(NpyFormatError.InvalidModel, () => AlsModelFile.LoadImplicitNpz(new MemoryStream(WriteNpz(data))));
+        var error = NpzFixtures.AssertRejected(ModelFileError.InvalidModel, () => ImplicitModelFile.Load(new MemoryStream(WriteNpz(data))));
 
         Assert.Contains($"'{key}'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void LoadImplicitNpz_CgStepsZero_IsInvalidModel()
+    public void Load_CgStepsZero_IsInvalidModel()
     {
         var options = new Dictionary<string, NpyArray> { ["cg_steps"] = NpyArray.Scalar(0L) };
         var data = new ImplicitModelData([1f, 2f], [3f, 4f], factors: 2, options: options);
 
-        NpzFixtures.AssertRejected(NpyFormatError.InvalidModel, () => AlsModelFile.LoadImplicitNpz(new MemoryStream(WriteNpz(data))));
+        NpzFixtures.AssertRejected(ModelFileError.InvalidModel, () => ImplicitModelFile.Load(new MemoryStream(WriteNpz(data))));
     }
 
     [Fact]
-    public void LoadImplicitNpz_ShapeBeyondMaxElementCount_IsRejected()
+    public void Load_ShapeBeyondMaxElementCount_IsRejected()
     {
         var bytes = SaveNpzToBytes(Random(1, 50, 4, 4));
 
         NpzFixtures.AssertRejected(
-            NpyFormatError.TooManyElements,
-            () => AlsModelFile.LoadImplicitNpz(new MemoryStream(bytes), new AlsModelReadOptions { MaxElementCount = 100 }));
+            ModelFileError.TooManyElements,
+            () => ImplicitModelFile.Load(new MemoryStream(bytes), new ModelLoadOptions { MaxElementCount = 100 }));
     }
 
     [Fact]
-    public void LoadImplicitNpz_ZipBombWithDefaultLimits_IsTooManyElementsBeforeInflating()
+    public void Load_ZipBombWithDefaultLimits_IsTooManyElementsBeforeInflating()
     {
         // 2^25 + 1 users of one factor: 128 MiB of deflated zeros in about 130 KiB. Only 2^25 + 2 elements, but rows
         // padded to at least 8 floats would take more than the default limit of 2^28 floats (1 GiB).
@@ -212,16 +213,16 @@ public sealed class AlsModelFileNpzTests : IDisposable
         var source = new ReadCountingStream(new MemoryStream(bytes));
 
         var allocated = GC.GetAllocatedBytesForCurrentThread();
-        var error = NpzFixtures.AssertRejected(NpyFormatError.TooManyElements, () => AlsModelFile.LoadImplicitNpz(source, sourceName: "bomb.npz"), "bomb.npz");
+        var error = NpzFixtures.AssertRejected(ModelFileError.TooManyElements, () => ImplicitModelFile.Load(source, displayName: "bomb.npz"), "bomb.npz");
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
 
-        Assert.Contains("AlsModelReadOptions.MaxElementCount = 268435456", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ModelLoadOptions.MaxElementCount = 268435456", error.Message, StringComparison.Ordinal);
         Assert.True(allocated < 16 << 20, $"allocated {allocated} bytes");
         Assert.True(source.BytesRead < bytes.Length / 4, $"read {source.BytesRead} of {bytes.Length} bytes: the payload was inflated");
     }
 
     [Fact]
-    public void LoadImplicitNpz_MovieLens25MShapeOf256Factors_PassesTheDefaultLimit()
+    public void Load_MovieLens25MShapeOf256Factors_PassesTheDefaultLimit()
     {
         // Headers of the shapes of ml-25m (users and rated movies) without their payloads: the default limit lets
         // them through, so only the missing payload stops the read.
@@ -229,34 +230,34 @@ public sealed class AlsModelFileNpzTests : IDisposable
             new NpzBomb.Entry(ImplicitModelFile.UserFactorsKey, NpyBytes.Build(NpyBytes.Dict("<f4", "(162541, 256)")), 0, Deflated: false),
             new NpzBomb.Entry(ImplicitModelFile.ItemFactorsKey, NpyBytes.Build(NpyBytes.Dict("<f4", "(59047, 256)")), 0, Deflated: false));
 
-        NpzFixtures.AssertRejected(NpyFormatError.Truncated, () => AlsModelFile.LoadImplicitNpz(new MemoryStream(bytes)));
+        NpzFixtures.AssertRejected(ModelFileError.Truncated, () => ImplicitModelFile.Load(new MemoryStream(bytes)));
     }
 
     [Fact]
-    public void LoadImplicitNpz_BeyondMaxElementCountOnlyOncePadded_IsTooManyElements()
+    public void Load_BeyondMaxElementCountOnlyOncePadded_IsTooManyElements()
     {
         // 100 users and 10 items of 4 factors: 440 elements, but rows are padded to 8 or 16 floats in memory.
         var bytes = SaveNpzToBytes(Random(1, 100, 10, 4));
         var padded = 110L * AlsModel.StrideFor(4);
 
         var error = NpzFixtures.AssertRejected(
-            NpyFormatError.TooManyElements,
-            () => AlsModelFile.LoadImplicitNpz(new MemoryStream(bytes), new AlsModelReadOptions { MaxElementCount = padded - 1 }));
+            ModelFileError.TooManyElements,
+            () => ImplicitModelFile.Load(new MemoryStream(bytes), new ModelLoadOptions { MaxElementCount = padded - 1 }));
 
         Assert.Contains($"{padded} floats", error.Message, StringComparison.Ordinal);
-        Assert.Equal(100, AlsModelFile.LoadImplicitNpz(new MemoryStream(bytes), new AlsModelReadOptions { MaxElementCount = padded }).Model.UserCount);
+        Assert.Equal(100, ImplicitModelFile.Load(new MemoryStream(bytes), new ModelLoadOptions { MaxElementCount = padded }).Model.UserCount);
     }
 
     [Fact]
-    public void SaveImplicitNpz_InvalidArguments_Throw()
+    public void Save_InvalidArguments_Throw()
     {
         var model = Random(1, 2, 2, 2);
 
-        Assert.Throws<ArgumentNullException>(() => AlsModelFile.SaveImplicitNpz(null!, new MemoryStream()));
-        Assert.Throws<ArgumentNullException>(() => AlsModelFile.SaveImplicitNpz(model, (Stream)null!));
-        Assert.Throws<ArgumentException>(() => AlsModelFile.SaveImplicitNpz(model, new MemoryStream(), users: IdIndex.Create([1, 2, 3])));
-        Assert.Throws<ArgumentOutOfRangeException>(() => AlsModelFile.SaveImplicitNpz(model, Path.Combine(_folder, "x.npz"), compression: (NpzCompression)7));
-        Assert.Throws<ArgumentNullException>(() => AlsModelFile.LoadImplicitNpz((Stream)null!));
+        Assert.Throws<ArgumentNullException>(() => ImplicitModelFile.Save(null!, new MemoryStream()));
+        Assert.Throws<ArgumentNullException>(() => ImplicitModelFile.Save(model, (Stream)null!));
+        Assert.Throws<ArgumentException>(() => ImplicitModelFile.Save(model, new MemoryStream(), users: IdIndex.Create([1, 2, 3])));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ImplicitModelFile.Save(model, Path.Combine(_folder, "x.npz"), null, null, (NpzCompression)7));
+        Assert.Throws<ArgumentNullException>(() => ImplicitModelFile.Load((Stream)null!));
         Assert.Empty(Directory.GetFiles(_folder));
     }
 
