@@ -1,8 +1,13 @@
+using MovieRecs.Als;
 using MovieRecs.MovieLens;
 
 namespace MovieRecs.Tests.MovieLens;
 
-/// <summary><see cref="MovieTitleIndex.Match"/> and the <see cref="TitleMatches"/> it gives.</summary>
+/// <summary>
+/// <see cref="MovieTitleIndex.Match"/> and the lenient forms that take its <see cref="TitleMatches"/>:
+/// <see cref="InteractionMatrix.AppendUser(int, TitleMatches, float)"/> and
+/// <see cref="MovieRecommender.RecommendForTitles(TitleMatches, int, float)"/>.
+/// </summary>
 public sealed class TitleMatchesTests
 {
     private static readonly Movie[] s_movies =
@@ -71,4 +76,74 @@ public sealed class TitleMatchesTests
         var error = Assert.Throws<ArgumentException>("titles", () => s_titles.Match(["alien", null!]));
         Assert.Contains("titles[1]", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AppendUser_FromMatches_AddsTheFoundMoviesAsTheStrictFormWould()
+    {
+        var m = Matrix();
+        string[] typed = ["the matrix (1999)", "Men in Blak (1997)", "galaxy quarrels", "alien"];
+
+        Assert.Throws<MovieNotFoundException>(() => m.AppendUser(12, s_titles, typed));
+        var matches = s_titles.Match(typed);
+        var lenient = m.AppendUser(12, matches);
+        var strict = m.AppendUser(12, s_titles, ["the matrix (1999)", "alien"]);
+
+        Assert.Equal(m.UserItems.RowCount + 1, lenient.UserItems.RowCount);
+        Assert.Equal([m.Items.IndexOf(1), m.Items.IndexOf(3)], lenient.UserItems.GetColumnIndices(2).ToArray());
+        Assert.Equal(strict.UserItems.GetColumnIndices(2).ToArray(), lenient.UserItems.GetColumnIndices(2).ToArray());
+        Assert.Equal(strict.UserItems.GetValues(2).ToArray(), lenient.UserItems.GetValues(2).ToArray());
+        Assert.Equal([4f, 4f], m.AppendUser(12, matches, 4f).UserItems.GetValues(2).ToArray());
+        Assert.Equal(2, matches.Unresolved.Count);
+    }
+
+    [Fact]
+    public void AppendUser_FromMatchesWithNothingFound_AddsAnEmptyRow()
+    {
+        var m = Matrix();
+
+        var grown = m.AppendUser(12, s_titles.Match(["No Such Film (1901)"]));
+
+        Assert.Equal(3, grown.UserItems.RowCount);
+        Assert.Equal(0, grown.UserItems.GetColumnIndices(2).Length);
+        Assert.Equal(12, grown.Users[2]);
+    }
+
+    [Fact]
+    public void AppendUser_FromMatches_GuardsLikeTheOtherForms()
+    {
+        var m = Matrix();
+        var matches = s_titles.Match(["alien"]);
+
+        Assert.Throws<ArgumentNullException>("favourites", () => m.AppendUser(12, (TitleMatches)null!));
+        Assert.Throws<ArgumentException>("userId", () => m.AppendUser(10, matches));
+        Assert.Throws<ArgumentException>("ratings", () => m.AppendUser(12, matches, float.NaN));
+        var withoutColumns = InteractionMatrix.Build(Table((10, 1, 4f)));
+        Assert.Throws<KeyNotFoundException>(() => withoutColumns.AppendUser(12, matches));
+    }
+
+    [Fact]
+    public void RecommendForTitles_FromMatches_RecommendsFromTheFoundTitles()
+    {
+        var data = SyntheticMovieLens.Generate(SyntheticMovieLensOptions.Custom(200, 80, 4000) with { Seed = 5 });
+        var interactions = InteractionMatrix.Build(data.Ratings, movies: data.Movies);
+        var model = new AlsTrainer(new AlsOptions { Factors = 8, Iterations = 3, Seed = 1 }).Fit(interactions.UserItems);
+        var recommender = new MovieRecommender(model, interactions, data.Movies);
+        string[] known = [data.Movies[1].Title, data.Movies[2].Title];
+
+        var liked = recommender.Titles.Match([known[0], "No Such Film (1901)", known[1], known[0].ToUpperInvariant()]);
+        var result = recommender.RecommendForTitles(liked, 5);
+
+        Assert.Equal("No Such Film (1901)", Assert.Single(liked.Unresolved).Title);
+        Assert.Equal(recommender.RecommendForTitles(known, 5), result);
+        Assert.DoesNotContain(result, r => r.Movie.Id == data.Movies[1].Id || r.Movie.Id == data.Movies[2].Id);
+        Assert.Throws<ArgumentNullException>("likedTitles", () => recommender.RecommendForTitles((TitleMatches)null!));
+        Assert.Empty(recommender.RecommendForTitles(recommender.Titles.Match(["No Such Film (1901)"])));
+        Assert.Throws<ArgumentOutOfRangeException>("count", () => recommender.RecommendForTitles(recommender.Titles.Match(["No Such Film (1901)"]), 0));
+    }
+
+    private static InteractionMatrix Matrix() =>
+        InteractionMatrix.Build(Table((10, 1, 4f), (10, 2, 4f), (11, 3, 5f)), movies: s_movies);
+
+    private static RatingsTable Table(params (int User, int Movie, float Rating)[] rows) =>
+        new(rows.Select(r => r.User).ToArray(), rows.Select(r => r.Movie).ToArray(), rows.Select(r => r.Rating).ToArray(), new long[rows.Length]);
 }
