@@ -40,7 +40,8 @@ namespace MovieRecs.MovieLens;
 /// Cost: building is O(total title length) plus sorting the title beginnings; a lookup is O(title length) with a few
 /// dictionary probes and allocates only its normalized keys; a lookup that falls through to the beginnings adds a
 /// binary search over them and a scan of those that fit. Suggestions scan every title (O(movies × title length²) for
-/// the edit distances) and are computed only for the exception, <see cref="Match"/> or <see cref="Suggest"/>. The
+/// the edit distances, skipped for titles that begin with or hold the query) and are computed only for the exception,
+/// <see cref="Match"/> or <see cref="Suggest"/>. The
 /// index copies the list it is given, is immutable and is safe to use from many threads.
 /// </para>
 /// </remarks>
@@ -292,7 +293,11 @@ public sealed partial class MovieTitleIndex
         var parsed = ParseTitle(title);
         var query = LooseKey(StrictKey(parsed.Body));
         var queryWords = query.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var ranked = new SuggestionRank[_movies.Length];
+        // The best `count` so far, best first: one insertion per improvement instead of sorting every movie; a long
+        // list is cheaper sorted whole.
+        var best = new SuggestionRank[Math.Min(count, _movies.Length)];
+        var all = best.Length > 64 ? new SuggestionRank[_movies.Length] : null;
+        var kept = 0;
         for (var i = 0; i < _movies.Length; i++)
         {
             var group = SuggestionGroup.Other;
@@ -335,14 +340,35 @@ public sealed partial class MovieTitleIndex
             }
 
             var yearGap = parsed.Year is int y && _years[i] is int movieYear ? Math.Abs(y - movieYear) : 0;
-            ranked[i] = new SuggestionRank(group, -bestWords, bestDistance, yearGap, subtitle, length, _years[i] ?? int.MaxValue, _movies[i].Id, i);
+            var rank = new SuggestionRank(group, -bestWords, bestDistance, yearGap, subtitle, length, _years[i] ?? int.MaxValue, _movies[i].Id, i);
+            if (all is not null)
+            {
+                all[i] = rank;
+            }
+            else if (kept < best.Length || rank.CompareTo(best[kept - 1]) < 0)
+            {
+                var at = kept < best.Length ? kept++ : kept - 1;
+                while (at > 0 && rank.CompareTo(best[at - 1]) < 0)
+                {
+                    best[at] = best[at - 1];
+                    at--;
+                }
+
+                best[at] = rank;
+            }
         }
 
-        Array.Sort(ranked);
-        var result = new Movie[Math.Min(count, ranked.Length)];
+        if (all is not null)
+        {
+            Array.Sort(all);
+            Array.Copy(all, best, best.Length);
+            kept = best.Length;
+        }
+
+        var result = new Movie[kept];
         for (var i = 0; i < result.Length; i++)
         {
-            result[i] = _movies[ranked[i].Index];
+            result[i] = _movies[best[i].Index];
         }
 
         return new ReadOnlyCollection<Movie>(result);

@@ -155,6 +155,23 @@ public sealed class MovieTitleIndexSearchTests
         }
     }
 
+    [Theory]
+    [InlineData("Synthetic Movie 12")]
+    [InlineData("synthetic movei 7 (1990)")]
+    [InlineData("movie")]
+    public void Suggest_FewOrMany_AgreeOnTheOrder(string query)
+    {
+        var index = new MovieTitleIndex(SyntheticMovieLens.Generate(SyntheticMovieLensOptions.Custom(25, 300, 1000)).Movies);
+
+        var all = index.Suggest(query, 300);
+
+        Assert.Equal(300, all.Count);
+        Assert.Equal(300, all.Select(m => m.Id).Distinct().Count());
+        Assert.Equal(all.Take(5), index.Suggest(query));
+        Assert.Equal(all.Take(64), index.Suggest(query, 64));
+        Assert.Equal(all.Take(65), index.Suggest(query, 65));
+    }
+
     [Fact]
     public void Find_ExactTitleOfSeveralMovies_ListsThemByYearThenId()
     {
