@@ -54,8 +54,7 @@ public sealed class AmbiguousMovieTitleException : ArgumentException
     /// <summary>The title that was looked up, as given.</summary>
     public string Title { get; }
 
-    /// <summary>The movies the title fits, in the order <see cref="MovieTitleIndex"/> ranks them (title beginnings
-    /// before subtitles, shorter titles first, then year, then id).</summary>
+    /// <summary>The movies the title fits, in the order <see cref="MovieTitleIndex"/> lists them (see its remarks).</summary>
     public IReadOnlyList<Movie> Candidates { get; }
 
     /// <summary>The message for <paramref name="title"/> fitting <paramref name="candidates"/>; the texts are escaped

@@ -26,23 +26,26 @@ namespace MovieRecs.MovieLens;
 /// <para>
 /// When no level fits, and the words typed are not a whole title of another year, the last level compares whole
 /// words (without punctuation and leading articles) against the beginning of every title, alternative title and
-/// subtitle (the part after <c>": "</c> or <c>" - "</c>, so <c>"Star Wars: Episode IV - A New Hope"</c> has the
+/// subtitle (the part after <c>": "</c>, <c>" - "</c> or <c>" – "</c>, so <c>"Star Wars: Episode IV - A New Hope"</c> has the
 /// subtitles <c>"Episode IV - A New Hope"</c> and <c>"A New Hope"</c>), keeping only the query's year when it has one:
 /// <c>"star wars: episode iv"</c> and <c>"a new hope"</c> fit one movie, <c>"star wars"</c> several; <c>"star war"</c>
 /// fits none, since the last word must be whole.
 /// </para>
 /// <para>
-/// Several fitting movies are listed in a fixed order: movies whose title begins with the query before those where
-/// only a subtitle does, then the shorter normalized title (or subtitle), then the earlier year (no year last), then
-/// the smaller id, then the position in the list given. Suggestions are ordered as <see cref="Suggest"/> says.
+/// Several fitting movies are listed in a fixed order that does not depend on the order of the list given (unless
+/// ids repeat). Movies the query names as a whole title come by year (no year last), then id. Movies a query begins
+/// come titles first, then those where only a subtitle fits; then the shorter normalized title (or subtitle), so
+/// <c>"Star Trek: Generations"</c> comes before <c>"Star Trek: The Motion Picture"</c>; then the earlier year (no
+/// year last), then the smaller id, then the position in the list given. The index knows nothing of popularity.
+/// Suggestions are ordered as <see cref="Suggest"/> says.
 /// </para>
 /// <para>
 /// Cost: building is O(total title length) plus sorting the title beginnings; a lookup is O(title length) with a few
 /// dictionary probes and allocates only its normalized keys; a lookup that falls through to the beginnings adds a
 /// binary search over them and a scan of those that fit. Suggestions scan every title (O(movies × title length²) for
 /// the edit distances, skipped for titles that begin with or hold the query) and are computed only for the exception,
-/// <see cref="Match"/> or <see cref="Suggest"/>. The
-/// index copies the list it is given, is immutable and is safe to use from many threads.
+/// <see cref="Match"/> or <see cref="Suggest"/>. The index copies the list it is given, is immutable and is safe to
+/// use from many threads.
 /// </para>
 /// </remarks>
 public sealed partial class MovieTitleIndex
@@ -212,8 +215,7 @@ public sealed partial class MovieTitleIndex
 
     /// <summary>All movies that the first fitting level of matching gives for this title (none, one or several).</summary>
     /// <param name="title">The title as a person types it.</param>
-    /// <returns>The fitting movies in the order the class remarks give (title beginnings before subtitles, shorter
-    /// first, then year, then id); empty when none fits.</returns>
+    /// <returns>The fitting movies in the order the class remarks give; empty when none fits.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="title"/> is <see langword="null"/>.</exception>
     public IReadOnlyList<Movie> FindAll(string title)
     {
