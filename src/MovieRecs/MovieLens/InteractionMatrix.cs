@@ -155,6 +155,35 @@ public sealed partial class InteractionMatrix
         return AppendUser(userId, movieIds.ToArray(), ratings);
     }
 
+    /// <summary>
+    /// Adds a user from titles resolved leniently by <see cref="MovieTitleIndex.Match"/>: the movies found are added
+    /// (as <see cref="AppendUser(int, MovieTitleIndex, IEnumerable{string}, float)"/> would add them) and the
+    /// unresolved titles are left out, for the caller to report from <see cref="TitleMatches.Unresolved"/>.
+    /// </summary>
+    /// <param name="userId">A user id not yet present (see <see cref="NextUserId"/>).</param>
+    /// <param name="favourites">The matched titles, e.g. <c>titles.Match(["jurassic park", "jurasic prk"])</c>.</param>
+    /// <param name="rating">The rating-like value given to each found movie (default 5, a favourite).</param>
+    /// <returns>A new interaction matrix with one more row (empty when nothing was found).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="favourites"/> is null.</exception>
+    /// <exception cref="ArgumentException">The user id is taken, or the rating is not finite.</exception>
+    /// <exception cref="KeyNotFoundException">A found movie has no column in this matrix (build it with the release's
+    /// movies to give every movie one); nothing is added.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027:API with optional parameter(s) should have the most parameters amongst its public overloads",
+        Justification = "Like RS0026 (see MovieRecs.csproj), a rule for shipped surfaces; nothing has shipped, and the rating is optional as in the title overload.")]
+    public InteractionMatrix AppendUser(int userId, TitleMatches favourites, float rating = 5f)
+    {
+        ArgumentNullException.ThrowIfNull(favourites);
+        var movieIds = new int[favourites.Found.Count];
+        for (var i = 0; i < movieIds.Length; i++)
+        {
+            movieIds[i] = favourites.Found[i].Id;
+        }
+
+        var ratings = new float[movieIds.Length];
+        ratings.AsSpan().Fill(rating);
+        return AppendUser(userId, movieIds, ratings);
+    }
+
     private static void ApplyValue(Span<float> values, InteractionValue mode)
     {
         switch (mode)

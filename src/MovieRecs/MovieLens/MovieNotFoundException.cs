@@ -1,6 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Text;
+using MovieRecs.Internal;
 
 namespace MovieRecs.MovieLens;
 
@@ -52,19 +53,21 @@ public sealed class MovieNotFoundException : KeyNotFoundException
     /// <summary>The closest titles, best first.</summary>
     public IReadOnlyList<Movie> Suggestions { get; }
 
-    private static string BuildMessage(string title, IReadOnlyList<Movie> suggestions)
+    /// <summary>The message for <paramref name="title"/> with <paramref name="suggestions"/>; the texts are escaped
+    /// (<see cref="MessageText.Escape"/>).</summary>
+    internal static string BuildMessage(string title, IReadOnlyList<Movie> suggestions)
     {
         ArgumentNullException.ThrowIfNull(title);
         ArgumentNullException.ThrowIfNull(suggestions);
         var message = new StringBuilder();
-        message.Append(CultureInfo.InvariantCulture, $"No movie is titled '{title}'.");
+        message.Append(CultureInfo.InvariantCulture, $"No movie is titled '{MessageText.Escape(title)}'.");
         if (suggestions.Count > 0)
         {
             message.Append(" Did you mean ");
             for (var i = 0; i < suggestions.Count; i++)
             {
                 message.Append(i == 0 ? "" : i == suggestions.Count - 1 ? " or " : ", ");
-                message.Append(CultureInfo.InvariantCulture, $"'{suggestions[i].Title}'");
+                message.Append(CultureInfo.InvariantCulture, $"'{MessageText.Escape(suggestions[i].Title)}'");
             }
 
             message.Append('?');

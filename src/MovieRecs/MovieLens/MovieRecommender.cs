@@ -92,6 +92,44 @@ public sealed class MovieRecommender
         return ToMovies(Model.RecommendForNewUser(columns, values, count));
     }
 
+    /// <summary>
+    /// The best movies for someone who likes the movies found in <paramref name="likedTitles"/> (fold-in, the liked
+    /// movies filtered); the unresolved titles are left out, so a caller can recommend from what was found and report
+    /// the rest: <c>var liked = recommender.Titles.Match(typed);</c> then print each of <c>liked.Unresolved</c>
+    /// ("No movie is titled 'jurasic prk'. Did you mean 'Jurassic Park (1993)' …?") and call this with <c>liked</c>.
+    /// </summary>
+    /// <param name="likedTitles">Titles matched by <see cref="MovieTitleIndex.Match"/>, normally on <see cref="Titles"/>.</param>
+    /// <param name="count">How many movies (at least 1).</param>
+    /// <param name="rating">The rating-like value of each liked movie (default 5).</param>
+    /// <returns>Movies with scores, best first; empty when no title was found (a user who likes nothing scores every
+    /// movie 0, which ranks nothing).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="likedTitles"/> is null.</exception>
+    /// <exception cref="KeyNotFoundException">A found movie has no column in the training data.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> &lt; 1.</exception>
+    public IReadOnlyList<MovieScore> RecommendForTitles(TitleMatches likedTitles, int count = 10, float rating = 5f)
+    {
+        ArgumentNullException.ThrowIfNull(likedTitles);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        if (likedTitles.Found.Count == 0)
+        {
+            return [];
+        }
+
+        var columns = new List<int>(likedTitles.Found.Count);
+        foreach (var movie in likedTitles.Found)
+        {
+            var column = Interactions.Items.IndexOf(movie.Id);
+            if (!columns.Contains(column))
+            {
+                columns.Add(column);
+            }
+        }
+
+        var values = new float[columns.Count];
+        values.AsSpan().Fill(rating);
+        return ToMovies(Model.RecommendForNewUser(columns.ToArray(), values, count));
+    }
+
     /// <summary>The movies most similar to a movie given by title, the movie itself first.</summary>
     /// <param name="title">A title as a person types it.</param>
     /// <param name="count">How many movies, the query included (at least 1).</param>

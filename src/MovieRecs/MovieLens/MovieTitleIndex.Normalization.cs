@@ -179,6 +179,49 @@ public sealed partial class MovieTitleIndex
         return builder.ToString();
     }
 
+    /// <summary>
+    /// Adds the loose key of every subtitle of <paramref name="strictKey"/> (what follows each <c>": "</c>,
+    /// <c>" - "</c> or <c>" – "</c>) to <paramref name="subtitles"/>, each once.
+    /// </summary>
+    private static void AddSubtitles(string strictKey, List<string> subtitles)
+    {
+        for (var i = 1; i < strictKey.Length - 2; i++)
+        {
+            var length = strictKey[i] == ':' && strictKey[i + 1] == ' ' ? 2
+                : strictKey[i] == ' ' && strictKey[i + 1] is '-' or '–' && strictKey[i + 2] == ' ' ? 3
+                : 0;
+            if (length == 0)
+            {
+                continue;
+            }
+
+            var subtitle = LooseKey(strictKey[(i + length)..]);
+            if (subtitle.Length > 0 && !subtitles.Contains(subtitle))
+            {
+                subtitles.Add(subtitle);
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="key"/> begins with <paramref name="query"/> followed by the end or a space.</summary>
+    private static bool BeginsWithWords(string key, string query) =>
+        key.StartsWith(query, StringComparison.Ordinal) && (key.Length == query.Length || key[query.Length] == ' ');
+
+    /// <summary>Whether <paramref name="query"/> occurs in <paramref name="key"/> as whole words.</summary>
+    private static bool ContainsWords(string key, string query)
+    {
+        for (var at = key.IndexOf(query, StringComparison.Ordinal); at >= 0; at = key.IndexOf(query, at + 1, StringComparison.Ordinal))
+        {
+            var end = at + query.Length;
+            if ((at == 0 || key[at - 1] == ' ') && (end == key.Length || key[end] == ' '))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>How many query words are within one edit (exact for words of three letters or fewer) of a key word.</summary>
     private static int SharedWords(string[] queryWords, string key)
     {

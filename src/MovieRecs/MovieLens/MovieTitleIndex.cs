@@ -10,7 +10,10 @@ namespace MovieRecs.MovieLens;
 /// <c>"matrix, the (1999)"</c>, <c>"The Matrix"</c> or <c>"matrix"</c>; likewise A, An and the foreign articles such as
 /// Les, La, Le, L', Il, Das, Der, Die, El, Los, Las), of a missing year and of MovieLens's alternative titles in
 /// parentheses (<c>"City of Lost Children, The (Cité des enfants perdus, La) (1995)"</c> is found by either title).
-/// An unknown title throws <see cref="MovieNotFoundException"/> with the closest titles; it never yields a new movie.
+/// When no title fits whole, the beginning of a title or a subtitle does: <c>"star wars"</c> fits the four
+/// <c>"Star Wars: Episode …"</c> titles (ambiguous, so they are listed), <c>"empire strikes back"</c> the one whose
+/// subtitle it is. An unknown title throws <see cref="MovieNotFoundException"/> with the closest titles; it never
+/// yields a new movie. <see cref="Match"/> resolves a list of titles without throwing.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -21,10 +24,28 @@ namespace MovieRecs.MovieLens;
 /// <see cref="TryFind"/>), so <c>"Hamlet"</c> asks for a year when several Hamlets exist.
 /// </para>
 /// <para>
-/// Cost: building is O(total title length); a lookup is O(title length) with a few dictionary probes and allocates
-/// only its normalized keys; suggestions scan every title (O(movies × title length²) for the edit distances) and
-/// are computed only for the exception or <see cref="Suggest"/>. The index copies the list it is given, is immutable
-/// and is safe to use from many threads.
+/// When no level fits, and the words typed are not a whole title of another year, the last level compares whole
+/// words (without punctuation and leading articles) against the beginning of every title, alternative title and
+/// subtitle (the part after <c>": "</c>, <c>" - "</c> or <c>" – "</c>, so <c>"Star Wars: Episode IV - A New Hope"</c> has the
+/// subtitles <c>"Episode IV - A New Hope"</c> and <c>"A New Hope"</c>), keeping only the query's year when it has one:
+/// <c>"star wars: episode iv"</c> and <c>"a new hope"</c> fit one movie, <c>"star wars"</c> several; <c>"star war"</c>
+/// fits none, since the last word must be whole.
+/// </para>
+/// <para>
+/// Several fitting movies are listed in a fixed order that does not depend on the order of the list given (unless
+/// ids repeat). Movies the query names as a whole title come by year (no year last), then id. Movies a query begins
+/// come titles first, then those where only a subtitle fits; then the shorter normalized title (or subtitle), so
+/// <c>"Star Trek: Generations"</c> comes before <c>"Star Trek: The Motion Picture"</c>; then the earlier year (no
+/// year last), then the smaller id, then the position in the list given. The index knows nothing of popularity.
+/// Suggestions are ordered as <see cref="Suggest"/> says.
+/// </para>
+/// <para>
+/// Cost: building is O(total title length) plus sorting the title beginnings; a lookup is O(title length) with a few
+/// dictionary probes and allocates only its normalized keys; a lookup that falls through to the beginnings adds a
+/// binary search over them and a scan of those that fit. Suggestions scan every title (O(movies × title length²) for
+/// the edit distances, skipped for titles that begin with or hold the query) and are computed only for the exception,
+/// <see cref="Match"/> or <see cref="Suggest"/>. The index copies the list it is given, is immutable and is safe to
+/// use from many threads.
 /// </para>
 /// </remarks>
 public sealed partial class MovieTitleIndex
@@ -36,10 +57,24 @@ public sealed partial class MovieTitleIndex
     private const int LooseWithoutYear = 6;
     private const int LevelCount = 8;
 
+    /// <summary>The groups of <see cref="Suggest"/>, best first.</summary>
+    private enum SuggestionGroup
+    {
+        Beginning,
+        Contains,
+        Other,
+    }
+
     private readonly Movie[] _movies;
     private readonly Dictionary<string, int[]>[] _levels;
     private readonly string[][] _suggestionKeys;
+    private readonly string[][] _searchKeys;
     private readonly int?[] _years;
+
+    // Loose keys of every title, alternative title and subtitle, sorted ordinally, with (movie index << 1 | 1 for a
+    // subtitle) beside each: the range that starts with a query is found by binary search.
+    private readonly string[] _prefixKeys;
+    private readonly int[] _prefixEntries;
 
     /// <summary>Indexes <paramref name="movies"/> (copied; the order decides nothing but tie-breaking by position).</summary>
     /// <param name="movies">The movies, e.g. from a MovieLens <c>movies.dat</c> or a synthetic data set.</param>
@@ -57,7 +92,10 @@ public sealed partial class MovieTitleIndex
         }
 
         _suggestionKeys = new string[_movies.Length][];
+        _searchKeys = new string[_movies.Length][];
         _years = new int?[_movies.Length];
+        var prefixKeys = new List<string>();
+        var prefixEntries = new List<int>();
         for (var i = 0; i < _movies.Length; i++)
         {
             var movie = _movies[i];
@@ -70,6 +108,7 @@ public sealed partial class MovieTitleIndex
             var year = parsed.Year ?? movie.Year;
             _years[i] = year;
             var loose = new List<string>();
+            var subtitles = new List<string>();
             var variants = TitleVariants(parsed.Body);
             for (var v = 0; v < variants.Count; v++)
             {
@@ -94,10 +133,32 @@ public sealed partial class MovieTitleIndex
                 {
                     loose.Add(looseKey);
                 }
+
+                AddSubtitles(strictKey, subtitles);
             }
 
+            subtitles.RemoveAll(loose.Contains);
             _suggestionKeys[i] = [.. loose];
+            _searchKeys[i] = [.. loose, .. subtitles];
+            foreach (var key in loose)
+            {
+                if (key.Length > 0)
+                {
+                    prefixKeys.Add(key);
+                    prefixEntries.Add(i << 1);
+                }
+            }
+
+            foreach (var key in subtitles)
+            {
+                prefixKeys.Add(key);
+                prefixEntries.Add((i << 1) | 1);
+            }
         }
+
+        _prefixKeys = [.. prefixKeys];
+        _prefixEntries = [.. prefixEntries];
+        Array.Sort(_prefixKeys, _prefixEntries, StringComparer.Ordinal);
 
         for (var level = 0; level < building.Length; level++)
         {
@@ -114,13 +175,14 @@ public sealed partial class MovieTitleIndex
 
     /// <summary>Finds the one movie with this title.</summary>
     /// <param name="title">The title as a person types it, with or without the year, e.g.
-    /// <c>"the matrix (1999)"</c> or <c>"Toy Story"</c>.</param>
+    /// <c>"the matrix (1999)"</c> or <c>"Toy Story"</c>; or, when no title is that, the beginning of a title or a
+    /// subtitle in whole words, e.g. <c>"star wars: episode iv"</c> or <c>"empire strikes back"</c>.</param>
     /// <returns>The movie.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="title"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="title"/> is empty or white space.</exception>
     /// <exception cref="MovieNotFoundException">No movie fits; the exception lists the five closest titles.</exception>
-    /// <exception cref="AmbiguousMovieTitleException">Several movies fit (e.g. the year is missing); the exception
-    /// lists them with their years.</exception>
+    /// <exception cref="AmbiguousMovieTitleException">Several movies fit (e.g. the year is missing, or the query
+    /// begins several titles); the exception lists them with their years.</exception>
     public Movie Find(string title)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(title);
@@ -153,7 +215,7 @@ public sealed partial class MovieTitleIndex
 
     /// <summary>All movies that the first fitting level of matching gives for this title (none, one or several).</summary>
     /// <param name="title">The title as a person types it.</param>
-    /// <returns>The fitting movies in index order; empty when none fits.</returns>
+    /// <returns>The fitting movies in the order the class remarks give; empty when none fits.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="title"/> is <see langword="null"/>.</exception>
     public IReadOnlyList<Movie> FindAll(string title)
     {
@@ -162,9 +224,59 @@ public sealed partial class MovieTitleIndex
     }
 
     /// <summary>
-    /// The titles closest to <paramref name="title"/>: most words in common first (a word counts when it is within
-    /// one edit of a title word), then the smallest edit distance between the normalized titles, then the nearest
-    /// year when the query has one.
+    /// Resolves several titles at once without throwing: those that fit one movie give <see cref="TitleMatches.Found"/>,
+    /// the others (unknown, ambiguous or blank) <see cref="TitleMatches.Unresolved"/> with the movies they could mean,
+    /// so that a caller can use what was found and tell the person what was not.
+    /// </summary>
+    /// <param name="titles">Titles as a person types them, matched as <see cref="Find"/> matches each.</param>
+    /// <returns>The found movies, one per found title in the order given (a movie named twice appears twice), and
+    /// the unresolved titles in the order given.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="titles"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An element of <paramref name="titles"/> is <see langword="null"/>.</exception>
+    /// <remarks>An unknown title costs a <see cref="Suggest"/> scan of every title; the others cost a lookup.</remarks>
+    public TitleMatches Match(IEnumerable<string> titles)
+    {
+        ArgumentNullException.ThrowIfNull(titles);
+        var found = new List<Movie>();
+        var unresolved = new List<UnresolvedTitle>();
+        var position = 0;
+        foreach (var title in titles)
+        {
+            if (title is null)
+            {
+                ThrowHelper.ThrowArgument(nameof(titles), $"titles[{position}] is null.");
+            }
+
+            var matches = string.IsNullOrWhiteSpace(title) ? [] : MatchIndexes(title);
+            if (matches.Length == 1)
+            {
+                found.Add(_movies[matches[0]]);
+            }
+            else if (matches.Length == 0)
+            {
+                var suggestions = string.IsNullOrWhiteSpace(title) ? ReadOnlyCollection<Movie>.Empty : Suggest(title);
+                unresolved.Add(new UnresolvedTitle(title, isAmbiguous: false, suggestions));
+            }
+            else
+            {
+                unresolved.Add(new UnresolvedTitle(title, isAmbiguous: true, ToMovies(matches)));
+            }
+
+            position++;
+        }
+
+        return new TitleMatches(found, unresolved);
+    }
+
+    /// <summary>
+    /// The titles closest to <paramref name="title"/>, best first. First come the movies whose title, alternative
+    /// title or subtitle begins with the query's whole words (the nearest year first when the query has one, then
+    /// titles before subtitles); then those whose title holds the query's words together, or begins with the query
+    /// when its last word is cut short (<c>"star war"</c>), the nearest year first; then the rest by most words in
+    /// common (a word counts when it is within one edit of a title word), then the smallest edit distance between the
+    /// normalized titles, then the nearest year. Remaining ties go to the shorter normalized title (or subtitle), then
+    /// the earlier year (no year last), then the smaller id, then the position in the list given; so without a year,
+    /// the movies a query begins come in the order <see cref="FindAll"/> gives them.
     /// </summary>
     /// <param name="title">The title as a person types it.</param>
     /// <param name="count">How many to return (default 5).</param>
@@ -183,36 +295,89 @@ public sealed partial class MovieTitleIndex
         var parsed = ParseTitle(title);
         var query = LooseKey(StrictKey(parsed.Body));
         var queryWords = query.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var ranked = new (int Words, int Distance, int YearGap, int Index)[_movies.Length];
+        // The best `count` so far, best first: one insertion per improvement instead of sorting every movie; a long
+        // list is cheaper sorted whole.
+        var best = new SuggestionRank[Math.Min(count, _movies.Length)];
+        var all = best.Length > 64 ? new SuggestionRank[_movies.Length] : null;
+        var kept = 0;
         for (var i = 0; i < _movies.Length; i++)
         {
-            var bestWords = 0;
-            var bestDistance = int.MaxValue;
-            foreach (var key in _suggestionKeys[i])
+            var group = SuggestionGroup.Other;
+            var subtitle = 0;
+            var length = int.MaxValue;
+            if (query.Length > 0)
             {
-                var words = SharedWords(queryWords, key);
-                var distance = EditDistance(query, key);
-                if (words > bestWords || (words == bestWords && distance < bestDistance))
+                var keys = _searchKeys[i];
+                for (var k = 0; k < keys.Length; k++)
                 {
-                    bestWords = words;
-                    bestDistance = distance;
+                    var key = keys[k];
+                    var keyGroup = BeginsWithWords(key, query) ? SuggestionGroup.Beginning
+                        : key.StartsWith(query, StringComparison.Ordinal) || ContainsWords(key, query) ? SuggestionGroup.Contains
+                        : SuggestionGroup.Other;
+                    var keySubtitle = keyGroup == SuggestionGroup.Beginning && k >= _suggestionKeys[i].Length ? 1 : 0;
+                    if (keyGroup != SuggestionGroup.Other
+                        && (keyGroup, keySubtitle, key.Length).CompareTo((group, subtitle, length)) < 0)
+                    {
+                        (group, subtitle, length) = (keyGroup, keySubtitle, key.Length);
+                    }
+                }
+            }
+
+            var bestWords = 0;
+            var bestDistance = 0;
+            if (group == SuggestionGroup.Other)
+            {
+                bestDistance = int.MaxValue;
+                foreach (var key in _suggestionKeys[i])
+                {
+                    var words = SharedWords(queryWords, key);
+                    var distance = EditDistance(query, key);
+                    if (words > bestWords || (words == bestWords && (distance < bestDistance || (distance == bestDistance && key.Length < length))))
+                    {
+                        bestWords = words;
+                        bestDistance = distance;
+                        length = key.Length;
+                    }
                 }
             }
 
             var yearGap = parsed.Year is int y && _years[i] is int movieYear ? Math.Abs(y - movieYear) : 0;
-            ranked[i] = (-bestWords, bestDistance, yearGap, i);
+            var rank = new SuggestionRank(group, -bestWords, bestDistance, yearGap, subtitle, length, _years[i] ?? int.MaxValue, _movies[i].Id, i);
+            if (all is not null)
+            {
+                all[i] = rank;
+            }
+            else if (kept < best.Length || rank.CompareTo(best[kept - 1]) < 0)
+            {
+                var at = kept < best.Length ? kept++ : kept - 1;
+                while (at > 0 && rank.CompareTo(best[at - 1]) < 0)
+                {
+                    best[at] = best[at - 1];
+                    at--;
+                }
+
+                best[at] = rank;
+            }
         }
 
-        Array.Sort(ranked);
-        var result = new Movie[Math.Min(count, ranked.Length)];
+        if (all is not null)
+        {
+            Array.Sort(all);
+            Array.Copy(all, best, best.Length);
+            kept = best.Length;
+        }
+
+        var result = new Movie[kept];
         for (var i = 0; i < result.Length; i++)
         {
-            result[i] = _movies[ranked[i].Index];
+            result[i] = _movies[best[i].Index];
         }
 
         return new ReadOnlyCollection<Movie>(result);
     }
 
+    /// <summary>The fitting movies' positions, best first (see the class remarks); empty when none fits.</summary>
+    /// <remarks>May return an array the index holds: callers only read it.</remarks>
     private int[] MatchIndexes(string title)
     {
         var parsed = ParseTitle(title);
@@ -223,16 +388,110 @@ public sealed partial class MovieTitleIndex
         }
 
         var looseKey = LooseKey(strictKey);
-        var levels = StrictWithoutYear;
+        int[]? exact;
         if (parsed.Year is int year)
         {
-            strictKey = WithYear(strictKey, year);
-            looseKey = WithYear(looseKey, year);
-            levels = StrictWithYear;
+            exact = Lookup(StrictWithYear, WithYear(strictKey, year), WithYear(looseKey, year));
+
+            // The words are a whole title, only not of that year: the year is wrong, which no beginning mends.
+            if (exact is null && Lookup(StrictWithoutYear, strictKey, looseKey) is not null)
+            {
+                return [];
+            }
+        }
+        else
+        {
+            exact = Lookup(StrictWithoutYear, strictKey, looseKey);
         }
 
-        return Lookup(levels, strictKey) ?? Lookup(levels + 1, strictKey)
-            ?? Lookup(levels + 2, looseKey) ?? Lookup(levels + 3, looseKey) ?? [];
+        return exact is null ? BeginningMatches(looseKey, parsed.Year)
+            : exact.Length == 1 ? exact
+            : ByYearAndId(exact);
+    }
+
+    /// <summary>The first of the four levels from <paramref name="levels"/> on that fits (whole, then parts; strict, then loose).</summary>
+    private int[]? Lookup(int levels, string strictKey, string looseKey) =>
+        Lookup(levels, strictKey) ?? Lookup(levels + 1, strictKey) ?? Lookup(levels + 2, looseKey) ?? Lookup(levels + 3, looseKey);
+
+    /// <summary>
+    /// The movies with a title, alternative title or subtitle that begins with <paramref name="query"/>'s whole words
+    /// (and of <paramref name="year"/> when given), ranked: titles before subtitles, shorter, earlier, smaller id.
+    /// </summary>
+    private int[] BeginningMatches(string query, int? year)
+    {
+        if (query.Length == 0)
+        {
+            return [];
+        }
+
+        // The keys that start with the query are one run of the sorted array; find its start by binary search.
+        var low = 0;
+        var high = _prefixKeys.Length;
+        while (low < high)
+        {
+            var middle = low + ((high - low) >> 1);
+            if (string.CompareOrdinal(_prefixKeys[middle], query) < 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        List<(int Subtitle, int Length, int Year, int Id, int Index)>? found = null;
+        for (var k = low; k < _prefixKeys.Length && _prefixKeys[k].StartsWith(query, StringComparison.Ordinal); k++)
+        {
+            var key = _prefixKeys[k];
+            var index = _prefixEntries[k] >> 1;
+            if ((key.Length > query.Length && key[query.Length] != ' ') || (year is int y && _years[index] != y))
+            {
+                continue;
+            }
+
+            found ??= [];
+            found.Add((_prefixEntries[k] & 1, key.Length, _years[index] ?? int.MaxValue, _movies[index].Id, index));
+        }
+
+        if (found is null)
+        {
+            return [];
+        }
+
+        // Each movie once, at its best key.
+        found.Sort();
+        var result = new List<int>(found.Count);
+        var seen = new HashSet<int>();
+        foreach (var entry in found)
+        {
+            if (seen.Add(entry.Index))
+            {
+                result.Add(entry.Index);
+            }
+        }
+
+        return [.. result];
+    }
+
+    /// <summary>A copy of <paramref name="indexes"/> ordered by year (none last), then id, then position.</summary>
+    private int[] ByYearAndId(int[] indexes)
+    {
+        var keys = new (int Year, int Id, int Index)[indexes.Length];
+        for (var i = 0; i < indexes.Length; i++)
+        {
+            var index = indexes[i];
+            keys[i] = (_years[index] ?? int.MaxValue, _movies[index].Id, index);
+        }
+
+        Array.Sort(keys);
+        var result = new int[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            result[i] = keys[i].Index;
+        }
+
+        return result;
     }
 
     private int[]? Lookup(int level, string key) => _levels[level].TryGetValue(key, out var found) ? found : null;
@@ -263,4 +522,23 @@ public sealed partial class MovieTitleIndex
     }
 
     private static string WithYear(string key, int year) => string.Concat(key, "\u0001", year.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The order of <see cref="Suggest"/>: each field breaks the ties of the ones before it.</summary>
+    private readonly record struct SuggestionRank(
+        SuggestionGroup Group, int NegatedWords, int Distance, int YearGap, int Subtitle, int Length, int Year, int Id, int Index)
+        : IComparable<SuggestionRank>
+    {
+        public int CompareTo(SuggestionRank other)
+        {
+            var order = Group.CompareTo(other.Group);
+            order = order != 0 ? order : NegatedWords.CompareTo(other.NegatedWords);
+            order = order != 0 ? order : Distance.CompareTo(other.Distance);
+            order = order != 0 ? order : YearGap.CompareTo(other.YearGap);
+            order = order != 0 ? order : Subtitle.CompareTo(other.Subtitle);
+            order = order != 0 ? order : Length.CompareTo(other.Length);
+            order = order != 0 ? order : Year.CompareTo(other.Year);
+            order = order != 0 ? order : Id.CompareTo(other.Id);
+            return order != 0 ? order : Index.CompareTo(other.Index);
+        }
+    }
 }
