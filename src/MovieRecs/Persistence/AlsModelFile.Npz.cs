@@ -260,7 +260,7 @@ public static partial class AlsModelFile
 
     private static float[] Unpadded(AlsModel model, bool user)
     {
-        if (model.IsUnpadded && (user ? model.UserFactorBuffer : model.ItemFactorBuffer).WholeArray is { } whole)
+        if ((user ? model.UserFactorMatrix : model.ItemFactorMatrix).UnpaddedArray is { } whole)
         {
             return whole;
         }
