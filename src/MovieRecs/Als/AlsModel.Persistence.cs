@@ -68,20 +68,13 @@ public sealed partial class AlsModel
     internal static int StrideFor(int factors) => KernelTable.StrideFor(factors, KernelTable.Best);
 
     /// <summary>
-    /// Takes ownership of padded storage a reader filled (rows of <paramref name="stride"/> = <see cref="StrideFor"/>
-    /// floats, zero padding, finite values, already validated); no copy.
+    /// Takes ownership of padded storage a reader filled (rows of <see cref="StrideFor"/> floats, zero padding, finite
+    /// values, already validated); no copy.
     /// </summary>
-    internal static AlsModel FromPaddedStorage(
-        AlsOptions options, int userCount, int itemCount, int stride, float[] userStorage, float[] itemStorage, double? trainingLoss)
+    internal static AlsModel FromPaddedStorage(AlsOptions options, FactorMatrix userFactors, FactorMatrix itemFactors, double? trainingLoss)
     {
-        System.Diagnostics.Debug.Assert(stride == StrideFor(options.Factors), "storage is laid out for this machine");
-        System.Diagnostics.Debug.Assert(userStorage.Length == (long)userCount * stride && itemStorage.Length == (long)itemCount * stride);
-        return new AlsModel(
-            options,
-            KernelTable.Best,
-            new FactorMatrix(userStorage, userCount, options.Factors, stride),
-            new FactorMatrix(itemStorage, itemCount, options.Factors, stride),
-            trainingLoss);
+        System.Diagnostics.Debug.Assert(userFactors.Stride == StrideFor(options.Factors), "storage is laid out for this machine");
+        return new AlsModel(options, KernelTable.Best, userFactors, itemFactors, trainingLoss);
     }
 
     private static AlsModel FromRowMajor(AlsOptions options, ReadOnlySpan<float> userFactors, ReadOnlySpan<float> itemFactors, double? trainingLoss)

@@ -205,9 +205,6 @@ public static partial class AlsModelFile
 
         var model = AlsModel.FromPaddedStorage(
             options,
-            data.UserCount,
-            data.ItemCount,
-            stride,
             Padded(data.UserFactorArray, data.UserCount, factors, stride),
             Padded(data.ItemFactorArray, data.ItemCount, factors, stride),
             trainingLoss: null);
@@ -279,17 +276,17 @@ public static partial class AlsModelFile
     }
 
     /// <summary>The rows of <paramref name="values"/> in padded storage: the array itself when no padding is needed.</summary>
-    private static float[] Padded(float[] values, int rows, int factors, int stride)
+    private static FactorMatrix Padded(float[] values, int rows, int factors, int stride)
     {
         if (stride == factors)
         {
-            return values;
+            return new FactorMatrix(values, rows, factors, stride);
         }
 
-        var storage = new float[(long)rows * stride];
+        var storage = FactorMatrix.Allocate(rows, factors, stride);
         for (var row = 0; row < rows; row++)
         {
-            values.AsSpan(row * factors, factors).CopyTo(storage.AsSpan(row * stride, factors));
+            values.AsSpan(row * factors, factors).CopyTo(storage.Row(row));
         }
 
         return storage;
