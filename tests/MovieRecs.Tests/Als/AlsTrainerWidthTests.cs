@@ -34,11 +34,15 @@ public sealed class AlsTrainerWidthTests
 
     private static void CheckFit(SimdWidth width, AlsSolver solver)
     {
-        var userItems = TestMatrices.Random(seed: 7, users: 70, items: 50, density: 0.15, negatives: true);
+        var userItems = TestMatrices.Random(seed: 7, users: 60, items: 40, density: 0.15, negatives: true);
         var model = Fit(userItems, width, solver, threads: 1);
         Assert.Equal(width, model.Width);
         Assert.Equal(KernelTable.StrideFor(Factors, width), model.Stride);
         AssertSameBits(model, Fit(userItems, width, solver, threads: 2));
+        if (width == SimdWidth.Scalar)
+        {
+            return;
+        }
 
         // Cholesky solves exactly, so widths differ by rounding only (about 1e-5 of the largest factor here). CG runs
         // Factors steps per row, close to its exact solve, but float CG drifts with rounding (about 5e-4 here; with
@@ -52,7 +56,7 @@ public sealed class AlsTrainerWidthTests
         AssertClose(Fit(userItems, SimdWidth.Scalar, solver, threads: 2, initial: scalar, iterations: 2), continued, tolerance, $"{width} {solver} warm start");
     }
 
-    private static AlsModel Fit(CsrMatrix userItems, SimdWidth width, AlsSolver solver, int threads, AlsModel? initial = null, int iterations = 6)
+    private static AlsModel Fit(CsrMatrix userItems, SimdWidth width, AlsSolver solver, int threads, AlsModel? initial = null, int iterations = 4)
     {
         var options = new AlsOptions
         {
