@@ -21,8 +21,8 @@ public class AlsKernelBenchmarks
     private const int Factors = 100;
     private ConfidenceMatrix _users = null!;
     private int[] _chunks = [];
-    private FloatBuffer _itemFactors;
-    private FloatBuffer _userFactors;
+    private FactorMatrix _itemFactors;
+    private FactorMatrix _userFactors;
     private float[] _weights = [];
     private FloatBuffer _product;
     private FloatBuffer _direction;
@@ -37,10 +37,10 @@ public class AlsKernelBenchmarks
         _stride = KernelTable.StrideFor(Factors, SimdWidth.Vector256);
         _users = ConfidenceMatrix.FromCsr(userItems, 1f, "userItems");
         _chunks = _users.PartitionRows(Factors, AlsEngine.TargetChunks);
-        _itemFactors = FloatBuffer.AllocateAligned(userItems.ColumnCount * _stride);
-        _userFactors = FloatBuffer.AllocateAligned(userItems.RowCount * _stride);
-        FactorInitializer.Fill(_itemFactors.Span, userItems.ColumnCount, Factors, _stride, 1, 1);
-        FactorInitializer.Fill(_userFactors.Span, userItems.RowCount, Factors, _stride, 1, 0);
+        _itemFactors = FactorMatrix.AllocateAligned(userItems.ColumnCount, Factors, _stride);
+        _userFactors = FactorMatrix.AllocateAligned(userItems.RowCount, Factors, _stride);
+        FactorInitializer.Fill(_itemFactors.Storage, userItems.ColumnCount, Factors, _stride, 1, 1);
+        FactorInitializer.Fill(_userFactors.Storage, userItems.RowCount, Factors, _stride, 1, 0);
         _weights = new float[_users.MaxRowNonZeros];
         _weights.AsSpan().Fill(2f);
         _product = FloatBuffer.AllocateAligned(_stride);
@@ -48,17 +48,17 @@ public class AlsKernelBenchmarks
         _direction.Span[..Factors].Fill(0.01f);
         _scalar = AlsEngine.Create(SimdWidth.Scalar, Factors, _stride, 2, _users.MaxRowNonZeros, AlsSolver.ConjugateGradient);
         _vector = AlsEngine.Create(SimdWidth.Vector256, Factors, _stride, 2, _users.MaxRowNonZeros, AlsSolver.ConjugateGradient);
-        _scalar.ComputeSystemMatrix(_itemFactors, userItems.ColumnCount, 0.01f, default);
-        _vector.ComputeSystemMatrix(_itemFactors, userItems.ColumnCount, 0.01f, default);
+        _scalar.ComputeSystemMatrix(_itemFactors, 0.01f, default);
+        _vector.ComputeSystemMatrix(_itemFactors, 0.01f, default);
     }
 
     [Benchmark(Baseline = true, Description = "Gram YᵀY, scalar kernels")]
     [BenchmarkCategory("Gram")]
-    public void GramScalar() => _scalar.ComputeSystemMatrix(_itemFactors, _users.ColumnCount, 0.01f, default);
+    public void GramScalar() => _scalar.ComputeSystemMatrix(_itemFactors, 0.01f, default);
 
     [Benchmark(Description = "Gram YᵀY, 256-bit kernels")]
     [BenchmarkCategory("Gram")]
-    public void GramVector() => _vector.ComputeSystemMatrix(_itemFactors, _users.ColumnCount, 0.01f, default);
+    public void GramVector() => _vector.ComputeSystemMatrix(_itemFactors, 0.01f, default);
 
     [Benchmark(Description = "Gram YᵀY, TensorPrimitives.MultiplyAdd per row and factor")]
     [BenchmarkCategory("Gram")]
@@ -67,7 +67,7 @@ public class AlsKernelBenchmarks
         var gram = new float[Factors * Factors];
         for (var i = 0; i < _users.ColumnCount; i++)
         {
-            var y = _itemFactors.Span.Slice(i * _stride, Factors);
+            var y = _itemFactors.Row(i);
             for (var a = 0; a < Factors; a++)
             {
                 var row = gram.AsSpan(a * Factors, Factors);
@@ -98,7 +98,7 @@ public class AlsKernelBenchmarks
             var p = _direction.Span[..Factors];
             foreach (var column in _users.RowColumns(u))
             {
-                var y = _itemFactors.Span.Slice(column * _stride, Factors);
+                var y = _itemFactors.Row(column);
                 TensorPrimitives.MultiplyAdd(y, 2f * TensorPrimitives.Dot(y, p), product, product);
             }
 

@@ -24,7 +24,7 @@ internal abstract class AlsEngine
         };
 
     /// <summary>Computes <c>A0 = YᵀY + λI</c> of <paramref name="factorsOfOther"/> into <see cref="SystemMatrix"/>.</summary>
-    public abstract void ComputeSystemMatrix(FloatBuffer factorsOfOther, int otherRows, float regularization, CancellationToken cancellationToken);
+    public abstract void ComputeSystemMatrix(FactorMatrix factorsOfOther, float regularization, CancellationToken cancellationToken);
 
     /// <summary>A copy of the current <c>A0</c> (stride × stride, zero padded).</summary>
     public abstract float[] SystemMatrix { get; }
@@ -38,14 +38,14 @@ internal abstract class AlsEngine
     /// </summary>
     /// <returns>The first row (lowest index) that failed (non-finite factor or non-positive pivot), or -1.</returns>
     public abstract int SolveRows(
-        ConfidenceMatrix rows, int[] chunks, FloatBuffer target, FloatBuffer other, AlsSolver solver, int cgSteps, CancellationToken cancellationToken);
+        ConfidenceMatrix rows, int[] chunks, FactorMatrix target, FactorMatrix other, AlsSolver solver, int cgSteps, CancellationToken cancellationToken);
 
     /// <summary>
     /// <c>implicit</c>'s loss with the current <see cref="SystemMatrix"/> (which must be <c>YᵀY + λI</c> of
     /// <paramref name="itemFactors"/>).
     /// </summary>
     public abstract double ComputeLoss(
-        ConfidenceMatrix userItems, int[] chunks, FloatBuffer userFactors, FloatBuffer itemFactors, float regularization, CancellationToken cancellationToken);
+        ConfidenceMatrix userItems, int[] chunks, FactorMatrix userFactors, FactorMatrix itemFactors, float regularization, CancellationToken cancellationToken);
 }
 
 /// <inheritdoc />
@@ -70,9 +70,8 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
     private int _failedRow;
     private ConfidenceMatrix? _rows;
     private int[] _chunks = [];
-    private FloatBuffer _target;
-    private FloatBuffer _other;
-    private int _otherRows;
+    private FactorMatrix _target;
+    private FactorMatrix _other;
     private AlsSolver _solver;
     private int _cgSteps;
     private float _regularization;
@@ -115,11 +114,11 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
 
     public override void UseSystemMatrix(ReadOnlySpan<float> systemMatrix) => systemMatrix.CopyTo(_systemMatrix.Span);
 
-    public override void ComputeSystemMatrix(FloatBuffer factorsOfOther, int otherRows, float regularization, CancellationToken cancellationToken)
+    public override void ComputeSystemMatrix(FactorMatrix factorsOfOther, float regularization, CancellationToken cancellationToken)
     {
+        Debug.Assert(factorsOfOther.Stride == _stride && factorsOfOther.Factors == _factors);
         Array.Clear(_gram);
         _other = factorsOfOther;
-        _otherRows = otherRows;
         Run(JobKind.Gram, (_factors + 3) / 4, cancellationToken);
 
         // Mirror the upper triangle into a full float matrix and add λ on the diagonal; padding stays zero.
@@ -139,8 +138,9 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
     }
 
     public override int SolveRows(
-        ConfidenceMatrix rows, int[] chunks, FloatBuffer target, FloatBuffer other, AlsSolver solver, int cgSteps, CancellationToken cancellationToken)
+        ConfidenceMatrix rows, int[] chunks, FactorMatrix target, FactorMatrix other, AlsSolver solver, int cgSteps, CancellationToken cancellationToken)
     {
+        Debug.Assert(target.Stride == _stride && other.Stride == _stride);
         _rows = rows;
         _chunks = chunks;
         _target = target;
@@ -153,7 +153,7 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
     }
 
     public override double ComputeLoss(
-        ConfidenceMatrix userItems, int[] chunks, FloatBuffer userFactors, FloatBuffer itemFactors, float regularization, CancellationToken cancellationToken)
+        ConfidenceMatrix userItems, int[] chunks, FactorMatrix userFactors, FactorMatrix itemFactors, float regularization, CancellationToken cancellationToken)
     {
         var chunkCount = chunks.Length - 1;
         if (_lossParts.Length < 3 * chunkCount)
@@ -221,7 +221,7 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
             switch (_job)
             {
                 case JobKind.Gram:
-                    DenseKernels.GramRowTile<TOps, TVec>(ref _other.First, _otherRows, _stride, item * 4, _gram);
+                    DenseKernels.GramRowTile<TOps, TVec>(ref _other.First, _other.Rows, _stride, item * 4, _gram);
                     break;
                 case JobKind.Solve:
                     SolveChunk(item, scratch);
@@ -244,7 +244,7 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
         {
             for (var row = _chunks[chunk]; row < end; row++)
             {
-                var x = _target.Span.Slice(row * stride, stride);
+                var x = _target.PaddedRow(row);
                 var failed = AlsKernels.SolveCholesky<TOps, TVec>(
                     ref other, stride, _factors, a0, rows.RowColumns(row), rows.RowConfidence(row), x, scratch) >= 0;
                 if (failed || !AllFinite(x[.._factors]))
@@ -268,7 +268,7 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
             }
 
             var length = rowStarts[count];
-            var x = _target.Span.Slice(row * stride, count * stride);
+            var x = _target.Storage.Slice(row * stride, count * stride);
             AlsKernels.SolveConjugateGradientBlock<TOps, TVec>(
                 ref other, stride, _factors, a0, rows.Columns.AsSpan(checked((int)first), length),
                 rows.Confidence.AsSpan((int)first, length), rowStarts[..(count + 1)], x, _cgSteps, scratch);
@@ -291,7 +291,7 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
         {
             var (rowLoss, rowConfidence, rowNorm) = AlsKernels.RowLoss<TOps, TVec>(
                 ref other, _stride, _factors, _systemMatrix.Span, _identity, _regularization,
-                rows.RowColumns(row), rows.RowConfidence(row), _target.Span.Slice(row * _stride, _stride), scratch);
+                rows.RowColumns(row), rows.RowConfidence(row), _target.PaddedRow(row), scratch);
             loss += rowLoss;
             confidence += rowConfidence;
             norm += rowNorm;

@@ -68,19 +68,14 @@ public sealed partial class AlsModel
     internal static int StrideFor(int factors) => KernelTable.StrideFor(factors, KernelTable.Best);
 
     /// <summary>
-    /// Takes ownership of padded storage a reader filled (rows of <paramref name="stride"/> = <see cref="StrideFor"/>
-    /// floats, zero padding, finite values, already validated); no copy.
+    /// Takes ownership of padded storage a reader filled (rows of <see cref="StrideFor"/> floats, zero padding, finite
+    /// values, already validated); no copy.
     /// </summary>
-    internal static AlsModel FromPaddedStorage(
-        AlsOptions options, int userCount, int itemCount, int stride, float[] userStorage, float[] itemStorage, double? trainingLoss)
+    internal static AlsModel FromPaddedStorage(AlsOptions options, FactorMatrix userFactors, FactorMatrix itemFactors, double? trainingLoss)
     {
-        System.Diagnostics.Debug.Assert(stride == StrideFor(options.Factors), "storage is laid out for this machine");
-        System.Diagnostics.Debug.Assert(userStorage.Length == (long)userCount * stride && itemStorage.Length == (long)itemCount * stride);
-        return new AlsModel(options, userCount, itemCount, KernelTable.Best, stride, userStorage, itemStorage, trainingLoss);
+        System.Diagnostics.Debug.Assert(userFactors.Stride == StrideFor(options.Factors), "storage is laid out for this machine");
+        return new AlsModel(options, KernelTable.Best, userFactors, itemFactors, trainingLoss);
     }
-
-    /// <summary>Whether the user storage is exactly the unpadded row-major matrix (the stride equals the factor count).</summary>
-    internal bool IsUnpadded => Stride == Factors;
 
     private static AlsModel FromRowMajor(AlsOptions options, ReadOnlySpan<float> userFactors, ReadOnlySpan<float> itemFactors, double? trainingLoss)
     {
@@ -93,8 +88,7 @@ public sealed partial class AlsModel
         var stride = StrideFor(factors);
         var users = CheckRows(userFactors, factors, stride, nameof(userFactors));
         var items = CheckRows(itemFactors, factors, stride, nameof(itemFactors));
-        return new AlsModel(
-            options, users, items, KernelTable.Best, stride, Pad(userFactors, users, factors, stride), Pad(itemFactors, items, factors, stride), trainingLoss);
+        return new AlsModel(options, KernelTable.Best, Pad(userFactors, users, factors, stride), Pad(itemFactors, items, factors, stride), trainingLoss);
     }
 
     private static ReadOnlySpan<float> Flatten(float[,] matrix) =>
@@ -145,17 +139,17 @@ public sealed partial class AlsModel
         return -1;
     }
 
-    private static float[] Pad(ReadOnlySpan<float> values, int rows, int factors, int stride)
+    private static FactorMatrix Pad(ReadOnlySpan<float> values, int rows, int factors, int stride)
     {
         if (stride == factors)
         {
-            return values.ToArray();
+            return new FactorMatrix(values.ToArray(), rows, factors, stride);
         }
 
-        var storage = new float[(long)rows * stride];
+        var storage = FactorMatrix.Allocate(rows, factors, stride);
         for (var row = 0; row < rows; row++)
         {
-            values.Slice(row * factors, factors).CopyTo(storage.AsSpan(row * stride, factors));
+            values.Slice(row * factors, factors).CopyTo(storage.Row(row));
         }
 
         return storage;

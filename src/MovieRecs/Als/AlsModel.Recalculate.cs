@@ -48,7 +48,7 @@ public sealed partial class AlsModel
     /// <exception cref="ArgumentOutOfRangeException">An item is outside <c>[0, ItemCount)</c>.</exception>
     /// <remarks>Allocates nothing once warmed up (scratch is pooled). See <see cref="RecalculateUser(ReadOnlySpan{int}, ReadOnlySpan{float})"/>.</remarks>
     public void RecalculateUser(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> destination) =>
-        Recalculate(items, values, destination, ItemCount, _itemFactors, GetItemSystem(), nameof(items), "item");
+        Recalculate(items, values, destination, _itemFactors, GetItemSystem(), nameof(items), "item");
 
     /// <summary>
     /// The exact factors of an item described by its (user, value) list, solved against the fixed user factors
@@ -77,7 +77,7 @@ public sealed partial class AlsModel
     /// <exception cref="ArgumentOutOfRangeException">A user is outside <c>[0, UserCount)</c>.</exception>
     /// <remarks>Allocates nothing once warmed up.</remarks>
     public void RecalculateItem(ReadOnlySpan<int> users, ReadOnlySpan<float> values, Span<float> destination) =>
-        Recalculate(users, values, destination, UserCount, _userFactors, GetUserSystem(), nameof(users), "user");
+        Recalculate(users, values, destination, _userFactors, GetUserSystem(), nameof(users), "user");
 
     /// <summary>
     /// Returns a model whose factors for <paramref name="userIds"/> are recalculated exactly from
@@ -96,8 +96,8 @@ public sealed partial class AlsModel
     public AlsModel PartialFitUsers(ReadOnlySpan<int> userIds, CsrMatrix userItems)
     {
         ArgumentNullException.ThrowIfNull(userItems);
-        var (factors, count) = PartialFit(userIds, userItems, ItemCount, _itemFactors, GetItemSystem(), _userFactors, UserCount, nameof(userIds), nameof(userItems));
-        return new AlsModel(Options, count, ItemCount, Width, Stride, factors, _itemFactors, trainingLoss: null) { _itemSystem = _itemSystem };
+        var factors = PartialFit(userIds, userItems, _itemFactors, GetItemSystem(), _userFactors, nameof(userIds), nameof(userItems));
+        return new AlsModel(Options, Width, factors, _itemFactors, trainingLoss: null) { _itemSystem = _itemSystem };
     }
 
     /// <summary>
@@ -116,22 +116,23 @@ public sealed partial class AlsModel
     public AlsModel PartialFitItems(ReadOnlySpan<int> itemIds, CsrMatrix itemUsers)
     {
         ArgumentNullException.ThrowIfNull(itemUsers);
-        var (factors, count) = PartialFit(itemIds, itemUsers, UserCount, _userFactors, GetUserSystem(), _itemFactors, ItemCount, nameof(itemIds), nameof(itemUsers));
-        return new AlsModel(Options, UserCount, count, Width, Stride, _userFactors, factors, trainingLoss: null) { _userSystem = _userSystem };
+        var factors = PartialFit(itemIds, itemUsers, _userFactors, GetUserSystem(), _itemFactors, nameof(itemIds), nameof(itemUsers));
+        return new AlsModel(Options, Width, _userFactors, factors, trainingLoss: null) { _userSystem = _userSystem };
     }
 
     /// <summary>Solves a user's fold-in system and keeps its Cholesky factor (stride x stride) for explanations.</summary>
     internal void FactorUserSystem(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> factor, Span<float> userFactors)
     {
         // The factor is copied out of this thread's scratch before the scratch is put back.
-        Recalculate(items, values, userFactors, ItemCount, _itemFactors, GetItemSystem(), nameof(items), "item", factor);
+        Recalculate(items, values, userFactors, _itemFactors, GetItemSystem(), nameof(items), "item", factor);
     }
 
     /// <summary>Solves one row exactly (Cholesky) in this thread's scratch; optionally copies out its factor.</summary>
     private void Recalculate(
-        ReadOnlySpan<int> indexes, ReadOnlySpan<float> values, Span<float> destination, int otherCount, FloatBuffer other,
+        ReadOnlySpan<int> indexes, ReadOnlySpan<float> values, Span<float> destination, FactorMatrix other,
         float[] system, string indexesName, string what, Span<float> factorCopy = default)
     {
+        var otherCount = other.Rows;
         if (values.Length != indexes.Length)
         {
             ThrowHelper.ThrowArgument(nameof(values), $"values has {values.Length} entries but {indexesName} has {indexes.Length}.");
@@ -179,8 +180,7 @@ public sealed partial class AlsModel
             }
 
             var solution = x.AsSpan(0, Stride);
-            var pivot = AlsDispatch.SolveCholesky(
-                Width, other.Span, Stride, Factors, system, indexes, confidence.AsSpan(0, n), solution, scratch);
+            var pivot = AlsKernels.SolveCholesky(Width, other, system, indexes, confidence.AsSpan(0, n), solution, scratch);
             if (pivot >= 0)
             {
                 ThrowHelper.ThrowArgument(
@@ -215,10 +215,10 @@ public sealed partial class AlsModel
         return new AlsRowScratch(Stride, 1, cholesky: true);
     }
 
-    private (float[] Factors, int Count) PartialFit(
-        ReadOnlySpan<int> ids, CsrMatrix rows, int otherCount, FloatBuffer other, float[] system, FloatBuffer current, int currentCount,
-        string idsName, string rowsName)
+    private FactorMatrix PartialFit(
+        ReadOnlySpan<int> ids, CsrMatrix rows, FactorMatrix other, float[] system, FactorMatrix current, string idsName, string rowsName)
     {
+        var otherCount = other.Rows;
         if (rows.RowCount != ids.Length)
         {
             ThrowHelper.ThrowArgument(rowsName, $"{rowsName} has {rows.RowCount} rows but {idsName} has {ids.Length} ids.");
@@ -229,7 +229,7 @@ public sealed partial class AlsModel
             ThrowHelper.ThrowArgument(rowsName, $"{rowsName} has {rows.ColumnCount} columns but the model has {otherCount}.");
         }
 
-        var newCount = currentCount;
+        var newCount = current.Rows;
         var seen = new HashSet<int>(ids.Length);
         for (var j = 0; j < ids.Length; j++)
         {
@@ -249,7 +249,7 @@ public sealed partial class AlsModel
         var confidence = ConfidenceMatrix.FromCsr(rows, (float)Options.Alpha, rowsName);
         var engine = AlsEngine.Create(Width, Factors, Stride, Options.EffectiveParallelism, confidence.MaxRowNonZeros, AlsSolver.Cholesky);
         engine.UseSystemMatrix(system);
-        var solved = new float[(long)ids.Length * Stride];
+        var solved = FactorMatrix.Allocate(ids.Length, Factors, Stride);
         var failed = engine.SolveRows(
             confidence, confidence.PartitionRows(Factors, AlsEngine.TargetChunks), solved, other, AlsSolver.Cholesky, 1, CancellationToken.None);
         if (failed >= 0)
@@ -259,24 +259,24 @@ public sealed partial class AlsModel
                 $"Row {failed} of {rowsName} gives a system that is not positive definite or a non-finite factor; use a model with a larger Regularization (now {Options.Regularization}).");
         }
 
-        var result = new float[(long)newCount * Stride];
-        current.Span[..(currentCount * Stride)].CopyTo(result);
+        var result = FactorMatrix.Allocate(newCount, Factors, Stride);
+        current.CopyTo(result);
         for (var j = 0; j < ids.Length; j++)
         {
-            solved.AsSpan(j * Stride, Stride).CopyTo(result.AsSpan(ids[j] * Stride, Stride));
+            solved.PaddedRow(j).CopyTo(result.PaddedRow(ids[j]));
         }
 
-        return (result, newCount);
+        return result;
     }
 
-    private float[] GetItemSystem() => _itemSystem ??= ComputeSystem(_itemFactors, ItemCount);
+    private float[] GetItemSystem() => _itemSystem ??= ComputeSystem(_itemFactors);
 
-    private float[] GetUserSystem() => _userSystem ??= ComputeSystem(_userFactors, UserCount);
+    private float[] GetUserSystem() => _userSystem ??= ComputeSystem(_userFactors);
 
-    private float[] ComputeSystem(FloatBuffer factors, int rows)
+    private float[] ComputeSystem(FactorMatrix factors)
     {
         var engine = AlsEngine.Create(Width, Factors, Stride, Options.EffectiveParallelism, 0, AlsSolver.ConjugateGradient);
-        engine.ComputeSystemMatrix(factors, rows, (float)Options.Regularization, CancellationToken.None);
+        engine.ComputeSystemMatrix(factors, (float)Options.Regularization, CancellationToken.None);
         return engine.SystemMatrix;
     }
 }

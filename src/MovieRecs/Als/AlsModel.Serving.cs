@@ -41,7 +41,7 @@ public sealed partial class AlsModel : IRecommender
         options ??= RecommendOptions.Default;
         options.Validate();
         var query = ServingScratch.Query(Stride);
-        UserFactorStorage.Slice(user * Stride, Stride).CopyTo(query);
+        _userFactors.PaddedRow(user).CopyTo(query);
         return RankInto(query, options.FilterAlreadyLiked ? likedItems : default, options, destination, nameof(likedItems));
     }
 
@@ -146,7 +146,8 @@ public sealed partial class AlsModel : IRecommender
     {
         const int users = ScoringKernels.BlockQueries;
         var scores = ServingScratch.BlockScores(users * ItemCount);
-        ScoringKernels.ScoreBlock(UserFactorStorage.Slice(first * Stride, users * Stride), users, ItemFactorStorage, Stride, ItemCount, scores, ItemCount);
+        ScoringKernels.ScoreBlock(
+            Width, _userFactors.Storage.Slice(first * Stride, users * Stride), users, _itemFactors.Storage, Stride, ItemCount, scores, ItemCount);
         for (var j = 0; j < users; j++)
         {
             var u = first + j;
@@ -216,7 +217,7 @@ public sealed partial class AlsModel : IRecommender
 
         CheckIndex(user, UserCount, nameof(user));
         var query = ServingScratch.Query(Stride);
-        UserFactorStorage.Slice(user * Stride, Stride).CopyTo(query);
+        _userFactors.PaddedRow(user).CopyTo(query);
         var buffer = ServingScratch.Results(items.Length);
         var written = RankInto(query, excludeItems, RecommendOptions.Default, buffer, nameof(excludeItems));
         for (var j = 0; j < written; j++)
@@ -240,7 +241,7 @@ public sealed partial class AlsModel : IRecommender
         var candidates = options.Candidates;
         if (candidates is null)
         {
-            ScoringKernels.Score(query, ItemFactorStorage, Stride, scores);
+            ScoringKernels.Score(Width, query, _itemFactors.Storage, Stride, scores);
         }
         else
         {
@@ -250,7 +251,7 @@ public sealed partial class AlsModel : IRecommender
             for (var j = 0; j < candidates.Count; j++)
             {
                 var c = candidates[j];
-                ScoringKernels.Score(query, ItemFactorStorage.Slice(c * Stride, Stride), Stride, scores.Slice(c, 1));
+                ScoringKernels.Score(Width, query, _itemFactors.PaddedRow(c), Stride, scores.Slice(c, 1));
             }
         }
 

@@ -30,7 +30,7 @@ public sealed partial class AlsModel
     public ScoredItem[] SimilarItems(int item, int count = 10, RecommendOptions? options = null)
     {
         CheckIndex(item, ItemCount, nameof(item));
-        return Similar(item, count, options, _itemFactors, ItemCount, ItemNorms(), ItemPanels());
+        return Similar(item, count, options, _itemFactors, ItemNorms(), ItemPanels());
     }
 
     /// <summary>The users most similar to <paramref name="user"/> by cosine similarity of user factors, the user first.</summary>
@@ -43,8 +43,8 @@ public sealed partial class AlsModel
     public ScoredItem[] SimilarUsers(int user, int count = 10, RecommendOptions? options = null)
     {
         CheckIndex(user, UserCount, nameof(user));
-        var norms = Norms(ref _userNorms, _userFactors, UserCount);
-        return Similar(user, count, options, _userFactors, UserCount, norms, Panels(ref _userPanels, _userFactors, UserCount, norms));
+        var norms = Norms(ref _userNorms, _userFactors);
+        return Similar(user, count, options, _userFactors, norms, Panels(ref _userPanels, _userFactors, norms));
     }
 
     /// <summary>
@@ -75,8 +75,8 @@ public sealed partial class AlsModel
     public ScoredItem[][] SimilarUsersAll(int count = 10, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        var norms = Norms(ref _userNorms, _userFactors, UserCount);
-        return SimilarAll(UserCount, norms, Panels(ref _userPanels, _userFactors, UserCount, norms), count, progress, cancellationToken);
+        var norms = Norms(ref _userNorms, _userFactors);
+        return SimilarAll(UserCount, norms, Panels(ref _userPanels, _userFactors, norms), count, progress, cancellationToken);
     }
 
     /// <summary>
@@ -89,7 +89,7 @@ public sealed partial class AlsModel
         var results = new ScoredItem[rows][];
         if (others > 0)
         {
-            var heaps = AllPairsTopK.Run(panels, Factors, rows, others, Options.EffectiveParallelism, progress, cancellationToken);
+            var heaps = AllPairsTopK.Run(Width, panels, Factors, rows, others, Options.EffectiveParallelism, progress, cancellationToken);
             try
             {
                 for (var q = 0; q < rows; q++)
@@ -119,8 +119,9 @@ public sealed partial class AlsModel
         return results;
     }
 
-    private ScoredItem[] Similar(int index, int count, RecommendOptions? options, FloatBuffer factors, int rowCount, float[] norms, FloatBuffer panels)
+    private ScoredItem[] Similar(int index, int count, RecommendOptions? options, FactorMatrix factors, float[] norms, FloatBuffer panels)
     {
+        var rowCount = factors.Rows;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         options ??= RecommendOptions.Default;
         options.Validate();
@@ -134,7 +135,7 @@ public sealed partial class AlsModel
         var queries = ServingScratch.Query(4 * Factors);
         NormalizedRow(factors, index, norms, queries[..Factors]);
         var scores = ServingScratch.Scores(4 * rowCount);
-        SimilarityKernels.Score4(queries, panels.Span, Factors, rowCount, scores, rowCount);
+        SimilarityKernels.Score4(Width, queries, panels.Span, Factors, rowCount, scores, rowCount);
         var row = scores[..rowCount];
         if (options.Candidates is { } keep)
         {
@@ -171,34 +172,34 @@ public sealed partial class AlsModel
         return written + 1 == result.Length ? result : result[..(written + 1)];
     }
 
-    private void NormalizedRow(FloatBuffer factors, int row, float[] norms, Span<float> destination)
+    private static void NormalizedRow(FactorMatrix factors, int row, float[] norms, Span<float> destination)
     {
         var inverse = 1f / norms[row];
-        var source = factors.Span.Slice(row * Stride, Factors);
-        for (var f = 0; f < Factors; f++)
+        var source = factors.Row(row);
+        for (var f = 0; f < source.Length; f++)
         {
             destination[f] = source[f] * inverse;
         }
     }
 
-    private float[] ItemNorms() => Norms(ref _itemNorms, _itemFactors, ItemCount);
+    private float[] ItemNorms() => Norms(ref _itemNorms, _itemFactors);
 
-    private FloatBuffer ItemPanels() => Panels(ref _itemPanels, _itemFactors, ItemCount, ItemNorms());
+    private FloatBuffer ItemPanels() => Panels(ref _itemPanels, _itemFactors, ItemNorms());
 
-    private FloatBuffer Panels(ref StrongBox<FloatBuffer>? cache, FloatBuffer factors, int rows, float[] norms)
+    private static FloatBuffer Panels(ref StrongBox<FloatBuffer>? cache, FactorMatrix factors, float[] norms)
     {
         // Built once per model, like the norms; a race builds the same values twice.
         var panels = Volatile.Read(ref cache);
         if (panels is null)
         {
-            panels = new StrongBox<FloatBuffer>(SimilarityKernels.PackNormalized(factors.Span, rows, Stride, Factors, norms));
+            panels = new StrongBox<FloatBuffer>(SimilarityKernels.PackNormalized(factors, norms));
             Volatile.Write(ref cache, panels);
         }
 
         return panels.Value;
     }
 
-    private float[] Norms(ref float[]? cache, FloatBuffer factors, int rows)
+    private static float[] Norms(ref float[]? cache, FactorMatrix factors)
     {
         // Computed once per model; a race computes the same values twice, never a torn or partial array.
         var norms = Volatile.Read(ref cache);
@@ -207,10 +208,10 @@ public sealed partial class AlsModel
             return norms;
         }
 
-        norms = new float[rows];
-        for (var r = 0; r < rows; r++)
+        norms = new float[factors.Rows];
+        for (var r = 0; r < norms.Length; r++)
         {
-            var norm = TensorPrimitives.Norm(factors.Span.Slice(r * Stride, Factors));
+            var norm = TensorPrimitives.Norm(factors.Row(r));
             norms[r] = norm == 0f ? 1e-10f : norm;
         }
 

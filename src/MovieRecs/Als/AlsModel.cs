@@ -14,17 +14,17 @@ namespace MovieRecs.Als;
 /// </remarks>
 public sealed partial class AlsModel
 {
-    private readonly FloatBuffer _userFactors;
-    private readonly FloatBuffer _itemFactors;
+    private readonly FactorMatrix _userFactors;
+    private readonly FactorMatrix _itemFactors;
 
-    internal AlsModel(
-        AlsOptions options, int userCount, int itemCount, SimdWidth width, int stride, FloatBuffer userFactors, FloatBuffer itemFactors, double? trainingLoss)
+    /// <summary>A model over <paramref name="userFactors"/> and <paramref name="itemFactors"/> (owned from now on, never
+    /// written), served with the kernels of <paramref name="width"/>.</summary>
+    internal AlsModel(AlsOptions options, SimdWidth width, FactorMatrix userFactors, FactorMatrix itemFactors, double? trainingLoss)
     {
+        System.Diagnostics.Debug.Assert(userFactors.Factors == options.Factors && itemFactors.Factors == options.Factors);
+        System.Diagnostics.Debug.Assert(userFactors.Stride == itemFactors.Stride && userFactors.Stride % Math.Max(8, KernelTable.Lanes(width)) == 0);
         Options = options;
-        UserCount = userCount;
-        ItemCount = itemCount;
         Width = width;
-        Stride = stride;
         _userFactors = userFactors;
         _itemFactors = itemFactors;
         TrainingLoss = trainingLoss;
@@ -34,10 +34,10 @@ public sealed partial class AlsModel
     public AlsOptions Options { get; }
 
     /// <summary>The number of users (rows of the training matrix, plus users appended by <see cref="PartialFitUsers"/>).</summary>
-    public int UserCount { get; }
+    public int UserCount => _userFactors.Rows;
 
     /// <summary>The number of items (columns of the training matrix, plus items appended by <see cref="PartialFitItems"/>).</summary>
-    public int ItemCount { get; }
+    public int ItemCount => _itemFactors.Rows;
 
     /// <summary>The number of latent factors per user and item.</summary>
     public int Factors => Options.Factors;
@@ -48,23 +48,36 @@ public sealed partial class AlsModel
     /// </summary>
     public double? TrainingLoss { get; }
 
-    /// <summary>The register width the factors are laid out for (and recalculation runs with).</summary>
+    /// <summary>
+    /// The register width (an entry of <see cref="KernelTable"/>) the factors are laid out for and every kernel of the
+    /// model runs with: scoring, similarity, recalculation and explanations.
+    /// </summary>
     internal SimdWidth Width { get; }
 
+    /// <summary>
+    /// This model's factors served and recalculated with the kernels of <paramref name="width"/>, laid out with that
+    /// width's stride (as a fit at that width lays them out): how tests reach every entry of the kernel table.
+    /// </summary>
+    internal AlsModel WithKernelWidth(SimdWidth width)
+    {
+        var stride = KernelTable.StrideFor(Factors, width);
+        return new AlsModel(Options, width, _userFactors.WithStride(stride), _itemFactors.WithStride(stride), TrainingLoss);
+    }
+
     /// <summary>Floats between the starts of consecutive factor rows (≥ <see cref="Factors"/>, zero padded).</summary>
-    internal int Stride { get; }
+    internal int Stride => _itemFactors.Stride;
+
+    /// <summary>The user factors, <see cref="UserCount"/> rows. Never written to.</summary>
+    internal FactorMatrix UserFactorMatrix => _userFactors;
+
+    /// <summary>The item factors, <see cref="ItemCount"/> rows. Never written to.</summary>
+    internal FactorMatrix ItemFactorMatrix => _itemFactors;
 
     /// <summary>The raw user factors, <see cref="UserCount"/> rows of <see cref="Stride"/> floats. Never write to it.</summary>
-    internal ReadOnlySpan<float> UserFactorStorage => _userFactors.Span;
+    internal ReadOnlySpan<float> UserFactorStorage => _userFactors.Storage;
 
     /// <summary>The raw item factors, <see cref="ItemCount"/> rows of <see cref="Stride"/> floats. Never write to it.</summary>
-    internal ReadOnlySpan<float> ItemFactorStorage => _itemFactors.Span;
-
-    /// <summary>The user-factor buffer itself (for saving without a copy when it is a whole array; never written to).</summary>
-    internal FloatBuffer UserFactorBuffer => _userFactors;
-
-    /// <summary>The item-factor buffer itself (for saving without a copy when it is a whole array; never written to).</summary>
-    internal FloatBuffer ItemFactorBuffer => _itemFactors;
+    internal ReadOnlySpan<float> ItemFactorStorage => _itemFactors.Storage;
 
     /// <summary>The factors of one user.</summary>
     /// <param name="user">The user index, in <c>[0, UserCount)</c>.</param>
@@ -77,7 +90,7 @@ public sealed partial class AlsModel
             ThrowHelper.ThrowArgumentOutOfRange(nameof(user), user, $"user must be in [0, {UserCount}), but was {user}.");
         }
 
-        return _userFactors.Span.Slice(user * Stride, Factors);
+        return _userFactors.Row(user);
     }
 
     /// <summary>The factors of one item.</summary>
@@ -91,45 +104,47 @@ public sealed partial class AlsModel
             ThrowHelper.ThrowArgumentOutOfRange(nameof(item), item, $"item must be in [0, {ItemCount}), but was {item}.");
         }
 
-        return _itemFactors.Span.Slice(item * Stride, Factors);
+        return _itemFactors.Row(item);
     }
 
     /// <summary>Copies all user factors into a new <c>UserCount × Factors</c> matrix.</summary>
     /// <remarks>O(users · factors) time and memory.</remarks>
-    public float[,] CopyUserFactors() => CopyMatrix(_userFactors.Span, UserCount);
+    public float[,] CopyUserFactors() => CopyMatrix(_userFactors);
 
     /// <summary>Copies all item factors into a new <c>ItemCount × Factors</c> matrix.</summary>
     /// <remarks>O(items · factors) time and memory.</remarks>
-    public float[,] CopyItemFactors() => CopyMatrix(_itemFactors.Span, ItemCount);
+    public float[,] CopyItemFactors() => CopyMatrix(_itemFactors);
 
     /// <summary>Copies all user factors row-major (<c>UserCount · Factors</c> floats, no padding) into <paramref name="destination"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <c>UserCount · Factors</c>.</exception>
-    public void CopyUserFactors(Span<float> destination) => CopyRows(_userFactors.Span, UserCount, destination, nameof(destination));
+    public void CopyUserFactors(Span<float> destination) => CopyRows(_userFactors, destination, nameof(destination));
 
     /// <summary>Copies all item factors row-major (<c>ItemCount · Factors</c> floats, no padding) into <paramref name="destination"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <c>ItemCount · Factors</c>.</exception>
-    public void CopyItemFactors(Span<float> destination) => CopyRows(_itemFactors.Span, ItemCount, destination, nameof(destination));
+    public void CopyItemFactors(Span<float> destination) => CopyRows(_itemFactors, destination, nameof(destination));
 
     /// <inheritdoc />
     public override string ToString() =>
         $"AlsModel {UserCount} users x {ItemCount} items, {Factors} factors";
 
-    private float[,] CopyMatrix(ReadOnlySpan<float> storage, int rows)
+    private static float[,] CopyMatrix(FactorMatrix matrix)
     {
-        var result = new float[rows, Factors];
-        for (var row = 0; row < rows; row++)
+        var result = new float[matrix.Rows, matrix.Factors];
+        for (var row = 0; row < matrix.Rows; row++)
         {
-            for (var f = 0; f < Factors; f++)
+            var source = matrix.Row(row);
+            for (var f = 0; f < source.Length; f++)
             {
-                result[row, f] = storage[(row * Stride) + f];
+                result[row, f] = source[f];
             }
         }
 
         return result;
     }
 
-    private void CopyRows(ReadOnlySpan<float> storage, int rows, Span<float> destination, string paramName)
+    private void CopyRows(FactorMatrix matrix, Span<float> destination, string paramName)
     {
+        var rows = matrix.Rows;
         var needed = (long)rows * Factors;
         if (destination.Length < needed)
         {
@@ -138,7 +153,7 @@ public sealed partial class AlsModel
 
         for (var row = 0; row < rows; row++)
         {
-            storage.Slice(row * Stride, Factors).CopyTo(destination.Slice(row * Factors, Factors));
+            matrix.Row(row).CopyTo(destination.Slice(row * Factors, Factors));
         }
     }
 }

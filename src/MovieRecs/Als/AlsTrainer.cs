@@ -120,17 +120,17 @@ public sealed class AlsTrainer
 
         // The working factors are cache-line aligned (the kernels gather their rows with vector loads); the model gets
         // plain arrays at the end.
-        var userFactors = FloatBuffer.AllocateAligned((long)users * stride);
-        var itemFactors = FloatBuffer.AllocateAligned((long)items * stride);
+        var userFactors = FactorMatrix.AllocateAligned(users, factors, stride);
+        var itemFactors = FactorMatrix.AllocateAligned(items, factors, stride);
         if (initialModel is null)
         {
-            FactorInitializer.Fill(userFactors.Span, users, factors, stride, options.Seed, stream: 0);
-            FactorInitializer.Fill(itemFactors.Span, items, factors, stride, options.Seed, stream: 1);
+            FactorInitializer.Fill(userFactors.Storage, users, factors, stride, options.Seed, stream: 0);
+            FactorInitializer.Fill(itemFactors.Storage, items, factors, stride, options.Seed, stream: 1);
         }
         else
         {
-            CopyFactors(initialModel.UserFactorStorage, initialModel.Stride, userFactors.Span, stride, users, factors);
-            CopyFactors(initialModel.ItemFactorStorage, initialModel.Stride, itemFactors.Span, stride, items, factors);
+            initialModel.UserFactorMatrix.CopyTo(userFactors);
+            initialModel.ItemFactorMatrix.CopyTo(itemFactors);
         }
 
         var workers = Math.Max(1, options.EffectiveParallelism);
@@ -147,7 +147,7 @@ public sealed class AlsTrainer
             var iterationStarted = Stopwatch.GetTimestamp();
             if (!systemHoldsItemGram)
             {
-                engine.ComputeSystemMatrix(itemFactors, items, regularization, cancellationToken);
+                engine.ComputeSystemMatrix(itemFactors, regularization, cancellationToken);
             }
 
             var failed = engine.SolveRows(userRows, userChunks, userFactors, itemFactors, options.Solver, options.CgSteps, cancellationToken);
@@ -156,7 +156,7 @@ public sealed class AlsTrainer
                 ThrowDiverged(iteration, "user", failed);
             }
 
-            engine.ComputeSystemMatrix(userFactors, users, regularization, cancellationToken);
+            engine.ComputeSystemMatrix(userFactors, regularization, cancellationToken);
             failed = engine.SolveRows(itemRows, itemChunks, itemFactors, userFactors, options.Solver, options.CgSteps, cancellationToken);
             if (failed >= 0)
             {
@@ -166,7 +166,7 @@ public sealed class AlsTrainer
             systemHoldsItemGram = false;
             if (options.ComputeLoss)
             {
-                engine.ComputeSystemMatrix(itemFactors, items, regularization, cancellationToken);
+                engine.ComputeSystemMatrix(itemFactors, regularization, cancellationToken);
                 systemHoldsItemGram = true;
                 loss = engine.ComputeLoss(userRows, userChunks, userFactors, itemFactors, regularization, cancellationToken);
             }
@@ -181,7 +181,7 @@ public sealed class AlsTrainer
 
         // A cancellation requested during the last progress report still wins: the caller gets no model.
         cancellationToken.ThrowIfCancellationRequested();
-        return new AlsModel(options, users, items, width, stride, userFactors, itemFactors, loss);
+        return new AlsModel(options, width, userFactors, itemFactors, loss);
     }
 
     private void ThrowDiverged(int iteration, string side, int row) =>
@@ -189,12 +189,4 @@ public sealed class AlsTrainer
             $"ALS diverged in iteration {iteration}: the factors of {side} {row} are not finite"
             + (Options.Solver == AlsSolver.Cholesky ? " or its system is not positive definite" : string.Empty)
             + $". Use a larger Regularization (now {Options.Regularization}) or a smaller Alpha (now {Options.Alpha}).");
-
-    private static void CopyFactors(ReadOnlySpan<float> source, int sourceStride, Span<float> destination, int destinationStride, int rows, int factors)
-    {
-        for (var row = 0; row < rows; row++)
-        {
-            source.Slice(row * sourceStride, factors).CopyTo(destination.Slice(row * destinationStride, factors));
-        }
-    }
 }

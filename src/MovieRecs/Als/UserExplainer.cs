@@ -52,16 +52,15 @@ public sealed class UserExplainer
         var total = 0.0;
         if (_likedItems.Length > 0)
         {
-            var stride = _model.Stride;
-            var weighted = new float[stride];
-            _model.ItemFactorStorage.Slice(item * stride, stride).CopyTo(weighted);
-            AlsDispatch.CholeskySolve(_model.Width, _factor, _model.Factors, stride, weighted);
-            var factors = _model.Factors;
+            var items = _model.ItemFactorMatrix;
+            var weighted = new float[items.Stride];
+            items.PaddedRow(item).CopyTo(weighted);
+            Cholesky.Solve(_model.Width, _factor, items.Factors, items.Stride, weighted);
             for (var j = 0; j < _likedItems.Length; j++)
             {
                 var liked = _likedItems[j];
                 var c = _confidence[j];
-                var share = c > 0f ? c * TensorPrimitives.Dot(weighted.AsSpan(0, factors), _model.ItemFactorStorage.Slice(liked * stride, factors)) : 0f;
+                var share = c > 0f ? c * TensorPrimitives.Dot(weighted.AsSpan(0, items.Factors), items.Row(liked)) : 0f;
                 contributions[j] = new ScoredItem(liked, share);
                 total += share;
             }

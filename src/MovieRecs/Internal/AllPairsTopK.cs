@@ -43,6 +43,7 @@ internal static class AllPairsTopK
     /// Runs the batch and returns the workers' heaps: disjoint sets of pairs, which <see cref="PairHeaps.DrainAll"/>
     /// merges row by row (the caller disposes them).
     /// </summary>
+    /// <param name="width">The register width of the tiles (see <see cref="KernelTable"/>).</param>
     /// <param name="packed">Rows packed by <see cref="SimilarityKernels.PackNormalized"/>.</param>
     /// <param name="factors">Factors per row.</param>
     /// <param name="rows">The row count.</param>
@@ -50,7 +51,7 @@ internal static class AllPairsTopK
     /// <param name="workers">Worker threads (at least 1).</param>
     /// <param name="progress">Receives the number of rows whose strips are done, or null.</param>
     /// <param name="cancellationToken">Checked before every strip.</param>
-    public static PairHeaps[] Run(FloatBuffer packed, int factors, int rows, int k, int workers, IProgress<int>? progress, CancellationToken cancellationToken)
+    public static PairHeaps[] Run(SimdWidth width, FloatBuffer packed, int factors, int rows, int k, int workers, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var panels = (rows + SimilarityKernels.PanelWidth - 1) / SimilarityKernels.PanelWidth;
         var columns = panels * SimilarityKernels.PanelWidth;
@@ -77,7 +78,7 @@ internal static class AllPairsTopK
                 while (!cancellationToken.IsCancellationRequested && (s = Interlocked.Decrement(ref next)) >= 0)
                 {
                     var height = Math.Min(StripRows, rows - (s * StripRows));
-                    Strip(packed.Span, factors, rows, s * StripRows, height, strip, queries, heaps);
+                    Strip(width, packed.Span, factors, rows, s * StripRows, height, strip, queries, heaps);
                     progress?.Report(Interlocked.Add(ref done, height));
                 }
             }
@@ -114,13 +115,13 @@ internal static class AllPairsTopK
     }
 
     /// <summary>Scores rows <paramref name="first"/> .. + <paramref name="height"/> - 1 against every later row and offers the pairs.</summary>
-    private static void Strip(ReadOnlySpan<float> packed, int factors, int rows, int first, int height, float[] stripArray, float[] queryArray, PairHeaps heaps)
+    private static void Strip(SimdWidth width, ReadOnlySpan<float> packed, int factors, int rows, int first, int height, float[] stripArray, float[] queryArray, PairHeaps heaps)
     {
         var panels = (rows + SimilarityKernels.PanelWidth - 1) / SimilarityKernels.PanelWidth;
         var firstPanel = first / SimilarityKernels.PanelWidth;
         var firstColumn = firstPanel * SimilarityKernels.PanelWidth;
-        var width = (panels - firstPanel) * SimilarityKernels.PanelWidth;
-        var strip = stripArray.AsSpan(0, StripRows * width);
+        var stripWidth = (panels - firstPanel) * SimilarityKernels.PanelWidth;
+        var strip = stripArray.AsSpan(0, StripRows * stripWidth);
         var queries = queryArray.AsSpan(0, StripRows * factors);
 
         // Seeds come from panels with neither a strip row's own column nor padding: every lane a real other pair.
@@ -135,12 +136,12 @@ internal static class AllPairsTopK
             SimilarityKernels.InterleaveRows(packed, factors, rows, first + (b * SimilarityKernels.MicroRows), queries[(b * SimilarityKernels.MicroRows * factors)..]);
         }
 
-        SimilarityKernels.ScoreStrip(queries, blocks, packed, factors, firstPanel, panels, strip, width, maxima, groups, maximaFrom, maximaTo);
+        SimilarityKernels.ScoreStrip(width, queries, blocks, packed, factors, firstPanel, panels, strip, stripWidth, maxima, groups, maximaFrom, maximaTo);
 
         // Only pairs (row, column) with column > row, and no padding columns, may be offered.
         for (var r = 0; r < height; r++)
         {
-            var row = strip.Slice(r * width, width);
+            var row = strip.Slice(r * stripWidth, stripWidth);
             row[..(first + r + 1 - firstColumn)].Fill(float.NegativeInfinity);
             row[(rows - firstColumn)..].Fill(float.NegativeInfinity);
         }
@@ -158,7 +159,7 @@ internal static class AllPairsTopK
             rowThresholds[r] = Vector256.Create(thresholds[first + r]);
         }
 
-        Offer(strip, width, height, first, firstColumn, rowThresholds, heaps);
+        Offer(strip, stripWidth, height, first, firstColumn, rowThresholds, heaps);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace MovieRecs.Internal;
 
@@ -158,6 +159,26 @@ internal static class AlsKernels
                 rsOld[k] = rsNew;
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="SolveCholesky{TOps, TVec}"/> with the kernels of <paramref name="width"/> (one switch per call), for
+    /// callers that solve single rows outside a fit: fold-in and explanations.
+    /// </summary>
+    /// <returns><c>-1</c> on success, otherwise the index of the pivot that was not positive.</returns>
+    public static int SolveCholesky(
+        SimdWidth width, FactorMatrix other, ReadOnlySpan<float> a0, ReadOnlySpan<int> columns, ReadOnlySpan<float> confidence,
+        Span<float> x, AlsRowScratch scratch)
+    {
+        ref var rows = ref other.First;
+        var (stride, factors) = (other.Stride, other.Factors);
+        return width switch
+        {
+            SimdWidth.Vector512 => SolveCholesky<Vector512Ops, Vector512<float>>(ref rows, stride, factors, a0, columns, confidence, x, scratch),
+            SimdWidth.Vector256 => SolveCholesky<Vector256Ops, Vector256<float>>(ref rows, stride, factors, a0, columns, confidence, x, scratch),
+            SimdWidth.Vector128 => SolveCholesky<Vector128Ops, Vector128<float>>(ref rows, stride, factors, a0, columns, confidence, x, scratch),
+            _ => SolveCholesky<ScalarOps, float>(ref rows, stride, factors, a0, columns, confidence, x, scratch),
+        };
     }
 
     /// <summary>

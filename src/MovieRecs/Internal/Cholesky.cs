@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace MovieRecs.Internal;
 
@@ -101,6 +104,32 @@ internal static class Cholesky
             var s = Unsafe.Add(ref vector, i)
                 - DenseKernels.Dot<TOps, TVec>(ref Unsafe.Add(ref ui, i + 1), ref Unsafe.Add(ref vector, i + 1), size - i - 1);
             Unsafe.Add(ref vector, i) = s / Unsafe.Add(ref ui, i);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Solve{TOps, TVec}"/> with the kernels of <paramref name="width"/> (one switch per call): solves
+    /// <c>UᵀU x = b</c> in place in <paramref name="vector"/> with a stored factor.
+    /// </summary>
+    public static void Solve(SimdWidth width, Span<float> factor, int size, int stride, Span<float> vector)
+    {
+        Debug.Assert(factor.Length >= (long)size * stride && vector.Length >= size);
+        ref var u = ref MemoryMarshal.GetReference(factor);
+        ref var v = ref MemoryMarshal.GetReference(vector);
+        switch (width)
+        {
+            case SimdWidth.Vector512:
+                Solve<Vector512Ops, Vector512<float>>(ref u, size, stride, ref v);
+                break;
+            case SimdWidth.Vector256:
+                Solve<Vector256Ops, Vector256<float>>(ref u, size, stride, ref v);
+                break;
+            case SimdWidth.Vector128:
+                Solve<Vector128Ops, Vector128<float>>(ref u, size, stride, ref v);
+                break;
+            default:
+                Solve<ScalarOps, float>(ref u, size, stride, ref v);
+                break;
         }
     }
 

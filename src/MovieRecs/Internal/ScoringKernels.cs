@@ -7,37 +7,23 @@ namespace MovieRecs.Internal;
 
 /// <summary>
 /// Scores one query vector against many factor rows (row-major, <c>stride</c> floats per row, zero padded): the
-/// inner loop of recommend and similar items. Four rows per pass share each load of the query.
+/// inner loop of recommend. Four rows per pass share each load of the query.
 /// </summary>
 internal static class ScoringKernels
 {
-    /// <summary>The implementations, so tests reach each one on any CPU.</summary>
-    internal enum Path
-    {
-        Scalar,
-        Vector128,
-        Vector256,
-    }
-
-    /// <summary>The widest path this CPU runs for <paramref name="stride"/>.</summary>
-    public static Path Best(int stride) =>
-        Vector256.IsHardwareAccelerated && stride % Vector256<float>.Count == 0 ? Path.Vector256
-        : Vector128.IsHardwareAccelerated && stride % Vector128<float>.Count == 0 ? Path.Vector128
-        : Path.Scalar;
-
-    /// <summary>scores[r] = query · rows[r] for <c>scores.Length</c> rows.</summary>
-    public static void Score(ReadOnlySpan<float> query, ReadOnlySpan<float> rows, int stride, Span<float> scores) =>
-        Score(Best(stride), query, rows, stride, scores);
-
-    public static void Score(Path path, ReadOnlySpan<float> query, ReadOnlySpan<float> rows, int stride, Span<float> scores)
+    /// <summary>
+    /// <c>scores[r] = query · rows[r]</c> for <c>scores.Length</c> rows, with the widest scoring kernel at
+    /// <paramref name="width"/> (see <see cref="KernelTable"/>) whose registers divide <paramref name="stride"/>.
+    /// </summary>
+    public static void Score(SimdWidth width, ReadOnlySpan<float> query, ReadOnlySpan<float> rows, int stride, Span<float> scores)
     {
         Debug.Assert(query.Length >= stride && rows.Length >= (long)scores.Length * stride);
-        switch (path)
+        switch (Implementation(width, stride))
         {
-            case Path.Vector256:
+            case SimdWidth.Vector256:
                 Score256(query, rows, stride, scores);
                 break;
-            case Path.Vector128:
+            case SimdWidth.Vector128:
                 Score128(query, rows, stride, scores);
                 break;
             default:
@@ -52,15 +38,16 @@ internal static class ScoringKernels
     /// <summary>
     /// <c>scores[u * scoreStride + r] = queries[u] · rows[r]</c> for <paramref name="queryCount"/> queries (consecutive,
     /// <paramref name="stride"/> floats each) and <paramref name="rowCount"/> rows: every score bit-identical to
-    /// <see cref="Score(ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float})"/>'s for that query. With
-    /// <see cref="BlockQueries"/> queries on the 256-bit path, each row is read once for all of them (a 4-query x 2-row
+    /// <see cref="Score"/>'s for that query at the same width. With
+    /// <see cref="BlockQueries"/> queries on the 256-bit kernel, each row is read once for all of them (a 4-query x 2-row
     /// register tile), which cuts the traffic of streaming the rows from memory by four.
     /// </summary>
-    public static void ScoreBlock(ReadOnlySpan<float> queries, int queryCount, ReadOnlySpan<float> rows, int stride, int rowCount, Span<float> scores, int scoreStride)
+    public static void ScoreBlock(
+        SimdWidth width, ReadOnlySpan<float> queries, int queryCount, ReadOnlySpan<float> rows, int stride, int rowCount, Span<float> scores, int scoreStride)
     {
         Debug.Assert(queries.Length >= queryCount * stride && rows.Length >= (long)rowCount * stride);
         Debug.Assert(queryCount == 0 || scores.Length >= ((queryCount - 1) * scoreStride) + rowCount);
-        if (queryCount == BlockQueries && Best(stride) == Path.Vector256)
+        if (queryCount == BlockQueries && Implementation(width, stride) == SimdWidth.Vector256)
         {
             ScoreBlock256(queries, rows, stride, rowCount, scores, scoreStride);
             return;
@@ -68,9 +55,18 @@ internal static class ScoringKernels
 
         for (var u = 0; u < queryCount; u++)
         {
-            Score(queries.Slice(u * stride, stride), rows, stride, scores.Slice(u * scoreStride, rowCount));
+            Score(width, queries.Slice(u * stride, stride), rows, stride, scores.Slice(u * scoreStride, rowCount));
         }
     }
+
+    /// <summary>
+    /// The scoring kernel that runs at <paramref name="width"/>: the widest one not wider than it whose registers divide
+    /// <paramref name="stride"/>. There is no 512-bit scoring kernel: the 256-bit one serves that width too.
+    /// </summary>
+    private static SimdWidth Implementation(SimdWidth width, int stride) =>
+        width >= SimdWidth.Vector256 && stride % Vector256<float>.Count == 0 ? SimdWidth.Vector256
+        : width >= SimdWidth.Vector128 && stride % Vector128<float>.Count == 0 ? SimdWidth.Vector128
+        : SimdWidth.Scalar;
 
     /// <summary>
     /// Four queries against the rows, two rows at a time: eight accumulators, each the same lane-wise FMA chain over the

@@ -18,10 +18,31 @@ internal enum SimdWidth
     Vector512,
 }
 
-/// <summary>The kernel table: which widths exist, which run on hardware here, and which one the library uses.</summary>
+/// <summary>
+/// The kernel table: which widths exist, which run on hardware here, and which one the library uses. The one place
+/// that decides the register width of every kernel family: ALS (Gram matrix, CG, Cholesky, loss), scoring
+/// (recommend, batch recommend) and similarity (similar items and users, one or all).
+/// </summary>
 /// <remarks>
+/// <para>
+/// A width is chosen once, as a value: the trainer takes <see cref="Best"/> (or, for tests, a width passed to its
+/// internal fit), and a model keeps the width it was built with and serves and recalculates with it. Every kernel
+/// family has entry points that take the width and switch on it once per call (or build a width-specialised engine
+/// once per fit), outside the hot loops; the loops themselves are generic over <see cref="ISimdOps{TVec}"/> or
+/// written per width. No global state: two models (or two tests) may use different widths at the same time.
+/// </para>
+/// <para>
+/// Each family runs its widest implementation that does not exceed the width:
+/// ALS has all four (<see cref="ScalarOps"/>, <see cref="Vector128Ops"/>, <see cref="Vector256Ops"/>,
+/// <see cref="Vector512Ops"/>); scoring has scalar, 128- and 256-bit kernels (the 256-bit ones also serve
+/// <see cref="SimdWidth.Vector512"/>); similarity has scalar tiles (also for <see cref="SimdWidth.Vector128"/>),
+/// 256-bit 6 x 16 tiles and, for <see cref="SimdWidth.Vector512"/>, 12 x 16 tiles in the batch form, all summing in
+/// the same order so 256 and 512 agree bit for bit.
+/// </para>
+/// <para>
 /// Every width is functional on every CPU (wider vectors are emulated in software when not accelerated), so tests
 /// reach all of them; only accelerated widths are worth running for speed.
+/// </para>
 /// </remarks>
 internal static class KernelTable
 {

@@ -11,17 +11,23 @@ namespace MovieRecs.Internal;
 /// (<see cref="Score4"/>), the all-pairs batch 6 x 16 tiles, or 12 x 16 with 512-bit vectors (<see cref="ScoreStrip"/>); all sum each score as one
 /// FMA chain over the factors in order, so they agree bit for bit.
 /// </summary>
+/// <remarks>
+/// The width comes from <see cref="KernelTable"/>: 256 and 512 bits run the vector tiles (512 adds the 12 x 16 tile
+/// to the batch form), narrower widths the portable tiles, which sum in the same order without fusing.
+/// </remarks>
 internal static class SimilarityKernels
 {
     /// <summary>Items per packed panel: two 256-bit vectors.</summary>
     public const int PanelWidth = 16;
 
     /// <summary>
-    /// Copies rows (row-major, <paramref name="stride"/> floats each, first <paramref name="factors"/> used) divided by
-    /// their norms into panels: <c>panels[(p * factors + f) * 16 + j]</c> = factor f of item <c>16p + j</c> (zero beyond the last item).
+    /// Copies the rows of <paramref name="rows"/> divided by their norms into panels:
+    /// <c>panels[(p * factors + f) * 16 + j]</c> = factor f of item <c>16p + j</c> (zero beyond the last item).
     /// </summary>
-    public static FloatBuffer PackNormalized(ReadOnlySpan<float> rows, int count, int stride, int factors, ReadOnlySpan<float> norms)
+    public static FloatBuffer PackNormalized(FactorMatrix rows, ReadOnlySpan<float> norms)
     {
+        var count = rows.Rows;
+        var factors = rows.Factors;
         // Cache-line aligned: a panel row is 16 floats, one line, so its two vector loads never straddle lines.
         var panels = (count + PanelWidth - 1) / PanelWidth;
         var buffer = FloatBuffer.AllocateAligned((long)panels * factors * PanelWidth);
@@ -29,7 +35,7 @@ internal static class SimilarityKernels
         for (var i = 0; i < count; i++)
         {
             var inverse = 1f / norms[i];
-            var row = rows.Slice(i * stride, factors);
+            var row = rows.Row(i);
             var baseIndex = ((i / PanelWidth) * factors * PanelWidth) + (i % PanelWidth);
             for (var f = 0; f < factors; f++)
             {
@@ -42,22 +48,33 @@ internal static class SimilarityKernels
 
     /// <summary>
     /// scores[q * scoreStride + i] = queries[q] · item i over all packed items, for 4 queries
-    /// (<paramref name="queries"/>: 4 rows of <paramref name="factors"/> floats, contiguous).
+    /// (<paramref name="queries"/>: 4 rows of <paramref name="factors"/> floats, contiguous), with the tiles of
+    /// <paramref name="width"/>.
     /// </summary>
-    public static void Score4(ReadOnlySpan<float> queries, ReadOnlySpan<float> packed, int factors, int itemCount, Span<float> scores, int scoreStride)
+    public static void Score4(
+        SimdWidth width, ReadOnlySpan<float> queries, ReadOnlySpan<float> packed, int factors, int itemCount, Span<float> scores, int scoreStride)
     {
         Debug.Assert(queries.Length >= 4 * factors && scores.Length >= 3 * scoreStride + itemCount);
         var panels = (itemCount + PanelWidth - 1) / PanelWidth;
+        var vector = width >= SimdWidth.Vector256;
         Span<float> tile = stackalloc float[4 * PanelWidth];
         for (var p = 0; p < panels; p++)
         {
-            // The same tile kernel as the symmetric batch form, so single and batch similarities are bit-identical.
-            TilePanel(queries, packed, factors, p, tile);
+            // The same sums as the symmetric batch form, so single and batch similarities are bit-identical.
+            if (vector)
+            {
+                TilePanel(queries, packed, factors, p, tile);
+            }
+            else
+            {
+                TilePanelScalar(queries, packed, factors, p, tile);
+            }
+
             var start = p * PanelWidth;
-            var width = Math.Min(PanelWidth, itemCount - start);
+            var columns = Math.Min(PanelWidth, itemCount - start);
             for (var row = 0; row < 4; row++)
             {
-                tile.Slice(row * PanelWidth, width).CopyTo(scores.Slice((row * scoreStride) + start, width));
+                tile.Slice(row * PanelWidth, columns).CopyTo(scores.Slice((row * scoreStride) + start, columns));
             }
         }
     }
@@ -119,8 +136,9 @@ internal static class SimilarityKernels
     /// <c>strip[r * stripStride + (p - firstPanel) * 16 + j]</c> = query r · item <c>16p + j</c>. Panel by panel, so that
     /// a panel loaded once feeds every block from L1; twelve accumulators in registers per 6 x 16 tile, each loaded panel
     /// row feeding six FMAs. Every score is one FMA chain over the factors in order, so it is bit-identical to
-    /// <see cref="Score4"/>'s.
+    /// <see cref="Score4"/>'s at the same width.
     /// </summary>
+    /// <param name="width">The register width of the tiles.</param>
     /// <param name="queries">The interleaved query blocks.</param>
     /// <param name="blocks">The number of 6-row blocks.</param>
     /// <param name="packed">The packed panels.</param>
@@ -139,6 +157,7 @@ internal static class SimilarityKernels
     /// <param name="maximaFrom">The first panel that counts towards <paramref name="maxima"/>.</param>
     /// <param name="maximaTo">One past the last panel that counts towards <paramref name="maxima"/>.</param>
     public static void ScoreStrip(
+        SimdWidth width,
         ReadOnlySpan<float> queries,
         int blocks,
         ReadOnlySpan<float> packed,
@@ -157,13 +176,15 @@ internal static class SimilarityKernels
         Debug.Assert(maxima.IsEmpty || maxima.Length >= blocks * MicroRows * groups);
         ref var destination = ref MemoryMarshal.GetReference(strip);
         var scored = panelCount - firstPanel;
+        var wide = width >= SimdWidth.Vector512;
+        var vector = width >= SimdWidth.Vector256;
         for (var p = firstPanel; p < panelCount; p++)
         {
             ref var panel = ref Unsafe.Add(ref MemoryMarshal.GetReference(packed), (nint)p * factors * PanelWidth);
             var counted = !maxima.IsEmpty && p >= maximaFrom && p < maximaTo;
             var group = (int)((long)(p - firstPanel) * groups / scored);
             var b = 0;
-            if (Vector512.IsHardwareAccelerated)
+            if (wide)
             {
                 // 512-bit registers hold a whole panel row: two 6-row blocks at once as a 12 x 16 tile (twelve
                 // accumulators, each loaded panel row feeding twelve FMAs); an odd last block takes the loop below.
@@ -181,7 +202,7 @@ internal static class SimilarityKernels
                 ref var q = ref Unsafe.Add(ref MemoryMarshal.GetReference(queries), b * MicroRows * factors);
                 ref var tile = ref Unsafe.Add(ref destination, (b * MicroRows * stripStride) + ((p - firstPanel) * PanelWidth));
                 ref var rowMaxima = ref counted ? ref maxima[(b * MicroRows * groups) + group] : ref Unsafe.NullRef<Vector256<float>>();
-                if (Vector256.IsHardwareAccelerated)
+                if (vector)
                 {
                     Tile6(ref q, ref panel, factors, ref tile, stripStride, ref rowMaxima, groups);
                 }
@@ -312,7 +333,7 @@ internal static class SimilarityKernels
         }
     }
 
-    /// <summary>The portable tile: the same sums, in the same order, as <see cref="TilePanel"/>'s portable path.</summary>
+    /// <summary>The portable 6 x 16 tile: the same sums, in the same order, as <see cref="TilePanelScalar"/>.</summary>
     private static void Tile6Scalar(ref float q, ref float panel, int factors, ref float tile, int stride)
     {
         for (var r = 0; r < MicroRows; r++)
@@ -330,30 +351,31 @@ internal static class SimilarityKernels
         }
     }
 
+    /// <summary>The portable 4 x 16 tile: the same sums as <see cref="TilePanel"/>, in the same order, without fusing.</summary>
+    private static void TilePanelScalar(ReadOnlySpan<float> queries, ReadOnlySpan<float> packed, int factors, int p, Span<float> tile)
+    {
+        ref var panel = ref Unsafe.Add(ref MemoryMarshal.GetReference(packed), (nint)p * factors * PanelWidth);
+        ref var q = ref MemoryMarshal.GetReference(queries);
+        for (var r = 0; r < 4; r++)
+        {
+            for (var j = 0; j < PanelWidth; j++)
+            {
+                var sum = 0f;
+                for (var f = 0; f < factors; f++)
+                {
+                    sum += Unsafe.Add(ref q, (r * factors) + f) * Unsafe.Add(ref panel, (f * PanelWidth) + j);
+                }
+
+                tile[(r * PanelWidth) + j] = sum;
+            }
+        }
+    }
+
     /// <summary>One 4 x 16 tile: <paramref name="tile"/>[r * 16 + j] = query r · item (16p + j).</summary>
     private static void TilePanel(ReadOnlySpan<float> queries, ReadOnlySpan<float> packed, int factors, int p, Span<float> tile)
     {
         ref var panel = ref Unsafe.Add(ref MemoryMarshal.GetReference(packed), (nint)p * factors * PanelWidth);
         ref var q = ref MemoryMarshal.GetReference(queries);
-        if (!Vector256.IsHardwareAccelerated)
-        {
-            for (var r = 0; r < 4; r++)
-            {
-                for (var j = 0; j < PanelWidth; j++)
-                {
-                    var sum = 0f;
-                    for (var f = 0; f < factors; f++)
-                    {
-                        sum += Unsafe.Add(ref q, (r * factors) + f) * Unsafe.Add(ref panel, (f * PanelWidth) + j);
-                    }
-
-                    tile[(r * PanelWidth) + j] = sum;
-                }
-            }
-
-            return;
-        }
-
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
         for (var f = 0; f < factors; f++)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using MovieRecs.Als;
+using MovieRecs.Internal;
 
 namespace MovieRecs.Persistence;
 
@@ -54,7 +55,7 @@ public static partial class AlsModelFile
         reader.VerifyChecksum();
         var users = userIds is null ? null : CreateIndex(userIds, "user ids", sourceName);
         var items = itemIds is null ? null : CreateIndex(itemIds, "item ids", sourceName);
-        var model = AlsModel.FromPaddedStorage(header.Options, header.UserCount, header.ItemCount, stride, userFactors, itemFactors, header.TrainingLoss);
+        var model = AlsModel.FromPaddedStorage(header.Options, userFactors, itemFactors, header.TrainingLoss);
         return new ModelFileContent(model, users, items);
     }
 
@@ -137,7 +138,7 @@ public static partial class AlsModelFile
         /// never through another buffer) and their padding is zeroed. Only the block that makes growing storage grow
         /// comes through the staging buffer, copied to where it would have landed.
         /// </summary>
-        public float[] ReadRows(int rows, int factors, int stride, string what)
+        public FactorMatrix ReadRows(int rows, int factors, int stride, string what)
         {
             var capacity = lengthIsKnown ? rows : (int)Math.Min(rows, Math.Max(1, GrowthStartBytes / (sizeof(float) * (long)stride)));
             // Every float is overwritten (rows from the stream, padding by Spread) before anything reads it.
@@ -185,7 +186,7 @@ public static partial class AlsModelFile
                 done += count;
             }
 
-            return storage;
+            return new FactorMatrix(storage, rows, factors, stride);
         }
 
         /// <summary>Reads the stored checksum and compares it with the running one; then reports a non-finite factor, if any.</summary>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using MovieRecs.Als;
+using MovieRecs.Internal;
 
 namespace MovieRecs.Persistence;
 
@@ -29,8 +30,8 @@ public static partial class AlsModelFile
                 WriteInt32s(stream, items.Keys, buffer, crc, cancellationToken);
             }
 
-            WriteRows(stream, model.UserFactorStorage, model.UserCount, model.Factors, model.Stride, buffer, crc, cancellationToken);
-            WriteRows(stream, model.ItemFactorStorage, model.ItemCount, model.Factors, model.Stride, buffer, crc, cancellationToken);
+            WriteRows(stream, model.UserFactorMatrix, buffer, crc, cancellationToken);
+            WriteRows(stream, model.ItemFactorMatrix, buffer, crc, cancellationToken);
         }
         finally
         {
@@ -67,11 +68,12 @@ public static partial class AlsModelFile
         }
     }
 
-    /// <summary>Writes <paramref name="rows"/> rows of <paramref name="factors"/> floats without their padding: straight
-    /// from the storage when it has none, otherwise gathered block by block into <paramref name="buffer"/>.</summary>
-    private static void WriteRows(
-        Stream stream, ReadOnlySpan<float> storage, int rows, int factors, int stride, byte[] buffer, Crc32 crc, CancellationToken cancellationToken)
+    /// <summary>Writes the rows of <paramref name="matrix"/> without their padding: straight from the storage when it has
+    /// none, otherwise gathered block by block into <paramref name="buffer"/>.</summary>
+    private static void WriteRows(Stream stream, FactorMatrix matrix, byte[] buffer, Crc32 crc, CancellationToken cancellationToken)
     {
+        ReadOnlySpan<float> storage = matrix.Storage;
+        var (rows, factors, stride) = (matrix.Rows, matrix.Factors, matrix.Stride);
         if (stride == factors && BitConverter.IsLittleEndian)
         {
             var bytes = MemoryMarshal.AsBytes(storage[..(rows * factors)]);

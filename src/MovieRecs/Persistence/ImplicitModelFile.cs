@@ -230,9 +230,6 @@ public static partial class ImplicitModelFile
 
         var model = AlsModel.FromPaddedStorage(
             options,
-            data.UserCount,
-            data.ItemCount,
-            stride,
             Padded(data.UserFactorArray, data.UserCount, factors, stride),
             Padded(data.ItemFactorArray, data.ItemCount, factors, stride),
             trainingLoss: null);
@@ -285,7 +282,7 @@ public static partial class ImplicitModelFile
 
     private static float[] Unpadded(AlsModel model, bool user)
     {
-        if (model.IsUnpadded && (user ? model.UserFactorBuffer : model.ItemFactorBuffer).WholeArray is { } whole)
+        if ((user ? model.UserFactorMatrix : model.ItemFactorMatrix).UnpaddedArray is { } whole)
         {
             return whole;
         }
@@ -304,17 +301,17 @@ public static partial class ImplicitModelFile
     }
 
     /// <summary>The rows of <paramref name="values"/> in padded storage: the array itself when no padding is needed.</summary>
-    private static float[] Padded(float[] values, int rows, int factors, int stride)
+    private static FactorMatrix Padded(float[] values, int rows, int factors, int stride)
     {
         if (stride == factors)
         {
-            return values;
+            return new FactorMatrix(values, rows, factors, stride);
         }
 
-        var storage = new float[(long)rows * stride];
+        var storage = FactorMatrix.Allocate(rows, factors, stride);
         for (var row = 0; row < rows; row++)
         {
-            values.AsSpan(row * factors, factors).CopyTo(storage.AsSpan(row * stride, factors));
+            values.AsSpan(row * factors, factors).CopyTo(storage.Row(row));
         }
 
         return storage;

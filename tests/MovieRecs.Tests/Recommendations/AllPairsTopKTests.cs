@@ -21,15 +21,23 @@ public class AllPairsTopKTests
     [InlineData(100, 200, 40, 5)]
     public void ScoreStrip_EqualsScore4BitForBit_AndGathersLaneMaxima(int factors, int items, int firstRow, int blocks)
     {
-        // Odd block counts reach the 6-row tile that follows the 12-row ones when 512-bit vectors are accelerated.
+        foreach (var width in KernelTable.All)
+        {
+            ScoreStripAtWidth(width, factors, items, firstRow, blocks);
+        }
+    }
+
+    private static void ScoreStripAtWidth(SimdWidth width, int factors, int items, int firstRow, int blocks)
+    {
+        // Odd block counts reach the 6-row tile that follows the 12-row ones at the 512-bit width.
         var rowCount = blocks * 6;
         var random = new Random((factors * 1000) + items);
         var rows = Enumerable.Range(0, items * factors).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
         var norms = Enumerable.Range(0, items).Select(i => MathF.Sqrt(rows.Skip(i * factors).Take(factors).Sum(v => v * v)) + 1e-10f).ToArray();
-        var packed = SimilarityKernels.PackNormalized(rows, items, factors, factors, norms).Span.ToArray();
+        var packed = SimilarityKernels.PackNormalized(new FactorMatrix(rows, items, factors, factors), norms).Span.ToArray();
         var panels = (items + 15) / 16;
         var firstPanel = Math.Min(firstRow, items - 1) / 16;
-        var width = (panels - firstPanel) * 16;
+        var stripWidth = (panels - firstPanel) * 16;
         // Blocks of six rows (rows past the last item are zero queries).
         var queries = new float[rowCount * factors];
         for (var b = 0; b < blocks; b++)
@@ -40,8 +48,8 @@ public class AllPairsTopKTests
         var groups = Math.Min(8, panels - firstPanel);
         var maxima = new Vector256<float>[rowCount * groups];
         maxima.AsSpan().Fill(Vector256.Create(float.NegativeInfinity));
-        var strip = new float[rowCount * width];
-        SimilarityKernels.ScoreStrip(queries, blocks, packed, factors, firstPanel, panels, strip, width, maxima, groups, firstPanel, panels);
+        var strip = new float[rowCount * stripWidth];
+        SimilarityKernels.ScoreStrip(width, queries, blocks, packed, factors, firstPanel, panels, strip, stripWidth, maxima, groups, firstPanel, panels);
 
         // The same rows through the single-query path, four at a time (the query in slot 0).
         for (var r = 0; r < rowCount; r++)
@@ -53,10 +61,11 @@ public class AllPairsTopKTests
             }
 
             var expected = new float[4 * items];
-            SimilarityKernels.Score4(single, packed, factors, items, expected, items);
+            SimilarityKernels.Score4(width, single, packed, factors, items, expected, items);
             for (var c = firstPanel * 16; c < items; c++)
             {
-                Assert.Equal(expected[c], strip[(r * width) + c - (firstPanel * 16)]);
+                var actual = strip[(r * stripWidth) + c - (firstPanel * 16)];
+                Assert.True(expected[c] == actual, $"{width} row {r} column {c}: {actual} vs {expected[c]}");
             }
 
             // Each lane maximum is the best of its own columns (lanes l and 8 + l of the group's panels).
@@ -69,7 +78,7 @@ public class AllPairsTopKTests
                     {
                         if ((p - firstPanel) * groups / (panels - firstPanel) == g)
                         {
-                            best = MathF.Max(best, MathF.Max(strip[(r * width) + ((p - firstPanel) * 16) + lane], strip[(r * width) + ((p - firstPanel) * 16) + 8 + lane]));
+                            best = MathF.Max(best, MathF.Max(strip[(r * stripWidth) + ((p - firstPanel) * 16) + lane], strip[(r * stripWidth) + ((p - firstPanel) * 16) + 8 + lane]));
                         }
                     }
 

@@ -10,7 +10,7 @@ public class ServingKernelTests
 
     [Theory]
     [MemberData(nameof(Strides))]
-    public void Score_EveryPath_MatchesScalarReference(int stride)
+    public void Score_EveryWidth_MatchesScalarReference(int stride)
     {
         var random = new Random(stride);
         foreach (var rows in new[] { 0, 1, 3, 4, 5, 9, 33 })
@@ -19,18 +19,13 @@ public class ServingKernelTests
             var matrix = Enumerable.Range(0, rows * stride).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
             var expected = new float[rows];
             ScoringKernels.ScoreScalar(query, matrix, stride, expected);
-            foreach (var path in Enum.GetValues<ScoringKernels.Path>())
+            foreach (var width in KernelTable.All)
             {
-                if ((path == ScoringKernels.Path.Vector256 && stride % 8 != 0) || (path == ScoringKernels.Path.Vector128 && stride % 4 != 0))
-                {
-                    continue;
-                }
-
                 var actual = new float[rows];
-                ScoringKernels.Score(path, query, matrix, stride, actual);
+                ScoringKernels.Score(width, query, matrix, stride, actual);
                 for (var r = 0; r < rows; r++)
                 {
-                    Assert.True(MathF.Abs(actual[r] - expected[r]) <= 1e-4f * (1 + MathF.Abs(expected[r])), $"{path} stride {stride} row {r}: {actual[r]} vs {expected[r]}");
+                    Assert.True(MathF.Abs(actual[r] - expected[r]) <= 1e-4f * (1 + MathF.Abs(expected[r])), $"{width} stride {stride} row {r}: {actual[r]} vs {expected[r]}");
                 }
             }
         }
@@ -39,6 +34,14 @@ public class ServingKernelTests
     [Theory]
     [MemberData(nameof(Strides))]
     public void ScoreBlock_EqualsScoreBitForBit(int stride)
+    {
+        foreach (var width in KernelTable.All)
+        {
+            ScoreBlockAtWidth(width, stride);
+        }
+    }
+
+    private static void ScoreBlockAtWidth(SimdWidth width, int stride)
     {
         var random = new Random(stride + 7);
         foreach (var rows in new[] { 0, 1, 2, 3, 8, 33 })
@@ -49,11 +52,11 @@ public class ServingKernelTests
                 var matrix = Enumerable.Range(0, rows * stride).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
                 var scoreStride = rows + 3;
                 var actual = Enumerable.Repeat(float.NaN, (queryCount * scoreStride) + 1).ToArray();
-                ScoringKernels.ScoreBlock(queries, queryCount, matrix, stride, rows, actual, scoreStride);
+                ScoringKernels.ScoreBlock(width, queries, queryCount, matrix, stride, rows, actual, scoreStride);
                 for (var u = 0; u < queryCount; u++)
                 {
                     var expected = new float[rows];
-                    ScoringKernels.Score(queries.AsSpan(u * stride, stride), matrix, stride, expected);
+                    ScoringKernels.Score(width, queries.AsSpan(u * stride, stride), matrix, stride, expected);
                     Assert.Equal(expected, actual.AsSpan(u * scoreStride, rows).ToArray());
                     Assert.True(actual.AsSpan((u * scoreStride) + rows, u + 1 < queryCount ? 3 : 1).ToArray().All(float.IsNaN), "wrote past its rows");
                 }
@@ -83,20 +86,23 @@ public class ServingKernelTests
     [InlineData(8, 15)]
     [InlineData(100, 16)]
     [InlineData(37, 33)]
-    public void SimilarityScore4_MatchesScalarReference(int factors, int items)
+    public void SimilarityScore4_EveryWidth_MatchesScalarReference(int factors, int items)
     {
         var random = new Random(factors * 100 + items);
         var rows = Enumerable.Range(0, items * factors).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
         var norms = Enumerable.Range(0, items).Select(i => MathF.Sqrt(rows.Skip(i * factors).Take(factors).Sum(v => v * v)) + 1e-10f).ToArray();
-        var packed = SimilarityKernels.PackNormalized(rows, items, factors, factors, norms).Span.ToArray();
+        var packed = SimilarityKernels.PackNormalized(new FactorMatrix(rows, items, factors, factors), norms).Span.ToArray();
         var queries = Enumerable.Range(0, 4 * factors).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
         var expected = new float[4 * (items + 1)];
-        var actual = new float[4 * (items + 1)];
         SimilarityKernels.Score4Scalar(queries, packed, factors, items, expected, items + 1);
-        SimilarityKernels.Score4(queries, packed, factors, items, actual, items + 1);
-        for (var i = 0; i < expected.Length; i++)
+        foreach (var width in KernelTable.All)
         {
-            Assert.True(MathF.Abs(expected[i] - actual[i]) <= 1e-4f * (1 + MathF.Abs(expected[i])), $"{i}: {actual[i]} vs {expected[i]}");
+            var actual = new float[4 * (items + 1)];
+            SimilarityKernels.Score4(width, queries, packed, factors, items, actual, items + 1);
+            for (var i = 0; i < expected.Length; i++)
+            {
+                Assert.True(MathF.Abs(expected[i] - actual[i]) <= 1e-4f * (1 + MathF.Abs(expected[i])), $"{width} {i}: {actual[i]} vs {expected[i]}");
+            }
         }
     }
 }
