@@ -1,0 +1,104 @@
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace MovieRecs.Tests.Generators;
+
+/// <summary>
+/// Small building blocks for shrinkers: numbers that step toward a target, bounded numbers and choices that shrink
+/// toward their simplest value, and arrays that shrink by losing elements. Every candidate is strictly simpler than
+/// the value it came from, so a shrink always ends.
+/// </summary>
+public static class Shrinkable
+{
+    /// <summary>The target itself, the point halfway there, and one step nearer (each once, none equal to <paramref name="value"/>).</summary>
+    public static IEnumerable<int> Toward(int value, int target)
+    {
+        foreach (var candidate in Toward((long)value, target))
+        {
+            yield return (int)candidate;
+        }
+    }
+
+    /// <inheritdoc cref="Toward(int, int)"/>
+    public static IEnumerable<long> Toward(long value, long target)
+    {
+        if (value == target)
+        {
+            yield break;
+        }
+
+        yield return target;
+        var half = target + ((value - target) / 2);
+        if (half != target && half != value)
+        {
+            yield return half;
+        }
+
+        var step = value - Math.Sign(value - target);
+        if (step != target && step != half)
+        {
+            yield return step;
+        }
+    }
+
+    /// <summary>Integers from <paramref name="low"/> to <paramref name="high"/> (both included), shrinking toward <paramref name="low"/>.</summary>
+    public static Arbitrary<int> Between(int low, int high) => Arb.From(Gen.Choose(low, high), v => Toward(v, low));
+
+    /// <summary>One of <paramref name="choices"/>, shrinking toward the earlier ones.</summary>
+    public static Arbitrary<T> Element<T>(params T[] choices) =>
+        Arb.From(Gen.Elements(choices), v => Toward(Array.IndexOf(choices, v), 0).Select(i => choices[i]));
+
+    /// <summary>The elements of <paramref name="choices"/> before <paramref name="value"/>, as <see cref="Element{T}"/> shrinks.</summary>
+    public static IEnumerable<T> TowardFirst<T>(T value, T[] choices) => Toward(Array.IndexOf(choices, value), 0).Select(i => choices[i]);
+
+    /// <summary>
+    /// Shorter arrays first (no more than <paramref name="minLength"/> elements, either half, one element fewer),
+    /// then one element shrunk by <paramref name="shrinkElement"/>.
+    /// </summary>
+    public static IEnumerable<T[]> ShrinkArray<T>(T[] array, Func<T, IEnumerable<T>> shrinkElement, int minLength = 0)
+    {
+        if (array.Length > minLength)
+        {
+            yield return array[..minLength];
+            var half = array.Length / 2;
+            if (array.Length > 2 && half >= minLength)
+            {
+                yield return array[..half];
+                yield return array[half..];
+            }
+
+            for (var i = 0; i < array.Length && array.Length > 1 && array.Length - 1 >= minLength; i++)
+            {
+                yield return [.. array[..i], .. array[(i + 1)..]];
+            }
+        }
+
+        for (var i = 0; i < array.Length; i++)
+        {
+            foreach (var element in shrinkElement(array[i]))
+            {
+                var copy = (T[])array.Clone();
+                copy[i] = element;
+                yield return copy;
+            }
+        }
+    }
+
+    /// <summary>Arrays of <paramref name="minLength"/> to <paramref name="maxLength"/> elements of <paramref name="element"/>.</summary>
+    public static Gen<T[]> ArrayOf<T>(Gen<T> element, int minLength, int maxLength) =>
+        from length in Gen.Choose(minLength, maxLength)
+        from array in Gen.ArrayOf(element, length)
+        select array;
+
+    /// <summary>Longs from <paramref name="low"/> to <paramref name="high"/> (a range of up to 2^62), from two ints.</summary>
+    public static Gen<long> LongBetween(long low, long high) =>
+        from high32 in Gen.Choose(0, int.MaxValue)
+        from low32 in Gen.Choose(0, int.MaxValue)
+        select low + (long)((((ulong)high32 << 31) | (uint)low32) % (ulong)(high - low + 1));
+
+    /// <summary>Bytes 0 to 255, shrinking toward 0.</summary>
+    public static Gen<byte> Byte { get; } = Gen.Choose(0, 255).Select(b => (byte)b);
+
+    /// <summary>A byte one or more steps nearer 0.</summary>
+    public static IEnumerable<byte> Toward0(byte value) => Toward(value, 0).Select(b => (byte)b);
+}
