@@ -300,6 +300,8 @@ public static class MovieLensArbitraries
 
     public static Arbitrary<RatingRows> RatingRows() => Generators.RatingRows.Arb;
 
+    public static Arbitrary<MovieTitles> MovieTitles() => Generators.MovieTitles.Arb;
+
     /// <summary>Thresholds, values and duplicate handlings worth telling apart, shrinking toward the defaults.</summary>
     public static Arbitrary<Options> InteractionOptions() => Shrinkable.Element(
         Options.Default,

@@ -15,7 +15,7 @@ namespace MovieRecs.Tests.MovieLens;
 public class RatingsFilePropertyTests
 {
     [Property(MaxTest = 100, Arbitrary = new[] { typeof(MovieLensArbitraries) })]
-    public Property ReadRatings_GeneratedFile_GivesBackItsLines(RatingsFile file, PositiveInt readSize)
+    public Property ReadRatings_GeneratedFile_GivesBackItsLines(RatingsFile file, NonNegativeInt readSize)
     {
         var expected = file.Rows;
         var table = ReaderTestFormats.Rows(MovieLensReader.ReadRatings(file.Stream(), file.Release, "ratings"));
@@ -33,7 +33,7 @@ public class RatingsFilePropertyTests
     }
 
     [Property(MaxTest = 100, Arbitrary = new[] { typeof(MovieLensArbitraries) })]
-    public Property ReadInteractionMatrix_GeneratedFile_EqualsMatrixOfTheKeptLines(RatingsFile file, InteractionOptions options, PositiveInt chunk)
+    public Property ReadInteractionMatrix_GeneratedFile_EqualsMatrixOfTheKeptLines(RatingsFile file, InteractionOptions options, NonNegativeInt chunk)
     {
         var kept = file.Lines.Where(l => l.Rating >= options.MinRating).ToArray();
         var refused = options.Duplicates == DuplicateHandling.Throw && kept.DistinctBy(l => (l.User, l.Movie)).Count() < kept.Length;
