@@ -35,6 +35,32 @@ public static class SparseGen
             count)
         select Make(rowCount, columnCount, entries);
 
+    /// <summary>Positive half stars from 0.5 to 5, as ratings and interaction strengths are.</summary>
+    public static Gen<float> HalfStars { get; } = Gen.Choose(1, 10).Select(k => k * 0.5f);
+
+    /// <summary>Whole stars from 1 to 5; with <paramref name="negatives"/>, a quarter of them negated (negative feedback).</summary>
+    public static Gen<float> Stars(bool negatives = false, int minRating = 1) =>
+        from stars in Gen.Choose(minRating, 5)
+        from negate in negatives ? Gen.Choose(0, 3).Select(k => k == 0) : Gen.Constant(false)
+        select negate ? -(float)stars : stars;
+
+    /// <summary>
+    /// Shapes of <paramref name="minRows"/>..<paramref name="maxRows"/> x <paramref name="minColumns"/>..<paramref name="maxColumns"/>
+    /// with a density drawn from 0 to <paramref name="maxDensity"/>: that share of the cells as entries at random
+    /// places (so a few are duplicates), values from <paramref name="value"/>. Shrink with <see cref="Shrink(Triplets, int, int)"/>.
+    /// </summary>
+    public static Gen<Triplets> Matrices(int minRows, int maxRows, int minColumns, int maxColumns, double maxDensity, Gen<float> value) =>
+        from rowCount in Gen.Choose(minRows, maxRows)
+        from columnCount in Gen.Choose(minColumns, maxColumns)
+        from percent in Gen.Choose(0, 100)
+        from entries in Gen.ArrayOf(
+            from row in Gen.Choose(0, Math.Max(rowCount - 1, 0))
+            from column in Gen.Choose(0, Math.Max(columnCount - 1, 0))
+            from v in value
+            select (row, column, v),
+            rowCount == 0 || columnCount == 0 ? 0 : (int)(rowCount * columnCount * maxDensity * percent / 100))
+        select Make(rowCount, columnCount, entries);
+
     /// <summary>1..12 rows of 1..16 factors.</summary>
     public static Gen<FactorSet> FactorSets(int minRows = 1, int maxRows = MaxSize) =>
         from rows in Gen.Choose(minRows, maxRows)
@@ -108,6 +134,10 @@ public static class SparseGen
             }
         }
     }
+
+    /// <summary>As <see cref="Shrink(Triplets)"/>, keeping at least <paramref name="minRows"/> rows and <paramref name="minColumns"/> columns.</summary>
+    public static IEnumerable<Triplets> Shrink(Triplets t, int minRows, int minColumns) =>
+        Shrink(t).Where(s => s.RowCount >= minRows && s.ColumnCount >= minColumns);
 
     /// <summary>Smaller factor sets: a row or a factor removed, a value one quarter-step nearer 0.</summary>
     public static IEnumerable<FactorSet> Shrink(FactorSet f)
