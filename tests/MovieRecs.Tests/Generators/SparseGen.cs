@@ -47,9 +47,10 @@ public static class SparseGen
     /// <summary>
     /// Shapes of <paramref name="minRows"/>..<paramref name="maxRows"/> x <paramref name="minColumns"/>..<paramref name="maxColumns"/>
     /// with a density drawn from 0 to <paramref name="maxDensity"/>: that share of the cells as entries at random
-    /// places (so a few are duplicates), values from <paramref name="value"/>. Shrink with <see cref="Shrink(Triplets, int, int)"/>.
+    /// places (so a few are duplicates, unless <paramref name="distinctCells"/> keeps only the first entry of each cell),
+    /// values from <paramref name="value"/>. Shrink with <see cref="Shrink(Triplets, int, int)"/>.
     /// </summary>
-    public static Gen<Triplets> Matrices(int minRows, int maxRows, int minColumns, int maxColumns, double maxDensity, Gen<float> value) =>
+    public static Gen<Triplets> Matrices(int minRows, int maxRows, int minColumns, int maxColumns, double maxDensity, Gen<float> value, bool distinctCells = false) =>
         from rowCount in Gen.Choose(minRows, maxRows)
         from columnCount in Gen.Choose(minColumns, maxColumns)
         from percent in Gen.Choose(0, 100)
@@ -59,7 +60,7 @@ public static class SparseGen
             from v in value
             select (row, column, v),
             rowCount == 0 || columnCount == 0 ? 0 : (int)(rowCount * columnCount * maxDensity * percent / 100))
-        select Make(rowCount, columnCount, entries);
+        select Make(rowCount, columnCount, distinctCells ? [.. entries.DistinctBy(e => (e.row, e.column))] : entries);
 
     /// <summary>1..12 rows of 1..16 factors.</summary>
     public static Gen<FactorSet> FactorSets(int minRows = 1, int maxRows = MaxSize) =>
