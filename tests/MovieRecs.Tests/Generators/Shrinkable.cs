@@ -96,6 +96,12 @@ public static class Shrinkable
         from low32 in Gen.Choose(0, int.MaxValue)
         select low + (long)((((ulong)high32 << 31) | (uint)low32) % (ulong)(high - low + 1));
 
+    /// <summary>Any 64-bit pattern, from two ints.</summary>
+    public static Gen<long> AnyLong { get; } =
+        from high in Gen.Choose(int.MinValue, int.MaxValue)
+        from low in Gen.Choose(int.MinValue, int.MaxValue)
+        select ((long)high << 32) | (uint)low;
+
     /// <summary>Bytes 0 to 255, shrinking toward 0.</summary>
     public static Gen<byte> Byte { get; } = Gen.Choose(0, 255).Select(b => (byte)b);
 
