@@ -44,7 +44,7 @@ public sealed record NpyCase(int DataType, int[] Shape, long[] Bits, string[] Te
 
     public static Arbitrary<NpyCase> Arb { get; } = FsCheck.Fluent.Arb.From(Gen, Shrink);
 
-    /// <summary>An earlier type (the same bits), a dimension dropped or smaller (the elements cut to the new count), an element simpler.</summary>
+    /// <summary>An earlier type (the same bits), a dimension dropped or smaller (see <see cref="Reshape"/>), an element simpler.</summary>
     public static IEnumerable<NpyCase> Shrink(NpyCase c)
     {
         foreach (var type in Shrinkable.Toward(c.DataType, 1))
@@ -54,10 +54,7 @@ public sealed record NpyCase(int DataType, int[] Shape, long[] Bits, string[] Te
 
         for (var d = 0; d < c.Shape.Length; d++)
         {
-            if (c.Shape[d] > 0)
-            {
-                yield return Reshape(c, [.. c.Shape[..d], .. c.Shape[(d + 1)..]]);
-            }
+            yield return Reshape(c, [.. c.Shape[..d], .. c.Shape[(d + 1)..]]);
 
             foreach (var smaller in Shrinkable.Toward(c.Shape[d], 0))
             {
@@ -86,11 +83,16 @@ public sealed record NpyCase(int DataType, int[] Shape, long[] Bits, string[] Te
         return $"{(NpyDataType)DataType} ({string.Join(", ", Shape)}) [{values}]";
     }
 
-    /// <summary>The shape's element count is never above the old one here, so the elements are cut, never padded.</summary>
+    /// <summary>The case with another shape: the elements cut to its count, or (when a dimension of 0 was dropped) padded with zeros and empty strings.</summary>
     private static NpyCase Reshape(NpyCase c, int[] shape)
     {
         var count = shape.Aggregate(1, (a, b) => a * b);
-        return c with { Shape = shape, Bits = c.Bits[..count], Texts = c.Texts[..count] };
+        return c with
+        {
+            Shape = shape,
+            Bits = [.. c.Bits.Take(count), .. new long[Math.Max(0, count - c.Bits.Length)]],
+            Texts = [.. c.Texts.Take(count), .. Enumerable.Repeat("", Math.Max(0, count - c.Texts.Length))],
+        };
     }
 
     private static IEnumerable<string> ShrinkText(string text)
