@@ -13,11 +13,11 @@ public class RatingsFileGenTests
         .WithMaxTest(100)
         .WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(20_240_601UL, 0x9E37_79B9_7F4A_7C15UL), FSharpOption<int>.None)));
 
-    [Property(MaxTest = 50, Arbitrary = new[] { typeof(MovieLensArbitraries) })]
+    [Property(MaxTest = 15, Arbitrary = new[] { typeof(MovieLensArbitraries) })]
     public bool Shrink_RatingsFile_EveryCandidateIsValidAndStrictlySmaller(RatingsFile file) =>
         IsValid(file) && RatingsFile.Shrink(file).All(s => IsValid(s) && RatingsFile.Size(s) < RatingsFile.Size(file));
 
-    [Property(MaxTest = 50, Arbitrary = new[] { typeof(MovieLensArbitraries) })]
+    [Property(MaxTest = 15, Arbitrary = new[] { typeof(MovieLensArbitraries) })]
     public bool Shrink_RatingRows_EveryCandidateIsValidAndStrictlySmaller(RatingRows rows) =>
         rows.Lines.All(l => IsValid(l, halfStars: false))
         && RatingRows.Shrink(rows).All(s => s.Lines.All(l => IsValid(l, halfStars: false)) && RatingLines.Size(s.Lines) < RatingLines.Size(rows.Lines));

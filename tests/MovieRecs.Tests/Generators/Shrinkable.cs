@@ -10,7 +10,11 @@ namespace MovieRecs.Tests.Generators;
 /// </summary>
 public static class Shrinkable
 {
-    /// <summary>The target itself, the point halfway there, and one step nearer (each once, none equal to <paramref name="value"/>).</summary>
+    /// <summary>
+    /// The target itself, then values ever nearer <paramref name="value"/>: the point halfway there, three quarters of
+    /// the way, and so on to one step nearer. The first failing one is taken, so a shrink takes big steps while it
+    /// can and needs only about log² of the distance in tries.
+    /// </summary>
     public static IEnumerable<int> Toward(int value, int target)
     {
         foreach (var candidate in Toward((long)value, target))
@@ -28,16 +32,12 @@ public static class Shrinkable
         }
 
         yield return target;
-        var half = target + ((value - target) / 2);
-        if (half != target && half != value)
-        {
-            yield return half;
-        }
 
-        var step = value - Math.Sign(value - target);
-        if (step != target && step != half)
+        // The distance between two longs fits an Int128; each candidate is value minus a half, a quarter, ... of it.
+        var distance = (Int128)value - target;
+        for (var remaining = distance / 2; remaining != 0; remaining /= 2)
         {
-            yield return step;
+            yield return (long)(value - remaining);
         }
     }
 
