@@ -2,7 +2,10 @@ using MovieRecs.Sparse;
 
 namespace MovieRecs.Tests;
 
-/// <summary>Seeded random user x item matrices for model tests: ratings 1 to 5, optionally some negative.</summary>
+/// <summary>
+/// Seeded random user x item matrices for the model facts: ratings 1 to 5, optionally some negative. (Properties draw
+/// shrinkable matrices instead: <c>TrainingCase</c> in Generators.)
+/// </summary>
 internal static class TestMatrices
 {
     public static CsrMatrix Random(int seed, int users, int items, double density, bool negatives = false, int minRating = 1)

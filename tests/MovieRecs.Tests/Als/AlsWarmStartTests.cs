@@ -1,5 +1,6 @@
 using FsCheck.Xunit;
 using MovieRecs.Als;
+using MovieRecs.Tests.Generators;
 
 namespace MovieRecs.Tests.Als;
 
@@ -9,19 +10,19 @@ namespace MovieRecs.Tests.Als;
 /// </summary>
 public class AlsWarmStartTests
 {
-    [Property(MaxTest = 12)]
-    public bool Fit_SingleIterationWarmStarts_BitIdenticalToFreshFit(int seed)
+    [Property(MaxTest = 12, Arbitrary = new[] { typeof(AlsArbitraries.MediumWithNegatives) })]
+    public bool Fit_SingleIterationWarmStarts_BitIdenticalToFreshFit(WarmStartCase c)
     {
-        var matrix = TestMatrices.Random(seed, users: 60, items: 40, density: 0.15, negatives: seed % 4 == 0);
-        var iterations = 1 + Math.Abs(seed % 5);
+        var matrix = c.Training.Matrix;
+        var iterations = c.Iterations;
         var options = new AlsOptions
         {
-            Factors = 3 + Math.Abs(seed % 14),
+            Factors = c.Factors,
             Iterations = iterations,
-            Seed = seed,
+            Seed = c.Training.Seed,
             Regularization = 0.05,
-            Solver = seed % 2 == 0 ? AlsSolver.ConjugateGradient : AlsSolver.Cholesky,
-            ComputeLoss = seed % 3 != 0,
+            Solver = c.Solver,
+            ComputeLoss = c.ComputeLoss,
             MaxDegreeOfParallelism = 2,
         };
         var fresh = new AlsTrainer(options).Fit(matrix);

@@ -4,7 +4,7 @@ using MovieRecs.Sparse;
 
 namespace MovieRecs.Tests.Evaluation;
 
-/// <summary>Seeded matrices and fake models for the evaluation tests.</summary>
+/// <summary>Seeded matrices for the evaluation facts (the properties draw shrinkable cases from <c>EvaluationArbitraries</c>), and fake models.</summary>
 internal static class EvaluationTestData
 {
     /// <summary>A random user x item matrix with positive half-step values; about <paramref name="density"/> of the cells set.</summary>
@@ -28,13 +28,6 @@ internal static class EvaluationTestData
         }
 
         return CsrMatrix.FromTriplets(rowCount, columnCount, rows.ToArray(), columns.ToArray(), values.ToArray());
-    }
-
-    /// <summary>A random split-able matrix whose shape is also drawn from the seed (small, possibly empty rows).</summary>
-    public static CsrMatrix RandomShape(int seed, int maxRows = 40, int maxColumns = 25)
-    {
-        var random = new Random(seed);
-        return RandomInteractions(seed, random.Next(0, maxRows + 1), random.Next(1, maxColumns + 1), random.NextDouble() * 0.6);
     }
 
     /// <summary>The sum of two matrices of the same shape, cell by cell.</summary>

@@ -34,6 +34,7 @@ public class MersenneTwisterTests
         Assert.Equal(third, random.NextDouble());
     }
 
+    /// <summary>The seed is the generator's own input under test (not a source of test data), so it stays a drawn number.</summary>
     [Property(MaxTest = 100)]
     public bool NextInt32_StaysInRange(uint seed, int bound)
     {

@@ -1,6 +1,7 @@
 using FsCheck.Xunit;
 using MovieRecs.Evaluation;
 using MovieRecs.Sparse;
+using MovieRecs.Tests.Generators;
 
 namespace MovieRecs.Tests.Evaluation;
 
@@ -108,23 +109,22 @@ public class PopularityRecommenderTests
         Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
     }
 
-    [Property(MaxTest = 100)]
-    public bool Recommend_MatchesSortByCountThenIndex(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(EvaluationArbitraries) })]
+    public bool Recommend_MatchesSortByCountThenIndex(PopularityCase c)
     {
-        var train = EvaluationTestData.RandomShape(seed, maxRows: 15, maxColumns: 20);
+        var train = c.Train.ToCsr();
         if (train.RowCount == 0)
         {
             return true;
         }
 
         var model = new PopularityRecommender(train);
-        var random = new Random(seed);
-        var exclude = Enumerable.Range(0, 4).Select(_ => random.Next(train.ColumnCount)).ToArray();
+        var exclude = c.ExcludedItems;
         var counts = Enumerable.Range(0, train.ColumnCount).Select(c => Enumerable.Range(0, train.RowCount).Count(r => train[r, c] != 0)).ToArray();
         var expected = Enumerable.Range(0, train.ColumnCount).Where(c => !exclude.Contains(c)).OrderByDescending(c => counts[c]).ThenBy(c => c).Take(6).ToArray();
         var items = new int[6];
         var scores = new float[6];
-        var written = model.Recommend(random.Next(train.RowCount), exclude, items, scores);
+        var written = model.Recommend(c.UserIndex, exclude, items, scores);
         return written == expected.Length
             && items.AsSpan(0, written).SequenceEqual(expected)
             && scores.AsSpan(0, written).SequenceEqual(expected.Select(c => (float)counts[c]).ToArray());

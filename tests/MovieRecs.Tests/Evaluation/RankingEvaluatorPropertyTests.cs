@@ -1,5 +1,6 @@
 using FsCheck.Xunit;
 using MovieRecs.Evaluation;
+using MovieRecs.Tests.Generators;
 
 namespace MovieRecs.Tests.Evaluation;
 
@@ -8,28 +9,22 @@ public class RankingEvaluatorPropertyTests
     private static readonly EvaluationOptions OneThread = new() { MaxDegreeOfParallelism = 1 };
     private static readonly EvaluationOptions TwoThreads = new() { MaxDegreeOfParallelism = 2 };
 
-    /// <summary>A seeded split of a random matrix with some test users, and a K drawn from the seed.</summary>
-    private static (TrainTestSplit Split, int K) Case(int seed)
-    {
-        var random = new Random(seed);
-        var matrix = EvaluationTestData.RandomInteractions(seed, random.Next(1, 160), random.Next(2, 30), 0.05 + (random.NextDouble() * 0.5));
-        var split = TrainTestSplit.Random(matrix, 0.1 + (random.NextDouble() * 0.8), seed & int.MaxValue);
-        return (split, random.Next(1, 12));
-    }
+    /// <summary>The case's split of its matrix, and its K.</summary>
+    private static (TrainTestSplit Split, int K) Case(RankingCase c) => (TrainTestSplit.Random(c.Matrix, c.TestFraction, c.SplitSeed), c.K);
 
     private static bool AllInUnitInterval(RankingMetrics m) =>
         new[] { m.ImplicitPrecision, m.Precision, m.Recall, m.MeanAveragePrecision, m.Ndcg, m.Auc }.All(v => v is >= 0 and <= 1);
 
-    [Property(MaxTest = 100)]
-    public bool Evaluate_RandomModel_MetricsInUnitInterval_AndMatchNaiveReference(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(EvaluationArbitraries) })]
+    public bool Evaluate_RandomModel_MetricsInUnitInterval_AndMatchNaiveReference(RankingCase c)
     {
-        var (split, k) = Case(seed);
+        var (split, k) = Case(c);
         if (split.TestUserCount == 0)
         {
             return true;
         }
 
-        var model = new ShuffledRecommender(split.Train.RowCount, split.Train.ColumnCount, seed);
+        var model = new ShuffledRecommender(split.Train.RowCount, split.Train.ColumnCount, c.ModelSeed);
         var m = RankingEvaluator.Evaluate(model, split, k);
         var reference = NaiveRankingMetrics.Compute(model, split.Train, split.Test, k);
         return AllInUnitInterval(m)
@@ -39,10 +34,10 @@ public class RankingEvaluatorPropertyTests
             && Close(m.Ndcg, reference.Ndcg) && Close(m.Auc, reference.Auc);
     }
 
-    [Property(MaxTest = 100)]
-    public bool Evaluate_PerfectRanking_ScoresOneWhereDefinitionsAllow(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(EvaluationArbitraries) })]
+    public bool Evaluate_PerfectRanking_ScoresOneWhereDefinitionsAllow(RankingCase c)
     {
-        var (split, k) = Case(seed);
+        var (split, k) = Case(c);
         if (split.TestUserCount == 0)
         {
             return true;
@@ -63,10 +58,10 @@ public class RankingEvaluatorPropertyTests
             && Close(m.Auc, expectedAuc);
     }
 
-    [Property(MaxTest = 100)]
-    public bool Evaluate_OneAndTwoThreads_GiveIdenticalResults(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(EvaluationArbitraries) })]
+    public bool Evaluate_OneAndTwoThreads_GiveIdenticalResults(RankingCase c)
     {
-        var (split, k) = Case(seed);
+        var (split, k) = Case(c);
         if (split.TestUserCount == 0)
         {
             return true;
@@ -76,17 +71,17 @@ public class RankingEvaluatorPropertyTests
         return RankingEvaluator.Evaluate(model, split, k, OneThread) == RankingEvaluator.Evaluate(model, split, k, TwoThreads);
     }
 
-    [Property(MaxTest = 100)]
-    public bool Evaluate_PerfectRanking_BeatsOrTiesAnyModel(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(EvaluationArbitraries) })]
+    public bool Evaluate_PerfectRanking_BeatsOrTiesAnyModel(RankingCase c)
     {
-        var (split, k) = Case(seed);
+        var (split, k) = Case(c);
         if (split.TestUserCount == 0)
         {
             return true;
         }
 
         var perfect = RankingEvaluator.Evaluate(new OracleRecommender(split.Test), split, k);
-        var other = RankingEvaluator.Evaluate(new ShuffledRecommender(split.Train.RowCount, split.Train.ColumnCount, seed), split, k);
+        var other = RankingEvaluator.Evaluate(new ShuffledRecommender(split.Train.RowCount, split.Train.ColumnCount, c.ModelSeed), split, k);
         return other.Hits <= perfect.Hits && other.Ndcg <= perfect.Ndcg + 1e-12 && other.MeanAveragePrecision <= perfect.MeanAveragePrecision + 1e-12;
     }
 

@@ -1,61 +1,55 @@
+using FsCheck;
 using FsCheck.Xunit;
 using MovieRecs.Evaluation;
 using MovieRecs.MovieLens;
 using MovieRecs.Sparse;
+using MovieRecs.Tests.Generators;
 
 namespace MovieRecs.Tests.Evaluation;
 
 public class TrainTestSplitPropertyTests
 {
-    [Property(MaxTest = 100)]
-    public bool Random_TrainPlusTest_IsOriginal_Disjoint_SameShape(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(EvaluationArbitraries) })]
+    public bool Random_TrainPlusTest_IsOriginal_Disjoint_SameShape(SplitCase c)
     {
-        var matrix = EvaluationTestData.RandomShape(seed);
-        var fraction = new Random(seed).NextDouble();
-        var split = TrainTestSplit.Random(matrix, fraction, seed & int.MaxValue);
+        var matrix = c.Matrix;
+        var split = TrainTestSplit.Random(matrix, c.TestFraction, c.Seed);
         return IsPartition(matrix, split) && split.DroppedTestCount == 0;
     }
 
-    [Property(MaxTest = 100)]
-    public bool Random_SameSeed_SameSplit(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(EvaluationArbitraries) })]
+    public bool Random_SameSeed_SameSplit(SplitCase c)
     {
-        var matrix = EvaluationTestData.RandomShape(seed);
-        var a = TrainTestSplit.Random(matrix, 0.3, seed & int.MaxValue);
-        var b = TrainTestSplit.Random(matrix, 0.3, seed & int.MaxValue);
+        var matrix = c.Matrix;
+        var a = TrainTestSplit.Random(matrix, 0.3, c.Seed);
+        var b = TrainTestSplit.Random(matrix, 0.3, c.Seed);
         return a.Train.ContentEquals(b.Train) && a.Test.ContentEquals(b.Test);
     }
 
-    [Property(MaxTest = 100)]
-    public bool LeaveKOut_Matrix_IsPartition_WithKPerEligibleUser(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(EvaluationArbitraries) })]
+    public bool LeaveKOut_Matrix_IsPartition_WithKPerEligibleUser(SplitCase c)
     {
-        var matrix = EvaluationTestData.RandomShape(seed);
-        var k = 1 + ((seed & int.MaxValue) % 4);
-        var split = TrainTestSplit.LeaveKOut(matrix, k, seed & int.MaxValue);
-        var again = TrainTestSplit.LeaveKOut(matrix, k, seed & int.MaxValue);
+        var matrix = c.Matrix;
+        var k = c.K;
+        var split = TrainTestSplit.LeaveKOut(matrix, k, c.Seed);
+        var again = TrainTestSplit.LeaveKOut(matrix, k, c.Seed);
         return IsPartition(matrix, split)
             && HoldsOutK(matrix, split, k)
             && split.Test.ContentEquals(again.Test);
     }
 
-    [Property(MaxTest = 100)]
-    public bool LeaveKOut_Table_HoldsOutTheLatest(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(MovieLensArbitraries) })]
+    public bool LeaveKOut_Table_HoldsOutTheLatest(RatingRows rows, NonNegativeInt kChoice)
     {
-        var random = new Random(seed);
-        var count = random.Next(0, 120);
-        var users = new int[count];
-        var movies = new int[count];
-        var ratings = new float[count];
-        var times = new long[count];
-        for (var i = 0; i < count; i++)
-        {
-            users[i] = random.Next(1, 12);
-            movies[i] = random.Next(1, 30);
-            ratings[i] = random.Next(1, 6);
-            times[i] = random.Next(0, 15); // many ties
-        }
+        // Small ids and timestamps: repeated pairs and many tied times.
+        var count = rows.Lines.Length;
+        var users = rows.Lines.Select(l => l.User).ToArray();
+        var movies = rows.Lines.Select(l => l.Movie).ToArray();
+        var ratings = rows.Lines.Select(l => l.Rating).ToArray();
+        var times = rows.Lines.Select(l => l.Timestamp).ToArray();
 
         var table = new RatingsTable(users, movies, ratings, times);
-        var k = random.Next(1, 4);
+        var k = 1 + (kChoice.Get % 3);
         var split = RatingsSplit.LeaveKOut(table, k);
         var matrix = InteractionMatrix.Build(table).UserItems;
         if (!IsPartition(matrix, split) || !HoldsOutK(matrix, split, k))

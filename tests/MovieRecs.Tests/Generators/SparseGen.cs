@@ -35,11 +35,38 @@ public static class SparseGen
             count)
         select Make(rowCount, columnCount, entries);
 
-    /// <summary>1..12 rows of 1..16 factors.</summary>
-    public static Gen<FactorSet> FactorSets(int minRows = 1, int maxRows = MaxSize) =>
+    /// <summary>Positive half stars from 0.5 to 5, as ratings and interaction strengths are.</summary>
+    public static Gen<float> HalfStars { get; } = Gen.Choose(1, 10).Select(k => k * 0.5f);
+
+    /// <summary>Whole stars from 1 to 5; with <paramref name="negatives"/>, a quarter of them negated (negative feedback).</summary>
+    public static Gen<float> Stars(bool negatives = false, int minRating = 1) =>
+        from stars in Gen.Choose(minRating, 5)
+        from negate in negatives ? Gen.Choose(0, 3).Select(k => k == 0) : Gen.Constant(false)
+        select negate ? -(float)stars : stars;
+
+    /// <summary>
+    /// Shapes of <paramref name="minRows"/>..<paramref name="maxRows"/> x <paramref name="minColumns"/>..<paramref name="maxColumns"/>
+    /// with a density drawn from 0 to <paramref name="maxDensity"/>: that share of the cells as entries at random
+    /// places (so a few are duplicates, unless <paramref name="distinctCells"/> keeps only the first entry of each cell),
+    /// values from <paramref name="value"/>. Shrink with <see cref="Shrink(Triplets, int, int)"/>.
+    /// </summary>
+    public static Gen<Triplets> Matrices(int minRows, int maxRows, int minColumns, int maxColumns, double maxDensity, Gen<float> value, bool distinctCells = false) =>
+        from rowCount in Gen.Choose(minRows, maxRows)
+        from columnCount in Gen.Choose(minColumns, maxColumns)
+        from percent in Gen.Choose(0, 100)
+        from entries in Gen.ArrayOf(
+            from row in Gen.Choose(0, Math.Max(rowCount - 1, 0))
+            from column in Gen.Choose(0, Math.Max(columnCount - 1, 0))
+            from v in value
+            select (row, column, v),
+            rowCount == 0 || columnCount == 0 ? 0 : (int)(rowCount * columnCount * maxDensity * percent / 100))
+        select Make(rowCount, columnCount, distinctCells ? [.. entries.DistinctBy(e => (e.row, e.column))] : entries);
+
+    /// <summary>1..12 rows of 1..16 factors (by default), values from <paramref name="value"/> (<see cref="FactorValue"/> by default).</summary>
+    public static Gen<FactorSet> FactorSets(int minRows = 1, int maxRows = MaxSize, int minFactors = 1, int maxFactors = MaxFactors, Gen<float>? value = null) =>
         from rows in Gen.Choose(minRows, maxRows)
-        from factors in Gen.Choose(1, MaxFactors)
-        from values in Gen.ArrayOf(FactorValue, rows * factors)
+        from factors in Gen.Choose(minFactors, maxFactors)
+        from values in Gen.ArrayOf(value ?? FactorValue, rows * factors)
         select new FactorSet(rows, factors, values);
 
     public static Arbitrary<Triplets> TripletsArb { get; } = Arb.From(AnyTriplets, Shrink);
@@ -109,9 +136,23 @@ public static class SparseGen
         }
     }
 
-    /// <summary>Smaller factor sets: a row or a factor removed, a value one quarter-step nearer 0.</summary>
+    /// <summary>As <see cref="Shrink(Triplets)"/>, keeping at least <paramref name="minRows"/> rows and <paramref name="minColumns"/> columns.</summary>
+    public static IEnumerable<Triplets> Shrink(Triplets t, int minRows, int minColumns) =>
+        Shrink(t).Where(s => s.RowCount >= minRows && s.ColumnCount >= minColumns);
+
+    /// <summary>
+    /// Smaller factor sets: half the rows, a row or a factor removed, a value one quarter-step nearer 0 (a value off
+    /// the quarter grid goes to the grid point nearer 0 first).
+    /// </summary>
     public static IEnumerable<FactorSet> Shrink(FactorSet f)
     {
+        if (f.RowCount > 2)
+        {
+            var half = f.RowCount / 2;
+            yield return f with { RowCount = half, Values = f.Values[..(half * f.FactorCount)] };
+            yield return f with { RowCount = f.RowCount - half, Values = f.Values[(half * f.FactorCount)..] };
+        }
+
         for (var row = f.RowCount - 1; row >= 0 && f.RowCount > 1; row--)
         {
             yield return f with { RowCount = f.RowCount - 1, Values = [.. f.Values[..(row * f.FactorCount)], .. f.Values[((row + 1) * f.FactorCount)..]] };
@@ -134,10 +175,12 @@ public static class SparseGen
 
         for (var i = 0; i < f.Values.Length; i++)
         {
-            if (f.Values[i] != 0f)
+            var value = f.Values[i];
+            if (value != 0f && float.IsFinite(value))
             {
                 var values = (float[])f.Values.Clone();
-                values[i] -= MathF.Sign(values[i]) * 0.25f;
+                var quarters = MathF.Truncate(value * 4);
+                values[i] = quarters == value * 4 ? value - (MathF.Sign(value) * 0.25f) : quarters / 4;
                 yield return f with { Values = values };
             }
         }

@@ -1,29 +1,17 @@
 using FsCheck.Xunit;
 using MovieRecs.Internal;
+using MovieRecs.Tests.Generators;
 
 namespace MovieRecs.Tests.Internal;
 
 public sealed class RankSelectionTests
 {
-    [Property(MaxTest = 100)]
-    public bool Select_GivesWhatAFullSortGives(int seed, ushort lengthSeed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(SelectionArbitraries) })]
+    public bool Select_GivesWhatAFullSortGives(SelectionCase c)
     {
-        var random = new Random(seed);
-        var length = 1 + lengthSeed % 3000;
-        var values = new float[length];
-        for (var i = 0; i < length; i++)
-        {
-            // Negative and positive values, zeros of both signs, and many duplicates.
-            values[i] = random.Next(5) switch
-            {
-                0 => 0f,
-                1 => -0f,
-                2 => random.Next(-3, 4),
-                _ => (float)((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-3, 4))),
-            };
-        }
-
-        var ranks = Enumerable.Range(0, 7).Select(_ => random.Next(length)).ToArray();
+        // Negative and positive values, zeros of both signs, and many duplicates.
+        var values = c.Values;
+        var ranks = c.WrappedRanks;
         var sorted = (float[])values.Clone();
         Array.Sort(sorted);
 

@@ -38,6 +38,7 @@ public sealed class Xoshiro256StarStarTests
     public void Constructor_ZeroState_Throws() =>
         Assert.Throws<ArgumentException>(() => new Xoshiro256StarStar(0, 0, 0, 0));
 
+    /// <summary>The seed is the generator's own input under test (not a source of test data), so it stays a drawn number.</summary>
     [Property(MaxTest = 100)]
     public bool NextInt_StaysBelowTheBound(ulong seed, int boundSeed)
     {

@@ -5,6 +5,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using MovieRecs.MovieLens;
 using MovieRecs.Sparse;
+using MovieRecs.Tests.Generators;
 
 namespace MovieRecs.Tests.MovieLens;
 
@@ -33,10 +34,10 @@ public class InteractionMatrixReadTests
 
     private static MemoryStream Stream(string text) => new(Encoding.UTF8.GetBytes(text));
 
-    private static RatingsReader Reader(string text) => new(Stream(text), MovieLensRelease.Ml25m, "ratings.csv");
+    private static RatingsReader Reader(string text, MovieLensRelease release = MovieLensRelease.Ml25m) => new(Stream(text), release, "ratings.csv");
 
-    private static InteractionMatrix FromTable(string text, InteractionOptions? options = null, IReadOnlyList<Movie>? movies = null) =>
-        InteractionMatrix.Build(MovieLensReader.ReadRatings(Stream(text), MovieLensRelease.Ml25m, "ratings.csv"), options, movies);
+    private static InteractionMatrix FromTable(string text, InteractionOptions? options = null, IReadOnlyList<Movie>? movies = null, MovieLensRelease release = MovieLensRelease.Ml25m) =>
+        InteractionMatrix.Build(MovieLensReader.ReadRatings(Stream(text), release, "ratings.csv"), options, movies);
 
     private static bool Same(InteractionMatrix expected, InteractionMatrix actual) =>
         expected.UserItems.ContentEquals(actual.UserItems)
@@ -44,6 +45,7 @@ public class InteractionMatrixReadTests
         && expected.Items.Keys.SequenceEqual(actual.Items.Keys)
         && expected.Options == actual.Options;
 
+    /// <summary>Seeded ratings for the facts below (the properties draw shrinkable <see cref="RatingsFile"/>s instead).</summary>
     private static (int User, int Movie, float Rating)[] RandomRatings(int seed)
     {
         var random = new Random(seed);
@@ -58,18 +60,17 @@ public class InteractionMatrixReadTests
         return random.Next(2) == 0 ? [.. rows.OrderBy(r => r.User)] : rows;
     }
 
-    [Property(MaxTest = 100)]
-    public Property Read_EqualsBuildOnTheLoadedTable_ForAnyOptionsAndChunkSize(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(MovieLensArbitraries) })]
+    public Property Read_EqualsBuildOnTheLoadedTable_ForAnyOptionsAndChunkSize(RatingsFile file, NonNegativeInt choice, NonNegativeInt chunk)
     {
-        var random = new Random(seed);
-        var text = Csv(RandomRatings(seed));
-        var options = OptionChoices[random.Next(OptionChoices.Length)];
-        var chunkCapacity = random.Next(1, 9);
+        var text = file.Text;
+        var options = OptionChoices[choice.Get % OptionChoices.Length];
+        var chunkCapacity = 1 + (chunk.Get % 8);
         InteractionMatrix? expected = null;
         Exception? expectedError = null;
         try
         {
-            expected = FromTable(text, options);
+            expected = FromTable(text, options, release: file.Release);
         }
         catch (ArgumentException error)
         {
@@ -77,12 +78,12 @@ public class InteractionMatrixReadTests
             expectedError = error;
         }
 
-        using var reader = Reader(text);
+        using var reader = Reader(text, file.Release);
         if (expectedError is not null)
         {
             var error = Record.Exception(() => InteractionMatrix.Read(reader, options, null, chunkCapacity, CancellationToken.None));
             return (error?.GetType() == expectedError.GetType() && error.Message == expectedError.Message)
-                .Label($"seed {seed}: expected {expectedError.Message}, got {error?.Message ?? "no error"}");
+                .Label($"expected {expectedError.Message}, got {error?.Message ?? "no error"}");
         }
 
         if (expected!.UserItems.NonZeroCount == 0)
@@ -90,30 +91,29 @@ public class InteractionMatrixReadTests
             // Build turns an empty table into an empty matrix; the read names the file instead.
             var error = Record.Exception(() => InteractionMatrix.Read(reader, options, null, chunkCapacity, CancellationToken.None));
             return (error is InvalidDataException && error.Message.StartsWith("No ratings", StringComparison.Ordinal))
-                .Label($"seed {seed}: nothing kept, got {error?.Message ?? "no error"}");
+                .Label($"nothing kept, got {error?.Message ?? "no error"}");
         }
 
         var actual = InteractionMatrix.Read(reader, options, null, chunkCapacity, CancellationToken.None);
-        return Same(expected, actual).Label($"seed {seed}, options {options}, chunk {chunkCapacity}");
+        return Same(expected, actual).Label($"options {options}, chunk {chunkCapacity}");
     }
 
-    [Property(MaxTest = 100)]
-    public Property Read_EqualsDirectDefinition(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(MovieLensArbitraries) })]
+    public Property Read_EqualsDirectDefinition(RatingsFile file, NonNegativeInt choice, NonNegativeInt chunk)
     {
         // Independent of Build: the kept users and movies ascending, and the value of each (user, movie) cell.
-        var random = new Random(seed);
-        var rows = RandomRatings(seed);
-        var options = OptionChoices[random.Next(4)];
-        using var reader = Reader(Csv(rows));
+        var rows = file.Lines.Select(l => (l.User, l.Movie, l.Rating)).ToArray();
+        var options = OptionChoices[choice.Get % 4];
+        using var reader = Reader(file.Text, file.Release);
         var kept = rows.Where(r => r.Rating >= options.MinRating).ToArray();
         if (kept.Length == 0)
         {
-            var error = Record.Exception(() => InteractionMatrix.Read(reader, options, null, random.Next(1, 9), CancellationToken.None));
+            var error = Record.Exception(() => InteractionMatrix.Read(reader, options, null, 1 + (chunk.Get % 8), CancellationToken.None));
             return (error is InvalidDataException && error.Message.StartsWith("No ratings", StringComparison.Ordinal))
-                .Label($"seed {seed}: nothing kept, got {error?.Message ?? "no error"}");
+                .Label($"nothing kept, got {error?.Message ?? "no error"}");
         }
 
-        var m = InteractionMatrix.Read(reader, options, null, random.Next(1, 9), CancellationToken.None);
+        var m = InteractionMatrix.Read(reader, options, null, 1 + (chunk.Get % 8), CancellationToken.None);
 
         var users = kept.Select(r => r.User).Distinct().Order().ToArray();
         var movies = kept.Select(r => r.Movie).Distinct().Order().ToArray();
@@ -132,7 +132,7 @@ public class InteractionMatrixReadTests
 
         return (m.Users.Keys.SequenceEqual(users) && m.Items.Keys.SequenceEqual(movies)
             && Sparse.CsrMatrixPropertyTests.DenseEqual(dense, m.UserItems.ToDense()))
-            .Label($"seed {seed}, options {options}");
+            .Label($"options {options}");
     }
 
     [Fact]

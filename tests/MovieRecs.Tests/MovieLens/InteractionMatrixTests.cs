@@ -1,6 +1,7 @@
 using FsCheck.Xunit;
 using MovieRecs.MovieLens;
 using MovieRecs.Sparse;
+using MovieRecs.Tests.Generators;
 
 namespace MovieRecs.Tests.MovieLens;
 
@@ -86,12 +87,10 @@ public class InteractionMatrixTests
         Assert.Equal(1, m.UserItems.RowCount);
     }
 
-    [Property(MaxTest = 100)]
-    public bool Build_EqualsDirectDefinition(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(MovieLensArbitraries) })]
+    public bool Build_EqualsDirectDefinition(RatingRows ratings)
     {
-        var random = new Random(seed);
-        var n = random.Next(0, 60);
-        var rows = Enumerable.Range(0, n).Select(_ => (random.Next(1, 15) * 7, random.Next(1, 12) * 3, (float)random.Next(1, 6))).ToArray();
+        var rows = ratings.Lines.Select(l => (l.User, l.Movie, l.Rating)).ToArray();
         var m = InteractionMatrix.Build(Table(rows));
         var kept = rows.Where(r => r.Item3 >= 3f).ToArray();
         var users = kept.Select(r => r.Item1).Distinct().Order().ToArray();

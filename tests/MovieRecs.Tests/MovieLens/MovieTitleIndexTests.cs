@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using FsCheck.Xunit;
 using MovieRecs.MovieLens;
+using MovieRecs.Tests.Generators;
 
 namespace MovieRecs.Tests.MovieLens;
 
@@ -165,10 +166,10 @@ public sealed class MovieTitleIndexTests
         Assert.Equal(0, empty.Count);
     }
 
-    [Property(MaxTest = 100)]
-    public bool Find_AnySyntheticTitleSpelledAnyCase_FindsItsMovie(int seed, bool upper, bool dropYear)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(MovieLensArbitraries) })]
+    public bool Find_AnySyntheticTitleSpelledAnyCase_FindsItsMovie(MovieTitles titles, bool upper, bool dropYear)
     {
-        var movies = SyntheticTitles(seed);
+        var movies = titles.Movies;
         var index = new MovieTitleIndex(movies);
         foreach (var movie in movies)
         {
@@ -243,31 +244,6 @@ public sealed class MovieTitleIndexTests
             .Select(line => line.Split("::"))
             .Select(f => new Movie(int.Parse(f[0], CultureInfo.InvariantCulture), f[1], null, f[2].Split('|')))
             .ToList();
-
-    private static List<Movie> SyntheticTitles(int seed)
-    {
-        var random = new Random(seed);
-        string[] words = ["Night", "Day", "Blue", "Über", "Café", "Star", "War", "Love", "Dark", "City", "River", "Noël"];
-        var titles = new HashSet<string>();
-        var movies = new List<Movie>();
-        while (movies.Count < 30)
-        {
-            var body = string.Join(' ', Enumerable.Range(0, random.Next(1, 4)).Select(_ => words[random.Next(words.Length)]));
-            if (random.Next(3) == 0)
-            {
-                body += ", The";
-            }
-
-            // Unique bodies so that dropping the year stays unambiguous.
-            if (titles.Add(body.ToUpperInvariant()))
-            {
-                var year = random.Next(1920, 2020);
-                movies.Add(new Movie(movies.Count + 1, $"{body} ({year})", year, []));
-            }
-        }
-
-        return movies;
-    }
 
     private static Movie M(int id, string title) => new(id, title, null, []);
 }

@@ -3,6 +3,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using MovieRecs.MovieLens;
+using MovieRecs.Tests.Generators;
 
 namespace MovieRecs.Tests.MovieLens;
 
@@ -37,17 +38,14 @@ public class RatingsReaderPropertyTests
     /// Lines cut at every block boundary: tiny buffers must give the same ratings as the default one, so no line is
     /// lost or split wrongly when it straddles two reads.
     /// </summary>
-    [Property(MaxTest = 100)]
-    public void Parse_AnyBufferSize_GivesTheSameRatings(PositiveInt seed, bool crlf)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(MovieLensArbitraries) })]
+    public void Parse_AnyBufferSize_GivesTheSameRatings(RatingsFile file, NonNegativeInt extraBufferBytes)
     {
-        var random = new Random(seed.Get);
-        var rows = Enumerable.Range(0, random.Next(0, 200))
-            .Select(_ => (random.Next(), random.Next(0, 300_000), 0.5f * random.Next(1, 11), random.NextInt64(0, 2_000_000_000)))
-            .ToArray();
-        var bytes = Encoding.UTF8.GetBytes(ReaderTestFormats.Format(MovieLensRelease.Ml25m, rows, crlf ? "\r\n" : "\n"));
-        var bufferSize = random.Next(64, 300);
+        var rows = file.Rows;
+        var bytes = file.Bytes;
+        var bufferSize = 64 + (extraBufferBytes.Get % 236);
 
-        using var parser = new RatingsParser(new MemoryStream(bytes), MovieLensRelease.Ml25m, "x", leaveOpen: false, progress: null, bufferSize);
+        using var parser = new RatingsParser(new MemoryStream(bytes), file.Release, "x", leaveOpen: false, progress: null, bufferSize);
         var destination = new Rating[rows.Length + 1];
         var sink = new SpanRatingSink(destination);
         var count = parser.Parse(ref sink, destination.Length, CancellationToken.None);
@@ -57,21 +55,21 @@ public class RatingsReaderPropertyTests
 
     /// <summary>The 8-byte digit reader against a plain loop, for every run length 0..12 and any bytes around it.</summary>
     [Property(MaxTest = 100)]
-    public void ReadDigits_AnyRunAndTrailingBytes_MatchesScalarLoop(PositiveInt seed)
+    public void ReadDigits_AnyRunAndTrailingBytes_MatchesScalarLoop(byte[] digits, byte[] trailing)
     {
-        var random = new Random(seed.Get);
         for (var length = 0; length <= 12; length++)
         {
+            // The run: digits[i] % 10 (0 where the drawn digits run out); then the trailing bytes, then zeros.
             var bytes = new byte[length + 16];
-            random.NextBytes(bytes);
             for (var i = 0; i < length; i++)
             {
-                bytes[i] = (byte)('0' + random.Next(10));
+                bytes[i] = (byte)('0' + (i < digits.Length ? digits[i] % 10 : 0));
             }
 
+            trailing.AsSpan(0, Math.Min(trailing.Length, 16)).CopyTo(bytes.AsSpan(length));
             if (bytes[length] is >= (byte)'0' and <= (byte)'9')
             {
-                bytes[length] = (byte)random.Next(0x3A, 0x100);
+                bytes[length] = (byte)(0x3A + (bytes[length] - '0'));
             }
 
             var count = RatingsParser.ReadDigits(ref bytes[0], 0, out var value);

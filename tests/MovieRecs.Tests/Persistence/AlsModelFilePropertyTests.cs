@@ -1,19 +1,18 @@
 using FsCheck.Xunit;
 using MovieRecs.Persistence;
+using MovieRecs.Tests.Generators;
 using static MovieRecs.Tests.Persistence.AlsModelFileTestModels;
 
 namespace MovieRecs.Tests.Persistence;
 
 public class AlsModelFilePropertyTests
 {
-    [Property(MaxTest = 100)]
-    public bool SaveThenLoad_RandomShapesOptionsAndIds_IsIdentity(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(PersistenceArbitraries) })]
+    public bool SaveThenLoad_RandomShapesOptionsAndIds_IsIdentity(ModelCase c)
     {
-        var random = new Random(seed);
-        var (users, items, factors) = (random.Next(1, 40), random.Next(1, 40), random.Next(1, 40));
-        var model = Random(random, users, items, RandomOptions(random, factors), random.Next(2) == 0 ? null : random.NextDouble() * 1e6);
-        var userIds = random.Next(2) == 0 ? null : RandomIds(random, users);
-        var itemIds = random.Next(2) == 0 ? null : RandomIds(random, items);
+        var model = c.ToModel();
+        var userIds = c.UserIndex;
+        var itemIds = c.ItemIndex;
         var bytes = SaveToBytes(model, userIds, itemIds);
 
         var seekable = AlsModelFile.Load(new MemoryStream(bytes));
@@ -27,15 +26,13 @@ public class AlsModelFilePropertyTests
             && SameIds(itemIds, c.Items));
     }
 
-    [Property(MaxTest = 100)]
-    public bool SaveThenLoadImplicitNpz_RandomShapesOptionsAndIds_KeepsAllButTheLoss(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(PersistenceArbitraries) })]
+    public bool SaveThenLoadImplicitNpz_RandomShapesOptionsAndIds_KeepsAllButTheLoss(ModelCase c, bool deflated)
     {
-        var random = new Random(seed);
-        var (users, items, factors) = (random.Next(1, 30), random.Next(1, 30), random.Next(1, 30));
-        var model = Random(random, users, items, RandomOptions(random, factors), trainingLoss: 1);
-        var userIds = random.Next(2) == 0 ? null : RandomIds(random, users);
-        var itemIds = random.Next(2) == 0 ? null : RandomIds(random, items);
-        var compression = random.Next(2) == 0 ? NpzCompression.Stored : NpzCompression.Deflated;
+        var model = c.ToModel();
+        var userIds = c.UserIndex;
+        var itemIds = c.ItemIndex;
+        var compression = deflated ? NpzCompression.Deflated : NpzCompression.Stored;
 
         var loaded = ImplicitModelFile.Load(new MemoryStream(SaveNpzToBytes(model, userIds, itemIds, compression)));
 
@@ -46,14 +43,11 @@ public class AlsModelFilePropertyTests
             && SameIds(itemIds, loaded.Items);
     }
 
-    [Property(MaxTest = 100)]
-    public bool Load_RandomlyCorruptedFile_FailsOnlyWithInvalidData(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(PersistenceArbitraries.Damaged) })]
+    public bool Load_RandomlyCorruptedFile_FailsOnlyWithInvalidData(ModelCase c, Damage damage)
     {
-        var random = new Random(seed);
-        var (users, items) = (random.Next(1, 12), random.Next(1, 12));
-        var model = Random(random, users, items, RandomOptions(random, random.Next(1, 12)), random.Next(2) == 0 ? null : 3.5);
-        var original = SaveToBytes(model, random.Next(2) == 0 ? null : RandomIds(random, users), random.Next(2) == 0 ? null : RandomIds(random, items));
-        var corrupted = ByteDamage.Apply(original, random);
+        var original = SaveToBytes(c.ToModel(), c.UserIndex, c.ItemIndex);
+        var corrupted = damage.Apply(original);
         // Damage the checksums can miss is astronomically unlikely; a file that still loads must be the original.
         var unchanged = corrupted.AsSpan().StartsWith(original);
 
@@ -61,26 +55,20 @@ public class AlsModelFilePropertyTests
             && FailsOnlyAsDocumented(() => AlsModelFile.Load(new ForwardOnlyStream(new MemoryStream(corrupted))), unchanged);
     }
 
-    [Property(MaxTest = 100)]
-    public bool Load_CorruptedHeader_FailsOnlyWithInvalidData(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(PersistenceArbitraries.HeaderFlips) })]
+    public bool Load_CorruptedHeader_FailsOnlyWithInvalidData(ModelCase c, Damage flips)
     {
-        var random = new Random(seed);
-        var original = SaveToBytes(Random(random, 3, 4, RandomOptions(random, 5)));
-        var corrupted = (byte[])original.Clone();
-        for (var flips = random.Next(1, 4); flips > 0; flips--)
-        {
-            corrupted[random.Next(HeaderSize)] ^= (byte)(1 << random.Next(8));
-        }
+        var original = SaveToBytes(c.ToModel());
+        var corrupted = flips.Apply(original, within: HeaderSize);
 
         return FailsOnlyAsDocumented(() => AlsModelFile.Load(new MemoryStream(corrupted)), corrupted.AsSpan().SequenceEqual(original));
     }
 
-    [Property(MaxTest = 100)]
-    public bool LoadImplicitNpz_RandomlyCorruptedArchive_FailsOnlyWithInvalidData(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(PersistenceArbitraries.Damaged) })]
+    public bool LoadImplicitNpz_RandomlyCorruptedArchive_FailsOnlyWithInvalidData(ModelCase c, bool deflated, Damage damage)
     {
-        var random = new Random(seed);
-        var model = Random(random, random.Next(1, 8), random.Next(1, 8), RandomOptions(random, random.Next(1, 8)));
-        var corrupted = ByteDamage.Apply(SaveNpzToBytes(model, compression: random.Next(2) == 0 ? NpzCompression.Stored : NpzCompression.Deflated), random);
+        var model = c.ToModel();
+        var corrupted = damage.Apply(SaveNpzToBytes(model, compression: deflated ? NpzCompression.Deflated : NpzCompression.Stored));
 
         try
         {

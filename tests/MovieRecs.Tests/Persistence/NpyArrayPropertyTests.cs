@@ -1,33 +1,31 @@
 using System.Buffers.Binary;
+using FsCheck;
 using FsCheck.Xunit;
 using MovieRecs.Persistence;
+using MovieRecs.Tests.Generators;
 
 namespace MovieRecs.Tests.Persistence;
 
 public class NpyArrayPropertyTests
 {
-    [Property(MaxTest = 100)]
-    public bool WriteThenRead_AnyTypeAndShape_IsIdentity(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(PersistenceArbitraries) })]
+    public bool WriteThenRead_AnyTypeAndShape_IsIdentity(NpyCase c)
     {
-        var random = new Random(seed);
-        var array = RandomArrays.Create(random);
+        var array = c.ToArray();
         var bytes = NpyBytes.Write(array);
 
         var seekable = NpyArray.Read(new MemoryStream(bytes));
         var forwardOnly = NpyArray.Read(new ForwardOnlyStream(new MemoryStream(bytes)));
 
-        return array.ContentEquals(seekable) && array.ContentEquals(forwardOnly) && bytes.Length % 64 == RandomArrays.PayloadBytes(array) % 64;
+        return array.ContentEquals(seekable) && array.ContentEquals(forwardOnly) && bytes.Length % 64 == PayloadBytes(array) % 64;
     }
 
-    [Property(MaxTest = 100)]
-    public bool WriteThenRead_ThroughNpz_IsIdentity(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(PersistenceArbitraries) })]
+    public bool WriteThenRead_ThroughNpz_IsIdentity(NpzCase c)
     {
-        var random = new Random(seed);
-        var arrays = Enumerable.Range(0, random.Next(0, 5))
-            .Select(i => new KeyValuePair<string, NpyArray>($"a{i}", RandomArrays.Create(random)))
-            .ToList();
+        var arrays = c.Entries();
         using var stream = new MemoryStream();
-        NpzArchive.Write(stream, arrays, random.Next(2) == 0 ? NpzCompression.Stored : NpzCompression.Deflated);
+        NpzArchive.Write(stream, arrays, c.Compression);
 
         stream.Position = 0;
         using var archive = NpzArchive.Open(stream);
@@ -36,14 +34,13 @@ public class NpyArrayPropertyTests
             && arrays.All(a => a.Value.ContentEquals(archive.Read(a.Key)));
     }
 
-    [Property(MaxTest = 100)]
-    public bool Read_FortranOrBigEndianLayout_EqualsRowMajorArray(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(PersistenceArbitraries) })]
+    public bool Read_FortranOrBigEndianLayout_EqualsRowMajorArray(DoubleGrid grid)
     {
         // Builds the same matrix in each of numpy's four layouts by hand and checks all read back equal.
-        var random = new Random(seed);
-        var rows = random.Next(0, 9);
-        var columns = random.Next(0, 9);
-        var values = Enumerable.Range(0, rows * columns).Select(_ => (random.NextDouble() - 0.5) * 1e6).ToArray();
+        var rows = grid.Rows;
+        var columns = grid.Columns;
+        var values = grid.Values;
         var expected = NpyArray.Create<double>(values, rows, columns);
         foreach (var fortran in new[] { false, true })
         {
@@ -79,41 +76,32 @@ public class NpyArrayPropertyTests
         return true;
     }
 
-    [Property(MaxTest = 100)]
-    public bool Read_CorruptedNpy_ThrowsNothingButInvalidData(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(PersistenceArbitraries.Damaged) })]
+    public bool Read_CorruptedNpy_ThrowsNothingButInvalidData(NpyCase c, Damage damage)
     {
-        var random = new Random(seed);
-        var bytes = NpyBytes.Write(RandomArrays.Create(random));
-        var corrupted = ByteDamage.Apply(bytes, random);
+        var bytes = NpyBytes.Write(c.ToArray());
+        var corrupted = damage.Apply(bytes);
 
         return Corruption.OnlyDocumentedFailures(() => NpyArray.Read(new MemoryStream(corrupted)))
             && Corruption.OnlyDocumentedFailures(() => NpyArray.Read(new ForwardOnlyStream(new MemoryStream(corrupted))));
     }
 
-    [Property(MaxTest = 100)]
-    public bool Read_CorruptedHeaderOnly_ThrowsNothingButInvalidData(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(PersistenceArbitraries.HeaderFlips) })]
+    public bool Read_CorruptedHeaderOnly_ThrowsNothingButInvalidData(NpyCase c, Damage flips)
     {
         // All damage lands in the first 64 bytes: magic, version, length and dict.
-        var random = new Random(seed);
-        var bytes = NpyBytes.Write(RandomArrays.Create(random));
-        for (var flips = random.Next(1, 4); flips > 0; flips--)
-        {
-            bytes[random.Next(0, 64)] ^= (byte)(1 << random.Next(8));
-        }
+        var bytes = flips.Apply(NpyBytes.Write(c.ToArray()), within: 64);
 
         return Corruption.OnlyDocumentedFailures(() => NpyArray.Read(new MemoryStream(bytes)));
     }
 
-    [Property(MaxTest = 100)]
-    public bool Read_CorruptedNpz_ThrowsNothingButInvalidData(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(PersistenceArbitraries.Damaged) })]
+    public bool Read_CorruptedNpz_ThrowsNothingButInvalidData(NpzCase c, Damage damage)
     {
-        var random = new Random(seed);
-        var arrays = Enumerable.Range(0, random.Next(1, 4))
-            .Select(i => new KeyValuePair<string, NpyArray>($"a{i}", RandomArrays.Create(random)))
-            .ToList();
+        var arrays = c.Entries();
         using var stream = new MemoryStream();
-        NpzArchive.Write(stream, arrays, random.Next(2) == 0 ? NpzCompression.Stored : NpzCompression.Deflated);
-        var corrupted = ByteDamage.Apply(stream.ToArray(), random);
+        NpzArchive.Write(stream, arrays, c.Compression);
+        var corrupted = damage.Apply(stream.ToArray());
 
         return Corruption.OnlyDocumentedFailures(() =>
         {
@@ -122,69 +110,31 @@ public class NpyArrayPropertyTests
         });
     }
 
-    [Property(MaxTest = 100)]
-    public bool Read_CorruptedImplicitModel_ThrowsNothingButInvalidData(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(PersistenceArbitraries.Damaged) })]
+    public bool Read_CorruptedImplicitModel_ThrowsNothingButInvalidData(NonNegativeInt fixture, Damage damage)
     {
-        var random = new Random(seed);
-        var name = random.Next(4) switch
+        var name = (fixture.Get % 4) switch
         {
             0 => "implicit_als.npz",
             1 => "implicit_als_deflated.npz",
             2 => "implicit_als_float64.npz",
             _ => "implicit_als_ids.npz",
         };
-        var corrupted = ByteDamage.Apply(NpzFixtures.Bytes(name), random);
+        var corrupted = damage.Apply(NpzFixtures.Bytes(name));
 
         return Corruption.OnlyDocumentedFailures(() => ImplicitModelFile.Read(new MemoryStream(corrupted)));
     }
 
-    /// <summary>Random arrays of every supported type, rank 0 to 2, small dimensions.</summary>
-    private static class RandomArrays
-    {
-        private const string Alphabet = "aZ09 é€😀\u0001\u00ff";
-
-        public static NpyArray Create(Random random)
+    /// <summary>The bytes of the array's payload, as the writer pads its header to a multiple of 64 before them.</summary>
+    private static long PayloadBytes(NpyArray array) => array.DataType == NpyDataType.Unicode
+        ? 4L * array.Length * Math.Max(1, array.AsSpan<string>().ToArray().Select(s => s.EnumerateRunes().Count()).DefaultIfEmpty(0).Max())
+        : array.DataType switch
         {
-            var rank = random.Next(0, 3);
-            var shape = Enumerable.Range(0, rank).Select(_ => random.Next(0, 7)).ToArray();
-            var count = shape.Aggregate(1, (a, b) => a * b);
-            return (NpyDataType)random.Next(1, 14) switch
-            {
-                NpyDataType.Bool => NpyArray.Create<bool>(Fill(count, () => random.Next(2) == 1), shape),
-                NpyDataType.Int8 => NpyArray.Create<sbyte>(Fill(count, () => (sbyte)random.Next()), shape),
-                NpyDataType.UInt8 => NpyArray.Create<byte>(Fill(count, () => (byte)random.Next()), shape),
-                NpyDataType.Int16 => NpyArray.Create<short>(Fill(count, () => (short)random.Next()), shape),
-                NpyDataType.UInt16 => NpyArray.Create<ushort>(Fill(count, () => (ushort)random.Next()), shape),
-                NpyDataType.Int32 => NpyArray.Create<int>(Fill(count, () => random.Next(int.MinValue, int.MaxValue)), shape),
-                NpyDataType.UInt32 => NpyArray.Create<uint>(Fill(count, () => (uint)random.NextInt64()), shape),
-                NpyDataType.Int64 => NpyArray.Create<long>(Fill(count, () => random.NextInt64(long.MinValue, long.MaxValue)), shape),
-                NpyDataType.UInt64 => NpyArray.Create<ulong>(Fill(count, () => (ulong)random.NextInt64() * 3), shape),
-                NpyDataType.Float16 => NpyArray.Create<Half>(Fill(count, () => BitConverter.UInt16BitsToHalf((ushort)random.Next())), shape),
-                NpyDataType.Float32 => NpyArray.Create<float>(Fill(count, () => BitConverter.Int32BitsToSingle(random.Next(int.MinValue, int.MaxValue))), shape),
-                NpyDataType.Float64 => NpyArray.Create<double>(Fill(count, () => BitConverter.Int64BitsToDouble(random.NextInt64(long.MinValue, long.MaxValue))), shape),
-                _ => NpyArray.Create<string>(Fill(count, () => RandomString(random)), shape),
-            };
-        }
-
-        public static long PayloadBytes(NpyArray array) => array.DataType == NpyDataType.Unicode
-            ? 4L * array.Length * Math.Max(1, array.AsSpan<string>().ToArray().Max(s => s.EnumerateRunes().Count()) is var w ? w : 1)
-            : array.DataType switch
-            {
-                NpyDataType.Bool or NpyDataType.Int8 or NpyDataType.UInt8 => array.Length,
-                NpyDataType.Int16 or NpyDataType.UInt16 or NpyDataType.Float16 => 2L * array.Length,
-                NpyDataType.Int32 or NpyDataType.UInt32 or NpyDataType.Float32 => 4L * array.Length,
-                _ => 8L * array.Length,
-            };
-
-        private static string RandomString(Random random)
-        {
-            var runes = Alphabet.EnumerateRunes().ToArray();
-            var text = string.Concat(Enumerable.Range(0, random.Next(0, 6)).Select(_ => runes[random.Next(runes.Length)].ToString()));
-            return text.TrimEnd('\0');
-        }
-
-        private static T[] Fill<T>(int count, Func<T> next) => Enumerable.Range(0, count).Select(_ => next()).ToArray();
-    }
+            NpyDataType.Bool or NpyDataType.Int8 or NpyDataType.UInt8 => array.Length,
+            NpyDataType.Int16 or NpyDataType.UInt16 or NpyDataType.Float16 => 2L * array.Length,
+            NpyDataType.Int32 or NpyDataType.UInt32 or NpyDataType.Float32 => 4L * array.Length,
+            _ => 8L * array.Length,
+        };
 
     /// <summary>The check that reading a damaged file fails only in the documented way.</summary>
     private static class Corruption

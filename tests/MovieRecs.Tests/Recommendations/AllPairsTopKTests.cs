@@ -1,8 +1,10 @@
 using System.Runtime.Intrinsics;
+using FsCheck;
 using FsCheck.Xunit;
 using MovieRecs.Als;
 using MovieRecs.Internal;
 using MovieRecs.Recommendations;
+using MovieRecs.Tests.Generators;
 
 namespace MovieRecs.Tests.Recommendations;
 
@@ -88,33 +90,28 @@ public class AllPairsTopKTests
         }
     }
 
-    [Property(MaxTest = 200)]
-    public bool KthLargest_EqualsSort(int seed)
+    [Property(MaxTest = 200, Arbitrary = new[] { typeof(SelectionArbitraries) })]
+    public bool KthLargest_EqualsSort(LaneCase c)
     {
-        var random = new Random(seed);
-        var vectors = random.Next(1, 9);
-        var values = Enumerable.Range(0, vectors * 8)
-            .Select(_ => random.Next(0, 6) switch { 0 => float.NegativeInfinity, 1 => random.Next(-3, 3), _ => (float)random.NextDouble() })
-            .ToArray();
+        var vectors = c.VectorCount;
+        var values = c.Values;
         var lanes = Enumerable.Range(0, vectors).Select(v => Vector256.Create(values.AsSpan(v * 8, 8))).ToArray();
-        var k = random.Next(1, (vectors * 8) + 1);
+        var k = c.WrappedK;
         var expected = values.OrderByDescending(v => v).ElementAt(k - 1);
         var actual = AllPairsTopK.KthLargest(lanes, k);
         return float.IsFinite(expected) ? actual == expected : actual == float.MinValue;
     }
 
-    [Property(MaxTest = 12)]
-    public bool SimilarItemsAll_AtSeedingSizes_EqualsSingleCalls_ForAnyWorkerCount(int seed)
+    [Property(MaxTest = 12, Arbitrary = new[] { typeof(ServingArbitraries.SeedingSizes) })]
+    public bool SimilarItemsAll_AtSeedingSizes_EqualsSingleCalls_ForAnyWorkerCount(PickedFactors picked, NonNegativeInt countChoice)
     {
         // Hundreds of items so that strips have the panels their seeds need, counts around the sorted-heap limit,
         // and a few exact duplicates so that ties are decided by the index.
-        var random = new Random(seed);
-        var factors = random.Next(2, 40);
-        var items = random.Next(150, 700);
-        var distinct = Enumerable.Range(0, items).Select(_ => Enumerable.Range(0, factors).Select(_ => (float)random.NextDouble() - 0.3f).ToArray()).ToArray();
-        var itemFactors = Enumerable.Range(0, items).SelectMany(i => distinct[random.Next(0, 8) == 0 ? random.Next(items) : i]).ToArray();
-        var userFactors = Enumerable.Range(0, 3 * factors).Select(_ => (float)random.NextDouble()).ToArray();
-        var count = new[] { 2, 10, 11, 17, 40 }[random.Next(5)];
+        var factors = picked.Factors;
+        var items = picked.ItemPicks.Length;
+        var itemFactors = picked.ItemFactors;
+        var userFactors = picked.UserFactors;
+        var count = new[] { 2, 10, 11, 17, 40 }[countChoice.Get % 5];
         ScoredItem[][]? first = null;
         foreach (var workers in new[] { 1, 2, 3 })
         {

@@ -245,15 +245,15 @@ public class AlsModelServingTests
         Assert.Equal(new ScoredItem(7, 1f), model.SimilarUsers(7, 3)[0]);
     }
 
-    [Property(MaxTest = 30)]
-    public bool Explain_ContributionsSumToScore_WhichIsTheFoldInScore(int seed)
+    [Property(MaxTest = 30, Arbitrary = new[] { typeof(ServingArbitraries.Explain) })]
+    public bool Explain_ContributionsSumToScore_WhichIsTheFoldInScore(ServingCase c)
     {
-        var (model, userItems) = ServingFixture.Fit(seed, factors: 6);
-        var user = Math.Abs(seed % model.UserCount);
+        var (model, userItems) = ServingFixture.Fit(c.Training, c.Factors);
+        var user = c.UserIndex;
         var items = userItems.GetColumnIndices(user).ToArray();
         var values = userItems.GetValues(user).ToArray();
         var explainer = model.CreateExplainer(items, values);
-        var item = Math.Abs((seed / 7) % model.ItemCount);
+        var item = c.ItemIndex;
         var all = explainer.Explain(item, count: int.MaxValue);
         var folded = model.RecalculateUser(items, values);
         var foldedScore = ServingFixture.Dot(folded, model.GetItemFactors(item).ToArray());
@@ -297,29 +297,24 @@ public class AlsModelServingTests
         Assert.Equal(0, failures);
     }
 
-    [Property(MaxTest = 15)]
-    public bool SimilarAll_EqualsSingleCalls_ForItemsAndUsers(int seed)
+    [Property(MaxTest = 15, Arbitrary = new[] { typeof(ServingArbitraries.Similar) })]
+    public bool SimilarAll_EqualsSingleCalls_ForItemsAndUsers(ServingCase c)
     {
-        var random = new Random(seed);
-        var (model, _) = ServingFixture.Fit(seed, users: random.Next(5, 90), items: random.Next(2, 70), factors: random.Next(1, 12));
-        var count = random.Next(1, 12);
+        var (model, _) = ServingFixture.Fit(c.Training, c.Factors);
+        var count = c.Count;
         var items = model.SimilarItemsAll(count);
         var users = model.SimilarUsersAll(count);
         return Enumerable.Range(0, model.ItemCount).All(i => items[i].SequenceEqual(model.SimilarItems(i, count)))
             && Enumerable.Range(0, model.UserCount).All(u => users[u].SequenceEqual(model.SimilarUsers(u, count)));
     }
 
-    [Property(MaxTest = 12)]
-    public bool SimilarAll_WithExactTiesAndLargeCounts_EqualsSingleCalls(int seed)
+    [Property(MaxTest = 12, Arbitrary = new[] { typeof(ServingArbitraries.FewDistinctRows) })]
+    public bool SimilarAll_WithExactTiesAndLargeCounts_EqualsSingleCalls(PickedFactors picked)
     {
         // Rows drawn from a few distinct vectors tie exactly; counts beyond 16 take the heap form of the batch selection.
-        var random = new Random(seed);
-        const int factors = 6;
-        var distinct = Enumerable.Range(0, random.Next(2, 6)).Select(_ => Enumerable.Range(0, factors).Select(_ => (float)random.Next(-3, 4)).ToArray()).ToArray();
-        float[] Rows(int count) => Enumerable.Range(0, count).SelectMany(_ => distinct[random.Next(distinct.Length)]).ToArray();
-        var users = random.Next(3, 60);
-        var items = random.Next(3, 80);
-        var model = MovieRecs.Als.AlsModel.FromFactors(new MovieRecs.Als.AlsOptions { Factors = factors, MaxDegreeOfParallelism = 2 }, Rows(users), Rows(items));
+        var users = picked.UserPicks.Length;
+        var items = picked.ItemPicks.Length;
+        var model = MovieRecs.Als.AlsModel.FromFactors(new MovieRecs.Als.AlsOptions { Factors = picked.Factors, MaxDegreeOfParallelism = 2 }, picked.UserFactors, picked.ItemFactors);
         foreach (var count in new[] { 1, 2, 9, 16, 17, 40 })
         {
             var all = model.SimilarItemsAll(count);

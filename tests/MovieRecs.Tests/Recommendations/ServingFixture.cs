@@ -1,15 +1,24 @@
 using MovieRecs.Als;
 using MovieRecs.Sparse;
+using MovieRecs.Tests.Generators;
 
 namespace MovieRecs.Tests.Recommendations;
 
-/// <summary>Small fitted models for serving tests, built from seeded random matrices.</summary>
+/// <summary>Small fitted models for serving tests: from seeded random matrices for the facts, from drawn cases for the properties.</summary>
 internal static class ServingFixture
 {
     public static (AlsModel Model, CsrMatrix UserItems) Fit(int seed, int users = 40, int items = 30, int factors = 8, double density = 0.15)
     {
         var userItems = TestMatrices.Random(seed, users, items, density, minRating: 3);
         var model = new AlsTrainer(new AlsOptions { Factors = factors, Iterations = 4, Seed = seed, Regularization = 0.05 }).Fit(userItems);
+        return (model, userItems);
+    }
+
+    /// <summary>A model of <paramref name="factors"/> factors fitted to the case's matrix with its seed, as <see cref="Fit(int, int, int, int, double)"/> fits.</summary>
+    public static (AlsModel Model, CsrMatrix UserItems) Fit(TrainingCase c, int factors)
+    {
+        var userItems = c.Matrix;
+        var model = new AlsTrainer(new AlsOptions { Factors = factors, Iterations = 4, Seed = c.Seed, Regularization = 0.05 }).Fit(userItems);
         return (model, userItems);
     }
 

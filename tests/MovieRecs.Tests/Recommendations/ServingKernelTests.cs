@@ -1,5 +1,6 @@
 using FsCheck.Xunit;
 using MovieRecs.Internal;
+using MovieRecs.Tests.Generators;
 
 namespace MovieRecs.Tests.Recommendations;
 
@@ -64,13 +65,11 @@ public class ServingKernelTests
         }
     }
 
-    [Property(MaxTest = 100)]
-    public bool TopK_Select_EqualsSortWithTies(int seed)
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(SelectionArbitraries) })]
+    public bool TopK_Select_EqualsSortWithTies(TopKCase c)
     {
-        var random = new Random(seed);
-        var n = random.Next(0, 300);
-        var scores = Enumerable.Range(0, n).Select(_ => random.Next(0, 5) == 0 ? float.NaN : random.Next(-20, 20) * 0.5f).ToArray();
-        var k = random.Next(1, 40);
+        var scores = c.Scores;
+        var k = c.K;
         var items = new int[k];
         var itemScores = new float[k];
         var written = TopK.Select(scores, items, itemScores, new int[k], new float[k]);
