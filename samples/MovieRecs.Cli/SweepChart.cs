@@ -121,11 +121,17 @@ internal sealed class SweepChart
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }
 
-    /// <summary>The corner of the plot area whose quarter holds the fewest points of the lines (sampled along them).</summary>
+    /// <summary>The corner or side of the plot area whose legend-sized region holds the fewest points of the lines (sampled along them).</summary>
     private Alignment EmptiestCorner(Plot plot)
     {
         var limits = plot.Axes.GetLimits();
-        var counts = new int[4]; // upper right, upper left, lower right, lower left
+        (Alignment Place, double Left, double Right, double Bottom, double Top)[] regions =
+        [
+            (Alignment.UpperRight, 0.6, 1, 0.7, 1), (Alignment.UpperLeft, 0, 0.4, 0.7, 1),
+            (Alignment.LowerRight, 0.6, 1, 0, 0.3), (Alignment.LowerLeft, 0, 0.4, 0, 0.3),
+            (Alignment.MiddleRight, 0.6, 1, 0.35, 0.65), (Alignment.MiddleLeft, 0, 0.4, 0.35, 0.65),
+        ];
+        var counts = new int[regions.Length];
         foreach (var series in Series)
         {
             for (var i = 0; i + 1 < series.X.Count; i++)
@@ -135,16 +141,15 @@ internal sealed class SweepChart
                     var x = Transform(series.X[i]) + (t * (Transform(series.X[i + 1]) - Transform(series.X[i])));
                     var y = series.Y[i] + (t * (series.Y[i + 1] - series.Y[i]));
                     var (fx, fy) = ((x - limits.Left) / limits.HorizontalSpan, (y - limits.Bottom) / limits.VerticalSpan);
-                    counts[0] += fx > 0.6 && fy > 0.6 ? 1 : 0;
-                    counts[1] += fx < 0.4 && fy > 0.6 ? 1 : 0;
-                    counts[2] += fx > 0.6 && fy < 0.4 ? 1 : 0;
-                    counts[3] += fx < 0.4 && fy < 0.4 ? 1 : 0;
+                    for (var r = 0; r < regions.Length; r++)
+                    {
+                        counts[r] += fx >= regions[r].Left && fx <= regions[r].Right && fy >= regions[r].Bottom && fy <= regions[r].Top ? 1 : 0;
+                    }
                 }
             }
         }
 
-        Alignment[] corners = [Alignment.UpperRight, Alignment.UpperLeft, Alignment.LowerRight, Alignment.LowerLeft];
-        return corners[Array.IndexOf(counts, counts.Min())];
+        return regions[Array.IndexOf(counts, counts.Min())].Place;
 
         double Transform(double x) => LogX ? Math.Log2(x) : x;
     }
