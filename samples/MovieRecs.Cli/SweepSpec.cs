@@ -19,7 +19,7 @@ internal sealed record SweepSpec(string Parameter, IReadOnlyList<int> Values)
         var equals = text.IndexOf('=', StringComparison.Ordinal);
         if (equals < 0)
         {
-            throw new UsageException($"--sweep expects iterations=FROM..TO or factors=N,N,... (e.g. iterations=1..15), not {Arguments.Quote(text)}");
+            throw new UsageException($"--sweep expects iterations=FROM..TO or factors=N,N,... (e.g. iterations=1..15), not {CliOptions.Quote(text)}");
         }
 
         var name = text[..equals].Trim();
@@ -27,7 +27,7 @@ internal sealed record SweepSpec(string Parameter, IReadOnlyList<int> Values)
         {
             Iterations => (0, MaxIterations),
             Factors => (1, AlsOptions.MaxFactors),
-            _ => throw new UsageException($"--sweep varies iterations or factors, not {Arguments.Quote(name)}"),
+            _ => throw new UsageException($"--sweep varies iterations or factors, not {CliOptions.Quote(name)}"),
         };
 
         var values = new List<int>();
@@ -36,7 +36,7 @@ internal sealed record SweepSpec(string Parameter, IReadOnlyList<int> Values)
             var range = item.Split("..");
             if (range.Length > 2)
             {
-                throw new UsageException($"--sweep {name}: {Arguments.Quote(item)} is not a number or a range FROM..TO");
+                throw new UsageException($"--sweep {name}: {CliOptions.Quote(item)} is not a number or a range FROM..TO");
             }
 
             var from = Number(name, range[0], item, minimum, maximum);
@@ -72,7 +72,7 @@ internal sealed record SweepSpec(string Parameter, IReadOnlyList<int> Values)
         {
             throw new UsageException(text.Length > 0 && text.All(char.IsAsciiDigit)
                 ? $"--sweep {name}: {text} is outside {minimum}..{maximum}"
-                : $"--sweep {name}: {Arguments.Quote(item)} is not a whole number or a range FROM..TO");
+                : $"--sweep {name}: {CliOptions.Quote(item)} is not a whole number or a range FROM..TO");
         }
 
         return value >= minimum && value <= maximum

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using FsCheck.Xunit;
 using MovieRecs.Cli;
-using MovieRecs.Cli.Plotting;
 using MovieRecs.Internal;
 using MovieRecs.MovieLens;
 using MovieRecs.Tests.Persistence;
@@ -11,7 +9,7 @@ namespace MovieRecs.Tests.Cli;
 /// <summary><c>movierecs evaluate --sweep ... --plot</c> end to end on small generated data, and the chart's PNG.</summary>
 public sealed class CliPlotTests : IClassFixture<CliPlotTests.GeneratedData>, IDisposable
 {
-    private static readonly string[] MetricNames = ["ImplicitPrecision", "Precision", "Recall", "MeanAveragePrecision", "Ndcg", "Auc"];
+    private static readonly string[] MetricNames = ["implicitPrecision", "precision", "recall", "meanAveragePrecision", "ndcg", "auc"];
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("movierecs-plot-");
     private readonly string _data;
 
@@ -59,7 +57,7 @@ public sealed class CliPlotTests : IClassFixture<CliPlotTests.GeneratedData>, ID
         }
 
         Assert.Equal(plot, json.GetProperty("plot").GetString());
-        var (width, height, rgb) = PngFile.Read(File.ReadAllBytes(plot));
+        var (width, height, rgb) = Png.Read(File.ReadAllBytes(plot));
         Assert.Equal((960, 600), (width, height));
         AssertLooksLikeAChart(rgb, ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"]);
     }
@@ -76,7 +74,7 @@ public sealed class CliPlotTests : IClassFixture<CliPlotTests.GeneratedData>, ID
         Assert.Equal(["4", "8", "16", "popularity"], lines.Skip(2).Take(4).Select(l => l.Split(' ')[0]));
         Assert.Contains(lines, l => l.Contains("fit ", StringComparison.Ordinal) && l.Contains("plot ", StringComparison.Ordinal));
 
-        var (width, height, rgb) = PngFile.Read(File.ReadAllBytes(plot));
+        var (width, height, rgb) = Png.Read(File.ReadAllBytes(plot));
         Assert.Equal((640, 400), (width, height));
         AssertLooksLikeAChart(rgb, ["#1f77b4"]);
 
@@ -85,7 +83,7 @@ public sealed class CliPlotTests : IClassFixture<CliPlotTests.GeneratedData>, ID
         Assert.Equal([4, 8, 16], points.Select(p => p.GetProperty("factors").GetInt32()));
         Assert.False(swept.TryGetProperty("plot", out _));
         var plain = JsonDocument.Parse(Run("evaluate", _data, "--factors", "8", "--iterations", "3", "--threads", "2", "--json").Output).RootElement;
-        Assert.Equal(plain.GetProperty("als").GetProperty("Ndcg").GetDouble(), points[1].GetProperty("metrics").GetProperty("Ndcg").GetDouble());
+        Assert.Equal(plain.GetProperty("als").GetProperty("ndcg").GetDouble(), points[1].GetProperty("metrics").GetProperty("ndcg").GetDouble());
     }
 
     [Theory]
@@ -166,7 +164,7 @@ public sealed class CliPlotTests : IClassFixture<CliPlotTests.GeneratedData>, ID
     {
         var (code, output, _) = Run("evaluate", "--help");
         Assert.Equal(0, code);
-        foreach (var option in new[] { "--sweep iterations=", "factors=", "--plot", "--metric", "--plot-size" })
+        foreach (var option in new[] { "--sweep", "iterations=", "factors=", "--plot", "--metric", "--plot-size" })
         {
             Assert.Contains(option, output, StringComparison.Ordinal);
         }
@@ -184,76 +182,76 @@ public sealed class CliPlotTests : IClassFixture<CliPlotTests.GeneratedData>, ID
         Assert.Equal(expected, spec.Values);
     }
 
-    /// <summary>The encoder and an independent decoder agree on every pixel, whatever the size and content.</summary>
-    [Property(MaxTest = 30)]
-    public bool PngEncoder_RoundTripsEveryPixel(byte widthChoice, byte heightChoice, byte background, bool smooth, byte[] noise)
-    {
-        var (width, height) = (1 + (widthChoice % 39), 1 + (heightChoice % 29));
-        var raster = new Raster(width, height, new Rgb(background, 0, 0));
-        byte Noise(int i) => noise.Length == 0 ? (byte)0 : noise[i % noise.Length];
-
-        // Smooth content favours the Up/Average/Paeth filters, noise (the drawn bytes, repeated) favours None.
-        for (var y = 0; y < height; y++)
-        {
-            for (var x = 0; x < width; x++)
-            {
-                var at = 3 * ((y * width) + x);
-                var color = smooth ? new Rgb((byte)(x * 5), (byte)(y * 7), (byte)(x + y)) : new Rgb(Noise(at), Noise(at + 1), Noise(at + 2));
-                raster.FillRect(x, y, 1, 1, color);
-            }
-        }
-
-        var (decodedWidth, decodedHeight, rgb) = PngFile.Read(PngEncoder.Encode(raster));
-        return decodedWidth == width && decodedHeight == height && rgb.AsSpan().SequenceEqual(raster.Pixels);
-    }
-
     [Fact]
-    public void LineChart_TextAndLinesLandInTheirRegions()
+    public void SweepChart_TextLinesAndLegendLandInTheirRegions()
     {
         double[] x = [1, 2, 3, 4];
-        var chart = new LineChart
+        var chart = new SweepChart
         {
-            Title = "TITLE",
-            XLabel = "x",
-            YLabel = "y",
-            Series = [new ChartSeries("a", x, [0.1, 0.4, 0.3, 0.5])],
+            Title = "TITLE OF THE CHART",
+            Subtitle = "a subtitle",
+            XLabel = "X AXIS LABEL",
+            YLabel = "Y AXIS LABEL",
+            Series = [new ChartSeries("a", x, [0.1, 0.4, 0.3, 0.5]), new ChartSeries("baseline", [1, 4], [0.2, 0.2], Reference: true)],
         };
-        var raster = chart.Render(960, 600);
-        var rgb = raster.Pixels.ToArray();
-        // The title is drawn in the top band; the line (series color) in the middle; nothing dark in the far corners.
-        Assert.True(CountDark(rgb, 960, 0, 60) > 50, "no title");
-        Assert.Contains(Colors(rgb), c => c == Rgb.Hex("#1f77b4"));
-        Assert.Equal(0, CountDark(rgb, 960, 595, 600));
+        var (width, height, rgb) = Png.Read(chart.RenderPng(960, 600));
+        Assert.Equal((960, 600), (width, height));
+
+        // Text in the title band, under the x axis (its label) and left of the y axis (its label); nothing dark in
+        // the far corners; the line in its color and the dashed baseline in gray.
+        Assert.True(CountDark(rgb, width, 0, 30, 300, 660) > 100, "no title");
+        Assert.True(CountDark(rgb, width, 575, 600, 380, 580) > 50, "no x axis label");
+        Assert.True(CountDark(rgb, width, 200, 400, 0, 25) > 50, "no y axis label");
+        Assert.Equal(0, CountDark(rgb, width, 596, 600, 0, 960));
+        Assert.True(Colors(rgb).Count(c => c == Hex("#1f77b4")) > 30, "no series line");
+        Assert.True(Colors(rgb).Count(c => c.R is > 100 and < 180 && Math.Abs(c.R - c.G) < 6 && Math.Abs(c.G - c.B) < 6) > 30, "no baseline");
     }
 
-    private static int CountDark(byte[] rgb, int width, int fromRow, int toRow)
+    /// <summary>The charts' font is the tool's own (a Latin-1 subset of DejaVu Sans), not one the machine may lack.</summary>
+    [Fact]
+    public void ChartFont_IsTheEmbeddedSubset()
+    {
+        var typeface = ScottPlot.Fonts.GetTypeface(ChartFont.Use(), bold: false, italic: false);
+        Assert.Equal("DejaVu Sans", typeface.FamilyName);
+        Assert.InRange(typeface.GlyphCount, 150, 400); // an installed DejaVu Sans has thousands
+        Assert.True(ChartFont.Measure("precision@10", 12) > 50);
+    }
+
+    private static int CountDark(byte[] rgb, int width, int fromRow, int toRow, int fromColumn, int toColumn)
     {
         var count = 0;
-        for (var i = fromRow * width * 3; i < toRow * width * 3; i += 3)
+        for (var row = fromRow; row < toRow; row++)
         {
-            count += rgb[i] + rgb[i + 1] + rgb[i + 2] < 300 ? 1 : 0;
+            for (var column = fromColumn; column < toColumn; column++)
+            {
+                var i = ((row * width) + column) * 3;
+                count += rgb[i] + rgb[i + 1] + rgb[i + 2] < 300 ? 1 : 0;
+            }
         }
 
         return count;
     }
 
-    private static IEnumerable<Rgb> Colors(byte[] rgb)
+    private static IEnumerable<(byte R, byte G, byte B)> Colors(byte[] rgb)
     {
         for (var i = 0; i < rgb.Length; i += 3)
         {
-            yield return new Rgb(rgb[i], rgb[i + 1], rgb[i + 2]);
+            yield return (rgb[i], rgb[i + 1], rgb[i + 2]);
         }
     }
+
+    private static (byte R, byte G, byte B) Hex(string hex) =>
+        (Convert.ToByte(hex[1..3], 16), Convert.ToByte(hex[3..5], 16), Convert.ToByte(hex[5..7], 16));
 
     private static void AssertLooksLikeAChart(byte[] rgb, string[] seriesColors)
     {
         var colors = Colors(rgb).ToList();
-        var background = colors.Count(c => c == Rgb.White);
+        var background = colors.Count(c => c == (255, 255, 255));
         Assert.InRange(background, colors.Count / 2, colors.Count * 99 / 100); // mostly white, but not blank
         Assert.True(colors.Distinct().Count() > 50, "too few colors for antialiased lines and text");
         foreach (var hex in seriesColors)
         {
-            Assert.True(colors.Count(c => c == Rgb.Hex(hex)) > 30, $"hardly any pixels of {hex}");
+            Assert.True(colors.Count(c => c == Hex(hex)) > 30, $"hardly any pixels of {hex}");
         }
     }
 
@@ -264,7 +262,7 @@ public sealed class CliPlotTests : IClassFixture<CliPlotTests.GeneratedData>, ID
             Assert.InRange(metrics.GetProperty(name).GetDouble(), 0, 1);
         }
 
-        Assert.True(metrics.GetProperty("UserCount").GetInt32() > 0);
+        Assert.True(metrics.GetProperty("userCount").GetInt32() > 0);
     }
 
     /// <summary>A small MovieLens-shaped release, generated once for the class.</summary>

@@ -64,8 +64,8 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>, IDisposable
         var evaluated = Run("evaluate", data, "--test-fraction", "0.2", "--factors", "8", "--iterations", "3", "--json");
         Assert.Equal(0, evaluated.Code);
         var metrics = JsonDocument.Parse(evaluated.Output).RootElement;
-        Assert.InRange(metrics.GetProperty("als").GetProperty("ImplicitPrecision").GetDouble(), 0, 1);
-        Assert.InRange(metrics.GetProperty("popularity").GetProperty("Auc").GetDouble(), 0, 1);
+        Assert.InRange(metrics.GetProperty("als").GetProperty("implicitPrecision").GetDouble(), 0, 1);
+        Assert.InRange(metrics.GetProperty("popularity").GetProperty("auc").GetDouble(), 0, 1);
     }
 
     [Fact]
@@ -175,11 +175,11 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>, IDisposable
     }
 
     [Fact]
-    public void Help_PrintsUsage()
+    public void Help_PrintsTheCommandsUsage()
     {
         var (code, output, _) = Run("train", "--help");
         Assert.Equal(0, code);
-        Assert.Contains("usage: movierecs", output, StringComparison.Ordinal);
+        Assert.Contains("movierecs train <DATA> [options]", output, StringComparison.Ordinal);
     }
 
     // Numeric options: each mistake is one line naming the option, the value as given (control characters escaped)
@@ -255,7 +255,7 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>, IDisposable
         var (code, output, error) = Run("recommend", "--user", "99999999999", "--help");
         Assert.Equal(0, code);
         Assert.Empty(error);
-        Assert.Contains("usage: movierecs", output, StringComparison.Ordinal);
+        Assert.Contains("movierecs recommend <MODEL> [options]", output, StringComparison.Ordinal);
     }
 
     /// <summary>Runs a command line (split at spaces; <c>{data}</c>, <c>{model}</c>, <c>{out}</c> filled in) that must fail on one option.</summary>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using System.Globalization;
 using MovieRecs.Als;
-using MovieRecs.Cli.Plotting;
 using MovieRecs.Evaluation;
 using MovieRecs.Internal;
 
@@ -10,9 +10,6 @@ namespace MovieRecs.Cli;
 /// <summary><c>evaluate --sweep</c>: metrics over iterations or factor counts, as a table, JSON and optionally a PNG chart.</summary>
 internal static partial class Cli
 {
-    private const int DefaultPlotWidth = 960;
-    private const int DefaultPlotHeight = 600;
-
     /// <summary>The metrics <c>--metric</c> can plot: name, legend text, axis text and the value.</summary>
     private static readonly (string Name, string Legend, string Axis, Func<RankingMetrics, double> Value)[] PlotMetrics =
     [
@@ -23,89 +20,18 @@ internal static partial class Cli
         ("auc", "AUC", "AUC@{0}", m => m.Auc),
     ];
 
-    /// <summary>What a sweep was asked for, checked before any data is read.</summary>
-    private sealed record SweepRequest(SweepSpec Spec, string? PlotPath, int PlotWidth, int PlotHeight, int[] Metrics);
-
-    private static SweepRequest? SweepRequestFrom(Arguments a)
-    {
-        var plot = a.Get("plot");
-        if (a.Get("sweep") is not { } text)
-        {
-            return plot is null && !a.Has("metric") && !a.Has("plot-size")
-                ? null
-                : throw new UsageException("--plot, --metric and --plot-size need --sweep (e.g. --sweep iterations=1..15)");
-        }
-
-        var spec = SweepSpec.Parse(text);
-        if (spec.Parameter == SweepSpec.Iterations && a.Has("iterations"))
-        {
-            throw new UsageException("--iterations conflicts with --sweep iterations=...; leave it out");
-        }
-
-        if (spec.Parameter == SweepSpec.Factors && a.Has("factors"))
-        {
-            throw new UsageException("--factors conflicts with --sweep factors=...; leave it out");
-        }
-
-        if (plot is not null)
-        {
-            if (!plot.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new UsageException($"--plot writes a PNG file; give a name ending in .png, not {Arguments.Quote(plot)}");
-            }
-
-            var folder = Path.GetDirectoryName(Path.GetFullPath(plot));
-            if (folder is not null && !Directory.Exists(folder))
-            {
-                throw new UsageException($"--plot: no such folder: {folder}");
-            }
-        }
-
-        var (width, height) = (DefaultPlotWidth, DefaultPlotHeight);
-        if (a.Get("plot-size") is { } size)
-        {
-            var parts = size.Split('x');
-            if (parts.Length != 2
-                || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out width)
-                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out height)
-                || width is < 320 or > 4096 || height is < 240 or > 4096)
-            {
-                throw new UsageException($"--plot-size expects WIDTHxHEIGHT in pixels, 320x240 to 4096x4096 (e.g. 1200x750), not {Arguments.Quote(size)}");
-            }
-        }
-
-        var names = a.All("metric").SelectMany(m => m.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
-        var metrics = new List<int>();
-        if (names.Count == 0)
-        {
-            names.Add("precision");
-        }
-
-        foreach (var name in names)
-        {
-            int[] wanted = name == "all"
-                ? [0, 2, 3, 4]
-                : [Array.FindIndex(PlotMetrics, m => m.Name == name) is var index and >= 0 ? index
-                    : throw new UsageException($"--metric: unknown metric {Arguments.Quote(name)} (precision, recall, map, ndcg, auc or all)")];
-            metrics.AddRange(wanted.Where(i => !metrics.Contains(i)));
-        }
-
-        return new SweepRequest(spec, plot, width, height, [.. metrics]);
-    }
-
     /// <summary>
     /// Fits and evaluates one model per sweep value. An iterations sweep trains once: each point continues from the
     /// previous point's model (warm start), which gives the same factors as a fresh fit of that many iterations.
     /// A factors sweep fits each count from scratch.
     /// </summary>
-    private static int EvaluateSweep(Arguments a, Report report, TrainTestSplit split, SweepRequest request, string dataLabel)
+    private static int EvaluateSweep(Report report, EvaluateRequest request, TrainTestSplit split)
     {
-        var k = a.Int("k", 10);
-        var options = AlsOptionsFrom(a);
-        var spec = request.Spec;
-        var clock = Stopwatch.StartNew();
+        var k = request.K;
+        var options = request.Options;
+        var spec = request.Sweep!;
         var popularity = RankingEvaluator.Evaluate(new PopularityRecommender(split.Train), split, k);
-        report.Stage("popularity", clock);
+        report.Stage("popularity");
 
         var points = new List<SweepPoint>();
         var fitTime = TimeSpan.Zero;
@@ -137,19 +63,19 @@ internal static partial class Cli
 
         report.Stage("fit", fitTime);
         report.Stage("evaluate", evaluateTime);
-        clock.Restart();
+        report.Restart();
 
         report.Value("sweep", spec.Parameter);
         report.Value("k", k);
-        report.Value("points", points.Select(p => new Dictionary<string, object?>
+        report.Value("points", new JsonArray([.. points.Select(p => new JsonObject
         {
             [spec.Parameter] = p.Value,
-            ["metrics"] = p.Metrics,
-            ["trainingLoss"] = p.Loss is { } loss && double.IsFinite(loss) ? loss : null,
+            ["metrics"] = Report.Metrics(p.Metrics),
+            ["trainingLoss"] = Report.Number(p.Loss),
             ["fitSeconds"] = Math.Round(p.Fit.TotalSeconds, 4),
             ["evaluateSeconds"] = Math.Round(p.Evaluate.TotalSeconds, 4),
-        }).ToList());
-        report.Value("popularity", popularity);
+        })]));
+        report.Value("popularity", Report.Metrics(popularity));
 
         var rows = points.Select(p => new[]
         {
@@ -163,21 +89,24 @@ internal static partial class Cli
 
         if (request.PlotPath is { } path)
         {
-            var chart = Chart(request, points, popularity, options, k, dataLabel, split);
-            var png = chart.RenderPng(request.PlotWidth, request.PlotHeight);
+            var png = Chart(request, points, popularity, split).RenderPng(request.PlotSize.Width, request.PlotSize.Height);
             AtomicFileWriter.Write(path, "the plot", stream => stream.Write(png), CancellationToken.None);
-            report.Stage("plot", clock);
+            report.Stage("plot");
             report.Value("plot", path);
-            report.Line($"Wrote {path} ({request.PlotWidth} x {request.PlotHeight})");
+            report.Line($"Wrote {path} ({request.PlotSize.Width} x {request.PlotSize.Height})");
         }
 
         return 0;
     }
 
-    private static LineChart Chart(
-        SweepRequest request, List<SweepPoint> points, RankingMetrics popularity, AlsOptions options, int k, string dataLabel, TrainTestSplit split)
+    private static SweepChart Chart(EvaluateRequest request, List<SweepPoint> points, RankingMetrics popularity, TrainTestSplit split)
     {
-        var iterations = request.Spec.Parameter == SweepSpec.Iterations;
+        var (options, k) = (request.Options, request.K);
+        var dataName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.DataPath)));
+        var dataLabel = request.Split is { } splitName
+            ? $"{dataName} {splitName}"
+            : string.Create(CultureInfo.InvariantCulture, $"{dataName}, random {request.TestFraction * 100:0.#}% test");
+        var iterations = request.Sweep!.Parameter == SweepSpec.Iterations;
         var x = points.Select(p => (double)p.Value).ToArray();
         var series = request.Metrics
             .Select(i => new ChartSeries(PlotMetrics[i].Legend, x, points.Select(p => PlotMetrics[i].Value(p.Metrics)).ToArray()))
@@ -194,7 +123,7 @@ internal static partial class Cli
             ? $"factors {options.Factors}"
             : $"{options.Iterations} iterations";
         var over = iterations ? "over ALS iterations" : "over factor counts";
-        return new LineChart
+        return new SweepChart
         {
             Title = single
                 ? $"{string.Format(CultureInfo.InvariantCulture, PlotMetrics[request.Metrics[0]].Axis, k)} {over}"

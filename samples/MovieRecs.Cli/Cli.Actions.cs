@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using MovieRecs.Als;
+using MovieRecs.MovieLens;
+using MovieRecs.Persistence;
+
+namespace MovieRecs.Cli;
+
+/// <summary>What <c>generate</c>, <c>train</c> and <c>info</c> do, once their options are parsed and checked.</summary>
+internal static partial class Cli
+{
+    private static int Generate(Report report, string preset, string folder, int seed, bool csv)
+    {
+        var options = preset switch
+        {
+            "ml-100k" => SyntheticMovieLensOptions.Ml100k,
+            "ml-1m" => SyntheticMovieLensOptions.Ml1m,
+            "ml-10m" => SyntheticMovieLensOptions.Ml10m,
+            "ml-20m" => SyntheticMovieLensOptions.Ml20m,
+            _ => SyntheticMovieLensOptions.Ml25m,
+        } with { Seed = seed };
+        var data = SyntheticMovieLens.Generate(options);
+        report.Stage("generate");
+        Directory.CreateDirectory(folder);
+        if (csv)
+        {
+            data.WriteCsvFiles(folder);
+        }
+        else
+        {
+            data.WriteMl1mFiles(folder);
+        }
+
+        report.Stage("write");
+        report.Value("ratings", data.Ratings.Count);
+        report.Value("movies", data.Movies.Count);
+        report.Line($"Wrote {data.Ratings.Count:N0} ratings of {data.Movies.Count:N0} movies to {folder}");
+        return 0;
+    }
+
+    private static int Train(Report report, string dataPath, string modelPath, float minRating, AlsOptions options)
+    {
+        // Streamed: only the kept ratings are held, never the whole table (ml-20m: about 0.35 GB instead of 1.2 GB).
+        var (ratingsPath, release) = RatingsFile(dataPath);
+        var interactions = InteractionMatrix.Read(ratingsPath, release, new InteractionOptions { MinRating = minRating });
+        report.Stage("read");
+        var progress = new IterationReport(report);
+        var model = new AlsTrainer(options).Fit(interactions.UserItems, progress);
+        report.Stage("fit");
+        if (modelPath.EndsWith(".npz", StringComparison.OrdinalIgnoreCase))
+        {
+            ImplicitModelFile.Save(model, modelPath, interactions.Users, interactions.Items);
+        }
+        else
+        {
+            AlsModelFile.Save(model, modelPath, interactions.Users, interactions.Items);
+        }
+
+        report.Stage("save");
+        report.Value("users", model.UserCount);
+        report.Value("items", model.ItemCount);
+        report.Value("nonZeros", interactions.UserItems.NonZeroCount);
+        report.Value("losses", new JsonArray([.. progress.Losses.Select(loss => Report.Number(loss))]));
+        report.Line($"Trained on {interactions.UserItems.RowCount:N0} users x {interactions.UserItems.ColumnCount:N0} movies ({interactions.UserItems.NonZeroCount:N0} ratings >= {minRating.ToString(CultureInfo.InvariantCulture)}); saved {modelPath}");
+        return 0;
+    }
+
+    private static int Info(Report report, string path)
+    {
+        var contents = ServingData.LoadModel(path);
+        report.Stage("load");
+        var model = contents.Model;
+        report.Value("users", model.UserCount);
+        report.Value("items", model.ItemCount);
+        report.Value("factors", model.Factors);
+        report.Value("regularization", model.Options.Regularization);
+        report.Value("alpha", model.Options.Alpha);
+        report.Value("iterations", model.Options.Iterations);
+        report.Value("trainingLoss", Report.Number(model.TrainingLoss));
+        report.Value("userIds", contents.Users is not null);
+        report.Value("itemIds", contents.Items is not null);
+        report.Table(
+            ["field", "value"],
+            [
+                ["file", path], ["users", N(model.UserCount)], ["items", N(model.ItemCount)], ["factors", I(model.Factors)],
+                ["regularization", model.Options.Regularization.ToString(CultureInfo.InvariantCulture)],
+                ["alpha", model.Options.Alpha.ToString(CultureInfo.InvariantCulture)], ["iterations", I(model.Options.Iterations)],
+                ["training loss", model.TrainingLoss?.ToString("G6", CultureInfo.InvariantCulture) ?? "-"],
+                ["user ids", contents.Users is null ? "no" : "yes"], ["item ids", contents.Items is null ? "no" : "yes"],
+            ]);
+        return 0;
+    }
+
+    /// <summary>The ratings file of a folder or a file, and its release (told by the library from the files and their first lines).</summary>
+    private static (string Path, MovieLensRelease Release) RatingsFile(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            var release = MovieLensReader.DetectRelease(path);
+            var name = MovieLensReader.GetRatingsFileName(release);
+            var file = Path.Combine(path, name);
+            return File.Exists(file) ? (file, release) : throw new UsageException($"no {name} in {path}");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"no such file or folder: {path}");
+        }
+
+        return (path, MovieLensReader.DetectRatingsFileRelease(path));
+    }
+
+    private static string F(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
+
+    private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string N(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>Prints one line per iteration with the loss (text mode) and keeps the losses for JSON.</summary>
+    private sealed class IterationReport(Report report) : IProgress<AlsIterationProgress>
+    {
+        public List<double> Losses { get; } = [];
+
+        public void Report(AlsIterationProgress value)
+        {
+            Losses.Add(value.Loss ?? double.NaN);
+            report.Line($"iteration {value.Iteration,3}/{value.TotalIterations}  loss {value.Loss?.ToString("G6", CultureInfo.InvariantCulture) ?? "-"}  {value.IterationTime.TotalSeconds:F3} s");
+        }
+    }
+}

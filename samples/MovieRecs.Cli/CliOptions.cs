@@ -1,0 +1,194 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Text;
+using MovieRecs.Als;
+
+namespace MovieRecs.Cli;
+
+/// <summary>
+/// Typed options whose values are checked while the command line is parsed, before any data is read: a mistake
+/// names the option, the value as given (control characters escaped) and what the option accepts.
+/// </summary>
+internal static class CliOptions
+{
+    public static Option<int> Id(string name, string description) =>
+        Whole(name, description, "ID", 0);
+
+    public static Option<int> Count(string name, string description, int fallback) =>
+        Whole(name, description, "N", 1, fallback: fallback);
+
+    public static Option<int> Seed(string description) =>
+        Whole("--seed", description, "N", int.MinValue, fallback: 42);
+
+    public static Option<int> Factors() =>
+        Whole("--factors", "Latent factors per user and movie.", "N", 1, AlsOptions.MaxFactors, fallback: 100);
+
+    public static Option<int> Iterations() =>
+        Whole("--iterations", "ALS iterations.", "N", 0, fallback: 15);
+
+    public static Option<int> CgSteps() =>
+        Whole("--cg-steps", "Conjugate-gradient steps per row and iteration.", "N", 1, fallback: 3);
+
+    public static Option<int> Threads() =>
+        Number("--threads", "Parallel degree, -1 for all cores; results are bit-identical for any count.", "N", NumberKind.Whole,
+            value => value is -1 or (>= 1 and <= int.MaxValue), "-1 (all cores) or a whole number from 1 to 2147483647", -1, value => (int)value);
+
+    public static Option<double> Regularization() =>
+        Number("--regularization", "L2 penalty on the factors.", "X", NumberKind.Double, value => value >= 0, "a finite number, 0 or more", 0.01, value => value);
+
+    public static Option<double> Alpha() =>
+        Number("--alpha", "Confidence per unit of rating.", "X", NumberKind.Double, value => value > 0, "a finite number above 0", 1.0, value => value);
+
+    public static Option<float> MinRating(string description) =>
+        Number("--min-rating", description, "X", NumberKind.Single, _ => true, "a finite number", 3f, value => (float)value);
+
+    public static Option<double> TestFraction() =>
+        Number("--test-fraction", "Fraction of each user's ratings held out at random (the default split).", "X", NumberKind.Double,
+            value => value is >= 0 and <= 1, "a number from 0 to 1", 0.2, value => value);
+
+    public static Option<bool> Json() => new("--json") { Description = "Print one JSON object (values and stage timings) instead of tables.", Recursive = true };
+
+    /// <summary>An option that takes one of <paramref name="values"/>, offered as completions.</summary>
+    public static Option<string> Choice(string name, string description, string[] values, string? fallback = null)
+    {
+        var option = new Option<string>(name)
+        {
+            Description = description,
+            HelpName = string.Join('|', values),
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : fallback;
+                if (text is null || Array.IndexOf(values, text) >= 0)
+                {
+                    return text;
+                }
+
+                result.AddError($"{name} expects {string.Join(", ", values[..^1])} or {values[^1]}, not {Quote(text)}");
+                return null;
+            },
+        };
+        option.CompletionSources.Add(values);
+        if (fallback is not null)
+        {
+            option.DefaultValueFactory = _ => fallback;
+        }
+
+        return option;
+    }
+
+    /// <summary>An option whose text is turned into a value by <paramref name="parse"/>, which throws a <see cref="UsageException"/> on a mistake.</summary>
+    public static Option<T> Parsed<T>(string name, string description, string helpName, Func<string, T> parse)
+    {
+        return new Option<T>(name)
+        {
+            Description = description,
+            HelpName = helpName,
+            CustomParser = result =>
+            {
+                try
+                {
+                    return result.Tokens.Count == 0 ? default : parse(result.Tokens[0].Value);
+                }
+                catch (UsageException e)
+                {
+                    result.AddError(e.Message);
+                    return default;
+                }
+            },
+        };
+    }
+
+    /// <summary>True when <paramref name="option"/> was given on the command line (not merely defaulted).</summary>
+    public static bool Given(this CommandResult command, Option option) => command.GetResult(option) is { Implicit: false };
+
+    /// <summary>True when <paramref name="option"/> was given on the command line (not merely defaulted).</summary>
+    public static bool Given(this ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
+
+    /// <summary><paramref name="text"/> in single quotes, its control characters escaped, for echoing in a one-line message.</summary>
+    public static string Quote(string text)
+    {
+        var quoted = new StringBuilder(text.Length + 2).Append('\'');
+        foreach (var c in text)
+        {
+            _ = c switch
+            {
+                '\n' => quoted.Append("\\n"),
+                '\r' => quoted.Append("\\r"),
+                '\t' => quoted.Append("\\t"),
+                _ when char.IsControl(c) || c is '\u2028' or '\u2029' => quoted.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}"),
+                _ => quoted.Append(c),
+            };
+        }
+
+        return quoted.Append('\'').ToString();
+    }
+
+    private static Option<int> Whole(string name, string description, string helpName, int minimum, int maximum = int.MaxValue, int? fallback = null) =>
+        Number(name, description, helpName, NumberKind.Whole, value => value >= minimum && value <= maximum,
+            string.Create(CultureInfo.InvariantCulture, $"a whole number from {minimum} to {maximum}"), fallback, value => (int)value);
+
+    private static Option<T> Number<T>(
+        string name, string description, string helpName, NumberKind kind, Func<double, bool> accepts, string expected, T? fallback, Func<double, T> convert)
+        where T : struct
+    {
+        var option = new Option<T>(name)
+        {
+            Description = description,
+            HelpName = helpName,
+            CustomParser = result =>
+            {
+                if (result.Tokens.Count == 0)
+                {
+                    return fallback ?? default;
+                }
+
+                var text = result.Tokens[0].Value;
+                if (TryParse(text, kind, out var value, out var outOfRange) && accepts(value))
+                {
+                    return convert(value);
+                }
+
+                result.AddError(outOfRange || double.IsFinite(value)
+                    ? $"{name} {Quote(text)} is out of range: expected {expected}"
+                    : $"{name} expects {expected}, not {Quote(text)}");
+                return default;
+            },
+        };
+        if (fallback is { } value)
+        {
+            option.DefaultValueFactory = _ => value;
+        }
+
+        return option;
+    }
+
+    /// <summary>
+    /// Parses a plain number: no white space, thousands separators or hex; whole numbers are digits only (no point,
+    /// exponent, NaN). A number beyond the type's range still parses (as a double, or infinity) so that it is
+    /// reported as out of range, as are NaN and infinities where fractions are allowed.
+    /// </summary>
+    private static bool TryParse(string text, NumberKind kind, out double value, out bool outOfRange)
+    {
+        outOfRange = false;
+        var whole = kind == NumberKind.Whole;
+        var styles = whole ? NumberStyles.AllowLeadingSign : NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
+        if ((whole && text.AsSpan().TrimStart("+-").ContainsAnyExceptInRange('0', '9'))
+            || !double.TryParse(text, styles, CultureInfo.InvariantCulture, out value))
+        {
+            value = double.NaN;
+            return false;
+        }
+
+        value = kind == NumberKind.Single ? float.Parse(text, styles, CultureInfo.InvariantCulture) : value;
+        outOfRange = !double.IsFinite(value);
+        return !outOfRange;
+    }
+
+    private enum NumberKind
+    {
+        Whole,
+        Single,
+        Double,
+    }
+}
