@@ -92,7 +92,7 @@ public sealed partial class InteractionMatrix
     {
         var kept = new KeptRatings(chunkCapacity);
         var sink = new KeptRatingSink(kept, options.MinRating);
-        ratings.ReadToEnd(ref sink, cancellationToken);
+        ratings.ReadInto(ref sink, int.MaxValue, cancellationToken);
         sink.Complete();
         if (kept.Count == 0)
         {
