@@ -57,75 +57,44 @@ internal sealed class ConfidenceMatrix
     /// <c>implicit</c> computes <c>alpha * Cui</c> in float32).
     /// </summary>
     /// <remarks>
-    /// A matrix stored in one segment (every matrix below two billion non-zeros) shares its row pointers and column
-    /// indices, and its values too when <paramref name="alpha"/> is 1 (<c>1 · v == v</c> for every finite
-    /// <c>v</c>): then nothing is copied. Otherwise only the values are copied, scaled. Neither this type nor the
-    /// engine ever writes to these arrays.
+    /// The row pointers and column indices are the matrix's own arrays, shared, and so are its values when
+    /// <paramref name="alpha"/> is 1 (<c>1 · v == v</c> for every finite <c>v</c>): then nothing is copied. Otherwise
+    /// only the values are copied, scaled. Neither this type nor the engine ever writes to these arrays.
     /// </remarks>
     /// <exception cref="ArgumentException">A scaled value overflows to infinity.</exception>
     public static ConfidenceMatrix FromCsr(CsrMatrix matrix, float alpha, string paramName)
     {
-        if (matrix.Storage.TryGetContiguousArrays(out var sharedPointers, out var sharedColumns, out var values))
+        var pointers = matrix.Storage.PointerArray;
+        var columns = matrix.Storage.IndexArray;
+        var values = matrix.Storage.ValueArray;
+        var scaled = values;
+        if (alpha == 1f)
         {
-            var scaled = values;
-            if (alpha == 1f)
+            // Stored values are finite by construction except after an overflowing Scale; check, don't write.
+            for (var k = 0; k < values.Length; k++)
             {
-                // Stored values are finite by construction except after an overflowing Scale; check, don't write.
-                for (var k = 0; k < values.Length; k++)
+                if (!float.IsFinite(values[k]))
                 {
-                    if (!float.IsFinite(values[k]))
-                    {
-                        ThrowNotFinite(sharedPointers, sharedColumns, values, k, alpha, paramName);
-                    }
+                    ThrowNotFinite(pointers, columns, values, k, alpha, paramName);
                 }
             }
-            else
-            {
-                scaled = GC.AllocateUninitializedArray<float>(values.Length);
-                for (var k = 0; k < values.Length; k++)
-                {
-                    var c = alpha * values[k];
-                    if (!float.IsFinite(c))
-                    {
-                        ThrowNotFinite(sharedPointers, sharedColumns, values, k, alpha, paramName);
-                    }
-
-                    scaled[k] = c;
-                }
-            }
-
-            return new ConfidenceMatrix(matrix.RowCount, matrix.ColumnCount, sharedPointers, sharedColumns, scaled);
         }
-
-        var rowCount = matrix.RowCount;
-        var nnz = checked((int)matrix.NonZeroCount);
-        var pointers = new long[rowCount + 1];
-        var columns = new int[nnz];
-        var confidence = new float[nnz];
-        var offset = 0;
-        for (var row = 0; row < rowCount; row++)
+        else
         {
-            var rowColumns = matrix.GetColumnIndices(row);
-            var rowValues = matrix.GetValues(row);
-            rowColumns.CopyTo(columns.AsSpan(offset));
-            for (var j = 0; j < rowValues.Length; j++)
+            scaled = GC.AllocateUninitializedArray<float>(values.Length);
+            for (var k = 0; k < values.Length; k++)
             {
-                var c = alpha * rowValues[j];
+                var c = alpha * values[k];
                 if (!float.IsFinite(c))
                 {
-                    ThrowHelper.ThrowArgument(
-                        paramName,
-                        $"{paramName}[{row}, {rowColumns[j]}] = {rowValues[j]} times alpha {alpha} is not finite; lower Alpha or the values.");
+                    ThrowNotFinite(pointers, columns, values, k, alpha, paramName);
                 }
 
-                confidence[offset + j] = c;
+                scaled[k] = c;
             }
-
-            offset += rowColumns.Length;
-            pointers[row + 1] = offset;
         }
 
-        return new ConfidenceMatrix(rowCount, matrix.ColumnCount, pointers, columns, confidence);
+        return new ConfidenceMatrix(matrix.RowCount, matrix.ColumnCount, pointers, columns, scaled);
     }
 
     private static void ThrowNotFinite(long[] pointers, int[] columns, float[] values, int position, float alpha, string paramName)

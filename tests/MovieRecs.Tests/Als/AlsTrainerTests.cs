@@ -139,26 +139,6 @@ public class AlsTrainerTests
         && Enumerable.Range(0, a.ItemCount).All(i => a.GetItemFactors(i).SequenceEqual(b.GetItemFactors(i)));
 
     [Property(MaxTest = 10)]
-    public bool Fit_SharedOrCopiedConfidences_BitIdentical(int seed)
-    {
-        // A one-segment matrix lends the trainer its arrays; a segmented one is copied. Same factors either way.
-        var matrix = RandomMatrix(seed, users: 60, items: 40, density: 0.15, negatives: seed % 2 == 0);
-        var triplets = Enumerable.Range(0, matrix.RowCount)
-            .SelectMany(r => matrix.GetColumnIndices(r).ToArray().Zip(matrix.GetValues(r).ToArray(), (c, v) => (r, c, v)))
-            .ToArray();
-        var segmented = CsrMatrix.FromTriplets(
-            matrix.RowCount,
-            matrix.ColumnCount,
-            triplets.Select(t => t.r).ToArray(),
-            triplets.Select(t => t.c).ToArray(),
-            triplets.Select(t => t.v).ToArray(),
-            new SparseBuildOptions { SegmentCapacity = 50 });
-        var alpha = seed % 3 == 0 ? 1.0 : 3.0;
-        var trainer = new AlsTrainer(new AlsOptions { Factors = 6, Iterations = 2, Alpha = alpha, Seed = seed });
-        return SameFactors(trainer.Fit(matrix), trainer.Fit(segmented));
-    }
-
-    [Property(MaxTest = 10)]
     public bool Fit_Alpha_EqualsPrescaledValuesWithAlphaOne(int seed)
     {
         // c = alpha · r in float either way: the scaled copy and the shared arrays give the same confidences.
