@@ -112,11 +112,31 @@ public sealed class AlsTrainer
 
         cancellationToken.ThrowIfCancellationRequested();
         var started = Stopwatch.GetTimestamp();
+
+        // Both sides view one CSR matrix of confidences (the caller's own when Alpha is 1): the user rows directly, the
+        // item rows through its CSC form, built by the O(nnz) counting transpose with each item's users in increasing order.
+        var confidences = ConfidenceMatrix.Confidences(userItems, (float)options.Alpha, nameof(userItems));
+        return Fit(ConfidenceMatrix.FromCsr(confidences), ConfidenceMatrix.FromCsc(confidences.ToCsc()), initialModel, width, started, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// The alternating solves over given user-side and item-side confidences (<paramref name="itemRows"/> must hold the
+    /// transpose of <paramref name="userRows"/>); tests reach it to compare ways of building the item side.
+    /// </summary>
+    internal AlsModel Fit(
+        ConfidenceMatrix userRows,
+        ConfidenceMatrix itemRows,
+        AlsModel? initialModel,
+        SimdWidth width,
+        long started,
+        IProgress<AlsIterationProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var options = Options;
+        var factors = options.Factors;
         var stride = KernelTable.StrideFor(factors, width);
-        var users = userItems.RowCount;
-        var items = userItems.ColumnCount;
-        var userRows = ConfidenceMatrix.FromCsr(userItems, (float)options.Alpha, nameof(userItems));
-        var itemRows = userRows.Transpose();
+        var users = userRows.RowCount;
+        var items = itemRows.RowCount;
 
         // The working factors are cache-line aligned (the kernels gather their rows with vector loads); the model gets
         // plain arrays at the end.

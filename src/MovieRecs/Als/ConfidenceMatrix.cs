@@ -4,26 +4,27 @@ using MovieRecs.Sparse;
 namespace MovieRecs.Als;
 
 /// <summary>
-/// The trainer's view of the interactions: CSR with the confidences <c>c = alpha · value</c> already applied (as
-/// <c>implicit</c> multiplies its matrix by alpha), in one orientation. Built once per fit; never exposed. The arrays
-/// may be shared with the caller's <see cref="CsrMatrix"/> (see <see cref="FromCsr"/>) and are read-only.
+/// The trainer's view of the interactions in one orientation, with the confidences <c>c = alpha · value</c> already
+/// applied (as <c>implicit</c> multiplies its matrix by alpha): user x item rows from the CSR matrix of confidences
+/// (<see cref="FromCsr(CsrMatrix)"/>), item x user rows from its CSC form (<see cref="FromCsc"/>). Built once per fit; never
+/// exposed. The arrays are those of the matrix it views, shared, not copied, and read-only.
 /// </summary>
 internal sealed class ConfidenceMatrix
 {
-    private ConfidenceMatrix(int rowCount, int columnCount, long[] rowPointers, int[] columns, float[] confidence)
+    private ConfidenceMatrix(int rowCount, int columnCount, CompressedStorage storage)
     {
         RowCount = rowCount;
         ColumnCount = columnCount;
-        RowPointers = rowPointers;
-        Columns = columns;
-        Confidence = confidence;
+        RowPointers = storage.PointerArray;
+        Columns = storage.IndexArray;
+        Confidence = storage.ValueArray;
         var max = 0L;
         for (var row = 0; row < rowCount; row++)
         {
-            max = Math.Max(max, rowPointers[row + 1] - rowPointers[row]);
+            max = Math.Max(max, RowPointers[row + 1] - RowPointers[row]);
         }
 
-        MaxRowNonZeros = checked((int)max);
+        MaxRowNonZeros = (int)max;
     }
 
     public int RowCount { get; }
@@ -43,94 +44,76 @@ internal sealed class ConfidenceMatrix
     public ReadOnlySpan<int> RowColumns(int row)
     {
         var start = RowPointers[row];
-        return Columns.AsSpan(checked((int)start), (int)(RowPointers[row + 1] - start));
+        return Columns.AsSpan((int)start, (int)(RowPointers[row + 1] - start));
     }
 
     public ReadOnlySpan<float> RowConfidence(int row)
     {
         var start = RowPointers[row];
-        return Confidence.AsSpan(checked((int)start), (int)(RowPointers[row + 1] - start));
+        return Confidence.AsSpan((int)start, (int)(RowPointers[row + 1] - start));
     }
+
+    /// <summary>The rows of a CSR matrix of confidences (user x item: one row per user), sharing its arrays (O(rows)).</summary>
+    public static ConfidenceMatrix FromCsr(CsrMatrix confidences) => new(confidences.RowCount, confidences.ColumnCount, confidences.Storage);
+
+    /// <summary>The rows of <paramref name="matrix"/> scaled by <paramref name="alpha"/> (see <see cref="Confidences"/>).</summary>
+    /// <exception cref="ArgumentException">A scaled value is not finite.</exception>
+    public static ConfidenceMatrix FromCsr(CsrMatrix matrix, float alpha, string paramName) => FromCsr(Confidences(matrix, alpha, paramName));
+
+    /// <summary>
+    /// The columns of a CSC matrix of confidences as rows (user x item in CSC: one row per item, listing its users in
+    /// increasing order), sharing its arrays (O(columns)).
+    /// </summary>
+    public static ConfidenceMatrix FromCsc(CscMatrix confidences) => new(confidences.ColumnCount, confidences.RowCount, confidences.Storage);
 
     /// <summary>
     /// The confidences of <paramref name="matrix"/>: every value scaled by <paramref name="alpha"/> in float (as
     /// <c>implicit</c> computes <c>alpha * Cui</c> in float32).
     /// </summary>
     /// <remarks>
-    /// A matrix stored in one segment (every matrix below two billion non-zeros) shares its row pointers and column
-    /// indices, and its values too when <paramref name="alpha"/> is 1 (<c>1 · v == v</c> for every finite
-    /// <c>v</c>): then nothing is copied. Otherwise only the values are copied, scaled. Neither this type nor the
-    /// engine ever writes to these arrays.
+    /// When <paramref name="alpha"/> is 1 (<c>1 · v == v</c> for every finite <c>v</c>) the result is
+    /// <paramref name="matrix"/> itself, after checking that its values are finite: nothing is copied. Otherwise the
+    /// result shares the row pointers and column indices and holds a scaled copy of the values (4 bytes per non-zero).
+    /// Neither this type nor the engine ever writes to these arrays.
     /// </remarks>
-    /// <exception cref="ArgumentException">A scaled value overflows to infinity.</exception>
-    public static ConfidenceMatrix FromCsr(CsrMatrix matrix, float alpha, string paramName)
+    /// <exception cref="ArgumentException">A scaled value is not finite.</exception>
+    public static CsrMatrix Confidences(CsrMatrix matrix, float alpha, string paramName)
     {
-        if (matrix.Storage.TryGetContiguousArrays(out var sharedPointers, out var sharedColumns, out var values))
+        var storage = matrix.Storage;
+        var values = storage.ValueArray;
+        if (alpha == 1f)
         {
-            var scaled = values;
-            if (alpha == 1f)
+            // Stored values are finite by construction except after an overflowing Scale; check, don't write.
+            for (var k = 0; k < values.Length; k++)
             {
-                // Stored values are finite by construction except after an overflowing Scale; check, don't write.
-                for (var k = 0; k < values.Length; k++)
+                if (!float.IsFinite(values[k]))
                 {
-                    if (!float.IsFinite(values[k]))
-                    {
-                        ThrowNotFinite(sharedPointers, sharedColumns, values, k, alpha, paramName);
-                    }
-                }
-            }
-            else
-            {
-                scaled = GC.AllocateUninitializedArray<float>(values.Length);
-                for (var k = 0; k < values.Length; k++)
-                {
-                    var c = alpha * values[k];
-                    if (!float.IsFinite(c))
-                    {
-                        ThrowNotFinite(sharedPointers, sharedColumns, values, k, alpha, paramName);
-                    }
-
-                    scaled[k] = c;
+                    ThrowNotFinite(storage, k, alpha, paramName);
                 }
             }
 
-            return new ConfidenceMatrix(matrix.RowCount, matrix.ColumnCount, sharedPointers, sharedColumns, scaled);
+            return matrix;
         }
 
-        var rowCount = matrix.RowCount;
-        var nnz = checked((int)matrix.NonZeroCount);
-        var pointers = new long[rowCount + 1];
-        var columns = new int[nnz];
-        var confidence = new float[nnz];
-        var offset = 0;
-        for (var row = 0; row < rowCount; row++)
+        var scaled = GC.AllocateUninitializedArray<float>(values.Length);
+        for (var k = 0; k < values.Length; k++)
         {
-            var rowColumns = matrix.GetColumnIndices(row);
-            var rowValues = matrix.GetValues(row);
-            rowColumns.CopyTo(columns.AsSpan(offset));
-            for (var j = 0; j < rowValues.Length; j++)
+            var c = alpha * values[k];
+            if (!float.IsFinite(c))
             {
-                var c = alpha * rowValues[j];
-                if (!float.IsFinite(c))
-                {
-                    ThrowHelper.ThrowArgument(
-                        paramName,
-                        $"{paramName}[{row}, {rowColumns[j]}] = {rowValues[j]} times alpha {alpha} is not finite; lower Alpha or the values.");
-                }
-
-                confidence[offset + j] = c;
+                ThrowNotFinite(storage, k, alpha, paramName);
             }
 
-            offset += rowColumns.Length;
-            pointers[row + 1] = offset;
+            scaled[k] = c;
         }
 
-        return new ConfidenceMatrix(rowCount, matrix.ColumnCount, pointers, columns, confidence);
+        return new CsrMatrix(storage.WithValues(scaled));
     }
 
-    private static void ThrowNotFinite(long[] pointers, int[] columns, float[] values, int position, float alpha, string paramName)
+    private static void ThrowNotFinite(CompressedStorage storage, int position, float alpha, string paramName)
     {
         // The row holding entry `position`: the last row whose start is at or before it.
+        var pointers = storage.Pointers;
         var row = 0;
         while (pointers[row + 1] <= position)
         {
@@ -139,40 +122,7 @@ internal sealed class ConfidenceMatrix
 
         ThrowHelper.ThrowArgument(
             paramName,
-            $"{paramName}[{row}, {columns[position]}] = {values[position]} times alpha {alpha} is not finite; lower Alpha or the values.");
-    }
-
-    /// <summary>The column-major counterpart (item × user when this is user × item), by an O(nnz) counting sort.</summary>
-    /// <remarks>Within each output row the entries are in increasing column order, so the result is deterministic.</remarks>
-    public ConfidenceMatrix Transpose()
-    {
-        var nnz = NonZeroCount;
-        var pointers = new long[ColumnCount + 1];
-        foreach (var column in Columns.AsSpan(0, checked((int)nnz)))
-        {
-            pointers[column + 1]++;
-        }
-
-        for (var c = 0; c < ColumnCount; c++)
-        {
-            pointers[c + 1] += pointers[c];
-        }
-
-        var next = new long[ColumnCount];
-        Array.Copy(pointers, next, ColumnCount);
-        var columns = GC.AllocateUninitializedArray<int>(checked((int)nnz));
-        var confidence = GC.AllocateUninitializedArray<float>(checked((int)nnz));
-        for (var row = 0; row < RowCount; row++)
-        {
-            for (var k = RowPointers[row]; k < RowPointers[row + 1]; k++)
-            {
-                var target = next[Columns[k]]++;
-                columns[target] = row;
-                confidence[target] = Confidence[k];
-            }
-        }
-
-        return new ConfidenceMatrix(ColumnCount, RowCount, pointers, columns, confidence);
+            $"{paramName}[{row}, {storage.IndexArray[position]}] = {storage.ValueArray[position]} times alpha {alpha} is not finite; lower Alpha or the values.");
     }
 
     /// <summary>

@@ -26,12 +26,15 @@ public sealed partial class InteractionMatrix
     /// message names the file, the minimum, the number of ratings read and the highest of them, e.g.
     /// <c>No ratings >= 6 in 'ratings.dat' (1,000,209 ratings read, the highest 5): nothing to train on.</c></exception>
     /// <exception cref="KeyNotFoundException"><paramref name="movies"/> is given and a kept rating names a movie absent from it.</exception>
+    /// <exception cref="InvalidOperationException">More ratings are kept than one matrix holds (<see cref="Array.MaxLength"/>,
+    /// 2,147,483,591); the message names the count and the limit.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     /// <remarks>
     /// <para>
     /// One pass over the file: each parsed rating at or above <see cref="InteractionOptions.MinRating"/> is kept as a
-    /// (user, movie, value) triplet of 12 bytes, in chunks that never need copying; ratings below the threshold and
-    /// all timestamps are dropped as they are parsed. The ids are then replaced in place by row and column indexes and
+    /// (user, movie, value) triplet of 12 bytes, in arrays sized once from the file length and the line lengths at its
+    /// start and end (they grow by half only when that estimate falls short); ratings below the threshold and all
+    /// timestamps are dropped as they are parsed. The ids are then replaced in place by row and column indexes and
     /// the CSR matrix (8 bytes per non-zero) is built from the triplets. Peak memory is therefore about 20 bytes per
     /// kept rating, against about 20 bytes per rating for the table plus 20 per kept rating for loading the table and
     /// calling <see cref="Build"/> (ml-20m: about 0.35 GB against 1.2 GB). Input not grouped by user (MovieLens files
@@ -52,7 +55,7 @@ public sealed partial class InteractionMatrix
         options ??= InteractionOptions.Default;
         options.Validate();
         using var reader = RatingsReader.Open(path, release, progress);
-        return Read(reader, options, movies, KeptRatings.DefaultChunkCapacity, cancellationToken);
+        return Read(reader, options, movies, RatingsParser.EstimateSampleRatings, cancellationToken);
     }
 
     /// <summary>
@@ -70,6 +73,8 @@ public sealed partial class InteractionMatrix
     /// no remaining rating is at or above <see cref="InteractionOptions.MinRating"/>: the message names the reader's
     /// <see cref="RatingsReader.DisplayName"/>, the minimum and the number of ratings read.</exception>
     /// <exception cref="KeyNotFoundException"><paramref name="movies"/> is given and a kept rating names a movie absent from it.</exception>
+    /// <exception cref="InvalidOperationException">More ratings are kept than one matrix holds (<see cref="Array.MaxLength"/>,
+    /// 2,147,483,591); the message names the count and the limit.</exception>
     /// <exception cref="ObjectDisposedException"><paramref name="ratings"/> is disposed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     /// <remarks>
@@ -83,24 +88,33 @@ public sealed partial class InteractionMatrix
         ArgumentNullException.ThrowIfNull(ratings);
         options ??= InteractionOptions.Default;
         options.Validate();
-        return Read(ratings, options, movies, KeptRatings.DefaultChunkCapacity, cancellationToken);
+        return Read(ratings, options, movies, RatingsParser.EstimateSampleRatings, cancellationToken);
     }
 
-    /// <summary>The streaming build with a chosen chunk capacity (tests use small chunks to cross chunk boundaries).</summary>
+    /// <summary>
+    /// The streaming build, starting with room for <paramref name="initialCapacity"/> kept ratings (tests start small
+    /// so that the arrays grow).
+    /// </summary>
     internal static InteractionMatrix Read(
-        RatingsReader ratings, InteractionOptions options, IReadOnlyList<Movie>? movies, int chunkCapacity, CancellationToken cancellationToken)
+        RatingsReader ratings, InteractionOptions options, IReadOnlyList<Movie>? movies, int initialCapacity, CancellationToken cancellationToken)
     {
-        var kept = new KeptRatings(chunkCapacity);
-        var sink = new KeptRatingSink(kept, options.MinRating);
-        ratings.ReadToEnd(ref sink, cancellationToken);
-        sink.Complete();
-        if (kept.Count == 0)
+        // The first ratings give an estimate of the file's ratings, an upper bound of those kept: the arrays are sized
+        // once, and the capacity beyond what is kept stays untouched. Where the estimate falls short (or the stream cannot
+        // seek) they grow by half.
+        var sink = new KeptRatingSink(options.MinRating, initialCapacity);
+        if (ratings.ReadInto(ref sink, RatingsParser.EstimateSampleRatings, cancellationToken) == RatingsParser.EstimateSampleRatings)
+        {
+            sink.EnsureCapacity(ratings.EstimateTotalRatings());
+        }
+
+        ratings.ReadInto(ref sink, int.MaxValue, cancellationToken);
+        if (sink.Count == 0)
         {
             // Caught here, where the file is known, rather than as a 0 x 0 matrix the trainer rejects.
             throw DataError.NoRatings(ratings.DisplayName, options.MinRating, sink.Dropped, sink.HighestDropped);
         }
 
-        return FromKeptRatings(kept, options, movies);
+        return FromKeptRatings(sink.ToKeptRatings(), options, movies);
     }
 
     /// <summary>
@@ -109,17 +123,13 @@ public sealed partial class InteractionMatrix
     /// </summary>
     private static InteractionMatrix FromKeptRatings(KeptRatings kept, InteractionOptions options, IReadOnlyList<Movie>? movies)
     {
-        var chunks = kept.Chunks;
-        foreach (var chunk in chunks)
-        {
-            ApplyValue(chunk.Values.AsSpan(0, chunk.Count), options.Value);
-        }
+        ApplyValue(kept.Values, options.Value);
 
         // Columns first: with a movie list an unknown movie throws, and the message can still name the user id.
         IdIndex<int> itemIndex;
         if (movies is null)
         {
-            itemIndex = IndexAndEncode(chunks, users: false);
+            itemIndex = IndexAndEncode(kept.MovieIds);
         }
         else
         {
@@ -130,65 +140,52 @@ public sealed partial class InteractionMatrix
             }
 
             itemIndex = IdIndex.FromValues<int>(ids);
-            EncodeMovies(chunks, itemIndex);
+            EncodeMovies(kept.MovieIds, kept.UserIds, itemIndex);
         }
 
-        var userIndex = IndexAndEncode(chunks, users: true);
+        var userIndex = IndexAndEncode(kept.UserIds);
         var storage = CompressedStorage.FromTriplets(
             userIndex.Count,
             itemIndex.Count,
-            new TripletSource(chunks, majorIsRow: true),
+            kept.UserIds,
+            kept.MovieIds,
+            kept.Values,
             new SparseBuildOptions { Duplicates = options.Duplicates },
             "row",
             "column");
         return new InteractionMatrix(new CsrMatrix(storage), userIndex, itemIndex, options);
     }
 
-    private static Span<int> Ids(TripletChunk chunk, bool users) => (users ? chunk.Rows : chunk.Columns).AsSpan(0, chunk.Count);
-
-    /// <summary>Indexes the distinct user (or movie) ids ascending and replaces each id by its index, in place.</summary>
-    private static IdIndex<int> IndexAndEncode(List<TripletChunk> chunks, bool users)
+    /// <summary>Indexes the distinct ids ascending and replaces each id by its index, in place.</summary>
+    private static IdIndex<int> IndexAndEncode(Span<int> ids)
     {
-        var min = int.MaxValue;
-        var max = int.MinValue;
-        var total = 0L;
-        foreach (var chunk in chunks)
-        {
-            foreach (var id in Ids(chunk, users))
-            {
-                min = Math.Min(min, id);
-                max = Math.Max(max, id);
-            }
-
-            total += chunk.Count;
-        }
-
-        if (total == 0)
+        if (ids.IsEmpty)
         {
             return IdIndex.Empty<int>();
+        }
+
+        var min = int.MaxValue;
+        var max = int.MinValue;
+        foreach (var id in ids)
+        {
+            min = Math.Min(min, id);
+            max = Math.Max(max, id);
         }
 
         if (min < 0 || max >= DenseLookupLimit)
         {
             var distinct = new HashSet<int>();
-            foreach (var chunk in chunks)
+            foreach (var id in ids)
             {
-                foreach (var id in Ids(chunk, users))
-                {
-                    distinct.Add(id);
-                }
+                distinct.Add(id);
             }
 
             var keys = distinct.ToArray();
             Array.Sort(keys);
             var index = new IdIndex<int>(keys, EqualityComparer<int>.Default);
-            foreach (var chunk in chunks)
+            for (var i = 0; i < ids.Length; i++)
             {
-                var ids = Ids(chunk, users);
-                for (var i = 0; i < ids.Length; i++)
-                {
-                    index.TryGetIndex(ids[i], out ids[i]);
-                }
+                index.TryGetIndex(ids[i], out ids[i]);
             }
 
             return index;
@@ -196,12 +193,9 @@ public sealed partial class InteractionMatrix
 
         // Dense path: mark present ids, number them in ascending order, then map.
         var lookup = new int[max + 1];
-        foreach (var chunk in chunks)
+        foreach (var id in ids)
         {
-            foreach (var id in Ids(chunk, users))
-            {
-                lookup[id] = 1;
-            }
+            lookup[id] = 1;
         }
 
         var ascending = new List<int>();
@@ -214,35 +208,27 @@ public sealed partial class InteractionMatrix
             }
         }
 
-        foreach (var chunk in chunks)
+        for (var i = 0; i < ids.Length; i++)
         {
-            var ids = Ids(chunk, users);
-            for (var i = 0; i < ids.Length; i++)
-            {
-                ids[i] = lookup[ids[i]];
-            }
+            ids[i] = lookup[ids[i]];
         }
 
         return IdIndex.Create(ascending);
     }
 
     /// <summary>Replaces each movie id by its column in <paramref name="itemIndex"/>, in place.</summary>
-    private static void EncodeMovies(List<TripletChunk> chunks, IdIndex<int> itemIndex)
+    private static void EncodeMovies(Span<int> movieIds, ReadOnlySpan<int> userIds, IdIndex<int> itemIndex)
     {
-        foreach (var chunk in chunks)
+        for (var i = 0; i < movieIds.Length; i++)
         {
-            var movies = Ids(chunk, users: false);
-            for (var i = 0; i < movies.Length; i++)
+            var id = movieIds[i];
+            if (!itemIndex.TryGetIndex(id, out var column))
             {
-                var id = movies[i];
-                if (!itemIndex.TryGetIndex(id, out var column))
-                {
-                    throw new KeyNotFoundException(
-                        $"User {chunk.Rows[i]} rated movie {id}, which is not among the {itemIndex.Count} movies given.");
-                }
-
-                movies[i] = column;
+                throw new KeyNotFoundException(
+                    $"User {userIds[i]} rated movie {id}, which is not among the {itemIndex.Count} movies given.");
             }
+
+            movieIds[i] = column;
         }
     }
 }

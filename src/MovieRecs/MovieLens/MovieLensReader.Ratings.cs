@@ -4,8 +4,6 @@ namespace MovieRecs.MovieLens;
 
 public static partial class MovieLensReader
 {
-    private const int EstimateSampleRatings = 16_384;
-
     /// <summary>Reads a whole ratings file into a columnar <see cref="RatingsTable"/>.</summary>
     /// <param name="path">The ratings file: <c>u.data</c> (or an ml-100k split such as <c>u1.base</c>), <c>ratings.dat</c> or <c>ratings.csv</c>.</param>
     /// <param name="release">The release the file belongs to; it decides the separator, the header and the rating scale.</param>
@@ -59,24 +57,11 @@ public static partial class MovieLensReader
         }
 
         ReleaseFormat.Validate(release, nameof(release));
-        var remaining = stream.CanSeek ? stream.Length - stream.Position : -1;
         using var parser = new RatingsParser(stream, release, displayName, leaveOpen: true, progress);
-        var sink = new ColumnRatingSink(EstimateSampleRatings);
-        var sampled = parser.Parse(ref sink, EstimateSampleRatings, cancellationToken);
-        if (sampled == EstimateSampleRatings && remaining > 0)
+        var sink = new ColumnRatingSink(RatingsParser.EstimateSampleRatings);
+        if (parser.Parse(ref sink, RatingsParser.EstimateSampleRatings, cancellationToken) == RatingsParser.EstimateSampleRatings)
         {
-            // Lines grow longer as ids gain digits (files are sorted by user), so the first lines alone overestimate
-            // the count (by 15% on a synthetic ml-20m), enough for the final trim to copy the whole table. The mean
-            // of the first and the last lines' lengths is close and still errs on the long side for such files: an
-            // overestimate costs only untouched memory, an underestimate a growth step.
-            var bytesPerRating = Math.Max(1.0, parser.BytesConsumed / (double)sampled);
-            if (stream.CanSeek && TailBytesPerLine(stream, stream.Length - remaining) is > 0 and var tail)
-            {
-                bytesPerRating = Math.Max(1.0, (bytesPerRating + tail) / 2);
-            }
-
-            var estimate = (remaining / bytesPerRating * 1.02) + 1024;
-            sink.EnsureCapacity((int)Math.Min(estimate, Array.MaxLength));
+            sink.EnsureCapacity((int)Math.Min(parser.EstimateTotalRatings(), Array.MaxLength));
         }
 
         parser.Parse(ref sink, int.MaxValue, cancellationToken);

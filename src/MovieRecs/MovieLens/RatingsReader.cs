@@ -146,20 +146,25 @@ public sealed class RatingsReader : IDisposable
     }
 
     /// <summary>
-    /// Hands every remaining rating (those of a batch that <see cref="TryRead"/> started first) to
-    /// <paramref name="sink"/>, parsing straight into it with no intermediate batch.
+    /// Hands up to <paramref name="maxRatings"/> remaining ratings (those of a batch that <see cref="TryRead"/> started
+    /// first) to <paramref name="sink"/>, parsing straight into it with no intermediate batch; returns how many.
     /// </summary>
-    internal void ReadToEnd<TSink>(ref TSink sink, CancellationToken cancellationToken)
+    internal int ReadInto<TSink>(ref TSink sink, int maxRatings, CancellationToken cancellationToken)
         where TSink : IRatingSink
     {
-        while (_batchIndex < _batchCount)
+        var written = 0;
+        while (_batchIndex < _batchCount && written < maxRatings)
         {
             var rating = _batch![_batchIndex++];
             sink.Add(rating.UserId, rating.MovieId, rating.Value, rating.Timestamp);
+            written++;
         }
 
-        _parser.Parse(ref sink, int.MaxValue, cancellationToken);
+        return written + _parser.Parse(ref sink, maxRatings - written, cancellationToken);
     }
+
+    /// <summary>An estimate of the ratings in the whole stream once some were parsed (see <see cref="RatingsParser.EstimateTotalRatings"/>).</summary>
+    internal long EstimateTotalRatings() => _parser.EstimateTotalRatings();
 
     /// <summary>Closes the stream unless the reader was created with <c>leaveOpen</c>.</summary>
     public void Dispose() => _parser.Dispose();

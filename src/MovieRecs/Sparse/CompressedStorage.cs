@@ -6,68 +6,47 @@ using MovieRecs.Internal;
 namespace MovieRecs.Sparse;
 
 /// <summary>
-/// The storage shared by <see cref="CsrMatrix"/> (major = row) and <see cref="CscMatrix"/> (major = column):
-/// 64-bit pointers per major line, and the minor indices and values of all lines, in one or more segments.
+/// The storage shared by <see cref="CsrMatrix"/> (major = row) and <see cref="CscMatrix"/> (major = column): one
+/// 64-bit pointer per major line plus one, and the minor indices and values of all lines in two flat arrays.
 /// </summary>
 /// <remarks>
-/// Pointers are global 64-bit positions, so more than 2^31 non-zeros can be stored. A .NET array holds at most
-/// <see cref="Array.MaxLength"/> elements, so entries live in segments, each holding whole major lines: line
-/// <c>m</c> of segment <c>s</c> occupies <c>[Pointers[m] - SegmentBase[s], Pointers[m+1] - SegmentBase[s])</c> of
-/// that segment's arrays. With a single segment (every matrix below two billion entries) the base is zero.
-/// Immutable once built.
+/// Line <c>m</c> occupies <c>[Pointers[m], Pointers[m + 1])</c> of <see cref="IndexArray"/> and
+/// <see cref="ValueArray"/>, whose lengths are exactly <see cref="NonZeroCount"/>. One matrix therefore holds at most
+/// <see cref="Array.MaxLength"/> entries (<see cref="SparseGuards.CheckEntryCount"/>). Immutable once built: the
+/// arrays are handed out for reading only.
 /// </remarks>
 internal sealed class CompressedStorage
 {
     private readonly long[] _pointers;
-    private readonly int[][] _indexSegments;
-    private readonly float[][] _valueSegments;
-    private readonly int[] _segmentFirstMajor;
-    private readonly long[] _segmentBase;
+    private readonly int[] _indices;
+    private readonly float[] _values;
 
-    private CompressedStorage(int majorCount, int minorCount, long[] pointers, int[][] indexSegments, float[][] valueSegments, int[] segmentFirstMajor, long[] segmentBase, int segmentCapacity)
+    private CompressedStorage(int majorCount, int minorCount, long[] pointers, int[] indices, float[] values)
     {
-        Debug.Assert(pointers.Length == majorCount + 1);
+        Debug.Assert(pointers.Length == majorCount + 1 && indices.Length == pointers[majorCount] && values.Length == indices.Length);
         MajorCount = majorCount;
         MinorCount = minorCount;
         _pointers = pointers;
-        _indexSegments = indexSegments;
-        _valueSegments = valueSegments;
-        _segmentFirstMajor = segmentFirstMajor;
-        _segmentBase = segmentBase;
-        SegmentCapacity = segmentCapacity;
+        _indices = indices;
+        _values = values;
     }
 
     public int MajorCount { get; }
 
     public int MinorCount { get; }
 
-    public int SegmentCapacity { get; }
-
-    public int SegmentCount => _indexSegments.Length;
-
     public long NonZeroCount => _pointers[MajorCount];
 
     public ReadOnlySpan<long> Pointers => _pointers;
 
-    /// <summary>
-    /// The backing arrays themselves, when all entries live in one segment whose arrays hold exactly the entries
-    /// (every matrix below two billion entries): a caller that only reads can share them instead of copying.
-    /// </summary>
-    /// <returns><see langword="false"/> when the storage has several segments.</returns>
-    public bool TryGetContiguousArrays(out long[] pointers, out int[] indices, out float[] values)
-    {
-        pointers = _pointers;
-        if (_indexSegments.Length == 1 && _indexSegments[0].Length == NonZeroCount && _valueSegments[0].Length == NonZeroCount)
-        {
-            indices = _indexSegments[0];
-            values = _valueSegments[0];
-            return true;
-        }
+    /// <summary>The pointer array itself, for a reader that shares it instead of copying (never written to).</summary>
+    public long[] PointerArray => _pointers;
 
-        indices = [];
-        values = [];
-        return false;
-    }
+    /// <summary>The minor indices of all lines, line after line (never written to).</summary>
+    public int[] IndexArray => _indices;
+
+    /// <summary>The values of all lines, in the order of <see cref="IndexArray"/> (never written to).</summary>
+    public float[] ValueArray => _values;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Count(int major) => (int)(_pointers[major + 1] - _pointers[major]);
@@ -75,117 +54,39 @@ internal sealed class CompressedStorage
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<int> Indices(int major)
     {
-        var segment = _indexSegments.Length == 1 ? 0 : FindSegment(major);
         var start = _pointers[major];
-        return new ReadOnlySpan<int>(_indexSegments[segment], (int)(start - _segmentBase[segment]), (int)(_pointers[major + 1] - start));
+        return new ReadOnlySpan<int>(_indices, (int)start, (int)(_pointers[major + 1] - start));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<float> Values(int major)
     {
-        var segment = _valueSegments.Length == 1 ? 0 : FindSegment(major);
         var start = _pointers[major];
-        return new ReadOnlySpan<float>(_valueSegments[segment], (int)(start - _segmentBase[segment]), (int)(_pointers[major + 1] - start));
+        return new ReadOnlySpan<float>(_values, (int)start, (int)(_pointers[major + 1] - start));
     }
 
     /// <summary>The value at (major, minor), or zero when no entry is stored there.</summary>
     public float ValueAt(int major, int minor)
     {
-        var indices = Indices(major);
-        var at = indices.BinarySearch(minor);
+        var at = Indices(major).BinarySearch(minor);
         return at >= 0 ? Values(major)[at] : 0f;
-    }
-
-    private int FindSegment(int major)
-    {
-        // The last segment whose first major line is <= major.
-        var lo = 0;
-        var hi = _segmentFirstMajor.Length - 1;
-        while (lo < hi)
-        {
-            var mid = (lo + hi + 1) >>> 1;
-            if (_segmentFirstMajor[mid] <= major)
-            {
-                lo = mid;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
-        return lo;
     }
 
     // ------------------------------------------------------------------ construction
 
-    /// <summary>
-    /// Splits the lines into segments of at most <paramref name="capacity"/> entries each (raised to the longest
-    /// line when that is longer; a line longer than one array can hold is an error).
-    /// </summary>
-    private static (int[] FirstMajor, long[] Base) PlanSegments(ReadOnlySpan<long> pointers, int capacity, string majorName)
+    /// <summary>Allocates the index and value arrays for the given pointers, after checking that one array holds them.</summary>
+    private static CompressedStorage Allocate(int majorCount, int minorCount, long[] pointers)
     {
-        var majorCount = pointers.Length - 1;
-        var total = pointers[majorCount];
-        if (total <= capacity)
-        {
-            return ([0], [0L]);
-        }
-
-        for (var m = 0; m < majorCount; m++)
-        {
-            var length = pointers[m + 1] - pointers[m];
-            if (length > Array.MaxLength)
-            {
-                ThrowHelper.ThrowArgument(majorName, $"{majorName} {m} has {length} entries, more than one array can hold ({Array.MaxLength}).");
-            }
-
-            capacity = (int)Math.Max(capacity, length);
-        }
-
-        var first = new List<int> { 0 };
-        var bases = new List<long> { 0L };
-        var currentBase = 0L;
-        for (var m = 0; m < majorCount; m++)
-        {
-            if (pointers[m + 1] - currentBase > capacity)
-            {
-                currentBase = pointers[m];
-                first.Add(m);
-                bases.Add(currentBase);
-            }
-        }
-
-        return (first.ToArray(), bases.ToArray());
+        var length = SparseGuards.CheckEntryCount(pointers[majorCount], "non-zeros");
+        return new CompressedStorage(
+            majorCount, minorCount, pointers, GC.AllocateUninitializedArray<int>(length), GC.AllocateUninitializedArray<float>(length));
     }
 
-    /// <summary>Allocates the segment arrays for the given (final or provisional) pointers.</summary>
-    private static CompressedStorage Allocate(int majorCount, int minorCount, long[] pointers, int capacity, string majorName)
+    /// <summary>The same structure (pointers and indices shared) with other values, one per entry.</summary>
+    public CompressedStorage WithValues(float[] values)
     {
-        var (firstMajor, bases) = PlanSegments(pointers, capacity, majorName);
-        var indexSegments = new int[firstMajor.Length][];
-        var valueSegments = new float[firstMajor.Length][];
-        for (var s = 0; s < firstMajor.Length; s++)
-        {
-            var end = s + 1 < firstMajor.Length ? bases[s + 1] : pointers[majorCount];
-            var length = checked((int)(end - bases[s]));
-            indexSegments[s] = GC.AllocateUninitializedArray<int>(length);
-            valueSegments[s] = GC.AllocateUninitializedArray<float>(length);
-        }
-
-        return new CompressedStorage(majorCount, minorCount, pointers, indexSegments, valueSegments, firstMajor, bases, capacity);
-    }
-
-    private Span<int> WritableIndices(int major, long start, int length)
-    {
-        var segment = _indexSegments.Length == 1 ? 0 : FindSegment(major);
-        return new Span<int>(_indexSegments[segment], (int)(start - _segmentBase[segment]), length);
-    }
-
-    private Span<float> WritableValues(int major, long start, int length)
-    {
-        var segment = _valueSegments.Length == 1 ? 0 : FindSegment(major);
-        return new Span<float>(_valueSegments[segment], (int)(start - _segmentBase[segment]), length);
+        Debug.Assert(values.Length == _values.Length);
+        return new CompressedStorage(MajorCount, MinorCount, _pointers, _indices, values);
     }
 
     /// <summary>Validates raw compressed arrays and copies them into a new storage.</summary>
@@ -247,15 +148,9 @@ internal sealed class CompressedStorage
             }
         }
 
-        var storage = Allocate(majorCount, minorCount, pointers.ToArray(), Array.MaxLength, majorName);
-        for (var m = 0; m < majorCount; m++)
-        {
-            var start = (int)pointers[m];
-            var length = (int)(pointers[m + 1] - start);
-            indices.Slice(start, length).CopyTo(storage.WritableIndices(m, start, length));
-            values.Slice(start, length).CopyTo(storage.WritableValues(m, start, length));
-        }
-
+        var storage = Allocate(majorCount, minorCount, pointers.ToArray());
+        indices.CopyTo(storage._indices);
+        values.CopyTo(storage._values);
         return storage;
     }
 
@@ -272,47 +167,43 @@ internal sealed class CompressedStorage
         }
     }
 
-    /// <summary>Builds from triplet chunks: counting sort by major line, then sort, combine and compact each line.</summary>
-    public static CompressedStorage FromTriplets(int majorCount, int minorCount, TripletSource source, SparseBuildOptions options, string majorName, string minorName)
+    /// <summary>
+    /// Builds from triplets given as major index, minor index and value spans (named <c>{majorName}s</c>,
+    /// <c>{minorName}s</c> and <c>values</c> in messages): counting sort by major line, then sort, combine and compact
+    /// each line.
+    /// </summary>
+    public static CompressedStorage FromTriplets(
+        int majorCount, int minorCount, ReadOnlySpan<int> majors, ReadOnlySpan<int> minors, ReadOnlySpan<float> values,
+        SparseBuildOptions options, string majorName, string minorName)
     {
+        Debug.Assert(minors.Length == majors.Length && values.Length == majors.Length);
         ValidateShape(majorCount, minorCount, majorName, minorName);
         options.Validate();
 
-        // Pass 1: validate, count entries per major and per minor line, and see whether the input is in major order.
+        // Pass 1: validate and count entries per major line (and per minor line when the input is not in major order).
+        var inMajorOrder = IsNonDecreasing(majors);
         var pointers = new long[majorCount + 1];
-        var minorPointers = new long[minorCount + 1];
-        var previousMajor = 0;
-        var inMajorOrder = true;
-        for (var c = 0; c < source.ChunkCount; c++)
-        {
-            source.GetChunk(c, out var majors, out var minors, out var values, out var offset);
-            CountAndValidate(majors, minors, values, majorCount, minorCount, pointers, minorPointers, offset, source, majorName, minorName);
-            for (var i = 0; i < majors.Length && inMajorOrder; i++)
-            {
-                inMajorOrder = majors[i] >= previousMajor;
-                previousMajor = majors[i];
-            }
-        }
-
+        var minorPointers = inMajorOrder ? null : new long[minorCount + 1];
+        CountAndValidate(majors, minors, values, majorCount, minorCount, pointers, minorPointers, majorName, minorName);
         PrefixSum(pointers);
         CompressedStorage storage;
-        if (inMajorOrder)
+        if (minorPointers is null)
         {
             // Input grouped by line (MovieLens files are sorted by user): one sequential scatter.
-            storage = Allocate(majorCount, minorCount, pointers, options.SegmentCapacity, majorName);
-            storage.ScatterAll(source, pointers, swap: false);
+            storage = Allocate(majorCount, minorCount, pointers);
+            storage.Scatter(majors, minors, values);
         }
         else
         {
             // Any order: a two-pass radix sort. Scatter by minor line, then the O(nnz) transpose scatters by major
             // line visiting minors in increasing order, so every line comes out sorted with no comparison sort.
             PrefixSum(minorPointers);
-            var byMinor = Allocate(minorCount, majorCount, minorPointers, options.SegmentCapacity, minorName);
-            byMinor.ScatterAll(source, minorPointers, swap: true);
+            var byMinor = Allocate(minorCount, majorCount, minorPointers);
+            byMinor.Scatter(minors, majors, values);
             storage = byMinor.Transpose();
         }
 
-        // Pass 3: sort lines that need it, combine duplicates, drop zeros, compact in place.
+        // Pass 2: sort lines that need it, combine duplicates, drop zeros, compact in place.
         return storage.SortAndCompact(options, majorName, minorName);
     }
 
@@ -325,27 +216,9 @@ internal sealed class CompressedStorage
         }
     }
 
-    private void ScatterAll(TripletSource source, long[] pointers, bool swap)
-    {
-        var next = GC.AllocateUninitializedArray<long>(MajorCount);
-        Array.Copy(pointers, next, MajorCount);
-        for (var c = 0; c < source.ChunkCount; c++)
-        {
-            source.GetChunk(c, out var majors, out var minors, out var values, out _);
-            if (swap)
-            {
-                Scatter(minors, majors, values, next);
-            }
-            else
-            {
-                Scatter(majors, minors, values, next);
-            }
-        }
-    }
-
     private static void CountAndValidate(
         ReadOnlySpan<int> majors, ReadOnlySpan<int> minors, ReadOnlySpan<float> values,
-        int majorCount, int minorCount, long[] counts, long[] minorCounts, long offset, TripletSource source, string majorName, string minorName)
+        int majorCount, int minorCount, long[] counts, long[]? minorCounts, string majorName, string minorName)
     {
         for (var i = 0; i < majors.Length; i++)
         {
@@ -353,79 +226,58 @@ internal sealed class CompressedStorage
             var minor = minors[i];
             if ((uint)major >= (uint)majorCount)
             {
-                ThrowHelper.ThrowArgumentOutOfRange(source.MajorName, major, $"{source.MajorName}[{offset + i}] is {major}; {majorName} indices must be in [0, {majorCount}).");
+                ThrowHelper.ThrowArgumentOutOfRange($"{majorName}s", major, $"{majorName}s[{i}] is {major}; {majorName} indices must be in [0, {majorCount}).");
             }
 
             if ((uint)minor >= (uint)minorCount)
             {
-                ThrowHelper.ThrowArgumentOutOfRange(source.MinorName, minor, $"{source.MinorName}[{offset + i}] is {minor}; {minorName} indices must be in [0, {minorCount}).");
+                ThrowHelper.ThrowArgumentOutOfRange($"{minorName}s", minor, $"{minorName}s[{i}] is {minor}; {minorName} indices must be in [0, {minorCount}).");
             }
 
             if (!float.IsFinite(values[i]))
             {
-                ThrowHelper.ThrowArgument(source.ValuesName, $"{source.ValuesName}[{offset + i}] is {values[i]}; values must be finite.");
+                ThrowHelper.ThrowArgument(nameof(values), $"values[{i}] is {values[i]}; values must be finite.");
             }
 
             counts[major + 1]++;
-            minorCounts[minor + 1]++;
+            if (minorCounts is not null)
+            {
+                minorCounts[minor + 1]++;
+            }
         }
     }
 
-    private void Scatter(ReadOnlySpan<int> majors, ReadOnlySpan<int> minors, ReadOnlySpan<float> values, long[] next)
+    /// <summary>Writes each triplet at the next free position of its major line.</summary>
+    private void Scatter(ReadOnlySpan<int> majors, ReadOnlySpan<int> minors, ReadOnlySpan<float> values)
     {
-        if (_indexSegments.Length == 1)
-        {
-            var indexArray = _indexSegments[0];
-            var valueArray = _valueSegments[0];
-            for (var i = 0; i < majors.Length; i++)
-            {
-                var position = (int)next[majors[i]]++;
-                indexArray[position] = minors[i];
-                valueArray[position] = values[i];
-            }
-
-            return;
-        }
-
+        var next = GC.AllocateUninitializedArray<long>(MajorCount);
+        Array.Copy(_pointers, next, MajorCount);
+        var indices = _indices;
+        var stored = _values;
         for (var i = 0; i < majors.Length; i++)
         {
-            var major = majors[i];
-            var segment = FindSegment(major);
-            var position = (int)(next[major]++ - _segmentBase[segment]);
-            _indexSegments[segment][position] = minors[i];
-            _valueSegments[segment][position] = values[i];
+            var position = (int)next[majors[i]]++;
+            indices[position] = minors[i];
+            stored[position] = values[i];
         }
     }
 
     private CompressedStorage SortAndCompact(SparseBuildOptions options, string majorName, string minorName)
     {
         var newPointers = new long[MajorCount + 1];
-        var newBases = new long[_segmentBase.Length];
-        var write = 0L;
-        var segment = -1;
+        var write = 0;
         for (var m = 0; m < MajorCount; m++)
         {
-            var s = _indexSegments.Length == 1 ? 0 : FindSegment(m);
-            if (s != segment)
-            {
-                segment = s;
-                newBases[s] = write;
-            }
-
-            var start = _pointers[m];
+            var start = (int)_pointers[m];
             var length = (int)(_pointers[m + 1] - start);
-            var indices = WritableIndices(m, start, length);
-            var values = WritableValues(m, start, length);
+            var indices = _indices.AsSpan(start, length);
+            var values = _values.AsSpan(start, length);
             if (!IsNonDecreasing(indices))
             {
                 indices.Sort(values);
             }
 
-            // Compact into [write - newBase, ...) of the same segment; never ahead of the read position.
-            var destination = (int)(write - newBases[s]);
-            var indexArray = _indexSegments[s];
-            var valueArray = _valueSegments[s];
-            var kept = 0;
+            // Compact to [write, ...): never ahead of the read position.
             var i = 0;
             while (i < length)
             {
@@ -449,37 +301,17 @@ internal sealed class CompressedStorage
                     continue;
                 }
 
-                indexArray[destination + kept] = index;
-                valueArray[destination + kept] = value;
-                kept++;
+                _indices[write] = index;
+                _values[write] = value;
+                write++;
             }
 
-            write += kept;
             newPointers[m + 1] = write;
         }
 
-        if (segment == -1)
-        {
-            // No lines at all: keep the (empty) single segment.
-            newBases[0] = 0;
-        }
-
-        var indexSegments = _indexSegments;
-        var valueSegments = _valueSegments;
-        if (write != NonZeroCount)
-        {
-            indexSegments = new int[_indexSegments.Length][];
-            valueSegments = new float[_valueSegments.Length][];
-            for (var s = 0; s < indexSegments.Length; s++)
-            {
-                var end = s + 1 < indexSegments.Length ? newBases[s + 1] : write;
-                var length = (int)(end - newBases[s]);
-                indexSegments[s] = _indexSegments[s].AsSpan(0, length).ToArray();
-                valueSegments[s] = _valueSegments[s].AsSpan(0, length).ToArray();
-            }
-        }
-
-        return new CompressedStorage(MajorCount, MinorCount, newPointers, indexSegments, valueSegments, _segmentFirstMajor, newBases, SegmentCapacity);
+        return write == NonZeroCount
+            ? new CompressedStorage(MajorCount, MinorCount, newPointers, _indices, _values)
+            : new CompressedStorage(MajorCount, MinorCount, newPointers, _indices.AsSpan(0, write).ToArray(), _values.AsSpan(0, write).ToArray());
     }
 
     private static float ThrowDuplicate(string majorName, int major, string minorName, int minor)
@@ -503,69 +335,45 @@ internal sealed class CompressedStorage
 
     // ------------------------------------------------------------------ operations
 
-    /// <summary>The same entries with majors and minors swapped (CSR of A to CSR of Aᵀ, or CSR to CSC), in O(nnz + n).</summary>
+    /// <summary>
+    /// The same entries with majors and minors swapped (CSR of A to CSR of Aᵀ, or CSR to CSC), by a counting sort in
+    /// O(nnz + lines): each new line lists its entries in increasing old-line order.
+    /// </summary>
     public CompressedStorage Transpose()
     {
         var pointers = new long[MinorCount + 1];
-        for (var m = 0; m < MajorCount; m++)
+        foreach (var minor in _indices)
         {
-            foreach (var minor in Indices(m))
-            {
-                pointers[minor + 1]++;
-            }
+            pointers[minor + 1]++;
         }
 
-        for (var j = 0; j < MinorCount; j++)
-        {
-            pointers[j + 1] += pointers[j];
-        }
-
-        var result = Allocate(MinorCount, MajorCount, pointers, SegmentCapacity, "line");
+        PrefixSum(pointers);
+        var result = Allocate(MinorCount, MajorCount, pointers);
         var next = GC.AllocateUninitializedArray<long>(MinorCount);
         Array.Copy(pointers, next, MinorCount);
-        Span<int> majorOne = stackalloc int[1];
+        var indices = result._indices;
+        var values = result._values;
         for (var m = 0; m < MajorCount; m++)
         {
-            var indices = Indices(m);
-            var values = Values(m);
-            if (result._indexSegments.Length == 1)
+            var end = (int)_pointers[m + 1];
+            for (var k = (int)_pointers[m]; k < end; k++)
             {
-                var indexArray = result._indexSegments[0];
-                var valueArray = result._valueSegments[0];
-                for (var k = 0; k < indices.Length; k++)
-                {
-                    var position = (int)next[indices[k]]++;
-                    indexArray[position] = m;
-                    valueArray[position] = values[k];
-                }
-            }
-            else
-            {
-                majorOne[0] = m;
-                for (var k = 0; k < indices.Length; k++)
-                {
-                    result.Scatter(indices.Slice(k, 1), majorOne, values.Slice(k, 1), next);
-                }
+                var position = (int)next[_indices[k]]++;
+                indices[position] = m;
+                values[position] = _values[k];
             }
         }
 
         return result;
     }
 
-    /// <summary>A new storage with the same structure and values transformed by <paramref name="map"/>.</summary>
+    /// <summary>A new storage with the same structure (shared) and values transformed by <paramref name="map"/>.</summary>
     public CompressedStorage MapValues<TMap>(TMap map)
         where TMap : struct, IValueMap
     {
-        var valueSegments = new float[_valueSegments.Length][];
-        for (var s = 0; s < valueSegments.Length; s++)
-        {
-            var source = _valueSegments[s];
-            var destination = GC.AllocateUninitializedArray<float>(source.Length);
-            map.Apply(source, destination);
-            valueSegments[s] = destination;
-        }
-
-        return new CompressedStorage(MajorCount, MinorCount, _pointers, _indexSegments, valueSegments, _segmentFirstMajor, _segmentBase, SegmentCapacity);
+        var values = GC.AllocateUninitializedArray<float>(_values.Length);
+        map.Apply(_values, values);
+        return WithValues(values);
     }
 
     /// <summary>A new storage keeping only the entries whose value satisfies <paramref name="filter"/>.</summary>
@@ -573,36 +381,26 @@ internal sealed class CompressedStorage
         where TFilter : struct, IValueFilter
     {
         var pointers = new long[MajorCount + 1];
+        var kept = 0;
         for (var m = 0; m < MajorCount; m++)
         {
-            var kept = 0;
             foreach (var value in Values(m))
             {
-                if (filter.Keep(value))
-                {
-                    kept++;
-                }
+                kept += filter.Keep(value) ? 1 : 0;
             }
 
-            pointers[m + 1] = pointers[m] + kept;
+            pointers[m + 1] = kept;
         }
 
-        var result = Allocate(MajorCount, MinorCount, pointers, SegmentCapacity, "line");
-        for (var m = 0; m < MajorCount; m++)
+        var result = Allocate(MajorCount, MinorCount, pointers);
+        var w = 0;
+        for (var k = 0; k < _values.Length; k++)
         {
-            var indices = Indices(m);
-            var values = Values(m);
-            var destinationIndices = result.WritableIndices(m, pointers[m], result.Count(m));
-            var destinationValues = result.WritableValues(m, pointers[m], result.Count(m));
-            var w = 0;
-            for (var k = 0; k < values.Length; k++)
+            if (filter.Keep(_values[k]))
             {
-                if (filter.Keep(values[k]))
-                {
-                    destinationIndices[w] = indices[k];
-                    destinationValues[w] = values[k];
-                    w++;
-                }
+                result._indices[w] = _indices[k];
+                result._values[w] = _values[k];
+                w++;
             }
         }
 
@@ -621,17 +419,11 @@ internal sealed class CompressedStorage
             pointers[MajorCount + m + 1] = other._pointers[m + 1] + offset;
         }
 
-        var result = Allocate(majorCount, minorCount, pointers, SegmentCapacity, "line");
-        for (var m = 0; m < majorCount; m++)
-        {
-            var source = m < MajorCount ? this : other;
-            var line = m < MajorCount ? m : m - MajorCount;
-            var indices = source.Indices(line);
-            var values = source.Values(line);
-            indices.CopyTo(result.WritableIndices(m, pointers[m], indices.Length));
-            values.CopyTo(result.WritableValues(m, pointers[m], values.Length));
-        }
-
+        var result = Allocate(majorCount, minorCount, pointers);
+        _indices.CopyTo(result._indices, 0);
+        _values.CopyTo(result._values, 0);
+        other._indices.CopyTo(result._indices, _indices.Length);
+        other._values.CopyTo(result._values, _values.Length);
         return result;
     }
 
@@ -651,46 +443,29 @@ internal sealed class CompressedStorage
     public int[] MinorCounts()
     {
         var counts = new int[MinorCount];
-        for (var m = 0; m < MajorCount; m++)
+        foreach (var minor in _indices)
         {
-            foreach (var minor in Indices(m))
-            {
-                counts[minor]++;
-            }
+            counts[minor]++;
         }
 
         return counts;
     }
 
-    /// <summary>Whether both storages hold the same entries (structure and values, bit for bit).</summary>
-    public bool ContentEquals(CompressedStorage other)
-    {
-        if (MajorCount != other.MajorCount || MinorCount != other.MinorCount || NonZeroCount != other.NonZeroCount)
-        {
-            return false;
-        }
-
-        for (var m = 0; m < MajorCount; m++)
-        {
-            if (!Indices(m).SequenceEqual(other.Indices(m)) || !Values(m).SequenceEqual(other.Values(m)))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    /// <summary>Whether both storages hold the same entries (structure and values).</summary>
+    public bool ContentEquals(CompressedStorage other) =>
+        MajorCount == other.MajorCount
+        && MinorCount == other.MinorCount
+        && _pointers.AsSpan().SequenceEqual(other._pointers)
+        && _indices.AsSpan().SequenceEqual(other._indices)
+        && _values.AsSpan().SequenceEqual(other._values);
 
     /// <summary>Sum of all values, accumulated in double in storage order.</summary>
     public double Sum()
     {
         var sum = 0.0;
-        for (var m = 0; m < MajorCount; m++)
+        foreach (var value in _values)
         {
-            foreach (var value in Values(m))
-            {
-                sum += value;
-            }
+            sum += value;
         }
 
         return sum;

@@ -9,8 +9,9 @@ namespace MovieRecs.Sparse;
 /// of an item.
 /// </summary>
 /// <remarks>
-/// <para>Column pointers are 64-bit, so more than 2^31 non-zeros can be stored. Instances are immutable and safe
-/// to share across threads; spans returned by the accessors stay valid for the matrix's lifetime.</para>
+/// <para>Column pointers are 64-bit; the row indices and values live in one array each, so a matrix holds at most
+/// <see cref="Array.MaxLength"/> non-zeros. Instances are immutable and safe to share across threads; spans returned
+/// by the accessors stay valid for the matrix's lifetime.</para>
 /// <para>The CSC form of A has the same arrays as the CSR form of Aᵀ: <see cref="AsTransposedCsr"/> is O(1).</para>
 /// </remarks>
 public sealed class CscMatrix
@@ -18,6 +19,8 @@ public sealed class CscMatrix
     private readonly CompressedStorage _storage;
 
     internal CscMatrix(CompressedStorage storage) => _storage = storage;
+
+    internal CompressedStorage Storage => _storage;
 
     /// <summary>The number of rows.</summary>
     public int RowCount => _storage.MinorCount;
@@ -93,8 +96,7 @@ public sealed class CscMatrix
     public static CscMatrix FromTriplets(int rowCount, int columnCount, ReadOnlySpan<int> rows, ReadOnlySpan<int> columns, ReadOnlySpan<float> values, SparseBuildOptions? options = null)
     {
         CsrMatrix.CheckTripletLengths(rows.Length, columns.Length, values.Length);
-        var source = new TripletSource(columns, rows, values, nameof(columns), nameof(rows), nameof(values));
-        return new CscMatrix(CompressedStorage.FromTriplets(columnCount, rowCount, source, options ?? SparseBuildOptions.Default, "column", "row"));
+        return new CscMatrix(CompressedStorage.FromTriplets(columnCount, rowCount, columns, rows, values, options ?? SparseBuildOptions.Default, "column", "row"));
     }
 
     /// <summary>Creates a matrix from raw CSC arrays, validating them (see <see cref="CsrMatrix.FromArrays"/>). The arrays are copied.</summary>

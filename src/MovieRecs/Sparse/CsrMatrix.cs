@@ -9,8 +9,10 @@ namespace MovieRecs.Sparse;
 /// one of these: one row per user, one column per item.
 /// </summary>
 /// <remarks>
-/// <para>Row pointers are 64-bit, so a matrix may hold more than 2^31 non-zeros (the entries are then stored in
-/// several backing arrays, each holding whole rows; row access is unchanged).</para>
+/// <para>The column indices and values of all rows live in one array each, so a matrix holds at most
+/// <see cref="Array.MaxLength"/> (2,147,483,591) non-zeros; an operation whose result would hold more throws an
+/// <see cref="InvalidOperationException"/> naming the count and the limit. Row pointers are 64-bit, as scipy's are
+/// for large matrices.</para>
 /// <para>Instances are immutable and safe to share across threads. Every transformation returns a new matrix.
 /// Spans returned by the accessors point into the matrix's own storage and stay valid for its lifetime.</para>
 /// </remarks>
@@ -106,8 +108,7 @@ public sealed class CsrMatrix
     public static CsrMatrix FromTriplets(int rowCount, int columnCount, ReadOnlySpan<int> rows, ReadOnlySpan<int> columns, ReadOnlySpan<float> values, SparseBuildOptions? options = null)
     {
         CheckTripletLengths(rows.Length, columns.Length, values.Length);
-        var source = new TripletSource(rows, columns, values, nameof(rows), nameof(columns), nameof(values));
-        return new CsrMatrix(CompressedStorage.FromTriplets(rowCount, columnCount, source, options ?? SparseBuildOptions.Default, "row", "column"));
+        return new CsrMatrix(CompressedStorage.FromTriplets(rowCount, columnCount, rows, columns, values, options ?? SparseBuildOptions.Default, "row", "column"));
     }
 
     /// <summary>
@@ -225,6 +226,7 @@ public sealed class CsrMatrix
     /// <returns>A new matrix with <c>RowCount + rows.RowCount</c> rows.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="rows"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="rows"/> has more columns than this matrix.</exception>
+    /// <exception cref="InvalidOperationException">The result would hold more than <see cref="Array.MaxLength"/> non-zeros.</exception>
     public CsrMatrix AppendRows(CsrMatrix rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -242,12 +244,12 @@ public sealed class CsrMatrix
     /// <returns>A new matrix with one more row.</returns>
     /// <exception cref="ArgumentException">The spans differ in length or a value is not finite.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A column is out of range.</exception>
+    /// <exception cref="InvalidOperationException">The result would hold more than <see cref="Array.MaxLength"/> non-zeros.</exception>
     public CsrMatrix AppendRow(ReadOnlySpan<int> columns, ReadOnlySpan<float> values)
     {
         CheckTripletLengths(columns.Length, columns.Length, values.Length);
         var zeros = new int[columns.Length];
-        var source = new TripletSource(zeros, columns, values, "rows", nameof(columns), nameof(values));
-        return AppendRows(new CsrMatrix(CompressedStorage.FromTriplets(1, ColumnCount, source, SparseBuildOptions.Default, "row", "column")));
+        return AppendRows(new CsrMatrix(CompressedStorage.FromTriplets(1, ColumnCount, zeros, columns, values, SparseBuildOptions.Default, "row", "column")));
     }
 
     /// <summary>Whether <paramref name="other"/> has the same shape and the same entries, bit for bit.</summary>

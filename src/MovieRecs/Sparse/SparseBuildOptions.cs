@@ -21,12 +21,6 @@ public sealed record SparseBuildOptions
     /// </summary>
     public bool KeepExplicitZeros { get; init; }
 
-    /// <summary>
-    /// The largest number of entries one backing array may hold. Matrices with more non-zeros are stored in
-    /// several segments, each holding whole rows; tests lower it to exercise that path on small data.
-    /// </summary>
-    internal int SegmentCapacity { get; init; } = Array.MaxLength;
-
     /// <summary>Checks the options.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="Duplicates"/> is not a defined value.</exception>
     public void Validate()
@@ -34,11 +28,6 @@ public sealed record SparseBuildOptions
         if (!Enum.IsDefined(Duplicates))
         {
             throw new ArgumentOutOfRangeException(nameof(Duplicates), Duplicates, "Unknown duplicate handling.");
-        }
-
-        if (SegmentCapacity < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(SegmentCapacity), SegmentCapacity, "Segment capacity must be positive.");
         }
     }
 }

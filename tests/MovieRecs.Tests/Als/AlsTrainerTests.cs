@@ -141,26 +141,6 @@ public class AlsTrainerTests
         Enumerable.Range(0, a.UserCount).All(u => a.GetUserFactors(u).SequenceEqual(b.GetUserFactors(u)))
         && Enumerable.Range(0, a.ItemCount).All(i => a.GetItemFactors(i).SequenceEqual(b.GetItemFactors(i)));
 
-    [Property(MaxTest = 10, Arbitrary = new[] { typeof(AlsArbitraries.MediumWithNegatives) })]
-    public bool Fit_SharedOrCopiedConfidences_BitIdentical(TrainingCase c, bool alphaOne)
-    {
-        // A one-segment matrix lends the trainer its arrays; a segmented one is copied. Same factors either way.
-        var matrix = c.Matrix;
-        var triplets = Enumerable.Range(0, matrix.RowCount)
-            .SelectMany(r => matrix.GetColumnIndices(r).ToArray().Zip(matrix.GetValues(r).ToArray(), (c, v) => (r, c, v)))
-            .ToArray();
-        var segmented = CsrMatrix.FromTriplets(
-            matrix.RowCount,
-            matrix.ColumnCount,
-            triplets.Select(t => t.r).ToArray(),
-            triplets.Select(t => t.c).ToArray(),
-            triplets.Select(t => t.v).ToArray(),
-            new SparseBuildOptions { SegmentCapacity = 50 });
-        var alpha = alphaOne ? 1.0 : 3.0;
-        var trainer = new AlsTrainer(new AlsOptions { Factors = 6, Iterations = 2, Alpha = alpha, Seed = c.Seed });
-        return SameFactors(trainer.Fit(matrix), trainer.Fit(segmented));
-    }
-
     [Property(MaxTest = 10, Arbitrary = new[] { typeof(AlsArbitraries.Medium) })]
     public bool Fit_Alpha_EqualsPrescaledValuesWithAlphaOne(TrainingCase c)
     {

@@ -162,7 +162,7 @@ public class InteractionMatrixReadTests
         using var large = Reader(text);
         Assert.True(Same(
             InteractionMatrix.Read(large),
-            InteractionMatrix.Read(small, InteractionOptions.Default, null, chunkCapacity: 3, CancellationToken.None)));
+            InteractionMatrix.Read(small, InteractionOptions.Default, null, initialCapacity: 3, CancellationToken.None)));
     }
 
     [Fact]

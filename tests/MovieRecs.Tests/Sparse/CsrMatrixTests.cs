@@ -225,29 +225,4 @@ public class CsrMatrixTests
         Assert.True(CsrMatrixPropertyTests.DenseEqual(view.ToDense(), m.Transpose().ToDense()));
         Assert.True(view.AsTransposedCsr().ContentEquals(m));
     }
-
-    [Fact]
-    public void SegmentedStorage_SplitsWholeRows_AndMatchesSingleArray()
-    {
-        var rows = new List<int>();
-        var columns = new List<int>();
-        for (var r = 0; r < 10; r++)
-        {
-            for (var c = 0; c < 3; c++)
-            {
-                rows.Add(r);
-                columns.Add((r + c) % 5);
-            }
-        }
-
-        var values = Enumerable.Repeat(1.5f, rows.Count).ToArray();
-        var single = CsrMatrix.FromTriplets(10, 5, rows.ToArray(), columns.ToArray(), values);
-        var segmented = CsrMatrix.FromTriplets(10, 5, rows.ToArray(), columns.ToArray(), values, new SparseBuildOptions { SegmentCapacity = 7 });
-        Assert.Equal(1, single.Storage.SegmentCount);
-        Assert.Equal(5, segmented.Storage.SegmentCount);
-        Assert.True(segmented.ContentEquals(single));
-        Assert.Equal(single.RowPointers.ToArray(), segmented.RowPointers.ToArray());
-        Assert.True(segmented.Transpose().Transpose().ContentEquals(single));
-        Assert.True(segmented.AppendRow([1], [2f]).AppendRows(segmented).Transpose().Transpose().ContentEquals(single.AppendRow([1], [2f]).AppendRows(single)));
-    }
 }
