@@ -146,17 +146,18 @@ public sealed class MovieRecommender
     public IReadOnlyList<MovieScore> SimilarMovies(int movieId, int count = 10) =>
         ToMovies(Model.SimilarItems(Interactions.Items.IndexOf(movieId), count));
 
-    /// <summary>Why a movie is recommended to a MovieLens user: each of their liked movies' contribution.</summary>
+    /// <summary>Why a movie is recommended to a MovieLens user: each of their liked movies' contribution, and the user
+    /// weights (<c>implicit</c>'s <c>explain</c>).</summary>
     /// <param name="userId">A MovieLens user id of the training data.</param>
     /// <param name="movieId">The MovieLens id of the movie to explain.</param>
     /// <param name="count">How many contributions (at least 1).</param>
-    /// <returns>The total score and the largest contributions, as movies.</returns>
+    /// <returns>The total score, the largest contributions as movies, and the user weights (see <see cref="Explanation.UserWeights"/>).</returns>
     /// <exception cref="KeyNotFoundException">The user or movie id is unknown.</exception>
     public MovieExplanation Explain(int userId, int movieId, int count = 10)
     {
         var row = Interactions.Users.IndexOf(userId);
         var explanation = Model.Explain(Interactions.UserItems.GetColumnIndices(row), Interactions.UserItems.GetValues(row), Interactions.Items.IndexOf(movieId), count);
-        return new MovieExplanation(_movies[movieId], explanation.Score, ToMovies(explanation.Contributions));
+        return new MovieExplanation(_movies[movieId], explanation.Score, ToMovies(explanation.Contributions), explanation.UserWeights);
     }
 
     private int[] Columns(IEnumerable<string> titles)
