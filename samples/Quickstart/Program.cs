@@ -1,5 +1,6 @@
-// The MovieLens tutorial, end to end: load ratings, keep ratings >= 3 as implicit feedback, add a new user from
-// five favourite titles, train implicit ALS, then print similar movies, recommendations and an explanation.
+// The MovieLens tutorial, end to end: load ratings, keep ratings >= 3 as implicit feedback, add the new user "yong"
+// from five favourite titles (titles that fit no movie are reported and skipped), train implicit ALS, then print
+// similar movies, recommendations and an explanation with the user weights, through the title-level MovieRecommender.
 //
 //   dotnet run -c Release --project samples/Quickstart [-- --data <dir>] [--favourite "title" ...]
 //
@@ -45,12 +46,10 @@ try
     // Ratings >= 3 are positive feedback and the rating is the confidence; every movie gets a column.
     var interactions = InteractionMatrix.Build(ratings, InteractionOptions.Default, movies);
     var titles = new MovieTitleIndex(movies);
-    var chosen = ChooseFavourites(favourites, tutorialFavourites, titles, interactions, movies, source);
-    var me = interactions.NextUserId;
-    interactions = interactions.AppendUser(me, titles, chosen);
-    var meRow = interactions.Users.IndexOf(me);
+    var liked = ChooseFavourites(favourites, tutorialFavourites, titles, interactions, movies, source);
+    interactions = interactions.AppendUser("yong", liked);
     Console.WriteLine($"Matrix: {interactions.UserItems.RowCount:N0} users x {interactions.UserItems.ColumnCount:N0} movies, {interactions.UserItems.NonZeroCount:N0} ratings >= 3");
-    Console.WriteLine($"New user {me} likes: {string.Join("; ", chosen.Select(t => titles.Find(t).Title))}");
+    Console.WriteLine($"New user yong (id {interactions.Users[interactions.RowOf("yong")]}) likes: {string.Join("; ", liked.Found.Select(m => m.Title))}");
 
     // Train: factors 100, regularization 0.01, alpha 1, 15 iterations, as in the tutorial.
     var options = new AlsOptions { Factors = 100, Regularization = 0.01, Alpha = 1.0, Iterations = 15, Seed = 42 };
@@ -58,24 +57,24 @@ try
     var model = new AlsTrainer(options).Fit(interactions.UserItems, new ProgressBar());
     Console.WriteLine($"Trained in {training.Elapsed.TotalSeconds:F2} s");
 
-    var byColumn = movies.ToDictionary(m => m.Id);
-    string TitleOf(int column) => byColumn[interactions.Items[column]].Title;
+    // Titles in, titles out: the model joined with its matrix and the movie list.
+    var recommender = new MovieRecommender(model, interactions, movies);
 
-    var anchor = titles.TryFind("terminator 2: judgment day (1991)", out var t2) && interactions.Items.Contains(t2.Id)
-        ? t2 : titles.Find(chosen[0]);
-    var similar = model.SimilarItems(interactions.Items.IndexOf(anchor.Id), 15);
+    var anchor = titles.TryFind("terminator 2: judgment day (1991)", out var t2) ? t2 : liked.Found[0];
+    var similar = recommender.SimilarMovies(anchor.Id, 15);
     PrintTable($"Movies most similar to {anchor.Title}", ["#", "similarity", "title"],
-        similar.Select((s, i) => new[] { (i + 1).ToString(CultureInfo.InvariantCulture), s.Score.ToString("F3", CultureInfo.InvariantCulture), TitleOf(s.Item) }));
+        similar.Select((s, i) => new[] { (i + 1).ToString(CultureInfo.InvariantCulture), s.Score.ToString("F3", CultureInfo.InvariantCulture), s.Movie.Title }));
 
-    var liked = interactions.UserItems.GetColumnIndices(meRow);
-    var recommendations = model.Recommend(meRow, liked, 20);
-    PrintTable($"Top 20 for user {me} (already-liked filtered)", ["#", "score", "title"],
-        recommendations.Select((r, i) => new[] { (i + 1).ToString(CultureInfo.InvariantCulture), r.Score.ToString("F3", CultureInfo.InvariantCulture), TitleOf(r.Item) }));
+    var recommendations = recommender.RecommendForUser("yong", 20);
+    PrintTable("Top 20 for yong (already-liked filtered)", ["#", "score", "title"],
+        recommendations.Select((r, i) => new[] { (i + 1).ToString(CultureInfo.InvariantCulture), r.Score.ToString("F3", CultureInfo.InvariantCulture), r.Movie.Title }));
 
     var top = recommendations[0];
-    var explanation = model.Explain(liked, interactions.UserItems.GetValues(meRow), top.Item, 10);
-    PrintTable($"Why {TitleOf(top.Item)}? (score {explanation.Score:F3} = sum of the contributions)", ["liked movie", "contribution"],
-        explanation.Contributions.Select(c => new[] { TitleOf(c.Item), c.Score.ToString("F4", CultureInfo.InvariantCulture) }));
+    var explanation = recommender.Explain("yong", top.Movie.Id, 10);
+    PrintTable($"Why {top.Movie.Title}? (score {explanation.Score:F3} = sum of the contributions)", ["liked movie", "contribution"],
+        explanation.Contributions.Select(c => new[] { c.Movie.Title, c.Score.ToString("F4", CultureInfo.InvariantCulture) }));
+    Console.WriteLine(
+        $"User weights (implicit's user_weights): {model.Factors} x {model.Factors} upper-triangular U of yong's matrix W = UᵀU, diagonal {UserWeightDiagonal(explanation.UserWeights.Span, model.Factors)}");
 
     Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F2} s.");
     return 0;
@@ -150,29 +149,34 @@ static string? FindRelease(string folder)
     return null;
 }
 
-// Explicit titles must all resolve (a typo is an error listing the closest titles). The tutorial's defaults are
-// kept where the release has them; on synthetic data, the five most popular movies stand in.
-static List<string> ChooseFavourites(List<string> given, string[] defaults, MovieTitleIndex titles, InteractionMatrix interactions, IReadOnlyList<Movie> movies, string source)
+// Titles are matched leniently: each one that fits no movie (a typo, a film the release lacks) or several is
+// reported with its candidates and skipped. The tutorial's defaults are used where the release has them; on
+// synthetic data, or when none is found, the five most popular movies stand in. Explicit titles must find at least one.
+static TitleMatches ChooseFavourites(List<string> given, string[] defaults, MovieTitleIndex titles, InteractionMatrix interactions, IReadOnlyList<Movie> movies, string source)
 {
+    var synthetic = source.StartsWith("synthetic", StringComparison.Ordinal);
+    var matches = titles.Match(given.Count > 0 ? given : synthetic ? MostPopularTitles(interactions, movies) : defaults);
+    foreach (var unresolved in matches.Unresolved)
+    {
+        Console.WriteLine($"Skipped: {unresolved}");
+    }
+
+    if (matches.Found.Count > 0)
+    {
+        return matches;
+    }
+
     if (given.Count > 0)
     {
-        given.ForEach(t => titles.Find(t));
-        return given;
+        throw new ArgumentException("None of the --favourite titles was found.");
     }
 
-    if (source.StartsWith("synthetic", StringComparison.Ordinal))
-    {
-        return MostPopularTitles(interactions, movies);
-    }
-
-    var found = defaults.Where(t => titles.TryFind(t, out _)).ToList();
-    foreach (var missing in defaults.Except(found))
-    {
-        Console.WriteLine($"Note: '{missing}' is not in this release; suggestions: {string.Join("; ", titles.Suggest(missing, 3).Select(m => m.Title))}");
-    }
-
-    return found.Count > 0 ? found : MostPopularTitles(interactions, movies);
+    return titles.Match(MostPopularTitles(interactions, movies));
 }
+
+// The diagonal of the user weights U, in brief: its first and last entries.
+static string UserWeightDiagonal(ReadOnlySpan<float> weights, int factors) =>
+    string.Create(CultureInfo.InvariantCulture, $"{weights[0]:F3} ... {weights[(factors * factors) - 1]:F3}");
 
 static List<string> MostPopularTitles(InteractionMatrix interactions, IReadOnlyList<Movie> movies)
 {

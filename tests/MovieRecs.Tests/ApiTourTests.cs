@@ -51,16 +51,55 @@ public sealed class ApiTourTests : IDisposable
     }
 
     [Fact]
-    public void Readme_ShowsExactlyTheTestedPersistenceCode()
+    public void IndexLevel_RecommendsAndExplainsForANamedUser_AsTheFacadeDoes()
+    {
+        var data = SyntheticMovieLens.Generate(SyntheticMovieLensOptions.Custom(60, 40, 1500) with { Seed = 3 });
+        var titles = new MovieTitleIndex(data.Movies);
+        var interactions = InteractionMatrix.Build(data.Ratings, movies: data.Movies)
+            .AppendUser("yong", titles.Match([data.Movies[0].Title, data.Movies[5].Title, data.Movies[9].Title]));
+        var model = new AlsTrainer(new AlsOptions { Factors = 8, Iterations = 3, Seed = 1 }).Fit(interactions.UserItems);
+        var recommender = new MovieRecommender(model, interactions, data.Movies);
+
+        // README index level begins
+        var row = interactions.RowOf("yong");                              // a name's row; an id's: Users.IndexOf(id)
+        var liked = interactions.UserItems.GetColumnIndices(row);         // columns; interactions.Items[column] is a movie id
+        var top = model.Recommend(row, liked, 10);                        // ScoredItem(Item, Score), liked columns filtered
+        var explainer = model.CreateExplainer(liked, interactions.UserItems.GetValues(row)); // factors yong's W once
+        var why = explainer.Explain(top[0].Item);                         // Score, Contributions, UserWeights (k x k)
+        var alsoWhy = explainer.Explain(top[1].Item);                     // O(k² + n·k) more, sharing the user weights
+        var folded = model.RecommendForNewUser(liked, interactions.UserItems.GetValues(row), 10); // fold-in, no retraining
+        // README index level ends
+
+        var facade = recommender.RecommendForUser("yong", 10);
+        Assert.Equal(facade.Select(m => (m.Movie.Id, m.Score)), top.Select(s => (interactions.Items[s.Item], s.Score)));
+        var facadeWhy = recommender.Explain("yong", facade[0].Movie.Id);
+        Assert.Equal(facadeWhy.Score, why.Score);
+        Assert.Equal(facadeWhy.UserWeights.ToArray(), why.UserWeights.ToArray());
+        Assert.True(alsoWhy.UserWeights.Equals(why.UserWeights));
+        var own = interactions.UserItems.GetColumnIndices(row).ToArray();
+        Assert.Equal(10, folded.Length);
+        Assert.DoesNotContain(folded, s => own.Contains(s.Item));
+    }
+
+    [Fact]
+    public void Readme_ShowsExactlyTheTestedPersistenceCode() => AssertReadmeShows("persistence");
+
+    [Fact]
+    public void Readme_ShowsExactlyTheTestedIndexLevelCode() => AssertReadmeShows("index level");
+
+    /// <summary>The README's ```csharp block after <c>&lt;!-- name --&gt;</c> is the code between this file's
+    /// <c>// README name begins</c> and <c>ends</c> markers.</summary>
+    private static void AssertReadmeShows(string name)
     {
         var root = TestData.RepositoryRoot;
         var readme = File.ReadAllText(Path.Combine(root, "README.md"));
         var test = File.ReadAllText(Path.Combine(root, "tests", "MovieRecs.Tests", "ApiTourTests.cs"));
-        var from = test.IndexOf("// README persistence begins", StringComparison.Ordinal) + "// README persistence begins".Length;
-        var tested = Normalize(test[from..test.IndexOf("// README persistence ends", from, StringComparison.Ordinal)]);
-        var block = Regex.Match(readme, "<!-- persistence -->\\s*```csharp\\n(.*?)```", RegexOptions.Singleline);
+        var begins = $"// README {name} begins";
+        var from = test.IndexOf(begins, StringComparison.Ordinal) + begins.Length;
+        var tested = Normalize(test[from..test.IndexOf($"// README {name} ends", from, StringComparison.Ordinal)]);
+        var block = Regex.Match(readme, $"<!-- {name} -->\\s*```csharp\\n(.*?)```", RegexOptions.Singleline);
 
-        Assert.True(block.Success, "README.md has a ```csharp block after <!-- persistence -->");
+        Assert.True(block.Success, $"README.md has a ```csharp block after <!-- {name} -->");
         Assert.Equal(tested, Normalize(block.Groups[1].Value));
     }
 

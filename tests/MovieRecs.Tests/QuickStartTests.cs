@@ -9,7 +9,7 @@ namespace MovieRecs.Tests;
 public class QuickStartTests
 {
     [RealDataFact("ml-100k")]
-    public void QuickStart_RunsOnMl100k_AndPrintsSimilarRecommendationsAndExplanation()
+    public void QuickStart_RunsOnMl100k_AndPrintsSkippedTitlesSimilarRecommendationsAndExplanation()
     {
         var folder = TestData.Release("ml-100k")!;
         var output = new StringWriter();
@@ -19,30 +19,29 @@ public class QuickStartTests
         {
             // README quick start begins
             var data = MovieLensDataset.Load(folder);                 // ml-100k ... ml-32m, detected
-            var interactions = InteractionMatrix.Build(data.Ratings); // keep ratings >= 3; value = rating
             var titles = new MovieTitleIndex(data.Movies);
-            var movies = data.Movies.ToDictionary(m => m.Id);
-            var me = interactions.NextUserId;
-            interactions = interactions.AppendUser(me, titles, ["jurassic park (1993)", "men in black (1997)",
-                "terminator 2: judgment day (1991)", "terminator, the (1984)", "alien (1979)"]);
+            var favourites = titles.Match(["jurassic park (1993)", "men in black (1997)",
+                "terminator 2: judgment day (1991)", "terminator, the (1984)", "matrix, the (1999)"]);
+            foreach (var unresolved in favourites.Unresolved)         // ml-100k (1998) has no Matrix:
+                Console.WriteLine($"skipped: {unresolved}");          // "No movie is titled ... Did you mean ...?"
+            var interactions = InteractionMatrix.Build(data.Ratings)  // keep ratings >= 3; value = rating
+                .AppendUser("yong", favourites);                      // the tutorial's new user, by name
 
             var model = new AlsTrainer(new AlsOptions { Factors = 100, Regularization = 0.01, Alpha = 1.0, Iterations = 15 })
                 .Fit(interactions.UserItems);
-            string Title(int column) => movies[interactions.Items[column]].Title;
+            var recommender = new MovieRecommender(model, interactions, data.Movies); // titles in, titles out
 
-            var t2 = interactions.Items.IndexOf(titles.Find("terminator 2: judgment day (1991)").Id);
-            foreach (var similar in model.SimilarItems(t2, 15))
-                Console.WriteLine($"similar {similar.Score:F3} {Title(similar.Item)}");
+            foreach (var similar in recommender.SimilarMovies("terminator 2: judgment day (1991)", 15))
+                Console.WriteLine($"similar {similar.Score:F3} {similar.Movie.Title}");
 
-            var row = interactions.Users.IndexOf(me);
-            var liked = interactions.UserItems.GetColumnIndices(row);
-            var top = model.Recommend(row, liked, 20);               // already-liked movies filtered
+            var top = recommender.RecommendForUser("yong", 20);       // already-liked movies filtered
             foreach (var r in top)
-                Console.WriteLine($"recommend {r.Score:F3} {Title(r.Item)}");
+                Console.WriteLine($"recommend {r.Score:F3} {r.Movie.Title}");
 
-            var why = model.Explain(liked, interactions.UserItems.GetValues(row), top[0].Item);
+            var why = recommender.Explain("yong", top[0].Movie.Id);   // implicit's score, contributions, user_weights
             foreach (var c in why.Contributions)
-                Console.WriteLine($"because {c.Score:F3} {Title(c.Item)}");
+                Console.WriteLine($"because {c.Score:F3} {c.Movie.Title}");
+            Console.WriteLine($"user weights: {why.UserWeights.Length} floats, U of yong's matrix W = UᵀU");
             // README quick start ends
         }
         finally
@@ -51,11 +50,14 @@ public class QuickStartTests
         }
 
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var skipped = Assert.Single(lines, l => l.StartsWith("skipped: ", StringComparison.Ordinal));
+        Assert.StartsWith("skipped: No movie is titled 'matrix, the (1999)'. Did you mean", skipped, StringComparison.Ordinal);
         Assert.Equal(15, lines.Count(l => l.StartsWith("similar ", StringComparison.Ordinal)));
         Assert.Contains(lines, l => l.StartsWith("similar ", StringComparison.Ordinal) && l.EndsWith("Terminator, The (1984)", StringComparison.Ordinal));
         Assert.Equal(20, lines.Count(l => l.StartsWith("recommend ", StringComparison.Ordinal)));
         Assert.DoesNotContain(lines, l => l.StartsWith("recommend ", StringComparison.Ordinal) && l.Contains("Jurassic Park (1993)", StringComparison.Ordinal));
-        Assert.Equal(5, lines.Count(l => l.StartsWith("because ", StringComparison.Ordinal)));
+        Assert.Equal(4, lines.Count(l => l.StartsWith("because ", StringComparison.Ordinal))); // the four movies found
+        Assert.Contains(lines, l => l.TrimEnd() == "user weights: 10000 floats, U of yong's matrix W = UᵀU");
     }
 
     [Fact]

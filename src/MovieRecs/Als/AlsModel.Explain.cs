@@ -15,23 +15,27 @@ public sealed partial class AlsModel
     /// <param name="values">The value of each liked item (as in the training matrix).</param>
     /// <param name="item">The item to explain.</param>
     /// <param name="count">How many contributions to return, largest magnitude first (at least 1).</param>
-    /// <returns>The explanation; its contributions (all of them, not only the top ones) sum to its score.</returns>
-    /// <exception cref="ArgumentException">The spans differ in length, an item repeats or a value is not finite.</exception>
+    /// <returns>The explanation; its contributions (all of them, not only the top ones) sum to its score, and its
+    /// <see cref="Explanation.UserWeights"/> are the factor of the user's matrix that <c>implicit</c> returns as
+    /// <c>user_weights</c>.</returns>
+    /// <exception cref="ArgumentException">The spans differ in length, an item repeats, a value is not finite, or the
+    /// system is not positive definite.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An item index or <paramref name="count"/> is out of range.</exception>
-    /// <remarks>O(n·k² + k³) for the factorization, then O(k² + n·k) per explained item.</remarks>
+    /// <remarks>O(n·k² + k³) for the factorization, then O(k² + n·k) for the explained item. Allocates the k x k user
+    /// weights it returns, the contributions and a few small arrays; the factorization's scratch is per thread.</remarks>
     public Explanation Explain(ReadOnlySpan<int> likedItems, ReadOnlySpan<float> values, int item, int count = 10)
     {
-        // The factorization lives only for this call: its storage is rented, not allocated.
-        var factor = ArrayPool<float>.Shared.Rent(Stride * Stride);
+        // The factor is the user weights the explanation returns, so it is allocated (every element is written);
+        // the user's factors live only for this call and are rented.
+        var weights = GC.AllocateUninitializedArray<float>(Factors * Factors);
         var userFactors = ArrayPool<float>.Shared.Rent(Stride);
         try
         {
-            return FactorExplainer(likedItems, values, factor, userFactors).Explain(item, count);
+            return FactorExplainer(likedItems, values, weights, userFactors).Explain(item, count);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(userFactors);
-            ArrayPool<float>.Shared.Return(factor);
         }
     }
 
@@ -40,23 +44,25 @@ public sealed partial class AlsModel
     /// </summary>
     /// <param name="likedItems">The user's items, distinct, in range.</param>
     /// <param name="values">The value of each liked item.</param>
-    /// <returns>An immutable, thread-safe explainer for this user.</returns>
+    /// <returns>An immutable, thread-safe explainer for this user; every explanation it gives shares its user weights
+    /// (the factor, <c>implicit</c>'s <c>user_weights</c>) instead of copying them.</returns>
     /// <exception cref="ArgumentException">The spans differ in length, an item repeats, a value is not finite, or the
     /// system is not positive definite.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An item is out of range.</exception>
     public UserExplainer CreateExplainer(ReadOnlySpan<int> likedItems, ReadOnlySpan<float> values) =>
-        FactorExplainer(likedItems, values, new float[Stride * Stride], new float[Stride]);
+        FactorExplainer(likedItems, values, new float[Factors * Factors], new float[Stride]);
 
-    private UserExplainer FactorExplainer(ReadOnlySpan<int> likedItems, ReadOnlySpan<float> values, float[] factor, float[] userFactors)
+    /// <summary>Factors the user's matrix into <paramref name="weights"/> (k x k) and solves their factors.</summary>
+    private UserExplainer FactorExplainer(ReadOnlySpan<int> likedItems, ReadOnlySpan<float> values, float[] weights, float[] userFactors)
     {
         var confidence = new float[likedItems.Length];
-        FactorUserSystem(likedItems, values, factor, userFactors);
+        FactorUserSystem(likedItems, values, weights, userFactors);
         var alpha = (float)Options.Alpha;
         for (var j = 0; j < confidence.Length; j++)
         {
             confidence[j] = alpha * values[j];
         }
 
-        return new UserExplainer(this, likedItems.ToArray(), confidence, factor, userFactors);
+        return new UserExplainer(this, likedItems.ToArray(), confidence, weights, userFactors);
     }
 }

@@ -120,14 +120,20 @@ public sealed partial class AlsModel
         return new AlsModel(Options, Width, _userFactors, factors, trainingLoss: null) { _userSystem = _userSystem };
     }
 
-    /// <summary>Solves a user's fold-in system and keeps its Cholesky factor (stride x stride) for explanations.</summary>
+    /// <summary>
+    /// Solves a user's fold-in system and keeps its Cholesky factor for explanations: <paramref name="factor"/> receives
+    /// <c>U</c> of <c>W = UᵀU</c> as <see cref="Factors"/> x <see cref="Factors"/> floats, row-major, zero below the diagonal.
+    /// </summary>
     internal void FactorUserSystem(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> factor, Span<float> userFactors)
     {
         // The factor is copied out of this thread's scratch before the scratch is put back.
         Recalculate(items, values, userFactors, _itemFactors, GetItemSystem(), nameof(items), "item", factor);
     }
 
-    /// <summary>Solves one row exactly (Cholesky) in this thread's scratch; optionally copies out its factor.</summary>
+    /// <summary>
+    /// Solves one row exactly (Cholesky) in this thread's scratch; optionally copies out its factor <c>U</c>, compact
+    /// (<see cref="Factors"/> x <see cref="Factors"/>, zero below the diagonal).
+    /// </summary>
     private void Recalculate(
         ReadOnlySpan<int> indexes, ReadOnlySpan<float> values, Span<float> destination, FactorMatrix other,
         float[] system, string indexesName, string what, Span<float> factorCopy = default)
@@ -181,6 +187,14 @@ public sealed partial class AlsModel
 
             var solution = x.AsSpan(0, Stride);
             var pivot = AlsKernels.SolveCholesky(Width, other, system, indexes, confidence.AsSpan(0, n), solution, scratch);
+            var matrix = scratch.Matrix[..(Stride * Stride)];
+            if (n == 0 && !factorCopy.IsEmpty)
+            {
+                // An empty list is solved without a factorization (its factors are zero); its factor is that of YᵀY + λI.
+                system.AsSpan(0, Stride * Stride).CopyTo(matrix);
+                pivot = Cholesky.Factor(Width, matrix, Factors, Stride);
+            }
+
             if (pivot >= 0)
             {
                 ThrowHelper.ThrowArgument(
@@ -191,7 +205,7 @@ public sealed partial class AlsModel
             solution[..Factors].CopyTo(destination);
             if (!factorCopy.IsEmpty)
             {
-                scratch.Matrix[..(Stride * Stride)].CopyTo(factorCopy);
+                CopyUpperTriangle(matrix, Stride, factorCopy, Factors);
             }
         }
         finally
@@ -200,6 +214,18 @@ public sealed partial class AlsModel
             ArrayPool<float>.Shared.Return(confidence);
             ArrayPool<int>.Shared.Return(sorted);
             t_foldInScratch = scratch;
+        }
+    }
+
+    /// <summary>Copies the upper triangle of a <paramref name="size"/> x <paramref name="size"/> matrix stored with a
+    /// stride into a compact one, clearing the part below the diagonal.</summary>
+    private static void CopyUpperTriangle(ReadOnlySpan<float> source, int stride, Span<float> destination, int size)
+    {
+        for (var row = 0; row < size; row++)
+        {
+            var target = destination.Slice(row * size, size);
+            target[..row].Clear();
+            source.Slice((row * stride) + row, size - row).CopyTo(target[row..]);
         }
     }
 

@@ -11,21 +11,26 @@ namespace MovieRecs.Als;
 /// contribution (Hu, Koren and Volinsky 2008, section 5).
 /// </summary>
 /// <remarks>Created by <see cref="AlsModel.CreateExplainer"/>. Immutable and thread-safe. Each explanation costs
-/// O(k² + n·k) for n liked items; the factorization (O(n·k² + k³)) is paid once.</remarks>
+/// O(k² + n·k) for n liked items; the factorization (O(n·k² + k³)) is paid once. The factor <c>U</c> of
+/// <c>W = UᵀU</c> is what <c>implicit</c>'s <c>explain</c> returns as <c>user_weights</c> for its next calls: here
+/// the explainer keeps it, and every <see cref="Explanation"/> it gives shares it as
+/// <see cref="Explanation.UserWeights"/> (no copy per call).</remarks>
 public sealed class UserExplainer
 {
     private readonly AlsModel _model;
     private readonly int[] _likedItems;
     private readonly float[] _confidence;
-    private readonly float[] _factor;
+    private readonly float[] _weights;
     private readonly float[] _userFactors;
 
-    internal UserExplainer(AlsModel model, int[] likedItems, float[] confidence, float[] factor, float[] userFactors)
+    // weights: the factor U of the user's matrix, k x k row-major, zero below the diagonal; never written again
+    // (explanations hand it out read-only).
+    internal UserExplainer(AlsModel model, int[] likedItems, float[] confidence, float[] weights, float[] userFactors)
     {
         _model = model;
         _likedItems = likedItems;
         _confidence = confidence;
-        _factor = factor;
+        _weights = weights;
         _userFactors = userFactors;
     }
 
@@ -38,7 +43,8 @@ public sealed class UserExplainer
     /// <summary>Explains <paramref name="item"/>: the total score and the largest contributions.</summary>
     /// <param name="item">The item to explain, in <c>[0, ItemCount)</c>.</param>
     /// <param name="count">How many contributions to return, largest magnitude first (ties to the lower item); at least 1.</param>
-    /// <returns>The explanation; the sum of all contributions is its score.</returns>
+    /// <returns>The explanation; the sum of all contributions is its score; its <see cref="Explanation.UserWeights"/>
+    /// are this explainer's factor, shared.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> or <paramref name="count"/> is out of range.</exception>
     public Explanation Explain(int item, int count = 10)
     {
@@ -55,7 +61,7 @@ public sealed class UserExplainer
             var items = _model.ItemFactorMatrix;
             var weighted = new float[items.Stride];
             items.PaddedRow(item).CopyTo(weighted);
-            Cholesky.Solve(_model.Width, _factor, items.Factors, items.Stride, weighted);
+            Cholesky.Solve(_model.Width, _weights, items.Factors, items.Factors, weighted);
             for (var j = 0; j < _likedItems.Length; j++)
             {
                 var liked = _likedItems[j];
@@ -72,6 +78,6 @@ public sealed class UserExplainer
             return byMagnitude != 0 ? byMagnitude : a.Item.CompareTo(b.Item);
         });
         var top = contributions.Length <= count ? contributions : contributions[..count];
-        return new Explanation(item, (float)total, top);
+        return new Explanation(item, (float)total, top, _weights);
     }
 }

@@ -108,6 +108,24 @@ internal static class Cholesky
     }
 
     /// <summary>
+    /// <see cref="Factor{TOps, TVec}"/> with the kernels of <paramref name="width"/> (one switch per call): factors the
+    /// upper triangle of <paramref name="matrix"/> in place.
+    /// </summary>
+    /// <returns><c>-1</c> on success, otherwise the index of the first pivot that was not positive (or not finite).</returns>
+    public static int Factor(SimdWidth width, Span<float> matrix, int size, int stride)
+    {
+        Debug.Assert(matrix.Length >= (long)size * stride);
+        ref var a = ref MemoryMarshal.GetReference(matrix);
+        return width switch
+        {
+            SimdWidth.Vector512 => Factor<Vector512Ops, Vector512<float>>(ref a, size, stride),
+            SimdWidth.Vector256 => Factor<Vector256Ops, Vector256<float>>(ref a, size, stride),
+            SimdWidth.Vector128 => Factor<Vector128Ops, Vector128<float>>(ref a, size, stride),
+            _ => Factor<ScalarOps, float>(ref a, size, stride),
+        };
+    }
+
+    /// <summary>
     /// <see cref="Solve{TOps, TVec}"/> with the kernels of <paramref name="width"/> (one switch per call): solves
     /// <c>UᵀU x = b</c> in place in <paramref name="vector"/> with a stored factor.
     /// </summary>

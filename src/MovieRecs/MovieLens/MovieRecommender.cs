@@ -5,9 +5,9 @@ using MovieRecs.Recommendations;
 namespace MovieRecs.MovieLens;
 
 /// <summary>
-/// Asks a fitted model in MovieLens terms: by user id, movie id or title, with movies (id and title) back. It joins
-/// an <see cref="AlsModel"/>, the <see cref="InteractionMatrix"/> it was trained on (its rows and columns map to
-/// user and movie ids) and the release's movies.
+/// Asks a fitted model in MovieLens terms: by user id or name, movie id or title, with movies (id and title) back. It
+/// joins an <see cref="AlsModel"/>, the <see cref="InteractionMatrix"/> it was trained on (its rows and columns map to
+/// user ids, user names and movie ids) and the release's movies.
 /// </summary>
 /// <remarks>Immutable and thread-safe, like the model. Titles are resolved by <see cref="MovieTitleIndex"/>: case,
 /// articles ("Matrix, The") and a missing year are tolerated; an unknown title throws with suggestions.</remarks>
@@ -67,11 +67,19 @@ public sealed class MovieRecommender
     /// <returns>Movies with scores, best first.</returns>
     /// <exception cref="KeyNotFoundException">The user id is unknown.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> &lt; 1.</exception>
-    public IReadOnlyList<MovieScore> RecommendForUser(int userId, int count = 10)
-    {
-        var row = Interactions.Users.IndexOf(userId);
-        return ToMovies(Model.Recommend(row, Interactions.UserItems.GetColumnIndices(row), count));
-    }
+    public IReadOnlyList<MovieScore> RecommendForUser(int userId, int count = 10) =>
+        RecommendForRow(Interactions.Users.IndexOf(userId), count);
+
+    /// <summary>The best movies for a user added by name (<see cref="InteractionMatrix.AppendUser(string, TitleMatches, float)"/>
+    /// before training), their own movies filtered: <c>recommender.RecommendForUser("yong")</c>.</summary>
+    /// <param name="userName">The name the user was added under (ordinal comparison).</param>
+    /// <param name="count">How many movies (at least 1).</param>
+    /// <returns>Movies with scores, best first; the same as <see cref="RecommendForUser(int, int)"/> with the user's id.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="userName"/> is null.</exception>
+    /// <exception cref="KeyNotFoundException">No user has that name (the message names it).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> &lt; 1.</exception>
+    public IReadOnlyList<MovieScore> RecommendForUser(string userName, int count = 10) =>
+        RecommendForRow(Interactions.RowOf(userName), count);
 
     /// <summary>
     /// The best movies for someone who likes the given titles, without retraining (fold-in); the liked movies are
@@ -146,17 +154,36 @@ public sealed class MovieRecommender
     public IReadOnlyList<MovieScore> SimilarMovies(int movieId, int count = 10) =>
         ToMovies(Model.SimilarItems(Interactions.Items.IndexOf(movieId), count));
 
-    /// <summary>Why a movie is recommended to a MovieLens user: each of their liked movies' contribution.</summary>
+    /// <summary>Why a movie is recommended to a MovieLens user: each of their liked movies' contribution, and the user
+    /// weights (<c>implicit</c>'s <c>explain</c>).</summary>
     /// <param name="userId">A MovieLens user id of the training data.</param>
     /// <param name="movieId">The MovieLens id of the movie to explain.</param>
     /// <param name="count">How many contributions (at least 1).</param>
-    /// <returns>The total score and the largest contributions, as movies.</returns>
+    /// <returns>The total score, the largest contributions as movies, and the user weights (see <see cref="Explanation.UserWeights"/>).</returns>
     /// <exception cref="KeyNotFoundException">The user or movie id is unknown.</exception>
-    public MovieExplanation Explain(int userId, int movieId, int count = 10)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> &lt; 1.</exception>
+    public MovieExplanation Explain(int userId, int movieId, int count = 10) =>
+        ExplainForRow(Interactions.Users.IndexOf(userId), movieId, count);
+
+    /// <summary>Why a movie is recommended to a user added by name: each of their liked movies' contribution, and the
+    /// user weights (<c>implicit</c>'s <c>explain</c>): <c>recommender.Explain("yong", top[0].Movie.Id)</c>.</summary>
+    /// <param name="userName">The name the user was added under (ordinal comparison).</param>
+    /// <param name="movieId">The MovieLens id of the movie to explain.</param>
+    /// <param name="count">How many contributions (at least 1).</param>
+    /// <returns>The total score, the largest contributions as movies, and the user weights (see <see cref="Explanation.UserWeights"/>).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="userName"/> is null.</exception>
+    /// <exception cref="KeyNotFoundException">No user has that name, or the movie id is unknown.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> &lt; 1.</exception>
+    public MovieExplanation Explain(string userName, int movieId, int count = 10) =>
+        ExplainForRow(Interactions.RowOf(userName), movieId, count);
+
+    private MovieScore[] RecommendForRow(int row, int count) =>
+        ToMovies(Model.Recommend(row, Interactions.UserItems.GetColumnIndices(row), count));
+
+    private MovieExplanation ExplainForRow(int row, int movieId, int count)
     {
-        var row = Interactions.Users.IndexOf(userId);
         var explanation = Model.Explain(Interactions.UserItems.GetColumnIndices(row), Interactions.UserItems.GetValues(row), Interactions.Items.IndexOf(movieId), count);
-        return new MovieExplanation(_movies[movieId], explanation.Score, ToMovies(explanation.Contributions));
+        return new MovieExplanation(_movies[movieId], explanation.Score, ToMovies(explanation.Contributions), explanation.UserWeights);
     }
 
     private int[] Columns(IEnumerable<string> titles)

@@ -4,7 +4,8 @@ namespace MovieRecs.MovieLens;
 
 /// <summary>
 /// What <see cref="MovieTitleIndex.Match"/> made of a list of titles: the movies found and the titles it could not
-/// resolve, so that the found ones can be used (<see cref="InteractionMatrix.AppendUser(int, TitleMatches, float)"/>,
+/// resolve, so that the found ones can be used (<see cref="InteractionMatrix.AppendUser(string, TitleMatches, float)"/>,
+/// <see cref="InteractionMatrix.AppendUser(int, TitleMatches, float)"/>,
 /// <see cref="MovieRecommender.RecommendForTitles(TitleMatches, int, float)"/>) and the others reported.
 /// </summary>
 /// <remarks>Immutable and thread-safe.</remarks>

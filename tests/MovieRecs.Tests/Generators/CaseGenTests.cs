@@ -31,6 +31,7 @@ public class CaseGenTests
         Assert.Equal("1x1 [], seed 0, user 0, item 0, 1 factors, count 1", Simplest(ServingCase.Arb(89, 69, 1, 11, 11)));
         Assert.Equal("rows 1x1 [0], users [0, 0, 0], items [0, 0, 0]", Simplest(PickedFactors.Arb(PickedFactors.FewDistinctRows, 3, 3)));
         Assert.Equal("rows 1x1 [0], users [0], items [0]", Simplest(PickedFactors.Arb(PickedFactors.SeedingSizes, 1, 1)));
+        Assert.Equal("items 1x1 [0], liked [], item 0, regularization 0.25, alpha 1", Simplest(ExplainCase.Arb));
     }
 
     [Fact]

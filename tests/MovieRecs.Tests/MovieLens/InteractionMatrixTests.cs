@@ -87,6 +87,57 @@ public class InteractionMatrixTests
         Assert.Equal(1, m.UserItems.RowCount);
     }
 
+    [Fact]
+    public void AppendUser_ByName_TakesTheNextIdAndIsFoundByName()
+    {
+        var m = InteractionMatrix.Build(Table((1, 10, 4f), (7, 20, 5f), (7, 30, 3f)));
+
+        var withYong = m.AppendUser("yong", [30, 10], [5f, 5f]);
+        var withBoth = withYong.AppendUser(9, [20], [4f]).AppendUser("Yong", [20], [5f]);
+
+        Assert.Equal(2, withYong.RowOf("yong"));
+        Assert.Equal(m.NextUserId, withYong.Users[2]);
+        Assert.Equal(8, withYong.Users[2]);
+        Assert.Equal([m.Items.IndexOf(10), m.Items.IndexOf(30)], withYong.UserItems.GetColumnIndices(2).ToArray());
+        Assert.Equal(2, withBoth.RowOf("yong"));
+        Assert.Equal(4, withBoth.RowOf("Yong"));          // names compare ordinally
+        Assert.Equal([1, 7, 8, 9, 10], withBoth.Users.ToArray());
+        Assert.Throws<KeyNotFoundException>(() => m.RowOf("yong"));
+        Assert.Equal(2, m.UserItems.RowCount);
+    }
+
+    [Fact]
+    public void AppendUser_ByName_GivesTheRowAnIdAppendWouldGive()
+    {
+        var m = InteractionMatrix.Build(Table((1, 10, 4f), (2, 20, 5f), (2, 30, 3f)), new InteractionOptions { Value = InteractionValue.LogRating });
+
+        var byName = m.AppendUser("yong", [30, 10, 20], [5f, 4f, 1f]);
+        var byId = m.AppendUser(m.NextUserId, [30, 10, 20], [5f, 4f, 1f]);
+
+        Assert.Equal(byId.Users.ToArray(), byName.Users.ToArray());
+        Assert.Equal(byId.UserItems.ToDense(), byName.UserItems.ToDense());
+        Assert.Equal(byId.Users.IndexOf(byId.NextUserId - 1), byName.RowOf("yong"));
+    }
+
+    [Fact]
+    public void AppendUser_ByName_RejectsBlankAndTakenNames_NamingThemEscaped()
+    {
+        var m = InteractionMatrix.Build(Table((1, 10, 4f))).AppendUser("yong\u001b[2J", [10], [5f]);
+
+        Assert.Throws<ArgumentNullException>("userName", () => m.AppendUser((string)null!, [10], [5f]));
+        Assert.Throws<ArgumentException>("userName", () => m.AppendUser(string.Empty, [10], [5f]));
+        Assert.Throws<ArgumentException>("userName", () => m.AppendUser(" \t", [10], [5f]));
+        var taken = Assert.Throws<ArgumentException>("userName", () => m.AppendUser("yong\u001b[2J", [10], [5f]));
+        Assert.Contains("'yong\\x1b[2J' is already taken (row 1)", taken.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', taken.Message);
+        var unknown = Assert.Throws<KeyNotFoundException>(() => m.RowOf("bob\u0007"));
+        Assert.Contains("'bob\\x07'", unknown.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentNullException>("userName", () => m.RowOf(null!));
+        Assert.Throws<ArgumentException>("ratings", () => m.AppendUser("ann", [10], []));
+        Assert.Throws<KeyNotFoundException>(() => m.AppendUser("ann", [99], [5f]));
+        Assert.Equal(2, m.UserItems.RowCount);
+    }
+
     [Property(MaxTest = 100, Arbitrary = new[] { typeof(MovieLensArbitraries) })]
     public bool Build_EqualsDirectDefinition(RatingRows ratings)
     {

@@ -51,4 +51,54 @@ public class MovieRecommenderTests
         Assert.All(why.Contributions, c => Assert.Contains(c.Movie.Id, own));
         Assert.Equal(why.Score, why.Contributions.Sum(c => c.Score), 3);
     }
+
+    [Fact]
+    public void RecommendAndExplain_ByName_EqualTheIdPath_TrainedOrFoldedIn()
+    {
+        var data = SyntheticMovieLens.Generate(SyntheticMovieLensOptions.Custom(200, 80, 4000) with { Seed = 5 });
+        var titles = new MovieTitleIndex(data.Movies);
+        var favourites = titles.Match([data.Movies[1].Title, "No Such Film (1901)", data.Movies[2].Title, data.Movies[40].Title]);
+        var interactions = InteractionMatrix.Build(data.Ratings, movies: data.Movies);
+        var id = interactions.NextUserId;
+        var withYong = interactions.AppendUser("yong", favourites);
+        var withId = interactions.AppendUser(id, favourites);
+        var options = new AlsOptions { Factors = 8, Iterations = 3, Seed = 1 };
+        var byName = new MovieRecommender(new AlsTrainer(options).Fit(withYong.UserItems), withYong, data.Movies);
+        var byId = new MovieRecommender(new AlsTrainer(options).Fit(withId.UserItems), withId, data.Movies);
+        var row = withYong.RowOf("yong");
+
+        // Trained with the user: the same model, so the same movies and scores, bit for bit.
+        Assert.Equal(row, withId.Users.IndexOf(id));
+        Assert.Equal(byId.Model.GetUserFactors(row).ToArray(), byName.Model.GetUserFactors(row).ToArray());
+        var top = byName.RecommendForUser("yong", 5);
+        Assert.Equal(byId.RecommendForUser(id, 5), top);
+        Assert.Equal(byName.RecommendForUser(id, 5), top);
+        var why = byName.Explain("yong", top[0].Movie.Id, 3);
+        var whyById = byId.Explain(id, top[0].Movie.Id, 3);
+        Assert.Equal(whyById.Score, why.Score);
+        Assert.Equal(whyById.Contributions, why.Contributions);
+        Assert.Equal(whyById.UserWeights.ToArray(), why.UserWeights.ToArray());
+        Assert.Equal(byName.Model.Factors * byName.Model.Factors, why.UserWeights.Length);
+
+        // Folded in against a model trained without the user: the named row gives the id's row's factors and scores.
+        var model = new AlsTrainer(options).Fit(interactions.UserItems);
+        var (named, numbered) = (withYong.UserItems, withId.UserItems);
+        Assert.Equal(
+            model.RecalculateUser(numbered.GetColumnIndices(row), numbered.GetValues(row)),
+            model.RecalculateUser(named.GetColumnIndices(row), named.GetValues(row)));
+        Assert.Equal(
+            model.RecommendForNewUser(numbered.GetColumnIndices(row), numbered.GetValues(row), 5),
+            model.RecommendForNewUser(named.GetColumnIndices(row), named.GetValues(row), 5));
+        Assert.Equal(3, named.GetColumnIndices(row).Length);
+    }
+
+    [Fact]
+    public void RecommendForUserAndExplain_UnknownName_ThrowNamingIt()
+    {
+        var (recommender, _, _) = Build();
+
+        Assert.Contains("'yong'", Assert.Throws<KeyNotFoundException>(() => recommender.RecommendForUser("yong")).Message, StringComparison.Ordinal);
+        Assert.Contains("'yong'", Assert.Throws<KeyNotFoundException>(() => recommender.Explain("yong", 1)).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentNullException>("userName", () => recommender.RecommendForUser((string)null!));
+    }
 }

@@ -154,11 +154,13 @@ public class AlsModelServingTests
         var explanation = model.Explain(liked, values, 2, 3);
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        // The k x k factorization and its scratch are rented or cached, not allocated: what remains is the liked
-        // items, their confidences and contributions (a few bytes each) and the result.
+        // The factorization's scratch is cached per thread, not allocated: what remains is the k x k factor, which the
+        // result returns as its user weights (written in place by the factorization, not copied), the liked items,
+        // their confidences and contributions (a few bytes each) and the result.
         var factorBytes = (long)model.Factors * model.Factors * sizeof(float);
-        Assert.True(allocated < factorBytes, $"one Explain call allocated {allocated} bytes; the factor alone is {factorBytes}");
-        Assert.True(allocated < 1024 + (liked.Length * 64), $"one Explain call allocated {allocated} bytes for {liked.Length} liked items");
+        Assert.Equal(model.Factors * model.Factors, explanation.UserWeights.Length);
+        Assert.True(allocated < 2 * factorBytes, $"one Explain call allocated {allocated} bytes; the factor alone is {factorBytes}");
+        Assert.True(allocated < factorBytes + 1024 + (liked.Length * 64), $"one Explain call allocated {allocated} bytes for {liked.Length} liked items");
         Assert.Equal(expected.Score, explanation.Score);
         Assert.Equal(expected.Contributions, explanation.Contributions);
     }
