@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using MovieRecs.Internal;
 
 namespace MovieRecs.Als;
@@ -114,6 +115,7 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
 
     public override void UseSystemMatrix(ReadOnlySpan<float> systemMatrix) => systemMatrix.CopyTo(_systemMatrix.Span);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void ComputeSystemMatrix(FactorMatrix factorsOfOther, float regularization, CancellationToken cancellationToken)
     {
         Debug.Assert(factorsOfOther.Stride == _stride && factorsOfOther.Factors == _factors);
@@ -152,6 +154,7 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
         return _failedRow == int.MaxValue ? -1 : _failedRow;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double ComputeLoss(
         ConfidenceMatrix userItems, int[] chunks, FactorMatrix userFactors, FactorMatrix itemFactors, float regularization, CancellationToken cancellationToken)
     {
@@ -207,6 +210,7 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
         cancellationToken.ThrowIfCancellationRequested();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunWorker(int worker)
     {
         var scratch = _scratch[worker];
@@ -233,6 +237,7 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SolveChunk(int chunk, AlsRowScratch scratch)
     {
         var rows = _rows!;
@@ -282,6 +287,7 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LossChunk(int chunk, AlsRowScratch scratch)
     {
         var rows = _rows!;
@@ -302,6 +308,7 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
         _lossParts[(3 * chunk) + 2] = norm;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool AllFinite(ReadOnlySpan<float> values)
     {
         foreach (var value in values)
@@ -315,6 +322,7 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RecordFailure(int row)
     {
         var current = Volatile.Read(ref _failedRow);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using MovieRecs.Recommendations;
 
 namespace MovieRecs.Als;
@@ -53,6 +54,7 @@ public sealed partial class AlsModel
         FactorExplainer(likedItems, values, new float[Factors * Factors], new float[Stride]);
 
     /// <summary>Factors the user's matrix into <paramref name="weights"/> (k x k) and solves their factors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private UserExplainer FactorExplainer(ReadOnlySpan<int> likedItems, ReadOnlySpan<float> values, float[] weights, float[] userFactors)
     {
         var confidence = new float[likedItems.Length];

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using MovieRecs.Internal;
 using MovieRecs.Sparse;
 
@@ -134,6 +135,7 @@ public sealed partial class AlsModel
     /// Solves one row exactly (Cholesky) in this thread's scratch; optionally copies out its factor <c>U</c>, compact
     /// (<see cref="Factors"/> x <see cref="Factors"/>, zero below the diagonal).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Recalculate(
         ReadOnlySpan<int> indexes, ReadOnlySpan<float> values, Span<float> destination, FactorMatrix other,
         float[] system, string indexesName, string what, Span<float> factorCopy = default)
@@ -219,6 +221,7 @@ public sealed partial class AlsModel
 
     /// <summary>Copies the upper triangle of a <paramref name="size"/> x <paramref name="size"/> matrix stored with a
     /// stride into a compact one, clearing the part below the diagonal.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyUpperTriangle(ReadOnlySpan<float> source, int stride, Span<float> destination, int size)
     {
         for (var row = 0; row < size; row++)
@@ -241,6 +244,7 @@ public sealed partial class AlsModel
         return new AlsRowScratch(Stride, 1, cholesky: true);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private FactorMatrix PartialFit(
         ReadOnlySpan<int> ids, CsrMatrix rows, FactorMatrix other, float[] system, FactorMatrix current, string idsName, string rowsName)
     {

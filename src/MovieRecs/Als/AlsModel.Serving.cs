@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MovieRecs.Internal;
 using MovieRecs.Recommendations;
 using MovieRecs.Sparse;
@@ -103,6 +104,7 @@ public sealed partial class AlsModel : IRecommender
     /// <remarks>Memory is the result (rows x count) plus a score buffer of four users per worker: the users x items score
     /// matrix is never formed. Without candidates, users are scored four at a time, so each pass over the item factors
     /// serves four users. Uses up to <see cref="AlsOptions.MaxDegreeOfParallelism"/> threads in contiguous batches of users.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ScoredItem[][] RecommendAll(
         CsrMatrix userItems, int count = 10, RecommendOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -142,6 +144,7 @@ public sealed partial class AlsModel : IRecommender
     }
 
     /// <summary>Recommends for users <paramref name="first"/> .. + <see cref="ScoringKernels.BlockQueries"/> - 1 (no candidates) into <paramref name="results"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RecommendBlock(int first, CsrMatrix userItems, int count, RecommendOptions options, ScoredItem[][] results)
     {
         const int users = ScoringKernels.BlockQueries;
@@ -176,6 +179,7 @@ public sealed partial class AlsModel : IRecommender
     /// <param name="destination">Receives one score per pair.</param>
     /// <exception cref="ArgumentException">The spans differ in length.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An index is out of range (the message names its position).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Score(ReadOnlySpan<int> users, ReadOnlySpan<int> items, Span<float> destination)
     {
         if (items.Length != users.Length || destination.Length < users.Length)
@@ -230,6 +234,7 @@ public sealed partial class AlsModel : IRecommender
     }
 
     /// <summary>Ranks the item rows against <paramref name="query"/> (stride floats) into <paramref name="destination"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int RankInto(ReadOnlySpan<float> query, ReadOnlySpan<int> liked, RecommendOptions options, Span<ScoredItem> destination, string likedName)
     {
         if (destination.IsEmpty)
@@ -259,6 +264,7 @@ public sealed partial class AlsModel : IRecommender
     }
 
     /// <summary>Marks the excluded and filtered entries of <paramref name="scores"/> and selects the best into <paramref name="destination"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int SelectInto(Span<float> scores, ReadOnlySpan<int> excluded, IReadOnlyList<int>? filter, Span<ScoredItem> destination, string excludedName)
     {
         var k = destination.Length;
@@ -288,6 +294,7 @@ public sealed partial class AlsModel : IRecommender
     }
 
     /// <summary>Checks that candidates are in range and distinct (the marks scratch is left all false).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckCandidates(IReadOnlyList<int> candidates, int count)
     {
         var marks = ServingScratch.Marks(count);
@@ -312,6 +319,7 @@ public sealed partial class AlsModel : IRecommender
         ClearMarks(marks, candidates, candidates.Count);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ClearMarks(bool[] marks, IReadOnlyList<int> candidates, int upTo)
     {
         for (var j = 0; j < upTo; j++)

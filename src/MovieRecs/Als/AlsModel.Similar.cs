@@ -83,6 +83,7 @@ public sealed partial class AlsModel
     /// All-pairs cosine top-k using symmetry: each unordered pair is scored once (<see cref="AllPairsTopK"/>), and the
     /// result equals the single-row calls bit for bit.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ScoredItem[][] SimilarAll(int rows, float[] norms, FloatBuffer panels, int count, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var others = Math.Min(count, rows) - 1;
@@ -119,6 +120,7 @@ public sealed partial class AlsModel
         return results;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ScoredItem[] Similar(int index, int count, RecommendOptions? options, FactorMatrix factors, float[] norms, FloatBuffer panels)
     {
         var rowCount = factors.Rows;
@@ -172,6 +174,7 @@ public sealed partial class AlsModel
         return written + 1 == result.Length ? result : result[..(written + 1)];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void NormalizedRow(FactorMatrix factors, int row, float[] norms, Span<float> destination)
     {
         var inverse = 1f / norms[row];
@@ -199,6 +202,7 @@ public sealed partial class AlsModel
         return panels.Value;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float[] Norms(ref float[]? cache, FactorMatrix factors)
     {
         // Computed once per model; a race computes the same values twice, never a torn or partial array.

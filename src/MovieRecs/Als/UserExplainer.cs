@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using MovieRecs.Internal;
 using MovieRecs.Recommendations;
 
@@ -46,6 +47,7 @@ public sealed class UserExplainer
     /// <returns>The explanation; the sum of all contributions is its score; its <see cref="Explanation.UserWeights"/>
     /// are this explainer's factor, shared.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> or <paramref name="count"/> is out of range.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Explanation Explain(int item, int count = 10)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);

@@ -51,6 +51,7 @@ internal static class AllPairsTopK
     /// <param name="workers">Worker threads (at least 1).</param>
     /// <param name="progress">Receives the number of rows whose strips are done, or null.</param>
     /// <param name="cancellationToken">Checked before every strip.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static PairHeaps[] Run(SimdWidth width, FloatBuffer packed, int factors, int rows, int k, int workers, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var panels = (rows + SimilarityKernels.PanelWidth - 1) / SimilarityKernels.PanelWidth;
@@ -115,6 +116,7 @@ internal static class AllPairsTopK
     }
 
     /// <summary>Scores rows <paramref name="first"/> .. + <paramref name="height"/> - 1 against every later row and offers the pairs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Strip(SimdWidth width, ReadOnlySpan<float> packed, int factors, int rows, int first, int height, float[] stripArray, float[] queryArray, PairHeaps heaps)
     {
         var panels = (rows + SimilarityKernels.PanelWidth - 1) / SimilarityKernels.PanelWidth;
@@ -166,6 +168,7 @@ internal static class AllPairsTopK
     /// One pass over the strip, 8 columns at a time: the pairs that reach their row's threshold are offered to the row,
     /// those that reach their column's threshold to the column.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Offer(Span<float> strip, int width, int height, int first, int firstColumn, Span<Vector256<float>> rowThresholds, PairHeaps heaps)
     {
         ref var s = ref MemoryMarshal.GetReference(strip);
@@ -235,6 +238,7 @@ internal static class AllPairsTopK
     /// across the vectors by a 19-comparator network, then the largest lane head is popped k - 1 times. Branch-free
     /// but for the pops, unlike an insertion sort whose every step is a coin toss for the branch predictor.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float KthLargest(ReadOnlySpan<Vector256<float>> lanes, int k)
     {
         var empty = Vector256.Create(float.NegativeInfinity);

@@ -52,6 +52,7 @@ internal static class AlsKernels
     /// Each row follows exactly the arithmetic of a solve on its own (its own step sizes and early stop), so its result
     /// does not depend on which rows share its block.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SolveConjugateGradientBlock<TOps, TVec>(
         ref float other, int stride, int factors, ReadOnlySpan<float> a0,
         ReadOnlySpan<int> columns, ReadOnlySpan<float> confidence, ReadOnlySpan<int> rowStarts, Span<float> x, int cgSteps,
@@ -186,6 +187,7 @@ internal static class AlsKernels
     /// writes the solution into <paramref name="x"/> (an empty row becomes zero).
     /// </summary>
     /// <returns><c>-1</c> on success, otherwise the index of the pivot that was not positive.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int SolveCholesky<TOps, TVec>(
         ref float other, int stride, int factors, ReadOnlySpan<float> a0,
         ReadOnlySpan<int> columns, ReadOnlySpan<float> confidence, Span<float> x, AlsRowScratch scratch)
@@ -251,6 +253,7 @@ internal static class AlsKernels
     /// (like <c>implicit</c>, the constant <c>|c_i|</c> is counted for negative entries too).
     /// </summary>
     /// <returns>The row's loss terms, the sum of its <c>|c_i|</c>, and <c>x·x</c>, in double.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double Loss, double Confidence, double SquaredNorm) RowLoss<TOps, TVec>(
         ref float other, int stride, int factors, ReadOnlySpan<float> a0, ReadOnlySpan<int> identity, float regularization,
         ReadOnlySpan<int> columns, ReadOnlySpan<float> confidence, ReadOnlySpan<float> x, AlsRowScratch scratch)

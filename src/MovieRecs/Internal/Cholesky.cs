@@ -19,6 +19,7 @@ internal static class Cholesky
 {
     /// <summary>Factors the upper triangle of <paramref name="matrix"/> in place.</summary>
     /// <returns><c>-1</c> on success, otherwise the index of the first pivot that was not positive (or not finite).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Factor<TOps, TVec>(ref float matrix, int size, int stride)
         where TOps : struct, ISimdOps<TVec>
         where TVec : struct
@@ -84,6 +85,7 @@ internal static class Cholesky
     }
 
     /// <summary>Solves <c>UᵀU x = b</c> in place in <paramref name="vector"/> with the factor from <see cref="Factor{TOps, TVec}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Solve<TOps, TVec>(ref float factor, int size, int stride, ref float vector)
         where TOps : struct, ISimdOps<TVec>
         where TVec : struct
@@ -152,6 +154,7 @@ internal static class Cholesky
     }
 
     /// <summary>Turns row <paramref name="m"/> (already updated by all earlier rows) into row m of U.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FinishRow<TOps, TVec>(ref float matrix, int size, int stride, int m)
         where TOps : struct, ISimdOps<TVec>
         where TVec : struct
@@ -175,6 +178,7 @@ internal static class Cholesky
     }
 
     /// <summary><c>y += a0·x0 + a1·x1 + a2·x2 + a3·x3</c> over <paramref name="length"/> floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Update4<TOps, TVec>(
         ref float y, ref float x0, ref float x1, ref float x2, ref float x3, float a0, float a1, float a2, float a3, int length)
         where TOps : struct, ISimdOps<TVec>

@@ -20,6 +20,7 @@ internal static class DenseKernels
     private const int GramRowBlock = 128;
 
     /// <summary>The dot product of <paramref name="length"/> floats (four independent accumulators).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Dot<TOps, TVec>(ref float x, ref float y, int length)
         where TOps : struct, ISimdOps<TVec>
         where TVec : struct
@@ -51,6 +52,7 @@ internal static class DenseKernels
     }
 
     /// <summary><c>y[0..length) += a * x[0..length)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Axpy<TOps, TVec>(float a, ref float x, ref float y, int length)
         where TOps : struct, ISimdOps<TVec>
         where TVec : struct
@@ -79,6 +81,7 @@ internal static class DenseKernels
     }
 
     /// <summary><c>p[0..length) = r[0..length) + beta * p[0..length)</c> (the CG direction update).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ScaleAndAdd<TOps, TVec>(ref float p, float beta, ref float r, int length)
         where TOps : struct, ISimdOps<TVec>
         where TVec : struct
@@ -99,6 +102,7 @@ internal static class DenseKernels
     }
 
     /// <summary><c>x[0..length) *= a</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scale<TOps, TVec>(float a, ref float x, int length)
         where TOps : struct, ISimdOps<TVec>
         where TVec : struct
@@ -156,6 +160,7 @@ internal static class DenseKernels
     /// <see cref="GatherDotsAccumulate{TOps, TVec}"/> (<see cref="DotsAccumulate"/>: <paramref name="output"/> is the
     /// destination). The mode is a struct type argument, so each instantiation compiles to only its own branches.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GatherDotsCore<TOps, TVec, TMode>(
         ref float rows, int stride, ReadOnlySpan<int> rowIndexes, ReadOnlySpan<float> weights, ReadOnlySpan<float> offsets, float sign,
         ref float vector, int width, ref float output)
@@ -296,6 +301,7 @@ internal static class DenseKernels
     /// Column blocks of four registers stay in registers while every row streams through (two rows per step, eight
     /// accumulators), so each FMA costs one load.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AccumulateRows<TOps, TVec>(
         ref float rows, int stride, ReadOnlySpan<int> rowIndexes, ReadOnlySpan<float> coefficients, Span<float> destination, bool accumulate)
         where TOps : struct, ISimdOps<TVec>
@@ -406,6 +412,7 @@ internal static class DenseKernels
     /// result does not depend on <paramref name="count"/> or on the other vectors. With fewer than four vectors the
     /// last one is computed again in the unused lanes and written to the same place, which changes nothing.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyBlock<TOps, TVec>(
         ref float matrix, int stride, int factors, ref float vectors, int count, ref float destination)
         where TOps : struct, ISimdOps<TVec>
@@ -507,6 +514,7 @@ internal static class DenseKernels
     /// Products are accumulated in float over blocks of <see cref="GramRowBlock"/> rows, then added in double in row
     /// order: the result depends on the data only. Requires <c>stride % max(4, TOps.Count) == 0</c>.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GramRowTile<TOps, TVec>(ref float rows, int rowCount, int stride, int a0, Span<double> gram)
         where TOps : struct, ISimdOps<TVec>
         where TVec : struct
@@ -585,6 +593,7 @@ internal static class DenseKernels
     /// weighted rank-n update <c>A += Yᵀ W Y</c> of the Cholesky solver, where <c>scaled = W Y</c>.
     /// </summary>
     /// <remarks>Requires <c>stride % max(4, TOps.Count) == 0</c>. Float accumulation, as LAPACK's single precision.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RankUpdateRowTile<TOps, TVec>(
         ref float scaled, ref float rows, int rowCount, int stride, int a0, ref float matrix)
         where TOps : struct, ISimdOps<TVec>

@@ -87,6 +87,7 @@ internal sealed class PairHeaps : IDisposable
     /// Writes row <paramref name="row"/>'s best pairs over all of <paramref name="heaps"/> (instances of one batch that
     /// hold disjoint sets of pairs, one per worker), best first, into <paramref name="destination"/>; returns how many.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int DrainAll(ReadOnlySpan<PairHeaps> heaps, int row, Span<Recommendations.ScoredItem> destination)
     {
         var first = heaps[0];
@@ -147,6 +148,7 @@ internal sealed class PairHeaps : IDisposable
     }
 
     /// <summary>Writes row <paramref name="row"/>'s heap (the form for k past <see cref="SortedCapacity"/>), best first, into <paramref name="destination"/>; returns how many.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int DrainHeap(int row, Span<Recommendations.ScoredItem> destination)
     {
         var count = _counts[row];
@@ -165,6 +167,7 @@ internal sealed class PairHeaps : IDisposable
         return count;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void OfferSlow(int row, int item, float score)
     {
         if (_sorted)
@@ -215,6 +218,7 @@ internal sealed class PairHeaps : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void InsertSorted(int row, int item, float score)
     {
         var start = row * _slots;

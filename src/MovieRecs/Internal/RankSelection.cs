@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MovieRecs.Internal;
 
 /// <summary>Exact order statistics of a float array without sorting all of it.</summary>
@@ -8,6 +9,7 @@ internal static class RankSelection
     /// would give), by a radix select: one histogram pass over the top 16 bits of an order-preserving key, then a
     /// sort of only the buckets that hold a wanted rank.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float[] Select(float[] values, int[] ranks)
     {
         var histogram = new int[1 << 16];

@@ -42,6 +42,7 @@ internal static class ScoringKernels
     /// <see cref="BlockQueries"/> queries on the 256-bit kernel, each row is read once for all of them (a 4-query x 2-row
     /// register tile), which cuts the traffic of streaming the rows from memory by four.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ScoreBlock(
         SimdWidth width, ReadOnlySpan<float> queries, int queryCount, ReadOnlySpan<float> rows, int stride, int rowCount, Span<float> scores, int scoreStride)
     {
@@ -72,6 +73,7 @@ internal static class ScoringKernels
     /// Four queries against the rows, two rows at a time: eight accumulators, each the same lane-wise FMA chain over the
     /// factors and the same <see cref="Vector256.Sum{T}(Vector256{T})"/> as <see cref="Score256"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScoreBlock256(ReadOnlySpan<float> queries, ReadOnlySpan<float> rows, int stride, int rowCount, Span<float> scores, int scoreStride)
     {
         ref var q0 = ref MemoryMarshal.GetReference(queries);
@@ -139,6 +141,7 @@ internal static class ScoringKernels
     }
 
     /// <summary>The reference: plain loops, accumulating in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ScoreScalar(ReadOnlySpan<float> query, ReadOnlySpan<float> rows, int stride, Span<float> scores)
     {
         for (var r = 0; r < scores.Length; r++)
@@ -154,6 +157,7 @@ internal static class ScoringKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Score256(ReadOnlySpan<float> query, ReadOnlySpan<float> rows, int stride, Span<float> scores)
     {
         ref var q = ref MemoryMarshal.GetReference(query);
@@ -195,6 +199,7 @@ internal static class ScoringKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Score128(ReadOnlySpan<float> query, ReadOnlySpan<float> rows, int stride, Span<float> scores)
     {
         ref var q = ref MemoryMarshal.GetReference(query);

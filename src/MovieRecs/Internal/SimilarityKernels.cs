@@ -24,6 +24,7 @@ internal static class SimilarityKernels
     /// Copies the rows of <paramref name="rows"/> divided by their norms into panels:
     /// <c>panels[(p * factors + f) * 16 + j]</c> = factor f of item <c>16p + j</c> (zero beyond the last item).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static FloatBuffer PackNormalized(FactorMatrix rows, ReadOnlySpan<float> norms)
     {
         var count = rows.Rows;
@@ -51,6 +52,7 @@ internal static class SimilarityKernels
     /// (<paramref name="queries"/>: 4 rows of <paramref name="factors"/> floats, contiguous), with the tiles of
     /// <paramref name="width"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Score4(
         SimdWidth width, ReadOnlySpan<float> queries, ReadOnlySpan<float> packed, int factors, int itemCount, Span<float> scores, int scoreStride)
     {
@@ -80,6 +82,7 @@ internal static class SimilarityKernels
     }
 
     /// <summary>The reference: plain loops over the same packed layout.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Score4Scalar(ReadOnlySpan<float> queries, ReadOnlySpan<float> packed, int factors, int itemCount, Span<float> scores, int scoreStride)
     {
         for (var row = 0; row < 4; row++)
@@ -106,6 +109,7 @@ internal static class SimilarityKernels
     /// <paramref name="destination"/> as <c>destination[f * 6 + r]</c> = factor f of row <c>first + r</c> (zero for rows at
     /// or past <paramref name="count"/>): the query layout of <see cref="ScoreStrip"/>, with exactly the packed values.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void InterleaveRows(ReadOnlySpan<float> packed, int factors, int count, int first, Span<float> destination)
     {
         Debug.Assert(destination.Length >= MicroRows * factors);
@@ -156,6 +160,7 @@ internal static class SimilarityKernels
     /// <param name="groups">The number of runs the scored panels are split into for <paramref name="maxima"/>.</param>
     /// <param name="maximaFrom">The first panel that counts towards <paramref name="maxima"/>.</param>
     /// <param name="maximaTo">One past the last panel that counts towards <paramref name="maxima"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ScoreStrip(
         SimdWidth width,
         ReadOnlySpan<float> queries,
@@ -223,6 +228,7 @@ internal static class SimilarityKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile6(ref float q, ref float panel, int factors, ref float tile, int stride, ref Vector256<float> rowMaxima, int groups)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -281,6 +287,7 @@ internal static class SimilarityKernels
     /// Two consecutive 6-row blocks (<paramref name="q"/> and the block <c>6 x factors</c> floats on) against one panel,
     /// one 512-bit accumulator per row: the same FMA chains as <see cref="Tile6"/>, so the same bits.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile12Wide(ref float q, ref float panel, int factors, ref float tile, int stride, ref Vector256<float> rowMaxima, int groups)
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
@@ -334,6 +341,7 @@ internal static class SimilarityKernels
     }
 
     /// <summary>The portable 6 x 16 tile: the same sums, in the same order, as <see cref="TilePanelScalar"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile6Scalar(ref float q, ref float panel, int factors, ref float tile, int stride)
     {
         for (var r = 0; r < MicroRows; r++)
@@ -352,6 +360,7 @@ internal static class SimilarityKernels
     }
 
     /// <summary>The portable 4 x 16 tile: the same sums as <see cref="TilePanel"/>, in the same order, without fusing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TilePanelScalar(ReadOnlySpan<float> queries, ReadOnlySpan<float> packed, int factors, int p, Span<float> tile)
     {
         ref var panel = ref Unsafe.Add(ref MemoryMarshal.GetReference(packed), (nint)p * factors * PanelWidth);
@@ -372,6 +381,7 @@ internal static class SimilarityKernels
     }
 
     /// <summary>One 4 x 16 tile: <paramref name="tile"/>[r * 16 + j] = query r · item (16p + j).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TilePanel(ReadOnlySpan<float> queries, ReadOnlySpan<float> packed, int factors, int p, Span<float> tile)
     {
         ref var panel = ref Unsafe.Add(ref MemoryMarshal.GetReference(packed), (nint)p * factors * PanelWidth);

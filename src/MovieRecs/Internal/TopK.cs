@@ -15,6 +15,7 @@ internal static class TopK
     /// returns how many. <paramref name="heapItems"/> and <paramref name="heapScores"/> are scratch of at least
     /// <c>items.Length</c> entries. Allocates nothing.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Select(ReadOnlySpan<float> scores, Span<int> items, Span<float> itemScores, Span<int> heapItems, Span<float> heapScores)
     {
         var k = items.Length;
@@ -99,6 +100,7 @@ internal static class TopK
         SiftDown(heapItems, heapScores, count);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SiftUp(Span<int> heapItems, Span<float> heapScores, int at)
     {
         while (at > 0)
@@ -114,6 +116,7 @@ internal static class TopK
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SiftDown(Span<int> heapItems, Span<float> heapScores, int count)
     {
         var at = 0;
