@@ -61,6 +61,7 @@ internal static partial class Cli
         report.Value("items", model.ItemCount);
         report.Value("nonZeros", interactions.UserItems.NonZeroCount);
         report.Value("losses", new JsonArray([.. progress.Losses.Select(loss => Report.Number(loss))]));
+        report.Value("trainingLoss", Report.Number(model.TrainingLoss));
         report.Line($"Trained on {interactions.UserItems.RowCount:N0} users x {interactions.UserItems.ColumnCount:N0} movies ({interactions.UserItems.NonZeroCount:N0} ratings >= {minRating.ToString(CultureInfo.InvariantCulture)}); saved {modelPath}");
         return 0;
     }

@@ -60,10 +60,26 @@ public sealed class CliParseTests : IClassFixture<CliTests.TrainedModel>, IDispo
     public void Run_ConflictingOrMissingOptions_AreErrors(string commandLine, string expected) => AssertUsageError(commandLine, expected);
 
     [Fact]
+    public void Train_LossOnlyWhenAsked()
+    {
+        double?[] Losses(params string[] extra)
+        {
+            var trained = CliRunner.Run(["train", _data, "--out", PathOf($"loss{extra.Length}.mrals"), "--factors", "4", "--iterations", "2", "--json", .. extra]);
+            Assert.True(trained.Code == 0, trained.Error);
+            var json = JsonDocument.Parse(trained.Output).RootElement;
+            return [.. json.GetProperty("losses").EnumerateArray().Select(l => l.ValueKind == JsonValueKind.Number ? l.GetDouble() : (double?)null),
+                json.TryGetProperty("trainingLoss", out var final) && final.ValueKind == JsonValueKind.Number ? final.GetDouble() : null];
+        }
+
+        Assert.All(Losses(), loss => Assert.Null(loss));
+        Assert.All(Losses("--loss"), loss => Assert.True(loss > 0));
+    }
+
+    [Fact]
     public void Train_NameEqualsValue_SameAsNameSpaceValue()
     {
         var model = PathOf("equals.mrals");
-        var trained = CliRunner.Run("train", _data, $"--out={model}", "--factors=4", "--iterations=2", "--min-rating=4", "--json");
+        var trained = CliRunner.Run("train", _data, $"--out={model}", "--factors=4", "--iterations=2", "--min-rating=4", "--loss", "--json");
         Assert.True(trained.Code == 0, trained.Error);
         Assert.Equal(2, JsonDocument.Parse(trained.Output).RootElement.GetProperty("losses").GetArrayLength());
 

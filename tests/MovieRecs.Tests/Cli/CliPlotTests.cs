@@ -26,7 +26,7 @@ public sealed class CliPlotTests : IClassFixture<CliPlotTests.GeneratedData>, ID
     {
         var plot = PathOf("iterations.png");
         var (code, output, error) = Run(
-            "evaluate", _data, "--sweep", "iterations=1..6", "--factors", "8", "--threads", "2", "--plot", plot, "--metric", "all", "--json");
+            "evaluate", _data, "--sweep", "iterations=1..6", "--factors", "8", "--threads", "2", "--plot", plot, "--metric", "all", "--loss", "--json");
         Assert.True(code == 0, error);
         var json = JsonDocument.Parse(output).RootElement;
         Assert.Equal("iterations", json.GetProperty("sweep").GetString());

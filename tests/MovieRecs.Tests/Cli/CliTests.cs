@@ -32,7 +32,7 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>, IDisposable
 
         foreach (var model in new[] { PathOf("model.mrals"), PathOf("model.npz") })
         {
-            var trained = Run("train", data, "--out", model, "--factors", "8", "--iterations", "3", "--threads", "2", "--json");
+            var trained = Run("train", data, "--out", model, "--factors", "8", "--iterations", "3", "--threads", "2", "--loss", "--json");
             Assert.Equal(0, trained.Code);
             var json = JsonDocument.Parse(trained.Output).RootElement;
             Assert.Equal(3, json.GetProperty("losses").GetArrayLength());
