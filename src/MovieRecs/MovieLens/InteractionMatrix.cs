@@ -24,6 +24,9 @@ public sealed partial class InteractionMatrix
     /// <summary>Ids below this bound are indexed through a dense lookup table instead of a dictionary.</summary>
     private const int DenseLookupLimit = 1 << 26;
 
+    /// <summary>The size of build temporaries from which <c>Read</c> returns them to the runtime at once (64 MiB).</summary>
+    private const long LargeTemporaryBytes = 64L << 20;
+
     /// <summary>The row of each user added by name (ordinal comparison), or null when there is none; never changed
     /// after construction.</summary>
     private readonly Dictionary<string, int>? _rowsByName;
