@@ -19,12 +19,14 @@ public sealed partial class CsrMatrix
     /// <returns>The matrix.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A count is negative, or a triplet's index is out of range (the message names its position and value).</exception>
     /// <exception cref="ArgumentException">The spans differ in length, a value is not finite, or a duplicate is found with <see cref="DuplicateHandling.Throw"/>.</exception>
-    /// <remarks>O(nnz + rowCount) plus the sort of rows that are not already in column order. Allocates the result
-    /// and one 64-bit counter per row.</remarks>
+    /// <remarks>O(nnz + rowCount + columnCount) plus the sort of rows that are not already in column order. Allocates
+    /// the result and one 64-bit counter per row; triplets not grouped by row also take one counter per column and a
+    /// column-major copy, from which the rows come out sorted.</remarks>
     public static CsrMatrix FromTriplets(int rowCount, int columnCount, ReadOnlySpan<int> rows, ReadOnlySpan<int> columns, ReadOnlySpan<float> values, SparseBuildOptions? options = null)
     {
         SparseGuards.CheckTripletLengths(rows.Length, columns.Length, values.Length);
-        CheckShape(rowCount, columnCount);
+        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
+        ArgumentOutOfRangeException.ThrowIfNegative(columnCount);
         options ??= SparseBuildOptions.Default;
         options.Validate();
 
@@ -60,7 +62,8 @@ public sealed partial class CsrMatrix
     /// <exception cref="ArgumentOutOfRangeException">A count is negative.</exception>
     public static CsrMatrix FromArrays(int rowCount, int columnCount, ReadOnlySpan<long> rowPointers, ReadOnlySpan<int> columnIndices, ReadOnlySpan<float> values)
     {
-        CheckShape(rowCount, columnCount);
+        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
+        ArgumentOutOfRangeException.ThrowIfNegative(columnCount);
         if (rowPointers.Length != rowCount + 1)
         {
             ThrowHelper.ThrowArgument(nameof(rowPointers), $"rowPointers has {rowPointers.Length} entries; expected row count + 1 = {rowCount + 1}.");
@@ -184,19 +187,6 @@ public sealed partial class CsrMatrix
             rowCount, columnCount, rowPointers, GC.AllocateUninitializedArray<int>(length), GC.AllocateUninitializedArray<float>(length));
     }
 
-    private static void CheckShape(int rowCount, int columnCount)
-    {
-        if (rowCount < 0)
-        {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(rowCount), rowCount, "The row count must not be negative.");
-        }
-
-        if (columnCount < 0)
-        {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(columnCount), columnCount, "The column count must not be negative.");
-        }
-    }
-
     /// <summary>Checks every triplet and counts it in <paramref name="counts"/> at its line (of <paramref name="lines"/>) + 1.</summary>
     private static void CountAndValidate(
         int rowCount, int columnCount, ReadOnlySpan<int> rows, ReadOnlySpan<int> columns, ReadOnlySpan<float> values, long[] counts, ReadOnlySpan<int> lines)
@@ -298,9 +288,16 @@ public sealed partial class CsrMatrix
             newPointers[row + 1] = write;
         }
 
-        return write == NonZeroCount
-            ? new CsrMatrix(RowCount, ColumnCount, newPointers, _columnIndices, _values)
-            : new CsrMatrix(RowCount, ColumnCount, newPointers, _columnIndices.AsSpan(0, write).ToArray(), _values.AsSpan(0, write).ToArray());
+        return Trimmed(RowCount, ColumnCount, newPointers, _columnIndices, _values);
+    }
+
+    /// <summary>The matrix of the first <c>rowPointers[rowCount]</c> entries of the arrays, copied when the arrays are longer.</summary>
+    private static CsrMatrix Trimmed(int rowCount, int columnCount, long[] rowPointers, int[] columnIndices, float[] values)
+    {
+        var count = (int)rowPointers[rowCount];
+        return count == columnIndices.Length
+            ? new CsrMatrix(rowCount, columnCount, rowPointers, columnIndices, values)
+            : new CsrMatrix(rowCount, columnCount, rowPointers, columnIndices.AsSpan(0, count).ToArray(), values.AsSpan(0, count).ToArray());
     }
 
     private static float ThrowDuplicate(int row, int column)

@@ -164,10 +164,11 @@ public sealed partial class CsrMatrix
     {
         SparseGuards.CheckFinite(scale, nameof(scale));
         ArgumentOutOfRangeException.ThrowIfNegative(scale);
-        var logs = GC.AllocateUninitializedArray<float>(_values.Length);
-        for (var k = 0; k < logs.Length; k++)
+        ReadOnlySpan<float> values = _values;
+        var logs = GC.AllocateUninitializedArray<float>(values.Length);
+        for (var k = 0; k < values.Length; k++)
         {
-            logs[k] = MathF.Log(1f + (scale * _values[k]));
+            logs[k] = MathF.Log(1f + (scale * values[k]));
         }
 
         return WithValues(logs);
@@ -181,13 +182,14 @@ public sealed partial class CsrMatrix
     public CsrMatrix MapValues(Func<float, float> map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        var mapped = GC.AllocateUninitializedArray<float>(_values.Length);
-        for (var k = 0; k < mapped.Length; k++)
+        ReadOnlySpan<float> values = _values;
+        var mapped = GC.AllocateUninitializedArray<float>(values.Length);
+        for (var k = 0; k < values.Length; k++)
         {
-            var value = map(_values[k]);
+            var value = map(values[k]);
             if (!float.IsFinite(value))
             {
-                ThrowHelper.ThrowInvalidOperation($"The value map returned {value} for {_values[k]}; values must stay finite.");
+                ThrowHelper.ThrowInvalidOperation($"The value map returned {value} for {values[k]}; values must stay finite.");
             }
 
             mapped[k] = value;
@@ -318,37 +320,33 @@ public sealed partial class CsrMatrix
 
     /// <summary>
     /// The entries whose value is at least <paramref name="minimum"/>, or with <paramref name="nonZeroOnly"/> those
-    /// that are not zero: one pass counts the kept entries of each row, a second copies them.
+    /// that are not zero: one pass copies them into arrays as long as this matrix's, which are then trimmed.
     /// </summary>
     private CsrMatrix Keep(float minimum, bool nonZeroOnly)
     {
+        ReadOnlySpan<int> columns = _columnIndices;
+        ReadOnlySpan<float> values = _values;
         var pointers = new long[RowCount + 1];
+        var keptColumns = GC.AllocateUninitializedArray<int>(values.Length);
+        var keptValues = GC.AllocateUninitializedArray<float>(values.Length);
         var kept = 0;
-        var entry = 0;
+        var k = 0;
         for (var row = 0; row < RowCount; row++)
         {
-            for (var end = (int)_rowPointers[row + 1]; entry < end; entry++)
+            for (var end = (int)_rowPointers[row + 1]; k < end; k++)
             {
-                kept += Keeps(_values[entry]) ? 1 : 0;
+                var value = values[k];
+                if (nonZeroOnly ? value != 0f : value >= minimum)
+                {
+                    keptColumns[kept] = columns[k];
+                    keptValues[kept] = value;
+                    kept++;
+                }
             }
 
             pointers[row + 1] = kept;
         }
 
-        var result = Allocate(RowCount, ColumnCount, pointers);
-        var write = 0;
-        for (var k = 0; k < _values.Length; k++)
-        {
-            if (Keeps(_values[k]))
-            {
-                result._columnIndices[write] = _columnIndices[k];
-                result._values[write] = _values[k];
-                write++;
-            }
-        }
-
-        return result;
-
-        bool Keeps(float value) => nonZeroOnly ? value != 0f : value >= minimum;
+        return Trimmed(RowCount, ColumnCount, pointers, keptColumns, keptValues);
     }
 }
