@@ -155,6 +155,25 @@ public class CsrMatrixPropertyTests
     }
 
     [Property(MaxTest = 100, Arbitrary = new[] { typeof(SparseArbitraries) })]
+    public bool FromDense_OfToDense_IsTheSameMatrix(CsrMatrix csr) =>
+        CsrMatrix.FromDense(csr.ToDense()).ContentEquals(csr);
+
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(SparseArbitraries) })]
+    public bool Sum_AddsEveryStoredValueInDouble(CsrMatrix csr)
+    {
+        var expected = 0.0;
+        for (var r = 0; r < csr.RowCount; r++)
+        {
+            foreach (var value in csr.GetValues(r))
+            {
+                expected += value;
+            }
+        }
+
+        return csr.Sum() == expected;
+    }
+
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(SparseArbitraries) })]
     public bool ValueMaps_MapEveryValue_KeepTheStructure(CsrMatrix csr)
     {
         // Values from -1.5 to 2.5: log(1 + 0.5 v) stays finite.
