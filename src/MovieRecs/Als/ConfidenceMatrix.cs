@@ -11,15 +11,15 @@ namespace MovieRecs.Als;
 /// </summary>
 internal sealed class ConfidenceMatrix
 {
-    private ConfidenceMatrix(int rowCount, int columnCount, CompressedStorage storage)
+    private ConfidenceMatrix(CsrMatrix rows)
     {
-        RowCount = rowCount;
-        ColumnCount = columnCount;
-        RowPointers = storage.PointerArray;
-        Columns = storage.IndexArray;
-        Confidence = storage.ValueArray;
+        RowCount = rows.RowCount;
+        ColumnCount = rows.ColumnCount;
+        RowPointers = rows.PointerArray;
+        Columns = rows.IndexArray;
+        Confidence = rows.ValueArray;
         var max = 0L;
-        for (var row = 0; row < rowCount; row++)
+        for (var row = 0; row < RowCount; row++)
         {
             max = Math.Max(max, RowPointers[row + 1] - RowPointers[row]);
         }
@@ -54,7 +54,7 @@ internal sealed class ConfidenceMatrix
     }
 
     /// <summary>The rows of a CSR matrix of confidences (user x item: one row per user), sharing its arrays (O(rows)).</summary>
-    public static ConfidenceMatrix FromCsr(CsrMatrix confidences) => new(confidences.RowCount, confidences.ColumnCount, confidences.Storage);
+    public static ConfidenceMatrix FromCsr(CsrMatrix confidences) => new(confidences);
 
     /// <summary>The rows of <paramref name="matrix"/> scaled by <paramref name="alpha"/> (see <see cref="Confidences"/>).</summary>
     /// <exception cref="ArgumentException">A scaled value is not finite.</exception>
@@ -64,7 +64,7 @@ internal sealed class ConfidenceMatrix
     /// The columns of a CSC matrix of confidences as rows (user x item in CSC: one row per item, listing its users in
     /// increasing order), sharing its arrays (O(columns)).
     /// </summary>
-    public static ConfidenceMatrix FromCsc(CscMatrix confidences) => new(confidences.ColumnCount, confidences.RowCount, confidences.Storage);
+    public static ConfidenceMatrix FromCsc(CscMatrix confidences) => new(confidences.AsTransposedCsr());
 
     /// <summary>
     /// The confidences of <paramref name="matrix"/>: every value scaled by <paramref name="alpha"/> in float (as
@@ -79,8 +79,7 @@ internal sealed class ConfidenceMatrix
     /// <exception cref="ArgumentException">A scaled value is not finite.</exception>
     public static CsrMatrix Confidences(CsrMatrix matrix, float alpha, string paramName)
     {
-        var storage = matrix.Storage;
-        var values = storage.ValueArray;
+        var values = matrix.ValueArray;
         if (alpha == 1f)
         {
             // Stored values are finite by construction except after an overflowing Scale; check, don't write.
@@ -88,7 +87,7 @@ internal sealed class ConfidenceMatrix
             {
                 if (!float.IsFinite(values[k]))
                 {
-                    ThrowNotFinite(storage, k, alpha, paramName);
+                    ThrowNotFinite(matrix, k, alpha, paramName);
                 }
             }
 
@@ -101,19 +100,19 @@ internal sealed class ConfidenceMatrix
             var c = alpha * values[k];
             if (!float.IsFinite(c))
             {
-                ThrowNotFinite(storage, k, alpha, paramName);
+                ThrowNotFinite(matrix, k, alpha, paramName);
             }
 
             scaled[k] = c;
         }
 
-        return new CsrMatrix(storage.WithValues(scaled));
+        return matrix.WithValues(scaled);
     }
 
-    private static void ThrowNotFinite(CompressedStorage storage, int position, float alpha, string paramName)
+    private static void ThrowNotFinite(CsrMatrix matrix, int position, float alpha, string paramName)
     {
         // The row holding entry `position`: the last row whose start is at or before it.
-        var pointers = storage.Pointers;
+        var pointers = matrix.RowPointers;
         var row = 0;
         while (pointers[row + 1] <= position)
         {
@@ -122,7 +121,7 @@ internal sealed class ConfidenceMatrix
 
         ThrowHelper.ThrowArgument(
             paramName,
-            $"{paramName}[{row}, {storage.IndexArray[position]}] = {storage.ValueArray[position]} times alpha {alpha} is not finite; lower Alpha or the values.");
+            $"{paramName}[{row}, {matrix.IndexArray[position]}] = {matrix.ValueArray[position]} times alpha {alpha} is not finite; lower Alpha or the values.");
     }
 
     /// <summary>

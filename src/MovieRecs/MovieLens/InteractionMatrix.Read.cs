@@ -168,16 +168,14 @@ public sealed partial class InteractionMatrix
         }
 
         var userIndex = IndexAndEncode(kept.UserIds);
-        var storage = CompressedStorage.FromTriplets(
+        var matrix = CsrMatrix.FromTriplets(
             userIndex.Count,
             itemIndex.Count,
             kept.UserIds,
             kept.MovieIds,
             kept.Values,
-            new SparseBuildOptions { Duplicates = options.Duplicates },
-            "row",
-            "column");
-        return new InteractionMatrix(new CsrMatrix(storage), userIndex, itemIndex, options);
+            new SparseBuildOptions { Duplicates = options.Duplicates });
+        return new InteractionMatrix(matrix, userIndex, itemIndex, options);
     }
 
     /// <summary>Indexes the distinct ids ascending and replaces each id by its index, in place.</summary>

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using MovieRecs.Internal;
 
@@ -16,28 +18,47 @@ namespace MovieRecs.Sparse;
 /// <para>Instances are immutable and safe to share across threads. Every transformation returns a new matrix.
 /// Spans returned by the accessors point into the matrix's own storage and stay valid for its lifetime.</para>
 /// </remarks>
-public sealed class CsrMatrix
+public sealed partial class CsrMatrix
 {
-    private readonly CompressedStorage _storage;
+    // Row r occupies [_rowPointers[r], _rowPointers[r + 1]) of _columnIndices and _values. Never written to once the
+    // matrix is handed out (the trainer and CscMatrix share these arrays).
+    private readonly long[] _rowPointers;
+    private readonly int[] _columnIndices;
+    private readonly float[] _values;
 
-    internal CsrMatrix(CompressedStorage storage) => _storage = storage;
-
-    internal CompressedStorage Storage => _storage;
+    private CsrMatrix(int rowCount, int columnCount, long[] rowPointers, int[] columnIndices, float[] values)
+    {
+        Debug.Assert(rowPointers.Length == rowCount + 1 && columnIndices.Length == rowPointers[rowCount] && values.Length == columnIndices.Length);
+        RowCount = rowCount;
+        ColumnCount = columnCount;
+        _rowPointers = rowPointers;
+        _columnIndices = columnIndices;
+        _values = values;
+    }
 
     /// <summary>The number of rows.</summary>
-    public int RowCount => _storage.MajorCount;
+    public int RowCount { get; }
 
     /// <summary>The number of columns.</summary>
-    public int ColumnCount => _storage.MinorCount;
+    public int ColumnCount { get; }
 
     /// <summary>The number of stored entries.</summary>
-    public long NonZeroCount => _storage.NonZeroCount;
+    public long NonZeroCount => _rowPointers[RowCount];
 
     /// <summary>
     /// The row pointers: row <c>r</c> holds entries <c>RowPointers[r]</c> to <c>RowPointers[r + 1] - 1</c>
     /// (<see cref="RowCount"/> + 1 entries, starting at 0).
     /// </summary>
-    public ReadOnlySpan<long> RowPointers => _storage.Pointers;
+    public ReadOnlySpan<long> RowPointers => _rowPointers;
+
+    /// <summary>The row pointer array itself, for a reader that shares it instead of copying (never written to).</summary>
+    internal long[] PointerArray => _rowPointers;
+
+    /// <summary>The column indices of all rows, row after row (never written to).</summary>
+    internal int[] IndexArray => _columnIndices;
+
+    /// <summary>The values of all rows, in the order of <see cref="IndexArray"/> (never written to).</summary>
+    internal float[] ValueArray => _values;
 
     /// <summary>The column indices of row <paramref name="row"/>, strictly increasing.</summary>
     /// <param name="row">The row, in <c>[0, RowCount)</c>.</param>
@@ -46,8 +67,9 @@ public sealed class CsrMatrix
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<int> GetColumnIndices(int row)
     {
-        CheckRow(row);
-        return _storage.Indices(row);
+        SparseGuards.CheckIndex(row, RowCount, nameof(row));
+        var start = _rowPointers[row];
+        return new ReadOnlySpan<int>(_columnIndices, (int)start, (int)(_rowPointers[row + 1] - start));
     }
 
     /// <summary>The values of row <paramref name="row"/>, in the order of <see cref="GetColumnIndices(int)"/>.</summary>
@@ -57,8 +79,9 @@ public sealed class CsrMatrix
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<float> GetValues(int row)
     {
-        CheckRow(row);
-        return _storage.Values(row);
+        SparseGuards.CheckIndex(row, RowCount, nameof(row));
+        var start = _rowPointers[row];
+        return new ReadOnlySpan<float>(_values, (int)start, (int)(_rowPointers[row + 1] - start));
     }
 
     /// <summary>The number of entries stored in row <paramref name="row"/>.</summary>
@@ -66,8 +89,8 @@ public sealed class CsrMatrix
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="row"/> is outside <c>[0, RowCount)</c>.</exception>
     public int GetRowNonZeroCount(int row)
     {
-        CheckRow(row);
-        return _storage.Count(row);
+        SparseGuards.CheckIndex(row, RowCount, nameof(row));
+        return (int)(_rowPointers[row + 1] - _rowPointers[row]);
     }
 
     /// <summary>The value at (<paramref name="row"/>, <paramref name="column"/>), zero where nothing is stored.</summary>
@@ -79,82 +102,38 @@ public sealed class CsrMatrix
     {
         get
         {
-            CheckRow(row);
-            if ((uint)column >= (uint)ColumnCount)
-            {
-                ThrowHelper.ThrowArgumentOutOfRange(nameof(column), column, $"column must be in [0, {ColumnCount}).");
-            }
-
-            return _storage.ValueAt(row, column);
+            var columns = GetColumnIndices(row);
+            SparseGuards.CheckIndex(column, ColumnCount, nameof(column));
+            var at = columns.BinarySearch(column);
+            return at >= 0 ? _values[_rowPointers[row] + at] : 0f;
         }
-    }
-
-    /// <summary>
-    /// Builds a matrix from coordinate (COO) triplets in any order: indices are sorted within each row, duplicates
-    /// are combined (summed by default, as scipy does) and zeros dropped unless <paramref name="options"/> says
-    /// otherwise.
-    /// </summary>
-    /// <param name="rowCount">The number of rows (at least 0).</param>
-    /// <param name="columnCount">The number of columns (at least 0).</param>
-    /// <param name="rows">The row index of each triplet.</param>
-    /// <param name="columns">The column index of each triplet.</param>
-    /// <param name="values">The value of each triplet (finite).</param>
-    /// <param name="options">Duplicate and zero handling; <see cref="SparseBuildOptions.Default"/> when null.</param>
-    /// <returns>The matrix.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">A count is negative, or a triplet's index is out of range (the message names its position and value).</exception>
-    /// <exception cref="ArgumentException">The spans differ in length, a value is not finite, or a duplicate is found with <see cref="DuplicateHandling.Throw"/>.</exception>
-    /// <remarks>O(nnz + rowCount) plus the sort of rows that are not already in column order. Allocates the result
-    /// and one 64-bit counter per row.</remarks>
-    public static CsrMatrix FromTriplets(int rowCount, int columnCount, ReadOnlySpan<int> rows, ReadOnlySpan<int> columns, ReadOnlySpan<float> values, SparseBuildOptions? options = null)
-    {
-        CheckTripletLengths(rows.Length, columns.Length, values.Length);
-        return new CsrMatrix(CompressedStorage.FromTriplets(rowCount, columnCount, rows, columns, values, options ?? SparseBuildOptions.Default, "row", "column"));
-    }
-
-    /// <summary>
-    /// Creates a matrix from raw CSR arrays, validating them: pointers start at 0 and never decrease, the last
-    /// pointer equals the number of entries, column indices are in range and strictly increasing within each row,
-    /// and values are finite. The arrays are copied.
-    /// </summary>
-    /// <param name="rowCount">The number of rows.</param>
-    /// <param name="columnCount">The number of columns.</param>
-    /// <param name="rowPointers"><paramref name="rowCount"/> + 1 row pointers.</param>
-    /// <param name="columnIndices">The column index of each entry.</param>
-    /// <param name="values">The value of each entry.</param>
-    /// <returns>The matrix.</returns>
-    /// <exception cref="ArgumentException">The arrays are inconsistent; the message names the first bad position.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A count is negative.</exception>
-    public static CsrMatrix FromArrays(int rowCount, int columnCount, ReadOnlySpan<long> rowPointers, ReadOnlySpan<int> columnIndices, ReadOnlySpan<float> values) =>
-        new(CompressedStorage.FromArrays(rowCount, columnCount, rowPointers, columnIndices, values, nameof(rowPointers), nameof(columnIndices), nameof(values), "row", "column"));
-
-    /// <summary>Creates a matrix holding the non-zero entries of a dense array indexed [row, column].</summary>
-    /// <param name="dense">The dense matrix.</param>
-    /// <returns>The matrix.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="dense"/> is null.</exception>
-    /// <exception cref="ArgumentException">A value is not finite.</exception>
-    public static CsrMatrix FromDense(float[,] dense)
-    {
-        ArgumentNullException.ThrowIfNull(dense);
-        var (rows, columns, values) = DenseToTriplets(dense);
-        return FromTriplets(dense.GetLength(0), dense.GetLength(1), rows, columns, values);
     }
 
     /// <summary>The same matrix in CSC form (column-major), built by a counting sort in O(nnz + columns).</summary>
     /// <returns>The CSC matrix.</returns>
-    public CscMatrix ToCsc() => new(_storage.Transpose());
-
-    /// <summary>The transpose (columns become rows), as CSR, in O(nnz + columns).</summary>
-    /// <returns>The transposed matrix: <see cref="ColumnCount"/> rows and <see cref="RowCount"/> columns.</returns>
-    /// <remarks>For a user x item matrix this gives the item x user matrix that the item half-step of ALS reads.</remarks>
-    public CsrMatrix Transpose() => new(_storage.Transpose());
+    public CscMatrix ToCsc() => new(Transpose());
 
     /// <summary>Views this matrix as the CSC form of its transpose, sharing storage (O(1)).</summary>
     /// <returns>A CSC matrix with <see cref="ColumnCount"/> rows and <see cref="RowCount"/> columns.</returns>
-    public CscMatrix AsTransposedCsc() => new(_storage);
+    public CscMatrix AsTransposedCsc() => new(this);
 
     /// <summary>The dense array [row, column] of this matrix; meant for tests and small matrices.</summary>
     /// <returns>A new dense array.</returns>
-    public float[,] ToDense() => _storage.ToDense(transposed: false);
+    public float[,] ToDense()
+    {
+        var dense = new float[RowCount, ColumnCount];
+        for (var row = 0; row < RowCount; row++)
+        {
+            var columns = GetColumnIndices(row);
+            var values = GetValues(row);
+            for (var k = 0; k < columns.Length; k++)
+            {
+                dense[row, columns[k]] = values[k];
+            }
+        }
+
+        return dense;
+    }
 
     /// <summary>The same structure with every value multiplied by <paramref name="factor"/> (e.g. confidence = alpha x rating).</summary>
     /// <param name="factor">A finite factor.</param>
@@ -163,12 +142,19 @@ public sealed class CsrMatrix
     public CsrMatrix Scale(float factor)
     {
         SparseGuards.CheckFinite(factor, nameof(factor));
-        return new(_storage.MapValues(new ScaleMap(factor)));
+        var scaled = GC.AllocateUninitializedArray<float>(_values.Length);
+        TensorPrimitives.Multiply(_values, factor, scaled);
+        return WithValues(scaled);
     }
 
     /// <summary>The same structure with every value set to 1.</summary>
     /// <returns>A new matrix.</returns>
-    public CsrMatrix Binarize() => new(_storage.MapValues(new ConstantMap(1f)));
+    public CsrMatrix Binarize()
+    {
+        var ones = GC.AllocateUninitializedArray<float>(_values.Length);
+        Array.Fill(ones, 1f);
+        return WithValues(ones);
+    }
 
     /// <summary>The same structure with every value v replaced by log(1 + scale x v) (a common confidence scaling).</summary>
     /// <param name="scale">A finite, non-negative scale.</param>
@@ -178,7 +164,14 @@ public sealed class CsrMatrix
     {
         SparseGuards.CheckFinite(scale, nameof(scale));
         ArgumentOutOfRangeException.ThrowIfNegative(scale);
-        return new(_storage.MapValues(new Log1pMap(scale)));
+        ReadOnlySpan<float> values = _values;
+        var logs = GC.AllocateUninitializedArray<float>(values.Length);
+        for (var k = 0; k < values.Length; k++)
+        {
+            logs[k] = MathF.Log(1f + (scale * values[k]));
+        }
+
+        return WithValues(logs);
     }
 
     /// <summary>The same structure with every value transformed by <paramref name="map"/>.</summary>
@@ -189,7 +182,20 @@ public sealed class CsrMatrix
     public CsrMatrix MapValues(Func<float, float> map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        return new(_storage.MapValues(new DelegateMap(map)));
+        ReadOnlySpan<float> values = _values;
+        var mapped = GC.AllocateUninitializedArray<float>(values.Length);
+        for (var k = 0; k < values.Length; k++)
+        {
+            var value = map(values[k]);
+            if (!float.IsFinite(value))
+            {
+                ThrowHelper.ThrowInvalidOperation($"The value map returned {value} for {values[k]}; values must stay finite.");
+            }
+
+            mapped[k] = value;
+        }
+
+        return WithValues(mapped);
     }
 
     /// <summary>Keeps only the entries whose value is at least <paramref name="minimum"/> (e.g. ratings &gt;= 3).</summary>
@@ -203,20 +209,38 @@ public sealed class CsrMatrix
             ThrowHelper.ThrowArgumentOutOfRange(nameof(minimum), minimum, "The threshold must not be NaN.");
         }
 
-        return new(_storage.Where(new AtLeastFilter(minimum)));
+        return Keep(minimum, nonZeroOnly: false);
     }
 
     /// <summary>Drops stored entries whose value is zero.</summary>
     /// <returns>A new matrix.</returns>
-    public CsrMatrix EliminateZeros() => new(_storage.Where(default(NonZeroFilter)));
+    public CsrMatrix EliminateZeros() => Keep(minimum: 0f, nonZeroOnly: true);
 
     /// <summary>The number of entries in each row (for a user x item matrix: items per user).</summary>
     /// <returns>A new array of <see cref="RowCount"/> counts.</returns>
-    public int[] GetRowCounts() => _storage.MajorCounts();
+    public int[] GetRowCounts()
+    {
+        var counts = new int[RowCount];
+        for (var row = 0; row < counts.Length; row++)
+        {
+            counts[row] = (int)(_rowPointers[row + 1] - _rowPointers[row]);
+        }
+
+        return counts;
+    }
 
     /// <summary>The number of entries in each column (for a user x item matrix: users per item, the popularity).</summary>
     /// <returns>A new array of <see cref="ColumnCount"/> counts.</returns>
-    public int[] GetColumnCounts() => _storage.MinorCounts();
+    public int[] GetColumnCounts()
+    {
+        var counts = new int[ColumnCount];
+        foreach (var column in _columnIndices)
+        {
+            counts[column]++;
+        }
+
+        return counts;
+    }
 
     /// <summary>
     /// Appends the rows of <paramref name="rows"/> below this matrix (existing rows keep their indices; this is
@@ -235,7 +259,19 @@ public sealed class CsrMatrix
             ThrowHelper.ThrowArgument(nameof(rows), $"The appended rows have {rows.ColumnCount} columns; this matrix has {ColumnCount}.");
         }
 
-        return new(_storage.Concat(rows._storage, ColumnCount));
+        var pointers = new long[checked(RowCount + rows.RowCount) + 1];
+        _rowPointers.CopyTo(pointers, 0);
+        for (var r = 0; r < rows.RowCount; r++)
+        {
+            pointers[RowCount + r + 1] = rows._rowPointers[r + 1] + NonZeroCount;
+        }
+
+        var result = Allocate(pointers.Length - 1, ColumnCount, pointers);
+        _columnIndices.CopyTo(result._columnIndices, 0);
+        _values.CopyTo(result._values, 0);
+        rows._columnIndices.CopyTo(result._columnIndices, _columnIndices.Length);
+        rows._values.CopyTo(result._values, _values.Length);
+        return result;
     }
 
     /// <summary>Appends one row given as (column, value) pairs in any order; duplicates are summed.</summary>
@@ -245,65 +281,72 @@ public sealed class CsrMatrix
     /// <exception cref="ArgumentException">The spans differ in length or a value is not finite.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A column is out of range.</exception>
     /// <exception cref="InvalidOperationException">The result would hold more than <see cref="Array.MaxLength"/> non-zeros.</exception>
-    public CsrMatrix AppendRow(ReadOnlySpan<int> columns, ReadOnlySpan<float> values)
-    {
-        CheckTripletLengths(columns.Length, columns.Length, values.Length);
-        var zeros = new int[columns.Length];
-        return AppendRows(new CsrMatrix(CompressedStorage.FromTriplets(1, ColumnCount, zeros, columns, values, SparseBuildOptions.Default, "row", "column")));
-    }
+    public CsrMatrix AppendRow(ReadOnlySpan<int> columns, ReadOnlySpan<float> values) =>
+        AppendRows(FromTriplets(1, ColumnCount, new int[columns.Length], columns, values));
 
     /// <summary>Whether <paramref name="other"/> has the same shape and the same entries, bit for bit.</summary>
     /// <param name="other">The matrix to compare with.</param>
     /// <returns><see langword="true"/> when equal.</returns>
-    public bool ContentEquals(CsrMatrix? other) => other is not null && _storage.ContentEquals(other._storage);
+    public bool ContentEquals(CsrMatrix? other) =>
+        other is not null
+        && RowCount == other.RowCount
+        && ColumnCount == other.ColumnCount
+        && _rowPointers.AsSpan().SequenceEqual(other._rowPointers)
+        && _columnIndices.AsSpan().SequenceEqual(other._columnIndices)
+        && _values.AsSpan().SequenceEqual(other._values);
 
     /// <summary>The sum of all stored values, accumulated in double in storage order.</summary>
     /// <returns>The sum.</returns>
-    public double Sum() => _storage.Sum();
+    public double Sum()
+    {
+        var sum = 0.0;
+        foreach (var value in _values)
+        {
+            sum += value;
+        }
+
+        return sum;
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"CsrMatrix {RowCount} x {ColumnCount}, {NonZeroCount} non-zeros";
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void CheckRow(int row)
+    /// <summary>The same structure (row pointers and column indices shared) with other values, one per entry.</summary>
+    internal CsrMatrix WithValues(float[] values)
     {
-        if ((uint)row >= (uint)_storage.MajorCount)
-        {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(row), row, $"row must be in [0, {_storage.MajorCount}).");
-        }
+        Debug.Assert(values.Length == _values.Length);
+        return new CsrMatrix(RowCount, ColumnCount, _rowPointers, _columnIndices, values);
     }
 
-    internal static void CheckTripletLengths(int first, int second, int values)
+    /// <summary>
+    /// The entries whose value is at least <paramref name="minimum"/>, or with <paramref name="nonZeroOnly"/> those
+    /// that are not zero: one pass copies them into arrays as long as this matrix's, which are then trimmed.
+    /// </summary>
+    private CsrMatrix Keep(float minimum, bool nonZeroOnly)
     {
-        if (second != first)
+        ReadOnlySpan<int> columns = _columnIndices;
+        ReadOnlySpan<float> values = _values;
+        var pointers = new long[RowCount + 1];
+        var keptColumns = GC.AllocateUninitializedArray<int>(values.Length);
+        var keptValues = GC.AllocateUninitializedArray<float>(values.Length);
+        var kept = 0;
+        var k = 0;
+        for (var row = 0; row < RowCount; row++)
         {
-            ThrowHelper.ThrowArgument("columns", $"The index spans differ in length: {first} and {second}.");
-        }
-
-        if (values != first)
-        {
-            ThrowHelper.ThrowArgument(nameof(values), $"values has {values} entries but the index spans have {first}.");
-        }
-    }
-
-    internal static (int[] Rows, int[] Columns, float[] Values) DenseToTriplets(float[,] dense)
-    {
-        var rows = new List<int>();
-        var columns = new List<int>();
-        var values = new List<float>();
-        for (var r = 0; r < dense.GetLength(0); r++)
-        {
-            for (var c = 0; c < dense.GetLength(1); c++)
+            for (var end = (int)_rowPointers[row + 1]; k < end; k++)
             {
-                if (dense[r, c] != 0f)
+                var value = values[k];
+                if (nonZeroOnly ? value != 0f : value >= minimum)
                 {
-                    rows.Add(r);
-                    columns.Add(c);
-                    values.Add(dense[r, c]);
+                    keptColumns[kept] = columns[k];
+                    keptValues[kept] = value;
+                    kept++;
                 }
             }
+
+            pointers[row + 1] = kept;
         }
 
-        return (rows.ToArray(), columns.ToArray(), values.ToArray());
+        return Trimmed(RowCount, ColumnCount, pointers, keptColumns, keptValues);
     }
 }

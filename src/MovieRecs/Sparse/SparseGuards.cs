@@ -1,10 +1,37 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using MovieRecs.Internal;
 
 namespace MovieRecs.Sparse;
 
+/// <summary>The checks shared by the sparse types, with messages that name the bad value and the limit.</summary>
 internal static class SparseGuards
 {
+    /// <summary>Throws when <paramref name="index"/> is outside <c>[0, count)</c>, e.g. "row must be in [0, 3).".</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CheckIndex(int index, int count, string paramName)
+    {
+        if ((uint)index >= (uint)count)
+        {
+            ThrowIndexOutOfRange(index, count, paramName);
+        }
+    }
+
+    /// <summary>Throws when the spans of a triplet list (row, column and value spans) differ in length.</summary>
+    public static void CheckTripletLengths(int rows, int columns, int values)
+    {
+        if (columns != rows)
+        {
+            ThrowHelper.ThrowArgument(nameof(columns), $"The index spans differ in length: {rows} and {columns}.");
+        }
+
+        if (values != rows)
+        {
+            ThrowHelper.ThrowArgument(nameof(values), $"values has {values} entries but the index spans have {rows}.");
+        }
+    }
+
     public static void CheckFinite(float value, string paramName)
     {
         if (!float.IsFinite(value))
@@ -42,4 +69,8 @@ internal static class SparseGuards
         CheckEntryCount(needed, what);
         return (int)Math.Min(Array.MaxLength, Math.Max(needed, capacity + Math.Max(capacity / 2L, 16)));
     }
+
+    [DoesNotReturn]
+    private static void ThrowIndexOutOfRange(int index, int count, string paramName) =>
+        ThrowHelper.ThrowArgumentOutOfRange(paramName, index, $"{paramName} must be in [0, {count}).");
 }

@@ -2,7 +2,7 @@ namespace MovieRecs.Sparse;
 
 /// <summary>
 /// Accumulates coordinate (COO) triplets, in any order and in as many calls as needed, then builds a
-/// <see cref="CsrMatrix"/> or <see cref="CscMatrix"/>.
+/// <see cref="CsrMatrix"/> (whose <see cref="CsrMatrix.ToCsc"/> gives the column-major form).
 /// </summary>
 /// <remarks>
 /// The triplets are held in three arrays that grow by half when full (12 bytes per triplet, plus the unused
@@ -65,7 +65,7 @@ public sealed class SparseMatrixBuilder
     /// <exception cref="InvalidOperationException">The builder would hold more than <see cref="Array.MaxLength"/> triplets.</exception>
     public void AddRange(ReadOnlySpan<int> rows, ReadOnlySpan<int> columns, ReadOnlySpan<float> values)
     {
-        CsrMatrix.CheckTripletLengths(rows.Length, columns.Length, values.Length);
+        SparseGuards.CheckTripletLengths(rows.Length, columns.Length, values.Length);
         if ((long)_count + rows.Length > _rows.Length)
         {
             Grow((long)_count + rows.Length);
@@ -83,17 +83,7 @@ public sealed class SparseMatrixBuilder
     /// <exception cref="ArgumentOutOfRangeException">A triplet's index is out of range (the message names its position).</exception>
     /// <exception cref="ArgumentException">A value is not finite, or a duplicate is found with <see cref="DuplicateHandling.Throw"/>.</exception>
     public CsrMatrix ToCsr(SparseBuildOptions? options = null) =>
-        new(CompressedStorage.FromTriplets(
-            RowCount, ColumnCount, _rows.AsSpan(0, _count), _columns.AsSpan(0, _count), _values.AsSpan(0, _count), options ?? SparseBuildOptions.Default, "row", "column"));
-
-    /// <summary>Builds the CSC matrix of the triplets added so far.</summary>
-    /// <param name="options">Duplicate and zero handling; <see cref="SparseBuildOptions.Default"/> when null.</param>
-    /// <returns>The matrix.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">A triplet's index is out of range.</exception>
-    /// <exception cref="ArgumentException">A value is not finite, or a duplicate is found with <see cref="DuplicateHandling.Throw"/>.</exception>
-    public CscMatrix ToCsc(SparseBuildOptions? options = null) =>
-        new(CompressedStorage.FromTriplets(
-            ColumnCount, RowCount, _columns.AsSpan(0, _count), _rows.AsSpan(0, _count), _values.AsSpan(0, _count), options ?? SparseBuildOptions.Default, "column", "row"));
+        CsrMatrix.FromTriplets(RowCount, ColumnCount, _rows.AsSpan(0, _count), _columns.AsSpan(0, _count), _values.AsSpan(0, _count), options);
 
     private void Grow(long needed)
     {

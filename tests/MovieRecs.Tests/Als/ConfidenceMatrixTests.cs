@@ -63,9 +63,9 @@ public class ConfidenceMatrixTests
 
         var confidence = ConfidenceMatrix.FromCsr(matrix, 1f, "userItems");
 
-        Assert.Same(matrix.Storage.PointerArray, confidence.RowPointers);
-        Assert.Same(matrix.Storage.IndexArray, confidence.Columns);
-        Assert.Same(matrix.Storage.ValueArray, confidence.Confidence);
+        Assert.Same(matrix.PointerArray, confidence.RowPointers);
+        Assert.Same(matrix.IndexArray, confidence.Columns);
+        Assert.Same(matrix.ValueArray, confidence.Confidence);
         Assert.Equal(matrix.NonZeroCount, confidence.NonZeroCount);
     }
 
@@ -74,11 +74,11 @@ public class ConfidenceMatrixTests
     {
         var matrix = TestMatrices.Random(4, users: 30, items: 20, density: 0.3);
         var before = matrix.GetValues(0).ToArray();
-        var values = matrix.Storage.ValueArray;
+        var values = matrix.ValueArray;
 
         var confidence = ConfidenceMatrix.FromCsr(matrix, 2.5f, "userItems");
 
-        Assert.Same(matrix.Storage.IndexArray, confidence.Columns);
+        Assert.Same(matrix.IndexArray, confidence.Columns);
         Assert.NotSame(values, confidence.Confidence);
         Assert.Equal(values.Select(v => 2.5f * v), confidence.Confidence);
         Assert.Equal(before, matrix.GetValues(0).ToArray());
@@ -96,7 +96,7 @@ public class ConfidenceMatrixTests
         var itemRows = ConfidenceMatrix.FromCsc(csc);
 
         AssertSameRows(FormerTranspose(ConfidenceMatrix.FromCsr(confidences)), itemRows);
-        Assert.Same(csc.Storage.IndexArray, itemRows.Columns);
+        Assert.Same(csc.AsTransposedCsr().IndexArray, itemRows.Columns);
     }
 
     [Theory]

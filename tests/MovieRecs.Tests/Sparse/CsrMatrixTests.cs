@@ -110,6 +110,15 @@ public class CsrMatrixTests
     }
 
     [Fact]
+    public void FromDense_NonFiniteValue_NamesPosition()
+    {
+        Assert.Throws<ArgumentNullException>(() => CsrMatrix.FromDense(null!));
+        var ex = Assert.Throws<ArgumentException>(() => CsrMatrix.FromDense(new float[,] { { 0f, 1f }, { float.NaN, 0f } }));
+        Assert.Equal("values", ex.ParamName);
+        Assert.Contains("values[1] is ", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FromArrays_DecreasingPointer_NamesPosition()
     {
         var ex = Assert.Throws<ArgumentException>(() => CsrMatrix.FromArrays(2, 3, [0, 2, 1], [0, 1], [1f, 1f]));
