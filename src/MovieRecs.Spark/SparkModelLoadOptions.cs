@@ -11,8 +11,10 @@ namespace MovieRecs.Spark;
 public sealed record SparkModelLoadOptions
 {
     // Declared before Default, which reads it while the static fields initialize.
-    /// <summary>Spark's <c>ALS</c> defaults (<c>regParam</c> 0.1, <c>alpha</c> 1.0, <c>maxIter</c> 10, rank 10).</summary>
-    internal static AlsOptions SparkDefaults { get; } = new() { Factors = 10, Regularization = 0.1, Alpha = 1.0, Iterations = 10 };
+    /// <summary>Spark's <c>ALS</c> defaults (<c>regParam</c> 0.1, <c>alpha</c> 1.0, <c>maxIter</c> 10, rank 10) under
+    /// Spark's convention.</summary>
+    internal static AlsOptions SparkDefaults { get; } =
+        new() { Factors = 10, Regularization = 0.1, Alpha = 1.0, Iterations = 10, Convention = AlsConvention.Spark };
 
     /// <summary>The default options: Spark's ALS defaults, 2^28 floats at most, checksums verified.</summary>
     public static SparkModelLoadOptions Default { get; } = new();
@@ -23,8 +25,11 @@ public sealed record SparkModelLoadOptions
     /// <c>rank</c>.
     /// </summary>
     /// <remarks>Default: Spark's <c>ALS</c> defaults, <c>regParam</c> 0.1 (<see cref="AlsOptions.Regularization"/>),
-    /// <c>alpha</c> 1.0 and <c>maxIter</c> 10. Set them to the values of the job (<c>ALS(regParam=…, alpha=…)</c>), which
-    /// Spark keeps on the estimator, not on the saved model.</remarks>
+    /// <c>alpha</c> 1.0 and <c>maxIter</c> 10, with <see cref="AlsOptions.Convention"/> <see cref="AlsConvention.Spark"/>
+    /// (confidence <c>1 + alpha · r</c>, <c>regParam</c> times each row's count), so that fold-in and explanations solve
+    /// the systems Spark's training solved. Set them to the values of the job (<c>ALS(regParam=…, alpha=…)</c>), which
+    /// Spark keeps on the estimator, not on the saved model. (A model Spark trained with <c>implicitPrefs=false</c>, an
+    /// explicit-feedback model, is served the same way; its fold-in then follows the implicit equations.)</remarks>
     public AlsOptions Training { get; init; } = SparkDefaults;
 
     /// <summary>

@@ -35,12 +35,14 @@ internal static class SparkModelReader
     {
         var folder = Path.Combine(directory, "metadata");
         var path = Path.Combine(folder, "part-00000");
+        if (!Directory.Exists(folder))
+        {
+            SparkErrors.Throw(SparkModelError.MissingFile, directory, "not a Spark ALSModel directory: it has no metadata folder.");
+        }
+
         if (!File.Exists(path))
         {
-            SparkErrors.Throw(
-                SparkModelError.MissingFile,
-                path,
-                Directory.Exists(folder) ? "the metadata file is missing." : "the metadata folder is missing: not a saved Spark model.");
+            SparkErrors.Throw(SparkModelError.MissingFile, path, "the metadata file is missing.");
         }
 
         byte[] bytes;
