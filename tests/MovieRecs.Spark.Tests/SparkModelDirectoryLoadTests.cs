@@ -141,6 +141,15 @@ public class SparkModelDirectoryLoadTests
         Assert.Equal(training with { Factors = model.Factors }, model.Options);
     }
 
+    [SparkFixtureFact]
+    public void Load_FixtureByDefault_ServesWithSparksDefaultsAndConvention()
+    {
+        var (model, _, _) = SparkModelDirectory.Load(SparkTestData.Fixture!);
+
+        Assert.Equal(Als.AlsConvention.Spark, model.Options.Convention);
+        Assert.Equal((0.1, 1.0, 10), (model.Options.Regularization, model.Options.Alpha, model.Options.Iterations));
+    }
+
     private static double Dot(float[] a, float[] b)
     {
         var sum = 0.0;
