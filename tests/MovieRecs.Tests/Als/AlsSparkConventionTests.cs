@@ -10,8 +10,11 @@ namespace MovieRecs.Tests.Als;
 
 /// <summary>
 /// <see cref="AlsConvention.Spark"/>: training, fold-in, partial fits, explanations and the loss follow Spark MLlib's
-/// normal equations (<see cref="NaiveSparkAls"/>, in double), and the own model format keeps the convention.
+/// normal equations (<see cref="NaiveSparkAls"/>, in double), and the own model format keeps the convention. In the
+/// Kernels category: CI reruns it with the wider vector paths disabled, so the per-row diagonal of every kernel width
+/// is checked.
 /// </summary>
+[Trait("Category", "Kernels")]
 public class AlsSparkConventionTests
 {
     private const double Lambda = 0.1;
