@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using MovieRecs.Als;
 using MovieRecs.MovieLens;
 using MovieRecs.Persistence;
+using MovieRecs.Spark;
 
 namespace MovieRecs.Cli;
 
@@ -38,8 +39,9 @@ internal static partial class Cli
         return 0;
     }
 
-    private static int Train(Report report, string dataPath, string modelPath, float minRating, AlsOptions options)
+    private static int Train(Report report, string dataPath, string modelPath, string? format, float minRating, AlsOptions options)
     {
+        format ??= modelPath.EndsWith(".npz", StringComparison.OrdinalIgnoreCase) ? "npz" : "own";
         // Streamed: only the kept ratings are held, never the whole table (ml-20m: about 0.35 GB instead of 1.2 GB).
         var (ratingsPath, release) = RatingsFile(dataPath);
         var interactions = InteractionMatrix.Read(ratingsPath, release, new InteractionOptions { MinRating = minRating });
@@ -47,13 +49,19 @@ internal static partial class Cli
         var progress = new IterationReport(report);
         var model = new AlsTrainer(options).Fit(interactions.UserItems, progress);
         report.Stage("fit");
-        if (modelPath.EndsWith(".npz", StringComparison.OrdinalIgnoreCase))
+        switch (format)
         {
-            ImplicitModelFile.Save(model, modelPath, interactions.Users, interactions.Items);
-        }
-        else
-        {
-            AlsModelFile.Save(model, modelPath, interactions.Users, interactions.Items);
+            case "spark":
+                // MovieLens' column names, so that Spark's transform scores a ratings DataFrame as it is read.
+                SparkModelDirectory.Save(
+                    model, modelPath, interactions.Users, interactions.Items, new SparkModelSaveOptions { UserColumn = "userId", ItemColumn = "movieId", Overwrite = true });
+                break;
+            case "npz":
+                ImplicitModelFile.Save(model, modelPath, interactions.Users, interactions.Items);
+                break;
+            default:
+                AlsModelFile.Save(model, modelPath, interactions.Users, interactions.Items);
+                break;
         }
 
         report.Stage("save");
@@ -62,7 +70,8 @@ internal static partial class Cli
         report.Value("nonZeros", interactions.UserItems.NonZeroCount);
         report.Value("losses", new JsonArray([.. progress.Losses.Select(loss => Report.Number(loss))]));
         report.Value("trainingLoss", Report.Number(model.TrainingLoss));
-        report.Line($"Trained on {interactions.UserItems.RowCount:N0} users x {interactions.UserItems.ColumnCount:N0} movies ({interactions.UserItems.NonZeroCount:N0} ratings >= {minRating.ToString(CultureInfo.InvariantCulture)}); saved {modelPath}");
+        report.Value("format", format);
+        report.Line($"Trained on {interactions.UserItems.RowCount:N0} users x {interactions.UserItems.ColumnCount:N0} movies ({interactions.UserItems.NonZeroCount:N0} ratings >= {minRating.ToString(CultureInfo.InvariantCulture)}); saved {modelPath}{(format == "spark" ? " (a Spark ALSModel directory)" : string.Empty)}");
         return 0;
     }
 
@@ -71,6 +80,11 @@ internal static partial class Cli
         var contents = ServingData.LoadModel(path);
         report.Stage("load");
         var model = contents.Model;
+        var spark = Directory.Exists(path) ? SparkModelDirectory.ReadMetadata(path) : null;
+        var format = spark is not null ? "spark" : path.EndsWith(".npz", StringComparison.OrdinalIgnoreCase) ? "npz" : "own";
+        var convention = model.Options.Convention == AlsConvention.Spark ? "spark" : "implicit";
+        report.Value("format", format);
+        report.Value("convention", convention);
         report.Value("users", model.UserCount);
         report.Value("items", model.ItemCount);
         report.Value("factors", model.Factors);
@@ -88,7 +102,17 @@ internal static partial class Cli
                 ["alpha", model.Options.Alpha.ToString(CultureInfo.InvariantCulture)], ["iterations", I(model.Options.Iterations)],
                 ["training loss", model.TrainingLoss?.ToString("G6", CultureInfo.InvariantCulture) ?? "-"],
                 ["user ids", contents.Users is null ? "no" : "yes"], ["item ids", contents.Items is null ? "no" : "yes"],
+                ["format", spark is null ? format : $"Spark {spark.SparkVersion} ALSModel {spark.Uid} (columns {spark.UserColumn}, {spark.ItemColumn})"],
+                ["convention", convention],
             ]);
+        if (spark is not null)
+        {
+            report.Value("sparkVersion", spark.SparkVersion);
+            report.Value("uid", spark.Uid);
+            report.Value("userColumn", spark.UserColumn);
+            report.Value("itemColumn", spark.ItemColumn);
+            report.Line("Spark saves no training hyperparameters: regularization, alpha and iterations are Spark's defaults, used for fold-in and explanations.");
+        }
         return 0;
     }
 

@@ -15,7 +15,8 @@ internal static partial class Cli
         private const string Description = """
             Recommendations from implicit feedback (implicit ALS) on MovieLens data: generate data, train a model,
             recommend, find similar movies, explain, evaluate. DATA is a MovieLens release folder (any release) or a
-            ratings file; MODEL is MovieRecs' own format, or implicit's .npz when the name ends in .npz. Exit codes:
+            ratings file; MODEL is MovieRecs' own format, implicit's .npz when the name ends in .npz, or a folder: an
+            Apache Spark MLlib ALSModel directory (ALSModel.save). Exit codes:
             0 success, 1 a mistake in the command line or the data, 2 no command given, 70 an unexpected failure.
             """;
 
@@ -68,16 +69,18 @@ internal static partial class Cli
         private Command Train()
         {
             var data = Data();
-            var model = new Option<string>("--out") { Description = "The model file: MovieRecs' own format, or implicit's .npz when the name ends in .npz.", HelpName = "MODEL", Required = true };
+            var model = new Option<string>("--out") { Description = "The model: a file (MovieRecs' own format, or implicit's .npz when the name ends in .npz), or with --format spark a directory.", HelpName = "MODEL", Required = true };
+            var format = CliOptions.Choice("--format", "own, npz, or spark: an Apache Spark MLlib ALSModel directory (replaced if it exists) that Spark's ALSModel.load reads. Default: npz when MODEL ends in .npz, else own.", ["own", "npz", "spark"]);
             var als = new AlsOptionSet("Random initial factors.");
-            var command = Define("train", "Fits implicit ALS on DATA and saves the model with its user and movie ids.", [data, model, .. als.All],
+            var command = Define("train", "Fits implicit ALS on DATA and saves the model with its user and movie ids.", [data, model, format, .. als.All],
             [
                 "movierecs train ml-100k --out model.mrals",
                 "movierecs train ml-100k/u1.base --out model.npz --factors 64 --iterations 10 --min-rating 4",
                 "movierecs train ml-100k --out model.mrals --loss",
+                "movierecs train ml-100k --out spark-model --format spark --convention spark",
             ]);
             command.SetAction(result => Execute(result, report => Cli.Train(
-                report, result.GetRequiredValue(data), result.GetRequiredValue(model), result.GetValue(als.MinRating), als.From(result))));
+                report, result.GetRequiredValue(data), result.GetRequiredValue(model), result.GetValue(format), result.GetValue(als.MinRating), als.From(result))));
             return command;
         }
 
@@ -166,8 +169,8 @@ internal static partial class Cli
 
         private Command Info()
         {
-            var model = new Argument<string>("MODEL") { Description = "A model file (own format, or implicit's .npz)." };
-            var command = Define("info", "Shape and hyperparameters of a saved model.", [model], ["movierecs info model.mrals", "movierecs info model.npz --json"]);
+            var model = new Argument<string>("MODEL") { Description = "A model file (own format, or implicit's .npz), or a Spark ALSModel directory." };
+            var command = Define("info", "Shape and hyperparameters of a saved model.", [model], ["movierecs info model.mrals", "movierecs info model.npz --json", "movierecs info spark-model"]);
             command.SetAction(result => Execute(result, report => Cli.Info(report, result.GetRequiredValue(model))));
             return command;
         }
@@ -177,7 +180,7 @@ internal static partial class Cli
 
         private static (Argument<string> Model, Option<string> Data) ModelAndData(bool moviesOnly = false) =>
         (
-            new Argument<string>("MODEL") { Description = "A model saved by movierecs train (own format or .npz, with its ids)." },
+            new Argument<string>("MODEL") { Description = "A model saved by movierecs train (own format or .npz, with its ids), or a Spark ALSModel directory." },
             new Option<string>("--data")
             {
                 Description = "The data the model was trained on: its release folder or ratings file (the movies file beside it)"
@@ -306,7 +309,10 @@ internal static partial class Cli
                 Description = "Computes the training loss after every iteration (shown per iteration and saved in the report); it costs about a third of the fit.",
             };
 
-            public Symbol[] All => [MinRating, Factors, Regularization, Alpha, Iterations, Seed, Threads, Solver, CgSteps, Loss];
+            public Option<string> Convention { get; } = CliOptions.Choice(
+                "--convention", "implicit's confidence alpha*r and plain lambda, or Spark MLlib's 1+alpha*r and lambda times each row's count.", ["implicit", "spark"], "implicit");
+
+            public Symbol[] All => [MinRating, Factors, Regularization, Alpha, Iterations, Seed, Threads, Solver, CgSteps, Convention, Loss];
 
             public AlsOptions From(ParseResult result) => new()
             {
@@ -318,6 +324,7 @@ internal static partial class Cli
                 MaxDegreeOfParallelism = result.GetValue(Threads),
                 Solver = result.GetValue(Solver) == "cholesky" ? AlsSolver.Cholesky : AlsSolver.ConjugateGradient,
                 CgSteps = result.GetValue(CgSteps),
+                Convention = result.GetValue(Convention) == "spark" ? AlsConvention.Spark : AlsConvention.Implicit,
                 ComputeLoss = result.GetValue(Loss),
             };
         }

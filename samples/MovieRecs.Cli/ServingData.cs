@@ -2,6 +2,7 @@ using System.Globalization;
 using MovieRecs.Als;
 using MovieRecs.MovieLens;
 using MovieRecs.Persistence;
+using MovieRecs.Spark;
 
 namespace MovieRecs.Cli;
 
@@ -36,8 +37,13 @@ internal sealed class ServingData
 
     public string DataPath { get; }
 
+    /// <summary>A model by its path: a folder is a Spark ALSModel directory (served with Spark's default
+    /// hyperparameters and convention for fold-in and explanations), a name ending in .npz an implicit archive, any
+    /// other file the own format.</summary>
     public static ModelFileContent LoadModel(string path) =>
-        path.EndsWith(".npz", StringComparison.OrdinalIgnoreCase) ? ImplicitModelFile.Load(path) : AlsModelFile.Load(path);
+        Directory.Exists(path) ? SparkModelDirectory.Load(path)
+        : path.EndsWith(".npz", StringComparison.OrdinalIgnoreCase) ? ImplicitModelFile.Load(path)
+        : AlsModelFile.Load(path);
 
     /// <summary>Loads the model (stage <c>load</c>) and the data (stage <c>data</c>) and checks that they belong together (stage <c>check</c>).</summary>
     public static ServingData Load(string modelPath, string dataPath, Report report)

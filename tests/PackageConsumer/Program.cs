@@ -1,7 +1,9 @@
-// A consumer of the MovieRecs NuGet package: generates a small MovieLens-shaped data set, trains implicit ALS
-// and prints one user's recommendations. CI runs it to prove the package works by package reference.
+// A consumer of the MovieRecs and MovieRecs.Spark NuGet packages: generates a small MovieLens-shaped data set, trains
+// implicit ALS, prints one user's recommendations, then saves the model as a Spark ALSModel directory and loads it
+// back. CI runs it to prove the packages work by package reference.
 using MovieRecs.Als;
 using MovieRecs.MovieLens;
+using MovieRecs.Spark;
 
 var data = SyntheticMovieLens.Generate(SyntheticMovieLensOptions.Ml100k);
 var interactions = InteractionMatrix.Build(data.Ratings);
@@ -24,6 +26,28 @@ foreach (var (item, score) in recommendations)
     }
 
     Console.WriteLine($"movie {interactions.Items[item]}: {score:F4}");
+}
+
+var sparkDirectory = Path.Combine(Path.GetTempPath(), "movierecs-consumer-" + Guid.NewGuid().ToString("N"));
+try
+{
+    SparkModelDirectory.Save(model, sparkDirectory, interactions.Users, interactions.Items);
+    var (loaded, users, items) = SparkModelDirectory.Load(sparkDirectory);
+    var again = loaded.Recommend(users!.IndexOf(interactions.Users[0]), liked.Select(i => items!.IndexOf(interactions.Items[i])).ToArray(), 5);
+    if (!again.Select(r => items![r.Item]).SequenceEqual(recommendations.Select(r => interactions.Items[r.Item])))
+    {
+        Console.Error.WriteLine("the model loaded from the Spark directory recommends other movies");
+        return 1;
+    }
+
+    Console.WriteLine($"Spark ALSModel directory: {SparkModelDirectory.ReadMetadata(sparkDirectory).Uid}, {loaded}");
+}
+finally
+{
+    if (Directory.Exists(sparkDirectory))
+    {
+        Directory.Delete(sparkDirectory, recursive: true);
+    }
 }
 
 Console.WriteLine("package consumer: ok");

@@ -251,7 +251,7 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
             {
                 var x = _target.PaddedRow(row);
                 var failed = AlsKernels.SolveCholesky<TOps, TVec>(
-                    ref other, stride, _factors, a0, rows.RowColumns(row), rows.RowConfidence(row), x, scratch) >= 0;
+                    ref other, stride, _factors, a0, rows.RowColumns(row), rows.RowConfidence(row), x, scratch, rows.RowRegularization?[row] ?? 0f) >= 0;
                 if (failed || !AllFinite(x[.._factors]))
                 {
                     RecordFailure(row);
@@ -276,7 +276,7 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
             var x = _target.Storage.Slice(row * stride, count * stride);
             AlsKernels.SolveConjugateGradientBlock<TOps, TVec>(
                 ref other, stride, _factors, a0, rows.Columns.AsSpan(checked((int)first), length),
-                rows.Confidence.AsSpan((int)first, length), rowStarts[..(count + 1)], x, _cgSteps, scratch);
+                rows.Confidence.AsSpan((int)first, length), rowStarts[..(count + 1)], x, _cgSteps, scratch, rows.RowRegularization is { } perRow ? perRow.AsSpan(row, count) : default);
             for (var k = 0; k < count; k++)
             {
                 if (!AllFinite(x.Slice(k * stride, _factors)))

@@ -62,7 +62,7 @@ public sealed partial class AlsModel
         var alpha = (float)Options.Alpha;
         for (var j = 0; j < confidence.Length; j++)
         {
-            confidence[j] = alpha * values[j];
+            confidence[j] = AlsOptions.Confidence(Options.Convention, alpha, values[j]);
         }
 
         return new UserExplainer(this, likedItems.ToArray(), confidence, weights, userFactors);

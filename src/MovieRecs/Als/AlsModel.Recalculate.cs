@@ -23,14 +23,16 @@ public sealed partial class AlsModel
     /// a brand-new user (or a user whose history changed) gets recommendations instantly, without retraining.
     /// </summary>
     /// <param name="items">The items the user interacted with, distinct, in <c>[0, ItemCount)</c>, any order.</param>
-    /// <param name="values">The value of each item (confidence <c>Alpha · value</c>; negative means disliked), finite.</param>
+    /// <param name="values">The value of each item (confidence <c>Alpha · value</c>, or <c>1 + Alpha · value</c> under
+    /// <see cref="AlsConvention.Spark"/>; negative means disliked), finite.</param>
     /// <returns>A new array of <see cref="Factors"/> floats.</returns>
     /// <exception cref="ArgumentException">The spans differ in length, an item repeats, a value is not finite, or
     /// the system is not positive definite (regularization 0 with too few items).</exception>
     /// <exception cref="ArgumentOutOfRangeException">An item is outside <c>[0, ItemCount)</c>.</exception>
     /// <remarks>
     /// Solves <c>(YᵀY + λI + Σ (c_i − 1) y_i y_iᵀ) x = Σ_{c_i &gt; 0} c_i y_i</c> with the Cholesky solver, as
-    /// <c>implicit</c>'s <c>recalculate_user</c>; with the Cholesky solver this equals the row a training half-step
+    /// <c>implicit</c>'s <c>recalculate_user</c> (under <see cref="AlsConvention.Spark"/>, Spark's system: <c>λ</c> times
+    /// the count of positive values, <c>c = 1 + Alpha · value</c>); with the Cholesky solver this equals the row a training half-step
     /// computes. O(n·k² + k³). The first call computes and caches <c>YᵀY</c> (O(items·k²)).
     /// </remarks>
     public float[] RecalculateUser(ReadOnlySpan<int> items, ReadOnlySpan<float> values)
@@ -159,6 +161,7 @@ public sealed partial class AlsModel
         try
         {
             var alpha = (float)Options.Alpha;
+            var positives = 0;
             for (var j = 0; j < n; j++)
             {
                 if ((uint)indexes[j] >= (uint)otherCount)
@@ -167,7 +170,8 @@ public sealed partial class AlsModel
                         indexesName, indexes[j], $"{indexesName}[{j}] = {indexes[j]} is outside [0, {otherCount}).");
                 }
 
-                var c = alpha * values[j];
+                var c = AlsOptions.Confidence(Options.Convention, alpha, values[j]);
+                positives += c > 0f ? 1 : 0;
                 if (!float.IsFinite(values[j]) || !float.IsFinite(c))
                 {
                     ThrowHelper.ThrowArgument(
@@ -188,7 +192,7 @@ public sealed partial class AlsModel
             }
 
             var solution = x.AsSpan(0, Stride);
-            var pivot = AlsKernels.SolveCholesky(Width, other, system, indexes, confidence.AsSpan(0, n), solution, scratch);
+            var pivot = AlsKernels.SolveCholesky(Width, other, system, indexes, confidence.AsSpan(0, n), solution, scratch, Options.RowRegularization(positives));
             var matrix = scratch.Matrix[..(Stride * Stride)];
             if (n == 0 && !factorCopy.IsEmpty)
             {
@@ -276,7 +280,7 @@ public sealed partial class AlsModel
             newCount = Math.Max(newCount, ids[j] + 1);
         }
 
-        var confidence = ConfidenceMatrix.FromCsr(rows, (float)Options.Alpha, rowsName);
+        var confidence = ConfidenceMatrix.FromCsr(rows, Options, rowsName);
         var engine = AlsEngine.Create(Width, Factors, Stride, Options.EffectiveParallelism, confidence.MaxRowNonZeros, AlsSolver.Cholesky);
         engine.UseSystemMatrix(system);
         var solved = FactorMatrix.Allocate(ids.Length, Factors, Stride);
@@ -306,7 +310,7 @@ public sealed partial class AlsModel
     private float[] ComputeSystem(FactorMatrix factors)
     {
         var engine = AlsEngine.Create(Width, Factors, Stride, Options.EffectiveParallelism, 0, AlsSolver.ConjugateGradient);
-        engine.ComputeSystemMatrix(factors, (float)Options.Regularization, CancellationToken.None);
+        engine.ComputeSystemMatrix(factors, Options.SystemRegularization, CancellationToken.None);
         return engine.SystemMatrix;
     }
 }

@@ -29,6 +29,15 @@ public sealed record AlsOptions
     /// </summary>
     public double Alpha { get; init; } = 1.0;
 
+    /// <summary>
+    /// How values become confidences and how <see cref="Regularization"/> scales per row. Default
+    /// <see cref="AlsConvention.Implicit"/> (<c>implicit</c>'s <c>c = Alpha · r</c> and a plain <c>λ</c>);
+    /// <see cref="AlsConvention.Spark"/> gives Spark MLlib's <c>c = 1 + Alpha · r</c> and <c>λ</c> times each row's
+    /// count of positive values, for models trained by Spark or meant to behave like them. A model keeps the
+    /// convention it was trained with; fold-in and explanations use it.
+    /// </summary>
+    public AlsConvention Convention { get; init; }
+
     /// <summary>The number of ALS iterations (each solves all users, then all items). Default 15; 0 keeps the initial factors.</summary>
     public int Iterations { get; init; } = 15;
 
@@ -64,7 +73,7 @@ public sealed record AlsOptions
     /// <exception cref="ArgumentOutOfRangeException">
     /// <see cref="Factors"/> ≤ 0, <see cref="Regularization"/> negative or not finite, <see cref="Alpha"/> ≤ 0 or not
     /// finite, <see cref="Iterations"/> &lt; 0, <see cref="CgSteps"/> ≤ 0, <see cref="MaxDegreeOfParallelism"/> 0 or
-    /// below -1, or <see cref="Solver"/> undefined.
+    /// below -1, or <see cref="Solver"/> or <see cref="Convention"/> undefined.
     /// </exception>
     public void Validate()
     {
@@ -107,10 +116,35 @@ public sealed record AlsOptions
         {
             ThrowHelper.ThrowArgumentOutOfRange(nameof(Solver), Solver, $"Solver {Solver} is not a defined AlsSolver.");
         }
+
+        if (!Enum.IsDefined(Convention))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(Convention), Convention, $"Convention {Convention} is not a defined AlsConvention.");
+        }
     }
 
     /// <summary>The largest supported <see cref="Factors"/> (the per-row system is dense <c>k × k</c>).</summary>
     public const int MaxFactors = 4096;
+
+    /// <summary>
+    /// The <c>λ</c> of the shared system matrix <c>YᵀY + λI</c>: <see cref="Regularization"/>, or 0 under
+    /// <see cref="AlsConvention.Spark"/>, where each row adds its own <c>λ·n</c> (<see cref="RowRegularization"/>).
+    /// </summary>
+    internal float SystemRegularization => Convention == AlsConvention.Spark ? 0f : (float)Regularization;
+
+    /// <summary>
+    /// What a row with <paramref name="positives"/> positive values adds to its system's diagonal on top of the shared
+    /// system matrix: <c>λ·n</c> under <see cref="AlsConvention.Spark"/>, otherwise 0 (the shared matrix holds <c>λ</c>).
+    /// The one place the per-row regularization is computed.
+    /// </summary>
+    internal float RowRegularization(int positives) => Convention == AlsConvention.Spark ? (float)Regularization * positives : 0f;
+
+    /// <summary>The confidence of a stored value under <see cref="Convention"/> (in float, as the trainer stores it):
+    /// <c>Alpha · v</c>, or Spark's <c>±(1 + Alpha · |v|)</c>, positive exactly when <c>v &gt; 0</c>.</summary>
+    internal static float Confidence(AlsConvention convention, float alpha, float value) =>
+        convention == AlsConvention.Spark
+            ? (value > 0f ? 1f + (alpha * value) : -(1f + (alpha * -value)))
+            : alpha * value;
 
     /// <summary>The number of threads a fit with these options uses.</summary>
     internal int EffectiveParallelism =>

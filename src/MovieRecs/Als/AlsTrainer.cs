@@ -115,8 +115,15 @@ public sealed class AlsTrainer
 
         // Both sides view one CSR matrix of confidences (the caller's own when Alpha is 1): the user rows directly, the
         // item rows through its CSC form, built by the O(nnz) counting transpose with each item's users in increasing order.
-        var confidences = ConfidenceMatrix.Confidences(userItems, (float)options.Alpha, nameof(userItems));
-        return Fit(ConfidenceMatrix.FromCsr(confidences), ConfidenceMatrix.FromCsc(confidences.ToCsc()), initialModel, width, started, progress, cancellationToken);
+        var confidences = ConfidenceMatrix.Confidences(userItems, (float)options.Alpha, nameof(userItems), options.Convention);
+        return Fit(
+            ConfidenceMatrix.FromCsr(confidences).WithRowRegularization(options),
+            ConfidenceMatrix.FromCsc(confidences.ToCsc()).WithRowRegularization(options),
+            initialModel,
+            width,
+            started,
+            progress,
+            cancellationToken);
     }
 
     /// <summary>
@@ -158,7 +165,8 @@ public sealed class AlsTrainer
             width, factors, stride, workers, Math.Max(userRows.MaxRowNonZeros, itemRows.MaxRowNonZeros), options.Solver);
         var userChunks = userRows.PartitionRows(factors, AlsEngine.TargetChunks);
         var itemChunks = itemRows.PartitionRows(factors, AlsEngine.TargetChunks);
-        var regularization = (float)options.Regularization;
+        // λ of the shared YᵀY + λI; under Spark's convention 0, each row adding its own λ·n (ConfidenceMatrix.RowRegularization).
+        var regularization = options.SystemRegularization;
         double? loss = null;
         var systemHoldsItemGram = false;
 
@@ -189,6 +197,10 @@ public sealed class AlsTrainer
                 engine.ComputeSystemMatrix(itemFactors, regularization, cancellationToken);
                 systemHoldsItemGram = true;
                 loss = engine.ComputeLoss(userRows, userChunks, userFactors, itemFactors, regularization, cancellationToken);
+                if (userRows.RowRegularization is not null)
+                {
+                    loss += RowRegularizationLoss(userRows, itemRows, userFactors, itemFactors);
+                }
             }
 
             progress?.Report(new AlsIterationProgress(
@@ -202,6 +214,43 @@ public sealed class AlsTrainer
         // A cancellation requested during the last progress report still wins: the caller gets no model.
         cancellationToken.ThrowIfCancellationRequested();
         return new AlsModel(options, width, userFactors, itemFactors, loss);
+    }
+
+    /// <summary>
+    /// The regularization term of the loss under Spark's convention, <c>Σ_u λ·n_u |x_u|² + Σ_i λ·n_i |y_i|²</c>, over the
+    /// loss's denominator <c>Σ|c| + users·items − nnz</c> (the engine's loss then holds the weighted errors only). In
+    /// double, in row order.
+    /// </summary>
+    private static double RowRegularizationLoss(ConfidenceMatrix userRows, ConfidenceMatrix itemRows, FactorMatrix userFactors, FactorMatrix itemFactors)
+    {
+        double penalty = 0, confidence = 0;
+        for (var u = 0; u < userRows.RowCount; u++)
+        {
+            penalty += userRows.RowRegularization![u] * SquaredNorm(userFactors.Row(u));
+        }
+
+        for (var i = 0; i < itemRows.RowCount; i++)
+        {
+            penalty += itemRows.RowRegularization![i] * SquaredNorm(itemFactors.Row(i));
+        }
+
+        foreach (var c in userRows.Confidence)
+        {
+            confidence += Math.Abs(c);
+        }
+
+        return penalty / (confidence + ((double)userRows.RowCount * userRows.ColumnCount) - userRows.NonZeroCount);
+    }
+
+    private static double SquaredNorm(ReadOnlySpan<float> row)
+    {
+        double sum = 0;
+        foreach (var value in row)
+        {
+            sum += (double)value * value;
+        }
+
+        return sum;
     }
 
     private void ThrowDiverged(int iteration, string side, int row) =>

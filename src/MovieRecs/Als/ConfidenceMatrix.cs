@@ -5,7 +5,8 @@ namespace MovieRecs.Als;
 
 /// <summary>
 /// The trainer's view of the interactions in one orientation, with the confidences <c>c = alpha · value</c> already
-/// applied (as <c>implicit</c> multiplies its matrix by alpha): user x item rows from the CSR matrix of confidences
+/// applied (as <c>implicit</c> multiplies its matrix by alpha; Spark's <c>±(1 + alpha · |value|)</c> under
+/// <see cref="AlsConvention.Spark"/>): user x item rows from the CSR matrix of confidences
 /// (<see cref="FromCsr(CsrMatrix)"/>), item x user rows from its CSC form (<see cref="FromCsc"/>). Built once per fit; never
 /// exposed. The arrays are those of the matrix it views, shared, not copied, and read-only.
 /// </summary>
@@ -27,6 +28,17 @@ internal sealed class ConfidenceMatrix
         MaxRowNonZeros = (int)max;
     }
 
+    private ConfidenceMatrix(ConfidenceMatrix source, float[] rowRegularization)
+    {
+        RowCount = source.RowCount;
+        ColumnCount = source.ColumnCount;
+        RowPointers = source.RowPointers;
+        Columns = source.Columns;
+        Confidence = source.Confidence;
+        MaxRowNonZeros = source.MaxRowNonZeros;
+        RowRegularization = rowRegularization;
+    }
+
     public int RowCount { get; }
 
     public int ColumnCount { get; }
@@ -40,6 +52,39 @@ internal sealed class ConfidenceMatrix
     public int MaxRowNonZeros { get; }
 
     public long NonZeroCount => RowPointers[RowCount];
+
+    /// <summary>
+    /// What each row adds to its system's diagonal on top of the shared <c>YᵀY + λI</c> (<see cref="AlsOptions.RowRegularization"/>
+    /// of its count of positive confidences), or <see langword="null"/> when no row adds anything (<see cref="AlsConvention.Implicit"/>).
+    /// </summary>
+    public float[]? RowRegularization { get; }
+
+    /// <summary>
+    /// These rows with <see cref="RowRegularization"/> set for <paramref name="options"/>' convention (O(nnz) under
+    /// <see cref="AlsConvention.Spark"/>: each row's positive confidences are counted once); this instance when the
+    /// convention adds nothing per row.
+    /// </summary>
+    public ConfidenceMatrix WithRowRegularization(AlsOptions options)
+    {
+        if (options.RowRegularization(1) == 0f)
+        {
+            return this;
+        }
+
+        var perRow = new float[RowCount];
+        for (var row = 0; row < RowCount; row++)
+        {
+            var positives = 0;
+            foreach (var c in RowConfidence(row))
+            {
+                positives += c > 0f ? 1 : 0;
+            }
+
+            perRow[row] = options.RowRegularization(positives);
+        }
+
+        return new ConfidenceMatrix(this, perRow);
+    }
 
     public ReadOnlySpan<int> RowColumns(int row)
     {
@@ -60,6 +105,12 @@ internal sealed class ConfidenceMatrix
     /// <exception cref="ArgumentException">A scaled value is not finite.</exception>
     public static ConfidenceMatrix FromCsr(CsrMatrix matrix, float alpha, string paramName) => FromCsr(Confidences(matrix, alpha, paramName));
 
+    /// <summary>The rows of <paramref name="matrix"/> as confidences under <paramref name="options"/> (see
+    /// <see cref="Confidences"/>), with their <see cref="RowRegularization"/>.</summary>
+    /// <exception cref="ArgumentException">A confidence is not finite.</exception>
+    public static ConfidenceMatrix FromCsr(CsrMatrix matrix, AlsOptions options, string paramName) =>
+        FromCsr(Confidences(matrix, (float)options.Alpha, paramName, options.Convention)).WithRowRegularization(options);
+
     /// <summary>
     /// The columns of a CSC matrix of confidences as rows (user x item in CSC: one row per item, listing its users in
     /// increasing order), sharing its arrays (O(columns)).
@@ -68,18 +119,36 @@ internal sealed class ConfidenceMatrix
 
     /// <summary>
     /// The confidences of <paramref name="matrix"/>: every value scaled by <paramref name="alpha"/> in float (as
-    /// <c>implicit</c> computes <c>alpha * Cui</c> in float32).
+    /// <c>implicit</c> computes <c>alpha * Cui</c> in float32), or under <see cref="AlsConvention.Spark"/> turned into
+    /// <c>±(1 + alpha · |value|)</c> (<see cref="AlsOptions.Confidence"/>; always a copy).
     /// </summary>
     /// <remarks>
-    /// When <paramref name="alpha"/> is 1 (<c>1 · v == v</c> for every finite <c>v</c>) the result is
+    /// When <paramref name="alpha"/> is 1 (and the convention <see cref="AlsConvention.Implicit"/>) (<c>1 · v == v</c> for every finite <c>v</c>) the result is
     /// <paramref name="matrix"/> itself, after checking that its values are finite: nothing is copied. Otherwise the
     /// result shares the row pointers and column indices and holds a scaled copy of the values (4 bytes per non-zero).
     /// Neither this type nor the engine ever writes to these arrays.
     /// </remarks>
     /// <exception cref="ArgumentException">A scaled value is not finite.</exception>
-    public static CsrMatrix Confidences(CsrMatrix matrix, float alpha, string paramName)
+    public static CsrMatrix Confidences(CsrMatrix matrix, float alpha, string paramName, AlsConvention convention = AlsConvention.Implicit)
     {
         var values = matrix.ValueArray;
+        if (convention == AlsConvention.Spark)
+        {
+            var transformed = GC.AllocateUninitializedArray<float>(values.Length);
+            for (var k = 0; k < values.Length; k++)
+            {
+                var c = AlsOptions.Confidence(convention, alpha, values[k]);
+                if (!float.IsFinite(c))
+                {
+                    ThrowNotFinite(matrix, k, alpha, paramName);
+                }
+
+                transformed[k] = c;
+            }
+
+            return matrix.WithValues(transformed);
+        }
+
         if (alpha == 1f)
         {
             // Stored values are finite by construction except after an overflowing Scale; check, don't write.

@@ -48,6 +48,8 @@ internal static class AlsKernels
     /// <param name="x">The rows' factors (rows × <paramref name="stride"/> floats), improved in place.</param>
     /// <param name="cgSteps">The CG steps per row.</param>
     /// <param name="scratch">Scratch sized for blocks (see <see cref="AlsRowScratch"/>).</param>
+    /// <param name="extraDiagonal">Empty, or per row what its system adds to the diagonal of <paramref name="a0"/>
+    /// (Spark's per-row regularization <c>λ·n</c>; rows with 0 add nothing).</param>
     /// <remarks>
     /// Each row follows exactly the arithmetic of a solve on its own (its own step sizes and early stop), so its result
     /// does not depend on which rows share its block.
@@ -56,7 +58,7 @@ internal static class AlsKernels
     public static void SolveConjugateGradientBlock<TOps, TVec>(
         ref float other, int stride, int factors, ReadOnlySpan<float> a0,
         ReadOnlySpan<int> columns, ReadOnlySpan<float> confidence, ReadOnlySpan<int> rowStarts, Span<float> x, int cgSteps,
-        AlsRowScratch scratch)
+        AlsRowScratch scratch, ReadOnlySpan<float> extraDiagonal = default)
         where TOps : struct, ISimdOps<TVec>
         where TVec : struct
     {
@@ -113,6 +115,11 @@ internal static class AlsKernels
             var rowWeights = w[rowStarts[k]..rowStarts[k + 1]];
             var rowOffsets = t[rowStarts[k]..rowStarts[k + 1]];
             ref var rk = ref DenseKernels.Row(ref rRef, stride, k);
+            if (!extraDiagonal.IsEmpty && extraDiagonal[k] != 0f)
+            {
+                DenseKernels.Axpy<TOps, TVec>(extraDiagonal[k], ref DenseKernels.Row(ref xRef, stride, k), ref rk, stride);
+            }
+
             DenseKernels.Scale<TOps, TVec>(-1f, ref rk, stride);
             DenseKernels.GatherDotsAccumulate<TOps, TVec>(
                 ref other, stride, rowColumns, rowWeights, rowOffsets, -1f, ref DenseKernels.Row(ref xRef, stride, k),
@@ -142,6 +149,11 @@ internal static class AlsKernels
                 ref var pk = ref DenseKernels.Row(ref pRef, stride, k);
                 ref var apk = ref DenseKernels.Row(ref apRef, stride, k);
                 ref var rk = ref DenseKernels.Row(ref rRef, stride, k);
+                if (!extraDiagonal.IsEmpty && extraDiagonal[k] != 0f)
+                {
+                    DenseKernels.Axpy<TOps, TVec>(extraDiagonal[k], ref pk, ref apk, stride);
+                }
+
                 DenseKernels.GatherDotsAccumulate<TOps, TVec>(
                     ref other, stride, columns[rowStarts[k]..rowStarts[k + 1]], w[rowStarts[k]..rowStarts[k + 1]], default, 1f,
                     ref pk, MemoryMarshal.CreateSpan(ref apk, stride));
@@ -169,28 +181,29 @@ internal static class AlsKernels
     /// <returns><c>-1</c> on success, otherwise the index of the pivot that was not positive.</returns>
     public static int SolveCholesky(
         SimdWidth width, FactorMatrix other, ReadOnlySpan<float> a0, ReadOnlySpan<int> columns, ReadOnlySpan<float> confidence,
-        Span<float> x, AlsRowScratch scratch)
+        Span<float> x, AlsRowScratch scratch, float extraDiagonal = 0f)
     {
         ref var rows = ref other.First;
         var (stride, factors) = (other.Stride, other.Factors);
         return width switch
         {
-            SimdWidth.Vector512 => SolveCholesky<Vector512Ops, Vector512<float>>(ref rows, stride, factors, a0, columns, confidence, x, scratch),
-            SimdWidth.Vector256 => SolveCholesky<Vector256Ops, Vector256<float>>(ref rows, stride, factors, a0, columns, confidence, x, scratch),
-            SimdWidth.Vector128 => SolveCholesky<Vector128Ops, Vector128<float>>(ref rows, stride, factors, a0, columns, confidence, x, scratch),
-            _ => SolveCholesky<ScalarOps, float>(ref rows, stride, factors, a0, columns, confidence, x, scratch),
+            SimdWidth.Vector512 => SolveCholesky<Vector512Ops, Vector512<float>>(ref rows, stride, factors, a0, columns, confidence, x, scratch, extraDiagonal),
+            SimdWidth.Vector256 => SolveCholesky<Vector256Ops, Vector256<float>>(ref rows, stride, factors, a0, columns, confidence, x, scratch, extraDiagonal),
+            SimdWidth.Vector128 => SolveCholesky<Vector128Ops, Vector128<float>>(ref rows, stride, factors, a0, columns, confidence, x, scratch, extraDiagonal),
+            _ => SolveCholesky<ScalarOps, float>(ref rows, stride, factors, a0, columns, confidence, x, scratch, extraDiagonal),
         };
     }
 
     /// <summary>
     /// Solves the row's system exactly: builds <c>A = A0 + Yᵀ(C − I)Y</c> and <c>b</c>, factors <c>A = UᵀU</c> and
-    /// writes the solution into <paramref name="x"/> (an empty row becomes zero).
+    /// writes the solution into <paramref name="x"/> (an empty row becomes zero). <paramref name="extraDiagonal"/> is
+    /// added to the diagonal of <c>A0</c> first (Spark's per-row regularization <c>λ·n</c>; 0 adds nothing).
     /// </summary>
     /// <returns><c>-1</c> on success, otherwise the index of the pivot that was not positive.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int SolveCholesky<TOps, TVec>(
         ref float other, int stride, int factors, ReadOnlySpan<float> a0,
-        ReadOnlySpan<int> columns, ReadOnlySpan<float> confidence, Span<float> x, AlsRowScratch scratch)
+        ReadOnlySpan<int> columns, ReadOnlySpan<float> confidence, Span<float> x, AlsRowScratch scratch, float extraDiagonal = 0f)
         where TOps : struct, ISimdOps<TVec>
         where TVec : struct
     {
@@ -204,6 +217,14 @@ internal static class AlsKernels
 
         var matrix = scratch.Matrix[..(stride * stride)];
         a0[..(stride * stride)].CopyTo(matrix);
+        if (extraDiagonal != 0f)
+        {
+            for (var a = 0; a < factors; a++)
+            {
+                matrix[(a * stride) + a] += extraDiagonal;
+            }
+        }
+
         ref var aRef = ref MemoryMarshal.GetReference(matrix);
         ref var b = ref MemoryMarshal.GetReference(x);
         x.Clear();

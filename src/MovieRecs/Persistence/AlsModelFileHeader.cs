@@ -10,7 +10,8 @@ namespace MovieRecs.Persistence;
 /// <code>
 ///  0  8  magic  89 4D 52 41 4C 53 0D 0A  ("\x89MRALS\r\n": the high byte and the CR LF catch 7-bit and text-mode copies)
 ///  8  4  format version (uint32) = 1
-/// 12  4  flags (uint32): 1 = training loss, 2 = user ids, 4 = item ids; other bits must be 0
+/// 12  4  flags (uint32): 1 = training loss, 2 = user ids, 4 = item ids, 8 = Spark's convention
+///          (AlsConvention.Spark; files of implicit's convention, all files before it, leave it 0); other bits must be 0
 /// 16  4  users (int32, ≥ 1)
 /// 20  4  items (int32, ≥ 1)
 /// 24  4  factors (int32, 1..AlsOptions.MaxFactors)
@@ -42,7 +43,12 @@ internal readonly record struct AlsModelFileHeader(uint Flags, int UserCount, in
     public const uint TrainingLossFlag = 1;
     public const uint UserIdsFlag = 2;
     public const uint ItemIdsFlag = 4;
-    private const uint KnownFlags = TrainingLossFlag | UserIdsFlag | ItemIdsFlag;
+
+    /// <summary>The model was trained with <see cref="AlsConvention.Spark"/>. Added within version 1: files without it are
+    /// unchanged, and a reader that predates it rejects a Spark-convention file (unknown flag) instead of folding in
+    /// with the wrong convention.</summary>
+    public const uint SparkConventionFlag = 8;
+    private const uint KnownFlags = TrainingLossFlag | UserIdsFlag | ItemIdsFlag | SparkConventionFlag;
     private const int CrcOffset = 76;
 
     /// <summary>The magic bytes every model file starts with.</summary>
@@ -58,7 +64,8 @@ internal readonly record struct AlsModelFileHeader(uint Flags, int UserCount, in
 
     /// <summary>The header of <paramref name="model"/> with the given id lists.</summary>
     public static AlsModelFileHeader For(AlsModel model, bool userIds, bool itemIds) => new(
-        (model.TrainingLoss is null ? 0 : TrainingLossFlag) | (userIds ? UserIdsFlag : 0) | (itemIds ? ItemIdsFlag : 0),
+        (model.TrainingLoss is null ? 0 : TrainingLossFlag) | (userIds ? UserIdsFlag : 0) | (itemIds ? ItemIdsFlag : 0)
+            | (model.Options.Convention == AlsConvention.Spark ? SparkConventionFlag : 0),
         model.UserCount,
         model.ItemCount,
         model.Options,
@@ -176,6 +183,7 @@ internal readonly record struct AlsModelFileHeader(uint Flags, int UserCount, in
             Seed = BinaryPrimitives.ReadInt32LittleEndian(bytes[56..]),
             MaxDegreeOfParallelism = BinaryPrimitives.ReadInt32LittleEndian(bytes[60..]),
             ComputeLoss = computeLoss == 1,
+            Convention = (flags & SparkConventionFlag) != 0 ? AlsConvention.Spark : AlsConvention.Implicit,
         };
         try
         {

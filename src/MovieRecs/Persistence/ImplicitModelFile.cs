@@ -20,6 +20,9 @@ namespace MovieRecs.Persistence;
 /// <c>dtype</c> back into a numpy dtype and rank-0 arrays into Python scalars.</para>
 /// <para>This library adds two optional keys, <c>user_ids</c> and <c>item_ids</c> (int32 vectors): implicit's
 /// <c>load()</c> accepts them as plain attributes.</para>
+/// <para>implicit knows one convention only, so the archive does not record <see cref="AlsOptions.Convention"/>: a
+/// model trained with <see cref="AlsConvention.Spark"/> loads back with <see cref="AlsConvention.Implicit"/> (its factors
+/// unchanged; fold-in and explanations then use implicit's). <see cref="AlsModelFile"/> keeps the convention.</para>
 /// <para>Loading treats every file as hostile, as <see cref="AlsModelFile"/> does: each array's header is checked
 /// before its payload is inflated or allocated, and every failure is a <see cref="ModelFileException"/> naming the
 /// file (and the entry) and the problem. Saving to a path is atomic, as <see cref="AlsModelFile"/> saves.</para>

@@ -13,15 +13,16 @@ public sealed class CliInfoTests : IDisposable
     [Theory]
     [InlineData("model")]
     [InlineData("model.npz")]
-    public void Info_Folder_SaysAModelFileIsExpected(string name)
+    public void Info_FolderThatIsNoSparkModel_SaysSo(string name)
     {
+        // A folder is read as a Spark ALSModel directory; one without Spark's metadata is named as not one.
         var folder = Directory.CreateDirectory(Path.Combine(_folder.FullName, name)).FullName;
 
         var (code, output, error) = CliRunner.Run("info", folder);
 
         Assert.Equal(1, code);
         Assert.Empty(output);
-        Assert.Equal($"movierecs: '{folder}' is a folder, not a model file.", error.TrimEnd());
+        Assert.Equal($"movierecs: {folder}: not a Spark ALSModel directory: it has no metadata folder.", error.TrimEnd());
     }
 
     [Fact]

@@ -90,7 +90,7 @@ public sealed class KernelWidthTests
         }
     }
 
-    /// <summary>Each row of the block solved by <see cref="AlsKernels.SolveCholesky(SimdWidth, FactorMatrix, ReadOnlySpan{float}, ReadOnlySpan{int}, ReadOnlySpan{float}, Span{float}, AlsRowScratch)"/>,
+    /// <summary>Each row of the block solved by <see cref="AlsKernels.SolveCholesky(SimdWidth, FactorMatrix, ReadOnlySpan{float}, ReadOnlySpan{int}, ReadOnlySpan{float}, Span{float}, AlsRowScratch, float)"/>,
     /// then a second right-hand side solved with the stored factor (<see cref="MovieRecs.Internal.Cholesky.Solve(SimdWidth, Span{float}, int, int, Span{float})"/>):
     /// two strides of floats per row.</summary>
     private static float[] SolveByCholesky(AlsProblem problem, SimdWidth width)

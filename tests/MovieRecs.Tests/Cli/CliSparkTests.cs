@@ -1,0 +1,89 @@
+using System.Text.Json;
+using MovieRecs.MovieLens;
+using MovieRecs.Spark;
+
+namespace MovieRecs.Tests.Cli;
+
+/// <summary><c>movierecs</c> with Spark ALSModel directories: <c>train --format spark</c> writes one, and every command that
+/// reads a model reads it.</summary>
+public sealed class CliSparkTests : IDisposable
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("movierecs-spark-cli-");
+
+    public void Dispose() => _folder.Delete(recursive: true);
+
+    private string PathOf(string name) => Path.Combine(_folder.FullName, name);
+
+    [Fact]
+    public void TrainFormatSpark_ThenEveryServingCommand_ReadsTheDirectory()
+    {
+        var data = PathOf("data");
+        var model = PathOf("spark-model");
+        Assert.Equal(0, CliRunner.Run("generate", "--preset", "ml-100k", "--seed", "6", "--out", data).Code);
+
+        var trained = CliRunner.Run("train", data, "--out", model, "--format", "spark", "--convention", "spark", "--factors", "6", "--iterations", "2", "--json");
+
+        Assert.Equal(0, trained.Code);
+        Assert.Equal("spark", JsonDocument.Parse(trained.Output).RootElement.GetProperty("format").GetString());
+        var metadata = SparkModelDirectory.ReadMetadata(model);
+        Assert.Equal(("userId", "movieId", 6), (metadata.UserColumn, metadata.ItemColumn, metadata.Rank));
+
+        var info = JsonDocument.Parse(CliRunner.Run("info", model, "--json").Output).RootElement;
+        Assert.Equal("spark", info.GetProperty("format").GetString());
+        Assert.Equal("spark", info.GetProperty("convention").GetString());
+        Assert.Equal(6, info.GetProperty("factors").GetInt32());
+        Assert.Equal(metadata.Uid, info.GetProperty("uid").GetString());
+
+        // recommend --user filters the user's liked movies from --data, as for a model file.
+        var (loaded, users, items) = SparkModelDirectory.Load(model);
+        var recommended = JsonDocument.Parse(CliRunner.Run("recommend", model, "--data", data, "--user", "1", "--count", "5", "--json").Output).RootElement;
+        var liked = MovieLensDataset.Load(data).Ratings;
+        var likedColumns = Enumerable.Range(0, liked.Count)
+            .Where(i => liked.UserIds[i] == 1 && liked.Ratings[i] >= 1 && items!.Contains(liked.MovieIds[i]))
+            .Select(i => items!.IndexOf(liked.MovieIds[i]))
+            .Distinct()
+            .ToArray();
+        var expected = loaded.Recommend(users!.IndexOf(1), likedColumns, 5).Select(s => items![s.Item]);
+        Assert.Equal(expected, recommended.GetProperty("recommendations").EnumerateArray().Select(e => e.GetProperty("movieId").GetInt32()));
+
+        var similar = CliRunner.Run("similar", model, "--data", data, "--movie", items![0].ToString(System.Globalization.CultureInfo.InvariantCulture), "--count", "3", "--json");
+        Assert.Equal(0, similar.Code);
+        var explained = CliRunner.Run("explain", model, "--data", data, "--user", "1", "--movie", items[1].ToString(System.Globalization.CultureInfo.InvariantCulture), "--json");
+        Assert.Equal(0, explained.Code);
+        Assert.True(JsonDocument.Parse(explained.Output).RootElement.TryGetProperty("contributions", out _));
+    }
+
+    [SparkFixtureFact]
+    public void Info_SparkFixture_ShowsItsShapeAndMetadata()
+    {
+        var fixture = SparkTestData.Fixture!;
+        var metadata = SparkModelDirectory.ReadMetadata(fixture);
+
+        var (code, output, _) = CliRunner.Run("info", fixture, "--json");
+
+        Assert.Equal(0, code);
+        var info = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(metadata.Rank, info.GetProperty("factors").GetInt32());
+        Assert.Equal(metadata.SparkVersion, info.GetProperty("sparkVersion").GetString());
+        Assert.Equal(metadata.UserColumn, info.GetProperty("userColumn").GetString());
+        Assert.True(info.GetProperty("users").GetInt32() > 0 && info.GetProperty("items").GetInt32() > 0);
+    }
+
+    [Fact]
+    public void Recommend_DamagedSparkDirectory_OneLineNamingTheFile()
+    {
+        var data = PathOf("data");
+        var model = PathOf("spark-model");
+        Assert.Equal(0, CliRunner.Run("generate", "--preset", "ml-100k", "--seed", "6", "--out", data).Code);
+        Assert.Equal(0, CliRunner.Run("train", data, "--out", model, "--format", "spark", "--factors", "4", "--iterations", "1").Code);
+        var part = Directory.GetFiles(Path.Combine(model, "itemFactors"), "part-*").First();
+        File.Delete(part);
+
+        var (code, output, error) = CliRunner.Run("recommend", model, "--data", data, "--user", "1");
+
+        Assert.Equal(1, code);
+        Assert.Empty(output);
+        Assert.StartsWith($"movierecs: {part}: the file is missing", error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd().Split('\n'));
+    }
+}
