@@ -32,32 +32,42 @@ internal static class NeighborKernels
             () => new Scratch(itemCount, keep),
             (item, _, scratch) =>
             {
-                var touched = 0;
                 var sums = scratch.Sums;
                 var seen = scratch.Seen;
                 var list = scratch.Touched;
-                for (var a = itemPointers[item]; a < itemPointers[item + 1]; a++)
+                var start = (int)itemPointers[item];
+                var users = itemUserIndices.AsSpan(start, (int)itemPointers[item + 1] - start);
+                var weights = itemWeights.AsSpan(start, users.Length);
+                for (var a = 0; a < users.Length; a++)
                 {
-                    var user = itemUserIndices[a];
-                    var w1 = itemWeights[a];
-                    for (var b = userPointers[user]; b < userPointers[user + 1]; b++)
+                    var user = users[a];
+                    var w1 = weights[a];
+                    var from = (int)userPointers[user];
+                    var others = userItems.AsSpan(from, (int)userPointers[user + 1] - from);
+                    var otherWeights = userWeights.AsSpan(from, others.Length);
+                    for (var b = 0; b < others.Length; b++)
                     {
-                        var other = userItems[b];
-                        sums[other] += userWeights[b] * w1;
-                        if (!seen[other])
-                        {
-                            seen[other] = true;
-                            list[touched++] = other;
-                        }
+                        // Unconditional marks (no branch per product); the touched items are collected by one scan.
+                        var other = others[b];
+                        sums[other] += otherWeights[b] * w1;
+                        seen[other] = true;
+                    }
+                }
+
+                var touched = 0;
+                for (var other = 0; other < seen.Length; other++)
+                {
+                    if (seen[other])
+                    {
+                        seen[other] = false;
+                        list[touched++] = other;
                     }
                 }
 
                 var count = SelectTop(sums, list.AsSpan(0, touched), scratch.HeapItems, scratch.HeapScores);
                 for (var t = 0; t < touched; t++)
                 {
-                    var other = list[t];
-                    sums[other] = 0;
-                    seen[other] = false;
+                    sums[list[t]] = 0;
                 }
 
                 var columns = scratch.HeapItems.AsSpan(0, count).ToArray();
