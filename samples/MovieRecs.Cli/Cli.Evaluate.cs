@@ -3,6 +3,8 @@ using System.Globalization;
 using MovieRecs.Als;
 using MovieRecs.Evaluation;
 using MovieRecs.MovieLens;
+using MovieRecs.Neighbors;
+using MovieRecs.Recommendations;
 
 namespace MovieRecs.Cli;
 
@@ -11,7 +13,17 @@ internal static partial class Cli
 {
     /// <summary>What an evaluation was asked for, checked while parsing, before any data is read.</summary>
     private sealed record EvaluateRequest(
-        string DataPath, string? Split, double TestFraction, float MinRating, AlsOptions Options, int K, SweepSpec? Sweep, string? PlotPath, PlotSize PlotSize, int[] Metrics);
+        string DataPath, string? Split, double TestFraction, float MinRating, AlsOptions Options, int K, SweepSpec? Sweep, string? PlotPath, PlotSize PlotSize, int[] Metrics)
+    {
+        /// <summary>The <c>--model</c> asked for (null: ALS beside the popularity baseline).</summary>
+        public string? Model { get; init; }
+
+        /// <summary>The item-item settings of <c>--model bm25|tfidf|cosine|all</c> (the similarity is set per model).</summary>
+        public ItemKnnOptions Knn { get; init; } = ItemKnnOptions.Default;
+    }
+
+    /// <summary>The values of <c>--model</c>; <c>all</c> evaluates every other one.</summary>
+    private static readonly string[] EvaluateModels = ["als", "bm25", "tfidf", "cosine", "popularity", "all"];
 
     private static int Evaluate(Report report, EvaluateRequest request)
     {
@@ -34,6 +46,11 @@ internal static partial class Cli
             return EvaluateSweep(report, request, split);
         }
 
+        if (request.Model is { } modelName)
+        {
+            return EvaluateModelsOn(report, request, split, modelName);
+        }
+
         var model = new AlsTrainer(request.Options).Fit(split.Train);
         report.Stage("fit");
         var k = request.K;
@@ -49,6 +66,34 @@ internal static partial class Cli
 
         static string[] Row(string name, RankingMetrics m) =>
             [name, F(m.ImplicitPrecision), F(m.Precision), F(m.Recall), F(m.MeanAveragePrecision), F(m.Ndcg), F(m.Auc)];
+    }
+
+    /// <summary><c>evaluate --model</c>: fits and scores each model named, one table row (and JSON value) per model.</summary>
+    private static int EvaluateModelsOn(Report report, EvaluateRequest request, TrainTestSplit split, string modelName)
+    {
+        string[] names = modelName == "all" ? EvaluateModels[..^1] : [modelName];
+        var rows = new List<string[]>();
+        foreach (var name in names)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            IRecommender model = name switch
+            {
+                "als" => new AlsTrainer(request.Options).Fit(split.Train),
+                "popularity" => new PopularityRecommender(split.Train),
+                _ => ItemKnnModel.Fit(split.Train, request.Knn with
+                {
+                    Similarity = name switch { "cosine" => ItemSimilarity.Cosine, "tfidf" => ItemSimilarity.TfIdf, _ => ItemSimilarity.Bm25 },
+                }),
+            };
+            var fit = clock.Elapsed;
+            report.Stage("fit " + name, fit);
+            var m = RankingEvaluator.Evaluate(model, split, request.K);
+            report.Value(name, Report.Metrics(m));
+            rows.Add([name, F(m.ImplicitPrecision), F(m.Precision), F(m.Recall), F(m.MeanAveragePrecision), F(m.Ndcg), F(m.Auc), fit.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)]);
+        }
+
+        report.Table(["model", $"precision@{request.K} (implicit's)", "precision", "recall", "MAP", "NDCG", "AUC", "fit (s)"], rows);
+        return 0;
     }
 
     private sealed partial class Commands
@@ -72,11 +117,18 @@ internal static partial class Cli
             };
             metric.CompletionSources.Add([.. PlotMetrics.Select(m => m.Name), "all"]);
             var plotSize = CliOptions.Parsed("--plot-size", "The image size in pixels, 320x240 to 4096x4096 (default 960x600).", "WIDTHxHEIGHT", PlotSize.Parse);
-            var command = Define("evaluate", "Splits the ratings, fits ALS on the training part and ranks the held-out part, beside a popularity baseline.",
-                [data, split, testFraction, .. als.All, k, sweep, plot, metric, plotSize],
+            var model = CliOptions.Choice("--model", "The model to evaluate: als, bm25, tfidf, cosine (item-item), popularity, or all (one table row each); without it, ALS beside the popularity baseline.", EvaluateModels);
+            model.HelpName = "MODEL";
+            var neighbors = CliOptions.Count("--neighbors", "Item-item models: the neighbours kept per item (implicit's K).", 20);
+            var k1 = CliOptions.Parsed("--bm25-k1", "BM25 item-item: the term-frequency saturation K1 (default 1.2).", "K1", text => ParseNonNegative("--bm25-k1", text));
+            var b = CliOptions.Parsed("--bm25-b", "BM25 item-item: the length normalisation B, 0 to 1 (default 0.75).", "B", text => ParseUnit("--bm25-b", text));
+            var command = Define("evaluate", "Splits the ratings, fits ALS (or the --model given) on the training part and ranks the held-out part, beside a popularity baseline.",
+                [data, split, testFraction, .. als.All, k, model, neighbors, k1, b, sweep, plot, metric, plotSize],
                 [
                     "movierecs evaluate ml-100k --split u1",
                     "movierecs evaluate ml-100k --test-fraction 0.2 --factors 64 --json",
+                    "movierecs evaluate ml-100k --split u1 --model bm25 --neighbors 20 --bm25-k1 1.2 --bm25-b 0.75",
+                    "movierecs evaluate ml-100k --split u1 --model all --json",
                     "movierecs evaluate ml-100k --split u1 --sweep iterations=0..15 --metric all --plot sweep.png",
                     "movierecs evaluate ml-100k --sweep factors=16,32,64,128 --metric map,ndcg --plot factors.png --plot-size 1200x750",
                 ]);
@@ -109,6 +161,10 @@ internal static partial class Cli
                 {
                     result.AddError("--split and --test-fraction cannot be combined: --split takes a published split, --test-fraction makes a random one");
                 }
+                else if (result.Given(sweep) && result.Given(model))
+                {
+                    result.AddError("--sweep varies ALS; it cannot be combined with --model");
+                }
                 else if (SweepOf(result.GetResult(sweep)) is not { } spec)
                 {
                     if (result.Given(plot) || result.Given(metric) || result.Given(plotSize))
@@ -127,9 +183,28 @@ internal static partial class Cli
             });
             command.SetAction(result => Execute(result, report => Cli.Evaluate(report, new EvaluateRequest(
                 result.GetRequiredValue(data), result.GetValue(split), result.GetValue(testFraction), result.GetValue(als.MinRating), als.From(result),
-                result.GetValue(k), result.GetValue(sweep), result.GetValue(plot), result.GetValue(plotSize) ?? PlotSize.Default, MetricIndexes(result.GetValue(metric) ?? [])))));
+                result.GetValue(k), result.GetValue(sweep), result.GetValue(plot), result.GetValue(plotSize) ?? PlotSize.Default, MetricIndexes(result.GetValue(metric) ?? []))
+            {
+                Model = result.GetValue(model),
+                Knn = new ItemKnnOptions
+                {
+                    K = result.GetValue(neighbors),
+                    K1 = result.GetValue(k1) ?? ItemKnnOptions.Default.K1,
+                    B = result.GetValue(b) ?? ItemKnnOptions.Default.B,
+                },
+            })));
             return command;
         }
+
+        private static double? ParseNonNegative(string name, string text) =>
+            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) && value >= 0
+                ? value
+                : throw new UsageException($"{name} expects a non-negative number, not {CliOptions.Quote(text)}");
+
+        private static double? ParseUnit(string name, string text) =>
+            ParseNonNegative(name, text) is { } value && value <= 1
+                ? value
+                : throw new UsageException($"{name} expects a number from 0 to 1, not {CliOptions.Quote(text)}");
 
         /// <summary>The sweep given, or null when none was given or it is malformed (its own error says so).</summary>
         private static SweepSpec? SweepOf(System.CommandLine.Parsing.OptionResult? result)

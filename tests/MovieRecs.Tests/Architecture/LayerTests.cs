@@ -17,7 +17,7 @@ public class LayerTests
         ["MovieRecs.Internal"],
         ["MovieRecs"],
         ["MovieRecs.Sparse"],
-        ["MovieRecs.Als"],
+        ["MovieRecs.Als", "MovieRecs.Neighbors"],
         ["MovieRecs.Persistence", "MovieRecs.Evaluation"],
         ["MovieRecs.MovieLens"],
     ];

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using MovieRecs.MovieLens;
 
@@ -133,6 +134,42 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>, IDisposable
         Assert.Empty(output);
         Assert.Equal($"movierecs: No ratings >= 6 in '{ratings}' (100,000 ratings read, the highest 5): nothing to train on.{Environment.NewLine}", error);
         Assert.False(File.Exists(PathOf("m.mrals")));
+    }
+
+    [Fact]
+    public void Evaluate_ModelAll_ReportsEveryModelOnOneSplit()
+    {
+        var data = PathOf("split-all");
+        Directory.CreateDirectory(data);
+        var random = new Random(7);
+        var train = new System.Text.StringBuilder();
+        var test = new System.Text.StringBuilder();
+        for (var user = 1; user <= 40; user++)
+        {
+            foreach (var item in Enumerable.Range(1, 30).Where(_ => random.Next(3) == 0))
+            {
+                (random.Next(5) == 0 ? test : train).Append(CultureInfo.InvariantCulture, $"{user}\t{item}\t{random.Next(3, 6)}\t881250949\n");
+            }
+        }
+
+        File.WriteAllText(Path.Combine(data, "u1.base"), train.ToString());
+        File.WriteAllText(Path.Combine(data, "u1.test"), test.ToString());
+
+        var (code, output, error) = Run("evaluate", data, "--split", "u1", "--model", "all", "--factors", "4", "--iterations", "2", "--neighbors", "5", "--json");
+
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        foreach (var model in new[] { "als", "bm25", "tfidf", "cosine", "popularity" })
+        {
+            var auc = json.RootElement.GetProperty(model).GetProperty("auc").GetDouble();
+            Assert.InRange(auc, 0, 1);
+            Assert.True(json.RootElement.GetProperty("stageSeconds").TryGetProperty("fit " + model, out _), model);
+        }
+
+        var (tableCode, table, _) = Run("evaluate", data, "--split", "u1", "--model", "bm25", "--neighbors", "5");
+        Assert.Equal(0, tableCode);
+        Assert.Contains(table.Split('\n'), line => line.StartsWith("bm25 ", StringComparison.Ordinal));
+        Assert.DoesNotContain(table.Split('\n'), line => line.StartsWith("popularity ", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,0 +1,71 @@
+using MovieRecs.Neighbors;
+using MovieRecs.Recommendations;
+using MovieRecs.Sparse;
+
+namespace MovieRecs.Tests.Neighbors;
+
+/// <summary>The filters, candidates and guards of <see cref="ItemKnnModel"/> on a small hand-made matrix.</summary>
+public class ItemKnnModelTests
+{
+    // Users x items: item 4 shares no user with items 0..3, so user 0 (items 0, 1) never reaches it.
+    private static readonly CsrMatrix UserItems = CsrMatrix.FromDense(new float[,]
+    {
+        { 5, 3, 0, 0, 0 },
+        { 4, 0, 4, 1, 0 },
+        { 0, 2, 5, 3, 0 },
+        { 0, 0, 0, 0, 4 },
+    });
+
+    [Fact]
+    public void Recommend_FilterItems_NeverReturnsThem()
+    {
+        var model = ItemKnnModel.Fit(UserItems, new ItemKnnOptions { Similarity = ItemSimilarity.Cosine });
+        var all = model.Recommend(0, 5);
+        Assert.Equal([2, 3], all.Select(r => r.Item).Order());
+        var filtered = model.Recommend(0, 5, new RecommendOptions { FilterItems = [all[0].Item] });
+        Assert.Equal([all[1].Item], filtered.Select(r => r.Item));
+    }
+
+    [Fact]
+    public void Recommend_Candidates_ScoresOnlyThemAndUnreachedAsZero()
+    {
+        var model = ItemKnnModel.Fit(UserItems, new ItemKnnOptions { Similarity = ItemSimilarity.Bm25 });
+        var result = model.Recommend(0, 5, new RecommendOptions { Candidates = [4, 3] });
+        Assert.Equal(2, result.Length);
+        Assert.Equal(3, result[0].Item);
+        Assert.Equal(new ScoredItem(4, 0f), result[1]);
+        Assert.Throws<ArgumentException>(() => model.Recommend(0, 5, new RecommendOptions { Candidates = [3, 3] }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.Recommend(0, 5, new RecommendOptions { Candidates = [5] }));
+    }
+
+    [Fact]
+    public void Recommend_KeepLiked_ReturnsTheUsersOwnItemsToo()
+    {
+        var model = ItemKnnModel.Fit(UserItems, new ItemKnnOptions { Similarity = ItemSimilarity.TfIdf });
+        var result = model.Recommend(0, 5, new RecommendOptions { FilterAlreadyLiked = false });
+        Assert.Contains(result, r => r.Item == 0);
+        Assert.DoesNotContain(result, r => r.Item == 4);
+        Assert.Equal(model.RecommendAll(5, new RecommendOptions { FilterAlreadyLiked = false })[0], result);
+    }
+
+    [Fact]
+    public void Fit_BadOptionsOrValues_Throw()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => ItemKnnModel.Fit(UserItems, new ItemKnnOptions { K = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ItemKnnModel.Fit(UserItems, new ItemKnnOptions { B = 1.5 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ItemKnnModel.Fit(UserItems, new ItemKnnOptions { Similarity = (ItemSimilarity)7 }));
+        var negative = CsrMatrix.FromDense(new float[,] { { -1, 2 }, { 3, 0 } });
+        Assert.Throws<ArgumentException>(() => ItemKnnModel.Fit(negative, new ItemKnnOptions { Similarity = ItemSimilarity.TfIdf }));
+    }
+
+    [Fact]
+    public void ExplainAndSimilar_OutOfRange_Throw()
+    {
+        var model = ItemKnnModel.Fit(UserItems);
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.Explain(4, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.Explain(0, 5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.SimilarItems(-1));
+        Assert.Equal(0f, model.Explain(0, 4).Score);
+        Assert.Empty(model.Explain(0, 4).Contributions);
+    }
+}
