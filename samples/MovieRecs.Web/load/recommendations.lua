@@ -1,0 +1,29 @@
+-- wrk script: GET /users/{id}/recommendations for a user drawn at random from users.txt (one id a line), then one
+-- summary line of figures for run-load.sh.
+local users = {}
+local threads = 0
+
+setup = function(thread)
+  threads = threads + 1
+  thread:set("seed", threads)
+end
+
+init = function(args)
+  for line in io.lines(args[1]) do
+    users[#users + 1] = line
+  end
+  math.randomseed(seed * 7919)
+end
+
+request = function()
+  return wrk.format("GET", "/users/" .. users[math.random(#users)] .. "/recommendations?count=10")
+end
+
+done = function(summary, latency, requests)
+  local errors = summary.errors
+  io.write(string.format(
+    "RESULT requests=%d seconds=%.2f rps=%.0f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f non2xx=%d connect=%d read=%d write=%d timeout=%d\n",
+    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    errors.status, errors.connect, errors.read, errors.write, errors.timeout))
+end
