@@ -207,7 +207,7 @@ internal static class MovieRecsApi
 
         var likedIds = liked.ToArray();
         var top = recommender.RecommendForMovies(likedIds, request.Count ?? DefaultCount);
-        var why = recommender.ExplainForMovies(likedIds, top.Select(t => t.Movie.Id).ToArray(), BecauseCount);
+        var why = top.Count == 0 ? [] : recommender.ExplainForMovies(likedIds, top.Select(t => t.Movie.Id).ToArray(), BecauseCount);
         var recommendations = new ExplainedMovieJson[top.Count];
         for (var i = 0; i < recommendations.Length; i++)
         {

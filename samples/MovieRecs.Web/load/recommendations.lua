@@ -1,6 +1,7 @@
--- wrk script: GET /users/{id}/recommendations for a user drawn at random from users.txt (one id a line), then one
--- summary line of figures for run-load.sh.
-local users = {}
+-- wrk script: GET /users/{id}/recommendations for users drawn at random from users.txt (one id a line), the requests
+-- formatted once at start so that the client spends its time sending them; then one summary line for run-load.sh.
+local requests = {}
+local cursor = 0
 local threads = 0
 
 setup = function(thread)
@@ -9,17 +10,22 @@ setup = function(thread)
 end
 
 init = function(args)
+  local users = {}
   for line in io.lines(args[1]) do
     users[#users + 1] = line
   end
   math.randomseed(seed * 7919)
+  for i = 1, 8192 do
+    requests[i] = wrk.format("GET", "/users/" .. users[math.random(#users)] .. "/recommendations?count=10")
+  end
 end
 
 request = function()
-  return wrk.format("GET", "/users/" .. users[math.random(#users)] .. "/recommendations?count=10")
+  cursor = cursor % #requests + 1
+  return requests[cursor]
 end
 
-done = function(summary, latency, requests)
+done = function(summary, latency)
   local errors = summary.errors
   io.write(string.format(
     "RESULT requests=%d seconds=%.2f rps=%.0f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f non2xx=%d connect=%d read=%d write=%d timeout=%d\n",

@@ -47,8 +47,13 @@ echo "== start the service on $url"
   --model "$work/model.mrals" --data "$work/data" --urls "$url" \
   --Logging:LogLevel:Default=Warning --MovieRecs:ReloadDelayMilliseconds=200) > "$work/server.log" 2>&1 &
 server=$!
-for _ in $(seq 1 300); do curl -fs "$url/health" > /dev/null 2>&1 && break; sleep 0.2; done
-curl -fs "$url/health" > /dev/null || { echo "the service did not start:"; cat "$work/server.log"; exit 1; }
+for _ in $(seq 1 300); do
+  kill -0 "$server" 2> /dev/null || { echo "the service did not start:"; cat "$work/server.log"; exit 1; }
+  curl -fs "$url/health" > /dev/null 2>&1 && break
+  sleep 0.2
+done
+curl -fs "$url/health" | grep -qF "\"path\":\"$work/model.mrals\"" \
+  || { echo "$url answers, but not with $work/model.mrals (is another server on port $port?)"; exit 1; }
 
 run() { # name connections seconds
   echo "-- $1: $2 connections, $3 s, load average $(cut -d' ' -f1-3 /proc/loadavg)"
