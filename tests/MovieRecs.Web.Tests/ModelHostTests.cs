@@ -41,6 +41,7 @@ public sealed class ModelHostTests(ServiceData data) : IClassFixture<ServiceData
         Assert.True(host.Reload());
         Assert.Equal(2, host.Current.Version);
         Assert.Equal(12, host.Current.Recommender.Model.Factors);
+        Assert.Same(first.Recommender.Interactions, host.Current.Recommender.Interactions); // retrained on the same data: only the file is read
         Assert.Equal((1, 2), (host.Status.Swapped, host.Status.Rejected));
         Assert.Equal((1, 8), (first.Version, first.Recommender.Model.Factors)); // a request holding the old model keeps it whole
     }

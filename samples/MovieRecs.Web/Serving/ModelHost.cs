@@ -39,7 +39,7 @@ internal sealed partial class ModelHost
         _dataset = MovieLensDataset.Load(settings.Data);
         _movies = _dataset.Movies.ToDictionary(m => m.Id);
         LogDataLoaded(_dataset.Folder, _dataset.Release, _dataset.Ratings.Count, _dataset.Movies.Count, clock.Elapsed.TotalSeconds);
-        _current = Load(1);
+        _current = Load(1, null);
         LogServing(_current.Path, _current.Format, _current.Version, _current.Recommender.Interactions.Users.Count, _current.Recommender.Interactions.Items.Count, _current.Recommender.Model.Factors, _current.LoadSeconds);
     }
 
@@ -69,7 +69,7 @@ internal sealed partial class ModelHost
             ServedModel next;
             try
             {
-                next = Load(current.Version + 1);
+                next = Load(current.Version + 1, current);
             }
 
             // Whatever a new file does wrong (damaged, truncated, of another data set, unreadable, or a reader's bug),
@@ -89,12 +89,14 @@ internal sealed partial class ModelHost
         }
     }
 
-    private ServedModel Load(int version)
+    /// <summary>Loads the model file; a model with the ids of <paramref name="previous"/>'s (retrained on the same data)
+    /// shares its interaction matrix and titles, so only the file is read.</summary>
+    private ServedModel Load(int version, ServedModel? previous)
     {
         var clock = Stopwatch.StartNew();
         var format = ModelFormats.For(_modelPath);
         var content = format.Load(_modelPath);
-        var recommender = MovieRecommender.FromModelFile(content, _dataset, _interactionOptions);
+        var recommender = MovieRecommender.FromModelFile(content, _dataset, _interactionOptions, previous?.Recommender);
         return new ServedModel(recommender, version, _modelPath, format.Name, DateTimeOffset.UtcNow, clock.Elapsed.TotalSeconds);
     }
 

@@ -16,6 +16,11 @@ public sealed class MovieRecommender
 {
     private readonly Dictionary<int, Movie> _movies;
 
+    // What FromModelFile built this from (null otherwise): a later FromModelFile given this as its previous recommender
+    // reuses the matrix and titles when it is asked for the same data set and options.
+    private readonly MovieLensDataset? _dataset;
+    private readonly InteractionOptions? _options;
+
     /// <summary>Joins a model with its training data and the release's movies.</summary>
     /// <param name="model">The fitted model.</param>
     /// <param name="interactions">The interaction matrix the model was trained on.</param>
@@ -53,6 +58,25 @@ public sealed class MovieRecommender
         Titles = new MovieTitleIndex(movies);
     }
 
+    /// <summary>A recommender of <paramref name="model"/> over the data, titles and movies of <paramref name="basis"/>,
+    /// remembering the data set and options it stands for.</summary>
+    private MovieRecommender(AlsModel model, MovieRecommender basis, MovieLensDataset dataset, InteractionOptions options)
+    {
+        if (model.ItemCount != basis.Interactions.Items.Count || model.UserCount < basis.Interactions.UserItems.RowCount)
+        {
+            ThrowHelper.ThrowArgument(
+                nameof(model),
+                $"The model has {model.UserCount} users x {model.ItemCount} items but the matrix is {basis.Interactions.UserItems.RowCount} x {basis.Interactions.Items.Count}.");
+        }
+
+        _movies = basis._movies;
+        _dataset = dataset;
+        _options = options;
+        Model = model;
+        Interactions = basis.Interactions;
+        Titles = basis.Titles;
+    }
+
     /// <summary>
     /// Serves a saved model with the data set it was trained on: checks that they belong together, as
     /// <see cref="ModelDataCheck.ThrowIfMismatched(ModelFileContent, MovieLensDataset)"/> does, then rebuilds the
@@ -63,30 +87,49 @@ public sealed class MovieRecommender
     /// <param name="dataset">The data set the model was trained on (its movies give the titles).</param>
     /// <param name="options">The options the model's interaction matrix was built with (the threshold and the value of
     /// a rating); <see cref="InteractionOptions.Default"/> when null.</param>
+    /// <param name="previous">The recommender this one replaces, or null. When it was made by this method from the same
+    /// <paramref name="dataset"/> instance and equal options, and the new model has its user and movie ids (a model
+    /// retrained on the same data), its interaction matrix, titles and movies are shared and the check and rebuild are
+    /// skipped, since they depend on nothing else.</param>
     /// <returns>A recommender over the model. For a model saved without user ids, <see cref="Interactions"/> has no
     /// rows: movies, titles and new users are served, and asking for a user by id throws <see cref="KeyNotFoundException"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="content"/> or <paramref name="dataset"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="InvalidDataException">The model does not belong to the data set (it holds no movie ids, or
     /// its ids are not the data's); the message says why, as <see cref="ModelDataCheck"/> words it.</exception>
+    /// <exception cref="ArgumentException">The model's shape differs from its ids (a file whose ids were not saved with
+    /// this model).</exception>
     /// <remarks>
-    /// <para>A service that loads a new model file while it serves the old one calls this for the new file and swaps
-    /// the reference: the recommender is immutable, so requests in flight finish on the old one.</para>
-    /// <para>O(ratings + ids) time: the check and the matrix each take one pass over the ratings. For a model trained
-    /// on <see cref="InteractionMatrix.Build"/> of the same ratings and options, <see cref="Interactions"/> holds that
-    /// matrix, bit for bit (without names: a user added by name is not in the data set, and the check refuses it).</para>
+    /// <para>A service that loads a new model file while it serves the old one calls this for the new file, passing
+    /// the old recommender, and swaps the reference: recommenders are immutable, so requests in flight finish on the
+    /// old one.</para>
+    /// <para>O(ratings + ids) time: the check and the matrix each take one pass over the ratings; O(ids) when
+    /// <paramref name="previous"/> is reused. For a model trained on <see cref="InteractionMatrix.Build"/> of the same
+    /// ratings and options, <see cref="Interactions"/> holds that matrix, bit for bit (without names: a user added by
+    /// name is not in the data set, and the check refuses it).</para>
     /// </remarks>
-    public static MovieRecommender FromModelFile(ModelFileContent content, MovieLensDataset dataset, InteractionOptions? options = null)
+    public static MovieRecommender FromModelFile(ModelFileContent content, MovieLensDataset dataset, InteractionOptions? options = null, MovieRecommender? previous = null)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(dataset);
         options ??= InteractionOptions.Default;
         options.Validate();
+        if (previous is not null && ReferenceEquals(previous._dataset, dataset) && options.Equals(previous._options) && previous.HasIds(content))
+        {
+            return new MovieRecommender(content.Model, previous, dataset, options);
+        }
+
         ModelDataCheck.ThrowIfMismatched(content, dataset);
         var items = content.Items!; // checked: a model without movie ids does not pass
         var interactions = InteractionMatrix.BuildOn(dataset.Ratings, content.Users ?? IdIndex.Empty<int>(), items, options);
-        return new MovieRecommender(content.Model, interactions, dataset.Movies);
+        return new MovieRecommender(content.Model, new MovieRecommender(content.Model, interactions, dataset.Movies), dataset, options);
     }
+
+    /// <summary>Whether a saved model's ids are exactly the rows and columns of <see cref="Interactions"/>.</summary>
+    private bool HasIds(ModelFileContent content) =>
+        content.Items is { } items
+        && items.Keys.SequenceEqual(Interactions.Items.Keys)
+        && (content.Users is { } users ? users.Keys.SequenceEqual(Interactions.Users.Keys) : Interactions.Users.Count == 0);
 
     /// <summary>The model.</summary>
     public AlsModel Model { get; }

@@ -60,6 +60,44 @@ public sealed class MovieRecommenderServingTests : IDisposable
     }
 
     [Fact]
+    public void FromModelFile_PreviousOfTheSameDataOptionsAndIds_SharesItsMatrixAndTitles_OtherwiseRebuilds()
+    {
+        var dataset = WriteDataset(5, "data");
+        var interactions = InteractionMatrix.Build(dataset.Ratings);
+        ModelFileContent Trained(InteractionMatrix matrix, int seed) =>
+            new(new AlsTrainer(Options with { Seed = seed }).Fit(matrix.UserItems), matrix.Users, matrix.Items);
+        var first = MovieRecommender.FromModelFile(Trained(interactions, 1), dataset);
+        var retrained = Trained(interactions, 2);
+
+        var reused = MovieRecommender.FromModelFile(retrained, dataset, previous: first);
+
+        Assert.Same(first.Interactions, reused.Interactions);
+        Assert.Same(first.Titles, reused.Titles);
+        Assert.Same(retrained.Model, reused.Model);
+        var fresh = MovieRecommender.FromModelFile(retrained, dataset);
+        var userId = interactions.Users[9];
+        Assert.Equal(fresh.RecommendForUser(userId, 6), reused.RecommendForUser(userId, 6));
+        Assert.Equal(fresh.Explain(userId, fresh.RecommendForUser(userId, 1)[0].Movie.Id).Contributions, reused.Explain(userId, reused.RecommendForUser(userId, 1)[0].Movie.Id).Contributions);
+        Assert.Same(first.Interactions, MovieRecommender.FromModelFile(Trained(interactions, 3), dataset, previous: reused).Interactions);
+
+        // Another data set instance, other options, other ids, or a recommender not made from a file: rebuilt.
+        Assert.NotSame(first.Interactions, MovieRecommender.FromModelFile(retrained, MovieLensDataset.Load(dataset.Folder), previous: first).Interactions);
+        var strict = new InteractionOptions { MinRating = 4 };
+        Assert.NotSame(first.Interactions, MovieRecommender.FromModelFile(retrained, dataset, strict, previous: first).Interactions);
+        var fewer = InteractionMatrix.Build(dataset.Ratings, strict);
+        Assert.NotEqual(interactions.Users.Count + interactions.Items.Count, fewer.Users.Count + fewer.Items.Count);
+        var other = MovieRecommender.FromModelFile(Trained(fewer, 2), dataset, strict, previous: first);
+        Assert.Equal(fewer.Users.Keys.ToArray(), other.Interactions.Users.Keys.ToArray());
+        Assert.True(other.Interactions.UserItems.ContentEquals(fewer.UserItems));
+        Assert.NotSame(fresh.Interactions, MovieRecommender.FromModelFile(retrained, dataset, previous: new MovieRecommender(retrained.Model, interactions, dataset.Movies)).Interactions);
+        Assert.NotSame(first.Interactions, MovieRecommender.FromModelFile(retrained with { Users = null }, dataset, previous: first).Interactions);
+
+        // A model of other data is still refused, whatever the previous one.
+        var foreign = SyntheticMovieLens.Generate(SyntheticMovieLensOptions.Custom(180, 90, 4000) with { Seed = 6 });
+        Assert.Throws<InvalidDataException>(() => MovieRecommender.FromModelFile(Trained(InteractionMatrix.Build(foreign.Ratings), 1), dataset, previous: first));
+    }
+
+    [Fact]
     public void FromModelFile_ModelOfOtherData_ThrowsAsTheCheckDoes()
     {
         var dataset = WriteDataset(5, "data");
