@@ -17,8 +17,9 @@ public sealed class MovieRecommender
     private readonly Dictionary<int, Movie> _movies;
 
     // What FromModelFile built this from (null otherwise): a later FromModelFile given this as its previous recommender
-    // reuses the matrix and titles when it is asked for the same data set and options.
-    private readonly MovieLensDataset? _dataset;
+    // reuses the matrix and titles when it is asked for the same data set and options. The data set is held weakly:
+    // a caller who passes it again holds it anyway, and the ratings of one that does not are not kept alive here.
+    private readonly WeakReference<MovieLensDataset>? _dataset;
     private readonly InteractionOptions? _options;
 
     /// <summary>Joins a model with its training data and the release's movies.</summary>
@@ -70,7 +71,7 @@ public sealed class MovieRecommender
         }
 
         _movies = basis._movies;
-        _dataset = dataset;
+        _dataset = new WeakReference<MovieLensDataset>(dataset);
         _options = options;
         Model = model;
         Interactions = basis.Interactions;
@@ -104,7 +105,7 @@ public sealed class MovieRecommender
     /// the old recommender, and swaps the reference: recommenders are immutable, so requests in flight finish on the
     /// old one.</para>
     /// <para>O(ratings + ids) time: the check and the matrix each take one pass over the ratings; O(ids) when
-    /// <paramref name="previous"/> is reused. For a model trained on <see cref="InteractionMatrix.Build"/> of the same
+    /// <paramref name="previous"/> is reused (the recommender does not keep the data set alive). For a model trained on <see cref="InteractionMatrix.Build"/> of the same
     /// ratings and options, <see cref="Interactions"/> holds that matrix, bit for bit (without names: a user added by
     /// name is not in the data set, and the check refuses it).</para>
     /// </remarks>
@@ -114,7 +115,8 @@ public sealed class MovieRecommender
         ArgumentNullException.ThrowIfNull(dataset);
         options ??= InteractionOptions.Default;
         options.Validate();
-        if (previous is not null && ReferenceEquals(previous._dataset, dataset) && options.Equals(previous._options) && previous.HasIds(content))
+        if (previous?._dataset is { } built && built.TryGetTarget(out var previousDataset) && ReferenceEquals(previousDataset, dataset)
+            && options.Equals(previous._options) && previous.HasIds(content))
         {
             return new MovieRecommender(content.Model, previous, dataset, options);
         }
