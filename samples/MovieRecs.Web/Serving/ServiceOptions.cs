@@ -1,0 +1,38 @@
+namespace MovieRecs.Web.Serving;
+
+/// <summary>
+/// The service's settings, from the <c>MovieRecs</c> configuration section: <c>--model</c> and <c>--data</c> on the
+/// command line, <c>MovieRecs__Model</c> in the environment, or appsettings.json.
+/// </summary>
+internal sealed class ServiceOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "MovieRecs";
+
+    /// <summary>The model file (the library's format, or <c>implicit</c>'s <c>.npz</c>; see <see cref="ModelFormats"/>).</summary>
+    public string? Model { get; set; }
+
+    /// <summary>The MovieLens release folder the model was trained on: its movies give the titles, its ratings the
+    /// users' liked movies.</summary>
+    public string? Data { get; set; }
+
+    /// <summary>The rating threshold the model's interaction matrix was built with (default 3, the library's and the
+    /// <c>movierecs train</c> default).</summary>
+    public float MinRating { get; set; } = 3f;
+
+    /// <summary>Whether to reload the model when its file is replaced (default on).</summary>
+    public bool WatchModel { get; set; } = true;
+
+    /// <summary>How long the model file must stay unchanged before it is reloaded, in milliseconds (default 500): a
+    /// file copied in place is read once, when the copy is done.</summary>
+    public int ReloadDelayMilliseconds { get; set; } = 500;
+
+    /// <summary>The largest <c>count</c> a request may ask for (default 100).</summary>
+    public int MaxCount { get; set; } = 100;
+
+    /// <summary>The largest request body, in bytes (default 16 KiB); a larger one is answered 413.</summary>
+    public int MaxRequestBodyBytes { get; set; } = 16 * 1024;
+
+    /// <summary>The most titles and movie ids one new user may like (default 100).</summary>
+    public int MaxLiked { get; set; } = 100;
+}

@@ -1,0 +1,378 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using MovieRecs.MovieLens;
+using MovieRecs.Web.Api;
+
+namespace MovieRecs.Web.Tests;
+
+/// <summary>Every endpoint of the service and every error it answers, in memory (<c>WebApplicationFactory</c>),
+/// checked against what the library answers for the same model and data.</summary>
+public sealed class MovieRecsApiTests : IClassFixture<ServiceData>, IDisposable
+{
+    private readonly ServiceData _data;
+    private readonly ServiceFactory _factory;
+    private readonly HttpClient _client;
+    private readonly MovieRecommender _library;
+
+    public MovieRecsApiTests(ServiceData data)
+    {
+        _data = data;
+        _factory = new ServiceFactory(data.ModelFiles[0], data.DataFolder);
+        _client = _factory.CreateClient();
+        _library = data.Recommender(data.ModelFiles[0]);
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _factory.Dispose();
+    }
+
+    private int SomeUser => _data.Interactions.Users[17];
+
+    private Movie SomeMovie => _data.Dataset.Movies[4];
+
+    [Fact]
+    public async Task RecommendForUser_KnownUser_AnswersTheLibrarysRecommendations()
+    {
+        using var response = await _client.GetAsync($"/users/{SomeUser}/recommendations?count=7");
+        var answer = await response.Content.ReadFromJsonAsync(WebJsonContext.Default.UserRecommendations);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("1", response.Headers.GetValues("X-Model-Version").Single());
+        Assert.Equal(SomeUser, answer!.UserId);
+        Assert.Equal(Expected(_library.RecommendForUser(SomeUser, 7)), answer.Recommendations);
+        var row = _data.Interactions.Users.IndexOf(SomeUser);
+        var rated = _data.Interactions.UserItems.GetColumnIndices(row).ToArray().Select(c => _data.Interactions.Items[c]);
+        Assert.DoesNotContain(answer.Recommendations, r => rated.Contains(r.MovieId));
+
+        var byDefault = await _client.GetFromJsonAsync($"/users/{SomeUser}/recommendations", WebJsonContext.Default.UserRecommendations);
+        Assert.Equal(10, byDefault!.Recommendations.Count);
+    }
+
+    [Fact]
+    public async Task RecommendForUser_UnknownUser_IsProblem404()
+    {
+        using var response = await _client.GetAsync("/users/999999/recommendations");
+
+        var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound, "Unknown user");
+        Assert.Contains("999999", detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-3")]
+    [InlineData("101")]
+    [InlineData("abc")]
+    [InlineData("2.5")]
+    public async Task EveryCountedEndpoint_BadCount_IsProblem400(string count)
+    {
+        string[] paths =
+        [
+            $"/users/{SomeUser}/recommendations?count={count}",
+            $"/movies/{SomeMovie.Id}/similar?count={count}",
+            $"/users/{SomeUser}/explanations/{SomeMovie.Id}?count={count}",
+            $"/movies/search?q=synthetic&count={count}",
+        ];
+        foreach (var path in paths)
+        {
+            using var response = await _client.GetAsync(path);
+            await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        }
+
+        using var post = await _client.PostAsync("/recommendations", Json($$"""{"movieIds": [{{SomeMovie.Id}}], "count": "{{count}}"}"""));
+        await ProblemAssert.IsProblemAsync(post, HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task SimilarMovies_KnownMovie_AnswersTheLibrarysSimilarMovies()
+    {
+        var answer = await _client.GetFromJsonAsync($"/movies/{SomeMovie.Id}/similar?count=6", WebJsonContext.Default.SimilarMovies);
+
+        Assert.Equal(SomeMovie.Id, answer!.MovieId);
+        Assert.Equal(SomeMovie.Title, answer.Title);
+        Assert.Equal(Expected(_library.SimilarMovies(SomeMovie.Id, 6)), answer.Similar);
+        Assert.Equal(SomeMovie.Id, answer.Similar[0].MovieId);
+    }
+
+    [Theory]
+    [InlineData(999_999, "Unknown movie")]
+    [InlineData(ServiceData.UnratedMovieId, "Movie not in the model")]
+    public async Task SimilarMovies_UnknownOrUnmodelledMovie_IsProblem404(int movieId, string title)
+    {
+        using var response = await _client.GetAsync($"/movies/{movieId}/similar");
+
+        var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound, title);
+        Assert.Contains(movieId.ToString(System.Globalization.CultureInfo.InvariantCulture), detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Explain_KnownUserAndMovie_AnswersTheLibrarysContributions()
+    {
+        var movieId = _library.RecommendForUser(SomeUser, 1)[0].Movie.Id;
+
+        var answer = await _client.GetFromJsonAsync($"/users/{SomeUser}/explanations/{movieId}?count=4", WebJsonContext.Default.UserExplanation);
+
+        var expected = _library.Explain(SomeUser, movieId, 4);
+        Assert.Equal((SomeUser, movieId, expected.Movie.Title, expected.Score), (answer!.UserId, answer.MovieId, answer.Title, answer.Score));
+        Assert.Equal(Expected(expected.Contributions), answer.Contributions);
+        Assert.Equal(4, answer.Contributions.Count);
+    }
+
+    [Theory]
+    [InlineData(999_999, 0, "Unknown user")]
+    [InlineData(0, 999_999, "Unknown movie")]
+    [InlineData(0, ServiceData.UnratedMovieId, "Movie not in the model")]
+    public async Task Explain_UnknownUserOrMovie_IsProblem404(int userId, int movieId, string title)
+    {
+        userId = userId == 0 ? SomeUser : userId;
+        movieId = movieId == 0 ? SomeMovie.Id : movieId;
+
+        using var response = await _client.GetAsync($"/users/{userId}/explanations/{movieId}");
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound, title);
+    }
+
+    [Fact]
+    public async Task Search_OneTitle_IsFound()
+    {
+        var answer = await _client.GetFromJsonAsync($"/movies/search?q={Uri.EscapeDataString(SomeMovie.Title.ToUpperInvariant())}", WebJsonContext.Default.TitleSearch);
+
+        Assert.Equal("found", answer!.Outcome);
+        Assert.Null(answer.Message);
+        var movie = Assert.Single(answer.Movies);
+        Assert.Equal((SomeMovie.Id, SomeMovie.Title, SomeMovie.Year, true), (movie.MovieId, movie.Title, movie.Year, movie.InModel));
+        Assert.Equal(SomeMovie.Genres, movie.Genres);
+    }
+
+    [Fact]
+    public async Task Search_SharedBeginning_IsAmbiguousAndListsTheLibrarysCandidates()
+    {
+        var answer = await _client.GetFromJsonAsync("/movies/search?q=synthetic+movie&count=4", WebJsonContext.Default.TitleSearch);
+
+        var unresolved = _library.Titles.Match(["synthetic movie"]).Unresolved.Single();
+        Assert.Equal("ambiguous", answer!.Outcome);
+        Assert.Equal(unresolved.ToString(), answer.Message);
+        Assert.Equal(unresolved.Candidates.Take(4).Select(m => m.Id), answer.Movies.Select(m => m.MovieId));
+    }
+
+    [Fact]
+    public async Task Search_Typo_IsNotFoundWithSuggestions()
+    {
+        var typo = SomeMovie.Title.Replace("Synthetic", "Synthtic", StringComparison.Ordinal);
+
+        var answer = await _client.GetFromJsonAsync($"/movies/search?q={Uri.EscapeDataString(typo)}", WebJsonContext.Default.TitleSearch);
+
+        Assert.Equal("notFound", answer!.Outcome);
+        Assert.StartsWith($"No movie is titled '{typo}'. Did you mean '{SomeMovie.Title}'", answer.Message, StringComparison.Ordinal);
+        Assert.Equal(SomeMovie.Id, answer.Movies[0].MovieId);
+    }
+
+    [Fact]
+    public async Task Search_UnratedMovie_IsFoundButNotInTheModel()
+    {
+        var answer = await _client.GetFromJsonAsync("/movies/search?q=unrated+film", WebJsonContext.Default.TitleSearch);
+
+        Assert.False(Assert.Single(answer!.Movies).InModel);
+    }
+
+    [Theory]
+    [InlineData("/movies/search")]
+    [InlineData("/movies/search?q=")]
+    [InlineData("/movies/search?q=%20%20")]
+    public async Task Search_NoQuery_IsProblem400(string path)
+    {
+        using var response = await _client.GetAsync(path);
+
+        Assert.Contains("q=", await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecommendForNewUser_TitlesAndIds_AnswersTheLibrarysRecommendationsWithExplanations()
+    {
+        var movies = _data.Dataset.Movies;
+        var body = Json($$"""
+            {"titles": ["{{movies[1].Title.ToLowerInvariant()}}", "synthtic muvie 9", "synthetic movie", "{{ServiceData.UnratedTitle}}"],
+             "movieIds": [{{movies[2].Id}}, {{movies[3].Id}}, {{movies[2].Id}}], "count": 6}
+            """);
+
+        using var response = await _client.PostAsync("/recommendations", body);
+        var answer = await response.Content.ReadFromJsonAsync(WebJsonContext.Default.NewUserRecommendations);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        int[] liked = [movies[2].Id, movies[3].Id, movies[1].Id];
+        Assert.Equal(liked, answer!.Liked.Select(m => m.MovieId));
+        Assert.Equal(["synthtic muvie 9", "synthetic movie", ServiceData.UnratedTitle], answer.Unresolved.Select(u => u.Title));
+        Assert.Equal([false, true, false], answer.Unresolved.Select(u => u.Ambiguous));
+        Assert.Contains("not in the model", answer.Unresolved[2].Message, StringComparison.Ordinal);
+        Assert.Equal(10, answer.Unresolved[1].Candidates.Count);
+
+        var expected = _library.RecommendForMovies(liked, 6);
+        var why = _library.ExplainForMovies(liked, expected.Select(e => e.Movie.Id).ToArray(), 3);
+        Assert.Equal(Expected(expected), answer.Recommendations.Select(r => new ScoredMovieJson(r.MovieId, r.Title, r.Score)));
+        for (var i = 0; i < why.Count; i++)
+        {
+            Assert.Equal(Expected(why[i].Contributions), answer.Recommendations[i].Because);
+            Assert.All(answer.Recommendations[i].Because, b => Assert.Contains(b.MovieId, liked));
+        }
+
+        Assert.DoesNotContain(answer.Recommendations, r => liked.Contains(r.MovieId));
+    }
+
+    [Fact]
+    public async Task RecommendForNewUser_NothingFound_AnswersNoRecommendations()
+    {
+        var answer = await (await _client.PostAsync("/recommendations", Json("""{"titles": ["no such film"]}""")))
+            .Content.ReadFromJsonAsync(WebJsonContext.Default.NewUserRecommendations);
+
+        Assert.Empty(answer!.Liked);
+        Assert.Single(answer.Unresolved);
+        Assert.Empty(answer.Recommendations);
+    }
+
+    [Theory]
+    [InlineData(999_999, "Unknown movie")]
+    [InlineData(ServiceData.UnratedMovieId, "Movie not in the model")]
+    public async Task RecommendForNewUser_UnknownOrUnmodelledMovieId_IsProblem404(int movieId, string title)
+    {
+        using var response = await _client.PostAsync("/recommendations", Json($$"""{"movieIds": [{{SomeMovie.Id}}, {{movieId}}]}"""));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound, title);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{}")]
+    [InlineData("""{"titles": [], "movieIds": []}""")]
+    [InlineData("{\"titles\": [\"star wars\"")]
+    [InlineData("""{"movieIds": ["one"]}""")]
+    [InlineData("""{"titles": [null]}""")]
+    [InlineData("[1, 2]")]
+    public async Task RecommendForNewUser_BadBody_IsProblem400(string body)
+    {
+        using var response = await _client.PostAsync("/recommendations", Json(body));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task RecommendForNewUser_TooManyLikedMovies_IsProblem400()
+    {
+        var ids = string.Join(", ", Enumerable.Repeat(SomeMovie.Id, 101));
+
+        using var response = await _client.PostAsync("/recommendations", Json($$"""{"movieIds": [{{ids}}]}"""));
+
+        Assert.Contains("at most 100", await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RecommendForNewUser_OversizedBody_IsProblem413(bool chunked)
+    {
+        // The limit is Kestrel's (the endpoint's request size limit), which the in-memory server does not apply.
+        using var factory = new ServiceFactory(_data.ModelFiles[0], _data.DataFolder);
+        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
+        using var client = factory.CreateClient();
+        var titles = string.Join(", ", Enumerable.Repeat($"\"{new string('x', 150)}\"", 120));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/recommendations") { Content = Json($$"""{"titles": [{{titles}}]}""") };
+        request.Headers.TransferEncodingChunked = chunked;
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(chunked, request.Content.Headers.ContentLength is null);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        using var small = await client.PostAsync("/recommendations", Json($$"""{"movieIds": [{{SomeMovie.Id}}]}"""));
+        Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_NamesTheServedModel()
+    {
+        using var response = await _client.GetAsync("/health");
+        var health = await response.Content.ReadFromJsonAsync(WebJsonContext.Default.ServiceHealth);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ok", health!.Status);
+        Assert.Equal((1, Path.GetFullPath(_data.ModelFiles[0]), "MovieRecs model"), (health.Model.Version, health.Model.Path, health.Model.Format));
+        Assert.Equal((_data.Interactions.Users.Count, _data.Interactions.Items.Count, 8), (health.Model.Users, health.Model.Movies, health.Model.Factors));
+        Assert.Equal((0, 0), (health.Reloads.Swapped, health.Reloads.Rejected));
+    }
+
+    [Fact]
+    public async Task OpenApi_DescribesEveryEndpoint()
+    {
+        using var document = JsonDocument.Parse(await _client.GetStringAsync("/openapi/v1.json"));
+
+        var paths = document.RootElement.GetProperty("paths");
+        Assert.True(paths.GetProperty("/users/{id}/recommendations").TryGetProperty("get", out _));
+        Assert.True(paths.GetProperty("/movies/{id}/similar").TryGetProperty("get", out _));
+        Assert.True(paths.GetProperty("/users/{id}/explanations/{movieId}").TryGetProperty("get", out _));
+        Assert.True(paths.GetProperty("/movies/search").TryGetProperty("get", out _));
+        Assert.True(paths.GetProperty("/health").TryGetProperty("get", out _));
+        var post = paths.GetProperty("/recommendations").GetProperty("post");
+        Assert.True(post.GetProperty("responses").TryGetProperty("413", out _));
+        Assert.True(post.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+    }
+
+    [Fact]
+    public async Task Page_IsServedWithItsScriptAndStyles_AndLoadsNothingFromElsewhere()
+    {
+        using var page = await _client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("<script src=\"app.js\"", html, StringComparison.Ordinal);
+        Assert.Contains("<link rel=\"stylesheet\" href=\"app.css\">", html, StringComparison.Ordinal);
+
+        foreach (var text in new[] { html, await _client.GetStringAsync("/app.js"), await _client.GetStringAsync("/app.css") })
+        {
+            Assert.DoesNotContain("http://", text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("https://", text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("@import", text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("src=\"//", text, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public async Task Service_NpzModel_ServesAsTheLibraryDoes()
+    {
+        using var factory = new ServiceFactory(_data.NpzModelFile, _data.DataFolder);
+        using var client = factory.CreateClient();
+
+        var health = await client.GetFromJsonAsync("/health", WebJsonContext.Default.ServiceHealth);
+        var answer = await client.GetFromJsonAsync($"/users/{SomeUser}/recommendations?count=5", WebJsonContext.Default.UserRecommendations);
+
+        Assert.Equal("implicit .npz", health!.Model.Format);
+        Assert.Equal(Expected(_data.Recommender(_data.NpzModelFile).RecommendForUser(SomeUser, 5)), answer!.Recommendations);
+    }
+
+    [Fact]
+    public void Service_DamagedModelAtStart_DoesNotStart()
+    {
+        var folder = _data.NewFolder();
+        var damaged = Path.Combine(folder, "model.mrals");
+        File.WriteAllBytes(damaged, File.ReadAllBytes(_data.ModelFiles[0])[..200]);
+        using var factory = new ServiceFactory(damaged, _data.DataFolder);
+
+        var error = Assert.ThrowsAny<IOException>(() => factory.CreateClient());
+        Assert.Contains("model.mrals", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Service_NoModelGiven_DoesNotStartAndSaysWhatToGive()
+    {
+        using var factory = new ServiceFactory("", _data.DataFolder);
+
+        var error = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+        Assert.Contains("--model <file> --data <folder>", error.Message, StringComparison.Ordinal);
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static ScoredMovieJson[] Expected(IReadOnlyList<MovieScore> scores) =>
+        [.. scores.Select(s => new ScoredMovieJson(s.Movie.Id, s.Movie.Title, s.Score))];
+}
