@@ -351,6 +351,20 @@ public sealed class MovieRecsApiTests : IClassFixture<ServiceData>, IDisposable
     }
 
     [Fact]
+    public async Task Service_SparkModelDirectory_ServesAsTheLibraryDoes()
+    {
+        using var factory = new ServiceFactory(_data.SparkModelFolder, _data.DataFolder);
+        using var client = factory.CreateClient();
+
+        var health = await client.GetFromJsonAsync("/health", WebJsonContext.Default.ServiceHealth);
+        var answer = await client.GetFromJsonAsync($"/users/{SomeUser}/recommendations?count=5", WebJsonContext.Default.UserRecommendations);
+
+        Assert.Equal("Spark ALSModel directory", health!.Model.Format);
+        Assert.Equal(Expected(_data.Recommender(_data.SparkModelFolder).RecommendForUser(SomeUser, 5)), answer!.Recommendations);
+        Assert.Equal(Expected(_data.Recommender(_data.ModelFiles[0]).RecommendForUser(SomeUser, 5)), answer.Recommendations);
+    }
+
+    [Fact]
     public void Service_DamagedModelAtStart_DoesNotStart()
     {
         var folder = _data.NewFolder();

@@ -1,6 +1,7 @@
 using MovieRecs.Als;
 using MovieRecs.MovieLens;
 using MovieRecs.Persistence;
+using MovieRecs.Spark;
 
 namespace MovieRecs.Web.Tests;
 
@@ -39,6 +40,8 @@ public sealed class ServiceData : IDisposable
         NpzModelFile = Path.Combine(_root.FullName, "model-a.npz");
         var first = AlsModelFile.Load(modelFiles[0]);
         ImplicitModelFile.Save(first.Model, NpzModelFile, first.Users, first.Items);
+        SparkModelFolder = Path.Combine(_root.FullName, "model-a-spark");
+        SparkModelDirectory.Save(first.Model, SparkModelFolder, first.Users!, first.Items!);
     }
 
     /// <summary>The release folder.</summary>
@@ -56,12 +59,19 @@ public sealed class ServiceData : IDisposable
     /// <summary>The first model in <c>implicit</c>'s <c>.npz</c> format.</summary>
     public string NpzModelFile { get; }
 
+    /// <summary>The first model as a Spark MLlib ALSModel directory.</summary>
+    public string SparkModelFolder { get; }
+
     /// <summary>A new empty folder under this data's root, for a test's own copy of a model file.</summary>
     public string NewFolder() => Directory.CreateDirectory(Path.Combine(_root.FullName, $"run-{Guid.NewGuid():N}")).FullName;
 
     /// <summary>What the library answers with a model file and this data, for comparing the service's answers.</summary>
     public MovieRecommender Recommender(string modelFile) =>
-        MovieRecommender.FromModelFile(modelFile.EndsWith(".npz", StringComparison.Ordinal) ? ImplicitModelFile.Load(modelFile) : AlsModelFile.Load(modelFile), Dataset);
+        MovieRecommender.FromModelFile(
+            Directory.Exists(modelFile) ? SparkModelDirectory.Load(modelFile)
+            : modelFile.EndsWith(".npz", StringComparison.Ordinal) ? ImplicitModelFile.Load(modelFile)
+            : AlsModelFile.Load(modelFile),
+            Dataset);
 
     public void Dispose() => _root.Delete(recursive: true);
 }

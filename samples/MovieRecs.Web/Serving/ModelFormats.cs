@@ -1,18 +1,20 @@
 using MovieRecs.Persistence;
+using MovieRecs.Spark;
 
 namespace MovieRecs.Web.Serving;
 
 /// <summary>
 /// The model formats the service loads, in one place: the first whose <see cref="ModelFormat.Accepts"/> takes the
-/// path loads it. A new format is one more entry here; nothing else in the service names a format. (A Spark model
-/// directory, once a MovieRecs.Spark package loads one into a <see cref="ModelFileContent"/>, would be an entry
-/// accepting <c>Directory.Exists(path)</c>; the watcher already reloads on any change of the watched name.)
+/// path loads it. A new format is one more entry here; nothing else in the service names a format. A Spark MLlib
+/// model is a directory: the watcher reloads on any change of the watched name, so replacing the directory (Spark's
+/// and MovieRecs.Spark's writers both finish by moving a complete directory into place) swaps the model.
 /// </summary>
 internal static class ModelFormats
 {
     /// <summary>The formats, tried in order.</summary>
     public static IReadOnlyList<ModelFormat> All { get; } =
     [
+        new("Spark ALSModel directory", Directory.Exists, path => SparkModelDirectory.Load(path)),
         new("implicit .npz", path => path.EndsWith(".npz", StringComparison.OrdinalIgnoreCase), path => ImplicitModelFile.Load(path)),
         new("MovieRecs model", _ => true, path => AlsModelFile.Load(path)),
     ];
