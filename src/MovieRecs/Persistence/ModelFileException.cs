@@ -1,3 +1,5 @@
+using MovieRecs.Internal;
+
 namespace MovieRecs.Persistence;
 
 /// <summary>
@@ -12,17 +14,20 @@ namespace MovieRecs.Persistence;
 /// the MovieLens readers throw for text files, is sealed and carries no kind.)</para>
 /// <para>The message is <c>SOURCE: DETAIL</c> for the own format and <c>SOURCE: KIND: DETAIL</c> for the arrays of
 /// an <c>.npz</c>, where the source may name an entry (<c>model.npz:user_factors</c>).</para>
+/// <para>Control and other unsafe characters in the message (from a path, an archive entry or the file's own bytes)
+/// are escaped (<c>\n</c>, <c>\x1b</c>, ...), so a hostile name cannot forge log lines or terminal output;
+/// <see cref="SourceName"/> keeps the name exactly as given.</para>
 /// </remarks>
 public sealed class ModelFileException : IOException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="kind">What is wrong.</param>
     /// <param name="sourceName">The file (or <c>archive:entry</c>) that is wrong.</param>
-    /// <param name="message">The message, naming the source and the problem.</param>
+    /// <param name="message">The message, naming the source and the problem; unsafe characters in it are escaped.</param>
     /// <param name="innerException">The cause, if any.</param>
     /// <exception cref="ArgumentNullException"><paramref name="sourceName"/> or <paramref name="message"/> is null.</exception>
     public ModelFileException(ModelFileError kind, string sourceName, string message, Exception? innerException = null)
-        : base(message ?? throw new ArgumentNullException(nameof(message)), innerException)
+        : base(MessageText.Escape(message ?? throw new ArgumentNullException(nameof(message))), innerException)
     {
         ArgumentNullException.ThrowIfNull(sourceName);
         Kind = kind;

@@ -1,3 +1,4 @@
+using MovieRecs.Internal;
 using MovieRecs.Persistence;
 
 namespace MovieRecs.Tests.Persistence;
@@ -73,6 +74,26 @@ public sealed class InputFileTests : IDisposable
 
         Assert.Contains("a\\nb' is a folder", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Theory]
+    [InlineData("model\n.mrals")]
+    [InlineData("model\u001b[31m.npz")]
+    public void Load_DamagedFileWithControlCharacterInName_EscapesItInTheMessage(string name)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Windows forbids control characters in names.
+        }
+
+        var path = Path.Combine(_folder.FullName, name);
+        File.WriteAllBytes(path, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+
+        var error = Assert.Throws<ModelFileException>(() => Read(name.EndsWith(".npz", StringComparison.Ordinal) ? "ImplicitModelFile.Load" : "AlsModelFile.Load", path));
+
+        Assert.Equal(path, error.SourceName);
+        Assert.Contains(MessageText.Escape(path), error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(error.Message, c => char.IsControl(c));
     }
 
     private static object Read(string reader, string path) => reader switch
