@@ -16,14 +16,22 @@ namespace MovieRecs.Benchmarks;
 /// </summary>
 internal static class ColdStart
 {
+    private static readonly string[] SdkVariables =
+        ["DOTNET_CLI_", "DOTNET_NOLOGO", "DOTNET_GENERATE_ASPNET_CERTIFICATE", "DOTNET_SKIP_FIRST_TIME_EXPERIENCE", "DOTNET_ROOT", "DOTNET_HOST_PATH"];
+
     public static int Run(string[] args)
     {
         var workload = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !char.IsDigit(a[0])) ?? "all";
         var threads = Option(args, "--threads", 2);
         var repeat = Option(args, "--repeat", 5);
+        // The project's runtimeconfig sets nothing; the environment could, so the runtime's variables are listed (the
+        // SDK's own DOTNET_ variables, which the runtime does not read, are left out). The list should be empty.
+        var runtimeVariables = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(name => name.StartsWith("DOTNET_", StringComparison.Ordinal) && !SdkVariables.Any(sdk => name.StartsWith(sdk, StringComparison.Ordinal)))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
         Console.WriteLine(
-            $"default runtime settings: tiered compilation {Switch("System.Runtime.TieredCompilation")}, " +
-            $"quick JIT for loops {Switch("System.Runtime.TieredCompilation.QuickJitForLoops")}, " +
+            $"runtime settings from the environment: {(runtimeVariables.Length == 0 ? "none" : string.Join(", ", runtimeVariables))}; " +
             $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC");
         var userItems = BenchmarkData.Ml1mUserItems;
         Console.WriteLine($"data: {userItems}");
@@ -111,7 +119,4 @@ internal static class ColdStart
         var at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     }
-
-    private static string Switch(string name) =>
-        AppContext.TryGetSwitch(name, out var on) ? (on ? "on" : "off") : "default";
 }
