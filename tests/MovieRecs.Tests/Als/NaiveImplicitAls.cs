@@ -68,8 +68,8 @@ internal static class NaiveImplicitAls
         return result;
     }
 
-    /// <summary>Gaussian elimination with partial pivoting.</summary>
-    private static double[] Solve(double[,] a, double[] b)
+    /// <summary>Gaussian elimination with partial pivoting (overwrites <paramref name="a"/> and <paramref name="b"/>).</summary>
+    public static double[] Solve(double[,] a, double[] b)
     {
         var n = b.Length;
         for (var col = 0; col < n; col++)

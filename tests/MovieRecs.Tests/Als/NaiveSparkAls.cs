@@ -57,7 +57,7 @@ internal static class NaiveSparkAls
             ata[p, p] += regParam * numExplicits;
         }
 
-        return Solve(ata, atb);
+        return NaiveImplicitAls.Solve(ata, atb);
     }
 
     /// <summary>
@@ -127,53 +127,5 @@ internal static class NaiveSparkAls
                 a[p, q] += weight * y[p] * y[q];
             }
         }
-    }
-
-    /// <summary>Gaussian elimination with partial pivoting.</summary>
-    private static double[] Solve(double[,] a, double[] b)
-    {
-        var n = b.Length;
-        for (var col = 0; col < n; col++)
-        {
-            var pivot = col;
-            for (var r = col + 1; r < n; r++)
-            {
-                if (Math.Abs(a[r, col]) > Math.Abs(a[pivot, col]))
-                {
-                    pivot = r;
-                }
-            }
-
-            for (var c = 0; c < n; c++)
-            {
-                (a[col, c], a[pivot, c]) = (a[pivot, c], a[col, c]);
-            }
-
-            (b[col], b[pivot]) = (b[pivot], b[col]);
-            for (var r = col + 1; r < n; r++)
-            {
-                var f = a[r, col] / a[col, col];
-                for (var c = col; c < n; c++)
-                {
-                    a[r, c] -= f * a[col, c];
-                }
-
-                b[r] -= f * b[col];
-            }
-        }
-
-        var x = new double[n];
-        for (var r = n - 1; r >= 0; r--)
-        {
-            var s = b[r];
-            for (var c = r + 1; c < n; c++)
-            {
-                s -= a[r, c] * x[c];
-            }
-
-            x[r] = s / a[r, r];
-        }
-
-        return x;
     }
 }
