@@ -38,18 +38,19 @@ internal static partial class Cli
         var evaluateTime = TimeSpan.Zero;
         AlsModel? model = null;
         var done = 0;
+        var train = request.Weighted(split.Train);
         foreach (var value in spec.Values)
         {
             var started = Stopwatch.GetTimestamp();
             if (spec.Parameter == SweepSpec.Iterations)
             {
                 var trainer = new AlsTrainer(options with { Iterations = value - done });
-                model = model is null ? trainer.Fit(split.Train) : trainer.Fit(split.Train, model);
+                model = model is null ? trainer.Fit(train) : trainer.Fit(train, model);
                 done = value;
             }
             else
             {
-                model = new AlsTrainer(options with { Factors = value }).Fit(split.Train);
+                model = new AlsTrainer(options with { Factors = value }).Fit(train);
             }
 
             var fitted = Stopwatch.GetTimestamp();

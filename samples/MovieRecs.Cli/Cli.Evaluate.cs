@@ -5,6 +5,7 @@ using MovieRecs.Evaluation;
 using MovieRecs.MovieLens;
 using MovieRecs.Neighbors;
 using MovieRecs.Recommendations;
+using MovieRecs.Sparse;
 
 namespace MovieRecs.Cli;
 
@@ -20,6 +21,27 @@ internal static partial class Cli
 
         /// <summary>The item-item settings of <c>--model bm25|tfidf|cosine|all</c> (the similarity is set per model).</summary>
         public ItemKnnOptions Knn { get; init; } = ItemKnnOptions.Default;
+
+        /// <summary>The <c>--weight</c> applied to ALS's training matrix: none, bm25 or tfidf.</summary>
+        public string Weight { get; init; } = "none";
+
+        /// <summary>The <c>--bm25-k1</c> given, if any (its default depends on what it weights).</summary>
+        public double? Bm25K1 { get; init; }
+
+        /// <summary>The <c>--bm25-b</c> given, if any (its default depends on what it weights).</summary>
+        public double? Bm25B { get; init; }
+
+        /// <summary>Fits ALS on the training matrix, weighted first when <c>--weight</c> asks.</summary>
+        public AlsModel FitAls(CsrMatrix train) => new AlsTrainer(Options).Fit(Weighted(train));
+
+        /// <summary>The matrix ALS trains on: the training matrix, weighted when <c>--weight</c> asks.</summary>
+        public CsrMatrix Weighted(CsrMatrix train) => Weight switch
+        {
+            // As implicit's tutorials weight: the item x user matrix, items as the documents.
+            "bm25" => SparseWeighting.Bm25Weight(train.Transpose(), Bm25K1 ?? 100, Bm25B ?? 0.8).Transpose(),
+            "tfidf" => SparseWeighting.TfIdfWeight(train.Transpose()).Transpose(),
+            _ => train,
+        };
     }
 
     /// <summary>The values of <c>--model</c>; <c>all</c> evaluates every other one.</summary>
@@ -51,7 +73,7 @@ internal static partial class Cli
             return EvaluateModelsOn(report, request, split, modelName);
         }
 
-        var model = new AlsTrainer(request.Options).Fit(split.Train);
+        var model = request.FitAls(split.Train);
         report.Stage("fit");
         var k = request.K;
         var als = RankingEvaluator.Evaluate(model, split, k);
@@ -78,7 +100,7 @@ internal static partial class Cli
             var clock = System.Diagnostics.Stopwatch.StartNew();
             IRecommender model = name switch
             {
-                "als" => new AlsTrainer(request.Options).Fit(split.Train),
+                "als" => request.FitAls(split.Train),
                 "popularity" => new PopularityRecommender(split.Train),
                 _ => ItemKnnModel.Fit(split.Train, request.Knn with
                 {
@@ -120,15 +142,18 @@ internal static partial class Cli
             var model = CliOptions.Choice("--model", "The model to evaluate: als, bm25, tfidf, cosine (item-item), popularity, or all (one table row each); without it, ALS beside the popularity baseline.", EvaluateModels);
             model.HelpName = "MODEL";
             var neighbors = CliOptions.Count("--neighbors", "Item-item models: the neighbours kept per item (implicit's K).", 20);
-            var k1 = CliOptions.Parsed("--bm25-k1", "BM25 item-item: the term-frequency saturation K1 (default 1.2).", "K1", text => ParseNonNegative("--bm25-k1", text));
-            var b = CliOptions.Parsed("--bm25-b", "BM25 item-item: the length normalisation B, 0 to 1 (default 0.75).", "B", text => ParseUnit("--bm25-b", text));
+            var k1 = CliOptions.Parsed("--bm25-k1", "BM25: the term-frequency saturation K1 (default 1.2 for the bm25 item-item model, 100 for --weight bm25).", "K1", text => ParseNonNegative("--bm25-k1", text));
+            var b = CliOptions.Parsed("--bm25-b", "BM25: the length normalisation B, 0 to 1 (default 0.75 for the bm25 item-item model, 0.8 for --weight bm25).", "B", text => ParseUnit("--bm25-b", text));
+            var weight = CliOptions.Choice("--weight", "ALS: weights the training matrix first, as implicit's bm25_weight or tfidf_weight of the item x user matrix (default none).", ["none", "bm25", "tfidf"], "none");
+            weight.HelpName = "WEIGHT";
             var command = Define("evaluate", "Splits the ratings, fits ALS (or the --model given) on the training part and ranks the held-out part, beside a popularity baseline.",
-                [data, split, testFraction, .. als.All, k, model, neighbors, k1, b, sweep, plot, metric, plotSize],
+                [data, split, testFraction, .. als.All, k, model, neighbors, k1, b, weight, sweep, plot, metric, plotSize],
                 [
                     "movierecs evaluate ml-100k --split u1",
                     "movierecs evaluate ml-100k --test-fraction 0.2 --factors 64 --json",
                     "movierecs evaluate ml-100k --split u1 --model bm25 --neighbors 20 --bm25-k1 1.2 --bm25-b 0.75",
                     "movierecs evaluate ml-100k --split u1 --model all --json",
+                    "movierecs evaluate ml-100k --split u1 --model als --weight bm25 --bm25-k1 100 --bm25-b 0.8",
                     "movierecs evaluate ml-100k --split u1 --sweep iterations=0..15 --metric all --plot sweep.png",
                     "movierecs evaluate ml-100k --sweep factors=16,32,64,128 --metric map,ndcg --plot factors.png --plot-size 1200x750",
                 ]);
@@ -165,6 +190,10 @@ internal static partial class Cli
                 {
                     result.AddError("--sweep varies ALS; it cannot be combined with --model");
                 }
+                else if (result.Given(weight) && result.GetValue(model) is { } named && named is not ("als" or "all"))
+                {
+                    result.AddError($"--weight weights ALS's training matrix; it does not apply to --model {named}");
+                }
                 else if (SweepOf(result.GetResult(sweep)) is not { } spec)
                 {
                     if (result.Given(plot) || result.Given(metric) || result.Given(plotSize))
@@ -186,6 +215,9 @@ internal static partial class Cli
                 result.GetValue(k), result.GetValue(sweep), result.GetValue(plot), result.GetValue(plotSize) ?? PlotSize.Default, MetricIndexes(result.GetValue(metric) ?? []))
             {
                 Model = result.GetValue(model),
+                Weight = result.GetValue(weight) ?? "none",
+                Bm25K1 = result.GetValue(k1),
+                Bm25B = result.GetValue(b),
                 Knn = new ItemKnnOptions
                 {
                     K = result.GetValue(neighbors),

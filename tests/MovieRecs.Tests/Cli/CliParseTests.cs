@@ -60,6 +60,7 @@ public sealed class CliParseTests : IClassFixture<CliTests.TrainedModel>, IDispo
     [InlineData("evaluate {data} --model knn", "--model expects als, bm25, tfidf, cosine, popularity or all, not 'knn'")]
     [InlineData("evaluate {data} --model bm25 --sweep iterations=1..2", "--sweep varies ALS; it cannot be combined with --model")]
     [InlineData("evaluate {data} --model bm25 --bm25-b 1.5", "--bm25-b expects a number from 0 to 1, not '1.5'")]
+    [InlineData("evaluate {data} --model cosine --weight bm25", "--weight weights ALS's training matrix; it does not apply to --model cosine")]
     public void Run_ConflictingOrMissingOptions_AreErrors(string commandLine, string expected) => AssertUsageError(commandLine, expected);
 
     [Fact]

@@ -173,6 +173,29 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>, IDisposable
     }
 
     [Fact]
+    public void Evaluate_WeightBm25_TrainsAlsOnTheWeightedMatrix()
+    {
+        var data = PathOf("data");
+        Assert.Equal(0, Run("generate", "--preset", "ml-100k", "--seed", "3", "--out", data).Code);
+        string[] common = ["evaluate", data, "--model", "als", "--factors", "8", "--iterations", "3", "--json"];
+
+        var plain = Run([.. common]);
+        var weighted = Run([.. common, "--weight", "bm25", "--bm25-k1", "100", "--bm25-b", "0.8"]);
+        var again = Run([.. common, "--weight", "bm25", "--bm25-k1", "100", "--bm25-b", "0.8"]);
+
+        Assert.True(plain.Code == 0, plain.Error);
+        Assert.True(weighted.Code == 0, weighted.Error);
+        using var plainJson = JsonDocument.Parse(plain.Output);
+        using var weightedJson = JsonDocument.Parse(weighted.Output);
+        using var againJson = JsonDocument.Parse(again.Output);
+        var plainAuc = plainJson.RootElement.GetProperty("als").GetProperty("auc").GetDouble();
+        var weightedAuc = weightedJson.RootElement.GetProperty("als").GetProperty("auc").GetDouble();
+        Assert.NotEqual(plainAuc, weightedAuc);
+        Assert.Equal(weightedAuc, againJson.RootElement.GetProperty("als").GetProperty("auc").GetDouble());
+        Assert.InRange(weightedAuc, 0.5, 1);
+    }
+
+    [Fact]
     public void Evaluate_MinRatingAboveEveryRating_SaysNoRatingsInTheFile()
     {
         var data = PathOf("data");
