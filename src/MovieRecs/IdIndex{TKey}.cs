@@ -28,7 +28,7 @@ public sealed class IdIndex<TKey> : IReadOnlyList<TKey>
         {
             if (!map.TryAdd(keys[i], i))
             {
-                ThrowHelper.ThrowArgument(nameof(keys), $"The key '{keys[i]}' appears twice (at {map[keys[i]]} and {i}); index keys must be distinct.");
+                ThrowHelper.ThrowArgument(nameof(keys), $"The key '{Quote(keys[i])}' appears twice (at {map[keys[i]]} and {i}); index keys must be distinct.");
             }
         }
 
@@ -71,7 +71,7 @@ public sealed class IdIndex<TKey> : IReadOnlyList<TKey>
         ArgumentNullException.ThrowIfNull(key);
         if (!_indexOf.TryGetValue(key, out var index))
         {
-            throw new KeyNotFoundException($"The key '{key}' is not in the index ({_keys.Length} keys).");
+            throw new KeyNotFoundException($"The key '{Quote(key)}' is not in the index ({_keys.Length} keys).");
         }
 
         return index;
@@ -113,7 +113,7 @@ public sealed class IdIndex<TKey> : IReadOnlyList<TKey>
         {
             if (keys[i] is null || !_indexOf.TryGetValue(keys[i], out destination[i]))
             {
-                throw new KeyNotFoundException($"keys[{i}] = '{keys[i]}' is not in the index ({_keys.Length} keys).");
+                throw new KeyNotFoundException($"keys[{i}] = '{Quote(keys[i])}' is not in the index ({_keys.Length} keys).");
             }
         }
     }
@@ -129,7 +129,7 @@ public sealed class IdIndex<TKey> : IReadOnlyList<TKey>
         ArgumentNullException.ThrowIfNull(key);
         if (_indexOf.TryGetValue(key, out var existing))
         {
-            ThrowHelper.ThrowArgument(nameof(key), $"The key '{key}' is already in the index, at {existing}.");
+            ThrowHelper.ThrowArgument(nameof(key), $"The key '{Quote(key)}' is already in the index, at {existing}.");
         }
 
         var keys = new TKey[_keys.Length + 1];
@@ -137,6 +137,9 @@ public sealed class IdIndex<TKey> : IReadOnlyList<TKey>
         keys[^1] = key;
         return new IdIndex<TKey>(keys, Comparer);
     }
+
+    /// <summary>A key as an exception message shows it: its text with control characters escaped.</summary>
+    private static string Quote(TKey key) => MessageText.Escape(key.ToString() ?? string.Empty);
 
     /// <inheritdoc/>
     public IEnumerator<TKey> GetEnumerator() => ((IEnumerable<TKey>)_keys).GetEnumerator();

@@ -82,4 +82,18 @@ public class IdIndexTests
 
         return true;
     }
+
+    [Fact]
+    public void IndexOf_KeyWithControlCharacters_EscapesThemInTheMessage()
+    {
+        var index = IdIndex.Create(["a", "b"]);
+
+        var missing = Assert.Throws<KeyNotFoundException>(() => index.IndexOf("x\u001b]0;owned\u0007"));
+        var twice = Assert.Throws<ArgumentException>(() => IdIndex.Create(["a\nb", "a\nb"]));
+        var appended = Assert.Throws<ArgumentException>(() => IdIndex.Create(["a\rb"]).Append("a\rb"));
+
+        Assert.Equal("The key 'x\\x1b]0;owned\\x07' is not in the index (2 keys).", missing.Message);
+        Assert.StartsWith("The key 'a\\nb' appears twice", twice.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The key 'a\\rb' is already in the index", appended.Message, StringComparison.Ordinal);
+    }
 }

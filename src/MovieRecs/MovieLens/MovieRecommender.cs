@@ -207,7 +207,7 @@ public sealed class MovieRecommender
         var columns = new List<int>(likedTitles.Found.Count);
         foreach (var movie in likedTitles.Found)
         {
-            var column = Interactions.Items.IndexOf(movie.Id);
+            var column = ColumnOf(movie.Id);
             if (!columns.Contains(column))
             {
                 columns.Add(column);
@@ -289,7 +289,7 @@ public sealed class MovieRecommender
     /// <returns>Movies with cosine similarities, most similar first.</returns>
     /// <exception cref="KeyNotFoundException">The movie has no column.</exception>
     public IReadOnlyList<MovieScore> SimilarMovies(int movieId, int count = 10) =>
-        ToMovies(Model.SimilarItems(Interactions.Items.IndexOf(movieId), count));
+        ToMovies(Model.SimilarItems(ColumnOf(movieId), count));
 
     /// <summary>Why a movie is recommended to a MovieLens user: each of their liked movies' contribution, and the user
     /// weights (<c>implicit</c>'s <c>explain</c>).</summary>
@@ -319,7 +319,7 @@ public sealed class MovieRecommender
 
     private MovieExplanation ExplainForRow(int row, int movieId, int count)
     {
-        var explanation = Model.Explain(Interactions.UserItems.GetColumnIndices(row), Interactions.UserItems.GetValues(row), Interactions.Items.IndexOf(movieId), count);
+        var explanation = Model.Explain(Interactions.UserItems.GetColumnIndices(row), Interactions.UserItems.GetValues(row), ColumnOf(movieId), count);
         return new MovieExplanation(_movies[movieId], explanation.Score, ToMovies(explanation.Contributions), explanation.UserWeights);
     }
 
@@ -329,7 +329,7 @@ public sealed class MovieRecommender
         var columns = new List<int>();
         foreach (var title in titles)
         {
-            var column = Interactions.Items.IndexOf(Titles.Find(title).Id);
+            var column = ColumnOf(Titles.Find(title).Id);
             if (!columns.Contains(column))
             {
                 columns.Add(column);

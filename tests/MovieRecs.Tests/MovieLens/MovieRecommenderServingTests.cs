@@ -162,6 +162,21 @@ public sealed class MovieRecommenderServingTests : IDisposable
     }
 
     [Fact]
+    public void SimilarMoviesAndExplain_MovieWithoutColumnOrUnknown_ThrowNamingIt()
+    {
+        var dataset = WriteDataset(5, "data");
+        var interactions = InteractionMatrix.Build(dataset.Ratings);
+        var unrated = new Movie(100_000, "Unrated Film (2001)", 2001, []);
+        var recommender = new MovieRecommender(new AlsTrainer(Options).Fit(interactions.UserItems), interactions, [.. dataset.Movies, unrated]);
+
+        var similar = Assert.Throws<KeyNotFoundException>(() => recommender.SimilarMovies(unrated.Id));
+        var explain = Assert.Throws<KeyNotFoundException>(() => recommender.Explain(interactions.Users[0], 999_999));
+
+        Assert.Contains("Movie 100000 ('Unrated Film (2001)') has no column", similar.Message, StringComparison.Ordinal);
+        Assert.Contains("No movie has the id 999999", explain.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ExplainForMovies_EqualsTheModelsExplanations_SharingTheUserWeights()
     {
         var dataset = WriteDataset(5, "data");
