@@ -101,9 +101,9 @@ public sealed partial class AlsModel : IRecommender
     /// <exception cref="ArgumentNullException"><paramref name="userItems"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="userItems"/> does not fit the model, or the options are inconsistent.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    /// <remarks>Memory is the result (rows x count) plus a score buffer of four users per worker: the users x items score
-    /// matrix is never formed. Without candidates, users are scored four at a time, so each pass over the item factors
-    /// serves four users. Uses up to <see cref="AlsOptions.MaxDegreeOfParallelism"/> threads in contiguous batches of users.</remarks>
+    /// <remarks>Memory is the result (rows x count) plus a score buffer of 16 users per worker: the users x items score
+    /// matrix is never formed. Without candidates, users are scored 16 at a time, so each pass over the item factors
+    /// serves 16 users. Uses up to <see cref="AlsOptions.MaxDegreeOfParallelism"/> threads in contiguous batches of users.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ScoredItem[][] RecommendAll(
         CsrMatrix userItems, int count = 10, RecommendOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
@@ -124,30 +124,30 @@ public sealed partial class AlsModel : IRecommender
             progress,
             (start, end) =>
             {
-                var u = start;
                 if (options.Candidates is null)
                 {
                     // Blocks of users share each pass over the item factors; the scores are the single call's bits.
-                    for (; u + ScoringKernels.BlockQueries <= end; u += ScoringKernels.BlockQueries)
+                    for (var u = start; u < end; u += ScoringKernels.BlockQueries)
                     {
-                        RecommendBlock(u, userItems, count, options, results);
+                        RecommendBlock(u, Math.Min(ScoringKernels.BlockQueries, end - u), userItems, count, options, results);
                     }
                 }
-
-                for (; u < end; u++)
+                else
                 {
-                    results[u] = Recommend(u, userItems.GetColumnIndices(u), count, options);
+                    for (var u = start; u < end; u++)
+                    {
+                        results[u] = Recommend(u, userItems.GetColumnIndices(u), count, options);
+                    }
                 }
             },
             cancellationToken);
         return results;
     }
 
-    /// <summary>Recommends for users <paramref name="first"/> .. + <see cref="ScoringKernels.BlockQueries"/> - 1 (no candidates) into <paramref name="results"/>.</summary>
+    /// <summary>Recommends for users <paramref name="first"/> .. + <paramref name="users"/> - 1 (at most <see cref="ScoringKernels.BlockQueries"/>, no candidates) into <paramref name="results"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void RecommendBlock(int first, CsrMatrix userItems, int count, RecommendOptions options, ScoredItem[][] results)
+    private void RecommendBlock(int first, int users, CsrMatrix userItems, int count, RecommendOptions options, ScoredItem[][] results)
     {
-        const int users = ScoringKernels.BlockQueries;
         var scores = ServingScratch.BlockScores(users * ItemCount);
         ScoringKernels.ScoreBlock(
             Width, _userFactors.Storage.Slice(first * Stride, users * Stride), users, _itemFactors.Storage, Stride, ItemCount, scores, ItemCount);

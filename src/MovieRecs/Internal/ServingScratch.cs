@@ -18,6 +18,12 @@ internal static class ServingScratch
     private static float[]? t_query;
 
     [ThreadStatic]
+    private static float[]? t_pairedQueries;
+
+    [ThreadStatic]
+    private static float[]? t_unpairedQuery;
+
+    [ThreadStatic]
     private static bool[]? t_marks;
 
     [ThreadStatic]
@@ -47,6 +53,12 @@ internal static class ServingScratch
         span.Clear();
         return span;
     }
+
+    /// <summary>Queries of a block laid out in pairs for the 512-bit scoring tile (overwritten by the caller).</summary>
+    public static Span<float> PairedQueries(int length) => Grow(ref t_pairedQueries, length).AsSpan(0, length);
+
+    /// <summary>One query taken back out of <see cref="PairedQueries"/> (overwritten by the caller).</summary>
+    public static Span<float> UnpairedQuery(int stride) => Grow(ref t_unpairedQuery, stride).AsSpan(0, stride);
 
     /// <summary>All-false marks of at least <paramref name="length"/> entries; callers reset what they set.</summary>
     public static bool[] Marks(int length) => Grow(ref t_marks, length);
