@@ -246,6 +246,17 @@ public sealed partial class AlsModel : IRecommender
         var candidates = options.Candidates;
         if (candidates is null)
         {
+            if (PrunesSingleQueries)
+            {
+                var pruned = RankPruned(Width, query, liked, options.FilterItems, destination, likedName);
+                if (pruned >= 0)
+                {
+                    return pruned;
+                }
+
+                scores = ServingScratch.Scores(ItemCount);
+            }
+
             ScoringKernels.Score(Width, query, _itemFactors.Storage, Stride, scores);
         }
         else
@@ -261,6 +272,104 @@ public sealed partial class AlsModel : IRecommender
         }
 
         return SelectInto(scores, liked, options.FilterItems, destination, likedName);
+    }
+
+    /// <summary>
+    /// Whether single queries go through <see cref="RankPruned"/> first: on 256-bit and wider accelerated kernels, and
+    /// with enough items for the quantized copy to pay (below that, the full scan is a few microseconds).
+    /// </summary>
+    private bool PrunesSingleQueries => ItemCount >= PruneMinItems && Width >= SimdWidth.Vector256 && KernelTable.IsAccelerated(Width);
+
+    /// <summary>Items from which single queries are pruned with the quantized copy of the item factors.</summary>
+    internal const int PruneMinItems = 512;
+
+    private QuantizedItems? _quantizedItems;
+    private object? _quantizedItemsLock;
+
+    /// <summary>The quantized serving copy of the item factors, built on first use, once (thread-safe).</summary>
+    internal QuantizedItems QuantizedItemCopy() =>
+        Volatile.Read(ref _quantizedItems)
+        ?? LazyInitializer.EnsureInitialized(ref _quantizedItems, ref _quantizedItemsLock, () => QuantizedItems.Build(_itemFactors));
+
+    /// <summary>
+    /// The full scan's answer without scoring every item in float: the quantized copy bounds every score from both sides
+    /// (<see cref="QuantizedItems"/>), and only the items whose upper bound reaches the k-th best lower bound are scored
+    /// with the full scan's kernel and selected with its order, which gives the same items, scores and order. Returns -1,
+    /// having written nothing, when that would not pay (too many candidates or items wanted) or the bound does not apply.
+    /// </summary>
+    /// <param name="scanWidth">The width of the integer scan (any width gives the same bounds).</param>
+    /// <param name="query">The user's factors, <see cref="Stride"/> floats.</param>
+    /// <param name="excluded">Items never returned (already liked).</param>
+    /// <param name="filter">More items never returned, or null.</param>
+    /// <param name="destination">Receives the best items, best first.</param>
+    /// <param name="excludedName">The argument named when an excluded item is out of range.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal int RankPruned(
+        SimdWidth scanWidth, ReadOnlySpan<float> query, ReadOnlySpan<int> excluded, IReadOnlyList<int>? filter, Span<ScoredItem> destination, string excludedName)
+    {
+        var k = destination.Length;
+        if (k == 0 || k > Math.Max(16, ItemCount / 64))
+        {
+            return -1;
+        }
+
+        var copy = QuantizedItemCopy();
+        var pairCodes = ServingScratch.PairCodes(copy.Pairs);
+        if (!copy.PrepareQuery(query, pairCodes, out var scale, out var a, out var b))
+        {
+            return -1;
+        }
+
+        var columns = copy.Panels * QuantizedItems.PanelItems;
+        var lower = ServingScratch.Scores(columns);
+        var upper = ServingScratch.UpperBounds(columns);
+        copy.Bound(scanWidth, pairCodes, scale, a, b, lower, upper);
+        foreach (var item in excluded)
+        {
+            CheckIndex(item, ItemCount, excludedName);
+            lower[item] = float.NaN;
+            upper[item] = float.NaN;
+        }
+
+        if (filter is not null)
+        {
+            for (var j = 0; j < filter.Count; j++)
+            {
+                CheckIndexAt(filter[j], ItemCount, "options.FilterItems", j);
+                lower[filter[j]] = float.NaN;
+                upper[filter[j]] = float.NaN;
+            }
+        }
+
+        // τ: the k-th best lower bound of a selectable item; no more than k selectable items leaves it to the full scan.
+        var (heapItems, heapScores, outItems, outScores) = ServingScratch.Heap(k);
+        if (TopK.Select(lower[..ItemCount], outItems.AsSpan(0, k), outScores.AsSpan(0, k), heapItems, heapScores) < k)
+        {
+            return -1;
+        }
+
+        var limit = Math.Max(4 * k, ItemCount / 32);
+        var ids = ServingScratch.CandidateItems(limit);
+        var found = TopK.AtLeast(upper[..ItemCount], outScores[k - 1], ids);
+        if (found < 0)
+        {
+            return -1;
+        }
+
+        var exact = ServingScratch.CandidateScores(found);
+        for (var j = 0; j < found; j++)
+        {
+            ScoringKernels.Score(Width, query, _itemFactors.PaddedRow(ids[j]), Stride, exact.Slice(j, 1));
+        }
+
+        // Candidates are in item order, so TopK's tie rule (lower position first) is the full scan's (lower item first).
+        var written = TopK.Select(exact, outItems.AsSpan(0, k), outScores.AsSpan(0, k), heapItems, heapScores);
+        for (var j = 0; j < written; j++)
+        {
+            destination[j] = new ScoredItem(ids[outItems[j]], outScores[j]);
+        }
+
+        return written;
     }
 
     /// <summary>Marks the excluded and filtered entries of <paramref name="scores"/> and selects the best into <paramref name="destination"/>.</summary>
