@@ -46,6 +46,18 @@ public sealed partial class AlsModel : IRecommender
         return RankInto(query, options.FilterAlreadyLiked ? likedItems : default, options, destination, nameof(likedItems));
     }
 
+    /// <summary>
+    /// <see cref="Recommend(int, ReadOnlySpan{int}, Span{ScoredItem}, RecommendOptions?)"/> by scoring every item (never
+    /// pruned): the reference the pruned ranking must equal, and the baseline it is measured against.
+    /// </summary>
+    internal int RecommendFullScan(int user, ReadOnlySpan<int> likedItems, Span<ScoredItem> destination)
+    {
+        CheckIndex(user, UserCount, nameof(user));
+        var query = ServingScratch.Query(Stride);
+        _userFactors.PaddedRow(user).CopyTo(query);
+        return RankInto(query, likedItems, RecommendOptions.Default, destination, nameof(likedItems), prune: false);
+    }
+
     /// <summary>The top items for <paramref name="user"/>, filtering their row of <paramref name="userItems"/> (the training matrix).</summary>
     /// <param name="user">The user index; also the row of <paramref name="userItems"/>.</param>
     /// <param name="userItems">The user x item matrix the model was trained on (only row <paramref name="user"/> is read).</param>
@@ -235,7 +247,7 @@ public sealed partial class AlsModel : IRecommender
 
     /// <summary>Ranks the item rows against <paramref name="query"/> (stride floats) into <paramref name="destination"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int RankInto(ReadOnlySpan<float> query, ReadOnlySpan<int> liked, RecommendOptions options, Span<ScoredItem> destination, string likedName)
+    private int RankInto(ReadOnlySpan<float> query, ReadOnlySpan<int> liked, RecommendOptions options, Span<ScoredItem> destination, string likedName, bool prune = true)
     {
         if (destination.IsEmpty)
         {
@@ -246,7 +258,7 @@ public sealed partial class AlsModel : IRecommender
         var candidates = options.Candidates;
         if (candidates is null)
         {
-            if (PrunesSingleQueries)
+            if (prune && PrunesSingleQueries)
             {
                 var pruned = RankPruned(Width, query, liked, options.FilterItems, destination, likedName);
                 if (pruned >= 0)
@@ -356,11 +368,16 @@ public sealed partial class AlsModel : IRecommender
             return -1;
         }
 
+        // Gathered first (independent loads, so the rows arrive from memory together), then scored as the full scan
+        // scores them: every row its own accumulators, so the same bits wherever it sits.
         var exact = ServingScratch.CandidateScores(found);
+        var rows = ServingScratch.CandidateRows(found * Stride);
         for (var j = 0; j < found; j++)
         {
-            ScoringKernels.Score(Width, query, _itemFactors.PaddedRow(ids[j]), Stride, exact.Slice(j, 1));
+            _itemFactors.PaddedRow(ids[j]).CopyTo(rows.Slice(j * Stride, Stride));
         }
+
+        ScoringKernels.Score(Width, query, rows, Stride, exact);
 
         // Candidates are in item order, so TopK's tie rule (lower position first) is the full scan's (lower item first).
         var written = TopK.Select(exact, outItems.AsSpan(0, k), outScores.AsSpan(0, k), heapItems, heapScores);

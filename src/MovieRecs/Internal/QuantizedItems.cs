@@ -7,15 +7,16 @@ using System.Runtime.Intrinsics.X86;
 namespace MovieRecs.Internal;
 
 /// <summary>
-/// A reduced-precision serving copy of the item factors (16-bit integer codes, one scale per item; half the bytes of
-/// the floats, so the copy of a few thousand items stays in L2), scanned to bound every item's float32 score from
-/// both sides before any float row is read.
+/// A reduced-precision serving copy of the item factors (8-bit integer codes, one scale per item; a quarter of the
+/// bytes of the floats, so the copy of a few thousand items stays in L2), scanned to bound every item's float32 score
+/// from both sides before any float row is read.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Item i is coded as <c>y_i ≈ s_i · c_i</c> (<c>s_i</c> = max |y_if| / Q, <c>c_if</c> = round(y_if / s_i) in
-/// [-Q, Q]), a query x as <c>x ≈ s_x · c_x</c> the same way. The integer dot product <c>D_i = c_x · c_i</c> is exact
-/// (Q is chosen so that it fits in 32 bits), so the scan gives the same D at every width.
+/// Item i is coded as <c>y_i ≈ s_i · c_i</c> (<c>s_i</c> = max |y_if| / 127, <c>c_if</c> = round(y_if / s_i) in
+/// [-127, 127]), a query x as <c>x ≈ s_x · c_x</c> the same way with 16-bit codes in [-Q, Q]
+/// (<see cref="QueryLevelsFor"/>). The integer dot product <c>D_i = c_x · c_i</c> is exact (Q is chosen so that it
+/// fits in 32 bits), so the scan gives the same D at every width.
 /// </para>
 /// <para>
 /// The error bound. With <c>x̂ = s_x c_x</c>, <c>e_x = x − x̂</c>, <c>ŷ_i = s_i c_i</c>, <c>e_i = y_i − ŷ_i</c>:
@@ -57,10 +58,10 @@ internal sealed class QuantizedItems
         Pairs = (factors + 1) / 2;
         Panels = (items + PanelItems - 1) / PanelItems;
         Stride = stride;
-        Levels = LevelsFor(Pairs);
+        Levels = QueryLevelsFor(Pairs);
         var columns = Panels * PanelItems;
-        // Codes: panel p, factor pair j, item t of the panel: shorts (c_{2j}, c_{2j+1}) at ((p * Pairs + j) * 16 + t) * 2.
-        _buffer = FloatBuffer.AllocateAligned((long)Panels * Pairs * PanelItems);
+        // Codes: panel p, factor pair j, item t of the panel: bytes (c_{2j}, c_{2j+1}) at ((p * Pairs + j) * 16 + t) * 2.
+        _buffer = FloatBuffer.AllocateAligned(((long)Panels * Pairs * PanelItems * 2) / sizeof(float));
         Scales = new float[columns];
         ErrorNorms = new float[columns];
         Norms = new float[columns];
@@ -78,11 +79,14 @@ internal sealed class QuantizedItems
     /// <summary>The float stride of the rows the copy was made from (and of the queries it scores).</summary>
     public int Stride { get; }
 
-    /// <summary>Q: codes of items and queries lie in [-Q, Q], so that <c>2 · Pairs · Q²</c> fits in an int.</summary>
+    /// <summary>Q of the queries: their codes lie in [-Q, Q], so that <c>2 · Pairs · 127 · Q</c> fits in an int.</summary>
     public int Levels { get; }
 
+    /// <summary>Q of the items: their codes are bytes in [-127, 127].</summary>
+    public const int ItemLevels = 127;
+
     /// <summary>The codes, as laid out in the constructor.</summary>
-    public ReadOnlySpan<short> Codes => MemoryMarshal.Cast<float, short>(_buffer.Span);
+    public ReadOnlySpan<sbyte> Codes => MemoryMarshal.Cast<float, sbyte>(_buffer.Span);
 
     /// <summary><c>s_i</c> per item (zero for padding).</summary>
     public float[] Scales { get; }
@@ -96,20 +100,20 @@ internal sealed class QuantizedItems
     /// <summary>The largest <see cref="Norms"/> entry.</summary>
     public float MaxNorm { get; private set; }
 
-    /// <summary>The largest Q with <c>2 · pairs · Q²</c> at most <see cref="int.MaxValue"/>, and at most 32767.</summary>
-    public static int LevelsFor(int pairs) => (int)Math.Min(32767, Math.Floor(Math.Sqrt(int.MaxValue / (2.0 * Math.Max(1, pairs)))));
+    /// <summary>The largest Q with <c>2 · pairs · 127 · Q</c> at most <see cref="int.MaxValue"/>, and at most 32767.</summary>
+    public static int QueryLevelsFor(int pairs) => (int)Math.Min(32767, int.MaxValue / (2L * ItemLevels * Math.Max(1, pairs)));
 
     /// <summary>Codes <paramref name="rows"/> (finite floats).</summary>
     public static QuantizedItems Build(FactorMatrix rows)
     {
         var copy = new QuantizedItems(rows.Rows, rows.Factors, rows.Stride);
-        var codes = MemoryMarshal.Cast<float, short>(copy._buffer.Span);
+        var codes = MemoryMarshal.Cast<float, sbyte>(copy._buffer.Span);
         Span<short> item = stackalloc short[2 * copy.Pairs];
         var maxNorm = 0f;
         for (var i = 0; i < rows.Rows; i++)
         {
             var row = rows.Row(i);
-            var (scale, error, norm) = Code(row, copy.Levels, item);
+            var (scale, error, norm) = Code(row, ItemLevels, item);
             copy.Scales[i] = scale;
             copy.ErrorNorms[i] = error;
             copy.Norms[i] = norm;
@@ -119,8 +123,8 @@ internal sealed class QuantizedItems
             for (var j = 0; j < copy.Pairs; j++)
             {
                 var at = ((((panel * copy.Pairs) + j) * PanelItems) + t) * 2;
-                codes[at] = item[2 * j];
-                codes[at + 1] = item[(2 * j) + 1];
+                codes[at] = (sbyte)item[2 * j];
+                codes[at + 1] = (sbyte)item[(2 * j) + 1];
             }
         }
 
@@ -222,30 +226,39 @@ internal sealed class QuantizedItems
     public void Bound(SimdWidth width, ReadOnlySpan<int> pairCodes, float scale, float a, float b, Span<float> lower, Span<float> upper)
     {
         Debug.Assert(lower.Length >= Panels * PanelItems && upper.Length >= Panels * PanelItems);
-        Span<int> sums = stackalloc int[PanelItems];
+        Span<int> sums = stackalloc int[4 * PanelItems];
+        ref var sum = ref MemoryMarshal.GetReference(sums);
+        var wide = width >= SimdWidth.Vector512 && Avx512BW.IsSupported;
         for (var p = 0; p < Panels; p++)
         {
-            if (width >= SimdWidth.Vector512 && Avx512BW.IsSupported)
+            if (wide)
             {
-                Dot512(p, pairCodes).StoreUnsafe(ref MemoryMarshal.GetReference(sums));
+                // Four panels per pass share each broadcast of the query codes.
+                if (p % 4 == 0)
+                {
+                    Dot512(p, Math.Min(4, Panels - p), pairCodes, sums);
+                }
             }
             else if (width >= SimdWidth.Vector256 && Avx2.IsSupported)
             {
-                Dot256(p, pairCodes, sums);
+                Dot256(p, pairCodes, sums[((p % 4) * PanelItems)..]);
             }
             else
             {
-                DotScalar(p, pairCodes, sums);
+                DotScalar(p, pairCodes, sums[((p % 4) * PanelItems)..]);
             }
 
+            sum = ref Unsafe.Add(ref MemoryMarshal.GetReference(sums), (p % 4) * PanelItems);
+            // The same float operations, in the same order, on every lane as in the scalar form of the remarks.
             var at = p * PanelItems;
-            for (var t = 0; t < PanelItems; t++)
+            for (var half = 0; half < PanelItems; half += Vector256<float>.Count)
             {
-                var approx = ((float)sums[t] * Scales[at + t]) * scale;
-                var error = (a * ErrorNorms[at + t]) + (b * Norms[at + t]);
-                var widened = error + ((Math.Abs(approx) + error) * Slack) + Floor;
-                lower[at + t] = approx - widened;
-                upper[at + t] = approx + widened;
+                var column = (nuint)(at + half);
+                var approx = (Vector256.ConvertToSingle(Vector256.LoadUnsafe(ref sum, (nuint)half)) * Vector256.LoadUnsafe(ref Scales[0], column)) * scale;
+                var error = (a * Vector256.LoadUnsafe(ref ErrorNorms[0], column)) + (b * Vector256.LoadUnsafe(ref Norms[0], column));
+                var widened = error + ((Vector256.Abs(approx) + error) * Slack) + Vector256.Create(Floor);
+                (approx - widened).StoreUnsafe(ref MemoryMarshal.GetReference(lower), column);
+                (approx + widened).StoreUnsafe(ref MemoryMarshal.GetReference(upper), column);
             }
         }
     }
@@ -267,27 +280,49 @@ internal sealed class QuantizedItems
         }
     }
 
+    /// <summary>The integer dot products of <paramref name="count"/> (1 to 4) panels from <paramref name="p"/>, 16 sums each.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private Vector512<int> Dot512(int p, ReadOnlySpan<int> pairCodes)
+    private void Dot512(int p, int count, ReadOnlySpan<int> pairCodes, Span<int> sums)
     {
-        ref var panel = ref Unsafe.Add(ref MemoryMarshal.GetReference(Codes), (nint)p * Pairs * PanelItems * 2);
+        var panelBytes = Pairs * PanelItems * 2;
+        ref var panel0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(Codes), (nint)p * panelBytes);
         ref var q = ref MemoryMarshal.GetReference(pairCodes);
-        Vector512<int> s0 = default, s1 = default;
-        var j = 0;
-        for (; j + 2 <= Pairs; j += 2)
+        ref var s = ref MemoryMarshal.GetReference(sums);
+        if (count == 4)
         {
-            var c0 = Vector512.LoadUnsafe(ref panel, (nuint)(j * 32));
-            var c1 = Vector512.LoadUnsafe(ref panel, (nuint)((j + 1) * 32));
-            s0 += Avx512BW.MultiplyAddAdjacent(c0, Vector512.Create(Unsafe.Add(ref q, j)).AsInt16());
-            s1 += Avx512BW.MultiplyAddAdjacent(c1, Vector512.Create(Unsafe.Add(ref q, j + 1)).AsInt16());
+            ref var panel1 = ref Unsafe.Add(ref panel0, panelBytes);
+            ref var panel2 = ref Unsafe.Add(ref panel1, panelBytes);
+            ref var panel3 = ref Unsafe.Add(ref panel2, panelBytes);
+            Vector512<int> s0 = default, s1 = default, s2 = default, s3 = default;
+            for (var j = 0; j < Pairs; j++)
+            {
+                var x = Vector512.Create(Unsafe.Add(ref q, j)).AsInt16();
+                var at = (nuint)(j * 32);
+                s0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref panel0, at)), x);
+                s1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref panel1, at)), x);
+                s2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref panel2, at)), x);
+                s3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref panel3, at)), x);
+            }
+
+            s0.StoreUnsafe(ref s);
+            s1.StoreUnsafe(ref s, 16);
+            s2.StoreUnsafe(ref s, 32);
+            s3.StoreUnsafe(ref s, 48);
+            return;
         }
 
-        if (j < Pairs)
+        for (var k = 0; k < count; k++)
         {
-            s0 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref panel, (nuint)(j * 32)), Vector512.Create(Unsafe.Add(ref q, j)).AsInt16());
-        }
+            ref var panel = ref Unsafe.Add(ref panel0, k * panelBytes);
+            Vector512<int> acc = default;
+            for (var j = 0; j < Pairs; j++)
+            {
+                acc += Avx512BW.MultiplyAddAdjacent(
+                    Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref panel, (nuint)(j * 32))), Vector512.Create(Unsafe.Add(ref q, j)).AsInt16());
+            }
 
-        return s0 + s1;
+            acc.StoreUnsafe(ref s, (nuint)(k * 16));
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -299,8 +334,8 @@ internal sealed class QuantizedItems
         for (var j = 0; j < Pairs; j++)
         {
             var x = Vector256.Create(Unsafe.Add(ref q, j)).AsInt16();
-            s0 += Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref panel, (nuint)(j * 32)), x);
-            s1 += Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref panel, (nuint)((j * 32) + 16)), x);
+            s0 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref panel, (nuint)(j * 32))), x);
+            s1 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref panel, (nuint)((j * 32) + 16))), x);
         }
 
         s0.StoreUnsafe(ref MemoryMarshal.GetReference(sums));

@@ -33,6 +33,9 @@ internal static class ServingScratch
     private static float[]? t_candidateScores;
 
     [ThreadStatic]
+    private static float[]? t_candidateRows;
+
+    [ThreadStatic]
     private static float[]? t_unpairedQuery;
 
     [ThreadStatic]
@@ -80,6 +83,9 @@ internal static class ServingScratch
 
     /// <summary>The exact scores of the candidate items of a pruned ranking.</summary>
     public static Span<float> CandidateScores(int length) => Grow(ref t_candidateScores, length).AsSpan(0, length);
+
+    /// <summary>The float rows of the candidate items of a pruned ranking, gathered.</summary>
+    public static Span<float> CandidateRows(int length) => Grow(ref t_candidateRows, length).AsSpan(0, length);
 
     /// <summary>One query taken back out of <see cref="PairedQueries"/> (overwritten by the caller).</summary>
     public static Span<float> UnpairedQuery(int stride) => Grow(ref t_unpairedQuery, stride).AsSpan(0, stride);

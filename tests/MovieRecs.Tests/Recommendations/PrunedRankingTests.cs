@@ -120,12 +120,13 @@ public sealed class PrunedRankingTests
     [InlineData(7)]
     [InlineData(100)]
     [InlineData(4096)]
-    public void LevelsFor_IntegerDotProductCannotOverflow(int pairs)
+    public void QueryLevelsFor_IntegerDotProductCannotOverflow(int pairs)
     {
-        var q = (long)QuantizedItems.LevelsFor(pairs);
+        var q = (long)QuantizedItems.QueryLevelsFor(pairs);
+        const long items = QuantizedItems.ItemLevels;
         Assert.InRange(q, 1, 32767);
-        Assert.True(2 * pairs * q * q <= int.MaxValue);
-        Assert.True(2 * pairs * (q + 1) * (q + 1) > int.MaxValue || q == 32767, "not the largest level count that fits");
+        Assert.True(2 * pairs * items * q <= int.MaxValue);
+        Assert.True(2 * pairs * items * (q + 1) > int.MaxValue || q == 32767, "not the largest level count that fits");
     }
 
     public static TheoryData<string> AcceleratedWidths => KernelWidths.Accelerated;

@@ -65,6 +65,28 @@ public class ServingKernelTests
         }
     }
 
+    [Fact]
+    public void ScoreBlock_WideRangeOfMagnitudes_EqualsScoreBitForBit()
+    {
+        // Lanes of very different sizes: any other order of the horizontal sum rounds differently somewhere.
+        const int stride = 32, rows = 37;
+        var random = new Random(3);
+        float Next() => (float)((random.NextDouble() - 0.5) * Math.Pow(2, random.Next(-30, 30)));
+        var queries = Enumerable.Range(0, ScoringKernels.BlockQueries * stride).Select(_ => Next()).ToArray();
+        var matrix = Enumerable.Range(0, rows * stride).Select(_ => Next()).ToArray();
+        foreach (var width in KernelTable.All)
+        {
+            var actual = new float[ScoringKernels.BlockQueries * rows];
+            ScoringKernels.ScoreBlock(width, queries, ScoringKernels.BlockQueries, matrix, stride, rows, actual, rows);
+            for (var u = 0; u < ScoringKernels.BlockQueries; u++)
+            {
+                var expected = new float[rows];
+                ScoringKernels.Score(width, queries.AsSpan(u * stride, stride), matrix, stride, expected);
+                Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.AsSpan(u * rows, rows).ToArray().Select(BitConverter.SingleToInt32Bits));
+            }
+        }
+    }
+
     [Property(MaxTest = 100, Arbitrary = new[] { typeof(SelectionArbitraries) })]
     public bool TopK_Select_EqualsSortWithTies(TopKCase c)
     {
