@@ -162,7 +162,7 @@ public sealed partial class AlsModel : IRecommender
     {
         var scores = ServingScratch.BlockScores(users * ItemCount);
         ScoringKernels.ScoreBlock(
-            Width, _userFactors.Storage.Slice(first * Stride, users * Stride), users, _itemFactors.Storage, Stride, ItemCount, scores, ItemCount);
+            Width, _userFactors.Storage.Slice(first * Stride, users * Stride), users, _itemFactors.Storage, Stride, ItemCount, scores, ItemCount, Factors);
         for (var j = 0; j < users; j++)
         {
             var u = first + j;

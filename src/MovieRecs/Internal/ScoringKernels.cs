@@ -52,13 +52,17 @@ internal static class ScoringKernels
     /// every score bit-identical to <see cref="Score"/>'s for that query at the same width. At 256 bits and wider, rows
     /// are taken in chunks that every query of the block scores before the next chunk, so the rows are read from
     /// memory once for the whole block: 512 bits run an 8-query x 4-row register tile (<see cref="Tile512"/>), 256 bits
-    /// a 4-query x 2-row one; queries left over go one by one through <see cref="Score"/>.
+    /// a 4-query x 2-row one; queries left over go one by one through <see cref="Score"/>. When the floats of every query
+    /// past <paramref name="nonZero"/> (rounded up to 8) are zero, the 512-bit tile skips them: an FMA of zeros adds
+    /// +0 to an accumulator lane, which changes nothing (a lane starts at +0 and an FMA rounding to nearest never
+    /// turns it into -0), so the bits stay the full-stride sum's.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ScoreBlock(
-        SimdWidth width, ReadOnlySpan<float> queries, int queryCount, ReadOnlySpan<float> rows, int stride, int rowCount, Span<float> scores, int scoreStride)
+        SimdWidth width, ReadOnlySpan<float> queries, int queryCount, ReadOnlySpan<float> rows, int stride, int rowCount, Span<float> scores, int scoreStride, int nonZero = int.MaxValue)
     {
         Debug.Assert(queryCount <= BlockQueries);
+        var activeSteps = (Math.Min(nonZero, stride) + Vector256<float>.Count - 1) / Vector256<float>.Count;
         Debug.Assert(queries.Length >= queryCount * stride && rows.Length >= (long)rowCount * stride);
         Debug.Assert(queryCount == 0 || scores.Length >= ((queryCount - 1) * scoreStride) + rowCount);
         var u = 0;
@@ -78,7 +82,7 @@ internal static class ScoringKernels
                 var chunk = rows.Slice(r * stride, count * stride);
                 for (var g = 0; g < wide; g += PairQueries)
                 {
-                    ScoreBlock512(paired.Slice(g * stride, PairQueries * stride), chunk, stride, count, scores[((g * scoreStride) + r)..], scoreStride);
+                    ScoreBlock512(paired.Slice(g * stride, PairQueries * stride), chunk, stride, activeSteps, count, scores[((g * scoreStride) + r)..], scoreStride);
                 }
 
                 for (var g = wide; g < wide + narrow; g += 4)
@@ -131,7 +135,7 @@ internal static class ScoringKernels
     /// the last rows through the 256-bit single-query kernel.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ScoreBlock512(ReadOnlySpan<float> paired, ReadOnlySpan<float> rows, int stride, int rowCount, Span<float> scores, int scoreStride)
+    private static void ScoreBlock512(ReadOnlySpan<float> paired, ReadOnlySpan<float> rows, int stride, int activeSteps, int rowCount, Span<float> scores, int scoreStride)
     {
         ref var m = ref MemoryMarshal.GetReference(rows);
         ref var q = ref MemoryMarshal.GetReference(paired);
@@ -139,7 +143,7 @@ internal static class ScoringKernels
         var r = 0;
         for (; r + 4 <= rowCount; r += 4)
         {
-            Tile512(ref q, ref Unsafe.Add(ref m, (nint)r * stride), stride, ref Unsafe.Add(ref s, r), scoreStride);
+            Tile512(ref q, ref Unsafe.Add(ref m, (nint)r * stride), stride, activeSteps, ref Unsafe.Add(ref s, r), scoreStride);
         }
 
         if (r < rowCount)
@@ -170,7 +174,7 @@ internal static class ScoringKernels
     /// (<see cref="Reduce4"/>) instead of one horizontal sum per score: the same bits, a quarter of the shuffles.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile512(ref float q, ref float row0, int stride, ref float scores, int scoreStride)
+    private static void Tile512(ref float q, ref float row0, int stride, int activeSteps, ref float scores, int scoreStride)
     {
         ref var row1 = ref Unsafe.Add(ref row0, stride);
         ref var row2 = ref Unsafe.Add(ref row1, stride);
@@ -183,7 +187,7 @@ internal static class ScoringKernels
         Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
         Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default;
         Vector512<float> c30 = default, c31 = default, c32 = default, c33 = default;
-        for (var s = 0; s < steps; s++)
+        for (var s = 0; s < activeSteps; s++)
         {
             var f = (nuint)(s * 8);
             var y0 = Vector256.LoadUnsafe(ref row0, f);
