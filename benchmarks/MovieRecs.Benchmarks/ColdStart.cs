@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime;
 using MovieRecs.Als;
+using MovieRecs.Internal;
 using MovieRecs.Recommendations;
 using MovieRecs.Sparse;
 
@@ -49,6 +50,11 @@ internal static class ColdStart
             var model = new AlsTrainer(new AlsOptions { Factors = 100, Iterations = 15, Seed = 1, MaxDegreeOfParallelism = threads }).Fit(userItems);
             Measure("recommend top-10, all users, liked filtered", repeat, () => model.RecommendAll(userItems, 10));
             Measure("similar items top-10, all items", repeat, () => model.SimilarItemsAll(10));
+            var wide = model.Width;
+            var narrow = model.WithKernelWidth(SimdWidth.Vector256);
+            Measure($"recommend top-10, all users, liked filtered, {narrow.Width} kernels (before the 512-bit tile)", repeat, () => narrow.RecommendAll(userItems, 10));
+            Measure($"recommend top-10, all users, liked filtered, {wide} kernels", repeat, () => model.RecommendAll(userItems, 10));
+            PerCall("one user's top-10, full scan", userItems, (user, liked, values, destination) => model.RecommendFullScan(user, liked, destination));
             PerCall("one user's top-10", userItems, (user, liked, values, destination) => model.Recommend(user, liked, destination));
             PerCall("explain the top item", userItems, (user, liked, values, destination) =>
                 model.Explain(liked, values, (user * 7919) % model.ItemCount, 10).Contributions.Count);

@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using MovieRecs.Als;
+using MovieRecs.Internal;
 using MovieRecs.Recommendations;
 using MovieRecs.Sparse;
 
@@ -11,7 +12,8 @@ namespace MovieRecs.Benchmarks;
 /// Serving a model fitted on the synthetic ml-1m preset (ratings &gt;= 3; factors 100, 2 threads): batch recommend
 /// top-10 for every user with already-liked filtering, similar items top-10 for every item, single-user recommend,
 /// and explain. Each category has a naive baseline measured in the same run: every item scored with
-/// <c>TensorPrimitives.Dot</c>, then a full sort.
+/// <c>TensorPrimitives.Dot</c>, then a full sort. Two more compare this library's own paths: batch recommend with the
+/// 256-bit kernels against the 512-bit tile, and one user's full float32 scan against the pruned ranking.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -19,6 +21,7 @@ namespace MovieRecs.Benchmarks;
 public class ServingBenchmarks
 {
     private AlsModel _model = null!;
+    private AlsModel _model256 = null!;
     private CsrMatrix _userItems = null!;
     private ScoredItem[] _destination = new ScoredItem[10];
     private int[] _liked = [];
@@ -31,6 +34,7 @@ public class ServingBenchmarks
     {
         _userItems = BenchmarkData.Ml1mUserItems;
         _model = new AlsTrainer(new AlsOptions { Factors = 100, Iterations = 3, Seed = 1, MaxDegreeOfParallelism = 2 }).Fit(_userItems);
+        _model256 = _model.WithKernelWidth(SimdWidth.Vector256);
         // A user of median activity.
         var counts = _userItems.GetRowCounts();
         var order = Enumerable.Range(0, counts.Length).OrderBy(u => counts[u]).ToArray();
@@ -58,6 +62,14 @@ public class ServingBenchmarks
     [BenchmarkCategory("RecommendAll")]
     public ScoredItem[][] RecommendAll() => _model.RecommendAll(_userItems, 10);
 
+    [Benchmark(Baseline = true, Description = "RecommendAll top-10, filter liked, 256-bit kernels (the tile before the 512-bit one)")]
+    [BenchmarkCategory("RecommendAllKernels")]
+    public ScoredItem[][] RecommendAll256() => _model256.RecommendAll(_userItems, 10);
+
+    [Benchmark(Description = "RecommendAll top-10, filter liked, 512-bit tile")]
+    [BenchmarkCategory("RecommendAllKernels")]
+    public ScoredItem[][] RecommendAll512() => _model.RecommendAll(_userItems, 10);
+
     [Benchmark(Baseline = true, Description = "naive: Dot per item + sort, all items, 1 thread")]
     [BenchmarkCategory("SimilarAll")]
     public int NaiveSimilarAll()
@@ -83,6 +95,14 @@ public class ServingBenchmarks
     [Benchmark(Description = "Recommend one user top-10 into a span")]
     [BenchmarkCategory("RecommendOne")]
     public int RecommendOne() => _model.Recommend(_user, _liked, _destination);
+
+    [Benchmark(Baseline = true, Description = "Recommend one user top-10, full float32 scan")]
+    [BenchmarkCategory("RecommendOnePruned")]
+    public int RecommendOneFullScan() => _model.RecommendFullScan(_user, _liked, _destination);
+
+    [Benchmark(Description = "Recommend one user top-10, pruned by the quantized copy")]
+    [BenchmarkCategory("RecommendOnePruned")]
+    public int RecommendOnePruned() => _model.Recommend(_user, _liked, _destination);
 
     [Benchmark(Baseline = true, Description = "Explain, factorization not reused")]
     [BenchmarkCategory("Explain")]

@@ -46,6 +46,18 @@ public sealed partial class AlsModel : IRecommender
         return RankInto(query, options.FilterAlreadyLiked ? likedItems : default, options, destination, nameof(likedItems));
     }
 
+    /// <summary>
+    /// <see cref="Recommend(int, ReadOnlySpan{int}, Span{ScoredItem}, RecommendOptions?)"/> by scoring every item (never
+    /// pruned): the reference the pruned ranking must equal, and the baseline it is measured against.
+    /// </summary>
+    internal int RecommendFullScan(int user, ReadOnlySpan<int> likedItems, Span<ScoredItem> destination)
+    {
+        CheckIndex(user, UserCount, nameof(user));
+        var query = ServingScratch.Query(Stride);
+        _userFactors.PaddedRow(user).CopyTo(query);
+        return RankInto(query, likedItems, RecommendOptions.Default, destination, nameof(likedItems), prune: false);
+    }
+
     /// <summary>The top items for <paramref name="user"/>, filtering their row of <paramref name="userItems"/> (the training matrix).</summary>
     /// <param name="user">The user index; also the row of <paramref name="userItems"/>.</param>
     /// <param name="userItems">The user x item matrix the model was trained on (only row <paramref name="user"/> is read).</param>
@@ -101,9 +113,9 @@ public sealed partial class AlsModel : IRecommender
     /// <exception cref="ArgumentNullException"><paramref name="userItems"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="userItems"/> does not fit the model, or the options are inconsistent.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    /// <remarks>Memory is the result (rows x count) plus a score buffer of four users per worker: the users x items score
-    /// matrix is never formed. Without candidates, users are scored four at a time, so each pass over the item factors
-    /// serves four users. Uses up to <see cref="AlsOptions.MaxDegreeOfParallelism"/> threads in contiguous batches of users.</remarks>
+    /// <remarks>Memory is the result (rows x count) plus a score buffer of 16 users per worker: the users x items score
+    /// matrix is never formed. Without candidates, users are scored 16 at a time, so each pass over the item factors
+    /// serves 16 users. Uses up to <see cref="AlsOptions.MaxDegreeOfParallelism"/> threads in contiguous batches of users.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ScoredItem[][] RecommendAll(
         CsrMatrix userItems, int count = 10, RecommendOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
@@ -124,33 +136,33 @@ public sealed partial class AlsModel : IRecommender
             progress,
             (start, end) =>
             {
-                var u = start;
                 if (options.Candidates is null)
                 {
                     // Blocks of users share each pass over the item factors; the scores are the single call's bits.
-                    for (; u + ScoringKernels.BlockQueries <= end; u += ScoringKernels.BlockQueries)
+                    for (var u = start; u < end; u += ScoringKernels.BlockQueries)
                     {
-                        RecommendBlock(u, userItems, count, options, results);
+                        RecommendBlock(u, Math.Min(ScoringKernels.BlockQueries, end - u), userItems, count, options, results);
                     }
                 }
-
-                for (; u < end; u++)
+                else
                 {
-                    results[u] = Recommend(u, userItems.GetColumnIndices(u), count, options);
+                    for (var u = start; u < end; u++)
+                    {
+                        results[u] = Recommend(u, userItems.GetColumnIndices(u), count, options);
+                    }
                 }
             },
             cancellationToken);
         return results;
     }
 
-    /// <summary>Recommends for users <paramref name="first"/> .. + <see cref="ScoringKernels.BlockQueries"/> - 1 (no candidates) into <paramref name="results"/>.</summary>
+    /// <summary>Recommends for users <paramref name="first"/> .. + <paramref name="users"/> - 1 (at most <see cref="ScoringKernels.BlockQueries"/>, no candidates) into <paramref name="results"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void RecommendBlock(int first, CsrMatrix userItems, int count, RecommendOptions options, ScoredItem[][] results)
+    private void RecommendBlock(int first, int users, CsrMatrix userItems, int count, RecommendOptions options, ScoredItem[][] results)
     {
-        const int users = ScoringKernels.BlockQueries;
         var scores = ServingScratch.BlockScores(users * ItemCount);
         ScoringKernels.ScoreBlock(
-            Width, _userFactors.Storage.Slice(first * Stride, users * Stride), users, _itemFactors.Storage, Stride, ItemCount, scores, ItemCount);
+            Width, _userFactors.Storage.Slice(first * Stride, users * Stride), users, _itemFactors.Storage, Stride, ItemCount, scores, ItemCount, Factors);
         for (var j = 0; j < users; j++)
         {
             var u = first + j;
@@ -235,7 +247,7 @@ public sealed partial class AlsModel : IRecommender
 
     /// <summary>Ranks the item rows against <paramref name="query"/> (stride floats) into <paramref name="destination"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int RankInto(ReadOnlySpan<float> query, ReadOnlySpan<int> liked, RecommendOptions options, Span<ScoredItem> destination, string likedName)
+    private int RankInto(ReadOnlySpan<float> query, ReadOnlySpan<int> liked, RecommendOptions options, Span<ScoredItem> destination, string likedName, bool prune = true)
     {
         if (destination.IsEmpty)
         {
@@ -246,6 +258,17 @@ public sealed partial class AlsModel : IRecommender
         var candidates = options.Candidates;
         if (candidates is null)
         {
+            if (prune && PrunesSingleQueries)
+            {
+                var pruned = RankPruned(Width, query, liked, options.FilterItems, destination, likedName);
+                if (pruned >= 0)
+                {
+                    return pruned;
+                }
+
+                scores = ServingScratch.Scores(ItemCount);
+            }
+
             ScoringKernels.Score(Width, query, _itemFactors.Storage, Stride, scores);
         }
         else
@@ -261,6 +284,109 @@ public sealed partial class AlsModel : IRecommender
         }
 
         return SelectInto(scores, liked, options.FilterItems, destination, likedName);
+    }
+
+    /// <summary>
+    /// Whether single queries go through <see cref="RankPruned"/> first: on 256-bit and wider accelerated kernels, and
+    /// with enough items for the quantized copy to pay (below that, the full scan is a few microseconds).
+    /// </summary>
+    private bool PrunesSingleQueries => ItemCount >= PruneMinItems && Width >= SimdWidth.Vector256 && KernelTable.IsAccelerated(Width);
+
+    /// <summary>Items from which single queries are pruned with the quantized copy of the item factors.</summary>
+    internal const int PruneMinItems = 512;
+
+    private QuantizedItems? _quantizedItems;
+    private object? _quantizedItemsLock;
+
+    /// <summary>The quantized serving copy of the item factors, built on first use, once (thread-safe).</summary>
+    internal QuantizedItems QuantizedItemCopy() =>
+        Volatile.Read(ref _quantizedItems)
+        ?? LazyInitializer.EnsureInitialized(ref _quantizedItems, ref _quantizedItemsLock, () => QuantizedItems.Build(_itemFactors));
+
+    /// <summary>
+    /// The full scan's answer without scoring every item in float: the quantized copy bounds every score from both sides
+    /// (<see cref="QuantizedItems"/>), and only the items whose upper bound reaches the k-th best lower bound are scored
+    /// with the full scan's kernel and selected with its order, which gives the same items, scores and order. Returns -1,
+    /// having written nothing, when that would not pay (too many candidates or items wanted) or the bound does not apply.
+    /// </summary>
+    /// <param name="scanWidth">The width of the integer scan (any width gives the same bounds).</param>
+    /// <param name="query">The user's factors, <see cref="Stride"/> floats.</param>
+    /// <param name="excluded">Items never returned (already liked).</param>
+    /// <param name="filter">More items never returned, or null.</param>
+    /// <param name="destination">Receives the best items, best first.</param>
+    /// <param name="excludedName">The argument named when an excluded item is out of range.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal int RankPruned(
+        SimdWidth scanWidth, ReadOnlySpan<float> query, ReadOnlySpan<int> excluded, IReadOnlyList<int>? filter, Span<ScoredItem> destination, string excludedName)
+    {
+        var k = destination.Length;
+        if (k == 0 || k > Math.Max(16, ItemCount / 64))
+        {
+            return -1;
+        }
+
+        var copy = QuantizedItemCopy();
+        var pairCodes = ServingScratch.PairCodes(copy.Pairs);
+        if (!copy.PrepareQuery(query, pairCodes, out var scale, out var a, out var b))
+        {
+            return -1;
+        }
+
+        var columns = copy.Panels * QuantizedItems.PanelItems;
+        var lower = ServingScratch.Scores(columns);
+        var upper = ServingScratch.UpperBounds(columns);
+        copy.Bound(scanWidth, pairCodes, scale, a, b, lower, upper);
+        foreach (var item in excluded)
+        {
+            CheckIndex(item, ItemCount, excludedName);
+            lower[item] = float.NaN;
+            upper[item] = float.NaN;
+        }
+
+        if (filter is not null)
+        {
+            for (var j = 0; j < filter.Count; j++)
+            {
+                CheckIndexAt(filter[j], ItemCount, "options.FilterItems", j);
+                lower[filter[j]] = float.NaN;
+                upper[filter[j]] = float.NaN;
+            }
+        }
+
+        // τ: the k-th best lower bound of a selectable item; no more than k selectable items leaves it to the full scan.
+        var (heapItems, heapScores, outItems, outScores) = ServingScratch.Heap(k);
+        if (TopK.Select(lower[..ItemCount], outItems.AsSpan(0, k), outScores.AsSpan(0, k), heapItems, heapScores) < k)
+        {
+            return -1;
+        }
+
+        var limit = Math.Max(4 * k, ItemCount / 32);
+        var ids = ServingScratch.CandidateItems(limit);
+        var found = TopK.AtLeast(upper[..ItemCount], outScores[k - 1], ids);
+        if (found < 0)
+        {
+            return -1;
+        }
+
+        // Gathered first (independent loads, so the rows arrive from memory together), then scored as the full scan
+        // scores them: every row its own accumulators, so the same bits wherever it sits.
+        var exact = ServingScratch.CandidateScores(found);
+        var rows = ServingScratch.CandidateRows(found * Stride);
+        for (var j = 0; j < found; j++)
+        {
+            _itemFactors.PaddedRow(ids[j]).CopyTo(rows.Slice(j * Stride, Stride));
+        }
+
+        ScoringKernels.Score(Width, query, rows, Stride, exact);
+
+        // Candidates are in item order, so TopK's tie rule (lower position first) is the full scan's (lower item first).
+        var written = TopK.Select(exact, outItems.AsSpan(0, k), outScores.AsSpan(0, k), heapItems, heapScores);
+        for (var j = 0; j < written; j++)
+        {
+            destination[j] = new ScoredItem(ids[outItems[j]], outScores[j]);
+        }
+
+        return written;
     }
 
     /// <summary>Marks the excluded and filtered entries of <paramref name="scores"/> and selects the best into <paramref name="destination"/>.</summary>

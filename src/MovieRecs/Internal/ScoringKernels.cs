@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MovieRecs.Internal;
 
@@ -32,29 +33,68 @@ internal static class ScoringKernels
         }
     }
 
-    /// <summary>Queries scored together by <see cref="ScoreBlock"/>: each loaded row feeds this many FMAs.</summary>
-    public const int BlockQueries = 4;
+    /// <summary>
+    /// Queries scored together by <see cref="ScoreBlock"/>: the 512-bit kernel takes them in groups of
+    /// <see cref="PairQueries"/>, the 256-bit one in groups of four, both over the same chunk of rows while it is in L1,
+    /// so the rows stream from memory once per block.
+    /// </summary>
+    public const int BlockQueries = 16;
+
+    /// <summary>Queries of one 512-bit tile: four registers, each holding two queries' 8 factors side by side.</summary>
+    public const int PairQueries = 8;
+
+    /// <summary>Rows scored by all the block's queries before the next rows are loaded (about 14 KB at 100 factors).</summary>
+    private const int ChunkRows = 32;
 
     /// <summary>
     /// <c>scores[u * scoreStride + r] = queries[u] · rows[r]</c> for <paramref name="queryCount"/> queries (consecutive,
-    /// <paramref name="stride"/> floats each) and <paramref name="rowCount"/> rows: every score bit-identical to
-    /// <see cref="Score"/>'s for that query at the same width. With
-    /// <see cref="BlockQueries"/> queries on the 256-bit kernel, each row is read once for all of them (a 4-query x 2-row
-    /// register tile), which cuts the traffic of streaming the rows from memory by four.
+    /// <paramref name="stride"/> floats each, at most <see cref="BlockQueries"/>) and <paramref name="rowCount"/> rows:
+    /// every score bit-identical to <see cref="Score"/>'s for that query at the same width. At 256 bits and wider, rows
+    /// are taken in chunks that every query of the block scores before the next chunk, so the rows are read from
+    /// memory once for the whole block: 512 bits run an 8-query x 4-row register tile (<see cref="Tile512"/>), 256 bits
+    /// a 4-query x 2-row one; queries left over go one by one through <see cref="Score"/>. When the floats of every query
+    /// past <paramref name="nonZero"/> (rounded up to 8) are zero, the 512-bit tile skips them: an FMA of zeros adds
+    /// +0 to an accumulator lane, which changes nothing (a lane starts at +0 and an FMA rounding to nearest never
+    /// turns it into -0), so the bits stay the full-stride sum's.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ScoreBlock(
-        SimdWidth width, ReadOnlySpan<float> queries, int queryCount, ReadOnlySpan<float> rows, int stride, int rowCount, Span<float> scores, int scoreStride)
+        SimdWidth width, ReadOnlySpan<float> queries, int queryCount, ReadOnlySpan<float> rows, int stride, int rowCount, Span<float> scores, int scoreStride, int nonZero = int.MaxValue)
     {
+        Debug.Assert(queryCount <= BlockQueries);
+        var activeSteps = (Math.Min(nonZero, stride) + Vector256<float>.Count - 1) / Vector256<float>.Count;
         Debug.Assert(queries.Length >= queryCount * stride && rows.Length >= (long)rowCount * stride);
         Debug.Assert(queryCount == 0 || scores.Length >= ((queryCount - 1) * scoreStride) + rowCount);
-        if (queryCount == BlockQueries && Implementation(width, stride) == SimdWidth.Vector256)
+        var u = 0;
+        if (Implementation(width, stride) == SimdWidth.Vector256 && rowCount > 0)
         {
-            ScoreBlock256(queries, rows, stride, rowCount, scores, scoreStride);
-            return;
+            var wide = width >= SimdWidth.Vector512 ? queryCount / PairQueries * PairQueries : 0;
+            var narrow = (queryCount - wide) / 4 * 4;
+            Span<float> paired = wide > 0 ? ServingScratch.PairedQueries(wide * stride) : default;
+            for (var g = 0; g < wide; g += PairQueries)
+            {
+                PairUp(queries.Slice(g * stride, PairQueries * stride), stride, paired.Slice(g * stride, PairQueries * stride));
+            }
+
+            for (var r = 0; r < rowCount; r += ChunkRows)
+            {
+                var count = Math.Min(ChunkRows, rowCount - r);
+                var chunk = rows.Slice(r * stride, count * stride);
+                for (var g = 0; g < wide; g += PairQueries)
+                {
+                    ScoreBlock512(paired.Slice(g * stride, PairQueries * stride), chunk, stride, activeSteps, count, scores[((g * scoreStride) + r)..], scoreStride);
+                }
+
+                for (var g = wide; g < wide + narrow; g += 4)
+                {
+                    ScoreBlock256(queries.Slice(g * stride, 4 * stride), chunk, stride, count, scores[((g * scoreStride) + r)..], scoreStride);
+                }
+            }
+
+            u = wide + narrow;
         }
 
-        for (var u = 0; u < queryCount; u++)
+        for (; u < queryCount; u++)
         {
             Score(width, queries.Slice(u * stride, stride), rows, stride, scores.Slice(u * scoreStride, rowCount));
         }
@@ -62,12 +102,167 @@ internal static class ScoringKernels
 
     /// <summary>
     /// The scoring kernel that runs at <paramref name="width"/>: the widest one not wider than it whose registers divide
-    /// <paramref name="stride"/>. There is no 512-bit scoring kernel: the 256-bit one serves that width too.
+    /// <paramref name="stride"/>. Single queries have no 512-bit kernel (the 256-bit one serves that width too, and
+    /// fixes the summation order); blocks of queries have one that keeps that order (<see cref="ScoreBlock512"/>).
     /// </summary>
     private static SimdWidth Implementation(SimdWidth width, int stride) =>
         width >= SimdWidth.Vector256 && stride % Vector256<float>.Count == 0 ? SimdWidth.Vector256
         : width >= SimdWidth.Vector128 && stride % Vector128<float>.Count == 0 ? SimdWidth.Vector128
         : SimdWidth.Scalar;
+
+    /// <summary>
+    /// Lays out 8 queries of <paramref name="stride"/> floats as 4 pairs: pair p, step s (16 floats at
+    /// <c>(p * stride / 8 + s) * 16</c>) holds factors 8s .. 8s + 7 of query 2p, then the same of query 2p + 1.
+    /// </summary>
+    private static void PairUp(ReadOnlySpan<float> queries, int stride, Span<float> paired)
+    {
+        var steps = stride / Vector256<float>.Count;
+        for (var p = 0; p < PairQueries / 2; p++)
+        {
+            var first = queries.Slice(2 * p * stride, stride);
+            var second = queries.Slice(((2 * p) + 1) * stride, stride);
+            for (var s = 0; s < steps; s++)
+            {
+                var at = ((p * steps) + s) * 16;
+                first.Slice(s * 8, 8).CopyTo(paired.Slice(at, 8));
+                second.Slice(s * 8, 8).CopyTo(paired.Slice(at + 8, 8));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Eight queries (paired by <see cref="PairUp"/>) against the rows, four rows at a time (<see cref="Tile512"/>),
+    /// the last rows through the 256-bit single-query kernel.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScoreBlock512(ReadOnlySpan<float> paired, ReadOnlySpan<float> rows, int stride, int activeSteps, int rowCount, Span<float> scores, int scoreStride)
+    {
+        ref var m = ref MemoryMarshal.GetReference(rows);
+        ref var q = ref MemoryMarshal.GetReference(paired);
+        ref var s = ref MemoryMarshal.GetReference(scores);
+        var r = 0;
+        for (; r + 4 <= rowCount; r += 4)
+        {
+            Tile512(ref q, ref Unsafe.Add(ref m, (nint)r * stride), stride, activeSteps, ref Unsafe.Add(ref s, r), scoreStride);
+        }
+
+        if (r < rowCount)
+        {
+            var steps = stride / Vector256<float>.Count;
+            var tail = rows.Slice(r * stride, (rowCount - r) * stride);
+            var single = ServingScratch.UnpairedQuery(stride);
+            for (var u = 0; u < PairQueries; u++)
+            {
+                // Undo the pairing for this query: the same floats, so the same sums.
+                var p = u / 2;
+                var half = (u % 2) * 8;
+                for (var step = 0; step < steps; step++)
+                {
+                    paired.Slice((((p * steps) + step) * 16) + half, 8).CopyTo(single.Slice(step * 8, 8));
+                }
+
+                Score256(single, tail, stride, scores.Slice((u * scoreStride) + r, rowCount - r));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The 8-query x 4-row tile: sixteen 512-bit accumulators, accumulator (p, j) holding the 8 lane sums of query 2p
+    /// and of query 2p + 1 with row j. Each lane is the same FMA chain over the factors as <see cref="Score256"/>'s, and
+    /// the lanes are added in the same tree as <see cref="Vector256.Sum{T}(Vector256{T})"/>
+    /// (<c>((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7))</c>), four accumulators at a time by transposing shuffles
+    /// (<see cref="Reduce4"/>) instead of one horizontal sum per score: the same bits, a quarter of the shuffles.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile512(ref float q, ref float row0, int stride, int activeSteps, ref float scores, int scoreStride)
+    {
+        ref var row1 = ref Unsafe.Add(ref row0, stride);
+        ref var row2 = ref Unsafe.Add(ref row1, stride);
+        ref var row3 = ref Unsafe.Add(ref row2, stride);
+        var steps = stride / Vector256<float>.Count;
+        ref var q1 = ref Unsafe.Add(ref q, steps * 16);
+        ref var q2 = ref Unsafe.Add(ref q1, steps * 16);
+        ref var q3 = ref Unsafe.Add(ref q2, steps * 16);
+        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default;
+        Vector512<float> c30 = default, c31 = default, c32 = default, c33 = default;
+        for (var s = 0; s < activeSteps; s++)
+        {
+            var f = (nuint)(s * 8);
+            var y0 = Vector256.LoadUnsafe(ref row0, f);
+            var y1 = Vector256.LoadUnsafe(ref row1, f);
+            var y2 = Vector256.LoadUnsafe(ref row2, f);
+            var y3 = Vector256.LoadUnsafe(ref row3, f);
+            var w0 = Vector512.Create(y0, y0);
+            var w1 = Vector512.Create(y1, y1);
+            var w2 = Vector512.Create(y2, y2);
+            var w3 = Vector512.Create(y3, y3);
+            var at = (nuint)(s * 16);
+            var x = Vector512.LoadUnsafe(ref q, at);
+            c00 = Vector512.FusedMultiplyAdd(x, w0, c00);
+            c01 = Vector512.FusedMultiplyAdd(x, w1, c01);
+            c02 = Vector512.FusedMultiplyAdd(x, w2, c02);
+            c03 = Vector512.FusedMultiplyAdd(x, w3, c03);
+            x = Vector512.LoadUnsafe(ref q1, at);
+            c10 = Vector512.FusedMultiplyAdd(x, w0, c10);
+            c11 = Vector512.FusedMultiplyAdd(x, w1, c11);
+            c12 = Vector512.FusedMultiplyAdd(x, w2, c12);
+            c13 = Vector512.FusedMultiplyAdd(x, w3, c13);
+            x = Vector512.LoadUnsafe(ref q2, at);
+            c20 = Vector512.FusedMultiplyAdd(x, w0, c20);
+            c21 = Vector512.FusedMultiplyAdd(x, w1, c21);
+            c22 = Vector512.FusedMultiplyAdd(x, w2, c22);
+            c23 = Vector512.FusedMultiplyAdd(x, w3, c23);
+            x = Vector512.LoadUnsafe(ref q3, at);
+            c30 = Vector512.FusedMultiplyAdd(x, w0, c30);
+            c31 = Vector512.FusedMultiplyAdd(x, w1, c31);
+            c32 = Vector512.FusedMultiplyAdd(x, w2, c32);
+            c33 = Vector512.FusedMultiplyAdd(x, w3, c33);
+        }
+
+        Store4(Reduce4(c00, c01, c02, c03), ref scores, 0, scoreStride);
+        Store4(Reduce4(c10, c11, c12, c13), ref scores, 2, scoreStride);
+        Store4(Reduce4(c20, c21, c22, c23), ref scores, 4, scoreStride);
+        Store4(Reduce4(c30, c31, c32, c33), ref scores, 6, scoreStride);
+    }
+
+    /// <summary>Stores the first query's four scores (lanes 0-3) at query row <paramref name="u"/>, the second's (lanes 8-11) at the next.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4(Vector512<float> sums, ref float scores, int u, int scoreStride)
+    {
+        sums.GetLower().GetLower().StoreUnsafe(ref scores, (nuint)(u * scoreStride));
+        sums.GetUpper().GetLower().StoreUnsafe(ref scores, (nuint)((u + 1) * scoreStride));
+    }
+
+    /// <summary>
+    /// Horizontal sums of four accumulators, each two 8-lane halves: lane j (0-3) of the result is the sum of
+    /// <c>[a, b, c, d][j]</c>'s lower half and lane 8 + j that of its upper half, each added exactly as
+    /// <see cref="Vector256.Sum{T}(Vector256{T})"/> adds: pairs of neighbours, then pairs of pairs within each 128-bit
+    /// quarter, then the two quarters of the half.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Reduce4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d)
+    {
+        if (Avx512F.IsSupported)
+        {
+            // Within each 128-bit quarter: [a0 + a1, a2 + a3, b0 + b1, b2 + b3], then [a0123, b0123, c0123, d0123].
+            var ab = Avx512F.Shuffle(a, b, 0b10_00_10_00) + Avx512F.Shuffle(a, b, 0b11_01_11_01);
+            var cd = Avx512F.Shuffle(c, d, 0b10_00_10_00) + Avx512F.Shuffle(c, d, 0b11_01_11_01);
+            var quarters = Avx512F.Shuffle(ab, cd, 0b10_00_10_00) + Avx512F.Shuffle(ab, cd, 0b11_01_11_01);
+
+            // Quarter 0 + quarter 1 (lower half), quarter 2 + quarter 3 (upper half).
+            return quarters + Avx512F.Shuffle4x128(quarters, quarters, 0b10_11_00_01);
+        }
+
+        return Vector512.Create(
+            Vector256.Create(
+                Vector128.Create(Vector256.Sum(a.GetLower()), Vector256.Sum(b.GetLower()), Vector256.Sum(c.GetLower()), Vector256.Sum(d.GetLower())),
+                Vector128<float>.Zero),
+            Vector256.Create(
+                Vector128.Create(Vector256.Sum(a.GetUpper()), Vector256.Sum(b.GetUpper()), Vector256.Sum(c.GetUpper()), Vector256.Sum(d.GetUpper())),
+                Vector128<float>.Zero));
+    }
 
     /// <summary>
     /// Four queries against the rows, two rows at a time: eight accumulators, each the same lane-wise FMA chain over the

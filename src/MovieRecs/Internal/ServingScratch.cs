@@ -18,6 +18,27 @@ internal static class ServingScratch
     private static float[]? t_query;
 
     [ThreadStatic]
+    private static float[]? t_pairedQueries;
+
+    [ThreadStatic]
+    private static float[]? t_upperBounds;
+
+    [ThreadStatic]
+    private static int[]? t_pairCodes;
+
+    [ThreadStatic]
+    private static int[]? t_candidateItems;
+
+    [ThreadStatic]
+    private static float[]? t_candidateScores;
+
+    [ThreadStatic]
+    private static float[]? t_candidateRows;
+
+    [ThreadStatic]
+    private static float[]? t_unpairedQuery;
+
+    [ThreadStatic]
     private static bool[]? t_marks;
 
     [ThreadStatic]
@@ -47,6 +68,27 @@ internal static class ServingScratch
         span.Clear();
         return span;
     }
+
+    /// <summary>Queries of a block laid out in pairs for the 512-bit scoring tile (overwritten by the caller).</summary>
+    public static Span<float> PairedQueries(int length) => Grow(ref t_pairedQueries, length).AsSpan(0, length);
+
+    /// <summary>Upper bounds of the pruned single-query ranking (its lower bounds use <see cref="Scores"/>).</summary>
+    public static Span<float> UpperBounds(int length) => Grow(ref t_upperBounds, length).AsSpan(0, length);
+
+    /// <summary>A query's codes for the quantized scan, two per int.</summary>
+    public static Span<int> PairCodes(int length) => Grow(ref t_pairCodes, length).AsSpan(0, length);
+
+    /// <summary>Room for the candidate items of a pruned ranking.</summary>
+    public static Span<int> CandidateItems(int length) => Grow(ref t_candidateItems, length).AsSpan(0, length);
+
+    /// <summary>The exact scores of the candidate items of a pruned ranking.</summary>
+    public static Span<float> CandidateScores(int length) => Grow(ref t_candidateScores, length).AsSpan(0, length);
+
+    /// <summary>The float rows of the candidate items of a pruned ranking, gathered.</summary>
+    public static Span<float> CandidateRows(int length) => Grow(ref t_candidateRows, length).AsSpan(0, length);
+
+    /// <summary>One query taken back out of <see cref="PairedQueries"/> (overwritten by the caller).</summary>
+    public static Span<float> UnpairedQuery(int stride) => Grow(ref t_unpairedQuery, stride).AsSpan(0, stride);
 
     /// <summary>All-false marks of at least <paramref name="length"/> entries; callers reset what they set.</summary>
     public static bool[] Marks(int length) => Grow(ref t_marks, length);

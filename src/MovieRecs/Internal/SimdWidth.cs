@@ -35,7 +35,10 @@ internal enum SimdWidth
 /// Each family runs its widest implementation that does not exceed the width:
 /// ALS has all four (<see cref="ScalarOps"/>, <see cref="Vector128Ops"/>, <see cref="Vector256Ops"/>,
 /// <see cref="Vector512Ops"/>); scoring has scalar, 128- and 256-bit kernels (the 256-bit ones also serve
-/// <see cref="SimdWidth.Vector512"/>); similarity has scalar tiles (also for <see cref="SimdWidth.Vector128"/>),
+/// <see cref="SimdWidth.Vector512"/>) and, for blocks of queries at <see cref="SimdWidth.Vector512"/>, an 8-query
+/// tile that keeps the 256-bit kernel's summation order (two queries per register); the quantized scan of the pruned
+/// single-user ranking (<see cref="QuantizedItems"/>) has scalar, 256- and 512-bit forms, exact integer sums that
+/// agree at every width; similarity has scalar tiles (also for <see cref="SimdWidth.Vector128"/>),
 /// 256-bit 6 x 16 tiles and, for <see cref="SimdWidth.Vector512"/>, 12 x 16 tiles in the batch form, all summing in
 /// the same order so 256 and 512 agree bit for bit.
 /// </para>

@@ -88,6 +88,53 @@ internal static class TopK
         return count;
     }
 
+    /// <summary>
+    /// Writes the indexes of the entries of <paramref name="scores"/> at least <paramref name="threshold"/> (NaN never
+    /// is) into <paramref name="indexes"/>, in increasing order, and returns how many; -1 when there are more than
+    /// <paramref name="indexes"/> holds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int AtLeast(ReadOnlySpan<float> scores, float threshold, Span<int> indexes)
+    {
+        var count = 0;
+        var i = 0;
+        var n = scores.Length;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var s0 = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(scores);
+            var limit = Vector256.Create(threshold);
+            for (; i + Vector256<float>.Count <= n; i += Vector256<float>.Count)
+            {
+                var bits = Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref s0, (nuint)i), limit).ExtractMostSignificantBits();
+                while (bits != 0)
+                {
+                    if (count == indexes.Length)
+                    {
+                        return -1;
+                    }
+
+                    indexes[count++] = i + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                }
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            if (scores[i] >= threshold)
+            {
+                if (count == indexes.Length)
+                {
+                    return -1;
+                }
+
+                indexes[count++] = i;
+            }
+        }
+
+        return count;
+    }
+
     /// <summary>Whether (item a, score a) ranks below (item b, score b): lower score, or same score and higher index.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Worse(float scoreA, int itemA, float scoreB, int itemB) =>
