@@ -50,6 +50,20 @@ internal static class NeighborKernels
         var itemPointers = itemUsers.RowPointers.ToArray();
         var itemUserIndices = ColumnIndices(itemUsers);
         var order = ByPopularity(itemPointers);
+
+        // The accumulators are laid out by popularity rank, so that the items of heavy users (mostly popular) share
+        // a few cache lines; only the layout changes, not the order of any sum.
+        var rank = new int[itemCount];
+        for (var r = 0; r < itemCount; r++)
+        {
+            rank[order[r]] = r;
+        }
+
+        for (var x = 0; x < userItems.Length; x++)
+        {
+            userItems[x] = rank[userItems[x]];
+        }
+
         var blockCount = (itemCount + lanes - 1) / lanes;
         var outColumns = new int[(long)itemCount * keep];
         var outValues = new float[(long)itemCount * keep];
@@ -75,7 +89,7 @@ internal static class NeighborKernels
                     Accumulate<Marked>(scratch, userPointers, userItems, userWeights);
                 }
 
-                SelectAndStore(scratch, items, positive, outColumns, outValues, outCounts);
+                SelectAndStore(scratch, items, rank, positive, outColumns, outValues, outCounts);
                 return scratch;
             },
             static _ => { });
@@ -277,7 +291,7 @@ internal static class NeighborKernels
     /// lane's heap is full, only a score strictly above its root can enter (the root has a lower index), so one
     /// vector comparison per item filters the offers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SelectAndStore(Scratch scratch, ReadOnlySpan<int> items, bool positive, int[] outColumns, float[] outValues, int[] outCounts)
+    private static void SelectAndStore(Scratch scratch, ReadOnlySpan<int> items, int[] rank, bool positive, int[] outColumns, float[] outValues, int[] outCounts)
     {
         var lanes = scratch.Lanes;
         var keep = scratch.Keep;
@@ -293,7 +307,8 @@ internal static class NeighborKernels
         ref var rootsRef = ref MemoryMarshal.GetArrayDataReference(roots);
         for (var other = 0; other < touched.Length; other++)
         {
-            var at = other * lanes;
+            var position = rank[other];
+            var at = position * lanes;
             ref var slot = ref Unsafe.Add(ref sumsRef, at);
             uint reached;
             if (positive)
@@ -306,13 +321,13 @@ internal static class NeighborKernels
             }
             else
             {
-                reached = touched[other];
+                reached = touched[position];
                 if (reached == 0)
                 {
                     continue;
                 }
 
-                touched[other] = 0;
+                touched[position] = 0;
             }
 
             var offers = reached & (open | Above(ref slot, ref rootsRef, lanes, zero: false));
