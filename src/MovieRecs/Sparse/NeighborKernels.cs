@@ -1,4 +1,7 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace MovieRecs.Sparse;
 
@@ -7,80 +10,86 @@ namespace MovieRecs.Sparse;
 /// <c>K</c> largest per item (<c>implicit</c>'s <c>all_pairs_knn</c>), in double precision, deterministic for any
 /// number of threads.
 /// </summary>
+/// <remarks>
+/// The product is Gustavson's, row by row, for a block of <c>lanes</c> items at once: the users of the block are
+/// visited in ascending order, each user's weights for the block's items form one vector (zero where an item lacks
+/// the user), and every item <c>j</c> of the user adds that vector times <c>w(j, u)</c> to its accumulator (one
+/// multiply and one add per lane, never fused). A lane's sum therefore receives exactly the products of the one-item
+/// product, in the same order, plus exact zeros (a sum starting at +0 never becomes −0, so adding ±0 leaves it
+/// unchanged): every width gives the same bits as the scalar width 1. Blocks group items by popularity (most users
+/// first), so that a heavy user's list is read once for several of its items.
+/// </remarks>
 internal static class NeighborKernels
 {
+    /// <summary>The block widths (items per pass) this build knows: 1 (scalar), 2 (Vector128), 4 (Vector256) and 8
+    /// (Vector512); each runs on any CPU (wider vectors are emulated), so tests reach all of them.</summary>
+    internal static readonly int[] Widths = [1, 2, 4, 8];
+
+
+    /// <summary>The widest block the hardware accelerates.</summary>
+    internal static int PreferredWidth =>
+        Vector512.IsHardwareAccelerated ? 8 : Vector256.IsHardwareAccelerated ? 4 : Vector128.IsHardwareAccelerated ? 2 : 1;
+
     /// <summary>
     /// For every item <c>i</c> (a row of <paramref name="itemUsers"/>, weighted by <paramref name="itemWeights"/> in
     /// storage order), the dot products <c>s(i, j) = Σ_u w(i, u) w(j, u)</c> with every item <c>j</c> sharing a user
     /// (itself included), keeping the <paramref name="k"/> largest (ties to the lower item index). Returns the item x
     /// item similarity matrix, each row in column order.
     /// </summary>
-    public static CsrMatrix AllPairsTopK(CsrMatrix itemUsers, double[] itemWeights, int k, int maxDegreeOfParallelism)
+    public static CsrMatrix AllPairsTopK(CsrMatrix itemUsers, double[] itemWeights, int k, int maxDegreeOfParallelism) =>
+        AllPairsTopK(itemUsers, itemWeights, k, maxDegreeOfParallelism, PreferredWidth);
+
+    /// <summary><see cref="AllPairsTopK(CsrMatrix, double[], int, int)"/> with blocks of <paramref name="lanes"/> items
+    /// (one of <see cref="Widths"/>); the result does not depend on it.</summary>
+    internal static CsrMatrix AllPairsTopK(CsrMatrix itemUsers, double[] itemWeights, int k, int maxDegreeOfParallelism, int lanes)
     {
         var itemCount = itemUsers.RowCount;
+        var userCount = itemUsers.ColumnCount;
         var (userPointers, userItems, userWeights) = Transpose(itemUsers, itemWeights);
         var keep = Math.Min(k, itemCount);
-        var rowColumns = new int[itemCount][];
-        var rowValues = new float[itemCount][];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
         var itemPointers = itemUsers.RowPointers.ToArray();
         var itemUserIndices = ColumnIndices(itemUsers);
+        var order = ByPopularity(itemPointers);
+
+        // The accumulators are laid out by popularity rank, so that the items of heavy users (mostly popular) share
+        // a few cache lines; only the layout changes, not the order of any sum.
+        var rank = new int[itemCount];
+        for (var r = 0; r < itemCount; r++)
+        {
+            rank[order[r]] = r;
+        }
+
+        for (var x = 0; x < userItems.Length; x++)
+        {
+            userItems[x] = rank[userItems[x]];
+        }
+
+        var blockCount = (itemCount + lanes - 1) / lanes;
+        var outColumns = new int[(long)itemCount * keep];
+        var outValues = new float[(long)itemCount * keep];
+        var outCounts = new int[itemCount];
+        var positive = AllProductsPositive(itemWeights);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
         Parallel.For(
             0,
-            itemCount,
+            blockCount,
             options,
-            () => new Scratch(itemCount, keep),
-            (item, _, scratch) =>
+            () => new Scratch(itemCount, userCount, keep, lanes),
+            (block, _, scratch) =>
             {
-                var sums = scratch.Sums;
-                var seen = scratch.Seen;
-                var list = scratch.Touched;
-                var start = (int)itemPointers[item];
-                var users = itemUserIndices.AsSpan(start, (int)itemPointers[item + 1] - start);
-                var weights = itemWeights.AsSpan(start, users.Length);
-                for (var a = 0; a < users.Length; a++)
+                var first = block * lanes;
+                var items = order.AsSpan(first, Math.Min(lanes, itemCount - first));
+                LoadBlock(scratch, items, itemPointers, itemUserIndices, itemWeights);
+                if (positive)
                 {
-                    var user = users[a];
-                    var w1 = weights[a];
-                    var from = (int)userPointers[user];
-                    var others = userItems.AsSpan(from, (int)userPointers[user + 1] - from);
-                    var otherWeights = userWeights.AsSpan(from, others.Length);
-                    for (var b = 0; b < others.Length; b++)
-                    {
-                        // Unconditional marks (no branch per product); the touched items are collected by one scan.
-                        var other = others[b];
-                        sums[other] += otherWeights[b] * w1;
-                        seen[other] = true;
-                    }
+                    Accumulate<Unmarked>(scratch, userPointers, userItems, userWeights);
+                }
+                else
+                {
+                    Accumulate<Marked>(scratch, userPointers, userItems, userWeights);
                 }
 
-                var touched = 0;
-                for (var other = 0; other < seen.Length; other++)
-                {
-                    if (seen[other])
-                    {
-                        seen[other] = false;
-                        list[touched++] = other;
-                    }
-                }
-
-                var count = SelectTop(sums, list.AsSpan(0, touched), scratch.HeapItems, scratch.HeapScores);
-                for (var t = 0; t < touched; t++)
-                {
-                    sums[list[t]] = 0;
-                }
-
-                var columns = scratch.HeapItems.AsSpan(0, count).ToArray();
-                var scores = scratch.HeapScores.AsSpan(0, count).ToArray();
-                Array.Sort(columns, scores);
-                var values = new float[count];
-                for (var t = 0; t < count; t++)
-                {
-                    values[t] = (float)scores[t];
-                }
-
-                rowColumns[item] = columns;
-                rowValues[item] = values;
+                SelectAndStore(scratch, items, rank, positive, outColumns, outValues, outCounts);
                 return scratch;
             },
             static _ => { });
@@ -88,18 +97,317 @@ internal static class NeighborKernels
         var pointers = new long[itemCount + 1];
         for (var i = 0; i < itemCount; i++)
         {
-            pointers[i + 1] = pointers[i] + rowColumns[i].Length;
+            pointers[i + 1] = pointers[i] + outCounts[i];
         }
 
         var allColumns = new int[pointers[itemCount]];
         var allValues = new float[pointers[itemCount]];
         for (var i = 0; i < itemCount; i++)
         {
-            rowColumns[i].CopyTo(allColumns, pointers[i]);
-            rowValues[i].CopyTo(allValues, pointers[i]);
+            outColumns.AsSpan((int)((long)i * keep), outCounts[i]).CopyTo(allColumns.AsSpan((int)pointers[i]));
+            outValues.AsSpan((int)((long)i * keep), outCounts[i]).CopyTo(allValues.AsSpan((int)pointers[i]));
         }
 
         return CsrMatrix.FromArrays(itemCount, itemCount, pointers, allColumns, allValues);
+    }
+
+    /// <summary>Whether every weight is positive and the product of the two smallest is not zero: then every product
+    /// is positive, and an item reached a lane exactly when its sum is positive (no mark per product needed).</summary>
+    private static bool AllProductsPositive(double[] weights)
+    {
+        var smallest = double.PositiveInfinity;
+        foreach (var w in weights)
+        {
+            if (!(w > 0))
+            {
+                return false;
+            }
+
+            smallest = Math.Min(smallest, w);
+        }
+
+        return smallest * smallest > 0;
+    }
+
+    /// <summary>The items by decreasing user count, ties by index: consecutive items of this order share the most users.</summary>
+    private static int[] ByPopularity(long[] itemPointers)
+    {
+        var itemCount = itemPointers.Length - 1;
+        var order = new int[itemCount];
+        var keys = new long[itemCount];
+        for (var i = 0; i < itemCount; i++)
+        {
+            order[i] = i;
+
+            // Descending count, then ascending index, as one ascending key.
+            keys[i] = (-(itemPointers[i + 1] - itemPointers[i]) << 32) | (uint)i;
+        }
+
+        Array.Sort(keys, order);
+        return order;
+    }
+
+    /// <summary>Writes the block's weights into the per-user table (lane <c>l</c> of user <c>u</c>), marks the
+    /// users and which lanes hold each.</summary>
+    private static void LoadBlock(Scratch scratch, ReadOnlySpan<int> items, long[] itemPointers, int[] itemUserIndices, double[] itemWeights)
+    {
+        var lanes = scratch.Lanes;
+        var table = scratch.UserWeights;
+        var userLanes = scratch.UserLanes;
+        var userBits = scratch.UserBits;
+        for (var l = 0; l < items.Length; l++)
+        {
+            var item = items[l];
+            var start = (int)itemPointers[item];
+            var end = (int)itemPointers[item + 1];
+            var bit = (byte)(1 << l);
+            for (var a = start; a < end; a++)
+            {
+                var user = itemUserIndices[a];
+                table[(user * lanes) + l] = itemWeights[a];
+                userLanes[user] |= bit;
+                userBits[user >> 6] |= 1UL << user;
+            }
+        }
+    }
+
+    /// <summary>Adds every marked user's contributions, in ascending user order, and clears the user marks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Accumulate<TMark>(Scratch scratch, long[] userPointers, int[] userItems, double[] userWeights)
+        where TMark : struct
+    {
+        var lanes = scratch.Lanes;
+        var userBits = scratch.UserBits;
+        var userLanes = scratch.UserLanes;
+        ref var table = ref MemoryMarshal.GetArrayDataReference(scratch.UserWeights);
+        ref var sums = ref MemoryMarshal.GetArrayDataReference(scratch.Sums);
+        ref var touched = ref MemoryMarshal.GetArrayDataReference(scratch.Touched);
+        ref var itemsRef = ref MemoryMarshal.GetArrayDataReference(userItems);
+        ref var weightsRef = ref MemoryMarshal.GetArrayDataReference(userWeights);
+        for (var word = 0; word < userBits.Length; word++)
+        {
+            var bits = userBits[word];
+            if (bits == 0)
+            {
+                continue;
+            }
+
+            userBits[word] = 0;
+            do
+            {
+                var user = (word << 6) + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                var mask = userLanes[user];
+                userLanes[user] = 0;
+                var from = (nint)userPointers[user];
+                var length = (int)((nint)userPointers[user + 1] - from);
+                ref var others = ref Unsafe.Add(ref itemsRef, from);
+                ref var otherWeights = ref Unsafe.Add(ref weightsRef, from);
+                ref var row = ref Unsafe.Add(ref table, (nint)user * lanes);
+                switch (lanes)
+                {
+                    case 8:
+                        {
+                            var w = Vector512.LoadUnsafe(ref row);
+                            Vector512<double>.Zero.StoreUnsafe(ref row);
+                            for (var b = 0; b < length; b++)
+                            {
+                                var other = (nint)Unsafe.Add(ref others, b);
+                                ref var slot = ref Unsafe.Add(ref sums, other * 8);
+                                var product = w * Vector512.Create(Unsafe.Add(ref otherWeights, b));
+                                (Vector512.LoadUnsafe(ref slot) + product).StoreUnsafe(ref slot);
+                                if (typeof(TMark) == typeof(Marked))
+                                {
+                                    Unsafe.Add(ref touched, other) |= mask;
+                                }
+                            }
+
+                            break;
+                        }
+
+                    case 4:
+                        {
+                            var w = Vector256.LoadUnsafe(ref row);
+                            Vector256<double>.Zero.StoreUnsafe(ref row);
+                            for (var b = 0; b < length; b++)
+                            {
+                                var other = (nint)Unsafe.Add(ref others, b);
+                                ref var slot = ref Unsafe.Add(ref sums, other * 4);
+                                var product = w * Vector256.Create(Unsafe.Add(ref otherWeights, b));
+                                (Vector256.LoadUnsafe(ref slot) + product).StoreUnsafe(ref slot);
+                                if (typeof(TMark) == typeof(Marked))
+                                {
+                                    Unsafe.Add(ref touched, other) |= mask;
+                                }
+                            }
+
+                            break;
+                        }
+
+                    case 2:
+                        {
+                            var w = Vector128.LoadUnsafe(ref row);
+                            Vector128<double>.Zero.StoreUnsafe(ref row);
+                            for (var b = 0; b < length; b++)
+                            {
+                                var other = (nint)Unsafe.Add(ref others, b);
+                                ref var slot = ref Unsafe.Add(ref sums, other * 2);
+                                var product = w * Vector128.Create(Unsafe.Add(ref otherWeights, b));
+                                (Vector128.LoadUnsafe(ref slot) + product).StoreUnsafe(ref slot);
+                                if (typeof(TMark) == typeof(Marked))
+                                {
+                                    Unsafe.Add(ref touched, other) |= mask;
+                                }
+                            }
+
+                            break;
+                        }
+
+                    default:
+                        {
+                            var w = row;
+                            row = 0;
+                            for (var b = 0; b < length; b++)
+                            {
+                                var other = (nint)Unsafe.Add(ref others, b);
+                                var product = w * Unsafe.Add(ref otherWeights, b);
+                                Unsafe.Add(ref sums, other) += product;
+                                if (typeof(TMark) == typeof(Marked))
+                                {
+                                    Unsafe.Add(ref touched, other) = 1;
+                                }
+                            }
+
+                            break;
+                        }
+                }
+            }
+            while (bits != 0);
+        }
+    }
+
+    /// <summary>Offers every touched item to the heaps of the lanes that touched it (in ascending item order, as the
+    /// one-item product did), clears the accumulators, and stores each lane's kept neighbours in column order. Once a
+    /// lane's heap is full, only a score strictly above its root can enter (the root has a lower index), so one
+    /// vector comparison per item filters the offers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SelectAndStore(Scratch scratch, ReadOnlySpan<int> items, int[] rank, bool positive, int[] outColumns, float[] outValues, int[] outCounts)
+    {
+        var lanes = scratch.Lanes;
+        var keep = scratch.Keep;
+        var sums = scratch.Sums;
+        var touched = scratch.Touched;
+        var heapItems = scratch.HeapItems;
+        var heapScores = scratch.HeapScores;
+        var counts = scratch.HeapCounts;
+        var roots = scratch.Roots;
+        counts.AsSpan().Clear();
+        var open = (uint)((1 << items.Length) - 1);
+        ref var sumsRef = ref MemoryMarshal.GetArrayDataReference(sums);
+        ref var rootsRef = ref MemoryMarshal.GetArrayDataReference(roots);
+        for (var other = 0; other < touched.Length; other++)
+        {
+            var position = rank[other];
+            var at = position * lanes;
+            ref var slot = ref Unsafe.Add(ref sumsRef, at);
+            uint reached;
+            if (positive)
+            {
+                reached = Above(ref slot, ref rootsRef, lanes, zero: true);
+                if (reached == 0)
+                {
+                    continue;
+                }
+            }
+            else
+            {
+                reached = touched[position];
+                if (reached == 0)
+                {
+                    continue;
+                }
+
+                touched[position] = 0;
+            }
+
+            var offers = reached & (open | Above(ref slot, ref rootsRef, lanes, zero: false));
+            while (offers != 0)
+            {
+                var l = BitOperations.TrailingZeroCount(offers);
+                offers &= offers - 1;
+                var score = Unsafe.Add(ref slot, l);
+                var heapItemsLane = heapItems.AsSpan(l * keep, keep);
+                var heapScoresLane = heapScores.AsSpan(l * keep, keep);
+                var count = counts[l];
+                if (count < keep)
+                {
+                    heapItemsLane[count] = other;
+                    heapScoresLane[count] = score;
+                    SiftUp(heapItemsLane, heapScoresLane, count);
+                    counts[l] = ++count;
+                    if (count == keep)
+                    {
+                        open &= ~(1u << l);
+                    }
+                }
+                else
+                {
+                    heapItemsLane[0] = other;
+                    heapScoresLane[0] = score;
+                    SiftDown(heapItemsLane, heapScoresLane, count);
+                }
+
+                roots[l] = heapScoresLane[0];
+            }
+
+            sums.AsSpan(at, lanes).Clear();
+        }
+
+        for (var l = 0; l < items.Length; l++)
+        {
+            var count = counts[l];
+            var columns = outColumns.AsSpan((int)((long)items[l] * keep), count);
+            var values = outValues.AsSpan((int)((long)items[l] * keep), count);
+            var laneItems = heapItems.AsSpan(l * keep, count);
+            var laneScores = heapScores.AsSpan(l * keep, count);
+
+            // Insertion sort by column (the columns are distinct), then the scores as floats.
+            for (var t = 0; t < count; t++)
+            {
+                var column = laneItems[t];
+                var value = (float)laneScores[t];
+                var n = t;
+                while (n > 0 && columns[n - 1] > column)
+                {
+                    columns[n] = columns[n - 1];
+                    values[n] = values[n - 1];
+                    n--;
+                }
+
+                columns[n] = column;
+                values[n] = value;
+            }
+
+            outCounts[items[l]] = count;
+        }
+    }
+
+    /// <summary>The lanes (bits) of <paramref name="sums"/> strictly above zero, or above <paramref name="roots"/>
+    /// (false for NaN either side, as <see cref="Worse"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Above(ref double sums, ref double roots, int lanes, bool zero)
+    {
+        switch (lanes)
+        {
+            case 8:
+                return (uint)Vector512.GreaterThan(Vector512.LoadUnsafe(ref sums), zero ? Vector512<double>.Zero : Vector512.LoadUnsafe(ref roots)).ExtractMostSignificantBits();
+            case 4:
+                return Vector256.GreaterThan(Vector256.LoadUnsafe(ref sums), zero ? Vector256<double>.Zero : Vector256.LoadUnsafe(ref roots)).ExtractMostSignificantBits();
+            case 2:
+                return Vector128.GreaterThan(Vector128.LoadUnsafe(ref sums), zero ? Vector128<double>.Zero : Vector128.LoadUnsafe(ref roots)).ExtractMostSignificantBits();
+            default:
+                return sums > (zero ? 0 : roots) ? 1u : 0u;
+        }
     }
 
     /// <summary>The transpose of a weighted pattern: pointers, indices (ascending within each row) and weights.</summary>
@@ -150,38 +458,12 @@ internal static class NeighborKernels
         return indices;
     }
 
-    /// <summary>Keeps the best <c>heapItems.Length</c> of the touched entries in the heap (unordered) and returns how many.</summary>
-    private static int SelectTop(double[] sums, ReadOnlySpan<int> touched, int[] heapItems, double[] heapScores)
-    {
-        var k = heapItems.Length;
-        var count = 0;
-        foreach (var item in touched)
-        {
-            var score = sums[item];
-            if (count < k)
-            {
-                heapItems[count] = item;
-                heapScores[count] = score;
-                SiftUp(heapItems, heapScores, count);
-                count++;
-            }
-            else if (Worse(heapScores[0], heapItems[0], score, item))
-            {
-                heapItems[0] = item;
-                heapScores[0] = score;
-                SiftDown(heapItems, heapScores, count);
-            }
-        }
-
-        return count;
-    }
-
     /// <summary>Whether (a) ranks below (b): lower score, or the same score and a higher index.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool Worse(double scoreA, int itemA, double scoreB, int itemB) =>
         scoreA < scoreB || (scoreA == scoreB && itemA > itemB);
 
-    private static void SiftUp(int[] items, double[] scores, int at)
+    private static void SiftUp(Span<int> items, Span<double> scores, int at)
     {
         while (at > 0)
         {
@@ -197,7 +479,7 @@ internal static class NeighborKernels
         }
     }
 
-    private static void SiftDown(int[] items, double[] scores, int count)
+    private static void SiftDown(Span<int> items, Span<double> scores, int count)
     {
         var at = 0;
         while (true)
@@ -226,16 +508,41 @@ internal static class NeighborKernels
         }
     }
 
-    private sealed class Scratch(int itemCount, int k)
+    private sealed class Scratch(int itemCount, int userCount, int keep, int lanes)
     {
-        public double[] Sums { get; } = new double[itemCount];
+        public int Lanes { get; } = lanes;
 
-        public bool[] Seen { get; } = new bool[itemCount];
+        public int Keep { get; } = keep;
 
-        public int[] Touched { get; } = new int[itemCount];
+        /// <summary>The accumulators: item <c>j</c>'s lanes at <c>j · Lanes</c>.</summary>
+        public double[] Sums { get; } = new double[(long)itemCount * lanes];
 
-        public int[] HeapItems { get; } = new int[k];
+        /// <summary>For every item, the lanes (bits) that reached it.</summary>
+        public byte[] Touched { get; } = new byte[itemCount];
 
-        public double[] HeapScores { get; } = new double[k];
+        /// <summary>The block's weights by user: user <c>u</c>'s lanes at <c>u · Lanes</c>, zero where the lane's
+        /// item lacks the user.</summary>
+        public double[] UserWeights { get; } = new double[(long)userCount * lanes];
+
+        /// <summary>For every user, the lanes (bits) whose item has the user.</summary>
+        public byte[] UserLanes { get; } = new byte[userCount];
+
+        /// <summary>The users of the block, one bit each.</summary>
+        public ulong[] UserBits { get; } = new ulong[(userCount + 63) >> 6];
+
+        public int[] HeapItems { get; } = new int[keep * lanes];
+
+        public double[] HeapScores { get; } = new double[keep * lanes];
+
+        public int[] HeapCounts { get; } = new int[lanes];
+
+        /// <summary>Each lane's heap root score (meaningful once the lane's heap is full).</summary>
+        public double[] Roots { get; } = new double[lanes];
     }
+
+    /// <summary>Marks the items each product reaches (weights of any sign).</summary>
+    private struct Marked;
+
+    /// <summary>No marks: every product is positive, so a positive sum is a reached item.</summary>
+    private struct Unmarked;
 }
