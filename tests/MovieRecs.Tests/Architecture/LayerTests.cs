@@ -18,6 +18,7 @@ public class LayerTests
         ["MovieRecs"],
         ["MovieRecs.Sparse"],
         ["MovieRecs.Als", "MovieRecs.Neighbors"],
+        ["MovieRecs.Bpr"],
         ["MovieRecs.Persistence", "MovieRecs.Evaluation"],
         ["MovieRecs.MovieLens"],
     ];
