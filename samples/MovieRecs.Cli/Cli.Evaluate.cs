@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MovieRecs.Als;
+using MovieRecs.Bpr;
 using MovieRecs.Evaluation;
 using MovieRecs.MovieLens;
 using MovieRecs.Neighbors;
@@ -20,10 +21,13 @@ internal static partial class Cli
 
         /// <summary>The item-item settings of <c>--model bm25|tfidf|cosine|all</c> (the similarity is set per model).</summary>
         public ItemKnnOptions Knn { get; init; } = ItemKnnOptions.Default;
+
+        /// <summary>The BPR settings of <c>--model bpr|all</c>.</summary>
+        public BprOptions Bpr { get; init; } = new();
     }
 
     /// <summary>The values of <c>--model</c>; <c>all</c> evaluates every other one.</summary>
-    private static readonly string[] EvaluateModels = ["als", "bm25", "tfidf", "cosine", "popularity", "all"];
+    private static readonly string[] EvaluateModels = ["als", "bpr", "bm25", "tfidf", "cosine", "popularity", "all"];
 
     private static int Evaluate(Report report, EvaluateRequest request)
     {
@@ -80,6 +84,7 @@ internal static partial class Cli
             {
                 "als" => new AlsTrainer(request.Options).Fit(split.Train),
                 "popularity" => new PopularityRecommender(split.Train),
+                "bpr" => BprModel.Fit(split.Train, request.Bpr),
                 _ => ItemKnnModel.Fit(split.Train, request.Knn with
                 {
                     Similarity = name switch { "cosine" => ItemSimilarity.Cosine, "tfidf" => ItemSimilarity.TfIdf, _ => ItemSimilarity.Bm25 },
@@ -117,17 +122,19 @@ internal static partial class Cli
             };
             metric.CompletionSources.Add([.. PlotMetrics.Select(m => m.Name), "all"]);
             var plotSize = CliOptions.Parsed("--plot-size", "The image size in pixels, 320x240 to 4096x4096 (default 960x600).", "WIDTHxHEIGHT", PlotSize.Parse);
-            var model = CliOptions.Choice("--model", "The model to evaluate: als, bm25, tfidf, cosine (item-item), popularity, or all (one table row each); without it, ALS beside the popularity baseline.", EvaluateModels);
+            var model = CliOptions.Choice("--model", "The model to evaluate: als, bpr (Bayesian Personalized Ranking), bm25, tfidf, cosine (item-item), popularity, or all (one table row each); without it, ALS beside the popularity baseline.", EvaluateModels);
             model.HelpName = "MODEL";
             var neighbors = CliOptions.Count("--neighbors", "Item-item models: the neighbours kept per item (implicit's K).", 20);
             var k1 = CliOptions.Parsed("--bm25-k1", "BM25 item-item: the term-frequency saturation K1 (default 1.2).", "K1", text => ParseNonNegative("--bm25-k1", text));
+            var learningRate = CliOptions.LearningRate();
             var b = CliOptions.Parsed("--bm25-b", "BM25 item-item: the length normalisation B, 0 to 1 (default 0.75).", "B", text => ParseUnit("--bm25-b", text));
             var command = Define("evaluate", "Splits the ratings, fits ALS (or the --model given) on the training part and ranks the held-out part, beside a popularity baseline.",
-                [data, split, testFraction, .. als.All, k, model, neighbors, k1, b, sweep, plot, metric, plotSize],
+                [data, split, testFraction, .. als.All, k, model, learningRate, neighbors, k1, b, sweep, plot, metric, plotSize],
                 [
                     "movierecs evaluate ml-100k --split u1",
                     "movierecs evaluate ml-100k --test-fraction 0.2 --factors 64 --json",
                     "movierecs evaluate ml-100k --split u1 --model bm25 --neighbors 20 --bm25-k1 1.2 --bm25-b 0.75",
+                    "movierecs evaluate ml-100k --split u1 --model bpr --factors 100 --learning-rate 0.01 --iterations 100 --threads 2",
                     "movierecs evaluate ml-100k --split u1 --model all --json",
                     "movierecs evaluate ml-100k --split u1 --sweep iterations=0..15 --metric all --plot sweep.png",
                     "movierecs evaluate ml-100k --sweep factors=16,32,64,128 --metric map,ndcg --plot factors.png --plot-size 1200x750",
@@ -161,6 +168,10 @@ internal static partial class Cli
                 {
                     result.AddError("--split and --test-fraction cannot be combined: --split takes a published split, --test-fraction makes a random one");
                 }
+                else if (result.Given(learningRate) && result.GetValue(model) is not ("bpr" or "all"))
+                {
+                    result.AddError("--learning-rate sets BPR's step size; give it with --model bpr or --model all");
+                }
                 else if (result.Given(sweep) && result.Given(model))
                 {
                     result.AddError("--sweep varies ALS; it cannot be combined with --model");
@@ -191,6 +202,15 @@ internal static partial class Cli
                     K = result.GetValue(neighbors),
                     K1 = result.GetValue(k1) ?? ItemKnnOptions.Default.K1,
                     B = result.GetValue(b) ?? ItemKnnOptions.Default.B,
+                },
+                Bpr = new BprOptions
+                {
+                    Factors = result.GetValue(als.Factors),
+                    LearningRate = result.GetValue(learningRate),
+                    Regularization = result.GetValue(als.Regularization),
+                    Iterations = result.Given(als.Iterations) ? result.GetValue(als.Iterations) : new BprOptions().Iterations,
+                    Seed = result.GetValue(als.Seed),
+                    MaxDegreeOfParallelism = result.GetValue(als.Threads),
                 },
             })));
             return command;

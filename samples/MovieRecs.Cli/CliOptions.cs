@@ -37,6 +37,10 @@ internal static class CliOptions
     public static Option<double> Regularization() =>
         Number("--regularization", "L2 penalty on the factors.", "X", NumberKind.Double, value => value >= 0, "a finite number, 0 or more", 0.01, value => value);
 
+    public static Option<double> LearningRate() =>
+        Number("--learning-rate", "BPR: the SGD step size (default 0.01; --iterations defaults to 100 for BPR).", "X", NumberKind.Double,
+            value => value > 0 && float.IsFinite((float)value) && (float)value > 0, "a finite number above 0", 0.01, value => value);
+
     public static Option<double> Alpha() =>
         Number("--alpha", "Confidence per unit of rating.", "X", NumberKind.Double, value => value > 0, "a finite number above 0", 1.0, value => value);
 

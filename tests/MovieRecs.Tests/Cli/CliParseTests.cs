@@ -57,7 +57,9 @@ public sealed class CliParseTests : IClassFixture<CliTests.TrainedModel>, IDispo
     [InlineData("generate --preset ml-7m --out {out}", "--preset expects ml-100k, ml-1m, ml-10m, ml-20m or ml-25m, not 'ml-7m'")]
     [InlineData("train {data} --out {out} --solver lu", "--solver expects cg or cholesky, not 'lu'")]
     [InlineData("evaluate {data} --split u9", "--split expects u1, u2, u3, u4, u5, ua or ub, not 'u9'")]
-    [InlineData("evaluate {data} --model knn", "--model expects als, bm25, tfidf, cosine, popularity or all, not 'knn'")]
+    [InlineData("evaluate {data} --model knn", "--model expects als, bpr, bm25, tfidf, cosine, popularity or all, not 'knn'")]
+    [InlineData("evaluate {data} --model bm25 --learning-rate 0.05", "--learning-rate sets BPR's step size; give it with --model bpr or --model all")]
+    [InlineData("evaluate {data} --model bpr --learning-rate 0", "--learning-rate '0' is out of range: expected a finite number above 0")]
     [InlineData("evaluate {data} --model bm25 --sweep iterations=1..2", "--sweep varies ALS; it cannot be combined with --model")]
     [InlineData("evaluate {data} --model bm25 --bm25-b 1.5", "--bm25-b expects a number from 0 to 1, not '1.5'")]
     public void Run_ConflictingOrMissingOptions_AreErrors(string commandLine, string expected) => AssertUsageError(commandLine, expected);
