@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using MovieRecs.Als;
 using MovieRecs.Internal;
 using MovieRecs.Sparse;
@@ -172,6 +173,13 @@ internal static class BprTrainer
         float regularization,
         bool verifyNegatives)
     {
+        private const int Ahead = 8;
+        private const int Near = 4;
+        private const int LineFloats = 16;
+
+        /// <summary>Keeps the touching loads alive (nothing reads it).</summary>
+        private int _sink;
+
         public void Run(int thread, int subEpoch, Xoshiro256StarStar[] streams, long[] correct, long[] skipped)
         {
             var threads = plan.Threads;
@@ -196,10 +204,47 @@ internal static class BprTrainer
             var stride = userFactors.Stride;
             var random = streams[thread];
             long right = 0, skips = 0;
-            for (var n = 0; n < count; n++)
+
+            // The samples do not depend on the factors, so they are drawn ahead, in the same order: sample n + Ahead
+            // is drawn while sample n is processed, and the rows sample n + Near will read are touched (one load per
+            // cache line) so their cache misses overlap with the work on sample n instead of following each other.
+            Span<int> ring = stackalloc int[2 * Ahead];
+            var drawn = Math.Min(count, Ahead);
+            var sinkIndex = 0;
+            var sinkValue = 0f;
+            for (var k = 0; k < drawn; k++)
             {
                 var p = start + random.NextInt(count);
-                var negative = negativeItems[negativeStart + random.NextInt(negativeCount)];
+                ring[2 * k] = p;
+                ring[(2 * k) + 1] = negativeItems[negativeStart + random.NextInt(negativeCount)];
+                sinkIndex ^= positiveUsers[p] ^ positiveItems[p];
+            }
+
+            for (var k = 0; k < Math.Min(count, Near); k++)
+            {
+                sinkValue += Touch(ring[2 * k], ring[(2 * k) + 1], positiveUsers, positiveItems, pointers, columns, userStorage, itemStorage, stride, ref sinkIndex);
+            }
+
+            for (var n = 0; n < count; n++)
+            {
+                var slot = n & (Ahead - 1);
+                var p = ring[2 * slot];
+                var negative = ring[(2 * slot) + 1];
+                if (drawn < count)
+                {
+                    var next = start + random.NextInt(count);
+                    ring[2 * slot] = next;
+                    ring[(2 * slot) + 1] = negativeItems[negativeStart + random.NextInt(negativeCount)];
+                    sinkIndex ^= positiveUsers[next] ^ positiveItems[next];
+                    drawn++;
+                }
+
+                if (n + Near < count)
+                {
+                    var near = (n + Near) & (Ahead - 1);
+                    sinkValue += Touch(ring[2 * near], ring[(2 * near) + 1], positiveUsers, positiveItems, pointers, columns, userStorage, itemStorage, stride, ref sinkIndex);
+                }
+
                 var user = positiveUsers[p];
                 if (verifyNegatives)
                 {
@@ -235,6 +280,33 @@ internal static class BprTrainer
             streams[thread] = random;
             correct[thread] += right;
             skipped[thread] += skips;
+            _sink = sinkIndex ^ BitConverter.SingleToInt32Bits(sinkValue);
+        }
+
+        /// <summary>
+        /// Loads one float per cache line of the user's and both items' rows, and one index per cache line of the
+        /// user's stored columns (at most 32 lines), so they are in cache when the sample is processed.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float Touch(
+            int p, int negative, int[] positiveUsers, int[] positiveItems, long[] pointers, int[] columns,
+            Span<float> userStorage, Span<float> itemStorage, int stride, ref int sinkIndex)
+        {
+            var user = positiveUsers[p];
+            var liked = positiveItems[p];
+            var sum = 0f;
+            for (var c = 0; c < stride; c += LineFloats)
+            {
+                sum += userStorage[(user * stride) + c] + itemStorage[(liked * stride) + c] + itemStorage[(negative * stride) + c];
+            }
+
+            var end = (int)Math.Min(pointers[user + 1], pointers[user] + (32 * LineFloats));
+            for (var e = (int)pointers[user]; e < end; e += LineFloats)
+            {
+                sinkIndex ^= columns[e];
+            }
+
+            return sum;
         }
 
         /// <summary>Whether the strictly increasing <c>columns[start..end)</c> holds <paramref name="item"/>.</summary>

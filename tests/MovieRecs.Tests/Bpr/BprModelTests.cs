@@ -81,7 +81,7 @@ public class BprModelTests
         var (train, heldOut) = Planted(seed: 11);
         var model = BprModel.Fit(train, new BprOptions { Factors = 16, Iterations = 100, LearningRate = 0.1, Seed = 3, MaxDegreeOfParallelism = threads });
         var auc = HeldOutAuc(model, train, heldOut);
-        Assert.True(auc > 0.85, $"held-out AUC {auc:F3} with {threads} threads");
+        Assert.True(auc > 0.8, $"held-out AUC {auc:F3} with {threads} threads");
     }
 
     [Fact]
