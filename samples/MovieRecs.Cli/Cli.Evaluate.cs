@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using MovieRecs.Als;
+using MovieRecs.Bpr;
 using MovieRecs.Evaluation;
+using MovieRecs.LogisticMf;
 using MovieRecs.MovieLens;
 using MovieRecs.Neighbors;
 using MovieRecs.Recommendations;
@@ -42,10 +44,16 @@ internal static partial class Cli
             "tfidf" => SparseWeighting.TfIdfWeight(train.Transpose()).Transpose(),
             _ => train,
         };
+
+        /// <summary>The BPR settings of <c>--model bpr|all</c>.</summary>
+        public BprOptions Bpr { get; init; } = new();
+
+        /// <summary>The logistic MF settings of <c>--model lmf|all</c>.</summary>
+        public LogisticMfOptions LogisticMf { get; init; } = new();
     }
 
     /// <summary>The values of <c>--model</c>; <c>all</c> evaluates every other one.</summary>
-    private static readonly string[] EvaluateModels = ["als", "bm25", "tfidf", "cosine", "popularity", "all"];
+    private static readonly string[] EvaluateModels = ["als", "bpr", "lmf", "bm25", "tfidf", "cosine", "popularity", "all"];
 
     private static int Evaluate(Report report, EvaluateRequest request)
     {
@@ -102,6 +110,8 @@ internal static partial class Cli
             {
                 "als" => request.FitAls(split.Train),
                 "popularity" => new PopularityRecommender(split.Train),
+                "bpr" => BprModel.Fit(split.Train, request.Bpr),
+                "lmf" => LogisticMfModel.Fit(split.Train, request.LogisticMf),
                 _ => ItemKnnModel.Fit(split.Train, request.Knn with
                 {
                     Similarity = name switch { "cosine" => ItemSimilarity.Cosine, "tfidf" => ItemSimilarity.TfIdf, _ => ItemSimilarity.Bm25 },
@@ -139,19 +149,22 @@ internal static partial class Cli
             };
             metric.CompletionSources.Add([.. PlotMetrics.Select(m => m.Name), "all"]);
             var plotSize = CliOptions.Parsed("--plot-size", "The image size in pixels, 320x240 to 4096x4096 (default 960x600).", "WIDTHxHEIGHT", PlotSize.Parse);
-            var model = CliOptions.Choice("--model", "The model to evaluate: als, bm25, tfidf, cosine (item-item), popularity, or all (one table row each); without it, ALS beside the popularity baseline.", EvaluateModels);
+            var model = CliOptions.Choice("--model", "The model to evaluate: als, bpr (Bayesian Personalized Ranking), lmf (logistic matrix factorization), bm25, tfidf, cosine (item-item), popularity, or all (one table row each); without it, ALS beside the popularity baseline.", EvaluateModels);
             model.HelpName = "MODEL";
             var neighbors = CliOptions.Count("--neighbors", "Item-item models: the neighbours kept per item (implicit's K).", 20);
             var k1 = CliOptions.Parsed("--bm25-k1", "BM25: the term-frequency saturation K1 (default 1.2 for the bm25 item-item model, 100 for --weight bm25).", "K1", text => ParseNonNegative("--bm25-k1", text));
             var b = CliOptions.Parsed("--bm25-b", "BM25: the length normalisation B, 0 to 1 (default 0.75 for the bm25 item-item model, 0.8 for --weight bm25).", "B", text => ParseUnit("--bm25-b", text));
+            var learningRate = CliOptions.LearningRate();
             var weight = CliOptions.Choice("--weight", "ALS: weights the training matrix first, as implicit's bm25_weight or tfidf_weight of the item x user matrix (default none).", ["none", "bm25", "tfidf"], "none");
             weight.HelpName = "WEIGHT";
             var command = Define("evaluate", "Splits the ratings, fits ALS (or the --model given) on the training part and ranks the held-out part, beside a popularity baseline.",
-                [data, split, testFraction, .. als.All, k, model, neighbors, k1, b, weight, sweep, plot, metric, plotSize],
+                [data, split, testFraction, .. als.All, k, model, learningRate, neighbors, k1, b, weight, sweep, plot, metric, plotSize],
                 [
                     "movierecs evaluate ml-100k --split u1",
                     "movierecs evaluate ml-100k --test-fraction 0.2 --factors 64 --json",
                     "movierecs evaluate ml-100k --split u1 --model bm25 --neighbors 20 --bm25-k1 1.2 --bm25-b 0.75",
+                    "movierecs evaluate ml-100k --split u1 --model bpr --factors 100 --learning-rate 0.01 --iterations 100 --threads 2",
+                    "movierecs evaluate ml-100k --split u1 --model lmf --factors 30 --iterations 30",
                     "movierecs evaluate ml-100k --split u1 --model all --json",
                     "movierecs evaluate ml-100k --split u1 --model als --weight bm25 --bm25-k1 100 --bm25-b 0.8",
                     "movierecs evaluate ml-100k --split u1 --sweep iterations=0..15 --metric all --plot sweep.png",
@@ -185,6 +198,10 @@ internal static partial class Cli
                 if (result.Given(split) && result.Given(testFraction))
                 {
                     result.AddError("--split and --test-fraction cannot be combined: --split takes a published split, --test-fraction makes a random one");
+                }
+                else if (result.Given(learningRate) && result.GetValue(model) is not ("bpr" or "lmf" or "all"))
+                {
+                    result.AddError("--learning-rate sets BPR's and logistic MF's step size; give it with --model bpr, lmf or all");
                 }
                 else if (result.Given(sweep) && result.Given(model))
                 {
@@ -223,6 +240,24 @@ internal static partial class Cli
                     K = result.GetValue(neighbors),
                     K1 = result.GetValue(k1) ?? ItemKnnOptions.Default.K1,
                     B = result.GetValue(b) ?? ItemKnnOptions.Default.B,
+                },
+                Bpr = new BprOptions
+                {
+                    Factors = result.GetValue(als.Factors),
+                    LearningRate = result.GetValue(learningRate),
+                    Regularization = result.GetValue(als.Regularization),
+                    Iterations = result.Given(als.Iterations) ? result.GetValue(als.Iterations) : new BprOptions().Iterations,
+                    Seed = result.GetValue(als.Seed),
+                    MaxDegreeOfParallelism = result.GetValue(als.Threads),
+                },
+                LogisticMf = new LogisticMfOptions
+                {
+                    Factors = result.Given(als.Factors) ? result.GetValue(als.Factors) : new LogisticMfOptions().Factors,
+                    LearningRate = result.Given(learningRate) ? result.GetValue(learningRate) : new LogisticMfOptions().LearningRate,
+                    Regularization = result.Given(als.Regularization) ? result.GetValue(als.Regularization) : new LogisticMfOptions().Regularization,
+                    Iterations = result.Given(als.Iterations) ? result.GetValue(als.Iterations) : new LogisticMfOptions().Iterations,
+                    Seed = result.GetValue(als.Seed),
+                    MaxDegreeOfParallelism = result.GetValue(als.Threads),
                 },
             })));
             return command;

@@ -37,6 +37,10 @@ internal static class CliOptions
     public static Option<double> Regularization() =>
         Number("--regularization", "L2 penalty on the factors.", "X", NumberKind.Double, value => value >= 0, "a finite number, 0 or more", 0.01, value => value);
 
+    public static Option<double> LearningRate() =>
+        Number("--learning-rate", "BPR and logistic MF (lmf): the step size (default 0.01 for BPR, 1.0 for lmf). For BPR --iterations defaults to 100; for lmf --factors, --regularization and --iterations default to 30, 0.6 and 30, as implicit.", "X", NumberKind.Double,
+            value => value > 0 && float.IsFinite((float)value) && (float)value > 0, "a finite number above 0", 0.01, value => value);
+
     public static Option<double> Alpha() =>
         Number("--alpha", "Confidence per unit of rating.", "X", NumberKind.Double, value => value > 0, "a finite number above 0", 1.0, value => value);
 

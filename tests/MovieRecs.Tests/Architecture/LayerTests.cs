@@ -18,7 +18,7 @@ public class LayerTests
         ["MovieRecs"],
         ["MovieRecs.Sparse"],
         ["MovieRecs.Als", "MovieRecs.Neighbors"],
-        ["MovieRecs.LogisticMf"],
+        ["MovieRecs.Bpr", "MovieRecs.LogisticMf"],
         ["MovieRecs.Persistence", "MovieRecs.Evaluation"],
         ["MovieRecs.MovieLens"],
     ];

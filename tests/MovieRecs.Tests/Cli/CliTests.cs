@@ -159,12 +159,32 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>, IDisposable
 
         Assert.True(code == 0, error);
         using var json = JsonDocument.Parse(output);
-        foreach (var model in new[] { "als", "bm25", "tfidf", "cosine", "popularity" })
+        foreach (var model in new[] { "als", "bpr", "lmf", "bm25", "tfidf", "cosine", "popularity" })
         {
             var auc = json.RootElement.GetProperty(model).GetProperty("auc").GetDouble();
             Assert.InRange(auc, 0, 1);
             Assert.True(json.RootElement.GetProperty("stageSeconds").TryGetProperty("fit " + model, out _), model);
         }
+
+        var (bprCode, bprOutput, bprError) = Run(
+            "evaluate", data, "--split", "u1", "--model", "bpr", "--factors", "6", "--learning-rate", "0.05", "--regularization", "0.02", "--iterations", "3", "--seed", "4", "--threads", "2", "--json");
+        Assert.True(bprCode == 0, bprError);
+        using var bprJson = JsonDocument.Parse(bprOutput);
+        var (againCode, againOutput, _) = Run(
+            "evaluate", data, "--split", "u1", "--model", "bpr", "--factors", "6", "--learning-rate", "0.05", "--regularization", "0.02", "--iterations", "3", "--seed", "4", "--threads", "2", "--json");
+        Assert.Equal(0, againCode);
+        using var againJson = JsonDocument.Parse(againOutput);
+        Assert.Equal(bprJson.RootElement.GetProperty("bpr").GetRawText(), againJson.RootElement.GetProperty("bpr").GetRawText());
+        Assert.False(bprJson.RootElement.TryGetProperty("als", out _));
+
+        string[] lmfArgs = ["evaluate", data, "--split", "u1", "--model", "lmf", "--factors", "5", "--iterations", "4", "--seed", "4", "--json"];
+        var lmf = Run(lmfArgs);
+        var lmfFaster = Run([.. lmfArgs, "--learning-rate", "0.3"]);
+        Assert.True(lmf.Code == 0, lmf.Error);
+        using var lmfJson = JsonDocument.Parse(lmf.Output);
+        using var lmfFasterJson = JsonDocument.Parse(lmfFaster.Output);
+        Assert.InRange(lmfJson.RootElement.GetProperty("lmf").GetProperty("auc").GetDouble(), 0, 1);
+        Assert.NotEqual(lmfJson.RootElement.GetProperty("lmf").GetRawText(), lmfFasterJson.RootElement.GetProperty("lmf").GetRawText());
 
         var (tableCode, table, _) = Run("evaluate", data, "--split", "u1", "--model", "bm25", "--neighbors", "5");
         Assert.Equal(0, tableCode);

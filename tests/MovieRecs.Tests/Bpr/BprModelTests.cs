@@ -1,0 +1,397 @@
+using FsCheck.Xunit;
+using MovieRecs.Als;
+using MovieRecs.Bpr;
+using MovieRecs.Internal;
+using MovieRecs.Recommendations;
+using MovieRecs.Sparse;
+using MovieRecs.Tests.Generators;
+
+namespace MovieRecs.Tests.Bpr;
+
+/// <summary>
+/// The BPR fit against a naive serial reference, its reproducibility and convergence under the stratified parallel
+/// scheme, its guards, and its serving through the ALS serving path.
+/// </summary>
+public class BprModelTests
+{
+    [Property(MaxTest = 60, Arbitrary = new[] { typeof(BprArbitraries) })]
+    public bool Fit_OneThreadScalarWidth_EqualsNaiveSerialReferenceBitForBit(BprCase c)
+    {
+        var userItems = c.Matrix.ToCsr();
+        var model = BprTrainer.Fit(userItems, c.Options, SimdWidth.Scalar, null, CancellationToken.None);
+        var (users, items) = NaiveBpr.Fit(userItems, c.Factors, 0.05f, 0.01f, c.Iterations, c.VerifyNegativeSamples, c.Seed);
+        return SameBits(model, users, items, c.Factors + 1);
+    }
+
+    [Property(MaxTest = 40, Arbitrary = new[] { typeof(BprArbitraries) })]
+    public bool Fit_OneThreadEveryWidth_StaysWithinRoundingOfReference(BprCase c)
+    {
+        // The vector widths sum the score in lanes (fused multiply-adds), so they differ from the serial sum by
+        // rounding; the samples and the elementwise updates are the same.
+        var userItems = c.Matrix.ToCsr();
+        var (users, items) = NaiveBpr.Fit(userItems, c.Factors, 0.05f, 0.01f, c.Iterations, c.VerifyNegativeSamples, c.Seed);
+        foreach (var width in KernelTable.All)
+        {
+            var model = BprTrainer.Fit(userItems, c.Options, width, null, CancellationToken.None);
+            if (!Close(model, users, items, c.Factors + 1, 1e-5f))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Fit_SameSeedAndThreads_GivesIdenticalFactors(int threads)
+    {
+        var (train, _) = Planted(seed: 5);
+        var options = new BprOptions { Factors = 12, Iterations = 5, Seed = 9, MaxDegreeOfParallelism = threads };
+        var first = BprModel.Fit(train, options);
+        var second = BprModel.Fit(train, options);
+        for (var u = 0; u < first.UserCount; u++)
+        {
+            Assert.True(first.GetUserFactors(u).SequenceEqual(second.GetUserFactors(u)), $"user {u} differs with {threads} threads");
+        }
+
+        for (var i = 0; i < first.ItemCount; i++)
+        {
+            Assert.True(first.GetItemFactors(i).SequenceEqual(second.GetItemFactors(i)), $"item {i} differs with {threads} threads");
+        }
+    }
+
+    [Fact]
+    public void Fit_OtherSeed_GivesOtherFactors()
+    {
+        var (train, _) = Planted(seed: 5);
+        var a = BprModel.Fit(train, new BprOptions { Factors = 8, Iterations = 2, Seed = 1, MaxDegreeOfParallelism = 2 });
+        var b = BprModel.Fit(train, new BprOptions { Factors = 8, Iterations = 2, Seed = 2, MaxDegreeOfParallelism = 2 });
+        Assert.False(a.GetItemFactors(0).SequenceEqual(b.GetItemFactors(0)));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Fit_AnyThreadCount_LearnsPlantedStructure(int threads)
+    {
+        var (train, heldOut) = Planted(seed: 11);
+        var model = BprModel.Fit(train, new BprOptions { Factors = 16, Iterations = 100, LearningRate = 0.1, Seed = 3, MaxDegreeOfParallelism = threads });
+        var auc = HeldOutAuc(model, train, heldOut);
+        Assert.True(auc > 0.8, $"held-out AUC {auc:F3} with {threads} threads");
+    }
+
+    [Fact]
+    public void Fit_ZeroIterations_KeepsImplicitsInitialFactors()
+    {
+        var train = CsrMatrix.FromTriplets(3, 4, [0, 0, 2], [1, 3, 1], [1f, 1f, 1f]);
+        var model = BprModel.Fit(train, new BprOptions { Factors = 5, Iterations = 0 });
+        Assert.Equal(6, model.Factors);
+        foreach (var u in new[] { 0, 1, 2 })
+        {
+            Assert.Equal(1f, model.GetUserFactors(u)[5]);
+        }
+
+        Assert.True(model.GetUserFactors(1)[..5].ToArray().All(v => v == 0f), "a user without items starts at zero");
+        Assert.True(model.GetItemFactors(0).ToArray().All(v => v == 0f), "an item without users starts at zero");
+        Assert.True(model.GetItemFactors(1).ToArray().All(v => v is >= -0.1f and < 0.1f) && model.GetItemFactors(1).ToArray().Any(v => v != 0f));
+    }
+
+    [Fact]
+    public void Fit_Serving_EqualsAlsModelOfTheSameFactors()
+    {
+        var (train, _) = Planted(seed: 2);
+        var model = BprModel.Fit(train, new BprOptions { Factors = 10, Iterations = 3, MaxDegreeOfParallelism = 2 });
+        var users = new float[model.UserCount * model.Factors];
+        var items = new float[model.ItemCount * model.Factors];
+        for (var u = 0; u < model.UserCount; u++)
+        {
+            model.GetUserFactors(u).CopyTo(users.AsSpan(u * model.Factors));
+        }
+
+        for (var i = 0; i < model.ItemCount; i++)
+        {
+            model.GetItemFactors(i).CopyTo(items.AsSpan(i * model.Factors));
+        }
+
+        var als = AlsModel.FromFactors(new AlsOptions { Factors = model.Factors }, users, items);
+        for (var u = 0; u < model.UserCount; u += 7)
+        {
+            Assert.Equal(als.Recommend(u, train, 5), model.Recommend(u, train, 5));
+            Assert.Equal(als.Recommend(u, train.GetColumnIndices(u), 4), model.Recommend(u, train.GetColumnIndices(u), 4));
+            var destination = new ScoredItem[3];
+            var written = model.Recommend(u, train.GetColumnIndices(u), destination);
+            Assert.Equal(als.Recommend(u, train.GetColumnIndices(u), 3), destination[..written]);
+            Assert.Equal(als.Score(u, u % model.ItemCount), model.Score(u, u % model.ItemCount));
+            var (bprItems, bprScores) = (new int[6], new float[6]);
+            var (alsItems, alsScores) = (new int[6], new float[6]);
+            Assert.Equal(((IRecommender)als).Recommend(u, train.GetColumnIndices(u), alsItems, alsScores), ((IRecommender)model).Recommend(u, train.GetColumnIndices(u), bprItems, bprScores));
+            Assert.Equal(alsItems, bprItems);
+            Assert.Equal(alsScores, bprScores);
+        }
+
+        Assert.Equal(als.SimilarItems(3, 5), model.SimilarItems(3, 5));
+        Assert.Equal(als.RecommendAll(train, 4), model.RecommendAll(train, 4));
+        Assert.Equal(als.SimilarItemsAll(3), model.SimilarItemsAll(3));
+    }
+
+    [Fact]
+    public void Fit_Progress_ReportsEveryEpochWithTrainingAuc()
+    {
+        var (train, _) = Planted(seed: 4);
+        var reports = new List<BprIterationProgress>();
+        BprModel.Fit(train, new BprOptions { Factors = 8, Iterations = 6, LearningRate = 0.05, MaxDegreeOfParallelism = 2 }, new SyncProgress<BprIterationProgress>(reports.Add));
+        Assert.Equal([1, 2, 3, 4, 5, 6], reports.Select(r => r.Iteration));
+        Assert.All(reports, r => Assert.Equal(6, r.TotalIterations));
+        Assert.All(reports, r => Assert.InRange(r.SkippedFraction, 0.01, 0.9));
+        Assert.True(reports[^1].TrainingAuc > reports[0].TrainingAuc, $"training AUC {reports[0].TrainingAuc:F3} -> {reports[^1].TrainingAuc:F3}");
+    }
+
+    [Fact]
+    public void Fit_Cancelled_Throws()
+    {
+        var (train, _) = Planted(seed: 4);
+        using var source = new CancellationTokenSource();
+        source.Cancel();
+        Assert.Throws<OperationCanceledException>(() => BprModel.Fit(train, new BprOptions { Factors = 4 }, null, source.Token));
+    }
+
+    [Fact]
+    public void Fit_CancelledDuringFit_StopsBetweenSubEpochs()
+    {
+        var (train, _) = Planted(seed: 4);
+        using var source = new CancellationTokenSource();
+        var seen = 0;
+        var progress = new SyncProgress<BprIterationProgress>(_ =>
+        {
+            if (++seen == 2)
+            {
+                source.Cancel();
+            }
+        });
+        Assert.ThrowsAny<OperationCanceledException>(() => BprModel.Fit(train, new BprOptions { Factors = 4, Iterations = 50 }, progress, source.Token));
+        Assert.Equal(2, seen);
+    }
+
+    [Fact]
+    public void Fit_NullMatrix_Throws() =>
+        Assert.Equal("userItems", Assert.Throws<ArgumentNullException>(() => BprModel.Fit(null!)).ParamName);
+
+    [Theory]
+    [InlineData(0, 3)]
+    [InlineData(3, 0)]
+    public void Fit_NoRowsOrColumns_Throws(int rows, int columns)
+    {
+        var e = Assert.Throws<ArgumentException>(() => BprModel.Fit(CsrMatrix.FromTriplets(rows, columns, [], [], [])));
+        Assert.Equal("userItems", e.ParamName);
+        Assert.Contains($"{rows} x {columns}", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fit_HugeLearningRate_ThrowsArithmeticNamingTheRow()
+    {
+        var (train, _) = Planted(seed: 4);
+        var e = Assert.Throws<ArithmeticException>(() => BprModel.Fit(train, new BprOptions { Factors = 4, Iterations = 30, LearningRate = 1e30 }));
+        Assert.Contains("not finite", e.Message, StringComparison.Ordinal);
+        Assert.Contains("LearningRate", e.Message, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, BprOptions, string> BadOptions => new()
+    {
+        { "Factors", new BprOptions { Factors = 0 }, "0" },
+        { "Factors", new BprOptions { Factors = BprOptions.MaxFactors + 1 }, "4096" },
+        { "LearningRate", new BprOptions { LearningRate = 0 }, "0" },
+        { "LearningRate", new BprOptions { LearningRate = double.NaN }, "NaN" },
+        { "LearningRate", new BprOptions { LearningRate = 1e300 }, "1E+300" },
+        { "Regularization", new BprOptions { Regularization = -0.5 }, "-0.5" },
+        { "Regularization", new BprOptions { Regularization = double.PositiveInfinity }, string.Empty },
+        { "Iterations", new BprOptions { Iterations = -1 }, "-1" },
+        { "MaxDegreeOfParallelism", new BprOptions { MaxDegreeOfParallelism = 0 }, "0" },
+        { "MaxDegreeOfParallelism", new BprOptions { MaxDegreeOfParallelism = -2 }, "-2" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadOptions))]
+    public void Validate_OutOfRange_NamesParameterAndValue(string parameter, BprOptions options, string value)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+        Assert.Equal(parameter, e.ParamName);
+        Assert.Contains($"was {value}", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => BprModel.Fit(CsrMatrix.FromTriplets(1, 1, [0], [0], [1f]), options));
+    }
+
+    [Fact]
+    public void Serving_BadIndex_Throws()
+    {
+        var model = BprModel.Fit(CsrMatrix.FromTriplets(2, 3, [0, 1], [0, 2], [1f, 1f]), new BprOptions { Factors = 3, Iterations = 1 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.GetUserFactors(2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.GetItemFactors(-1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.Score(0, 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.Recommend(5, ReadOnlySpan<int>.Empty));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.SimilarItems(3));
+        Assert.Throws<ArgumentNullException>(() => model.Recommend(0, (CsrMatrix)null!));
+        Assert.Contains("3 factors + bias", model.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void SamplingPlan_EveryEntryOnceInAGroupOfItsBlockAndStratum(int threads)
+    {
+        var (train, _) = Planted(seed: 8);
+        var plan = BprSamplingPlan.Build(train, threads);
+        var entries = new List<(int User, int Item)>();
+        var strata = new Dictionary<int, int>();
+        var blocks = new Dictionary<int, int>();
+        for (var t = 0; t < threads; t++)
+        {
+            for (var k = 0; k < threads; k++)
+            {
+                for (var p = plan.PositiveStarts[(t * threads) + k]; p < plan.PositiveStarts[(t * threads) + k + 1]; p++)
+                {
+                    var (u, i) = (plan.PositiveUsers[p], plan.PositiveItems[p]);
+                    entries.Add((u, i));
+                    Assert.Equal(t, blocks.TryAdd(u, t) ? t : blocks[u]);
+                    Assert.Equal(k, strata.TryAdd(i, k) ? k : strata[i]);
+                }
+
+                for (var q = plan.NegativeStarts[k]; q < plan.NegativeStarts[k + 1]; q++)
+                {
+                    Assert.Equal(k, strata.TryAdd(plan.NegativeItems[q], k) ? k : strata[plan.NegativeItems[q]]);
+                }
+            }
+        }
+
+        var expected = new List<(int User, int Item)>();
+        for (var u = 0; u < train.RowCount; u++)
+        {
+            foreach (var i in train.GetColumnIndices(u))
+            {
+                expected.Add((u, i));
+            }
+        }
+
+        Assert.Equal(expected.Order(), entries.Order());
+        Assert.Equal(train.IndexArray[..(int)train.NonZeroCount].Order(), plan.NegativeItems.Order());
+        if (threads == 1)
+        {
+            Assert.Equal(expected, entries);
+        }
+        else
+        {
+            var sizes = Enumerable.Range(0, threads).Select(k => plan.NegativeStarts[k + 1] - plan.NegativeStarts[k]).ToArray();
+            Assert.True(sizes.Max() < 2 * sizes.Min(), $"strata of {string.Join(", ", sizes)} entries are unbalanced");
+        }
+    }
+
+    /// <summary>
+    /// 80 users in four taste groups, 48 items in four genres: a user likes about half the items of their group's
+    /// genre and a few others; one liked item per user is held out.
+    /// </summary>
+    internal static (CsrMatrix Train, int[] HeldOut) Planted(int seed)
+    {
+        var random = new Random(seed);
+        var rows = new List<int>();
+        var columns = new List<int>();
+        var heldOut = new int[80];
+        for (var u = 0; u < 80; u++)
+        {
+            var genre = u % 4;
+            var liked = Enumerable.Range(0, 48).Where(i => i / 12 == genre ? random.NextDouble() < 0.5 : random.NextDouble() < 0.04).ToList();
+            var inGenre = liked.Where(i => i / 12 == genre).ToList();
+            if (inGenre.Count < 2)
+            {
+                liked.AddRange(new[] { genre * 12, (genre * 12) + 1 }.Except(liked));
+                inGenre = liked.Where(i => i / 12 == genre).ToList();
+            }
+
+            heldOut[u] = inGenre[random.Next(inGenre.Count)];
+            foreach (var i in liked.Where(i => i != heldOut[u]))
+            {
+                rows.Add(u);
+                columns.Add(i);
+            }
+        }
+
+        return (CsrMatrix.FromTriplets(80, 48, [.. rows], [.. columns], [.. rows.Select(_ => 1f)]), heldOut);
+    }
+
+    /// <summary>The fraction of (held-out item, item the user never had) pairs the model orders right.</summary>
+    internal static double HeldOutAuc(BprModel model, CsrMatrix train, int[] heldOut)
+    {
+        long right = 0, pairs = 0;
+        for (var u = 0; u < heldOut.Length; u++)
+        {
+            var positive = model.Score(u, heldOut[u]);
+            for (var i = 0; i < model.ItemCount; i++)
+            {
+                if (i != heldOut[u] && !train.GetColumnIndices(u).Contains(i))
+                {
+                    pairs++;
+                    right += model.Score(u, i) < positive ? 1 : 0;
+                }
+            }
+        }
+
+        return (double)right / pairs;
+    }
+
+    private static bool SameBits(BprModel model, float[] users, float[] items, int columns)
+    {
+        for (var u = 0; u < model.UserCount; u++)
+        {
+            if (!model.GetUserFactors(u).SequenceEqual(users.AsSpan(u * columns, columns)))
+            {
+                return false;
+            }
+        }
+
+        for (var i = 0; i < model.ItemCount; i++)
+        {
+            if (!model.GetItemFactors(i).SequenceEqual(items.AsSpan(i * columns, columns)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool Close(BprModel model, float[] users, float[] items, int columns, float tolerance)
+    {
+        for (var u = 0; u < model.UserCount; u++)
+        {
+            var row = model.GetUserFactors(u);
+            for (var c = 0; c < columns; c++)
+            {
+                if (Math.Abs(row[c] - users[(u * columns) + c]) > tolerance * (1 + Math.Abs(users[(u * columns) + c])))
+                {
+                    return false;
+                }
+            }
+        }
+
+        for (var i = 0; i < model.ItemCount; i++)
+        {
+            var row = model.GetItemFactors(i);
+            for (var c = 0; c < columns; c++)
+            {
+                if (Math.Abs(row[c] - items[(i * columns) + c]) > tolerance * (1 + Math.Abs(items[(i * columns) + c])))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
