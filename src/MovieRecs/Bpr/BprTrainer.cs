@@ -173,8 +173,8 @@ internal static class BprTrainer
         float regularization,
         bool verifyNegatives)
     {
-        private const int Ahead = 8;
-        private const int Near = 4;
+        private const int Ahead = 16;
+        private const int Near = 8;
         private const int LineFloats = 16;
 
         /// <summary>Keeps the touching loads alive (nothing reads it).</summary>
