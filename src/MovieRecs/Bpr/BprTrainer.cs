@@ -28,7 +28,7 @@ internal static class BprTrainer
         Initialize(userItems, options.Seed, userFactors, itemFactors);
 
         var threads = Math.Max(1, Math.Min(options.EffectiveParallelism, Math.Min(users, items)));
-        var plan = BprSamplingPlan.Build(userItems, threads);
+        var plan = BprSamplingPlan.Build(userItems, threads, options.VerifyNegativeSamples);
         var streams = new Xoshiro256StarStar[threads];
         for (var t = 0; t < threads; t++)
         {
@@ -173,8 +173,8 @@ internal static class BprTrainer
         float regularization,
         bool verifyNegatives)
     {
-        private const int Ahead = 8;
-        private const int Near = 4;
+        private const int Ahead = 16;
+        private const int Near = 8;
         private const int LineFloats = 16;
 
         /// <summary>Keeps the touching loads alive (nothing reads it).</summary>
@@ -194,9 +194,10 @@ internal static class BprTrainer
 
             var negativeStart = plan.NegativeStarts[stratum];
             var negativeCount = plan.NegativeStarts[stratum + 1] - negativeStart;
-            var positiveUsers = plan.PositiveUsers;
-            var positiveItems = plan.PositiveItems;
+            var positives = plan.Positives;
             var negativeItems = plan.NegativeItems;
+            var bitStarts = plan.UserBitStarts;
+            var bits = plan.UserBits;
             var pointers = userItems.PointerArray;
             var columns = userItems.IndexArray;
             var userStorage = userFactors.Storage;
@@ -217,12 +218,12 @@ internal static class BprTrainer
                 var p = start + random.NextInt(count);
                 ring[2 * k] = p;
                 ring[(2 * k) + 1] = negativeItems[negativeStart + random.NextInt(negativeCount)];
-                sinkIndex ^= positiveUsers[p] ^ positiveItems[p];
+                sinkIndex ^= positives[2 * p];
             }
 
             for (var k = 0; k < Math.Min(count, Near); k++)
             {
-                sinkValue += Touch(ring[2 * k], ring[(2 * k) + 1], positiveUsers, positiveItems, pointers, columns, userStorage, itemStorage, stride, ref sinkIndex);
+                sinkValue += Touch(ring[2 * k], ring[(2 * k) + 1], positives, bitStarts, bits, pointers, columns, userStorage, itemStorage, stride, ref sinkIndex);
             }
 
             for (var n = 0; n < count; n++)
@@ -235,27 +236,30 @@ internal static class BprTrainer
                     var next = start + random.NextInt(count);
                     ring[2 * slot] = next;
                     ring[(2 * slot) + 1] = negativeItems[negativeStart + random.NextInt(negativeCount)];
-                    sinkIndex ^= positiveUsers[next] ^ positiveItems[next];
+                    sinkIndex ^= positives[2 * next];
                     drawn++;
                 }
 
                 if (n + Near < count)
                 {
                     var near = (n + Near) & (Ahead - 1);
-                    sinkValue += Touch(ring[2 * near], ring[(2 * near) + 1], positiveUsers, positiveItems, pointers, columns, userStorage, itemStorage, stride, ref sinkIndex);
+                    sinkValue += Touch(ring[2 * near], ring[(2 * near) + 1], positives, bitStarts, bits, pointers, columns, userStorage, itemStorage, stride, ref sinkIndex);
                 }
 
-                var user = positiveUsers[p];
+                var user = positives[2 * p];
                 if (verifyNegatives)
                 {
-                    if (Contains(columns, (int)pointers[user], (int)pointers[user + 1], negative))
+                    var bitStart = bitStarts[user];
+                    if (bitStart >= 0
+                        ? (bits[bitStart + (negative >> 6)] & (1UL << negative)) != 0
+                        : Contains(columns, (int)pointers[user], (int)pointers[user + 1], negative))
                     {
                         skips++;
                         continue;
                     }
                 }
 
-                var liked = positiveItems[p];
+                var liked = positives[(2 * p) + 1];
                 var userRow = userStorage.Slice(user * stride, length);
                 var likedRow = itemStorage.Slice(liked * stride, length);
                 var score = BprKernels.Score(width, userRow, likedRow, itemStorage.Slice(negative * stride, length));
@@ -284,26 +288,37 @@ internal static class BprTrainer
         }
 
         /// <summary>
-        /// Loads one float per cache line of the user's and both items' rows, and one index per cache line of the
-        /// user's stored columns (at most 32 lines), so they are in cache when the sample is processed.
+        /// Loads one float per cache line of the user's and both items' rows, and the word of the user's bit set that
+        /// holds the negative or else one index per cache line of the user's stored columns (few: a user without a bit
+        /// set has fewer than <c>items / 64</c>), so they are in cache when the sample is processed.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static float Touch(
-            int p, int negative, int[] positiveUsers, int[] positiveItems, long[] pointers, int[] columns,
+            int p, int negative, int[] positives, int[] bitStarts, ulong[] bits, long[] pointers, int[] columns,
             Span<float> userStorage, Span<float> itemStorage, int stride, ref int sinkIndex)
         {
-            var user = positiveUsers[p];
-            var liked = positiveItems[p];
+            var user = positives[2 * p];
+            var liked = positives[(2 * p) + 1];
             var sum = 0f;
             for (var c = 0; c < stride; c += LineFloats)
             {
                 sum += userStorage[(user * stride) + c] + itemStorage[(liked * stride) + c] + itemStorage[(negative * stride) + c];
             }
 
-            var end = (int)Math.Min(pointers[user + 1], pointers[user] + (32 * LineFloats));
-            for (var e = (int)pointers[user]; e < end; e += LineFloats)
+            if (bitStarts.Length > 0)
             {
-                sinkIndex ^= columns[e];
+                var bitStart = bitStarts[user];
+                if (bitStart >= 0)
+                {
+                    sinkIndex ^= (int)bits[bitStart + (negative >> 6)];
+                }
+                else
+                {
+                    for (var e = (int)pointers[user]; e < (int)pointers[user + 1]; e += LineFloats)
+                    {
+                        sinkIndex ^= columns[e];
+                    }
+                }
             }
 
             return sum;

@@ -253,7 +253,7 @@ public class BprModelTests
             {
                 for (var p = plan.PositiveStarts[(t * threads) + k]; p < plan.PositiveStarts[(t * threads) + k + 1]; p++)
                 {
-                    var (u, i) = (plan.PositiveUsers[p], plan.PositiveItems[p]);
+                    var (u, i) = (plan.Positives[2 * p], plan.Positives[(2 * p) + 1]);
                     entries.Add((u, i));
                     Assert.Equal(t, blocks.TryAdd(u, t) ? t : blocks[u]);
                     Assert.Equal(k, strata.TryAdd(i, k) ? k : strata[i]);
@@ -286,6 +286,81 @@ public class BprModelTests
             var sizes = Enumerable.Range(0, threads).Select(k => plan.NegativeStarts[k + 1] - plan.NegativeStarts[k]).ToArray();
             Assert.True(sizes.Max() < 2 * sizes.Min(), $"strata of {string.Join(", ", sizes)} entries are unbalanced");
         }
+    }
+
+    [Fact]
+    public void SamplingPlan_UserBitSets_HoldExactlyTheItemsOfEveryHeavyUser()
+    {
+        var train = MixedUsers(seed: 5);
+        var plan = BprSamplingPlan.Build(train, 2);
+        var light = 0;
+        for (var u = 0; u < train.RowCount; u++)
+        {
+            var stored = train.GetColumnIndices(u).ToArray();
+            var start = plan.UserBitStarts[u];
+            Assert.Equal(stored.Length > 0 && stored.Length * 64 >= train.ColumnCount, start >= 0);
+            if (start < 0)
+            {
+                light++;
+                continue;
+            }
+
+            for (var i = 0; i < train.ColumnCount; i++)
+            {
+                Assert.Equal(stored.Contains(i), (plan.UserBits[start + (i >> 6)] & (1UL << i)) != 0);
+            }
+        }
+
+        Assert.InRange(light, 1, train.RowCount - 1);
+        Assert.Empty(BprSamplingPlan.Build(train, 2, negativeChecks: false).UserBitStarts);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(11)]
+    public void Fit_OneThreadScalarWidthWithLightAndHeavyUsers_EqualsNaiveSerialReferenceBitForBit(int seed)
+    {
+        // Users below items / 64 entries are checked by searching their columns, the others by their bit sets.
+        var train = MixedUsers(seed);
+        var options = new BprOptions
+        {
+            Factors = 6,
+            Iterations = 20,
+            VerifyNegativeSamples = true,
+            Seed = seed,
+            LearningRate = 0.05,
+            Regularization = 0.01,
+            MaxDegreeOfParallelism = 1,
+        };
+        var model = BprTrainer.Fit(train, options, SimdWidth.Scalar, null, CancellationToken.None);
+        var (users, items) = NaiveBpr.Fit(train, 6, 0.05f, 0.01f, 20, true, seed);
+        Assert.True(SameBits(model, users, items, 7));
+    }
+
+    /// <summary>40 users of 640 items: even users have 1 to 9 items (no bit set), odd users 10 to 60 (a bit set);
+    /// items are drawn from the first 80 more often, so negatives often hit a user's own items.</summary>
+    private static CsrMatrix MixedUsers(int seed)
+    {
+        var random = new Random(seed);
+        var rows = new List<int>();
+        var columns = new List<int>();
+        for (var u = 0; u < 40; u++)
+        {
+            var count = u % 2 == 0 ? random.Next(1, 10) : random.Next(10, 61);
+            var liked = new SortedSet<int>();
+            while (liked.Count < count)
+            {
+                liked.Add(random.NextDouble() < 0.7 ? random.Next(80) : random.Next(640));
+            }
+
+            foreach (var i in liked)
+            {
+                rows.Add(u);
+                columns.Add(i);
+            }
+        }
+
+        return CsrMatrix.FromTriplets(40, 640, [.. rows], [.. columns], [.. rows.Select(_ => 1f)]);
     }
 
     /// <summary>
