@@ -9,8 +9,8 @@ namespace MovieRecs.Tests.Sparse;
 /// <summary>
 /// The all-pairs top-K kernel at every block width against a naive reference that sums each pair's products in
 /// ascending user order (the order the kernel promises), compared bit for bit: weights of any sign (zeros and
-/// negatives take the marked path), positive weights (the unmarked path), blocks that cross 8 items and user
-/// bitmaps that cross 64 users, one and two threads.
+/// negatives take the marked path), positive weights (the unmarked path, and the symmetric product that scores each
+/// unordered pair once), blocks that cross 8 items and user bitmaps that cross 64 users, one and two threads.
 /// </summary>
 public class NeighborKernelsPropertyTests
 {
@@ -46,9 +46,12 @@ public class NeighborKernelsPropertyTests
         {
             foreach (var threads in new[] { 1, 2 })
             {
-                if (!NeighborKernels.AllPairsTopK(itemUsers, weights, c.K, threads, lanes).ContentEquals(expected))
+                foreach (var symmetric in new[] { true, false })
                 {
-                    return false;
+                    if (!NeighborKernels.AllPairsTopK(itemUsers, weights, c.K, threads, lanes, symmetric).ContentEquals(expected))
+                    {
+                        return false;
+                    }
                 }
             }
         }
