@@ -41,8 +41,20 @@ internal static class NeighborKernels
 
     /// <summary><see cref="AllPairsTopK(CsrMatrix, double[], int, int)"/> with blocks of <paramref name="lanes"/> items
     /// (one of <see cref="Widths"/>); the result does not depend on it.</summary>
-    internal static CsrMatrix AllPairsTopK(CsrMatrix itemUsers, double[] itemWeights, int k, int maxDegreeOfParallelism, int lanes)
+    internal static CsrMatrix AllPairsTopK(CsrMatrix itemUsers, double[] itemWeights, int k, int maxDegreeOfParallelism, int lanes) =>
+        AllPairsTopK(itemUsers, itemWeights, k, maxDegreeOfParallelism, lanes, symmetric: true);
+
+    /// <summary><see cref="AllPairsTopK(CsrMatrix, double[], int, int, int)"/>, scoring each unordered pair once when
+    /// <paramref name="symmetric"/> allows it (every product positive, see <see cref="Symmetric"/>), or every ordered
+    /// pair; the result does not depend on it.</summary>
+    internal static CsrMatrix AllPairsTopK(CsrMatrix itemUsers, double[] itemWeights, int k, int maxDegreeOfParallelism, int lanes, bool symmetric)
     {
+        var keepAll = Math.Min(k, itemUsers.RowCount);
+        if (symmetric && keepAll > 0 && (long)itemUsers.RowCount * keepAll <= SymmetricHeapLimit && AllProductsPositive(itemWeights))
+        {
+            return Symmetric(itemUsers, itemWeights, keepAll, maxDegreeOfParallelism, lanes);
+        }
+
         var itemCount = itemUsers.RowCount;
         var userCount = itemUsers.ColumnCount;
         var (userPointers, userItems, userWeights) = Transpose(itemUsers, itemWeights);
@@ -74,7 +86,7 @@ internal static class NeighborKernels
             0,
             blockCount,
             options,
-            () => new Scratch(itemCount, userCount, keep, lanes),
+            () => new Scratch(itemCount, userCount, keep, lanes, symmetric: false),
             (block, _, scratch) =>
             {
                 var first = block * lanes;
@@ -82,11 +94,11 @@ internal static class NeighborKernels
                 LoadBlock(scratch, items, itemPointers, itemUserIndices, itemWeights);
                 if (positive)
                 {
-                    Accumulate<Unmarked>(scratch, userPointers, userItems, userWeights);
+                    Accumulate<Unmarked>(scratch, userPointers, userItems, userWeights, 0);
                 }
                 else
                 {
-                    Accumulate<Marked>(scratch, userPointers, userItems, userWeights);
+                    Accumulate<Marked>(scratch, userPointers, userItems, userWeights, 0);
                 }
 
                 SelectAndStore(scratch, items, rank, positive, outColumns, outValues, outCounts);
@@ -94,6 +106,286 @@ internal static class NeighborKernels
             },
             static _ => { });
 
+        return Assemble(itemCount, keep, outColumns, outValues, outCounts);
+    }
+
+    /// <summary>The most heap entries (items x kept neighbours) for which each thread of <see cref="Symmetric"/> holds
+    /// a heap per item (12 bytes an entry); beyond it the full product runs.</summary>
+    private const long SymmetricHeapLimit = 1L << 22;
+
+    /// <summary>
+    /// The all-pairs top-K when every product is positive, scoring each unordered pair once. The dot product is
+    /// symmetric bit for bit: <c>s(i, j)</c> and <c>s(j, i)</c> add the same products (multiplication commutes) in the
+    /// same ascending user order. A block of items at popularity ranks <c>[r, r + lanes)</c> therefore sums only the
+    /// items of rank at least <c>r</c> (each user's list is stored by descending rank, so the loop stops at the first
+    /// lower rank); every such score enters the block's own heaps, and a score with an item past the block also
+    /// enters that item's heap in the thread's transposed heaps. Each item's row is then the K best of its own heap
+    /// and its transposed heaps of every thread. With positive scores (never NaN) the order "higher score, then lower
+    /// index" is total, so the K best are one set whatever the order of the offers or the thread that took them: the
+    /// result equals the full product's for any thread count.
+    /// </summary>
+    private static CsrMatrix Symmetric(CsrMatrix itemUsers, double[] itemWeights, int keep, int maxDegreeOfParallelism, int lanes)
+    {
+        var itemCount = itemUsers.RowCount;
+        var userCount = itemUsers.ColumnCount;
+        var itemPointers = itemUsers.RowPointers.ToArray();
+        var itemUserIndices = ColumnIndices(itemUsers);
+        var order = ByPopularity(itemPointers);
+        var rank = new int[itemCount];
+        for (var r = 0; r < itemCount; r++)
+        {
+            rank[order[r]] = r;
+        }
+
+        // The transpose with each user's items as ranks, by descending rank (the weights follow).
+        var userPointers = new long[userCount + 1];
+        foreach (var u in itemUserIndices)
+        {
+            userPointers[u + 1]++;
+        }
+
+        for (var u = 0; u < userCount; u++)
+        {
+            userPointers[u + 1] += userPointers[u];
+        }
+
+        var next = userPointers[..userCount];
+        var userItems = new int[itemUserIndices.Length];
+        var userWeights = new double[itemUserIndices.Length];
+        for (var r = itemCount - 1; r >= 0; r--)
+        {
+            var item = order[r];
+            for (var a = itemPointers[item]; a < itemPointers[item + 1]; a++)
+            {
+                var at = next[itemUserIndices[a]]++;
+                userItems[at] = r;
+                userWeights[at] = itemWeights[a];
+            }
+        }
+
+        var blockCount = (itemCount + lanes - 1) / lanes;
+        var ownItems = new int[(long)itemCount * keep];
+        var ownScores = new double[(long)itemCount * keep];
+        var ownCounts = new int[itemCount];
+        var finished = new List<Scratch>();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        Parallel.For(
+            0,
+            blockCount,
+            options,
+            () => new Scratch(itemCount, userCount, keep, lanes, symmetric: true),
+            (block, _, scratch) =>
+            {
+                var first = block * lanes;
+                var items = order.AsSpan(first, Math.Min(lanes, itemCount - first));
+                LoadBlock(scratch, items, itemPointers, itemUserIndices, itemWeights);
+                Accumulate<Unmarked>(scratch, userPointers, userItems, userWeights, first);
+                SelectSymmetric(scratch, items, first, order, ownItems, ownScores, ownCounts);
+                return scratch;
+            },
+            scratch =>
+            {
+                lock (finished)
+                {
+                    finished.Add(scratch);
+                }
+            });
+
+        var outColumns = new int[(long)itemCount * keep];
+        var outValues = new float[(long)itemCount * keep];
+        var outCounts = new int[itemCount];
+        Parallel.For(
+            0,
+            itemCount,
+            options,
+            () => (Items: new int[keep], Scores: new double[keep]),
+            (item, _, heap) =>
+            {
+                var count = 0;
+                var at = (int)((long)item * keep);
+                for (var t = 0; t < ownCounts[item]; t++)
+                {
+                    Offer(heap.Items, heap.Scores, ref count, ownScores[at + t], ownItems[at + t]);
+                }
+
+                var position = rank[item];
+                var from = (int)((long)position * keep);
+                foreach (var scratch in finished)
+                {
+                    for (var t = 0; t < scratch.OtherCounts[position]; t++)
+                    {
+                        Offer(heap.Items, heap.Scores, ref count, scratch.OtherScores[from + t], scratch.OtherItems[from + t]);
+                    }
+                }
+
+                SortByColumn(heap.Items.AsSpan(0, count), heap.Scores.AsSpan(0, count), outColumns.AsSpan(at, count), outValues.AsSpan(at, count));
+                outCounts[item] = count;
+                return heap;
+            },
+            static _ => { });
+
+        return Assemble(itemCount, keep, outColumns, outValues, outCounts);
+    }
+
+    /// <summary>Offers the block's sums (ranks from <paramref name="first"/> on) to the block's own heaps and, for the
+    /// items past the block, to the thread's transposed heaps; clears the accumulators; stores each lane's heap (any
+    /// order) with its scores. A heap takes a score at least its threshold (the smallest positive double while it is
+    /// not full, else its root's score), then decides ties by index exactly.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SelectSymmetric(Scratch scratch, ReadOnlySpan<int> items, int first, int[] order, int[] ownItems, double[] ownScores, int[] ownCounts)
+    {
+        var lanes = scratch.Lanes;
+        var keep = scratch.Keep;
+        var heapItems = scratch.HeapItems;
+        var heapScores = scratch.HeapScores;
+        var counts = scratch.HeapCounts;
+        var roots = scratch.Roots;
+        var otherItems = scratch.OtherItems;
+        var otherScores = scratch.OtherScores;
+        var otherCounts = scratch.OtherCounts;
+        var thresholds = scratch.Thresholds;
+        counts.AsSpan().Clear();
+        roots.AsSpan().Fill(double.Epsilon);
+        var end = first + items.Length;
+        ref var sumsRef = ref MemoryMarshal.GetArrayDataReference(scratch.Sums);
+        ref var rootsRef = ref MemoryMarshal.GetArrayDataReference(roots);
+        for (var position = first; position < order.Length; position++)
+        {
+            ref var slot = ref Unsafe.Add(ref sumsRef, (nint)position * lanes);
+            if (Above(ref slot, ref rootsRef, lanes, zero: true) == 0)
+            {
+                continue;
+            }
+
+            var other = order[position];
+            var offers = AtLeast(ref slot, ref rootsRef, lanes);
+            while (offers != 0)
+            {
+                var l = BitOperations.TrailingZeroCount(offers);
+                offers &= offers - 1;
+                var laneItems = heapItems.AsSpan(l * keep, keep);
+                var laneScores = heapScores.AsSpan(l * keep, keep);
+                Offer(laneItems, laneScores, ref counts[l], Unsafe.Add(ref slot, l), other);
+                roots[l] = counts[l] == keep ? laneScores[0] : double.Epsilon;
+            }
+
+            if (position >= end)
+            {
+                var threshold = thresholds[position];
+                var back = AtLeast(ref slot, threshold, lanes);
+                if (back != 0)
+                {
+                    var from = (int)((long)position * keep);
+                    var positionItems = otherItems.AsSpan(from, keep);
+                    var positionScores = otherScores.AsSpan(from, keep);
+                    do
+                    {
+                        var l = BitOperations.TrailingZeroCount(back);
+                        back &= back - 1;
+                        Offer(positionItems, positionScores, ref otherCounts[position], Unsafe.Add(ref slot, l), items[l]);
+                    }
+                    while (back != 0);
+
+                    thresholds[position] = otherCounts[position] == keep ? positionScores[0] : double.Epsilon;
+                }
+            }
+
+            ClearLanes(ref slot, lanes);
+        }
+
+        for (var l = 0; l < items.Length; l++)
+        {
+            var at = (int)((long)items[l] * keep);
+            heapItems.AsSpan(l * keep, counts[l]).CopyTo(ownItems.AsSpan(at));
+            heapScores.AsSpan(l * keep, counts[l]).CopyTo(ownScores.AsSpan(at));
+            ownCounts[items[l]] = counts[l];
+        }
+    }
+
+    /// <summary>Offers (score, item) to a heap of the worst at its root, which keeps the best <c>items.Length</c>
+    /// by higher score, then lower index.</summary>
+    private static void Offer(Span<int> items, Span<double> scores, ref int count, double score, int item)
+    {
+        if (count < items.Length)
+        {
+            items[count] = item;
+            scores[count] = score;
+            SiftUp(items, scores, count);
+            count++;
+        }
+        else if (Worse(scores[0], items[0], score, item))
+        {
+            items[0] = item;
+            scores[0] = score;
+            SiftDown(items, scores, count);
+        }
+    }
+
+    /// <summary>Writes (item, score) pairs with distinct items in column order, the scores as floats.</summary>
+    private static void SortByColumn(ReadOnlySpan<int> items, ReadOnlySpan<double> scores, Span<int> columns, Span<float> values)
+    {
+        for (var t = 0; t < items.Length; t++)
+        {
+            var column = items[t];
+            var value = (float)scores[t];
+            var n = t;
+            while (n > 0 && columns[n - 1] > column)
+            {
+                columns[n] = columns[n - 1];
+                values[n] = values[n - 1];
+                n--;
+            }
+
+            columns[n] = column;
+            values[n] = value;
+        }
+    }
+
+    /// <summary>The lanes (bits) of <paramref name="sums"/> at least <paramref name="thresholds"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint AtLeast(ref double sums, ref double thresholds, int lanes) =>
+        lanes switch
+        {
+            8 => (uint)Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref sums), Vector512.LoadUnsafe(ref thresholds)).ExtractMostSignificantBits(),
+            4 => Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref sums), Vector256.LoadUnsafe(ref thresholds)).ExtractMostSignificantBits(),
+            2 => Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref sums), Vector128.LoadUnsafe(ref thresholds)).ExtractMostSignificantBits(),
+            _ => sums >= thresholds ? 1u : 0u,
+        };
+
+    /// <summary>The lanes (bits) of <paramref name="sums"/> at least <paramref name="threshold"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint AtLeast(ref double sums, double threshold, int lanes) =>
+        lanes switch
+        {
+            8 => (uint)Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref sums), Vector512.Create(threshold)).ExtractMostSignificantBits(),
+            4 => Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref sums), Vector256.Create(threshold)).ExtractMostSignificantBits(),
+            2 => Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref sums), Vector128.Create(threshold)).ExtractMostSignificantBits(),
+            _ => sums >= threshold ? 1u : 0u,
+        };
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ClearLanes(ref double slot, int lanes)
+    {
+        switch (lanes)
+        {
+            case 8:
+                Vector512<double>.Zero.StoreUnsafe(ref slot);
+                break;
+            case 4:
+                Vector256<double>.Zero.StoreUnsafe(ref slot);
+                break;
+            case 2:
+                Vector128<double>.Zero.StoreUnsafe(ref slot);
+                break;
+            default:
+                slot = 0;
+                break;
+        }
+    }
+
+    /// <summary>The CSR matrix of each item's kept neighbours (stored at <c>item · keep</c>, in column order).</summary>
+    private static CsrMatrix Assemble(int itemCount, int keep, int[] outColumns, float[] outValues, int[] outCounts)
+    {
         var pointers = new long[itemCount + 1];
         for (var i = 0; i < itemCount; i++)
         {
@@ -171,9 +463,11 @@ internal static class NeighborKernels
         }
     }
 
-    /// <summary>Adds every marked user's contributions, in ascending user order, and clears the user marks.</summary>
+    /// <summary>Adds every marked user's contributions, in ascending user order, and clears the user marks. A user's
+    /// list stops at the first item below <paramref name="lowest"/> (lists by descending rank skip the lower ranks;
+    /// with 0 nothing is skipped).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Accumulate<TMark>(Scratch scratch, long[] userPointers, int[] userItems, double[] userWeights)
+    private static void Accumulate<TMark>(Scratch scratch, long[] userPointers, int[] userItems, double[] userWeights, int lowest)
         where TMark : struct
     {
         var lanes = scratch.Lanes;
@@ -213,6 +507,11 @@ internal static class NeighborKernels
                             for (var b = 0; b < length; b++)
                             {
                                 var other = (nint)Unsafe.Add(ref others, b);
+                                if (other < lowest)
+                                {
+                                    break;
+                                }
+
                                 ref var slot = ref Unsafe.Add(ref sums, other * 8);
                                 var product = w * Vector512.Create(Unsafe.Add(ref otherWeights, b));
                                 (Vector512.LoadUnsafe(ref slot) + product).StoreUnsafe(ref slot);
@@ -232,6 +531,11 @@ internal static class NeighborKernels
                             for (var b = 0; b < length; b++)
                             {
                                 var other = (nint)Unsafe.Add(ref others, b);
+                                if (other < lowest)
+                                {
+                                    break;
+                                }
+
                                 ref var slot = ref Unsafe.Add(ref sums, other * 4);
                                 var product = w * Vector256.Create(Unsafe.Add(ref otherWeights, b));
                                 (Vector256.LoadUnsafe(ref slot) + product).StoreUnsafe(ref slot);
@@ -251,6 +555,11 @@ internal static class NeighborKernels
                             for (var b = 0; b < length; b++)
                             {
                                 var other = (nint)Unsafe.Add(ref others, b);
+                                if (other < lowest)
+                                {
+                                    break;
+                                }
+
                                 ref var slot = ref Unsafe.Add(ref sums, other * 2);
                                 var product = w * Vector128.Create(Unsafe.Add(ref otherWeights, b));
                                 (Vector128.LoadUnsafe(ref slot) + product).StoreUnsafe(ref slot);
@@ -270,6 +579,11 @@ internal static class NeighborKernels
                             for (var b = 0; b < length; b++)
                             {
                                 var other = (nint)Unsafe.Add(ref others, b);
+                                if (other < lowest)
+                                {
+                                    break;
+                                }
+
                                 var product = w * Unsafe.Add(ref otherWeights, b);
                                 Unsafe.Add(ref sums, other) += product;
                                 if (typeof(TMark) == typeof(Marked))
@@ -508,7 +822,7 @@ internal static class NeighborKernels
         }
     }
 
-    private sealed class Scratch(int itemCount, int userCount, int keep, int lanes)
+    private sealed class Scratch(int itemCount, int userCount, int keep, int lanes, bool symmetric)
     {
         public int Lanes { get; } = lanes;
 
@@ -538,6 +852,26 @@ internal static class NeighborKernels
 
         /// <summary>Each lane's heap root score (meaningful once the lane's heap is full).</summary>
         public double[] Roots { get; } = new double[lanes];
+
+        /// <summary>The transposed heaps of the symmetric product: the heap of the item at rank <c>p</c> at
+        /// <c>p · Keep</c>, with the scores of the earlier blocks' items this thread offered it.</summary>
+        public int[] OtherItems { get; } = symmetric ? new int[(long)itemCount * keep] : [];
+
+        /// <summary>The scores of <see cref="OtherItems"/>.</summary>
+        public double[] OtherScores { get; } = symmetric ? new double[(long)itemCount * keep] : [];
+
+        /// <summary>The size of each transposed heap.</summary>
+        public int[] OtherCounts { get; } = symmetric ? new int[itemCount] : [];
+
+        /// <summary>Each transposed heap's threshold: the smallest positive double until full, then its root's score.</summary>
+        public double[] Thresholds { get; } = symmetric ? CreateThresholds(itemCount) : [];
+
+        private static double[] CreateThresholds(int itemCount)
+        {
+            var thresholds = new double[itemCount];
+            thresholds.AsSpan().Fill(double.Epsilon);
+            return thresholds;
+        }
     }
 
     /// <summary>Marks the items each product reaches (weights of any sign).</summary>

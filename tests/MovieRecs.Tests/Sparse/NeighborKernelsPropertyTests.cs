@@ -9,8 +9,8 @@ namespace MovieRecs.Tests.Sparse;
 /// <summary>
 /// The all-pairs top-K kernel at every block width against a naive reference that sums each pair's products in
 /// ascending user order (the order the kernel promises), compared bit for bit: weights of any sign (zeros and
-/// negatives take the marked path), positive weights (the unmarked path), blocks that cross 8 items and user
-/// bitmaps that cross 64 users, one and two threads.
+/// negatives take the marked path), positive weights (the unmarked path, and the symmetric product that scores each
+/// unordered pair once), blocks that cross 8 items and user bitmaps that cross 64 users, one and two threads.
 /// </summary>
 public class NeighborKernelsPropertyTests
 {
@@ -46,14 +46,60 @@ public class NeighborKernelsPropertyTests
         {
             foreach (var threads in new[] { 1, 2 })
             {
-                if (!NeighborKernels.AllPairsTopK(itemUsers, weights, c.K, threads, lanes).ContentEquals(expected))
+                foreach (var symmetric in new[] { true, false })
                 {
-                    return false;
+                    if (!NeighborKernels.AllPairsTopK(itemUsers, weights, c.K, threads, lanes, symmetric).ContentEquals(expected))
+                    {
+                        return false;
+                    }
                 }
             }
         }
 
         return NeighborKernels.AllPairsTopK(itemUsers, weights, c.K, -1).ContentEquals(expected);
+    }
+
+    /// <summary>A pattern large enough for many blocks per thread, contested heaps and popularity skew (item i has
+    /// about 1/(1 + i/8) of the users), BM25 weights over star values (many equal scores): the symmetric product gives
+    /// the full product's matrix bit for bit at every width and thread count, and K = 1 and K above the item count
+    /// too.</summary>
+    [Fact]
+    public void AllPairsTopK_SymmetricOnSkewedBm25Pattern_EqualsFullProduct()
+    {
+        var random = new Random(7);
+        var rows = new List<int>();
+        var columns = new List<int>();
+        var values = new List<float>();
+        const int Items = 150;
+        const int Users = 400;
+        for (var i = 0; i < Items; i++)
+        {
+            var share = 1.0 / (1 + (i / 8.0));
+            for (var u = 0; u < Users; u++)
+            {
+                if (random.NextDouble() < share)
+                {
+                    rows.Add(i);
+                    columns.Add(u);
+                    values.Add(random.Next(1, 6));
+                }
+            }
+        }
+
+        var itemUsers = CsrMatrix.FromTriplets(Items, Users, rows.ToArray(), columns.ToArray(), values.ToArray());
+        var weights = SparseWeighting.Bm25Values(itemUsers, 1.2, 0.75);
+        foreach (var k in new[] { 1, 20, Items + 5 })
+        {
+            var expected = NeighborKernels.AllPairsTopK(itemUsers, weights, k, 1, 1, symmetric: false);
+            Assert.True(expected.NonZeroCount >= Items);
+            foreach (var lanes in NeighborKernels.Widths)
+            {
+                foreach (var threads in new[] { 1, 2 })
+                {
+                    Assert.True(NeighborKernels.AllPairsTopK(itemUsers, weights, k, threads, lanes, symmetric: true).ContentEquals(expected), $"K {k}, width {lanes}, {threads} threads");
+                }
+            }
+        }
     }
 
     /// <summary>Weights that are not floats (a third of each value), so that a different summation order shows.</summary>
