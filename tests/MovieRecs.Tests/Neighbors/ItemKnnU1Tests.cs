@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using MovieRecs.Evaluation;
 using MovieRecs.MovieLens;
 using MovieRecs.Neighbors;
@@ -10,32 +9,15 @@ namespace MovieRecs.Tests.Neighbors;
 /// <summary>The item-item models on the ml-100k u1 split against <c>implicit</c> 0.7.3's published figures.</summary>
 public class ItemKnnU1Tests(ITestOutputHelper output)
 {
-    private static RatingsTable ReadTabSeparated(string path)
-    {
-        var users = new List<int>();
-        var items = new List<int>();
-        var ratings = new List<float>();
-        var times = new List<long>();
-        foreach (var line in File.ReadLines(path))
-        {
-            var fields = line.Split('\t');
-            users.Add(int.Parse(fields[0], CultureInfo.InvariantCulture));
-            items.Add(int.Parse(fields[1], CultureInfo.InvariantCulture));
-            ratings.Add(float.Parse(fields[2], CultureInfo.InvariantCulture));
-            times.Add(long.Parse(fields[3], CultureInfo.InvariantCulture));
-        }
-
-        return new RatingsTable(users.ToArray(), items.ToArray(), ratings.ToArray(), times.ToArray());
-    }
-
     /// <summary>The u1 split; with <paramref name="everyMovie"/> every movie of <c>u.item</c> gets a column (as a
     /// matrix indexed by raw movie id has), otherwise only the movies with a kept training rating do.</summary>
     internal static TrainTestSplit LoadU1(bool everyMovie = false)
     {
         var folder = TestData.Release("ml-100k")!;
+        var (train, test) = MovieLensReader.ReadMl100kSplit(folder, "u1");
         return RatingsSplit.FromTables(
-            ReadTabSeparated(Path.Combine(folder, "u1.base")),
-            ReadTabSeparated(Path.Combine(folder, "u1.test")),
+            train,
+            test,
             InteractionOptions.Default,
             everyMovie ? MovieLensReader.ReadMovies(Path.Combine(folder, "u.item"), MovieLensRelease.Ml100k) : null);
     }
