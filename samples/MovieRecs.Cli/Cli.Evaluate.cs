@@ -61,8 +61,12 @@ internal static partial class Cli
         TrainTestSplit split;
         if (request.Split is { } name)
         {
+            // Every movie of u.item gets a column, as in implicit's matrices indexed by raw movie id: the document
+            // count of TF-IDF and BM25 and the sampling of logistic MF depend on it.
             var (train, test) = MovieLensReader.ReadMl100kSplit(request.DataPath, name);
-            split = RatingsSplit.FromTables(train, test, interactionOptions);
+            var itemFile = Path.Combine(request.DataPath, "u.item");
+            var movies = File.Exists(itemFile) ? MovieLensReader.ReadMovies(itemFile, MovieLensRelease.Ml100k) : null;
+            split = RatingsSplit.FromTables(train, test, interactionOptions, movies);
         }
         else
         {
@@ -133,7 +137,7 @@ internal static partial class Cli
         private Command Evaluate()
         {
             var data = Data();
-            var split = CliOptions.Choice("--split", "One of ml-100k's published splits (DATA is the ml-100k folder).", ["u1", "u2", "u3", "u4", "u5", "ua", "ub"]);
+            var split = CliOptions.Choice("--split", "One of ml-100k's published splits (DATA is the ml-100k folder); every movie of its u.item is indexed, as in a matrix indexed by raw movie id.", ["u1", "u2", "u3", "u4", "u5", "ua", "ub"]);
             var testFraction = CliOptions.TestFraction();
             var als = new AlsOptionSet("Random initial factors, and the random split.");
             var k = CliOptions.Count("--k", "Ranking cut-off of the metrics.", 10);

@@ -46,7 +46,7 @@ public class ItemKnnU1Tests(ITestOutputHelper output)
         Assert.InRange(m.Auc, auc - 0.001, auc + 0.001);
     }
 
-    /// <summary>With only the movies that have a kept training rating (as <c>movierecs evaluate</c> indexes u1),
+    /// <summary>With only the movies that have a kept training rating (<c>RatingsSplit.FromTables</c> without the movies),
     /// cosine is unchanged and TF-IDF and BM25 stay within 0.01 of <c>implicit</c>'s figures (BM25's precision is
     /// about 0.003 below: its idf and length normalisation see 1,548 documents instead of 1,682).</summary>
     [RealDataTheory("ml-100k")]
