@@ -22,8 +22,6 @@ public static class BprModelFile
     /// <summary>The format version this library writes and reads.</summary>
     public const int FormatVersion = 1;
 
-    private const int HeaderBytes = 48;
-
     private static ReadOnlySpan<byte> Magic => [0x89, (byte)'M', (byte)'R', (byte)'B', (byte)'P', (byte)'R', 0x0D, 0x0A];
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="stream"/> at its position, leaving it open.</summary>
@@ -40,10 +38,8 @@ public static class BprModelFile
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(stream);
         ModelArguments.CheckWritable(stream);
-        Span<byte> header = stackalloc byte[HeaderBytes + 4];
-        Magic.CopyTo(header);
+        Span<byte> header = stackalloc byte[OptionsHeader.Length];
         var options = model.Options;
-        BinaryPrimitives.WriteInt32LittleEndian(header[8..], FormatVersion);
         BinaryPrimitives.WriteInt32LittleEndian(header[12..], options.Factors);
         BinaryPrimitives.WriteDoubleLittleEndian(header[16..], options.LearningRate);
         BinaryPrimitives.WriteDoubleLittleEndian(header[24..], options.Regularization);
@@ -51,8 +47,7 @@ public static class BprModelFile
         BinaryPrimitives.WriteInt32LittleEndian(header[36..], options.VerifyNegativeSamples ? 1 : 0);
         BinaryPrimitives.WriteInt32LittleEndian(header[40..], options.Seed);
         BinaryPrimitives.WriteInt32LittleEndian(header[44..], options.MaxDegreeOfParallelism);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[HeaderBytes..], Crc32.HashToUInt32(header[..HeaderBytes]));
-        stream.Write(header);
+        OptionsHeader.Write(stream, Magic, FormatVersion, header);
         AlsModelFile.Save(model.FactorModel, stream, cancellationToken: cancellationToken);
     }
 
@@ -83,7 +78,8 @@ public static class BprModelFile
     /// <exception cref="ModelFileException">The bytes are not a BPR model file: another file
     /// (<see cref="ModelFileError.BadMagic"/>), a newer version (<see cref="ModelFileError.UnsupportedVersion"/>),
     /// cut short (<see cref="ModelFileError.Truncated"/>), damaged (<see cref="ModelFileError.ChecksumMismatch"/>),
-    /// options or rows that do not make a BPR model (<see cref="ModelFileError.InvalidModel"/>), or any failure of
+    /// options out of range (<see cref="ModelFileError.InvalidHeader"/>), rows that do not make a BPR model
+    /// (<see cref="ModelFileError.InvalidModel"/>), or any failure of
     /// the factor rows as <see cref="AlsModelFile.Load(Stream, ModelLoadOptions?, string?, CancellationToken)"/> reports it.</exception>
     /// <exception cref="IOException">The stream fails.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
@@ -114,45 +110,13 @@ public static class BprModelFile
     public static BprModel Load(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = InputFile.OpenRead(path, "a BPR model file");
-        var model = Read(stream, path, cancellationToken);
-        if (stream.Position != stream.Length)
-        {
-            AlsModelFileErrors.Throw(
-                ModelFileError.TrailingData, path, $"{stream.Length - stream.Position} unexpected bytes after the model's checksum.");
-        }
-
-        return model;
+        return OptionsHeader.LoadFile(path, "a BPR model file", Read, cancellationToken);
     }
 
     private static BprModel Read(Stream stream, string source, CancellationToken cancellationToken)
     {
-        Span<byte> header = stackalloc byte[HeaderBytes + 4];
-        var read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-        if (!header[..Math.Min(read, Magic.Length)].SequenceEqual(Magic[..Math.Min(read, Magic.Length)]) || read == 0)
-        {
-            AlsModelFileErrors.Throw(ModelFileError.BadMagic, source, "not a BPR model file (no \\x89MRBPR magic at the start).");
-        }
-
-        if (read < header.Length)
-        {
-            AlsModelFileErrors.Throw(ModelFileError.Truncated, source, $"the file ends inside the header ({read} of {header.Length} bytes).");
-        }
-
-        var stored = BinaryPrimitives.ReadUInt32LittleEndian(header[HeaderBytes..]);
-        var computed = Crc32.HashToUInt32(header[..HeaderBytes]);
-        var version = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
-        if (stored != computed)
-        {
-            AlsModelFileErrors.Throw(
-                ModelFileError.ChecksumMismatch, source, $"header checksum mismatch (stored {stored:x8}, computed {computed:x8}); the file is damaged.");
-        }
-
-        if (version != FormatVersion)
-        {
-            AlsModelFileErrors.Throw(ModelFileError.UnsupportedVersion, source, $"format version {version}; this library reads version {FormatVersion}.");
-        }
-
+        Span<byte> header = stackalloc byte[OptionsHeader.Length];
+        OptionsHeader.Read(stream, source, Magic, FormatVersion, "a BPR model file", header);
         var verify = BinaryPrimitives.ReadInt32LittleEndian(header[36..]);
         var options = new BprOptions
         {
@@ -164,7 +128,7 @@ public static class BprModelFile
             Seed = BinaryPrimitives.ReadInt32LittleEndian(header[40..]),
             MaxDegreeOfParallelism = BinaryPrimitives.ReadInt32LittleEndian(header[44..]),
         };
-        try
+        OptionsHeader.Validate(source, () =>
         {
             if (verify is not (0 or 1))
             {
@@ -172,11 +136,7 @@ public static class BprModelFile
             }
 
             options.Validate();
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            throw AlsModelFileErrors.Create(ModelFileError.InvalidModel, source, $"invalid options: {e.Message}", e);
-        }
+        });
 
         var rows = AlsModelFile.Load(stream, displayName: source, cancellationToken: cancellationToken).Model;
         if (rows.Factors != options.Factors + 1)

@@ -26,8 +26,6 @@ public static class LogisticMfModelFile
     /// <summary>The format version this library writes, and the newest it reads.</summary>
     public const int FormatVersion = 1;
 
-    private const int HeaderBytes = 48;
-
     private static ReadOnlySpan<byte> Magic => [0x89, (byte)'M', (byte)'R', (byte)'L', (byte)'M', (byte)'F', 0x0D, 0x0A];
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="stream"/> at its position.</summary>
@@ -106,27 +104,14 @@ public static class LogisticMfModelFile
     public static LogisticMfModel Load(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = InputFile.OpenRead(path, "a model file", bufferSize: 0);
-        var model = ReadCore(stream, path, cancellationToken);
-        var length = stream.Length;
-        if (stream.Position != length)
-        {
-            AlsModelFileErrors.Throw(
-                ModelFileError.TrailingData,
-                path,
-                $"{length - stream.Position} unexpected bytes after the model's checksum (the file is {length} bytes, the model {stream.Position}).");
-        }
-
-        return model;
+        return OptionsHeader.LoadFile(path, "a logistic MF model file", ReadCore, cancellationToken);
     }
 
     private static void WriteCore(LogisticMfModel model, Stream stream, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        Span<byte> header = stackalloc byte[HeaderBytes + 4];
+        Span<byte> header = stackalloc byte[OptionsHeader.Length];
         var options = model.Options;
-        Magic.CopyTo(header);
-        BinaryPrimitives.WriteInt32LittleEndian(header[8..], FormatVersion);
         BinaryPrimitives.WriteInt32LittleEndian(header[12..], options.Factors);
         BinaryPrimitives.WriteInt32LittleEndian(header[16..], options.Iterations);
         BinaryPrimitives.WriteInt32LittleEndian(header[20..], options.NegativeProportion);
@@ -134,60 +119,26 @@ public static class LogisticMfModelFile
         BinaryPrimitives.WriteInt32LittleEndian(header[28..], options.MaxDegreeOfParallelism);
         BinaryPrimitives.WriteDoubleLittleEndian(header[32..], options.LearningRate);
         BinaryPrimitives.WriteDoubleLittleEndian(header[40..], options.Regularization);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[HeaderBytes..], Crc32.HashToUInt32(header[..HeaderBytes]));
-        stream.Write(header);
+        OptionsHeader.Write(stream, Magic, FormatVersion, header);
         AlsModelFile.Save(model.Serving, stream, cancellationToken: cancellationToken);
     }
 
     private static LogisticMfModel ReadCore(Stream stream, string source, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var header = new byte[HeaderBytes + 4];
-        var read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-        if (read >= Magic.Length && !header.AsSpan(0, Magic.Length).SequenceEqual(Magic))
-        {
-            AlsModelFileErrors.Throw(ModelFileError.BadMagic, source, "not a logistic MF model file (its first bytes are not \\x89MRLMF\\r\\n).");
-        }
-
-        if (read < header.Length)
-        {
-            AlsModelFileErrors.Throw(ModelFileError.Truncated, source, $"the file ends after {read} bytes, inside the {header.Length}-byte header; it is truncated.");
-        }
-
-        var version = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(8));
-        var stored = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(HeaderBytes));
-        var computed = Crc32.HashToUInt32(header.AsSpan(0, HeaderBytes));
-        if (stored != computed)
-        {
-            AlsModelFileErrors.Throw(
-                ModelFileError.ChecksumMismatch,
-                source,
-                $"header checksum mismatch (stored {AlsModelFileHeader.Hex(stored)}, computed {AlsModelFileHeader.Hex(computed)}); the file is damaged.");
-        }
-
-        if (version != FormatVersion)
-        {
-            AlsModelFileErrors.Throw(ModelFileError.UnsupportedVersion, source, $"format version {version}; this library reads version {FormatVersion}.");
-        }
-
+        Span<byte> header = stackalloc byte[OptionsHeader.Length];
+        OptionsHeader.Read(stream, source, Magic, FormatVersion, "a logistic MF model file", header);
         var options = new LogisticMfOptions
         {
-            Factors = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(12)),
-            Iterations = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(16)),
-            NegativeProportion = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(20)),
-            Seed = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(24)),
-            MaxDegreeOfParallelism = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(28)),
-            LearningRate = BinaryPrimitives.ReadDoubleLittleEndian(header.AsSpan(32)),
-            Regularization = BinaryPrimitives.ReadDoubleLittleEndian(header.AsSpan(40)),
+            Factors = BinaryPrimitives.ReadInt32LittleEndian(header[12..]),
+            Iterations = BinaryPrimitives.ReadInt32LittleEndian(header[16..]),
+            NegativeProportion = BinaryPrimitives.ReadInt32LittleEndian(header[20..]),
+            Seed = BinaryPrimitives.ReadInt32LittleEndian(header[24..]),
+            MaxDegreeOfParallelism = BinaryPrimitives.ReadInt32LittleEndian(header[28..]),
+            LearningRate = BinaryPrimitives.ReadDoubleLittleEndian(header[32..]),
+            Regularization = BinaryPrimitives.ReadDoubleLittleEndian(header[40..]),
         };
-        try
-        {
-            options.Validate();
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            AlsModelFileErrors.Throw(ModelFileError.InvalidHeader, source, $"invalid options: {e.Message}", e);
-        }
+        OptionsHeader.Validate(source, options.Validate);
 
         var content = AlsModelFile.Load(stream, ModelLoadOptions.Default, source, cancellationToken);
         if (content.Model.Factors != options.Factors + 2)

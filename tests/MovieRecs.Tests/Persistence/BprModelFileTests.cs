@@ -36,7 +36,7 @@ public class BprModelFileTests
         {
             var e = Assert.Throws<ModelFileException>(() => BprModelFile.Load(new MemoryStream(bytes, 0, length), "cut.bpr"));
             Assert.Equal("cut.bpr", e.SourceName);
-            Assert.True(e.Kind is ModelFileError.Truncated or ModelFileError.BadMagic, $"length {length}: {e.Kind}");
+            Assert.True(e.Kind == ModelFileError.Truncated, $"length {length}: {e.Kind}: {e.Message}");
             Assert.StartsWith("cut.bpr: ", e.Message, StringComparison.Ordinal);
         }
     }
@@ -61,6 +61,21 @@ public class BprModelFileTests
         AlsModelFile.Save(AlsModel.FromFactors(new AlsOptions { Factors = 2 }, new float[] { 1, 2 }, new float[] { 3, 4 }), stream);
         stream.Position = 0;
         Assert.Equal(ModelFileError.BadMagic, Assert.Throws<ModelFileException>(() => BprModelFile.Load(stream, "als.model")).Kind);
+    }
+
+    [Fact]
+    public void Load_HeaderFieldsOutOfRange_ThrowTheirKinds()
+    {
+        var bytes = SavedBytes();
+        Assert.Equal(ModelFileError.UnsupportedVersion, Load(OptionsHeaderBytes.WithInt32(bytes, 8, BprModelFile.FormatVersion + 1)).Kind);
+        Assert.Equal(ModelFileError.InvalidHeader, Load(OptionsHeaderBytes.WithInt32(bytes, 12, 0)).Kind);
+        var flag = Load(OptionsHeaderBytes.WithInt32(bytes, 36, 2));
+        Assert.Equal(ModelFileError.InvalidHeader, flag.Kind);
+        Assert.Contains("the negative-check flag must be 0 or 1, but was 2", flag.Message, StringComparison.Ordinal);
+        Assert.StartsWith("header.bpr: ", flag.Message, StringComparison.Ordinal);
+
+        static ModelFileException Load(byte[] content) =>
+            Assert.Throws<ModelFileException>(() => BprModelFile.Load(new MemoryStream(content), "header.bpr"));
     }
 
     [Fact]

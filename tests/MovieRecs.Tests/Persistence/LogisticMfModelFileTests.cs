@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.IO.Hashing;
 using FsCheck.Xunit;
 using MovieRecs.LogisticMf;
 using MovieRecs.Persistence;
@@ -114,13 +112,13 @@ public class LogisticMfModelFileTests
         AlsModelFile.Save(SmallModel().Serving, als);
         Assert.Equal(ModelFileError.BadMagic, Load(als.ToArray()).Kind);
 
-        var newer = WithHeaderInt32(bytes, 8, LogisticMfModelFile.FormatVersion + 1);
+        var newer = OptionsHeaderBytes.WithInt32(bytes, 8, LogisticMfModelFile.FormatVersion + 1);
         Assert.Equal(ModelFileError.UnsupportedVersion, Load(newer).Kind);
 
-        var noFactors = WithHeaderInt32(bytes, 12, 0);
+        var noFactors = OptionsHeaderBytes.WithInt32(bytes, 12, 0);
         Assert.Equal(ModelFileError.InvalidHeader, Load(noFactors).Kind);
 
-        var otherWidth = WithHeaderInt32(bytes, 12, SmallModel().Factors + 1);
+        var otherWidth = OptionsHeaderBytes.WithInt32(bytes, 12, SmallModel().Factors + 1);
         var mismatch = Load(otherWidth);
         Assert.Equal(ModelFileError.InvalidHeader, mismatch.Kind);
         Assert.Contains("factor rows", mismatch.Message, StringComparison.Ordinal);
@@ -156,14 +154,5 @@ public class LogisticMfModelFileTests
         using var stream = new MemoryStream();
         LogisticMfModelFile.Save(SmallModel(), stream);
         return stream.ToArray();
-    }
-
-    /// <summary>The file with an int32 of the 48-byte header replaced and the header's checksum recomputed.</summary>
-    private static byte[] WithHeaderInt32(byte[] bytes, int offset, int value)
-    {
-        var copy = (byte[])bytes.Clone();
-        BinaryPrimitives.WriteInt32LittleEndian(copy.AsSpan(offset), value);
-        BinaryPrimitives.WriteUInt32LittleEndian(copy.AsSpan(48), Crc32.HashToUInt32(copy.AsSpan(0, 48)));
-        return copy;
     }
 }
