@@ -7,7 +7,7 @@ using MovieRecs.Sparse;
 namespace MovieRecs.Bpr;
 
 /// <summary>
-/// The BPR fit behind <see cref="BprModel.Fit"/>: initial factors as <c>implicit</c>, then stratified parallel SGD
+/// The BPR fit behind <see cref="BprModel.Fit"/>: initial factors as <c>implicit</c>, then blocked parallel SGD
 /// (see <see cref="BprModel.Fit"/>'s remarks) with the kernels of one register width.
 /// </summary>
 internal static class BprTrainer
@@ -200,10 +200,10 @@ internal static class BprTrainer
     }
 
     /// <summary>
-    /// One thread's share of a sub-epoch: thread <c>t</c> in sub-epoch <c>s</c> draws as many samples as its group
-    /// (user block <c>t</c>, item stratum <c>(t + s) mod T</c>) has entries, each a uniformly random entry of the
-    /// group and a negative from the stratum, and updates only rows of its block and stratum, so no two threads touch
-    /// the same row.
+    /// The tiles of a sub-epoch: in sub-epoch <c>s</c> user block <c>b</c> draws as many samples as its group (user
+    /// block <c>b</c>, item stratum <c>(b + s) mod B</c>) has entries, each a uniformly random entry of the group and
+    /// a negative from the stratum, from stream <c>b</c>, and updates only rows of its block and stratum, so no two
+    /// tiles of a sub-epoch touch the same row and a thread's tiles run one after the other.
     /// </summary>
     private sealed class SgdStep(
         CsrMatrix userItems,
