@@ -48,8 +48,9 @@ public sealed record BprOptions
     public int Seed { get; init; }
 
     /// <summary>
-    /// The number of threads <c>T</c> a fit uses, and so the number of user blocks and item strata of its sampling
-    /// scheme (see <see cref="BprModel.Fit"/>); <c>-1</c> (default) means <see cref="Environment.ProcessorCount"/>.
+    /// The number of threads <c>T</c> a fit uses, which with the data's shape fixes the number of user blocks and item
+    /// strata of its sampling scheme (a multiple of <c>T</c>, see <see cref="BprModel.Fit"/>); <c>-1</c> (default)
+    /// means <see cref="Environment.ProcessorCount"/>.
     /// Any other value must be ≥ 1. Unlike ALS, results depend on it: fix it (and <see cref="Seed"/>) to repeat a fit
     /// on another machine.
     /// </summary>

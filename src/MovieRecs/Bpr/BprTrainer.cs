@@ -7,14 +7,37 @@ using MovieRecs.Sparse;
 namespace MovieRecs.Bpr;
 
 /// <summary>
-/// The BPR fit behind <see cref="BprModel.Fit"/>: initial factors as <c>implicit</c>, then stratified parallel SGD
+/// The BPR fit behind <see cref="BprModel.Fit"/>: initial factors as <c>implicit</c>, then blocked parallel SGD
 /// (see <see cref="BprModel.Fit"/>'s remarks) with the kernels of one register width.
 /// </summary>
 internal static class BprTrainer
 {
+    /// <summary>
+    /// The bytes of factor rows one tile (a user block and an item stratum) should hold, so that a thread's rows stay
+    /// in a 1 MB level-2 cache with room for the drawn entries, the negatives' tables and the bit sets.
+    /// </summary>
+    internal const long TileBytes = 512 * 1024;
+
+    /// <summary>
+    /// The fewest items a stratum should have (where the data allow more blocks than threads): a negative comes from the
+    /// sample's stratum, and with strata of fewer than about a hundred items the ranking quality drops.
+    /// </summary>
+    internal const int MinStratumItems = 128;
+
+    /// <summary>The most blocks a fit uses (so at most <c>MaxBlocks²</c> groups).</summary>
+    internal const int MaxBlocks = 256;
+
     /// <summary>Fits a model with the kernels of <paramref name="width"/> (tests reach every width through it).</summary>
     public static BprModel Fit(
-        CsrMatrix userItems, BprOptions options, SimdWidth width, IProgress<BprIterationProgress>? progress, CancellationToken cancellationToken)
+        CsrMatrix userItems, BprOptions options, SimdWidth width, IProgress<BprIterationProgress>? progress, CancellationToken cancellationToken) =>
+        Fit(userItems, options, width, blocks: 0, progress, cancellationToken);
+
+    /// <summary>
+    /// Fits a model with the kernels of <paramref name="width"/> and <paramref name="blocks"/> user blocks and item
+    /// strata (0: <see cref="BlocksFor"/>; tests and measurements choose others).
+    /// </summary>
+    public static BprModel Fit(
+        CsrMatrix userItems, BprOptions options, SimdWidth width, int blocks, IProgress<BprIterationProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         cancellationToken.ThrowIfCancellationRequested();
@@ -28,11 +51,13 @@ internal static class BprTrainer
         Initialize(userItems, options.Seed, userFactors, itemFactors);
 
         var threads = Math.Max(1, Math.Min(options.EffectiveParallelism, Math.Min(users, items)));
-        var plan = BprSamplingPlan.Build(userItems, threads, options.VerifyNegativeSamples);
-        var streams = new Xoshiro256StarStar[threads];
-        for (var t = 0; t < threads; t++)
+        blocks = blocks > 0 ? Math.Min(blocks, Math.Min(users, items)) : BlocksFor(users, items, columns, threads);
+        threads = Math.Min(threads, blocks);
+        var plan = BprSamplingPlan.Build(userItems, blocks, options.VerifyNegativeSamples);
+        var streams = new Xoshiro256StarStar[blocks];
+        for (var b = 0; b < blocks; b++)
         {
-            streams[t] = new Xoshiro256StarStar(Xoshiro256StarStar.DeriveSeed((ulong)(uint)options.Seed, (ulong)t + 1));
+            streams[b] = new Xoshiro256StarStar(Xoshiro256StarStar.DeriveSeed((ulong)(uint)options.Seed, (ulong)b + 1));
         }
 
         var step = new SgdStep(
@@ -46,8 +71,8 @@ internal static class BprTrainer
             (float)options.LearningRate,
             (float)options.Regularization,
             options.VerifyNegativeSamples);
-        var correct = new long[threads];
-        var skipped = new long[threads];
+        var correct = new long[blocks];
+        var skipped = new long[blocks];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
         var nonZeros = userItems.NonZeroCount;
         for (var iteration = 1; iteration <= options.Iterations; iteration++)
@@ -55,27 +80,31 @@ internal static class BprTrainer
             var started = clock.Elapsed;
             Array.Clear(correct);
             Array.Clear(skipped);
-            for (var subEpoch = 0; subEpoch < threads; subEpoch++)
+            for (var subEpoch = 0; subEpoch < blocks; subEpoch++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 if (threads == 1)
                 {
-                    step.Run(0, subEpoch, streams, correct, skipped);
+                    step.RunBlocks(0, blocks, subEpoch, streams, correct, skipped);
                 }
                 else
                 {
                     var s = subEpoch;
-                    Parallel.For(0, threads, parallel, t => step.Run(t, s, streams, correct, skipped));
+                    Parallel.For(
+                        0,
+                        threads,
+                        parallel,
+                        t => step.RunBlocks((int)((long)t * blocks / threads), (int)((long)(t + 1) * blocks / threads), s, streams, correct, skipped));
                 }
             }
 
             if (progress is not null)
             {
                 long right = 0, skips = 0;
-                for (var t = 0; t < threads; t++)
+                for (var b = 0; b < blocks; b++)
                 {
-                    right += correct[t];
-                    skips += skipped[t];
+                    right += correct[b];
+                    skips += skipped[b];
                 }
 
                 var now = clock.Elapsed;
@@ -101,6 +130,21 @@ internal static class BprTrainer
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
         };
         return new BprModel(options, new AlsModel(alsOptions, width, userFactors, itemFactors, trainingLoss: null));
+    }
+
+    /// <summary>
+    /// The blocks of a fit with <paramref name="threads"/> threads: the fewest multiple of the thread count whose tiles
+    /// hold at most <see cref="TileBytes"/> of factor rows each (rows counted in 64-byte lines, whatever the register
+    /// width, so the choice and the results do not depend on the machine), but no more than leave
+    /// <see cref="MinStratumItems"/> items per stratum or <see cref="MaxBlocks"/>, and never fewer than the threads.
+    /// </summary>
+    internal static int BlocksFor(int users, int items, int columns, int threads)
+    {
+        var rowBytes = (columns + 15L) / 16 * 64;
+        var tiles = (((users + (long)items) * rowBytes) + TileBytes - 1) / TileBytes;
+        var blocks = (tiles + threads - 1) / threads * threads;
+        var most = Math.Min(MaxBlocks, items / MinStratumItems) / threads * threads;
+        return (int)Math.Max(threads, Math.Min(blocks, Math.Min(most, Math.Min(users, items))));
     }
 
     /// <summary>
@@ -156,10 +200,10 @@ internal static class BprTrainer
     }
 
     /// <summary>
-    /// One thread's share of a sub-epoch: thread <c>t</c> in sub-epoch <c>s</c> draws as many samples as its group
-    /// (user block <c>t</c>, item stratum <c>(t + s) mod T</c>) has entries, each a uniformly random entry of the
-    /// group and a negative from the stratum, and updates only rows of its block and stratum, so no two threads touch
-    /// the same row.
+    /// The tiles of a sub-epoch: in sub-epoch <c>s</c> user block <c>b</c> draws as many samples as its group (user
+    /// block <c>b</c>, item stratum <c>(b + s) mod B</c>) has entries, each a uniformly random entry of the group and
+    /// a negative from the stratum, from stream <c>b</c>, and updates only rows of its block and stratum, so no two
+    /// tiles of a sub-epoch touch the same row and a thread's tiles run one after the other.
     /// </summary>
     private sealed class SgdStep(
         CsrMatrix userItems,
@@ -180,11 +224,20 @@ internal static class BprTrainer
         /// <summary>Keeps the touching loads alive (nothing reads it).</summary>
         private int _sink;
 
-        public void Run(int thread, int subEpoch, Xoshiro256StarStar[] streams, long[] correct, long[] skipped)
+        /// <summary>Runs the tiles of user blocks <c>[first, end)</c> in sub-epoch <paramref name="subEpoch"/>, one after the other.</summary>
+        public void RunBlocks(int first, int end, int subEpoch, Xoshiro256StarStar[] streams, long[] correct, long[] skipped)
         {
-            var threads = plan.Threads;
-            var stratum = (thread + subEpoch) % threads;
-            var group = (thread * threads) + stratum;
+            for (var b = first; b < end; b++)
+            {
+                Run(b, subEpoch, streams, correct, skipped);
+            }
+        }
+
+        private void Run(int block, int subEpoch, Xoshiro256StarStar[] streams, long[] correct, long[] skipped)
+        {
+            var blocks = plan.Blocks;
+            var stratum = (block + subEpoch) % blocks;
+            var group = (block * blocks) + stratum;
             var start = plan.PositiveStarts[group];
             var count = plan.PositiveStarts[group + 1] - start;
             if (count == 0)
@@ -192,58 +245,52 @@ internal static class BprTrainer
                 return;
             }
 
-            var negativeStart = plan.NegativeStarts[stratum];
-            var negativeCount = plan.NegativeStarts[stratum + 1] - negativeStart;
+            var negatives = new NegativeDraw(plan, stratum);
             var positives = plan.Positives;
-            var negativeItems = plan.NegativeItems;
             var bitStarts = plan.UserBitStarts;
             var bits = plan.UserBits;
+            var wordStart = plan.WordStarts[stratum];
             var pointers = userItems.PointerArray;
             var columns = userItems.IndexArray;
             var userStorage = userFactors.Storage;
             var itemStorage = itemFactors.Storage;
             var stride = userFactors.Stride;
-            var random = streams[thread];
+            var random = streams[block];
             long right = 0, skips = 0;
 
             // The samples do not depend on the factors, so they are drawn ahead, in the same order: sample n + Ahead
             // is drawn while sample n is processed, and the rows sample n + Near will read are touched (one load per
             // cache line) so their cache misses overlap with the work on sample n instead of following each other.
-            Span<int> ring = stackalloc int[2 * Ahead];
+            // A slot holds the drawn entry, the negative item and its position in the stratum.
+            Span<int> ring = stackalloc int[3 * Ahead];
             var drawn = Math.Min(count, Ahead);
             var sinkIndex = 0;
             var sinkValue = 0f;
             for (var k = 0; k < drawn; k++)
             {
-                var p = start + random.NextInt(count);
-                ring[2 * k] = p;
-                ring[(2 * k) + 1] = negativeItems[negativeStart + random.NextInt(negativeCount)];
-                sinkIndex ^= positives[2 * p];
+                sinkIndex ^= Draw(ref random, start, count, negatives, positives, ring.Slice(3 * k, 3));
             }
 
             for (var k = 0; k < Math.Min(count, Near); k++)
             {
-                sinkValue += Touch(ring[2 * k], ring[(2 * k) + 1], positives, bitStarts, bits, pointers, columns, userStorage, itemStorage, stride, ref sinkIndex);
+                sinkValue += Touch(ring.Slice(3 * k, 3), positives, bitStarts, bits, wordStart, pointers, columns, userStorage, itemStorage, stride, ref sinkIndex);
             }
 
             for (var n = 0; n < count; n++)
             {
-                var slot = n & (Ahead - 1);
-                var p = ring[2 * slot];
-                var negative = ring[(2 * slot) + 1];
+                var slot = ring.Slice(3 * (n & (Ahead - 1)), 3);
+                var p = slot[0];
+                var negative = slot[1];
+                var position = slot[2];
                 if (drawn < count)
                 {
-                    var next = start + random.NextInt(count);
-                    ring[2 * slot] = next;
-                    ring[(2 * slot) + 1] = negativeItems[negativeStart + random.NextInt(negativeCount)];
-                    sinkIndex ^= positives[2 * next];
+                    sinkIndex ^= Draw(ref random, start, count, negatives, positives, slot);
                     drawn++;
                 }
 
                 if (n + Near < count)
                 {
-                    var near = (n + Near) & (Ahead - 1);
-                    sinkValue += Touch(ring[2 * near], ring[(2 * near) + 1], positives, bitStarts, bits, pointers, columns, userStorage, itemStorage, stride, ref sinkIndex);
+                    sinkValue += Touch(ring.Slice(3 * ((n + Near) & (Ahead - 1)), 3), positives, bitStarts, bits, wordStart, pointers, columns, userStorage, itemStorage, stride, ref sinkIndex);
                 }
 
                 var user = positives[2 * p];
@@ -251,7 +298,7 @@ internal static class BprTrainer
                 {
                     var bitStart = bitStarts[user];
                     if (bitStart >= 0
-                        ? (bits[bitStart + (negative >> 6)] & (1UL << negative)) != 0
+                        ? (bits[bitStart + wordStart + (position >> 6)] & (1UL << position)) != 0
                         : Contains(columns, (int)pointers[user], (int)pointers[user + 1], negative))
                     {
                         skips++;
@@ -281,10 +328,25 @@ internal static class BprTrainer
                 userRow[factors] = 1f;
             }
 
-            streams[thread] = random;
-            correct[thread] += right;
-            skipped[thread] += skips;
+            streams[block] = random;
+            correct[block] += right;
+            skipped[block] += skips;
             _sink = sinkIndex ^ BitConverter.SingleToInt32Bits(sinkValue);
+        }
+
+        /// <summary>
+        /// Draws one sample into <paramref name="slot"/>: a uniformly random entry of the group, then a negative of the
+        /// stratum (its item and its position in the stratum); returns the entry's user, loaded so its line is in cache.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int Draw(ref Xoshiro256StarStar random, int start, int count, in NegativeDraw negatives, int[] positives, Span<int> slot)
+        {
+            var p = start + random.NextInt(count);
+            var j = negatives.Find(random.NextInt(negatives.EntryCount));
+            slot[0] = p;
+            slot[1] = negatives.Items[j];
+            slot[2] = j - negatives.ItemStart;
+            return positives[2 * p];
         }
 
         /// <summary>
@@ -294,9 +356,11 @@ internal static class BprTrainer
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static float Touch(
-            int p, int negative, int[] positives, int[] bitStarts, ulong[] bits, long[] pointers, int[] columns,
+            Span<int> slot, int[] positives, int[] bitStarts, ulong[] bits, int wordStart, long[] pointers, int[] columns,
             Span<float> userStorage, Span<float> itemStorage, int stride, ref int sinkIndex)
         {
+            var p = slot[0];
+            var negative = slot[1];
             var user = positives[2 * p];
             var liked = positives[(2 * p) + 1];
             var sum = 0f;
@@ -310,7 +374,7 @@ internal static class BprTrainer
                 var bitStart = bitStarts[user];
                 if (bitStart >= 0)
                 {
-                    sinkIndex ^= (int)bits[bitStart + (negative >> 6)];
+                    sinkIndex ^= (int)bits[bitStart + wordStart + (slot[2] >> 6)];
                 }
                 else
                 {
@@ -322,6 +386,23 @@ internal static class BprTrainer
             }
 
             return sum;
+        }
+
+        /// <summary>The negatives of one stratum: its items, their running entry counts and the guide into them.</summary>
+        private readonly struct NegativeDraw(BprSamplingPlan plan, int stratum)
+        {
+            public readonly int[] Items = plan.StratumItems;
+            public readonly int ItemStart = plan.ItemStarts[stratum];
+            public readonly int EntryCount = plan.NegativeStarts[stratum + 1] - plan.NegativeStarts[stratum];
+            private readonly int[] _entryEnds = plan.EntryEnds;
+            private readonly int[] _guide = plan.Guide;
+            private readonly int _itemCount = plan.ItemStarts[stratum + 1] - plan.ItemStarts[stratum];
+            private readonly int _entryStart = plan.NegativeStarts[stratum];
+
+            /// <summary>The position of the item at entry <paramref name="r"/> of the stratum (in <c>[0, EntryCount)</c>).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public int Find(int r) =>
+                BprSamplingPlan.FindNegative(_entryEnds, _guide, ItemStart, _itemCount, _entryStart, EntryCount, _entryStart + r);
         }
 
         /// <summary>Whether the strictly increasing <c>columns[start..end)</c> holds <paramref name="item"/>.</summary>

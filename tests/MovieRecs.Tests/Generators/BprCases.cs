@@ -10,8 +10,13 @@ namespace MovieRecs.Tests.Generators;
 /// <param name="Iterations">The epochs.</param>
 /// <param name="VerifyNegativeSamples">Whether negatives the user has are skipped.</param>
 /// <param name="Seed">The seed.</param>
-public sealed record BprCase(Triplets Matrix, int Factors, int Iterations, bool VerifyNegativeSamples, int Seed)
+/// <param name="Blocks">The user blocks and item strata of the fit (at most the user and item counts, see
+/// <see cref="EffectiveBlocks"/>).</param>
+public sealed record BprCase(Triplets Matrix, int Factors, int Iterations, bool VerifyNegativeSamples, int Seed, int Blocks = 1)
 {
+    /// <summary>The blocks a fit uses: <see cref="Blocks"/>, at most the user and item counts.</summary>
+    public int EffectiveBlocks => Math.Min(Blocks, Math.Min(Matrix.RowCount, Matrix.ColumnCount));
+
     /// <summary>The options of the case: one thread, a learning rate of 0.05 so that steps visibly move the factors.</summary>
     public BprOptions Options => new()
     {
@@ -26,13 +31,13 @@ public sealed record BprCase(Triplets Matrix, int Factors, int Iterations, bool 
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"factors {Factors}, iterations {Iterations}, verify {VerifyNegativeSamples}, seed {Seed}, {Matrix}";
+        $"factors {Factors}, iterations {Iterations}, verify {VerifyNegativeSamples}, seed {Seed}, blocks {Blocks}, {Matrix}";
 }
 
 /// <summary>
 /// Shrinkable generators of BPR cases: 1..8 users x 1..9 items, 1..20 factors (so every vector width meets its
-/// tails), 1..4 epochs, with and without negative checks. A failure shrinks toward fewer users, items, factors and
-/// epochs, and seed 0.
+/// tails), 1..4 epochs, with and without negative checks, 1..4 blocks. A failure shrinks toward fewer users, items,
+/// factors, epochs and blocks, and seed 0.
 /// </summary>
 public static class BprCases
 {
@@ -43,7 +48,8 @@ public static class BprCases
         from iterations in Gen.Choose(1, 4)
         from verify in Gen.Elements(true, false)
         from seed in Gen.Choose(0, 1000)
-        select new BprCase(matrix, factors, iterations, verify, seed);
+        from blocks in Gen.Choose(1, 4)
+        select new BprCase(matrix, factors, iterations, verify, seed, blocks);
 
     /// <summary>Smaller cases: a smaller matrix, fewer factors and epochs, seed 0, checks on.</summary>
     public static IEnumerable<BprCase> Shrink(BprCase c)
@@ -61,6 +67,11 @@ public static class BprCases
         foreach (var i in Shrinkable.Toward(c.Iterations, 1))
         {
             yield return c with { Iterations = i };
+        }
+
+        foreach (var b in Shrinkable.Toward(c.Blocks, 1))
+        {
+            yield return c with { Blocks = b };
         }
 
         if (c.Seed != 0)
