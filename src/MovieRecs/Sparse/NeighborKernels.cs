@@ -23,14 +23,15 @@ namespace MovieRecs.Sparse;
 /// </remarks>
 internal static class NeighborKernels
 {
-    /// <summary>The block widths (items per pass) this build knows: 1 (scalar), 2 (Vector128), 4 (Vector256) and 8
-    /// (Vector512); each runs on any CPU (wider vectors are emulated), so tests reach all of them.</summary>
-    internal static readonly int[] Widths = [1, 2, 4, 8];
+    /// <summary>The block widths (items per pass) this build knows: 1 (scalar), 2 (Vector128), 4 (Vector256), 8
+    /// (Vector512) and 16 (two Vector512); each runs on any CPU (wider vectors are emulated), so tests reach all of
+    /// them.</summary>
+    internal static readonly int[] Widths = [1, 2, 4, 8, 16];
 
-
-    /// <summary>The widest block the hardware accelerates.</summary>
+    /// <summary>The block width for this hardware: two 512-bit vectors where they are accelerated (half the list
+    /// steps of one, for the same accumulator bytes), else the widest accelerated vector.</summary>
     internal static int PreferredWidth =>
-        Vector512.IsHardwareAccelerated ? 8 : Vector256.IsHardwareAccelerated ? 4 : Vector128.IsHardwareAccelerated ? 2 : 1;
+        Vector512.IsHardwareAccelerated ? 16 : Vector256.IsHardwareAccelerated ? 4 : Vector128.IsHardwareAccelerated ? 2 : 1;
 
     /// <summary>
     /// For every item <c>i</c> (a row of <paramref name="itemUsers"/>, weighted by <paramref name="itemWeights"/> in
@@ -365,6 +366,7 @@ internal static class NeighborKernels
     private static uint AtLeast(ref double sums, ref double thresholds, int lanes) =>
         lanes switch
         {
+            16 => AtLeast(ref sums, ref thresholds, 8) | (AtLeast(ref Unsafe.Add(ref sums, 8), ref Unsafe.Add(ref thresholds, 8), 8) << 8),
             8 => (uint)Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref sums), Vector512.LoadUnsafe(ref thresholds)).ExtractMostSignificantBits(),
             4 => Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref sums), Vector256.LoadUnsafe(ref thresholds)).ExtractMostSignificantBits(),
             2 => Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref sums), Vector128.LoadUnsafe(ref thresholds)).ExtractMostSignificantBits(),
@@ -376,6 +378,7 @@ internal static class NeighborKernels
     private static uint AtLeast(ref double sums, double threshold, int lanes) =>
         lanes switch
         {
+            16 => AtLeast(ref sums, threshold, 8) | (AtLeast(ref Unsafe.Add(ref sums, 8), threshold, 8) << 8),
             8 => (uint)Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref sums), Vector512.Create(threshold)).ExtractMostSignificantBits(),
             4 => Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref sums), Vector256.Create(threshold)).ExtractMostSignificantBits(),
             2 => Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref sums), Vector128.Create(threshold)).ExtractMostSignificantBits(),
@@ -387,6 +390,10 @@ internal static class NeighborKernels
     {
         switch (lanes)
         {
+            case 16:
+                Vector512<double>.Zero.StoreUnsafe(ref slot);
+                Vector512<double>.Zero.StoreUnsafe(ref Unsafe.Add(ref slot, 8));
+                break;
             case 8:
                 Vector512<double>.Zero.StoreUnsafe(ref slot);
                 break;
@@ -471,7 +478,7 @@ internal static class NeighborKernels
             var item = items[l];
             var start = (int)itemPointers[item];
             var end = (int)itemPointers[item + 1];
-            var bit = (byte)(1 << l);
+            var bit = (ushort)(1 << l);
             for (var a = start; a < end; a++)
             {
                 var user = itemUserIndices[a];
@@ -519,6 +526,34 @@ internal static class NeighborKernels
                 ref var row = ref Unsafe.Add(ref table, (nint)user * lanes);
                 switch (lanes)
                 {
+                    case 16:
+                        {
+                            var low = Vector512.LoadUnsafe(ref row);
+                            var high = Vector512.LoadUnsafe(ref Unsafe.Add(ref row, 8));
+                            Vector512<double>.Zero.StoreUnsafe(ref row);
+                            Vector512<double>.Zero.StoreUnsafe(ref Unsafe.Add(ref row, 8));
+                            for (var b = 0; b < length; b++)
+                            {
+                                var other = (nint)Unsafe.Add(ref others, b);
+                                if (other < lowest)
+                                {
+                                    break;
+                                }
+
+                                ref var slot = ref Unsafe.Add(ref sums, other * 16);
+                                var weight = Vector512.Create(Unsafe.Add(ref otherWeights, b));
+                                (Vector512.LoadUnsafe(ref slot) + (low * weight)).StoreUnsafe(ref slot);
+                                ref var upper = ref Unsafe.Add(ref slot, 8);
+                                (Vector512.LoadUnsafe(ref upper) + (high * weight)).StoreUnsafe(ref upper);
+                                if (typeof(TMark) == typeof(Marked))
+                                {
+                                    Unsafe.Add(ref touched, other) |= mask;
+                                }
+                            }
+
+                            break;
+                        }
+
                     case 8:
                         {
                             var w = Vector512.LoadUnsafe(ref row);
@@ -732,6 +767,8 @@ internal static class NeighborKernels
     {
         switch (lanes)
         {
+            case 16:
+                return Above(ref sums, ref roots, 8, zero) | (Above(ref Unsafe.Add(ref sums, 8), ref Unsafe.Add(ref roots, 8), 8, zero) << 8);
             case 8:
                 return (uint)Vector512.GreaterThan(Vector512.LoadUnsafe(ref sums), zero ? Vector512<double>.Zero : Vector512.LoadUnsafe(ref roots)).ExtractMostSignificantBits();
             case 4:
@@ -884,14 +921,14 @@ internal static class NeighborKernels
         public Span<double> Sums => _sums.Span;
 
         /// <summary>For every item, the lanes (bits) that reached it.</summary>
-        public byte[] Touched { get; } = new byte[itemCount];
+        public ushort[] Touched { get; } = new ushort[itemCount];
 
         /// <summary>The block's weights by user: user <c>u</c>'s lanes at <c>u · Lanes</c>, zero where the lane's
         /// item lacks the user.</summary>
         public Span<double> UserWeights => _userWeights.Span;
 
         /// <summary>For every user, the lanes (bits) whose item has the user.</summary>
-        public byte[] UserLanes { get; } = new byte[userCount];
+        public ushort[] UserLanes { get; } = new ushort[userCount];
 
         /// <summary>The users of the block, one bit each.</summary>
         public ulong[] UserBits { get; } = new ulong[(userCount + 63) >> 6];
@@ -937,8 +974,8 @@ internal static class NeighborKernels
     }
 
     /// <summary>Zeroed doubles whose first is on a 64-byte boundary, in an array of the pinned object heap (which the
-    /// GC never moves, so the alignment holds): lanes of up to 8 doubles at a multiple of their width never straddle
-    /// two cache lines.</summary>
+    /// GC never moves, so the alignment holds): lanes of 8 doubles at a multiple of 8 sit in one cache line, and 16
+    /// in two.</summary>
     private readonly struct AlignedDoubles
     {
         private const int AlignmentBytes = 64;
