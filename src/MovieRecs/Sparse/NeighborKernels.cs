@@ -943,7 +943,9 @@ internal static class NeighborKernels
         public double[] Roots { get; } = new double[lanes];
 
         /// <summary>The transposed heaps of the symmetric product: the heap of the item at rank <c>p</c> at
-        /// <c>p · Keep</c>, with the scores of the earlier blocks' items this thread offered it.</summary>
+        /// <c>p · Keep</c>, with the scores of the earlier blocks' items this thread offered it. Rented from the
+        /// shared pool (only the first <see cref="OtherCounts"/> entries of a heap are meaningful); see
+        /// <see cref="Return"/>.</summary>
         public int[] OtherItems { get; } = symmetric ? ArrayPool<int>.Shared.Rent(itemCount * keep) : [];
 
         /// <summary>The scores of <see cref="OtherItems"/>.</summary>
