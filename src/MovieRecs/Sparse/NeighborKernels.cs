@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -21,14 +23,15 @@ namespace MovieRecs.Sparse;
 /// </remarks>
 internal static class NeighborKernels
 {
-    /// <summary>The block widths (items per pass) this build knows: 1 (scalar), 2 (Vector128), 4 (Vector256) and 8
-    /// (Vector512); each runs on any CPU (wider vectors are emulated), so tests reach all of them.</summary>
-    internal static readonly int[] Widths = [1, 2, 4, 8];
+    /// <summary>The block widths (items per pass) this build knows: 1 (scalar), 2 (Vector128), 4 (Vector256), 8
+    /// (Vector512) and 16 (two Vector512); each runs on any CPU (wider vectors are emulated), so tests reach all of
+    /// them.</summary>
+    internal static readonly int[] Widths = [1, 2, 4, 8, 16];
 
-
-    /// <summary>The widest block the hardware accelerates.</summary>
+    /// <summary>The block width for this hardware: two 512-bit vectors where they are accelerated (half the list
+    /// steps of one, for the same accumulator bytes), else the widest accelerated vector.</summary>
     internal static int PreferredWidth =>
-        Vector512.IsHardwareAccelerated ? 8 : Vector256.IsHardwareAccelerated ? 4 : Vector128.IsHardwareAccelerated ? 2 : 1;
+        Vector512.IsHardwareAccelerated ? 16 : Vector256.IsHardwareAccelerated ? 4 : Vector128.IsHardwareAccelerated ? 2 : 1;
 
     /// <summary>
     /// For every item <c>i</c> (a row of <paramref name="itemUsers"/>, weighted by <paramref name="itemWeights"/> in
@@ -128,8 +131,9 @@ internal static class NeighborKernels
     {
         var itemCount = itemUsers.RowCount;
         var userCount = itemUsers.ColumnCount;
-        var itemPointers = itemUsers.RowPointers.ToArray();
-        var itemUserIndices = ColumnIndices(itemUsers);
+        var entryCount = (int)itemUsers.NonZeroCount;
+        var itemPointers = itemUsers.PointerArray;
+        var itemUserIndices = itemUsers.IndexArray;
         var order = ByPopularity(itemPointers);
         var rank = new int[itemCount];
         for (var r = 0; r < itemCount; r++)
@@ -137,9 +141,10 @@ internal static class NeighborKernels
             rank[order[r]] = r;
         }
 
-        // The transpose with each user's items as ranks, by descending rank (the weights follow).
+        // The transpose with each user's items as ranks, by descending rank (the weights follow), in rented arrays:
+        // it lives for this call only.
         var userPointers = new long[userCount + 1];
-        foreach (var u in itemUserIndices)
+        foreach (var u in itemUserIndices.AsSpan(0, entryCount))
         {
             userPointers[u + 1]++;
         }
@@ -150,81 +155,96 @@ internal static class NeighborKernels
         }
 
         var next = userPointers[..userCount];
-        var userItems = new int[itemUserIndices.Length];
-        var userWeights = new double[itemUserIndices.Length];
-        for (var r = itemCount - 1; r >= 0; r--)
-        {
-            var item = order[r];
-            for (var a = itemPointers[item]; a < itemPointers[item + 1]; a++)
-            {
-                var at = next[itemUserIndices[a]]++;
-                userItems[at] = r;
-                userWeights[at] = itemWeights[a];
-            }
-        }
-
-        var blockCount = (itemCount + lanes - 1) / lanes;
-        var ownItems = new int[(long)itemCount * keep];
-        var ownScores = new double[(long)itemCount * keep];
-        var ownCounts = new int[itemCount];
+        var userItems = ArrayPool<int>.Shared.Rent(entryCount);
+        var userWeights = ArrayPool<double>.Shared.Rent(entryCount);
+        var ownItems = ArrayPool<int>.Shared.Rent(itemCount * keep);
+        var ownScores = ArrayPool<double>.Shared.Rent(itemCount * keep);
         var finished = new List<Scratch>();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
-        Parallel.For(
-            0,
-            blockCount,
-            options,
-            () => new Scratch(itemCount, userCount, keep, lanes, symmetric: true),
-            (block, _, scratch) =>
+        try
+        {
+            for (var r = itemCount - 1; r >= 0; r--)
             {
-                var first = block * lanes;
-                var items = order.AsSpan(first, Math.Min(lanes, itemCount - first));
-                LoadBlock(scratch, items, itemPointers, itemUserIndices, itemWeights);
-                Accumulate<Unmarked>(scratch, userPointers, userItems, userWeights, first);
-                SelectSymmetric(scratch, items, first, order, ownItems, ownScores, ownCounts);
-                return scratch;
-            },
-            scratch =>
-            {
-                lock (finished)
+                var item = order[r];
+                for (var a = (int)itemPointers[item]; a < (int)itemPointers[item + 1]; a++)
                 {
-                    finished.Add(scratch);
+                    var at = next[itemUserIndices[a]]++;
+                    userItems[at] = r;
+                    userWeights[at] = itemWeights[a];
                 }
-            });
+            }
 
-        var outColumns = new int[(long)itemCount * keep];
-        var outValues = new float[(long)itemCount * keep];
-        var outCounts = new int[itemCount];
-        Parallel.For(
-            0,
-            itemCount,
-            options,
-            () => (Items: new int[keep], Scores: new double[keep]),
-            (item, _, heap) =>
-            {
-                var count = 0;
-                var at = (int)((long)item * keep);
-                for (var t = 0; t < ownCounts[item]; t++)
+            var blockCount = (itemCount + lanes - 1) / lanes;
+            var ownCounts = new int[itemCount];
+            var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
+            Parallel.For(
+                0,
+                blockCount,
+                options,
+                () => new Scratch(itemCount, userCount, keep, lanes, symmetric: true),
+                (block, _, scratch) =>
                 {
-                    Offer(heap.Items, heap.Scores, ref count, ownScores[at + t], ownItems[at + t]);
-                }
-
-                var position = rank[item];
-                var from = (int)((long)position * keep);
-                foreach (var scratch in finished)
+                    var first = block * lanes;
+                    var items = order.AsSpan(first, Math.Min(lanes, itemCount - first));
+                    LoadBlock(scratch, items, itemPointers, itemUserIndices, itemWeights);
+                    Accumulate<Unmarked>(scratch, userPointers, userItems, userWeights, first);
+                    SelectSymmetric(scratch, items, first, order, ownItems, ownScores, ownCounts);
+                    return scratch;
+                },
+                scratch =>
                 {
-                    for (var t = 0; t < scratch.OtherCounts[position]; t++)
+                    lock (finished)
                     {
-                        Offer(heap.Items, heap.Scores, ref count, scratch.OtherScores[from + t], scratch.OtherItems[from + t]);
+                        finished.Add(scratch);
                     }
-                }
+                });
 
-                SortByColumn(heap.Items.AsSpan(0, count), heap.Scores.AsSpan(0, count), outColumns.AsSpan(at, count), outValues.AsSpan(at, count));
-                outCounts[item] = count;
-                return heap;
-            },
-            static _ => { });
+            var outColumns = new int[(long)itemCount * keep];
+            var outValues = new float[(long)itemCount * keep];
+            var outCounts = new int[itemCount];
+            Parallel.For(
+                0,
+                itemCount,
+                options,
+                () => (Items: new int[keep], Scores: new double[keep]),
+                (item, _, heap) =>
+                {
+                    var count = 0;
+                    var at = (int)((long)item * keep);
+                    for (var t = 0; t < ownCounts[item]; t++)
+                    {
+                        Offer(heap.Items, heap.Scores, ref count, ownScores[at + t], ownItems[at + t]);
+                    }
 
-        return Assemble(itemCount, keep, outColumns, outValues, outCounts);
+                    var position = rank[item];
+                    var from = (int)((long)position * keep);
+                    foreach (var scratch in finished)
+                    {
+                        for (var t = 0; t < scratch.OtherCounts[position]; t++)
+                        {
+                            Offer(heap.Items, heap.Scores, ref count, scratch.OtherScores[from + t], scratch.OtherItems[from + t]);
+                        }
+                    }
+
+                    SortByColumn(heap.Items.AsSpan(0, count), heap.Scores.AsSpan(0, count), outColumns.AsSpan(at, count), outValues.AsSpan(at, count));
+                    outCounts[item] = count;
+                    return heap;
+                },
+                static _ => { });
+
+            return Assemble(itemCount, keep, outColumns, outValues, outCounts);
+        }
+        finally
+        {
+            foreach (var scratch in finished)
+            {
+                scratch.Return();
+            }
+
+            ArrayPool<int>.Shared.Return(userItems);
+            ArrayPool<double>.Shared.Return(userWeights);
+            ArrayPool<int>.Shared.Return(ownItems);
+            ArrayPool<double>.Shared.Return(ownScores);
+        }
     }
 
     /// <summary>Offers the block's sums (ranks from <paramref name="first"/> on) to the block's own heaps and, for the
@@ -247,7 +267,7 @@ internal static class NeighborKernels
         counts.AsSpan().Clear();
         roots.AsSpan().Fill(double.Epsilon);
         var end = first + items.Length;
-        ref var sumsRef = ref MemoryMarshal.GetArrayDataReference(scratch.Sums);
+        ref var sumsRef = ref MemoryMarshal.GetReference(scratch.Sums);
         ref var rootsRef = ref MemoryMarshal.GetArrayDataReference(roots);
         for (var position = first; position < order.Length; position++)
         {
@@ -346,6 +366,7 @@ internal static class NeighborKernels
     private static uint AtLeast(ref double sums, ref double thresholds, int lanes) =>
         lanes switch
         {
+            16 => AtLeast(ref sums, ref thresholds, 8) | (AtLeast(ref Unsafe.Add(ref sums, 8), ref Unsafe.Add(ref thresholds, 8), 8) << 8),
             8 => (uint)Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref sums), Vector512.LoadUnsafe(ref thresholds)).ExtractMostSignificantBits(),
             4 => Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref sums), Vector256.LoadUnsafe(ref thresholds)).ExtractMostSignificantBits(),
             2 => Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref sums), Vector128.LoadUnsafe(ref thresholds)).ExtractMostSignificantBits(),
@@ -357,6 +378,7 @@ internal static class NeighborKernels
     private static uint AtLeast(ref double sums, double threshold, int lanes) =>
         lanes switch
         {
+            16 => AtLeast(ref sums, threshold, 8) | (AtLeast(ref Unsafe.Add(ref sums, 8), threshold, 8) << 8),
             8 => (uint)Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref sums), Vector512.Create(threshold)).ExtractMostSignificantBits(),
             4 => Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref sums), Vector256.Create(threshold)).ExtractMostSignificantBits(),
             2 => Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref sums), Vector128.Create(threshold)).ExtractMostSignificantBits(),
@@ -368,6 +390,10 @@ internal static class NeighborKernels
     {
         switch (lanes)
         {
+            case 16:
+                Vector512<double>.Zero.StoreUnsafe(ref slot);
+                Vector512<double>.Zero.StoreUnsafe(ref Unsafe.Add(ref slot, 8));
+                break;
             case 8:
                 Vector512<double>.Zero.StoreUnsafe(ref slot);
                 break;
@@ -452,7 +478,7 @@ internal static class NeighborKernels
             var item = items[l];
             var start = (int)itemPointers[item];
             var end = (int)itemPointers[item + 1];
-            var bit = (byte)(1 << l);
+            var bit = (ushort)(1 << l);
             for (var a = start; a < end; a++)
             {
                 var user = itemUserIndices[a];
@@ -473,8 +499,8 @@ internal static class NeighborKernels
         var lanes = scratch.Lanes;
         var userBits = scratch.UserBits;
         var userLanes = scratch.UserLanes;
-        ref var table = ref MemoryMarshal.GetArrayDataReference(scratch.UserWeights);
-        ref var sums = ref MemoryMarshal.GetArrayDataReference(scratch.Sums);
+        ref var table = ref MemoryMarshal.GetReference(scratch.UserWeights);
+        ref var sums = ref MemoryMarshal.GetReference(scratch.Sums);
         ref var touched = ref MemoryMarshal.GetArrayDataReference(scratch.Touched);
         ref var itemsRef = ref MemoryMarshal.GetArrayDataReference(userItems);
         ref var weightsRef = ref MemoryMarshal.GetArrayDataReference(userWeights);
@@ -500,6 +526,34 @@ internal static class NeighborKernels
                 ref var row = ref Unsafe.Add(ref table, (nint)user * lanes);
                 switch (lanes)
                 {
+                    case 16:
+                        {
+                            var low = Vector512.LoadUnsafe(ref row);
+                            var high = Vector512.LoadUnsafe(ref Unsafe.Add(ref row, 8));
+                            Vector512<double>.Zero.StoreUnsafe(ref row);
+                            Vector512<double>.Zero.StoreUnsafe(ref Unsafe.Add(ref row, 8));
+                            for (var b = 0; b < length; b++)
+                            {
+                                var other = (nint)Unsafe.Add(ref others, b);
+                                if (other < lowest)
+                                {
+                                    break;
+                                }
+
+                                ref var slot = ref Unsafe.Add(ref sums, other * 16);
+                                var weight = Vector512.Create(Unsafe.Add(ref otherWeights, b));
+                                (Vector512.LoadUnsafe(ref slot) + (low * weight)).StoreUnsafe(ref slot);
+                                ref var upper = ref Unsafe.Add(ref slot, 8);
+                                (Vector512.LoadUnsafe(ref upper) + (high * weight)).StoreUnsafe(ref upper);
+                                if (typeof(TMark) == typeof(Marked))
+                                {
+                                    Unsafe.Add(ref touched, other) |= mask;
+                                }
+                            }
+
+                            break;
+                        }
+
                     case 8:
                         {
                             var w = Vector512.LoadUnsafe(ref row);
@@ -617,7 +671,7 @@ internal static class NeighborKernels
         var roots = scratch.Roots;
         counts.AsSpan().Clear();
         var open = (uint)((1 << items.Length) - 1);
-        ref var sumsRef = ref MemoryMarshal.GetArrayDataReference(sums);
+        ref var sumsRef = ref MemoryMarshal.GetReference(sums);
         ref var rootsRef = ref MemoryMarshal.GetArrayDataReference(roots);
         for (var other = 0; other < touched.Length; other++)
         {
@@ -674,7 +728,7 @@ internal static class NeighborKernels
                 roots[l] = heapScoresLane[0];
             }
 
-            sums.AsSpan(at, lanes).Clear();
+            sums.Slice(at, lanes).Clear();
         }
 
         for (var l = 0; l < items.Length; l++)
@@ -713,6 +767,8 @@ internal static class NeighborKernels
     {
         switch (lanes)
         {
+            case 16:
+                return Above(ref sums, ref roots, 8, zero) | (Above(ref Unsafe.Add(ref sums, 8), ref Unsafe.Add(ref roots, 8), 8, zero) << 8);
             case 8:
                 return (uint)Vector512.GreaterThan(Vector512.LoadUnsafe(ref sums), zero ? Vector512<double>.Zero : Vector512.LoadUnsafe(ref roots)).ExtractMostSignificantBits();
             case 4:
@@ -777,49 +833,78 @@ internal static class NeighborKernels
     internal static bool Worse(double scoreA, int itemA, double scoreB, int itemB) =>
         scoreA < scoreB || (scoreA == scoreB && itemA > itemB);
 
+    /// <summary>Moves the entry at <paramref name="at"/> up while it ranks below its parent (a hole moves down
+    /// instead of swapping pairs; the heap that results is the swapping one's).</summary>
     private static void SiftUp(Span<int> items, Span<double> scores, int at)
     {
+        ref var itemsRef = ref MemoryMarshal.GetReference(items);
+        ref var scoresRef = ref MemoryMarshal.GetReference(scores);
+        var item = items[at];
+        var score = scores[at];
         while (at > 0)
         {
             var parent = (at - 1) >> 1;
-            if (!Worse(scores[at], items[at], scores[parent], items[parent]))
+            var parentItem = Unsafe.Add(ref itemsRef, parent);
+            var parentScore = Unsafe.Add(ref scoresRef, parent);
+            if (!Worse(score, item, parentScore, parentItem))
             {
                 break;
             }
 
-            (items[at], items[parent]) = (items[parent], items[at]);
-            (scores[at], scores[parent]) = (scores[parent], scores[at]);
+            Unsafe.Add(ref itemsRef, at) = parentItem;
+            Unsafe.Add(ref scoresRef, at) = parentScore;
             at = parent;
         }
+
+        Unsafe.Add(ref itemsRef, at) = item;
+        Unsafe.Add(ref scoresRef, at) = score;
     }
 
+    /// <summary>Moves the root down while a child ranks below it, among the first <paramref name="count"/> entries
+    /// (at most the spans' length); the worse child moves up into the hole.</summary>
     private static void SiftDown(Span<int> items, Span<double> scores, int count)
     {
+        Debug.Assert(count <= items.Length && count <= scores.Length);
+        ref var itemsRef = ref MemoryMarshal.GetReference(items);
+        ref var scoresRef = ref MemoryMarshal.GetReference(scores);
+        var item = items[0];
+        var score = scores[0];
         var at = 0;
         while (true)
         {
-            var left = (2 * at) + 1;
-            if (left >= count)
+            var worst = (2 * at) + 1;
+            if (worst >= count)
             {
-                return;
+                break;
             }
 
-            var worst = left;
-            var right = left + 1;
-            if (right < count && Worse(scores[right], items[right], scores[left], items[left]))
+            var worstItem = Unsafe.Add(ref itemsRef, worst);
+            var worstScore = Unsafe.Add(ref scoresRef, worst);
+            var right = worst + 1;
+            if (right < count)
             {
-                worst = right;
+                var rightItem = Unsafe.Add(ref itemsRef, right);
+                var rightScore = Unsafe.Add(ref scoresRef, right);
+                if (Worse(rightScore, rightItem, worstScore, worstItem))
+                {
+                    worst = right;
+                    worstItem = rightItem;
+                    worstScore = rightScore;
+                }
             }
 
-            if (!Worse(scores[worst], items[worst], scores[at], items[at]))
+            if (!Worse(worstScore, worstItem, score, item))
             {
-                return;
+                break;
             }
 
-            (items[at], items[worst]) = (items[worst], items[at]);
-            (scores[at], scores[worst]) = (scores[worst], scores[at]);
+            Unsafe.Add(ref itemsRef, at) = worstItem;
+            Unsafe.Add(ref scoresRef, at) = worstScore;
             at = worst;
         }
+
+        Unsafe.Add(ref itemsRef, at) = item;
+        Unsafe.Add(ref scoresRef, at) = score;
     }
 
     private sealed class Scratch(int itemCount, int userCount, int keep, int lanes, bool symmetric)
@@ -828,18 +913,22 @@ internal static class NeighborKernels
 
         public int Keep { get; } = keep;
 
-        /// <summary>The accumulators: item <c>j</c>'s lanes at <c>j · Lanes</c>.</summary>
-        public double[] Sums { get; } = new double[(long)itemCount * lanes];
+        private readonly AlignedDoubles _sums = new((long)itemCount * lanes);
+        private readonly AlignedDoubles _userWeights = new((long)userCount * lanes);
+
+        /// <summary>The accumulators: item <c>j</c>'s lanes at <c>j · Lanes</c>, from a 64-byte boundary, so that an
+        /// item's lanes never straddle two cache lines.</summary>
+        public Span<double> Sums => _sums.Span;
 
         /// <summary>For every item, the lanes (bits) that reached it.</summary>
-        public byte[] Touched { get; } = new byte[itemCount];
+        public ushort[] Touched { get; } = new ushort[itemCount];
 
         /// <summary>The block's weights by user: user <c>u</c>'s lanes at <c>u · Lanes</c>, zero where the lane's
         /// item lacks the user.</summary>
-        public double[] UserWeights { get; } = new double[(long)userCount * lanes];
+        public Span<double> UserWeights => _userWeights.Span;
 
         /// <summary>For every user, the lanes (bits) whose item has the user.</summary>
-        public byte[] UserLanes { get; } = new byte[userCount];
+        public ushort[] UserLanes { get; } = new ushort[userCount];
 
         /// <summary>The users of the block, one bit each.</summary>
         public ulong[] UserBits { get; } = new ulong[(userCount + 63) >> 6];
@@ -854,11 +943,13 @@ internal static class NeighborKernels
         public double[] Roots { get; } = new double[lanes];
 
         /// <summary>The transposed heaps of the symmetric product: the heap of the item at rank <c>p</c> at
-        /// <c>p · Keep</c>, with the scores of the earlier blocks' items this thread offered it.</summary>
-        public int[] OtherItems { get; } = symmetric ? new int[(long)itemCount * keep] : [];
+        /// <c>p · Keep</c>, with the scores of the earlier blocks' items this thread offered it. Rented from the
+        /// shared pool (only the first <see cref="OtherCounts"/> entries of a heap are meaningful); see
+        /// <see cref="Return"/>.</summary>
+        public int[] OtherItems { get; } = symmetric ? ArrayPool<int>.Shared.Rent(itemCount * keep) : [];
 
         /// <summary>The scores of <see cref="OtherItems"/>.</summary>
-        public double[] OtherScores { get; } = symmetric ? new double[(long)itemCount * keep] : [];
+        public double[] OtherScores { get; } = symmetric ? ArrayPool<double>.Shared.Rent(itemCount * keep) : [];
 
         /// <summary>The size of each transposed heap.</summary>
         public int[] OtherCounts { get; } = symmetric ? new int[itemCount] : [];
@@ -866,12 +957,51 @@ internal static class NeighborKernels
         /// <summary>Each transposed heap's threshold: the smallest positive double until full, then its root's score.</summary>
         public double[] Thresholds { get; } = symmetric ? CreateThresholds(itemCount) : [];
 
+        /// <summary>Gives the rented transposed heaps back (the scratch is not used after).</summary>
+        public void Return()
+        {
+            if (OtherItems.Length > 0)
+            {
+                ArrayPool<int>.Shared.Return(OtherItems);
+                ArrayPool<double>.Shared.Return(OtherScores);
+            }
+        }
+
         private static double[] CreateThresholds(int itemCount)
         {
             var thresholds = new double[itemCount];
             thresholds.AsSpan().Fill(double.Epsilon);
             return thresholds;
         }
+    }
+
+    /// <summary>Zeroed doubles whose first is on a 64-byte boundary, in an array of the pinned object heap (which the
+    /// GC never moves, so the alignment holds): lanes of 8 doubles at a multiple of 8 sit in one cache line, and 16
+    /// in two.</summary>
+    private readonly struct AlignedDoubles
+    {
+        private const int AlignmentBytes = 64;
+        private readonly double[] _array;
+        private readonly int _start;
+        private readonly int _length;
+
+        public AlignedDoubles(long length)
+        {
+            _length = checked((int)length);
+            _array = GC.AllocateArray<double>(checked(_length + (AlignmentBytes / sizeof(double))), pinned: true);
+            var handle = GCHandle.Alloc(_array, GCHandleType.Pinned);
+            try
+            {
+                var misalignment = (int)(handle.AddrOfPinnedObject() % AlignmentBytes);
+                _start = ((AlignmentBytes - misalignment) % AlignmentBytes) / sizeof(double);
+            }
+            finally
+            {
+                handle.Free();
+            }
+        }
+
+        public Span<double> Span => _array.AsSpan(_start, _length);
     }
 
     /// <summary>Marks the items each product reaches (weights of any sign).</summary>

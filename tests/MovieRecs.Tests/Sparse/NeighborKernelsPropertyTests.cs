@@ -10,7 +10,7 @@ namespace MovieRecs.Tests.Sparse;
 /// The all-pairs top-K kernel at every block width against a naive reference that sums each pair's products in
 /// ascending user order (the order the kernel promises), compared bit for bit: weights of any sign (zeros and
 /// negatives take the marked path), positive weights (the unmarked path, and the symmetric product that scores each
-/// unordered pair once), blocks that cross 8 items and user bitmaps that cross 64 users, one and two threads.
+/// unordered pair once), blocks that cross 8 and 16 items and user bitmaps that cross 64 users, one and two threads.
 /// </summary>
 public class NeighborKernelsPropertyTests
 {
@@ -100,6 +100,52 @@ public class NeighborKernelsPropertyTests
                 }
             }
         }
+    }
+
+    /// <summary>The symmetric product takes its transposed lists and heaps from the shared array pool, so a call
+    /// meets arrays that an earlier, larger call filled: alternating a large and a small pattern on one thread (the
+    /// pool hands the same arrays back) gives each the matrix of the full product, which rents nothing; a read past
+    /// the entries a call wrote itself would show as a different matrix.</summary>
+    [Fact]
+    public void AllPairsTopK_SymmetricAfterLargerCalls_IgnoresStaleRentedData()
+    {
+        var large = SkewedBm25(items: 150, users: 400, seed: 11);
+        var small = SkewedBm25(items: 23, users: 90, seed: 12);
+        var expectedLarge = NeighborKernels.AllPairsTopK(large.ItemUsers, large.Weights, 20, 1, 1, symmetric: false);
+        var expectedSmall = NeighborKernels.AllPairsTopK(small.ItemUsers, small.Weights, 5, 1, 1, symmetric: false);
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var lanes in NeighborKernels.Widths)
+            {
+                Assert.True(NeighborKernels.AllPairsTopK(large.ItemUsers, large.Weights, 20, 1, lanes, symmetric: true).ContentEquals(expectedLarge), $"large, width {lanes}");
+                Assert.True(NeighborKernels.AllPairsTopK(small.ItemUsers, small.Weights, 5, 1, lanes, symmetric: true).ContentEquals(expectedSmall), $"small, width {lanes}");
+            }
+        }
+    }
+
+    /// <summary>An item x user pattern where item i has about 1/(1 + i/8) of the users, star values, BM25 weights.</summary>
+    private static (CsrMatrix ItemUsers, double[] Weights) SkewedBm25(int items, int users, int seed)
+    {
+        var random = new Random(seed);
+        var rows = new List<int>();
+        var columns = new List<int>();
+        var values = new List<float>();
+        for (var i = 0; i < items; i++)
+        {
+            var share = 1.0 / (1 + (i / 8.0));
+            for (var u = 0; u < users; u++)
+            {
+                if (random.NextDouble() < share)
+                {
+                    rows.Add(i);
+                    columns.Add(u);
+                    values.Add(random.Next(1, 6));
+                }
+            }
+        }
+
+        var itemUsers = CsrMatrix.FromTriplets(items, users, rows.ToArray(), columns.ToArray(), values.ToArray());
+        return (itemUsers, SparseWeighting.Bm25Values(itemUsers, 1.2, 0.75));
     }
 
     /// <summary>Weights that are not floats (a third of each value), so that a different summation order shows.</summary>
