@@ -60,6 +60,31 @@ internal static class ColdStart
                 model.Explain(liked, values, (user * 7919) % model.ItemCount, 10).Contributions.Count);
         }
 
+        if (workload is "jit")
+        {
+            // What compiling each method of the batch path costs, one at a time, in a fresh process after a short fit.
+            _ = new AlsTrainer(new AlsOptions { Factors = 100, Iterations = 1, Seed = 1, MaxDegreeOfParallelism = threads }).Fit(userItems);
+            var flags = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Instance;
+            foreach (var type in new[] { typeof(AlsModel), typeof(ScoringKernels), typeof(SeededTopK), typeof(TopK), typeof(PairedRows) })
+            {
+                foreach (var method in type.GetMethods(flags | System.Reflection.BindingFlags.DeclaredOnly))
+                {
+                    if (method.IsAbstract || method.ContainsGenericParameters || !(method.Name.Contains("Recommend", StringComparison.Ordinal) || method.Name.Contains("Select", StringComparison.Ordinal)
+                        || method.Name.Contains("Score", StringComparison.Ordinal) || method.Name.Contains("Tile", StringComparison.Ordinal) || method.Name.Contains("Bound", StringComparison.Ordinal)
+                        || method.Name.Contains("Pair", StringComparison.Ordinal) || method.Name.Contains("Build", StringComparison.Ordinal) || method.Name.Contains("Sift", StringComparison.Ordinal)
+                        || method.Name.Contains("AtLeast", StringComparison.Ordinal) || method.Name.Contains("Reduce", StringComparison.Ordinal)))
+                    {
+                        continue;
+                    }
+
+                    var before = System.Runtime.JitInfo.GetCompilationTime(currentThread: true);
+                    System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(method.MethodHandle);
+                    var took = (System.Runtime.JitInfo.GetCompilationTime(currentThread: true) - before).TotalMilliseconds;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{type.Name}.{method.Name}: {took:F2} ms"));
+                }
+            }
+        }
+
         if (workload is "batch")
         {
             var model = new AlsTrainer(new AlsOptions { Factors = 100, Iterations = 15, Seed = 1, MaxDegreeOfParallelism = threads }).Fit(userItems);

@@ -128,7 +128,6 @@ public sealed partial class AlsModel : IRecommender
     internal ScoredItem[][] RecommendAllUnpaired(CsrMatrix userItems, int count) =>
         RecommendAllCore(userItems, count, null, null, pairRows: false, default);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ScoredItem[][] RecommendAllCore(
         CsrMatrix userItems, int count, RecommendOptions? options, IProgress<int>? progress, bool pairRows, CancellationToken cancellationToken)
     {
@@ -143,7 +142,13 @@ public sealed partial class AlsModel : IRecommender
         options ??= RecommendOptions.Default;
         options.Validate();
         var results = new ScoredItem[userItems.RowCount][];
-        var paired = pairRows && options.Candidates is null && ScoringKernels.PairsRows(Width, Stride) ? PairedItemCopy() : null;
+        PairedRows? paired = null;
+        if (pairRows && options.Candidates is null && ScoringKernels.PairsRows(Width, Stride))
+        {
+            WarmBatchSelection(Width);
+            paired = PairedItemCopy();
+        }
+
         ForEachBatch(
             userItems.RowCount,
             progress,
@@ -199,6 +204,41 @@ public sealed partial class AlsModel : IRecommender
             var written = SelectInto(scores.Slice(j * scoreStride, ItemCount), liked, options.FilterItems, buffer, nameof(userItems), seeded: paired is not null);
             results[u] = written == buffer.Length ? buffer : buffer[..written];
         }
+    }
+
+    /// <summary>1 once <see cref="WarmBatchSelection"/> has started, in this process.</summary>
+    private static int s_batchSelectionWarmed;
+
+    /// <summary>
+    /// The first batch call of a process compiles its kernels, a large part of that call's time. The selection is
+    /// needed last, so it is compiled on a pool thread (by running it once on a few made-up scores) while the calling
+    /// thread builds the paired copy and compiles the scoring: the two cores compile at the same time. Once per process;
+    /// nothing is shared with the call, so its results cannot change.
+    /// </summary>
+    private static void WarmBatchSelection(SimdWidth width)
+    {
+        if (Volatile.Read(ref s_batchSelectionWarmed) != 0 || Interlocked.Exchange(ref s_batchSelectionWarmed, 1) != 0)
+        {
+            return;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static width =>
+            {
+                var scores = new float[4 * SeededTopK.Runs];
+                for (var i = 0; i < scores.Length; i++)
+                {
+                    scores[i] = i % 7;
+                }
+
+                SelectInto(scores, [1], null, new ScoredItem[10], nameof(scores), seeded: true);
+                var rows = new float[PairedRows.GroupRows * 8];
+                var scoresOfBlock = new float[4 * PairedRows.GroupRows];
+                ScoringKernels.ScoreBlockPaired(
+                    width, new float[4 * 8], 4, 8, PairedRows.Build(new FactorMatrix(rows, PairedRows.GroupRows, 8, 8)), rows, scoresOfBlock, PairedRows.GroupRows);
+            },
+            width,
+            preferLocal: false);
     }
 
     private PairedRows? _pairedItems;
