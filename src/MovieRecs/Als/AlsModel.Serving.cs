@@ -145,7 +145,7 @@ public sealed partial class AlsModel : IRecommender
         PairedRows? paired = null;
         if (pairRows && options.Candidates is null && ScoringKernels.PairsRows(Width, Stride))
         {
-            WarmBatchSelection(Width);
+            WarmBatchKernels(Width);
             paired = PairedItemCopy();
         }
 
@@ -176,8 +176,8 @@ public sealed partial class AlsModel : IRecommender
 
     /// <summary>Recommends for users <paramref name="first"/> .. + <paramref name="users"/> - 1 (at most <see cref="ScoringKernels.BlockQueries"/>, no candidates) into <paramref name="results"/>.</summary>
     /// <remarks>With <paramref name="paired"/> (the item factors' paired copy), the block is scored by the paired 512-bit
-    /// tile, which writes whole groups of eight items, so each user's scores take a stride of whole groups.</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// tile, which writes whole groups of eight items, so each user's scores take a stride of whole groups. Not marked
+    /// for full optimization: its work is in the kernels it calls, and a quick first compile shortens the first call.</remarks>
     private void RecommendBlock(int first, int users, CsrMatrix userItems, int count, RecommendOptions options, PairedRows? paired, ScoredItem[][] results)
     {
         var queries = _userFactors.Storage.Slice(first * Stride, users * Stride);
@@ -206,18 +206,18 @@ public sealed partial class AlsModel : IRecommender
         }
     }
 
-    /// <summary>1 once <see cref="WarmBatchSelection"/> has started, in this process.</summary>
-    private static int s_batchSelectionWarmed;
+    /// <summary>1 once <see cref="WarmBatchKernels"/> has started, in this process.</summary>
+    private static int s_batchKernelsWarmed;
 
     /// <summary>
-    /// The first batch call of a process compiles its kernels, a large part of that call's time. The selection is
-    /// needed last, so it is compiled on a pool thread (by running it once on a few made-up scores) while the calling
-    /// thread builds the paired copy and compiles the scoring: the two cores compile at the same time. Once per process;
-    /// nothing is shared with the call, so its results cannot change.
+    /// The first batch call of a process compiles its kernels, a large part of that call's time. They are compiled on a
+    /// pool thread (by running the scoring and the selection once on a few made-up inputs) while the calling thread
+    /// builds the paired copy and compiles the code around them, so the two cores compile at the same time. Once per
+    /// process; nothing is shared with the call, so its results cannot change.
     /// </summary>
-    private static void WarmBatchSelection(SimdWidth width)
+    private static void WarmBatchKernels(SimdWidth width)
     {
-        if (Volatile.Read(ref s_batchSelectionWarmed) != 0 || Interlocked.Exchange(ref s_batchSelectionWarmed, 1) != 0)
+        if (Volatile.Read(ref s_batchKernelsWarmed) != 0 || Interlocked.Exchange(ref s_batchKernelsWarmed, 1) != 0)
         {
             return;
         }
@@ -225,6 +225,10 @@ public sealed partial class AlsModel : IRecommender
         ThreadPool.UnsafeQueueUserWorkItem(
             static width =>
             {
+                var rows = new float[PairedRows.GroupRows * 8];
+                var scoresOfBlock = new float[4 * PairedRows.GroupRows];
+                ScoringKernels.ScoreBlockPaired(
+                    width, new float[4 * 8], 4, 8, PairedRows.Build(new FactorMatrix(rows, PairedRows.GroupRows, 8, 8)), rows, scoresOfBlock, PairedRows.GroupRows);
                 var scores = new float[4 * SeededTopK.Runs];
                 for (var i = 0; i < scores.Length; i++)
                 {
@@ -232,10 +236,6 @@ public sealed partial class AlsModel : IRecommender
                 }
 
                 SelectInto(scores, [1], null, new ScoredItem[10], nameof(scores), seeded: true);
-                var rows = new float[PairedRows.GroupRows * 8];
-                var scoresOfBlock = new float[4 * PairedRows.GroupRows];
-                ScoringKernels.ScoreBlockPaired(
-                    width, new float[4 * 8], 4, 8, PairedRows.Build(new FactorMatrix(rows, PairedRows.GroupRows, 8, 8)), rows, scoresOfBlock, PairedRows.GroupRows);
             },
             width,
             preferLocal: false);

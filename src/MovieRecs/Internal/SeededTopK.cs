@@ -8,10 +8,11 @@ namespace MovieRecs.Internal;
 /// <see cref="TopK.Select"/>'s answer from two vector passes instead of a heap fed by the whole array: the first pass
 /// takes the maxima of <see cref="Runs"/> disjoint sets of entries (position mod 64), whose k-th best is a score that
 /// k distinct selectable entries reach, so a lower bound of the k-th best; the second collects the entries at or
-/// above it (in position order), and the heap selects among those few. Every entry of the true top k is collected,
-/// and the candidates keep their order, so the tie rule (lower position first) and the result are
-/// <see cref="TopK.Select"/>'s. Falls back to it when the bound would not pay (short arrays, k above
-/// <see cref="MaxK"/>, too many candidates).
+/// above it (in position order), and the heap selects among those few. The answer does not rest on the bound: once
+/// at least k selectable entries reach a threshold, the k-th best score reaches it too, so every entry of the true
+/// top k (ties included) is collected; the candidates keep their order, so the tie rule (lower position first) and
+/// the result are <see cref="TopK.Select"/>'s. Falls back to it when the bound would not pay (short arrays, k above
+/// <see cref="MaxK"/>, too many candidates) or fewer than k entries reach it.
 /// </summary>
 internal static class SeededTopK
 {
@@ -27,7 +28,7 @@ internal static class SeededTopK
     /// <summary>
     /// Writes the best <c>min(items.Length, selectable)</c> entries of <paramref name="scores"/> (NaN: not selectable),
     /// best first, exactly as <see cref="TopK.Select"/> does, and returns how many. <paramref name="heapItems"/> and
-    /// <paramref name="heapScores"/>: scratch of at least <c>max(items.Length, Runs)</c> entries;
+    /// <paramref name="heapScores"/>: scratch of at least <c>items.Length</c> entries;
     /// <paramref name="candidates"/> and <paramref name="candidateScores"/>: at least <see cref="MaxCandidates"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
