@@ -145,7 +145,6 @@ public sealed partial class AlsModel : IRecommender
         PairedRows? paired = null;
         if (pairRows && options.Candidates is null && ScoringKernels.PairsRows(Width, Stride))
         {
-            WarmBatchKernels(Width);
             paired = PairedItemCopy();
         }
 
@@ -176,8 +175,8 @@ public sealed partial class AlsModel : IRecommender
 
     /// <summary>Recommends for users <paramref name="first"/> .. + <paramref name="users"/> - 1 (at most <see cref="ScoringKernels.BlockQueries"/>, no candidates) into <paramref name="results"/>.</summary>
     /// <remarks>With <paramref name="paired"/> (the item factors' paired copy), the block is scored by the paired 512-bit
-    /// tile, which writes whole groups of eight items, so each user's scores take a stride of whole groups. Not marked
-    /// for full optimization: its work is in the kernels it calls, and a quick first compile shortens the first call.</remarks>
+    /// tile, which writes whole groups of eight items, so each user's scores take a stride of whole groups.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RecommendBlock(int first, int users, CsrMatrix userItems, int count, RecommendOptions options, PairedRows? paired, ScoredItem[][] results)
     {
         var queries = _userFactors.Storage.Slice(first * Stride, users * Stride);
@@ -204,41 +203,6 @@ public sealed partial class AlsModel : IRecommender
             var written = SelectInto(scores.Slice(j * scoreStride, ItemCount), liked, options.FilterItems, buffer, nameof(userItems), seeded: paired is not null);
             results[u] = written == buffer.Length ? buffer : buffer[..written];
         }
-    }
-
-    /// <summary>1 once <see cref="WarmBatchKernels"/> has started, in this process.</summary>
-    private static int s_batchKernelsWarmed;
-
-    /// <summary>
-    /// The first batch call of a process compiles its kernels, a large part of that call's time. They are compiled on a
-    /// pool thread (by running the scoring and the selection once on a few made-up inputs) while the calling thread
-    /// builds the paired copy and compiles the code around them, so the two cores compile at the same time. Once per
-    /// process; nothing is shared with the call, so its results cannot change.
-    /// </summary>
-    private static void WarmBatchKernels(SimdWidth width)
-    {
-        if (Volatile.Read(ref s_batchKernelsWarmed) != 0 || Interlocked.Exchange(ref s_batchKernelsWarmed, 1) != 0)
-        {
-            return;
-        }
-
-        ThreadPool.UnsafeQueueUserWorkItem(
-            static width =>
-            {
-                var rows = new float[PairedRows.GroupRows * 8];
-                var scoresOfBlock = new float[4 * PairedRows.GroupRows];
-                ScoringKernels.ScoreBlockPaired(
-                    width, new float[4 * 8], 4, 8, PairedRows.Build(new FactorMatrix(rows, PairedRows.GroupRows, 8, 8)), rows, scoresOfBlock, PairedRows.GroupRows);
-                var scores = new float[4 * SeededTopK.Runs];
-                for (var i = 0; i < scores.Length; i++)
-                {
-                    scores[i] = i % 7;
-                }
-
-                SelectInto(scores, [1], null, new ScoredItem[10], nameof(scores), seeded: true);
-            },
-            width,
-            preferLocal: false);
     }
 
     private PairedRows? _pairedItems;
