@@ -10,10 +10,12 @@ namespace MovieRecs.Benchmarks;
 
 /// <summary>
 /// What an application gets in a fresh process with .NET's default runtime settings (this project sets no JIT switch):
-/// <c>coldstart [fit|serve|all] [--threads N] [--repeat N]</c> times the first call of each workload on the synthetic
+/// <c>coldstart [fit|serve|all|batch|jit] [--threads N] [--repeat N]</c> times the first call of each workload on the synthetic
 /// ml-1m preset (the same inputs as <see cref="AlsFitBenchmarks"/> and <see cref="ServingBenchmarks"/>), then the
 /// median of <c>N</c> further calls (warm), and for single-user recommend and explain the p50 and p99 of one call per
 /// user. Each launch is one sample of the first call: run it several times and take the median of the first calls.
+/// <c>batch</c> times batch recommend's first call, then its parts (scoring alone, selection per user) with the paired
+/// and the unpaired tile; <c>jit</c> prints what compiling each method of the batch path costs.
 /// </summary>
 internal static class ColdStart
 {
