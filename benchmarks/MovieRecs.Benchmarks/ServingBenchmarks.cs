@@ -13,7 +13,8 @@ namespace MovieRecs.Benchmarks;
 /// top-10 for every user with already-liked filtering, similar items top-10 for every item, single-user recommend,
 /// and explain. Each category has a naive baseline measured in the same run: every item scored with
 /// <c>TensorPrimitives.Dot</c>, then a full sort. Two more compare this library's own paths: batch recommend with the
-/// 256-bit kernels against the 512-bit tile, and one user's full float32 scan against the pruned ranking.
+/// 256-bit kernels against the 512-bit tile, the unpaired 512-bit tile with heap selection against the paired item rows
+/// with seeded selection, and one user's full float32 scan against the pruned ranking.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -69,6 +70,14 @@ public class ServingBenchmarks
     [Benchmark(Description = "RecommendAll top-10, filter liked, 512-bit tile")]
     [BenchmarkCategory("RecommendAllKernels")]
     public ScoredItem[][] RecommendAll512() => _model.RecommendAll(_userItems, 10);
+
+    [Benchmark(Baseline = true, Description = "RecommendAll top-10, filter liked, unpaired 512-bit tile and heap selection (before round 3)")]
+    [BenchmarkCategory("RecommendAllPaired")]
+    public ScoredItem[][] RecommendAllUnpaired() => _model.RecommendAllUnpaired(_userItems, 10);
+
+    [Benchmark(Description = "RecommendAll top-10, filter liked, paired item rows and seeded selection")]
+    [BenchmarkCategory("RecommendAllPaired")]
+    public ScoredItem[][] RecommendAllPaired() => _model.RecommendAll(_userItems, 10);
 
     [Benchmark(Baseline = true, Description = "naive: Dot per item + sort, all items, 1 thread")]
     [BenchmarkCategory("SimilarAll")]

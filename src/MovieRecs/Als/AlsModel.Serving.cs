@@ -116,9 +116,20 @@ public sealed partial class AlsModel : IRecommender
     /// <remarks>Memory is the result (rows x count) plus a score buffer of 16 users per worker: the users x items score
     /// matrix is never formed. Without candidates, users are scored 16 at a time, so each pass over the item factors
     /// serves 16 users. Uses up to <see cref="AlsOptions.MaxDegreeOfParallelism"/> threads in contiguous batches of users.</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ScoredItem[][] RecommendAll(
-        CsrMatrix userItems, int count = 10, RecommendOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+        CsrMatrix userItems, int count = 10, RecommendOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
+        RecommendAllCore(userItems, count, options, progress, pairRows: true, cancellationToken);
+
+    /// <summary>
+    /// <see cref="RecommendAll"/> with the 512-bit tile that reads the item factors in place (two queries per register,
+    /// each row inserted into both halves) instead of their paired copy: the previous kernel, kept as the baseline the
+    /// paired one is measured against. Same results.
+    /// </summary>
+    internal ScoredItem[][] RecommendAllUnpaired(CsrMatrix userItems, int count) =>
+        RecommendAllCore(userItems, count, null, null, pairRows: false, default);
+
+    private ScoredItem[][] RecommendAllCore(
+        CsrMatrix userItems, int count, RecommendOptions? options, IProgress<int>? progress, bool pairRows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userItems);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
@@ -131,6 +142,12 @@ public sealed partial class AlsModel : IRecommender
         options ??= RecommendOptions.Default;
         options.Validate();
         var results = new ScoredItem[userItems.RowCount][];
+        PairedRows? paired = null;
+        if (pairRows && options.Candidates is null && ScoringKernels.PairsRows(Width, Stride))
+        {
+            paired = PairedItemCopy();
+        }
+
         ForEachBatch(
             userItems.RowCount,
             progress,
@@ -141,7 +158,7 @@ public sealed partial class AlsModel : IRecommender
                     // Blocks of users share each pass over the item factors; the scores are the single call's bits.
                     for (var u = start; u < end; u += ScoringKernels.BlockQueries)
                     {
-                        RecommendBlock(u, Math.Min(ScoringKernels.BlockQueries, end - u), userItems, count, options, results);
+                        RecommendBlock(u, Math.Min(ScoringKernels.BlockQueries, end - u), userItems, count, options, paired, results);
                     }
                 }
                 else
@@ -157,21 +174,44 @@ public sealed partial class AlsModel : IRecommender
     }
 
     /// <summary>Recommends for users <paramref name="first"/> .. + <paramref name="users"/> - 1 (at most <see cref="ScoringKernels.BlockQueries"/>, no candidates) into <paramref name="results"/>.</summary>
+    /// <remarks>With <paramref name="paired"/> (the item factors' paired copy), the block is scored by the paired 512-bit
+    /// tile, which writes whole groups of eight items, so each user's scores take a stride of whole groups.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void RecommendBlock(int first, int users, CsrMatrix userItems, int count, RecommendOptions options, ScoredItem[][] results)
+    private void RecommendBlock(int first, int users, CsrMatrix userItems, int count, RecommendOptions options, PairedRows? paired, ScoredItem[][] results)
     {
-        var scores = ServingScratch.BlockScores(users * ItemCount);
-        ScoringKernels.ScoreBlock(
-            Width, _userFactors.Storage.Slice(first * Stride, users * Stride), users, _itemFactors.Storage, Stride, ItemCount, scores, ItemCount, Factors);
+        var queries = _userFactors.Storage.Slice(first * Stride, users * Stride);
+        Span<float> scores;
+        int scoreStride;
+        if (paired is not null)
+        {
+            scoreStride = paired.Groups * PairedRows.GroupRows;
+            scores = ServingScratch.BlockScores(users * scoreStride);
+            ScoringKernels.ScoreBlockPaired(Width, queries, users, Stride, paired, _itemFactors.Storage, scores, scoreStride);
+        }
+        else
+        {
+            scoreStride = ItemCount;
+            scores = ServingScratch.BlockScores(users * scoreStride);
+            ScoringKernels.ScoreBlock(Width, queries, users, _itemFactors.Storage, Stride, ItemCount, scores, scoreStride, Factors);
+        }
+
         for (var j = 0; j < users; j++)
         {
             var u = first + j;
             var liked = options.FilterAlreadyLiked ? userItems.GetColumnIndices(u) : default;
             var buffer = new ScoredItem[Math.Min(count, ItemCount)];
-            var written = SelectInto(scores.Slice(j * ItemCount, ItemCount), liked, options.FilterItems, buffer, nameof(userItems));
+            var written = SelectInto(scores.Slice(j * scoreStride, ItemCount), liked, options.FilterItems, buffer, nameof(userItems), seeded: paired is not null);
             results[u] = written == buffer.Length ? buffer : buffer[..written];
         }
     }
+
+    private PairedRows? _pairedItems;
+    private object? _pairedItemsLock;
+
+    /// <summary>The item factors paired for the 512-bit batch tile (<see cref="PairedRows"/>), built on first use, once (thread-safe).</summary>
+    internal PairedRows PairedItemCopy() =>
+        Volatile.Read(ref _pairedItems)
+        ?? LazyInitializer.EnsureInitialized(ref _pairedItems, ref _pairedItemsLock, () => PairedRows.Build(_itemFactors));
 
     /// <summary>The score <c>x_u · y_i</c> of one (user, item) pair.</summary>
     /// <param name="user">The user index.</param>
@@ -390,8 +430,10 @@ public sealed partial class AlsModel : IRecommender
     }
 
     /// <summary>Marks the excluded and filtered entries of <paramref name="scores"/> and selects the best into <paramref name="destination"/>.</summary>
+    /// <remarks>With <paramref name="seeded"/>, the selection runs through <see cref="SeededTopK"/> (same result).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int SelectInto(Span<float> scores, ReadOnlySpan<int> excluded, IReadOnlyList<int>? filter, Span<ScoredItem> destination, string excludedName)
+    private static int SelectInto(
+        Span<float> scores, ReadOnlySpan<int> excluded, IReadOnlyList<int>? filter, Span<ScoredItem> destination, string excludedName, bool seeded = false)
     {
         var k = destination.Length;
         foreach (var item in excluded)
@@ -410,7 +452,11 @@ public sealed partial class AlsModel : IRecommender
         }
 
         var (heapItems, heapScores, outItems, outScores) = ServingScratch.Heap(k);
-        var written = TopK.Select(scores, outItems.AsSpan(0, k), outScores.AsSpan(0, k), heapItems, heapScores);
+        var written = seeded
+            ? SeededTopK.Select(
+                scores, outItems.AsSpan(0, k), outScores.AsSpan(0, k), heapItems, heapScores,
+                ServingScratch.CandidateItems(SeededTopK.MaxCandidates), ServingScratch.CandidateScores(SeededTopK.MaxCandidates))
+            : TopK.Select(scores, outItems.AsSpan(0, k), outScores.AsSpan(0, k), heapItems, heapScores);
         for (var j = 0; j < written; j++)
         {
             destination[j] = new ScoredItem(outItems[j], outScores[j]);

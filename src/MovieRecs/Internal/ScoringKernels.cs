@@ -101,6 +101,148 @@ internal static class ScoringKernels
     }
 
     /// <summary>
+    /// Whether <see cref="ScoreBlockPaired"/> applies: blocks of queries at <see cref="SimdWidth.Vector512"/> with a
+    /// stride of whole 256-bit steps (the steps whose order every score keeps).
+    /// </summary>
+    public static bool PairsRows(SimdWidth width, int stride) => width >= SimdWidth.Vector512 && stride % Vector256<float>.Count == 0;
+
+    /// <summary>
+    /// <see cref="ScoreBlock"/> with the rows read from their paired copy (<see cref="PairedRows"/>): every score
+    /// bit-identical to <see cref="Score"/>'s at <paramref name="width"/>. Queries go four at a time against groups
+    /// of eight rows (<see cref="TilePaired"/>), each query's steps copied into both halves of a 512-bit register once
+    /// per block, so the tile's loads are plain 512-bit loads of aligned memory; queries left over go one by one
+    /// through <see cref="Score"/> on <paramref name="rows"/>. Writes whole groups: <paramref name="scoreStride"/>
+    /// must hold <see cref="PairedRows.Groups"/> × 8 scores per query (the scores of the padding rows are 0).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ScoreBlockPaired(
+        SimdWidth width, ReadOnlySpan<float> queries, int queryCount, int stride, PairedRows paired, ReadOnlySpan<float> rows, Span<float> scores, int scoreStride)
+    {
+        Debug.Assert(PairsRows(width, stride) && queryCount <= BlockQueries && queries.Length >= queryCount * stride);
+        Debug.Assert(paired.Steps <= stride / Vector256<float>.Count && rows.Length >= (long)paired.Rows * stride);
+        var groups = paired.Groups;
+        Debug.Assert(scoreStride >= groups * PairedRows.GroupRows);
+        Debug.Assert(queryCount == 0 || scores.Length >= ((queryCount - 1) * scoreStride) + (groups * PairedRows.GroupRows));
+        var steps = paired.Steps;
+        var quads = queryCount / 4 * 4;
+        if (quads > 0 && groups > 0)
+        {
+            var doubled = DoubledQueries(quads * steps * 16);
+            var d = doubled.Span;
+            for (var u = 0; u < quads; u++)
+            {
+                var query = queries.Slice(u * stride, stride);
+                for (var s = 0; s < steps; s++)
+                {
+                    var at = ((u * steps) + s) * 16;
+                    query.Slice(s * 8, 8).CopyTo(d.Slice(at, 8));
+                    query.Slice(s * 8, 8).CopyTo(d.Slice(at + 8, 8));
+                }
+            }
+
+            ref var q = ref doubled.First;
+            ref var m = ref paired.Buffer.First;
+            ref var sc = ref MemoryMarshal.GetReference(scores);
+            var groupFloats = steps * PairedRows.GroupStepFloats;
+            for (var g0 = 0; g0 < groups; g0 += ChunkGroups)
+            {
+                var end = Math.Min(groups, g0 + ChunkGroups);
+                for (var u = 0; u < quads; u += 4)
+                {
+                    ref var qu = ref Unsafe.Add(ref q, u * steps * 16);
+                    for (var g = g0; g < end; g++)
+                    {
+                        TilePaired(ref qu, ref Unsafe.Add(ref m, (nint)g * groupFloats), steps, ref Unsafe.Add(ref sc, (nint)(u * scoreStride) + (g * PairedRows.GroupRows)), scoreStride);
+                    }
+                }
+            }
+        }
+
+        for (var u = quads; u < queryCount; u++)
+        {
+            Score(width, queries.Slice(u * stride, stride), rows, stride, scores.Slice(u * scoreStride, paired.Rows));
+        }
+    }
+
+    /// <summary>Groups of paired rows scored by all the block's queries before the next are loaded (about 13 KB at 100 factors).</summary>
+    private const int ChunkGroups = 4;
+
+    [ThreadStatic]
+    private static FloatBuffer t_doubledQueries;
+
+    /// <summary>Per-thread aligned room for the block's queries, each step copied into both halves of 16 floats.</summary>
+    private static FloatBuffer DoubledQueries(int length)
+    {
+        if (t_doubledQueries.Length < length)
+        {
+            t_doubledQueries = FloatBuffer.AllocateAligned(Math.Max(length, BlockQueries * 16 * 16));
+        }
+
+        return t_doubledQueries;
+    }
+
+    /// <summary>
+    /// The 4-query x 8-row tile on paired rows: sixteen 512-bit accumulators, accumulator (u, p) holding the 8 lane
+    /// sums of query u with row p (lower half) and with row p + 4 (upper half). Each lane is <see cref="Score256"/>'s
+    /// FMA chain, and <see cref="Reduce4"/> adds the lanes in <see cref="Vector256.Sum{T}(Vector256{T})"/>'s tree, so
+    /// the bits are the single query's. <paramref name="q"/>: four queries of <paramref name="steps"/> × 16 floats
+    /// (each step doubled); <paramref name="rows"/>: one group of <see cref="PairedRows"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TilePaired(ref float q, ref float rows, int steps, ref float scores, int scoreStride)
+    {
+        ref var q1 = ref Unsafe.Add(ref q, steps * 16);
+        ref var q2 = ref Unsafe.Add(ref q1, steps * 16);
+        ref var q3 = ref Unsafe.Add(ref q2, steps * 16);
+        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default;
+        Vector512<float> c30 = default, c31 = default, c32 = default, c33 = default;
+        for (var s = 0; s < steps; s++)
+        {
+            var r = (nuint)(s * PairedRows.GroupStepFloats);
+            var w0 = Vector512.LoadUnsafe(ref rows, r);
+            var w1 = Vector512.LoadUnsafe(ref rows, r + 16);
+            var w2 = Vector512.LoadUnsafe(ref rows, r + 32);
+            var w3 = Vector512.LoadUnsafe(ref rows, r + 48);
+            var at = (nuint)(s * 16);
+            var x = Vector512.LoadUnsafe(ref q, at);
+            c00 = Vector512.FusedMultiplyAdd(x, w0, c00);
+            c01 = Vector512.FusedMultiplyAdd(x, w1, c01);
+            c02 = Vector512.FusedMultiplyAdd(x, w2, c02);
+            c03 = Vector512.FusedMultiplyAdd(x, w3, c03);
+            x = Vector512.LoadUnsafe(ref q1, at);
+            c10 = Vector512.FusedMultiplyAdd(x, w0, c10);
+            c11 = Vector512.FusedMultiplyAdd(x, w1, c11);
+            c12 = Vector512.FusedMultiplyAdd(x, w2, c12);
+            c13 = Vector512.FusedMultiplyAdd(x, w3, c13);
+            x = Vector512.LoadUnsafe(ref q2, at);
+            c20 = Vector512.FusedMultiplyAdd(x, w0, c20);
+            c21 = Vector512.FusedMultiplyAdd(x, w1, c21);
+            c22 = Vector512.FusedMultiplyAdd(x, w2, c22);
+            c23 = Vector512.FusedMultiplyAdd(x, w3, c23);
+            x = Vector512.LoadUnsafe(ref q3, at);
+            c30 = Vector512.FusedMultiplyAdd(x, w0, c30);
+            c31 = Vector512.FusedMultiplyAdd(x, w1, c31);
+            c32 = Vector512.FusedMultiplyAdd(x, w2, c32);
+            c33 = Vector512.FusedMultiplyAdd(x, w3, c33);
+        }
+
+        StoreGroup(Reduce4(c00, c01, c02, c03), ref scores);
+        StoreGroup(Reduce4(c10, c11, c12, c13), ref Unsafe.Add(ref scores, scoreStride));
+        StoreGroup(Reduce4(c20, c21, c22, c23), ref Unsafe.Add(ref scores, 2 * scoreStride));
+        StoreGroup(Reduce4(c30, c31, c32, c33), ref Unsafe.Add(ref scores, 3 * scoreStride));
+    }
+
+    /// <summary>Stores one query's scores of a group: rows 0-3 from lanes 0-3, rows 4-7 from lanes 8-11.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreGroup(Vector512<float> sums, ref float scores)
+    {
+        sums.GetLower().GetLower().StoreUnsafe(ref scores);
+        sums.GetUpper().GetLower().StoreUnsafe(ref scores, 4);
+    }
+
+    /// <summary>
     /// The scoring kernel that runs at <paramref name="width"/>: the widest one not wider than it whose registers divide
     /// <paramref name="stride"/>. Single queries have no 512-bit kernel (the 256-bit one serves that width too, and
     /// fixes the summation order); blocks of queries have one that keeps that order (<see cref="ScoreBlock512"/>).
