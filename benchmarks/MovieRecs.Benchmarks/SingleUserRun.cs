@@ -9,11 +9,12 @@ using MovieRecs.Sparse;
 namespace MovieRecs.Benchmarks;
 
 /// <summary>
-/// <c>single [--passes N] [--threads N]</c>: the single-user and similar-all paths against their previous forms in one
-/// process, on the model <see cref="ColdStart"/> serves (synthetic ml-1m preset, factors 100, 15 iterations). Single-user
-/// recommend is timed one call per user, a whole pass over the users per variant, the variants' passes alternating; each
-/// pass gives a p50 and a p99, and the median pass is reported. Similar items for all items alternates the variants
-/// call by call and reports the medians.
+/// <c>single [--passes N] [--threads N] [--similar] [--no-single]</c>: the single-user path against its previous form in
+/// one process, on the model <see cref="ColdStart"/> serves (synthetic ml-1m preset, factors 100, 15 iterations).
+/// Single-user recommend is timed one call per user, a whole pass over the users per variant, the variants' passes
+/// alternating; each pass gives a p50 and a p99, and the median pass is reported, with the pieces of a call, the
+/// candidate counts and the slowest calls re-timed. <c>--similar</c> adds where the time of similar items for all
+/// items goes (the whole call, the all-pairs batch with 2 and 1 workers, the strip kernel alone).
 /// </summary>
 internal static class SingleUserRun
 {
