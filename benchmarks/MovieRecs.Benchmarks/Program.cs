@@ -24,6 +24,11 @@ internal static class Program
             return ColdStart.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "single")
+        {
+            return SingleUserRun.Run(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "spark")
         {
             return SparkScaleRun.Run(args[1..]);

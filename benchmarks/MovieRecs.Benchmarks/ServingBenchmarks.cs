@@ -29,6 +29,7 @@ public class ServingBenchmarks
     private float[] _likedValues = [];
     private UserExplainer _explainer = null!;
     private int _user;
+    private float[] _query = [];
 
     [GlobalSetup]
     public void Setup()
@@ -43,6 +44,7 @@ public class ServingBenchmarks
         _liked = _userItems.GetColumnIndices(_user).ToArray();
         _likedValues = _userItems.GetValues(_user).ToArray();
         _explainer = _model.CreateExplainer(_liked, _likedValues);
+        _query = new float[_model.Stride];
     }
 
     [Benchmark(Baseline = true, Description = "naive: Dot per item + sort, all users, 1 thread")]
@@ -112,6 +114,22 @@ public class ServingBenchmarks
     [Benchmark(Description = "Recommend one user top-10, pruned by the quantized copy")]
     [BenchmarkCategory("RecommendOnePruned")]
     public int RecommendOnePruned() => _model.Recommend(_user, _liked, _destination);
+
+    [Benchmark(Baseline = true, Description = "RankPruned one user top-10, two passes (bounds stored, then k-th lower bound and candidates)")]
+    [BenchmarkCategory("RecommendOnePass")]
+    public int RankPrunedTwoPass()
+    {
+        _model.UserFactorMatrix.PaddedRow(_user).CopyTo(_query);
+        return _model.RankPrunedTwoPass(_model.Width, _query, _liked, null, _destination, "liked");
+    }
+
+    [Benchmark(Description = "RankPruned one user top-10, one pass (running k-th lower bound in the integer scan)")]
+    [BenchmarkCategory("RecommendOnePass")]
+    public int RankPrunedOnePass()
+    {
+        _model.UserFactorMatrix.PaddedRow(_user).CopyTo(_query);
+        return _model.RankPruned(_model.Width, _query, _liked, null, _destination, "liked");
+    }
 
     [Benchmark(Baseline = true, Description = "Explain, factorization not reused")]
     [BenchmarkCategory("Explain")]

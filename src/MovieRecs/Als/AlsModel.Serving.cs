@@ -348,6 +348,8 @@ public sealed partial class AlsModel : IRecommender
     /// (<see cref="QuantizedItems"/>), and only the items whose upper bound reaches the k-th best lower bound are scored
     /// with the full scan's kernel and selected with its order, which gives the same items, scores and order. Returns -1,
     /// having written nothing, when that would not pay (too many candidates or items wanted) or the bound does not apply.
+    /// The k-th lower bound and the candidates come out of the integer scan itself (<see cref="QuantizedItems.Prune"/>),
+    /// with excluded items as a bit mask.
     /// </summary>
     /// <param name="scanWidth">The width of the integer scan (any width gives the same bounds).</param>
     /// <param name="query">The user's factors, <see cref="Stride"/> floats.</param>
@@ -357,6 +359,80 @@ public sealed partial class AlsModel : IRecommender
     /// <param name="excludedName">The argument named when an excluded item is out of range.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal int RankPruned(
+        SimdWidth scanWidth, ReadOnlySpan<float> query, ReadOnlySpan<int> excluded, IReadOnlyList<int>? filter, Span<ScoredItem> destination, string excludedName)
+    {
+        var k = destination.Length;
+        if (k == 0 || k > Math.Max(16, ItemCount / 64))
+        {
+            return -1;
+        }
+
+        var copy = QuantizedItemCopy();
+        var pairCodes = ServingScratch.PairCodes(copy.Pairs);
+        if (!copy.PrepareQuery(query, pairCodes, out var scale, out var a, out var b))
+        {
+            return -1;
+        }
+
+        var limit = Math.Max(4 * k, ItemCount / 32);
+        var (mask, heap, ids, uppers) = QuantizedItems.PruneScratch(copy.MaskWords, k, (2 * limit) + 1);
+        copy.ResetMask(mask);
+        foreach (var item in excluded)
+        {
+            CheckIndex(item, ItemCount, excludedName);
+            mask[item >> 6] |= 1UL << (item & 63);
+        }
+
+        if (filter is not null)
+        {
+            for (var j = 0; j < filter.Count; j++)
+            {
+                var item = filter[j];
+                CheckIndexAt(item, ItemCount, "options.FilterItems", j);
+                mask[item >> 6] |= 1UL << (item & 63);
+            }
+        }
+
+        var found = copy.Prune(scanWidth, pairCodes, scale, a, b, mask, k, heap, ids.AsSpan(0, (2 * limit) + 1), uppers, limit);
+        if (found < 0)
+        {
+            return -1;
+        }
+
+        // Gathered first (independent loads, so the rows arrive from memory together), then scored as the full scan
+        // scores them: every row its own accumulators, so the same bits wherever it sits.
+        var exact = ServingScratch.CandidateScores(found);
+        var rows = ServingScratch.CandidateRows(found * Stride);
+        for (var j = 0; j < found; j++)
+        {
+            _itemFactors.PaddedRow(ids[j]).CopyTo(rows.Slice(j * Stride, Stride));
+        }
+
+        ScoringKernels.Score(Width, query, rows, Stride, exact);
+
+        // Candidates are in item order, so TopK's tie rule (lower position first) is the full scan's (lower item first).
+        var (heapItems, heapScores, outItems, outScores) = ServingScratch.Heap(k);
+        var written = TopK.Select(exact, outItems.AsSpan(0, k), outScores.AsSpan(0, k), heapItems, heapScores);
+        for (var j = 0; j < written; j++)
+        {
+            destination[j] = new ScoredItem(ids[outItems[j]], outScores[j]);
+        }
+
+        return written;
+    }
+
+    /// <summary>
+    /// The previous form of <see cref="RankPruned"/>, kept as the baseline it is measured against: every bound stored,
+    /// then the k-th best lower bound selected and the candidates collected in two more passes. Same answer.
+    /// </summary>
+    /// <param name="scanWidth">The width of the integer scan (any width gives the same bounds).</param>
+    /// <param name="query">The user's factors, <see cref="Stride"/> floats.</param>
+    /// <param name="excluded">Items never returned (already liked).</param>
+    /// <param name="filter">More items never returned, or null.</param>
+    /// <param name="destination">Receives the best items, best first.</param>
+    /// <param name="excludedName">The argument named when an excluded item is out of range.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal int RankPrunedTwoPass(
         SimdWidth scanWidth, ReadOnlySpan<float> query, ReadOnlySpan<int> excluded, IReadOnlyList<int>? filter, Span<ScoredItem> destination, string excludedName)
     {
         var k = destination.Length;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -249,18 +250,307 @@ internal sealed class QuantizedItems
             }
 
             sum = ref Unsafe.Add(ref MemoryMarshal.GetReference(sums), (p % 4) * PanelItems);
-            // The same float operations, in the same order, on every lane as in the scalar form of the remarks.
             var at = p * PanelItems;
             for (var half = 0; half < PanelItems; half += Vector256<float>.Count)
             {
                 var column = (nuint)(at + half);
-                var approx = (Vector256.ConvertToSingle(Vector256.LoadUnsafe(ref sum, (nuint)half)) * Vector256.LoadUnsafe(ref Scales[0], column)) * scale;
-                var error = (a * Vector256.LoadUnsafe(ref ErrorNorms[0], column)) + (b * Vector256.LoadUnsafe(ref Norms[0], column));
-                var widened = error + ((Vector256.Abs(approx) + error) * Slack) + Vector256.Create(Floor);
-                (approx - widened).StoreUnsafe(ref MemoryMarshal.GetReference(lower), column);
-                (approx + widened).StoreUnsafe(ref MemoryMarshal.GetReference(upper), column);
+                BoundEight(ref Unsafe.Add(ref sum, half), column, scale, a, b, out var low, out var high);
+                low.StoreUnsafe(ref MemoryMarshal.GetReference(lower), column);
+                high.StoreUnsafe(ref MemoryMarshal.GetReference(upper), column);
             }
         }
+    }
+
+    /// <summary>
+    /// The bounds of the eight items from <paramref name="column"/> whose integer sums start at <paramref name="sum"/>:
+    /// the same float operations, in the same order, on every lane as in the scalar form of the remarks.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void BoundEight(ref int sum, nuint column, float scale, float a, float b, out Vector256<float> lower, out Vector256<float> upper)
+    {
+        var approx = (Vector256.ConvertToSingle(Vector256.LoadUnsafe(ref sum)) * Vector256.LoadUnsafe(ref Scales[0], column)) * scale;
+        var error = (a * Vector256.LoadUnsafe(ref ErrorNorms[0], column)) + (b * Vector256.LoadUnsafe(ref Norms[0], column));
+        var widened = error + ((Vector256.Abs(approx) + error) * Slack) + Vector256.Create(Floor);
+        lower = approx - widened;
+        upper = approx + widened;
+    }
+
+    [ThreadStatic]
+    private static ulong[]? t_mask;
+
+    [ThreadStatic]
+    private static float[]? t_heap;
+
+    [ThreadStatic]
+    private static int[]? t_items;
+
+    [ThreadStatic]
+    private static float[]? t_uppers;
+
+    /// <summary>Per-thread scratch for <see cref="Prune"/>, grown on demand and reused (nothing in it outlives a call).</summary>
+    public static (ulong[] Mask, float[] Heap, int[] Items, float[] Uppers) PruneScratch(int maskWords, int k, int candidates)
+    {
+        if (t_mask is null || t_mask.Length < maskWords)
+        {
+            t_mask = new ulong[maskWords];
+        }
+
+        if (t_heap is null || t_heap.Length < k)
+        {
+            t_heap = new float[k];
+        }
+
+        if (t_items is null || t_items.Length < candidates)
+        {
+            t_items = new int[candidates];
+            t_uppers = new float[candidates];
+        }
+
+        return (t_mask, t_heap, t_items, t_uppers!);
+    }
+
+    /// <summary>Words of the excluded-items mask <see cref="Prune"/> takes: one bit per item, padding included.</summary>
+    public int MaskWords => ((Panels * PanelItems) + 63) / 64;
+
+    /// <summary>Clears <paramref name="mask"/> (<see cref="MaskWords"/> words) and sets the bits of the padding items.</summary>
+    public void ResetMask(Span<ulong> mask)
+    {
+        Debug.Assert(mask.Length >= MaskWords);
+        mask[..MaskWords].Clear();
+        for (var i = Items; i < Panels * PanelItems; i++)
+        {
+            mask[i >> 6] |= 1UL << (i & 63);
+        }
+    }
+
+    /// <summary>
+    /// The candidates of the pruned ranking in one pass: the integer scan bounds every item (as <see cref="Bound"/>,
+    /// the same bits), and a running k-th best lower bound τ' of the selectable items scanned so far (a min-heap of
+    /// k lower bounds) filters both the heap's entries and the candidates as the scan goes. τ' only rises and never
+    /// exceeds the final τ (the k-th best lower bound of all selectable items), so an item whose upper bound reaches τ
+    /// reached τ' when it was scanned; a last pass keeps exactly the items with <c>upper ≥ τ</c>, in item order.
+    /// </summary>
+    /// <param name="width">The width of the integer scan.</param>
+    /// <param name="pairCodes">The query codes from <see cref="PrepareQuery"/>.</param>
+    /// <param name="scale">The query scale.</param>
+    /// <param name="a">A of the remarks.</param>
+    /// <param name="b">B of the remarks.</param>
+    /// <param name="excluded">One bit per item (<see cref="MaskWords"/> words, <see cref="ResetMask"/>): set for items never selected.</param>
+    /// <param name="k">The number of items wanted (at least 1).</param>
+    /// <param name="heap">Scratch of at least <paramref name="k"/> floats.</param>
+    /// <param name="items">Receives the candidates, in item order; also scratch, so its length bounds the candidates kept along the way.</param>
+    /// <param name="uppers">Scratch as long as <paramref name="items"/>.</param>
+    /// <param name="limit">The most candidates worth rescoring (less than the length of <paramref name="items"/>).</param>
+    /// <returns>The number of candidates, or -1 when fewer than k items are selectable or more than <paramref name="limit"/> remain.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public int Prune(
+        SimdWidth width, ReadOnlySpan<int> pairCodes, float scale, float a, float b, ReadOnlySpan<ulong> excluded, int k, Span<float> heap, Span<int> items, Span<float> uppers, int limit)
+    {
+        Debug.Assert(k >= 1 && heap.Length >= k && uppers.Length >= items.Length && limit < items.Length && excluded.Length >= MaskWords);
+        Span<int> sums = stackalloc int[4 * PanelItems];
+        Span<float> bounds = stackalloc float[2 * PanelItems];
+        ref var bound = ref MemoryMarshal.GetReference(bounds);
+        var wide = width >= SimdWidth.Vector512 && Avx512BW.IsSupported;
+        var heapCount = 0;
+        var threshold = float.NegativeInfinity;
+        var found = 0;
+        for (var p = 0; p < Panels; p++)
+        {
+            if (wide)
+            {
+                if (p % 4 == 0)
+                {
+                    Dot512(p, Math.Min(4, Panels - p), pairCodes, sums);
+                }
+            }
+            else if (width >= SimdWidth.Vector256 && Avx2.IsSupported)
+            {
+                Dot256(p, pairCodes, sums[((p % 4) * PanelItems)..]);
+            }
+            else
+            {
+                DotScalar(p, pairCodes, sums[((p % 4) * PanelItems)..]);
+            }
+
+            ref var sum = ref Unsafe.Add(ref MemoryMarshal.GetReference(sums), (p % 4) * PanelItems);
+            var at = p * PanelItems;
+            var selectable = ~(uint)(excluded[p >> 2] >> ((p & 3) * PanelItems)) & 0xFFFF;
+            uint passing;
+            if (wide)
+            {
+                // A whole panel per register: the same operations on every lane as BoundEight, so the same bounds.
+                BoundSixteen(ref sum, (nuint)at, scale, a, b, out var lower, out var upper);
+                var entering = (uint)Vector512.GreaterThanOrEqual(lower, Vector512.Create(threshold)).ExtractMostSignificantBits() & selectable;
+                if (entering != 0)
+                {
+                    lower.StoreUnsafe(ref bound);
+                    Enter(ref bound, entering, heap, k, ref heapCount, ref threshold);
+                }
+
+                passing = (uint)Vector512.GreaterThanOrEqual(upper, Vector512.Create(threshold)).ExtractMostSignificantBits() & selectable;
+                if (passing == 0)
+                {
+                    continue;
+                }
+
+                upper.StoreUnsafe(ref bound, PanelItems);
+            }
+            else
+            {
+                BoundEight(ref sum, (nuint)at, scale, a, b, out var lower0, out var upper0);
+                BoundEight(ref Unsafe.Add(ref sum, 8), (nuint)(at + 8), scale, a, b, out var lower1, out var upper1);
+                var tau = Vector256.Create(threshold);
+                var entering = (Vector256.GreaterThanOrEqual(lower0, tau).ExtractMostSignificantBits()
+                    | (Vector256.GreaterThanOrEqual(lower1, tau).ExtractMostSignificantBits() << 8)) & selectable;
+                if (entering != 0)
+                {
+                    lower0.StoreUnsafe(ref bound);
+                    lower1.StoreUnsafe(ref bound, 8);
+                    Enter(ref bound, entering, heap, k, ref heapCount, ref threshold);
+                    tau = Vector256.Create(threshold);
+                }
+
+                passing = (Vector256.GreaterThanOrEqual(upper0, tau).ExtractMostSignificantBits()
+                    | (Vector256.GreaterThanOrEqual(upper1, tau).ExtractMostSignificantBits() << 8)) & selectable;
+                if (passing == 0)
+                {
+                    continue;
+                }
+
+                upper0.StoreUnsafe(ref bound, PanelItems);
+                upper1.StoreUnsafe(ref bound, PanelItems + 8);
+            }
+
+            do
+            {
+                var t = BitOperations.TrailingZeroCount(passing);
+                passing &= passing - 1;
+                if (found == items.Length)
+                {
+                    // Full: drop the candidates the risen threshold has ruled out since they were kept.
+                    found = Keep(items, uppers, found, threshold);
+                    if (found == items.Length)
+                    {
+                        return -1;
+                    }
+                }
+
+                items[found] = at + t;
+                uppers[found++] = Unsafe.Add(ref bound, PanelItems + t);
+            }
+            while (passing != 0);
+        }
+
+        if (heapCount < k)
+        {
+            return -1;
+        }
+
+        found = Keep(items, uppers, found, threshold);
+        return found <= limit ? found : -1;
+    }
+
+    /// <summary>
+    /// Offers the lower bounds of the set bits of <paramref name="entering"/> (bound <c>t</c> at <paramref name="bound"/> + t)
+    /// to the heap of the k best, and raises <paramref name="threshold"/> to its smallest once it holds k.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Enter(ref float bound, uint entering, Span<float> heap, int k, ref int heapCount, ref float threshold)
+    {
+        do
+        {
+            var value = Unsafe.Add(ref bound, BitOperations.TrailingZeroCount(entering));
+            entering &= entering - 1;
+            if (heapCount < k)
+            {
+                HeapPush(heap, heapCount++, value);
+            }
+            else if (value > heap[0])
+            {
+                HeapReplaceRoot(heap, k, value);
+            }
+        }
+        while (entering != 0);
+
+        if (heapCount == k)
+        {
+            threshold = heap[0];
+        }
+    }
+
+    /// <summary>The bounds of a whole panel from <paramref name="column"/>: <see cref="BoundEight"/> on 16 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void BoundSixteen(ref int sum, nuint column, float scale, float a, float b, out Vector512<float> lower, out Vector512<float> upper)
+    {
+        var approx = (Vector512.ConvertToSingle(Vector512.LoadUnsafe(ref sum)) * Vector512.LoadUnsafe(ref Scales[0], column)) * scale;
+        var error = (a * Vector512.LoadUnsafe(ref ErrorNorms[0], column)) + (b * Vector512.LoadUnsafe(ref Norms[0], column));
+        var widened = error + ((Vector512.Abs(approx) + error) * Slack) + Vector512.Create(Floor);
+        lower = approx - widened;
+        upper = approx + widened;
+    }
+
+    /// <summary>Keeps the first <paramref name="count"/> candidates whose upper bound reaches <paramref name="threshold"/>, in order.</summary>
+    private static int Keep(Span<int> items, Span<float> uppers, int count, float threshold)
+    {
+        var kept = 0;
+        for (var j = 0; j < count; j++)
+        {
+            if (uppers[j] >= threshold)
+            {
+                items[kept] = items[j];
+                uppers[kept++] = uppers[j];
+            }
+        }
+
+        return kept;
+    }
+
+    /// <summary>Adds <paramref name="value"/> to the min-heap of the first <paramref name="count"/> entries.</summary>
+    private static void HeapPush(Span<float> heap, int count, float value)
+    {
+        var i = count;
+        while (i > 0)
+        {
+            var parent = (i - 1) >> 1;
+            if (heap[parent] <= value)
+            {
+                break;
+            }
+
+            heap[i] = heap[parent];
+            i = parent;
+        }
+
+        heap[i] = value;
+    }
+
+    /// <summary>Replaces the root (the smallest) of the min-heap of <paramref name="count"/> entries by <paramref name="value"/>.</summary>
+    private static void HeapReplaceRoot(Span<float> heap, int count, float value)
+    {
+        var i = 0;
+        while (true)
+        {
+            var child = (2 * i) + 1;
+            if (child >= count)
+            {
+                break;
+            }
+
+            if (child + 1 < count && heap[child + 1] < heap[child])
+            {
+                child++;
+            }
+
+            if (heap[child] >= value)
+            {
+                break;
+            }
+
+            heap[i] = heap[child];
+            i = child;
+        }
+
+        heap[i] = value;
     }
 
     /// <summary>The exact integer dot products of panel <paramref name="p"/>'s 16 items with the query codes: the reference.</summary>

@@ -55,6 +55,61 @@ public sealed class PrunedRankingTests
         }
     }
 
+    [Property(MaxTest = 150, Arbitrary = new[] { typeof(PruningArbitraries) })]
+    public void Prune_AnyModel_KeepsExactlyTheItemsWhoseUpperBoundReachesTheKthLowerBound(PruningCase c)
+    {
+        var model = AlsModel.FromFactors(new AlsOptions { Factors = c.Factors }, c.Query, c.ItemFactors);
+        var query = model.UserFactorMatrix.PaddedRow(0).ToArray();
+        var copy = model.QuantizedItemCopy();
+        var pairCodes = new int[copy.Pairs];
+        if (!copy.PrepareQuery(query, pairCodes, out var scale, out var a, out var b))
+        {
+            return;
+        }
+
+        var excluded = c.ExcludedItems;
+        var k = Math.Min(c.Count, model.ItemCount);
+        var mask = new ulong[copy.MaskWords];
+        copy.ResetMask(mask);
+        foreach (var e in excluded)
+        {
+            mask[e >> 6] |= 1UL << (e & 63);
+        }
+
+        var selectable = Enumerable.Range(0, model.ItemCount).Where(i => !excluded.Contains(i)).ToArray();
+        foreach (var scanWidth in KernelTable.All)
+        {
+            // The definition: every bound stored, τ the k-th best lower bound of a selectable item, the candidates every
+            // selectable item whose upper bound reaches τ, in item order; none when fewer than k items are selectable.
+            var lower = new float[copy.Panels * QuantizedItems.PanelItems];
+            var upper = new float[lower.Length];
+            copy.Bound(scanWidth, pairCodes, scale, a, b, lower, upper);
+            int[]? expected = null;
+            if (selectable.Length >= k)
+            {
+                var tau = selectable.Select(i => lower[i]).OrderDescending().ElementAt(k - 1);
+                expected = [.. selectable.Where(i => upper[i] >= tau)];
+            }
+
+            // Room for every item, then buffers so small that the scan must drop candidates as the threshold rises.
+            foreach (var capacity in new[] { model.ItemCount + 1, (2 * k) + 1, k + 1 })
+            {
+                var items = new int[capacity];
+                var found = copy.Prune(scanWidth, pairCodes, scale, a, b, mask, k, new float[k], items, new float[capacity], capacity - 1);
+                var what = $"{scanWidth}, capacity {capacity}: {found} candidates, expected {(expected is null ? "none" : expected.Length)}";
+                if (expected is null || expected.Length >= capacity)
+                {
+                    Assert.True(found == -1, what);
+                }
+                else if (found >= 0 || capacity > model.ItemCount)
+                {
+                    // With room for every item it must answer; with less it may give up, but never answer wrongly.
+                    Assert.True(expected.AsSpan().SequenceEqual(items.AsSpan(0, Math.Max(found, 0))) && found == expected.Length, what);
+                }
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(AcceleratedWidths))]
     [MemberData(nameof(NotAcceleratedWidths), Skip = KernelWidths.NotAcceleratedReason)]
