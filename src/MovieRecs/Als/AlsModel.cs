@@ -28,6 +28,7 @@ public sealed partial class AlsModel
         _userFactors = userFactors;
         _itemFactors = itemFactors;
         TrainingLoss = trainingLoss;
+        ServingWarmUp.Start();
     }
 
     /// <summary>The options the model was trained with (its <see cref="AlsOptions.Alpha"/> and <see cref="AlsOptions.Regularization"/> also drive recalculation).</summary>

@@ -92,6 +92,9 @@ public sealed class AlsTrainer
                 nameof(userItems), $"userItems must have at least one row and one column, but is {userItems.RowCount} x {userItems.ColumnCount}.");
         }
 
+        // The serving kernels compile on a pool thread while the fit runs, so the first batch call after it does not
+        // wait for the JIT.
+        ServingWarmUp.Start();
         var options = Options;
         var factors = options.Factors;
         if (initialModel is not null)
