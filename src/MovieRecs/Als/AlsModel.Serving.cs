@@ -399,26 +399,7 @@ public sealed partial class AlsModel : IRecommender
             return -1;
         }
 
-        // Gathered first (independent loads, so the rows arrive from memory together), then scored as the full scan
-        // scores them: every row its own accumulators, so the same bits wherever it sits.
-        var exact = ServingScratch.CandidateScores(found);
-        var rows = ServingScratch.CandidateRows(found * Stride);
-        for (var j = 0; j < found; j++)
-        {
-            _itemFactors.PaddedRow(ids[j]).CopyTo(rows.Slice(j * Stride, Stride));
-        }
-
-        ScoringKernels.Score(Width, query, rows, Stride, exact);
-
-        // Candidates are in item order, so TopK's tie rule (lower position first) is the full scan's (lower item first).
-        var (heapItems, heapScores, outItems, outScores) = ServingScratch.Heap(k);
-        var written = TopK.Select(exact, outItems.AsSpan(0, k), outScores.AsSpan(0, k), heapItems, heapScores);
-        for (var j = 0; j < written; j++)
-        {
-            destination[j] = new ScoredItem(ids[outItems[j]], outScores[j]);
-        }
-
-        return written;
+        return RescoreCandidates(query, ids.AsSpan(0, found), destination);
     }
 
     /// <summary>
@@ -484,22 +465,33 @@ public sealed partial class AlsModel : IRecommender
             return -1;
         }
 
-        // Gathered first (independent loads, so the rows arrive from memory together), then scored as the full scan
-        // scores them: every row its own accumulators, so the same bits wherever it sits.
+        return RescoreCandidates(query, ids[..found], destination);
+    }
+
+    /// <summary>
+    /// Scores the candidate items as the full scan scores them and selects the best into <paramref name="destination"/>
+    /// with its order: the rows are gathered first (independent loads, so they arrive from memory together), then each
+    /// is scored with its own accumulators, so the same bits wherever it sits; the candidates are in item order, so
+    /// <see cref="TopK"/>'s tie rule (lower position first) is the full scan's (lower item first).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int RescoreCandidates(ReadOnlySpan<float> query, ReadOnlySpan<int> candidates, Span<ScoredItem> destination)
+    {
+        var k = destination.Length;
+        var found = candidates.Length;
         var exact = ServingScratch.CandidateScores(found);
         var rows = ServingScratch.CandidateRows(found * Stride);
         for (var j = 0; j < found; j++)
         {
-            _itemFactors.PaddedRow(ids[j]).CopyTo(rows.Slice(j * Stride, Stride));
+            _itemFactors.PaddedRow(candidates[j]).CopyTo(rows.Slice(j * Stride, Stride));
         }
 
         ScoringKernels.Score(Width, query, rows, Stride, exact);
-
-        // Candidates are in item order, so TopK's tie rule (lower position first) is the full scan's (lower item first).
+        var (heapItems, heapScores, outItems, outScores) = ServingScratch.Heap(k);
         var written = TopK.Select(exact, outItems.AsSpan(0, k), outScores.AsSpan(0, k), heapItems, heapScores);
         for (var j = 0; j < written; j++)
         {
-            destination[j] = new ScoredItem(ids[outItems[j]], outScores[j]);
+            destination[j] = new ScoredItem(candidates[outItems[j]], outScores[j]);
         }
 
         return written;
