@@ -223,6 +223,28 @@ internal sealed class QuantizedItems
     /// Bounds every item's float32 score with the query: <c>lower[i] ≤ σ_i ≤ upper[i]</c> for i &lt; <see cref="Items"/>
     /// (both spans hold <see cref="Panels"/> x 16 entries; the padding entries are written too, with no meaning).
     /// </summary>
+    /// <summary>The integer dot products of panel <paramref name="p"/> into its quarter of <paramref name="sums"/>; at
+    /// 512 bits four panels per pass share each broadcast of the query codes, so the pass runs on every fourth panel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PanelDots(bool wide, SimdWidth width, int p, ReadOnlySpan<int> pairCodes, Span<int> sums)
+    {
+        if (wide)
+        {
+            if (p % 4 == 0)
+            {
+                Dot512(p, Math.Min(4, Panels - p), pairCodes, sums);
+            }
+        }
+        else if (width >= SimdWidth.Vector256 && Avx2.IsSupported)
+        {
+            Dot256(p, pairCodes, sums[((p % 4) * PanelItems)..]);
+        }
+        else
+        {
+            DotScalar(p, pairCodes, sums[((p % 4) * PanelItems)..]);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Bound(SimdWidth width, ReadOnlySpan<int> pairCodes, float scale, float a, float b, Span<float> lower, Span<float> upper)
     {
@@ -232,22 +254,7 @@ internal sealed class QuantizedItems
         var wide = width >= SimdWidth.Vector512 && Avx512BW.IsSupported;
         for (var p = 0; p < Panels; p++)
         {
-            if (wide)
-            {
-                // Four panels per pass share each broadcast of the query codes.
-                if (p % 4 == 0)
-                {
-                    Dot512(p, Math.Min(4, Panels - p), pairCodes, sums);
-                }
-            }
-            else if (width >= SimdWidth.Vector256 && Avx2.IsSupported)
-            {
-                Dot256(p, pairCodes, sums[((p % 4) * PanelItems)..]);
-            }
-            else
-            {
-                DotScalar(p, pairCodes, sums[((p % 4) * PanelItems)..]);
-            }
+            PanelDots(wide, width, p, pairCodes, sums);
 
             sum = ref Unsafe.Add(ref MemoryMarshal.GetReference(sums), (p % 4) * PanelItems);
             var at = p * PanelItems;
@@ -356,21 +363,7 @@ internal sealed class QuantizedItems
         var found = 0;
         for (var p = 0; p < Panels; p++)
         {
-            if (wide)
-            {
-                if (p % 4 == 0)
-                {
-                    Dot512(p, Math.Min(4, Panels - p), pairCodes, sums);
-                }
-            }
-            else if (width >= SimdWidth.Vector256 && Avx2.IsSupported)
-            {
-                Dot256(p, pairCodes, sums[((p % 4) * PanelItems)..]);
-            }
-            else
-            {
-                DotScalar(p, pairCodes, sums[((p % 4) * PanelItems)..]);
-            }
+            PanelDots(wide, width, p, pairCodes, sums);
 
             ref var sum = ref Unsafe.Add(ref MemoryMarshal.GetReference(sums), (p % 4) * PanelItems);
             var at = p * PanelItems;
