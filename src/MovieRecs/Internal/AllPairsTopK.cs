@@ -148,9 +148,9 @@ internal static class AllPairsTopK
         var thresholds = heaps.Thresholds;
 
         // Column chunks: each chunk's scores are offered while they (and the heaps they reach) are still in cache.
-        for (int chunkPanel = firstPanel, chunkEnd; chunkPanel < panels; chunkPanel = chunkEnd)
+        for (var chunkPanel = firstPanel; chunkPanel < panels; chunkPanel += chunkPanels)
         {
-            chunkEnd = (int)Math.Min((long)chunkPanel + chunkPanels, panels);
+            var chunkEnd = (int)Math.Min((long)chunkPanel + chunkPanels, panels);
             var firstColumn = chunkPanel * SimilarityKernels.PanelWidth;
             var stripWidth = (chunkEnd - chunkPanel) * SimilarityKernels.PanelWidth;
             var strip = stripArray.AsSpan(0, StripRows * stripWidth);
