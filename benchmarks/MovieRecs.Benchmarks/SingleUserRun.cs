@@ -157,9 +157,9 @@ internal static class SingleUserRun
             }
         }
 
-        void RunHeaps(int workers, int chunkPanels = int.MaxValue)
+        void RunHeaps(int workers)
         {
-            foreach (var h in AllPairsTopK.Run(model.Width, packedBuffer, f, rows, 9, workers, chunkPanels, null, default))
+            foreach (var h in AllPairsTopK.Run(model.Width, packedBuffer, f, rows, 9, workers, null, default))
             {
                 h.Dispose();
             }
@@ -168,10 +168,7 @@ internal static class SingleUserRun
         (string Name, Action Body)[] parts =
         [
             ("SimilarItemsAll(10)", () => model.SimilarItemsAll(10)),
-            ("AllPairsTopK.Run, 2 workers, whole strips (baseline)", () => RunHeaps(2)),
-            ("AllPairsTopK.Run, 2 workers, 32-panel chunks", () => RunHeaps(2, 32)),
-            ("AllPairsTopK.Run, 2 workers, 64-panel chunks", () => RunHeaps(2, 64)),
-            ("AllPairsTopK.Run, 2 workers, 128-panel chunks", () => RunHeaps(2, 128)),
+            ("AllPairsTopK.Run, 2 workers", () => RunHeaps(2)),
             ("AllPairsTopK.Run, 1 worker", () => RunHeaps(1)),
             ("ScoreStrip only (no offers), 1 thread", ScoreOnly),
         ];

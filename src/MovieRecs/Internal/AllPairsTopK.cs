@@ -36,9 +36,6 @@ internal static class AllPairsTopK
     /// <summary>Rows per strip: two 6-row blocks, which take each panel from L1 in turn.</summary>
     public const int StripRows = 2 * SimilarityKernels.MicroRows;
 
-    /// <summary>Panels a strip is scored and offered at a time (a 12-row chunk of scores: 48 KB).</summary>
-    public static int ChunkPanels = 64;
-
     /// <summary>Lane maxima a row's seed is chosen from: groups of vectors x 8 lanes.</summary>
     private const int SeedGroups = 8;
 
@@ -56,15 +53,6 @@ internal static class AllPairsTopK
     /// <param name="cancellationToken">Checked before every strip.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static PairHeaps[] Run(SimdWidth width, FloatBuffer packed, int factors, int rows, int k, int workers, IProgress<int>? progress, CancellationToken cancellationToken)
-        => Run(width, packed, factors, rows, k, workers, ChunkPanels, progress, cancellationToken);
-
-    /// <summary>
-    /// <see cref="Run(SimdWidth, FloatBuffer, int, int, int, int, IProgress{int}?, CancellationToken)"/> with strips
-    /// scored and offered <paramref name="chunkPanels"/> panels at a time (<see cref="int.MaxValue"/>: whole strips,
-    /// the earlier form, kept as the measurements' baseline).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static PairHeaps[] Run(SimdWidth width, FloatBuffer packed, int factors, int rows, int k, int workers, int chunkPanels, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var panels = (rows + SimilarityKernels.PanelWidth - 1) / SimilarityKernels.PanelWidth;
         var columns = panels * SimilarityKernels.PanelWidth;
@@ -91,7 +79,7 @@ internal static class AllPairsTopK
                 while (!cancellationToken.IsCancellationRequested && (s = Interlocked.Decrement(ref next)) >= 0)
                 {
                     var height = Math.Min(StripRows, rows - (s * StripRows));
-                    Strip(width, packed.Span, factors, rows, s * StripRows, height, strip, queries, heaps, chunkPanels);
+                    Strip(width, packed.Span, factors, rows, s * StripRows, height, strip, queries, heaps);
                     progress?.Report(Interlocked.Add(ref done, height));
                 }
             }
@@ -129,56 +117,51 @@ internal static class AllPairsTopK
 
     /// <summary>Scores rows <paramref name="first"/> .. + <paramref name="height"/> - 1 against every later row and offers the pairs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Strip(SimdWidth width, ReadOnlySpan<float> packed, int factors, int rows, int first, int height, float[] stripArray, float[] queryArray, PairHeaps heaps, int chunkPanels)
+    private static void Strip(SimdWidth width, ReadOnlySpan<float> packed, int factors, int rows, int first, int height, float[] stripArray, float[] queryArray, PairHeaps heaps)
     {
         var panels = (rows + SimilarityKernels.PanelWidth - 1) / SimilarityKernels.PanelWidth;
         var firstPanel = first / SimilarityKernels.PanelWidth;
+        var firstColumn = firstPanel * SimilarityKernels.PanelWidth;
+        var stripWidth = (panels - firstPanel) * SimilarityKernels.PanelWidth;
+        var strip = stripArray.AsSpan(0, StripRows * stripWidth);
         var queries = queryArray.AsSpan(0, StripRows * factors);
+
+        // Seeds come from panels with neither a strip row's own column nor padding: every lane a real other pair.
+        var groups = Math.Min(SeedGroups, panels - firstPanel);
+        Span<Vector256<float>> maxima = stackalloc Vector256<float>[StripRows * SeedGroups];
+        maxima.Fill(Vector256.Create(float.NegativeInfinity));
+        var maximaFrom = ((first + height - 1) / SimilarityKernels.PanelWidth) + 1;
+        var maximaTo = rows / SimilarityKernels.PanelWidth;
         var blocks = (height + SimilarityKernels.MicroRows - 1) / SimilarityKernels.MicroRows;
         for (var b = 0; b < blocks; b++)
         {
             SimilarityKernels.InterleaveRows(packed, factors, rows, first + (b * SimilarityKernels.MicroRows), queries[(b * SimilarityKernels.MicroRows * factors)..]);
         }
 
-        // Seeds come from panels with neither a strip row's own column nor padding: every lane a real other pair.
-        var maximaFrom = ((first + height - 1) / SimilarityKernels.PanelWidth) + 1;
-        var maximaTo = rows / SimilarityKernels.PanelWidth;
-        Span<Vector256<float>> maxima = stackalloc Vector256<float>[StripRows * SeedGroups];
-        Span<Vector256<float>> rowThresholds = stackalloc Vector256<float>[StripRows];
-        var thresholds = heaps.Thresholds;
+        SimilarityKernels.ScoreStrip(width, queries, blocks, packed, factors, firstPanel, panels, strip, stripWidth, maxima, groups, maximaFrom, maximaTo);
 
-        // Column chunks: each chunk's scores are offered while they (and the heaps they reach) are still in cache.
-        for (var chunkPanel = firstPanel; chunkPanel < panels; chunkPanel += chunkPanels)
+        // Only pairs (row, column) with column > row, and no padding columns, may be offered.
+        for (var r = 0; r < height; r++)
         {
-            var chunkEnd = (int)Math.Min((long)chunkPanel + chunkPanels, panels);
-            var firstColumn = chunkPanel * SimilarityKernels.PanelWidth;
-            var stripWidth = (chunkEnd - chunkPanel) * SimilarityKernels.PanelWidth;
-            var strip = stripArray.AsSpan(0, StripRows * stripWidth);
-            var groups = Math.Min(SeedGroups, chunkEnd - chunkPanel);
-            maxima.Fill(Vector256.Create(float.NegativeInfinity));
-            SimilarityKernels.ScoreStrip(width, queries, blocks, packed, factors, chunkPanel, chunkEnd, strip, stripWidth, maxima, groups, maximaFrom, maximaTo);
-
-            // Only pairs (row, column) with column > row, and no padding columns, may be offered.
-            for (var r = 0; r < height; r++)
-            {
-                var row = strip.Slice(r * stripWidth, stripWidth);
-                row[..Math.Clamp(first + r + 1 - firstColumn, 0, stripWidth)].Fill(float.NegativeInfinity);
-                row[Math.Clamp(rows - firstColumn, 0, stripWidth)..].Fill(float.NegativeInfinity);
-            }
-
-            for (var r = 0; r < height; r++)
-            {
-                var seed = groups * Vector256<float>.Count >= heaps.K ? KthLargest(maxima.Slice(r * groups, groups), heaps.K) : float.MinValue;
-                if (seed > thresholds[first + r])
-                {
-                    thresholds[first + r] = seed;
-                }
-
-                rowThresholds[r] = Vector256.Create(thresholds[first + r]);
-            }
-
-            Offer(strip, stripWidth, height, first, firstColumn, rowThresholds, heaps);
+            var row = strip.Slice(r * stripWidth, stripWidth);
+            row[..(first + r + 1 - firstColumn)].Fill(float.NegativeInfinity);
+            row[(rows - firstColumn)..].Fill(float.NegativeInfinity);
         }
+
+        var thresholds = heaps.Thresholds;
+        Span<Vector256<float>> rowThresholds = stackalloc Vector256<float>[StripRows];
+        for (var r = 0; r < height; r++)
+        {
+            var seed = groups * Vector256<float>.Count >= heaps.K ? KthLargest(maxima.Slice(r * groups, groups), heaps.K) : float.MinValue;
+            if (seed > thresholds[first + r])
+            {
+                thresholds[first + r] = seed;
+            }
+
+            rowThresholds[r] = Vector256.Create(thresholds[first + r]);
+        }
+
+        Offer(strip, stripWidth, height, first, firstColumn, rowThresholds, heaps);
     }
 
     /// <summary>
