@@ -5,25 +5,19 @@ namespace MovieRecs.Persistence;
 
 /// <summary>
 /// The header the BPR and logistic MF files share before their factor rows (which follow in the
-/// <see cref="AlsModelFile"/> format): 8 magic bytes, the format version (int32), <see cref="OptionsLength"/> bytes
-/// of the model's options, and a CRC-32 of those 48 bytes. Reading checks, in this order, the magic (as far as the
-/// stream goes), the length, the checksum and the version, and names the source in every error.
+/// <see cref="AlsModelFile"/> format): 8 magic bytes, the format version (int32), 36 bytes of the model's options
+/// (from offset 12), and a CRC-32 of those 48 bytes. Reading checks, in this order, the magic (as far as the stream
+/// goes), the length, the checksum and the version, and names the source in every error.
 /// </summary>
 internal static class OptionsHeader
 {
     /// <summary>The header's bytes, checksum included.</summary>
     public const int Length = Checked + 4;
 
-    /// <summary>Where the options start.</summary>
-    public const int OptionsStart = 12;
-
-    /// <summary>The bytes the options may use.</summary>
-    public const int OptionsLength = Checked - OptionsStart;
-
     private const int Checked = 48;
 
     /// <summary>Fills in the magic, the version and the checksum of <paramref name="header"/> (whose options the caller
-    /// wrote at <see cref="OptionsStart"/>) and writes it.</summary>
+    /// wrote from offset 12) and writes it.</summary>
     public static void Write(Stream stream, ReadOnlySpan<byte> magic, int version, Span<byte> header)
     {
         magic.CopyTo(header);
