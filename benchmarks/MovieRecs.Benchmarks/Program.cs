@@ -19,6 +19,11 @@ internal static class Program
             return ScaleRun.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "gather")
+        {
+            return GatherRun.Run(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "coldstart")
         {
             return ColdStart.Run(args[1..]);
