@@ -75,6 +75,25 @@ public sealed class DenseKernelsTests
 
     [Theory]
     [MemberData(nameof(Widths))]
+    public void GatherDotsAccumulate_RowCountsWidthsOffsetsAndSigns_MatchReference(string width)
+    {
+        // The fused CG product: eight rows per block (their coefficients computed together), then single rows.
+        var checks = KernelChecks.For(width);
+        foreach (var rows in new[] { 0, 1, 7, 8, 9, 16, 17, 33 })
+        {
+            for (var w = 0; w <= 70; w += (w < 20 ? 1 : 7))
+            {
+                checks.GatherDotsAccumulate(rows, w, withOffsets: false, sign: 1f);
+                checks.GatherDotsAccumulate(rows, w, withOffsets: true, sign: -1f);
+            }
+        }
+
+        checks.GatherDotsAccumulate(24, 112, withOffsets: true, sign: -1f);
+        checks.GatherDotsAccumulate(13, 257, withOffsets: false, sign: 1f);
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
     public void MultiplyBlock_CountsFactorsAndStrides_MatchReferenceAndEachVectorAlone(string width)
     {
         var checks = KernelChecks.For(width);

@@ -16,6 +16,8 @@ internal interface IKernelChecks
 
     void AccumulateRows(int rowCount, int width, bool accumulate);
 
+    void GatherDotsAccumulate(int rowCount, int width, bool withOffsets, float sign);
+
     void GramRowTile(int rowCount, int factors);
 
     void MultiplyBlock(int count, int factors, int stride);
@@ -175,6 +177,57 @@ internal sealed class KernelChecks<TOps, TVec> : IKernelChecks
             }
 
             KernelChecks.Close(expected, destination[i], Tolerance, scale + 1e-30, $"AccumulateRows[{i}] rows {rowCount} width {width}");
+        }
+
+        Assert.Equal(original[width], destination[width]);
+    }
+
+    public void GatherDotsAccumulate(int rowCount, int width, bool withOffsets, float sign)
+    {
+        var random = new Random((rowCount * 17) + (width * 3) + (withOffsets ? 1 : 0) + (sign < 0 ? 2 : 0));
+        var stride = width + 2;
+        var rows = KernelChecks.RandomArray(random, (rowCount + 4) * stride);
+        var vector = KernelChecks.RandomArray(random, width + 1);
+        var weights = KernelChecks.RandomArray(random, rowCount, 0f, 4f);
+        var offsets = withOffsets ? KernelChecks.RandomArray(random, rowCount, 0f, 5f) : [];
+        var indexes = new int[rowCount];
+        for (var j = 0; j < rowCount; j++)
+        {
+            indexes[j] = random.Next(rowCount + 4);
+        }
+
+        var destination = KernelChecks.RandomArray(random, width + 1);
+        var original = (float[])destination.Clone();
+        DenseKernels.GatherDotsAccumulate<TOps, TVec>(
+            ref At(rows, 0), stride, indexes, weights, offsets, sign, ref At(vector, 0), destination.AsSpan(0, width));
+        var coefficients = new double[rowCount];
+        var coefficientScales = new double[rowCount];
+        for (var j = 0; j < rowCount; j++)
+        {
+            double dot = 0, dotScale = 0;
+            for (var i = 0; i < width; i++)
+            {
+                var term = (double)rows[(indexes[j] * stride) + i] * vector[i];
+                dot += term;
+                dotScale += Math.Abs(term);
+            }
+
+            var offset = withOffsets ? offsets[j] : 0.0;
+            coefficients[j] = offset + (sign * weights[j] * dot);
+            coefficientScales[j] = Math.Abs(offset) + (weights[j] * dotScale);
+        }
+
+        for (var i = 0; i < width; i++)
+        {
+            double expected = original[i], scale = Math.Abs(expected);
+            for (var j = 0; j < rowCount; j++)
+            {
+                var y = rows[(indexes[j] * stride) + i];
+                expected += coefficients[j] * y;
+                scale += coefficientScales[j] * Math.Abs(y);
+            }
+
+            KernelChecks.Close(expected, destination[i], Tolerance, scale + 1e-30, $"GatherDotsAccumulate[{i}] rows {rowCount} width {width} offsets {withOffsets} sign {sign}");
         }
 
         Assert.Equal(original[width], destination[width]);
