@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using MovieRecs.Internal;
 using MovieRecs.Neighbors;
@@ -24,22 +25,23 @@ public static class ItemKnnModelFile
 
     private static readonly byte[] Magic = "MRKNN\0\r\n"u8.ToArray();
 
+    /// <summary>Bytes between cancellation checks, and the most a stream of unknown length is read ahead of its data.</summary>
+    private const int BlockBytes = 1 << 20;
+
     /// <summary>Writes <paramref name="model"/> to <paramref name="stream"/> at its position, leaving it open.</summary>
     /// <param name="model">The model.</param>
     /// <param name="stream">A writable stream.</param>
+    /// <param name="cancellationToken">Checked between blocks of about 1 MiB.</param>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="stream"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="stream"/> is not writable.</exception>
     /// <exception cref="IOException">The stream fails.</exception>
-    public static void Save(ItemKnnModel model, Stream stream)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static void Save(ItemKnnModel model, Stream stream, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(stream);
-        if (!stream.CanWrite)
-        {
-            ThrowHelper.ThrowArgument(nameof(stream), "The stream is not writable.");
-        }
-
-        var crc = new Crc32();
+        ModelArguments.CheckWritable(stream);
+        var writer = new BlockWriter(stream, cancellationToken);
         var header = new byte[Magic.Length + 12 + 16];
         Magic.CopyTo(header, 0);
         var at = Magic.Length;
@@ -48,53 +50,92 @@ public static class ItemKnnModelFile
         BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(at + 8), model.Options.K);
         BinaryPrimitives.WriteDoubleLittleEndian(header.AsSpan(at + 12), model.Options.K1);
         BinaryPrimitives.WriteDoubleLittleEndian(header.AsSpan(at + 20), model.Options.B);
-        Write(stream, crc, header);
-        WriteMatrix(stream, crc, model.Similarity);
-        WriteMatrix(stream, crc, model.UserItems);
+        writer.Write(header);
+        WriteMatrix(writer, model.Similarity);
+        WriteMatrix(writer, model.UserItems);
         var tail = new byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(tail, crc.GetCurrentHashAsUInt32());
+        BinaryPrimitives.WriteUInt32LittleEndian(tail, writer.Checksum);
         stream.Write(tail);
     }
 
     /// <summary>Saves <paramref name="model"/> to a file, atomically (a temporary file renamed over <paramref name="path"/>).</summary>
     /// <param name="model">The model.</param>
     /// <param name="path">The file; replaced if it exists, only once the new content is complete.</param>
+    /// <param name="cancellationToken">Checked between blocks of about 1 MiB; the previous file stays as it was.</param>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
     /// <exception cref="IOException">The file cannot be written or renamed (the previous file, if any, is unchanged).</exception>
     /// <exception cref="UnauthorizedAccessException">The folder or the file is not writable.</exception>
-    public static void Save(ItemKnnModel model, string path)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static void Save(ItemKnnModel model, string path, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        AtomicFileWriter.Write(path, "the model", stream => Save(model, stream), CancellationToken.None);
+        AtomicFileWriter.Write(path, "the model", stream => Save(model, stream, cancellationToken), cancellationToken);
     }
 
-    /// <summary>Loads a model saved by <see cref="Save(ItemKnnModel, Stream)"/>.</summary>
+    /// <summary>Loads a model saved by <see cref="Save(ItemKnnModel, Stream, CancellationToken)"/>.</summary>
     /// <param name="stream">The stream, at the start of the model; left open just after the checksum.</param>
-    /// <param name="displayName">The name errors show; "stream" when null.</param>
+    /// <param name="displayName">The name errors show (<see cref="ModelFileException.SourceName"/>); the file path of
+    /// a <see cref="FileStream"/>, or "stream", when null.</param>
+    /// <param name="cancellationToken">Checked between blocks of about 1 MiB.</param>
     /// <returns>The model.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> is not readable.</exception>
     /// <exception cref="ModelFileException">The bytes are not an item-item model file: another file
-    /// (<see cref="ModelFileError.InvalidHeader"/>), a newer version (<see cref="ModelFileError.UnsupportedVersion"/>),
+    /// (<see cref="ModelFileError.BadMagic"/>), a newer version (<see cref="ModelFileError.UnsupportedVersion"/>),
     /// cut short (<see cref="ModelFileError.Truncated"/>), damaged (<see cref="ModelFileError.ChecksumMismatch"/>),
     /// sizes past the array limit (<see cref="ModelFileError.TooManyElements"/>), or inconsistent matrices or options
     /// (<see cref="ModelFileError.InvalidModel"/>).</exception>
-    public static ItemKnnModel Load(Stream stream, string? displayName = null)
+    /// <exception cref="IOException">The stream fails.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>From a seekable stream each array is allocated once, after checking the sizes a matrix declares against
+    /// the bytes left. From a stream whose length is unknown, an array grows as its bytes arrive, 1 MiB at a time,
+    /// doubling only once it is full, so a header that lies about its sizes costs at most twice what was really sent
+    /// plus a block, and ends as <see cref="ModelFileError.Truncated"/>.</remarks>
+    public static ItemKnnModel Load(Stream stream, string? displayName = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var source = displayName ?? "stream";
-        var crc = new Crc32();
+        if (!stream.CanRead)
+        {
+            ThrowHelper.ThrowArgument(nameof(stream), "The stream is not readable.");
+        }
+
+        return Read(stream, displayName ?? (stream is FileStream file ? file.Name : "stream"), cancellationToken);
+    }
+
+    /// <summary>Loads a model from a file saved by <see cref="Save(ItemKnnModel, string, CancellationToken)"/>.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="cancellationToken">Checked between blocks of about 1 MiB.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="ModelFileException">The file is not a valid item-item model file (see
+    /// <see cref="Load(Stream, string?, CancellationToken)"/>), or bytes follow the checksum
+    /// (<see cref="ModelFileError.TrailingData"/>).</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file is not readable.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static ItemKnnModel Load(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return OptionsHeader.LoadFile(path, "an item-item model file", Read, cancellationToken);
+    }
+
+    private static ItemKnnModel Read(Stream stream, string source, CancellationToken cancellationToken)
+    {
+        var reader = new BlockReader(stream, source, cancellationToken);
         try
         {
-            var header = Read(stream, crc, Magic.Length + 28);
-            if (!header.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+            var magic = reader.ReadBytes(Magic.Length);
+            if (!magic.AsSpan().SequenceEqual(Magic))
             {
-                throw new ModelFileException(ModelFileError.InvalidHeader, source, $"{source}: not an item-item model file (no MRKNN magic at the start).");
+                throw new ModelFileException(ModelFileError.BadMagic, source, $"{source}: not an item-item model file (its first bytes are not MRKNN\\0\\r\\n).");
             }
 
-            var at = Magic.Length;
-            var version = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(at));
+            var header = reader.ReadBytes(28);
+            var version = BinaryPrimitives.ReadInt32LittleEndian(header);
             if (version != FormatVersion)
             {
                 throw new ModelFileException(ModelFileError.UnsupportedVersion, source, $"{source}: format version {version}; this library reads version {FormatVersion}.");
@@ -102,15 +143,15 @@ public static class ItemKnnModelFile
 
             var options = new ItemKnnOptions
             {
-                Similarity = (ItemSimilarity)BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(at + 4)),
-                K = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(at + 8)),
-                K1 = BinaryPrimitives.ReadDoubleLittleEndian(header.AsSpan(at + 12)),
-                B = BinaryPrimitives.ReadDoubleLittleEndian(header.AsSpan(at + 20)),
+                Similarity = (ItemSimilarity)BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(4)),
+                K = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(8)),
+                K1 = BinaryPrimitives.ReadDoubleLittleEndian(header.AsSpan(12)),
+                B = BinaryPrimitives.ReadDoubleLittleEndian(header.AsSpan(20)),
             };
-            var similarity = ReadMatrix(stream, crc, source, "similarity");
-            var userItems = ReadMatrix(stream, crc, source, "user items");
-            var expected = crc.GetCurrentHashAsUInt32();
-            var stored = BinaryPrimitives.ReadUInt32LittleEndian(Read(stream, null, 4));
+            var similarity = ReadMatrix(reader, "similarity");
+            var userItems = ReadMatrix(reader, "user items");
+            var expected = reader.Checksum;
+            var stored = BinaryPrimitives.ReadUInt32LittleEndian(reader.ReadBytes(4));
             if (stored != expected)
             {
                 throw new ModelFileException(ModelFileError.ChecksumMismatch, source, $"{source}: checksum mismatch (stored {stored:x8}, computed {expected:x8}); the file is damaged.");
@@ -138,49 +179,29 @@ public static class ItemKnnModelFile
         }
     }
 
-    /// <summary>Loads a model from a file saved by <see cref="Save(ItemKnnModel, string)"/>.</summary>
-    /// <param name="path">The file.</param>
-    /// <returns>The model.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
-    /// <exception cref="FileNotFoundException">There is no such file.</exception>
-    /// <exception cref="ModelFileException">The file is not a valid item-item model file (see <see cref="Load(Stream, string?)"/>);
-    /// it also fails when bytes follow the checksum (<see cref="ModelFileError.TrailingData"/>).</exception>
-    public static ItemKnnModel Load(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        var model = Load(stream, path);
-        if (stream.Position != stream.Length)
-        {
-            throw new ModelFileException(ModelFileError.TrailingData, path, $"{path}: {stream.Length - stream.Position} bytes follow the model's checksum.");
-        }
-
-        return model;
-    }
-
-    private static void WriteMatrix(Stream stream, Crc32 crc, CsrMatrix matrix)
+    private static void WriteMatrix(BlockWriter writer, CsrMatrix matrix)
     {
         var head = new byte[16];
         BinaryPrimitives.WriteInt32LittleEndian(head, matrix.RowCount);
         BinaryPrimitives.WriteInt32LittleEndian(head.AsSpan(4), matrix.ColumnCount);
         BinaryPrimitives.WriteInt64LittleEndian(head.AsSpan(8), matrix.NonZeroCount);
-        Write(stream, crc, head);
-        Write(stream, crc, MemoryMarshal.AsBytes(matrix.RowPointers));
+        writer.Write(head);
+        writer.Write(MemoryMarshal.AsBytes(matrix.RowPointers));
         for (var r = 0; r < matrix.RowCount; r++)
         {
-            Write(stream, crc, MemoryMarshal.AsBytes(matrix.GetColumnIndices(r)));
+            writer.Write(MemoryMarshal.AsBytes(matrix.GetColumnIndices(r)));
         }
 
         for (var r = 0; r < matrix.RowCount; r++)
         {
-            Write(stream, crc, MemoryMarshal.AsBytes(matrix.GetValues(r)));
+            writer.Write(MemoryMarshal.AsBytes(matrix.GetValues(r)));
         }
     }
 
-    private static CsrMatrix ReadMatrix(Stream stream, Crc32 crc, string source, string what)
+    private static CsrMatrix ReadMatrix(BlockReader reader, string what)
     {
-        var head = Read(stream, crc, 16);
+        var source = reader.Source;
+        var head = reader.ReadBytes(16);
         var rows = BinaryPrimitives.ReadInt32LittleEndian(head);
         var columns = BinaryPrimitives.ReadInt32LittleEndian(head.AsSpan(4));
         var nonZeros = BinaryPrimitives.ReadInt64LittleEndian(head.AsSpan(8));
@@ -194,17 +215,11 @@ public static class ItemKnnModelFile
             throw new ModelFileException(ModelFileError.TooManyElements, source, $"{source}: the {what} matrix claims {rows} rows and {nonZeros} non-zeros, past the array limit {Array.MaxLength}.");
         }
 
-        if (stream.CanSeek && stream.Length - stream.Position < (8L * (rows + 1)) + (8L * nonZeros))
-        {
-            throw new EndOfStreamException();
-        }
-
-        var pointers = new long[rows + 1];
-        ReadInto(stream, crc, MemoryMarshal.AsBytes(pointers.AsSpan()));
-        var indices = new int[nonZeros];
-        ReadInto(stream, crc, MemoryMarshal.AsBytes(indices.AsSpan()));
-        var values = new float[nonZeros];
-        ReadInto(stream, crc, MemoryMarshal.AsBytes(values.AsSpan()));
+        // Row pointers, column indices and values, then the rest of the file (at least its checksum).
+        reader.Expect((8L * (rows + 1)) + (8L * nonZeros) + 4);
+        var pointers = reader.ReadArray<long>(rows + 1L);
+        var indices = reader.ReadArray<int>(nonZeros);
+        var values = reader.ReadArray<float>(nonZeros);
         try
         {
             return CsrMatrix.FromArrays(rows, columns, pointers, indices, values);
@@ -215,23 +230,96 @@ public static class ItemKnnModelFile
         }
     }
 
-    private static void Write(Stream stream, Crc32 crc, ReadOnlySpan<byte> bytes)
+    /// <summary>Writes through the checksum, checking for cancellation between blocks of about 1 MiB.</summary>
+    private sealed class BlockWriter(Stream stream, CancellationToken cancellationToken)
     {
-        crc.Append(bytes);
-        stream.Write(bytes);
+        private readonly Crc32 _crc = new();
+        private long _sinceCheck;
+
+        public uint Checksum => _crc.GetCurrentHashAsUInt32();
+
+        public void Write(ReadOnlySpan<byte> bytes)
+        {
+            while (!bytes.IsEmpty)
+            {
+                if (_sinceCheck >= BlockBytes)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    _sinceCheck = 0;
+                }
+
+                var part = bytes[..Math.Min(bytes.Length, BlockBytes)];
+                _crc.Append(part);
+                stream.Write(part);
+                _sinceCheck += part.Length;
+                bytes = bytes[part.Length..];
+            }
+        }
     }
 
-    private static byte[] Read(Stream stream, Crc32? crc, int count)
+    /// <summary>
+    /// Reads through the checksum in blocks of at most 1 MiB, checking for cancellation before each; arrays are
+    /// allocated whole when the stream's length vouches for them, and grown as their bytes arrive otherwise.
+    /// </summary>
+    private sealed class BlockReader
     {
-        var bytes = new byte[count];
-        stream.ReadExactly(bytes);
-        crc?.Append(bytes);
-        return bytes;
-    }
+        private readonly Stream _stream;
+        private readonly CancellationToken _cancellationToken;
+        private readonly Crc32 _crc = new();
+        private readonly long _end;
 
-    private static void ReadInto(Stream stream, Crc32 crc, Span<byte> destination)
-    {
-        stream.ReadExactly(destination);
-        crc.Append(destination);
+        public BlockReader(Stream stream, string source, CancellationToken cancellationToken)
+        {
+            _stream = stream;
+            Source = source;
+            _cancellationToken = cancellationToken;
+            _end = stream.CanSeek ? stream.Length : -1;
+        }
+
+        public string Source { get; }
+
+        public uint Checksum => _crc.GetCurrentHashAsUInt32();
+
+        /// <summary>Fails as truncated, before anything is allocated, when a seekable stream has fewer than
+        /// <paramref name="bytes"/> left.</summary>
+        public void Expect(long bytes)
+        {
+            if (_end >= 0 && _end - _stream.Position < bytes)
+            {
+                throw new EndOfStreamException();
+            }
+        }
+
+        public byte[] ReadBytes(int count)
+        {
+            var bytes = new byte[count];
+            _stream.ReadExactly(bytes);
+            _crc.Append(bytes);
+            return bytes;
+        }
+
+        public T[] ReadArray<T>(long count)
+            where T : unmanaged
+        {
+            var perBlock = BlockBytes / Unsafe.SizeOf<T>();
+            var array = new T[_end >= 0 ? count : Math.Min(count, perBlock)];
+            long filled = 0;
+            while (filled < count)
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                if (filled == array.Length)
+                {
+                    Array.Resize(ref array, (int)Math.Min(count, 2L * array.Length));
+                }
+
+                var take = (int)Math.Min(perBlock, array.Length - filled);
+                var bytes = MemoryMarshal.AsBytes(array.AsSpan((int)filled, take));
+                _stream.ReadExactly(bytes);
+                _crc.Append(bytes);
+                filled += take;
+            }
+
+            return array;
+        }
     }
 }

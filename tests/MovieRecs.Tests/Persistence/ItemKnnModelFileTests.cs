@@ -1,13 +1,20 @@
+using System.Buffers.Binary;
 using FsCheck.Xunit;
 using MovieRecs.Neighbors;
 using MovieRecs.Persistence;
+using MovieRecs.Sparse;
 using MovieRecs.Tests.Generators;
 
 namespace MovieRecs.Tests.Persistence;
 
-/// <summary>The item-item model's own file format: round trips and damaged files.</summary>
-public class ItemKnnModelFileTests
+/// <summary>The item-item model's own file format: round trips, damaged files, atomic saves and lying sizes.</summary>
+public class ItemKnnModelFileTests : ModelFileContract<ItemKnnModel>
 {
+    /// <summary>Where the similarity matrix's size fields start: the magic (8 bytes) and the options header (28).</summary>
+    private const int SimilarityHead = 8 + 28;
+
+    protected override string Extension => "knn";
+
     [Property(MaxTest = 50, Arbitrary = new[] { typeof(KnnArbitraries) })]
     public bool SaveLoad_RoundTrip_ServesTheSame(KnnCase c)
     {
@@ -23,56 +30,118 @@ public class ItemKnnModelFileTests
             && Enumerable.Range(0, model.UserCount).All(u => loaded.Recommend(u, 5).SequenceEqual(model.Recommend(u, 5)));
     }
 
-    [Fact]
-    public void Load_EveryTruncation_ThrowsModelFileException()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Load_SizesPastTheBytesSent_ThrowsTruncatedWithoutAllocatingThem(bool seekable)
     {
+        // A few hundred bytes that claim two billion non-zeros (16 GB of indices and values).
         var bytes = SavedBytes();
-        for (var length = 0; length < bytes.Length; length++)
-        {
-            var e = Assert.Throws<ModelFileException>(() => ItemKnnModelFile.Load(new MemoryStream(bytes, 0, length), "cut.knn"));
-            Assert.Equal("cut.knn", e.SourceName);
-            Assert.True(e.Kind is ModelFileError.Truncated or ModelFileError.InvalidHeader, $"length {length}: {e.Kind}");
-        }
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(SimilarityHead + 8), 2_000_000_000L);
+        Stream stream = seekable ? new MemoryStream(bytes) : new ForwardOnlyStream(bytes);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        var e = Assert.Throws<ModelFileException>(() => ItemKnnModelFile.Load(stream, "lying.knn"));
+
+        Assert.Equal(ModelFileError.Truncated, e.Kind);
+        Assert.Equal("lying.knn", e.SourceName);
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 16L << 20);
     }
 
     [Fact]
-    public void Load_EveryFlippedByte_ThrowsModelFileException()
+    public void Load_ForwardOnlyStream_ReadsTheSameModel()
     {
-        var bytes = SavedBytes();
-        for (var at = 0; at < bytes.Length; at++)
+        // Arrays grown as their bytes arrive: the user items' indices and values (about 285,000 each) pass one
+        // 1 MiB block, so the growth runs.
+        var rng = new Random(3);
+        var dense = new float[600, 500];
+        for (var r = 0; r < 600; r++)
         {
-            var damaged = (byte[])bytes.Clone();
-            damaged[at] ^= 0x10;
-            Assert.Throws<ModelFileException>(() => ItemKnnModelFile.Load(new MemoryStream(damaged), "flip.knn"));
+            for (var c = 0; c < 500; c++)
+            {
+                dense[r, c] = rng.NextDouble() < 0.95 ? rng.Next(1, 6) : 0;
+            }
         }
+
+        var model = ItemKnnModel.Fit(CsrMatrix.FromDense(dense), new ItemKnnOptions { K = 5 });
+        using var saved = new MemoryStream();
+        ItemKnnModelFile.Save(model, saved);
+        Assert.True(model.UserItems.NonZeroCount * sizeof(int) > 1 << 20);
+
+        var loaded = ItemKnnModelFile.Load(new ForwardOnlyStream(saved.ToArray()), "pipe");
+
+        Assert.True(loaded.UserItems.ContentEquals(model.UserItems));
+        Assert.True(loaded.Similarity.ContentEquals(model.Similarity));
     }
 
     [Fact]
-    public void Load_File_TrailingBytes_ThrowsTrailingData()
+    public void Load_Cancelled_Throws()
     {
-        var folder = Directory.CreateTempSubdirectory("movierecs-knn-");
-        try
-        {
-            var path = Path.Combine(folder.FullName, "model.knn");
-            var bytes = SavedBytes();
-            File.WriteAllBytes(path, [.. bytes, 0]);
-            Assert.Equal(ModelFileError.TrailingData, Assert.Throws<ModelFileException>(() => ItemKnnModelFile.Load(path)).Kind);
-
-            ItemKnnModelFile.Save(ItemKnnModelFile.Load(new MemoryStream(bytes)), path);
-            Assert.Equal(bytes, File.ReadAllBytes(path));
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => ItemKnnModelFile.Load(new MemoryStream(SavedBytes()), "x.knn", cancelled.Token));
     }
 
-    private static byte[] SavedBytes()
+    [Fact]
+    public void Guards_NullEmptyOrUnreadable_Throw()
     {
-        var matrix = MovieRecs.Sparse.CsrMatrix.FromDense(new float[,] { { 5, 3, 0 }, { 4, 0, 1 }, { 0, 2, 2 } });
-        var model = ItemKnnModel.Fit(matrix, new ItemKnnOptions { K = 2 });
-        using var stream = new MemoryStream();
-        ItemKnnModelFile.Save(model, stream);
-        return stream.ToArray();
+        Assert.Throws<ArgumentNullException>(() => ItemKnnModelFile.Save(null!, new MemoryStream()));
+        Assert.Throws<ArgumentNullException>(() => ItemKnnModelFile.Save(SmallModel(), (Stream)null!));
+        Assert.Throws<ArgumentException>(() => ItemKnnModelFile.Save(SmallModel(), new MemoryStream([], writable: false)));
+        Assert.Throws<ArgumentException>(() => ItemKnnModelFile.Save(SmallModel(), ""));
+        Assert.Throws<ArgumentNullException>(() => ItemKnnModelFile.Load((Stream)null!));
+        Assert.Throws<ArgumentException>(() => ItemKnnModelFile.Load(new UnreadableStream()));
+        Assert.Throws<ArgumentException>(() => ItemKnnModelFile.Load(""));
+    }
+
+    protected override ItemKnnModel SmallModel() =>
+        ItemKnnModel.Fit(CsrMatrix.FromDense(new float[,] { { 5, 3, 0 }, { 4, 0, 1 }, { 0, 2, 2 } }), new ItemKnnOptions { K = 2 });
+
+    protected override void Save(ItemKnnModel model, Stream stream) => ItemKnnModelFile.Save(model, stream);
+
+    protected override void Save(ItemKnnModel model, string path, CancellationToken cancellationToken) => ItemKnnModelFile.Save(model, path, cancellationToken);
+
+    protected override ItemKnnModel Load(Stream stream, string name) => ItemKnnModelFile.Load(stream, name);
+
+    protected override ItemKnnModel Load(string path) => ItemKnnModelFile.Load(path);
+
+    protected override void AssertSame(ItemKnnModel expected, ItemKnnModel actual)
+    {
+        Assert.Equal(expected.Options, actual.Options);
+        Assert.True(actual.Similarity.ContentEquals(expected.Similarity));
+        Assert.True(actual.UserItems.ContentEquals(expected.UserItems));
+    }
+
+    /// <summary>A stream that only reads forward and does not know its length, like a pipe or a network stream.</summary>
+    private sealed class ForwardOnlyStream(byte[] bytes) : Stream
+    {
+        private readonly MemoryStream _inner = new(bytes);
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    private sealed class UnreadableStream : MemoryStream
+    {
+        public override bool CanRead => false;
     }
 }
