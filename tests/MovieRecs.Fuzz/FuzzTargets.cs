@@ -16,6 +16,9 @@ internal static class FuzzTargets
         ("npz", NpyTargets.Npz),
         ("implicit", NpyTargets.Implicit),
         ("model", ModelTarget.Run),
+        ("knn", OwnModelTargets.Knn),
+        ("bpr", OwnModelTargets.Bpr),
+        ("lmf", OwnModelTargets.Lmf),
     ];
 
     public static IEnumerable<string> Names => Targets.Select(t => t.Name);

@@ -1,12 +1,16 @@
 using System.Buffers.Binary;
 using System.Text;
 using MovieRecs.Als;
+using MovieRecs.Bpr;
+using MovieRecs.LogisticMf;
+using MovieRecs.Neighbors;
 using MovieRecs.Persistence;
+using MovieRecs.Sparse;
 
 namespace MovieRecs.Fuzz;
 
 /// <summary>
-/// Writes the binary seed files of the corpus (<c>npy</c>, <c>npz</c>, <c>implicit</c>, <c>model</c>): small valid
+/// Writes the binary seed files of the corpus (<c>npy</c>, <c>npz</c>, <c>implicit</c>, <c>model</c>, <c>knn</c>, <c>bpr</c>, <c>lmf</c>): small valid
 /// files in each layout the readers take, plus a few that exercise a rejection path (an object array). The text
 /// seeds are written by hand in the corpus folders.
 /// </summary>
@@ -18,6 +22,7 @@ internal static class SeedFiles
         WriteNpz(Path.Combine(corpus, "npz"));
         WriteImplicit(Path.Combine(corpus, "implicit"));
         WriteModel(Path.Combine(corpus, "model"));
+        WriteOwnModels(corpus);
     }
 
     private static void WriteNpy(string folder)
@@ -92,6 +97,37 @@ internal static class SeedFiles
         BinaryPrimitives.WriteInt32LittleEndian(huge.AsSpan(16), 50_000_000);
         BinaryPrimitives.WriteUInt32LittleEndian(huge.AsSpan(76), System.IO.Hashing.Crc32.HashToUInt32(huge.AsSpan(0, 76)));
         File.WriteAllBytes(Path.Combine(folder, "huge-user-count.bin"), huge);
+    }
+
+    /// <summary>Small files of the item-item, BPR and logistic MF formats, one per similarity for the item-item one.</summary>
+    private static void WriteOwnModels(string corpus)
+    {
+        var userItems = CsrMatrix.FromDense(new float[,] { { 5, 3, 0, 1 }, { 4, 0, 1, 0 }, { 0, 2, 2, 5 } });
+        var knn = Directory.CreateDirectory(Path.Combine(corpus, "knn")).FullName;
+        foreach (var similarity in Enum.GetValues<ItemSimilarity>())
+        {
+            using var stream = File.Create(Path.Combine(knn, similarity.ToString().ToLowerInvariant() + ".knn"));
+            ItemKnnModelFile.Save(ItemKnnModel.Fit(userItems, new ItemKnnOptions { K = 2, Similarity = similarity }), stream);
+        }
+
+        // A small file whose similarity matrix claims two billion non-zeros, its checksum made right: what made the
+        // loader allocate 16 GB from the sizes alone when the stream had no length.
+        var huge = File.ReadAllBytes(Path.Combine(knn, "cosine.knn"));
+        BinaryPrimitives.WriteInt64LittleEndian(huge.AsSpan(8 + 28 + 8), 2_000_000_000L);
+        BinaryPrimitives.WriteUInt32LittleEndian(huge.AsSpan(huge.Length - 4), System.IO.Hashing.Crc32.HashToUInt32(huge.AsSpan(0, huge.Length - 4)));
+        File.WriteAllBytes(Path.Combine(knn, "huge-non-zero-count.knn"), huge);
+
+        var bpr = Directory.CreateDirectory(Path.Combine(corpus, "bpr")).FullName;
+        using (var stream = File.Create(Path.Combine(bpr, "model.bpr")))
+        {
+            BprModelFile.Save(BprModel.Fit(userItems, new BprOptions { Factors = 2, Iterations = 2, Seed = 1, MaxDegreeOfParallelism = 1 }), stream);
+        }
+
+        var lmf = Directory.CreateDirectory(Path.Combine(corpus, "lmf")).FullName;
+        using (var stream = File.Create(Path.Combine(lmf, "model.lmf")))
+        {
+            LogisticMfModelFile.Save(LogisticMfModel.Fit(userItems, new LogisticMfOptions { Factors = 2, Iterations = 2, Seed = 1 }), stream);
+        }
     }
 
     /// <summary>A .npy file with the header text given, padded as numpy pads it (the prefix and header end on a multiple of 64).</summary>

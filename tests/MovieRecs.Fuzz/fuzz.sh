@@ -10,7 +10,7 @@
 #   tests/MovieRecs.Fuzz/fuzz.sh [SECONDS] [TARGET...]    fuzz each target for SECONDS (default 180), one at a time
 #   tests/MovieRecs.Fuzz/fuzz.sh --replay [TARGET...]     replay the committed corpus only (no AFL, no instrumentation)
 #
-#   TARGET is one of: ratings movies users tags links npy npz implicit model (default: all of them).
+#   TARGET is one of: ratings movies users tags links npy npz implicit model knn bpr lmf (default: all of them).
 #   FUZZ_WORK=DIR puts the build and the findings in DIR (default: artifacts/fuzz at the repository root, ignored
 #   by git); each run starts afresh from the seeds in tests/MovieRecs.Fuzz/corpus/TARGET.
 #
@@ -27,7 +27,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 work="${FUZZ_WORK:-$root/artifacts/fuzz}"
-all_targets=(ratings movies users tags links npy npz implicit model)
+all_targets=(ratings movies users tags links npy npz implicit model knn bpr lmf)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 replay=false

@@ -110,7 +110,7 @@ public static class BprModelFile
     public static BprModel Load(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return OptionsHeader.LoadFile(path, "a BPR model file", Read, cancellationToken);
+        return InputFile.LoadModel(path, "a BPR model file", Read, cancellationToken);
     }
 
     private static BprModel Read(Stream stream, string source, CancellationToken cancellationToken)

@@ -2,7 +2,8 @@ using MovieRecs.Internal;
 
 namespace MovieRecs.Persistence;
 
-/// <summary>Opens the files the path-taking readers read, turning a folder given for a file into an error that says so.</summary>
+/// <summary>Opens the files the path-taking readers read, turning a folder given for a file into an error that says so,
+/// and loads a model file whole (nothing may follow it).</summary>
 internal static class InputFile
 {
     /// <summary>Opens <paramref name="path"/> for sequential reading.</summary>
@@ -27,5 +28,23 @@ internal static class InputFile
         {
             throw new ArgumentException($"'{MessageText.Escape(path)}' is a folder, not {expected}.", nameof(path), e);
         }
+    }
+
+    /// <summary>Opens <paramref name="path"/>, reads one model with <paramref name="read"/> and fails with
+    /// <see cref="ModelFileError.TrailingData"/> when bytes follow it.</summary>
+    public static TModel LoadModel<TModel>(string path, string kind, Func<Stream, string, CancellationToken, TModel> read, CancellationToken cancellationToken)
+    {
+        using var stream = OpenRead(path, kind);
+        var model = read(stream, path, cancellationToken);
+        var length = stream.Length;
+        if (stream.Position != length)
+        {
+            AlsModelFileErrors.Throw(
+                ModelFileError.TrailingData,
+                path,
+                $"{length - stream.Position} unexpected bytes after the model's checksum (the file is {length} bytes, the model {stream.Position}).");
+        }
+
+        return model;
     }
 }

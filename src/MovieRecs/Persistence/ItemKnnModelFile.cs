@@ -120,7 +120,7 @@ public static class ItemKnnModelFile
     public static ItemKnnModel Load(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return OptionsHeader.LoadFile(path, "an item-item model file", Read, cancellationToken);
+        return InputFile.LoadModel(path, "an item-item model file", Read, cancellationToken);
     }
 
     private static ItemKnnModel Read(Stream stream, string source, CancellationToken cancellationToken)

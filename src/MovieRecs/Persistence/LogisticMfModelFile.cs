@@ -104,7 +104,7 @@ public static class LogisticMfModelFile
     public static LogisticMfModel Load(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return OptionsHeader.LoadFile(path, "a logistic MF model file", ReadCore, cancellationToken);
+        return InputFile.LoadModel(path, "a logistic MF model file", ReadCore, cancellationToken);
     }
 
     private static void WriteCore(LogisticMfModel model, Stream stream, CancellationToken cancellationToken)

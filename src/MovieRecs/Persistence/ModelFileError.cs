@@ -2,8 +2,9 @@ namespace MovieRecs.Persistence;
 
 /// <summary>
 /// What is wrong with a model file, as reported by <see cref="ModelFileException.Kind"/> when
-/// <see cref="AlsModelFile"/> or <see cref="ImplicitModelFile"/> rejects it. The first eight kinds apply to this
-/// library's own format; the others to the arrays of an <c>implicit</c> <c>.npz</c> archive (and <see cref="BadMagic"/>,
+/// <see cref="AlsModelFile"/>, <see cref="ItemKnnModelFile"/>, <see cref="BprModelFile"/>,
+/// <see cref="LogisticMfModelFile"/> or <see cref="ImplicitModelFile"/> rejects it. The first eight kinds apply to this
+/// library's own formats; the others to the arrays of an <c>implicit</c> <c>.npz</c> archive (and <see cref="BadMagic"/>,
 /// <see cref="UnsupportedVersion"/>, <see cref="Truncated"/>, <see cref="TooManyElements"/> and
 /// <see cref="InvalidValue"/> to its arrays too).
 /// </summary>

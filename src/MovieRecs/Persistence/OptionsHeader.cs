@@ -80,24 +80,6 @@ internal static class OptionsHeader
         }
     }
 
-    /// <summary>Opens <paramref name="path"/>, reads one model with <paramref name="read"/> and fails with
-    /// <see cref="ModelFileError.TrailingData"/> when bytes follow it.</summary>
-    public static TModel LoadFile<TModel>(string path, string kind, Func<Stream, string, CancellationToken, TModel> read, CancellationToken cancellationToken)
-    {
-        using var stream = InputFile.OpenRead(path, kind);
-        var model = read(stream, path, cancellationToken);
-        var length = stream.Length;
-        if (stream.Position != length)
-        {
-            AlsModelFileErrors.Throw(
-                ModelFileError.TrailingData,
-                path,
-                $"{length - stream.Position} unexpected bytes after the model's checksum (the file is {length} bytes, the model {stream.Position}).");
-        }
-
-        return model;
-    }
-
     /// <summary>The magic as the messages show it: <c>\x89MRBPR\r\n</c>.</summary>
     private static string MagicText(ReadOnlySpan<byte> magic) =>
         $"\\x{magic[0]:x2}{Encoding.ASCII.GetString(magic[1..^2])}\\r\\n";

@@ -38,7 +38,7 @@ public class ItemKnnModelFileTests : ModelFileContract<ItemKnnModel>
         // A few hundred bytes that claim two billion non-zeros (16 GB of indices and values).
         var bytes = SavedBytes();
         BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(SimilarityHead + 8), 2_000_000_000L);
-        Stream stream = seekable ? new MemoryStream(bytes) : new ForwardOnlyStream(bytes);
+        Stream stream = seekable ? new MemoryStream(bytes) : new ForwardOnlyStream(bytes, ForwardOnlyStream.DefaultMaxRead);
         var before = GC.GetAllocatedBytesForCurrentThread();
 
         var e = Assert.Throws<ModelFileException>(() => ItemKnnModelFile.Load(stream, "lying.knn"));
@@ -68,7 +68,7 @@ public class ItemKnnModelFileTests : ModelFileContract<ItemKnnModel>
         ItemKnnModelFile.Save(model, saved);
         Assert.True(model.UserItems.NonZeroCount * sizeof(int) > 1 << 20);
 
-        var loaded = ItemKnnModelFile.Load(new ForwardOnlyStream(saved.ToArray()), "pipe");
+        var loaded = ItemKnnModelFile.Load(new ForwardOnlyStream(saved.ToArray(), ForwardOnlyStream.DefaultMaxRead), "pipe");
 
         Assert.True(loaded.UserItems.ContentEquals(model.UserItems));
         Assert.True(loaded.Similarity.ContentEquals(model.Similarity));
@@ -110,34 +110,6 @@ public class ItemKnnModelFileTests : ModelFileContract<ItemKnnModel>
         Assert.Equal(expected.Options, actual.Options);
         Assert.True(actual.Similarity.ContentEquals(expected.Similarity));
         Assert.True(actual.UserItems.ContentEquals(expected.UserItems));
-    }
-
-    /// <summary>A stream that only reads forward and does not know its length, like a pipe or a network stream.</summary>
-    private sealed class ForwardOnlyStream(byte[] bytes) : Stream
-    {
-        private readonly MemoryStream _inner = new(bytes);
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private sealed class UnreadableStream : MemoryStream
