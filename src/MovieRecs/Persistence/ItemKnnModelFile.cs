@@ -128,10 +128,16 @@ public static class ItemKnnModelFile
         var reader = new BlockReader(stream, source, cancellationToken);
         try
         {
-            var magic = reader.ReadBytes(Magic.Length);
-            if (!magic.AsSpan().SequenceEqual(Magic))
+            // Another kind of file is told by its first bytes, however few there are; a prefix of the magic is a cut file.
+            var magic = reader.ReadPrefix(Magic.Length);
+            if (!Magic.AsSpan().StartsWith(magic))
             {
                 throw new ModelFileException(ModelFileError.BadMagic, source, $"{source}: not an item-item model file (its first bytes are not MRKNN\\0\\r\\n).");
+            }
+
+            if (magic.Length < Magic.Length)
+            {
+                throw new EndOfStreamException();
             }
 
             var header = reader.ReadBytes(28);
@@ -288,6 +294,15 @@ public static class ItemKnnModelFile
             {
                 throw new EndOfStreamException();
             }
+        }
+
+        /// <summary>Up to <paramref name="count"/> bytes, fewer only at the end of the stream.</summary>
+        public byte[] ReadPrefix(int count)
+        {
+            var bytes = new byte[count];
+            var read = _stream.ReadAtLeast(bytes, count, throwOnEndOfStream: false);
+            _crc.Append(bytes.AsSpan(0, read));
+            return read == count ? bytes : bytes[..read];
         }
 
         public byte[] ReadBytes(int count)

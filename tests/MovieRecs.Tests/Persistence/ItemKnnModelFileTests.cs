@@ -74,6 +74,16 @@ public class ItemKnnModelFileTests : ModelFileContract<ItemKnnModel>
         Assert.True(loaded.Similarity.ContentEquals(model.Similarity));
     }
 
+    [Theory]
+    [InlineData(new byte[] { (byte)'u', (byte)'s', (byte)'e' })]
+    [InlineData(new byte[] { (byte)'M', (byte)'R', (byte)'A' })]
+    public void Load_ShortFileOfAnotherKind_ThrowsBadMagic(byte[] content)
+    {
+        var e = Assert.Throws<ModelFileException>(() => ItemKnnModelFile.Load(new MemoryStream(content), "short.txt"));
+        Assert.Equal(ModelFileError.BadMagic, e.Kind);
+        Assert.Equal(@"short.txt: not an item-item model file (its first bytes are not MRKNN\0\r\n).", e.Message);
+    }
+
     [Fact]
     public void Load_Cancelled_Throws()
     {
