@@ -21,4 +21,21 @@ public class ServingWarmUpTests
 
         Assert.True(ServingWarmUp.Done, "the warm-up did not finish within a minute: it threw or hung");
     }
+
+    /// <summary>The similar-items methods are found by name: a renamed or removed one would silently stay cold.</summary>
+    [Fact]
+    public void SimilarItemsMethods_EachNameFindsOneMethodMarkedForFullOptimization()
+    {
+        var names = ServingWarmUp.SimilarItemsMethods.SelectMany(t => t.Names.Select(n => $"{t.Type.Name}.{n}")).ToArray();
+        var methods = ServingWarmUp.FindSimilarItemsMethods().ToArray();
+        Assert.Equal(names.Length, methods.Length);
+        for (var i = 0; i < methods.Length; i++)
+        {
+            Assert.True(methods[i] is not null, $"{names[i]} was not found");
+            Assert.True(
+                (methods[i]!.MethodImplementationFlags & System.Reflection.MethodImplAttributes.AggressiveOptimization) != 0,
+                $"{names[i]} is not marked for full optimization, so compiling it ahead would compile its unoptimized form");
+            Assert.False(methods[i]!.ContainsGenericParameters, $"{names[i]} is generic");
+        }
+    }
 }
