@@ -1,11 +1,15 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using MovieRecs.Internal;
 using MovieRecs.Sparse;
 
 namespace MovieRecs.Als;
 
 /// <summary>
 /// Compiles the batch-recommend path, and the kernels of similar items for all items, of the single-user call and of
-/// explain, once per process, on a thread-pool thread, as soon as a model is being fitted or created, so that an application's first
-/// calls do not wait for the JIT.
+/// explain, once per process, on a thread-pool thread, as soon as a model is being fitted or created, so that an
+/// application's first calls do not wait for the JIT.
 /// </summary>
 /// <remarks>
 /// <para>The serving kernels are marked for full optimization, so they are compiled on their first call whatever the
@@ -49,16 +53,16 @@ internal static class ServingWarmUp
     internal static readonly (Type Type, string[] Names)[] SimilarItemsMethods =
     [
         (typeof(AlsModel), ["SimilarAll", "Norms"]),
-        (typeof(Internal.SimilarityKernels), ["PackNormalized", "InterleaveRows", "ScoreStrip", "Tile12Wide", "Tile6"]),
-        (typeof(Internal.AllPairsTopK), ["Run", "Strip", "Offer", "KthLargest"]),
-        (typeof(Internal.PairHeaps), ["DrainAll", "OfferSlow", "InsertSorted"]),
+        (typeof(SimilarityKernels), ["PackNormalized", "InterleaveRows", "ScoreStrip", "Tile12Wide", "Tile6"]),
+        (typeof(AllPairsTopK), ["Run", "Strip", "Offer", "KthLargest"]),
+        (typeof(PairHeaps), ["DrainAll", "OfferSlow", "InsertSorted"]),
     ];
 
     /// <summary>The single-user call's methods marked for full optimization, compiled the same way.</summary>
     internal static readonly (Type Type, string[] Names)[] SingleUserMethods =
     [
         (typeof(AlsModel), ["RankInto", "RankPruned", "RescoreCandidates", "SelectInto"]),
-        (typeof(Internal.QuantizedItems), ["Prune", "Dot512", "Dot256"]),
+        (typeof(QuantizedItems), ["Prune", "Dot512", "Dot256"]),
     ];
 
     /// <summary>
@@ -69,9 +73,9 @@ internal static class ServingWarmUp
     [
         (typeof(AlsModel), ["FactorExplainer", "CopyUpperTriangle"]),
         (typeof(UserExplainer), ["Explain"]),
-        (typeof(Internal.AlsKernels), ["SolveCholesky`2"]),
-        (typeof(Internal.Cholesky), ["Factor`2", "FinishRow`2", "Update4`2", "Solve`2"]),
-        (typeof(Internal.DenseKernels), ["RankUpdateRowTile`2"]),
+        (typeof(AlsKernels), ["SolveCholesky`2"]),
+        (typeof(Cholesky), ["Factor`2", "FinishRow`2", "Update4`2", "Solve`2"]),
+        (typeof(DenseKernels), ["RankUpdateRowTile`2"]),
     ];
 
     /// <summary>
@@ -79,10 +83,10 @@ internal static class ServingWarmUp
     /// in that order, null where a name finds none (for tests: each must find one). A name ending in <c>`2</c> is the
     /// generic method of that name over a kernel table entry (<c>TOps</c>, <c>TVec</c>).
     /// </summary>
-    internal static IEnumerable<System.Reflection.MethodInfo?> FindCompiledMethods()
+    internal static IEnumerable<MethodInfo?> FindCompiledMethods()
     {
-        const System.Reflection.BindingFlags Flags = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic
-            | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly;
+        const BindingFlags Flags = BindingFlags.Public | BindingFlags.NonPublic
+            | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly;
         foreach (var (type, names) in SimilarItemsMethods.Concat(SingleUserMethods).Concat(ExplainMethods))
         {
             foreach (var name in names)
@@ -97,12 +101,12 @@ internal static class ServingWarmUp
 
     private static void CompileServingKernels()
     {
-        var (ops, vector) = Internal.KernelTable.Best switch
+        var (ops, vector) = KernelTable.Best switch
         {
-            Internal.SimdWidth.Vector512 => (typeof(Internal.Vector512Ops), typeof(System.Runtime.Intrinsics.Vector512<float>)),
-            Internal.SimdWidth.Vector256 => (typeof(Internal.Vector256Ops), typeof(System.Runtime.Intrinsics.Vector256<float>)),
-            Internal.SimdWidth.Vector128 => (typeof(Internal.Vector128Ops), typeof(System.Runtime.Intrinsics.Vector128<float>)),
-            _ => (typeof(Internal.ScalarOps), typeof(float)),
+            SimdWidth.Vector512 => (typeof(Vector512Ops), typeof(Vector512<float>)),
+            SimdWidth.Vector256 => (typeof(Vector256Ops), typeof(Vector256<float>)),
+            SimdWidth.Vector128 => (typeof(Vector128Ops), typeof(Vector128<float>)),
+            _ => (typeof(ScalarOps), typeof(float)),
         };
         foreach (var method in FindCompiledMethods())
         {
@@ -113,11 +117,11 @@ internal static class ServingWarmUp
 
             if (method.IsGenericMethodDefinition)
             {
-                System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(method.MethodHandle, [ops.TypeHandle, vector.TypeHandle]);
+                RuntimeHelpers.PrepareMethod(method.MethodHandle, [ops.TypeHandle, vector.TypeHandle]);
             }
             else
             {
-                System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(method.MethodHandle);
+                RuntimeHelpers.PrepareMethod(method.MethodHandle);
             }
         }
     }
