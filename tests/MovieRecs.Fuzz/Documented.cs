@@ -82,10 +82,11 @@ internal static partial class Documented
     }
 
     /// <summary>
-    /// Runs a .npy/.npz reader: its result, or null when it threw a <see cref="ModelFileException"/> of a defined
-    /// <see cref="ModelFileError"/> naming <paramref name="source"/> (an archive's errors name <c>archive:entry</c>).
+    /// Runs a binary reader (a .npy, a .npz, a model file): its result, or null when it threw a
+    /// <see cref="ModelFileException"/> of a defined <see cref="ModelFileError"/> naming <paramref name="source"/> (an
+    /// archive's errors name <c>archive:entry</c>).
     /// </summary>
-    public static T? NpyFile<T>(Func<T> read, string source = BinaryFileName)
+    public static T? BinaryFile<T>(Func<T> read, string source = BinaryFileName)
         where T : class
     {
         try

@@ -56,28 +56,8 @@ internal static class ModelTarget
         }
     }
 
-    private static ModelFileContent? Load(Stream stream)
-    {
-        try
-        {
-            return AlsModelFile.Load(stream, null, Documented.BinaryFileName);
-        }
-        catch (ModelFileException e)
-        {
-            if (!Enum.IsDefined(e.Kind))
-            {
-                throw new FuzzFindingException($"ModelFileException of an undefined kind: {e.Message}", e);
-            }
-
-            if (!e.Message.StartsWith(Documented.BinaryFileName + ":", StringComparison.Ordinal))
-            {
-                throw new FuzzFindingException($"ModelFileException that does not name the file: {e.Message}", e);
-            }
-
-            Documented.Rejected(e);
-            return null;
-        }
-    }
+    private static ModelFileContent? Load(Stream stream) =>
+        Documented.BinaryFile(() => AlsModelFile.Load(stream, null, Documented.BinaryFileName));
 
     private static bool Same(ModelFileContent a, ModelFileContent b)
     {

@@ -15,9 +15,9 @@ internal static class NpyTargets
 
     public static void Npy(byte[] input)
     {
-        var seekable = Documented.NpyFile(() => NpyArray.Read(new MemoryStream(input), null, Documented.BinaryFileName));
-        var forwardOnly = Documented.NpyFile(() => NpyArray.Read(new ForwardOnlyStream(input, ChunkSize(input)), null, Documented.BinaryFileName));
-        var converted = Documented.NpyFile(() => NpyArray.Read(new MemoryStream(input), ToSingle, Documented.BinaryFileName));
+        var seekable = Documented.BinaryFile(() => NpyArray.Read(new MemoryStream(input), null, Documented.BinaryFileName));
+        var forwardOnly = Documented.BinaryFile(() => NpyArray.Read(new ForwardOnlyStream(input, ChunkSize(input)), null, Documented.BinaryFileName));
+        var converted = Documented.BinaryFile(() => NpyArray.Read(new MemoryStream(input), ToSingle, Documented.BinaryFileName));
         if ((seekable is null) != (forwardOnly is null) || (seekable is null) != (converted is null))
         {
             throw new FuzzFindingException($"outcomes differ: seekable {seekable}, forward-only {forwardOnly}, converted {converted}");
@@ -39,8 +39,8 @@ internal static class NpyTargets
 
     public static void Npz(byte[] input)
     {
-        var seekable = Documented.NpyFile(() => ReadArchive(new MemoryStream(input)));
-        var forwardOnly = Documented.NpyFile(() => ReadArchive(new ForwardOnlyStream(input, ChunkSize(input))));
+        var seekable = Documented.BinaryFile(() => ReadArchive(new MemoryStream(input)));
+        var forwardOnly = Documented.BinaryFile(() => ReadArchive(new ForwardOnlyStream(input, ChunkSize(input))));
         if ((seekable is null) != (forwardOnly is null))
         {
             throw new FuzzFindingException($"the seekable read {(seekable is null ? "failed" : "succeeded")} but the forward-only one did not");
@@ -74,8 +74,8 @@ internal static class NpyTargets
 
     public static void Implicit(byte[] input)
     {
-        var data = Documented.NpyFile(() => ImplicitModelFile.Read(new MemoryStream(input), null, Documented.BinaryFileName));
-        var forwardOnly = Documented.NpyFile(() => ImplicitModelFile.Read(new ForwardOnlyStream(input, ChunkSize(input)), null, Documented.BinaryFileName));
+        var data = Documented.BinaryFile(() => ImplicitModelFile.Read(new MemoryStream(input), null, Documented.BinaryFileName));
+        var forwardOnly = Documented.BinaryFile(() => ImplicitModelFile.Read(new ForwardOnlyStream(input, ChunkSize(input)), null, Documented.BinaryFileName));
         if ((data is null) != (forwardOnly is null))
         {
             throw new FuzzFindingException($"the seekable read {(data is null ? "failed" : "succeeded")} but the forward-only one did not");
