@@ -3,6 +3,7 @@ using MovieRecs.Bpr;
 using MovieRecs.LogisticMf;
 using MovieRecs.Neighbors;
 using MovieRecs.Persistence;
+using MovieRecs.Recommendations;
 
 namespace MovieRecs.Fuzz;
 
@@ -24,11 +25,11 @@ internal static class OwnModelTargets
     /// <summary>The ALS format's header: 76 checked bytes and their CRC-32.</summary>
     private const int AlsHeaderLength = 80;
 
-    public static void Knn(byte[] input) => Run(input, RepairKnn, ItemKnnModelFile.Load, (m, s) => ItemKnnModelFile.Save(m, s), SameKnn, Serve);
+    public static void Knn(byte[] input) => Run(input, RepairKnn, ItemKnnModelFile.Load, (m, s) => ItemKnnModelFile.Save(m, s), SameKnn, m => Serve(m, m.SimilarItems));
 
-    public static void Bpr(byte[] input) => Run(input, RepairFactorFile, BprModelFile.Load, (m, s) => BprModelFile.Save(m, s), SameBpr, Serve);
+    public static void Bpr(byte[] input) => Run(input, RepairFactorFile, BprModelFile.Load, (m, s) => BprModelFile.Save(m, s), SameBpr, m => Serve(m, m.SimilarItems));
 
-    public static void Lmf(byte[] input) => Run(input, RepairFactorFile, LogisticMfModelFile.Load, (m, s) => LogisticMfModelFile.Save(m, s), SameLmf, Serve);
+    public static void Lmf(byte[] input) => Run(input, RepairFactorFile, LogisticMfModelFile.Load, (m, s) => LogisticMfModelFile.Save(m, s), SameLmf, m => Serve(m, m.SimilarItems));
 
     private static void Run<TModel>(
         byte[] input,
@@ -106,42 +107,19 @@ internal static class OwnModelTargets
             BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(start + length), System.IO.Hashing.Crc32.HashToUInt32(bytes.AsSpan(start, length)));
     }
 
-    private static void Serve(ItemKnnModel model)
+    /// <summary>A first recommendation (through <see cref="IRecommender"/>) and similar items of a loaded model.</summary>
+    private static void Serve(IRecommender model, Func<int, int, RecommendOptions?, ScoredItem[]> similarItems)
     {
         if (model.UserCount > 0)
         {
-            model.Recommend(0, 3);
+            Span<int> items = stackalloc int[3];
+            Span<float> scores = stackalloc float[3];
+            model.Recommend(0, [], items, scores);
         }
 
         if (model.ItemCount > 0)
         {
-            model.SimilarItems(0, 3);
-        }
-    }
-
-    private static void Serve(BprModel model)
-    {
-        if (model.UserCount > 0)
-        {
-            model.Recommend(0, [], 3);
-        }
-
-        if (model.ItemCount > 0)
-        {
-            model.SimilarItems(0, 3);
-        }
-    }
-
-    private static void Serve(LogisticMfModel model)
-    {
-        if (model.UserCount > 0)
-        {
-            model.Recommend(0, [], 3);
-        }
-
-        if (model.ItemCount > 0)
-        {
-            model.SimilarItems(0, 3);
+            similarItems(0, 3, null);
         }
     }
 
