@@ -362,14 +362,7 @@ public sealed partial class AlsModel : IRecommender
         SimdWidth scanWidth, ReadOnlySpan<float> query, ReadOnlySpan<int> excluded, IReadOnlyList<int>? filter, Span<ScoredItem> destination, string excludedName)
     {
         var k = destination.Length;
-        if (k == 0 || k > Math.Max(16, ItemCount / 64))
-        {
-            return -1;
-        }
-
-        var copy = QuantizedItemCopy();
-        var pairCodes = ServingScratch.PairCodes(copy.Pairs);
-        if (!copy.PrepareQuery(query, pairCodes, out var scale, out var a, out var b))
+        if (!TryPrepareQuantized(query, k, out var copy, out var pairCodes, out var scale, out var a, out var b))
         {
             return -1;
         }
@@ -417,14 +410,7 @@ public sealed partial class AlsModel : IRecommender
         SimdWidth scanWidth, ReadOnlySpan<float> query, ReadOnlySpan<int> excluded, IReadOnlyList<int>? filter, Span<ScoredItem> destination, string excludedName)
     {
         var k = destination.Length;
-        if (k == 0 || k > Math.Max(16, ItemCount / 64))
-        {
-            return -1;
-        }
-
-        var copy = QuantizedItemCopy();
-        var pairCodes = ServingScratch.PairCodes(copy.Pairs);
-        if (!copy.PrepareQuery(query, pairCodes, out var scale, out var a, out var b))
+        if (!TryPrepareQuantized(query, k, out var copy, out var pairCodes, out var scale, out var a, out var b))
         {
             return -1;
         }
@@ -466,6 +452,27 @@ public sealed partial class AlsModel : IRecommender
         }
 
         return RescoreCandidates(query, ids[..found], destination);
+    }
+
+    /// <summary>
+    /// The start of both pruned rankings: whether pruning applies to <paramref name="k"/> items wanted, and the
+    /// quantized copy with the query's codes, scale and error terms; false when the full scan should answer instead.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryPrepareQuantized(
+        ReadOnlySpan<float> query, int k, out QuantizedItems copy, out Span<int> pairCodes, out float scale, out float a, out float b)
+    {
+        if (k == 0 || k > Math.Max(16, ItemCount / 64))
+        {
+            copy = null!;
+            pairCodes = default;
+            (scale, a, b) = (0f, 0f, 0f);
+            return false;
+        }
+
+        copy = QuantizedItemCopy();
+        pairCodes = ServingScratch.PairCodes(copy.Pairs);
+        return copy.PrepareQuery(query, pairCodes, out scale, out a, out b);
     }
 
     /// <summary>
