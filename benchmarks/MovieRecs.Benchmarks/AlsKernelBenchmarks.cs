@@ -39,8 +39,7 @@ public class AlsKernelBenchmarks
         _chunks = _users.PartitionRows(Factors, AlsEngine.TargetChunks);
         _itemFactors = FactorMatrix.AllocateAligned(userItems.ColumnCount, Factors, _stride);
         _userFactors = FactorMatrix.AllocateAligned(userItems.RowCount, Factors, _stride);
-        FactorInitializer.Fill(_itemFactors.Storage, userItems.ColumnCount, Factors, _stride, 1, 1);
-        FactorInitializer.Fill(_userFactors.Storage, userItems.RowCount, Factors, _stride, 1, 0);
+        FactorInitializer.Fill(_userFactors.Storage, userItems.RowCount, _itemFactors.Storage, userItems.ColumnCount, Factors, _stride, 1);
         _weights = new float[_users.MaxRowNonZeros];
         _weights.AsSpan().Fill(2f);
         _product = FloatBuffer.AllocateAligned(_stride);

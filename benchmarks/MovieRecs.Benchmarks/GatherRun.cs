@@ -25,7 +25,7 @@ internal static class GatherRun
         var stride = KernelTable.StrideFor(factors, width);
         var users = ConfidenceMatrix.FromCsr(userItems, 1f, "userItems");
         var items = FactorMatrix.AllocateAligned(userItems.ColumnCount, factors, stride);
-        FactorInitializer.Fill(items.Storage, userItems.ColumnCount, factors, stride, 1, 1);
+        FactorInitializer.Fill(default, 0, items.Storage, userItems.ColumnCount, factors, stride, 1);
         var weights = new float[users.MaxRowNonZeros];
         weights.AsSpan().Fill(2f);
         var product = FloatBuffer.AllocateAligned(stride);

@@ -51,8 +51,10 @@ public sealed record AlsOptions
     public int CgSteps { get; init; } = 3;
 
     /// <summary>
-    /// The seed of the initial factors (uniform in <c>[0, 0.01)</c>). Default 0. The same seed and data give
-    /// bit-identical factors whatever <see cref="MaxDegreeOfParallelism"/> is.
+    /// The seed of the initial factors (uniform in <c>[0, 0.01)</c>), drawn as <c>implicit</c> draws them from
+    /// <c>numpy.random.default_rng(seed)</c>: the same seed starts where <c>implicit</c>'s <c>random_state</c> of the
+    /// same value starts, for a matrix of the same shape (a negative seed counts as its unsigned 32-bit value).
+    /// Default 0. The same seed and data give bit-identical factors whatever <see cref="MaxDegreeOfParallelism"/> is.
     /// </summary>
     public int Seed { get; init; }
 

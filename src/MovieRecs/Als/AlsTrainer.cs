@@ -154,8 +154,7 @@ public sealed class AlsTrainer
         var itemFactors = FactorMatrix.AllocateAligned(items, factors, stride);
         if (initialModel is null)
         {
-            FactorInitializer.Fill(userFactors.Storage, users, factors, stride, options.Seed, stream: 0);
-            FactorInitializer.Fill(itemFactors.Storage, items, factors, stride, options.Seed, stream: 1);
+            FactorInitializer.Fill(userFactors.Storage, users, itemFactors.Storage, items, factors, stride, options.Seed);
         }
         else
         {

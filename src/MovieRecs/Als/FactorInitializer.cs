@@ -1,34 +1,46 @@
+using MovieRecs.Internal;
+
 namespace MovieRecs.Als;
 
 /// <summary>
-/// The initial factors: uniform in <c>[0, 0.01)</c> from the seed, as <c>implicit</c>'s
-/// <c>random_state.random((n, factors), dtype=float32) * 0.01</c> (not scaled by the factor count). The stream is
-/// SplitMix64 (not NumPy's PCG64, so values differ from <c>implicit</c>'s while the distribution is the same), users
-/// drawn from one stream and items from another, sequentially: the result depends on the seed and the shape only.
+/// The initial factors, drawn as <c>implicit</c> draws them: <c>rng = numpy.random.default_rng(seed)</c>, then
+/// <c>user_factors = rng.random((users, factors), dtype=float32) * 0.01</c> and
+/// <c>item_factors = rng.random((items, factors), dtype=float32) * 0.01</c> from the same stream
+/// (<see cref="NumPyPcg64"/>). So a seed gives the starting point <c>implicit</c>'s <c>random_state</c> of the same value
+/// gives, for the same matrix shape, and the result depends on the seed and the shape only.
 /// </summary>
 internal static class FactorInitializer
 {
-    private const float Scale = 0.01f / (1 << 24);
+    private const float Scale = 0.01f;
 
-    /// <summary>Fills the first <paramref name="factors"/> floats of each of <paramref name="rows"/> rows; padding stays zero.</summary>
-    public static void Fill(Span<float> destination, int rows, int factors, int stride, int seed, ulong stream)
+    /// <summary>
+    /// Fills the first <paramref name="factors"/> floats of each row of <paramref name="users"/>
+    /// (<paramref name="userCount"/> rows), then of <paramref name="items"/>; padding stays zero.
+    /// </summary>
+    /// <param name="users">The user rows, <paramref name="stride"/> floats apart.</param>
+    /// <param name="userCount">How many user rows.</param>
+    /// <param name="items">The item rows, <paramref name="stride"/> floats apart.</param>
+    /// <param name="itemCount">How many item rows.</param>
+    /// <param name="factors">The factors per row.</param>
+    /// <param name="stride">The floats per row (factors plus padding).</param>
+    /// <param name="seed">The seed; a negative one is taken as its unsigned 32-bit value (NumPy refuses negative seeds).</param>
+    public static void Fill(Span<float> users, int userCount, Span<float> items, int itemCount, int factors, int stride, int seed)
     {
-        var state = ((ulong)(uint)seed * 0x9E3779B97F4A7C15UL) ^ (stream * 0xD1B54A32D192ED03UL);
+        var generator = new NumPyPcg64(unchecked((uint)seed));
+        FillRows(generator, users, userCount, factors, stride);
+        FillRows(generator, items, itemCount, factors, stride);
+    }
+
+    private static void FillRows(NumPyPcg64 generator, Span<float> destination, int rows, int factors, int stride)
+    {
         for (var row = 0; row < rows; row++)
         {
             var span = destination.Slice(row * stride, factors);
             for (var f = 0; f < span.Length; f++)
             {
-                span[f] = (float)(Next(ref state) >> 40) * Scale;
+                // NumPy multiplies the float32 draws by the Python float 0.01 in float32.
+                span[f] = generator.NextSingle() * Scale;
             }
         }
-    }
-
-    private static ulong Next(ref ulong state)
-    {
-        var z = state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 }

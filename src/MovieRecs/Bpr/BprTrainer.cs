@@ -148,29 +148,30 @@ internal static class BprTrainer
     }
 
     /// <summary>
-    /// <c>implicit</c>'s initial factors: every entry uniform in <c>[-0.5, 0.5)</c> divided by the factor count (item
-    /// rows first, then user rows, from one stream of the seed), rows of users and items without entries zero, and
-    /// the user side's bias column 1.
+    /// <c>implicit</c>'s initial factors: every entry uniform in <c>[-0.5, 0.5)</c> divided by the factor count, item
+    /// rows first, then user rows, from NumPy's default generator of the seed as <c>implicit</c> draws them
+    /// (<c>(rng.random((n, factors + 1), dtype=float32) - 0.5) / factors</c>, <see cref="NumPyPcg64"/>); rows of users
+    /// and items without entries zero (<c>implicit</c> zeroes only the items'), and the user side's bias column 1.
     /// </summary>
     private static void Initialize(CsrMatrix userItems, int seed, FactorMatrix userFactors, FactorMatrix itemFactors)
     {
         var factors = userFactors.Factors - 1;
-        var random = new Xoshiro256StarStar(Xoshiro256StarStar.DeriveSeed((ulong)(uint)seed, 0));
+        var random = new NumPyPcg64(unchecked((uint)seed));
         var itemHasUsers = new bool[itemFactors.Rows];
         foreach (var item in userItems.IndexArray.AsSpan(0, (int)userItems.NonZeroCount))
         {
             itemHasUsers[item] = true;
         }
 
-        Fill(ref random, itemFactors, factors, item => itemHasUsers[item]);
-        Fill(ref random, userFactors, factors, user => userItems.GetRowNonZeroCount(user) > 0);
+        Fill(random, itemFactors, factors, item => itemHasUsers[item]);
+        Fill(random, userFactors, factors, user => userItems.GetRowNonZeroCount(user) > 0);
         for (var user = 0; user < userFactors.Rows; user++)
         {
             userFactors.Row(user)[factors] = 1f;
         }
     }
 
-    private static void Fill(ref Xoshiro256StarStar random, FactorMatrix matrix, int factors, Func<int, bool> hasEntries)
+    private static void Fill(NumPyPcg64 random, FactorMatrix matrix, int factors, Func<int, bool> hasEntries)
     {
         for (var row = 0; row < matrix.Rows; row++)
         {
@@ -178,7 +179,7 @@ internal static class BprTrainer
             var keep = hasEntries(row);
             for (var c = 0; c < values.Length; c++)
             {
-                var uniform = (random.NextUInt64() >> 40) * (1f / (1 << 24));
+                var uniform = random.NextSingle();
                 values[c] = keep ? (uniform - 0.5f) / factors : 0f;
             }
         }

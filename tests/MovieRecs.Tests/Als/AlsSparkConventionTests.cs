@@ -33,7 +33,7 @@ public class AlsSparkConventionTests
         const int factors = 5;
         var model = new AlsTrainer(Spark(factors, seed: c.Seed)).Fit(matrix);
 
-        var users = NaiveSparkAls.HalfStep(matrix, InitialItemFactors(matrix.ColumnCount, factors, c.Seed), factors, Lambda, Alpha);
+        var users = NaiveSparkAls.HalfStep(matrix, InitialItemFactors(matrix.RowCount, matrix.ColumnCount, factors, c.Seed), factors, Lambda, Alpha);
         var items = NaiveSparkAls.HalfStep(matrix.Transpose(), users, factors, Lambda, Alpha);
 
         var userError = MaxRelativeError(users, Rows(model.GetUserFactors, model.UserCount));
@@ -48,7 +48,7 @@ public class AlsSparkConventionTests
         const int factors = 6;
         var model = new AlsTrainer(Spark(factors, seed: 3)).Fit(matrix);
 
-        var users = NaiveSparkAls.HalfStep(matrix, InitialItemFactors(matrix.ColumnCount, factors, 3), factors, Lambda, Alpha);
+        var users = NaiveSparkAls.HalfStep(matrix, InitialItemFactors(matrix.RowCount, matrix.ColumnCount, factors, 3), factors, Lambda, Alpha);
         var items = NaiveSparkAls.HalfStep(matrix.Transpose(), users, factors, Lambda, Alpha);
 
         Assert.InRange(MaxRelativeError(users, Rows(model.GetUserFactors, model.UserCount)), 0, 2e-3);
@@ -62,7 +62,7 @@ public class AlsSparkConventionTests
         var spark = new AlsTrainer(Spark(4)).Fit(matrix);
         var implicitModel = new AlsTrainer(Spark(4) with { Convention = AlsConvention.Implicit }).Fit(matrix);
 
-        var users = NaiveSparkAls.HalfStep(matrix, InitialItemFactors(matrix.ColumnCount, 4, 0), 4, Lambda, Alpha);
+        var users = NaiveSparkAls.HalfStep(matrix, InitialItemFactors(matrix.RowCount, matrix.ColumnCount, 4, 0), 4, Lambda, Alpha);
 
         Assert.InRange(MaxRelativeError(users, Rows(spark.GetUserFactors, spark.UserCount)), 0, 2e-3);
         Assert.True(MaxRelativeError(users, Rows(implicitModel.GetUserFactors, implicitModel.UserCount)) > 0.05, "implicit's convention solves other systems");
@@ -78,7 +78,7 @@ public class AlsSparkConventionTests
         var options = Spark(factors, AlsSolver.ConjugateGradient, seed: c.Seed, cgSteps: 3 * factors) with { Iterations = 1 };
         var model = new AlsTrainer(options).Fit(matrix);
 
-        var users = NaiveSparkAls.HalfStep(matrix, InitialItemFactors(matrix.ColumnCount, factors, c.Seed), factors, Lambda, Alpha);
+        var users = NaiveSparkAls.HalfStep(matrix, InitialItemFactors(matrix.RowCount, matrix.ColumnCount, factors, c.Seed), factors, Lambda, Alpha);
 
         var error = MaxRelativeError(users, Rows(model.GetUserFactors, model.UserCount));
         return (error < 1e-3).Label($"users {error}");
@@ -169,10 +169,10 @@ public class AlsSparkConventionTests
     private static double[][] Rows(Func<int, ReadOnlySpan<float>> get, int count) =>
         Enumerable.Range(0, count).Select(r => get(r).ToArray().Select(v => (double)v).ToArray()).ToArray();
 
-    private static double[][] InitialItemFactors(int items, int factors, int seed)
+    private static double[][] InitialItemFactors(int users, int items, int factors, int seed)
     {
         var storage = new float[items * factors];
-        FactorInitializer.Fill(storage, items, factors, factors, seed, stream: 1);
+        FactorInitializer.Fill(new float[users * factors], users, storage, items, factors, factors, seed);
         return Enumerable.Range(0, items).Select(i => storage.AsSpan(i * factors, factors).ToArray().Select(v => (double)v).ToArray()).ToArray();
     }
 

@@ -16,11 +16,11 @@ public class AlsTrainerTests
     private static double[][] Rows(Func<int, ReadOnlySpan<float>> get, int count) =>
         Enumerable.Range(0, count).Select(r => get(r).ToArray().Select(v => (double)v).ToArray()).ToArray();
 
-    private static double[][] InitialItemFactors(int items, int factors, int seed)
+    private static double[][] InitialItemFactors(int users, int items, int factors, int seed)
     {
         var stride = factors;
         var storage = new float[items * stride];
-        FactorInitializer.Fill(storage, items, factors, stride, seed, stream: 1);
+        FactorInitializer.Fill(new float[users * stride], users, storage, items, factors, stride, seed);
         return Enumerable.Range(0, items).Select(i => storage.AsSpan(i * stride, factors).ToArray().Select(v => (double)v).ToArray()).ToArray();
     }
 
@@ -47,7 +47,7 @@ public class AlsTrainerTests
         const int factors = 5;
         var options = new AlsOptions { Factors = factors, Iterations = 1, Solver = AlsSolver.Cholesky, Regularization = 0.1, Alpha = 2.0, Seed = c.Seed };
         var model = new AlsTrainer(options).Fit(matrix);
-        var users = NaiveImplicitAls.HalfStep(matrix, InitialItemFactors(matrix.ColumnCount, factors, c.Seed), factors, 0.1, 2.0);
+        var users = NaiveImplicitAls.HalfStep(matrix, InitialItemFactors(matrix.RowCount, matrix.ColumnCount, factors, c.Seed), factors, 0.1, 2.0);
         var items = NaiveImplicitAls.HalfStep(matrix.Transpose(), users, factors, 0.1, 2.0);
         return Close(users, Rows(model.GetUserFactors, model.UserCount), 2e-3)
             && Close(items, Rows(model.GetItemFactors, model.ItemCount), 2e-3);

@@ -45,9 +45,11 @@ public sealed class AlsTrainerWidthTests
         }
 
         // Cholesky solves exactly, so widths differ by rounding only (about 1e-5 of the largest factor here). CG runs
-        // Factors steps per row, close to its exact solve, but float CG drifts with rounding (about 5e-4 here; with
-        // the default 3 steps, each width's rounding leads the short solves somewhere else by up to 2e-2).
-        var tolerance = solver == AlsSolver.Cholesky ? 1e-3 : 5e-3;
+        // Factors steps per row, close to its exact solve, but float CG drifts with rounding, and the negative
+        // confidences here make the systems badly conditioned: over seeds 0 to 11 of this matrix the user factors of
+        // the 256- and 512-bit widths differ from the scalar width's by 1e-3 to 1.3e-2 of the largest factor. A wrong
+        // kernel is off by the factors' own size.
+        var tolerance = solver == AlsSolver.Cholesky ? 1e-3 : 2.5e-2;
         var scalar = Fit(userItems, SimdWidth.Scalar, solver, threads: 2);
         AssertClose(scalar, model, tolerance, $"{width} {solver}");
 

@@ -35,13 +35,13 @@ internal static class NaiveBpr
 
         var x = new float[users * columns];
         var y = new float[items * columns];
-        var init = new Xoshiro256StarStar(Xoshiro256StarStar.DeriveSeed((ulong)(uint)seed, 0));
+        var init = new NumPyPcg64(unchecked((uint)seed));
         for (var i = 0; i < items; i++)
         {
             var liked = itemIds.Contains(i);
             for (var c = 0; c < columns; c++)
             {
-                var r = (init.NextUInt64() >> 40) / 16777216f;
+                var r = (init.NextUInt32() >> 8) / 16777216f;
                 y[(i * columns) + c] = liked ? (r - 0.5f) / factors : 0f;
             }
         }
@@ -51,7 +51,7 @@ internal static class NaiveBpr
             var any = userIds.Contains(u);
             for (var c = 0; c < columns; c++)
             {
-                var r = (init.NextUInt64() >> 40) / 16777216f;
+                var r = (init.NextUInt32() >> 8) / 16777216f;
                 x[(u * columns) + c] = any ? (r - 0.5f) / factors : 0f;
             }
 
