@@ -14,7 +14,8 @@ namespace MovieRecs.Benchmarks;
 /// Single-user recommend is timed one call per user, a whole pass over the users per variant, the variants' passes
 /// alternating; each pass gives a p50 and a p99, and the median pass is reported, with the pieces of a call, the
 /// candidate counts and the slowest calls re-timed. <c>--similar</c> adds where the time of similar items for all
-/// items goes (the whole call, the all-pairs batch with 2 and 1 workers, the strip kernel alone).
+/// items goes (the whole call, the batch and the merge of its heaps without the result arrays, the all-pairs batch
+/// with 2 and 1 workers, the strip kernel alone).
 /// </summary>
 internal static class SingleUserRun
 {
@@ -165,9 +166,25 @@ internal static class SingleUserRun
             }
         }
 
+        var drained = new MovieRecs.Recommendations.ScoredItem[rows * 9];
+        void RunAndDrain(int workers)
+        {
+            var heaps = AllPairsTopK.Run(model.Width, packedBuffer, f, rows, 9, workers, null, default);
+            for (var q = 0; q < rows; q++)
+            {
+                PairHeaps.DrainAll(heaps, q, drained.AsSpan(q * 9, 9));
+            }
+
+            foreach (var h in heaps)
+            {
+                h.Dispose();
+            }
+        }
+
         (string Name, Action Body)[] parts =
         [
             ("SimilarItemsAll(10)", () => model.SimilarItemsAll(10)),
+            ("Run + drain, no result arrays, 2 workers", () => RunAndDrain(2)),
             ("AllPairsTopK.Run, 2 workers", () => RunHeaps(2)),
             ("AllPairsTopK.Run, 1 worker", () => RunHeaps(1)),
             ("ScoreStrip only (no offers), 1 thread", ScoreOnly),

@@ -171,6 +171,7 @@ internal static class BprTrainer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Fill(NumPyPcg64 random, FactorMatrix matrix, int factors, Func<int, bool> hasEntries)
     {
         for (var row = 0; row < matrix.Rows; row++)
