@@ -42,8 +42,10 @@ public sealed record BprOptions
     public bool VerifyNegativeSamples { get; init; } = true;
 
     /// <summary>
-    /// The seed of the initial factors and of the sample streams. Default 0. The same seed, data and thread count
-    /// (<see cref="MaxDegreeOfParallelism"/>) give bit-identical factors.
+    /// The seed of the initial factors and of the sample streams. Default 0. The initial factors are drawn as
+    /// <c>implicit</c> draws them from <c>numpy.random.default_rng(seed)</c>, so they equal <c>implicit</c>'s for
+    /// <c>random_state</c> of the same value; the samples come from streams of their own. The same seed, data and
+    /// thread count (<see cref="MaxDegreeOfParallelism"/>) give bit-identical factors.
     /// </summary>
     public int Seed { get; init; }
 

@@ -151,7 +151,7 @@ internal static class BprTrainer
     /// <c>implicit</c>'s initial factors: every entry uniform in <c>[-0.5, 0.5)</c> divided by the factor count, item
     /// rows first, then user rows, from NumPy's default generator of the seed as <c>implicit</c> draws them
     /// (<c>(rng.random((n, factors + 1), dtype=float32) - 0.5) / factors</c>, <see cref="NumPyPcg64"/>); rows of users
-    /// and items without entries zero (<c>implicit</c> zeroes only the items'), and the user side's bias column 1.
+    /// and items without entries zero, and the user side's bias column 1.
     /// </summary>
     private static void Initialize(CsrMatrix userItems, int seed, FactorMatrix userFactors, FactorMatrix itemFactors)
     {
