@@ -54,7 +54,7 @@ internal static class ServingWarmUp
     [
         (typeof(AlsModel), ["SimilarAll", "Norms"]),
         (typeof(SimilarityKernels), ["PackNormalized", "InterleaveRows", "ScoreStrip", "Tile12Wide", "Tile6"]),
-        (typeof(AllPairsTopK), ["Run", "Strip", "Offer", "KthLargest"]),
+        (typeof(AllPairsTopK), ["Run", "Strip", "Offer", "OfferWide", "KthLargest"]),
         (typeof(PairHeaps), ["DrainAll", "OfferSlow", "InsertSorted"]),
     ];
 
