@@ -107,6 +107,11 @@ internal sealed class PairHeaps : IDisposable
             return first.DrainHeap(row, destination);
         }
 
+        if (heaps.Length == 2)
+        {
+            return MergeTwo(first, heaps[1], row, destination);
+        }
+
         // Each instance's row is a sorted run: merge the runs' heads.
         Span<int> heads = stackalloc int[heaps.Length];
         heads.Clear();
@@ -142,6 +147,47 @@ internal sealed class PairHeaps : IDisposable
 
             destination[written++] = new Recommendations.ScoredItem(bestItem, bestScore);
             heads[best]++;
+        }
+
+        return written;
+    }
+
+    /// <summary>
+    /// <see cref="DrainAll"/> for two workers' sorted runs (the usual two-core case): the same choice at every step as
+    /// the general merge (the first run's head unless it is worse than the second's), without its loop over runs.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int MergeTwo(PairHeaps a, PairHeaps b, int row, Span<Recommendations.ScoredItem> destination)
+    {
+        var k = Math.Min(a._k, destination.Length);
+        var start = row * SortedCapacity;
+        ref var scoresA = ref a._scores[start];
+        ref var itemsA = ref a._items[start];
+        ref var scoresB = ref b._scores[start];
+        ref var itemsB = ref b._items[start];
+        int x = 0, y = 0, written = 0;
+
+        // A run's unused slots hold int.MaxValue; a run's index reaches k only when the run is used up.
+        while (written < k)
+        {
+            var itemA = x < a._k ? Unsafe.Add(ref itemsA, x) : int.MaxValue;
+            var itemB = y < a._k ? Unsafe.Add(ref itemsB, y) : int.MaxValue;
+            var scoreA = itemA != int.MaxValue ? Unsafe.Add(ref scoresA, x) : float.NegativeInfinity;
+            var scoreB = itemB != int.MaxValue ? Unsafe.Add(ref scoresB, y) : float.NegativeInfinity;
+            if (itemA != int.MaxValue && (itemB == int.MaxValue || !Worse(scoreA, itemA, scoreB, itemB)))
+            {
+                destination[written++] = new Recommendations.ScoredItem(itemA, scoreA);
+                x++;
+            }
+            else if (itemB != int.MaxValue)
+            {
+                destination[written++] = new Recommendations.ScoredItem(itemB, scoreB);
+                y++;
+            }
+            else
+            {
+                break;
+            }
         }
 
         return written;
