@@ -53,7 +53,7 @@ internal static class ServingWarmUp
     internal static readonly (Type Type, string[] Names)[] SimilarItemsMethods =
     [
         (typeof(AlsModel), ["SimilarAll", "Norms"]),
-        (typeof(SimilarityKernels), ["PackNormalized", "InterleaveRows", "ScoreStrip", "Tile12Wide", "Tile6"]),
+        (typeof(SimilarityKernels), ["PackNormalized", "InterleaveRows", "ScoreStrip", "Tile12Pair", "Tile12Wide", "Tile6"]),
         (typeof(AllPairsTopK), ["Run", "Strip", "Offer", "OfferWide", "KthLargest"]),
         (typeof(PairHeaps), ["DrainAll", "OfferSlow", "InsertSorted"]),
     ];

@@ -189,6 +189,40 @@ internal static class SimilarityKernels
             var counted = !maxima.IsEmpty && p >= maximaFrom && p < maximaTo;
             var group = (int)((long)(p - firstPanel) * groups / scored);
             var b = 0;
+            if (wide && blocks >= 2 && p + 1 < panelCount)
+            {
+                // Two panels at once as a 12 x 32 tile: each broadcast query value feeds two FMAs, one per panel,
+                // and every score keeps its own FMA chain over the factors in order (the same bits as one panel at a
+                // time). An odd last block takes 6 x 16 tiles.
+                var countedNext = !maxima.IsEmpty && p + 1 >= maximaFrom && p + 1 < maximaTo;
+                var groupNext = (int)((long)(p + 1 - firstPanel) * groups / scored);
+                for (; b + 1 < blocks; b += 2)
+                {
+                    ref var q = ref Unsafe.Add(ref MemoryMarshal.GetReference(queries), b * MicroRows * factors);
+                    ref var tile = ref Unsafe.Add(ref destination, (b * MicroRows * stripStride) + ((p - firstPanel) * PanelWidth));
+                    ref var rowMaxima = ref counted ? ref maxima[(b * MicroRows * groups) + group] : ref Unsafe.NullRef<Vector256<float>>();
+                    ref var nextMaxima = ref countedNext ? ref maxima[(b * MicroRows * groups) + groupNext] : ref Unsafe.NullRef<Vector256<float>>();
+                    Tile12Pair(ref q, ref panel, factors, ref tile, stripStride, ref rowMaxima, ref nextMaxima, groups);
+                }
+
+                for (; b < blocks; b++)
+                {
+                    ref var q = ref Unsafe.Add(ref MemoryMarshal.GetReference(queries), b * MicroRows * factors);
+                    for (var next = 0; next < 2; next++)
+                    {
+                        var at = p + next;
+                        ref var tile = ref Unsafe.Add(ref destination, (b * MicroRows * stripStride) + ((at - firstPanel) * PanelWidth));
+                        ref var rowMaxima = ref (next == 0 ? counted : countedNext)
+                            ? ref maxima[(b * MicroRows * groups) + (next == 0 ? group : groupNext)]
+                            : ref Unsafe.NullRef<Vector256<float>>();
+                        Tile6(ref q, ref Unsafe.Add(ref panel, next * factors * PanelWidth), factors, ref tile, stripStride, ref rowMaxima, groups);
+                    }
+                }
+
+                p++;
+                continue;
+            }
+
             if (wide)
             {
                 // 512-bit registers hold a whole panel row: two 6-row blocks at once as a 12 x 16 tile (twelve
@@ -325,6 +359,94 @@ internal static class SimilarityKernels
         StoreRow(c9, ref tile, 9, stride, ref rowMaxima, groups);
         StoreRow(c10, ref tile, 10, stride, ref rowMaxima, groups);
         StoreRow(c11, ref tile, 11, stride, ref rowMaxima, groups);
+    }
+
+    /// <summary>
+    /// <see cref="Tile12Wide"/> for two consecutive panels (<paramref name="panel"/> and the one after it) into 32
+    /// consecutive tile columns: 24 accumulators, each broadcast query value feeding one FMA per panel. Every score is
+    /// the same FMA chain as in <see cref="Tile12Wide"/>, so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile12Pair(
+        ref float q, ref float panel, int factors, ref float tile, int stride, ref Vector256<float> rowMaxima, ref Vector256<float> nextMaxima, int groups)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        Vector512<float> c6 = default, c7 = default, c8 = default, c9 = default, c10 = default, c11 = default;
+        Vector512<float> d0 = default, d1 = default, d2 = default, d3 = default, d4 = default, d5 = default;
+        Vector512<float> d6 = default, d7 = default, d8 = default, d9 = default, d10 = default, d11 = default;
+        ref var q2 = ref Unsafe.Add(ref q, MicroRows * factors);
+        ref var next = ref Unsafe.Add(ref panel, factors * PanelWidth);
+        for (var f = 0; f < factors; f++)
+        {
+            var b = Vector512.LoadUnsafe(ref panel);
+            var e = Vector512.LoadUnsafe(ref next);
+            var x = Vector512.Create(q);
+            c0 = Vector512.FusedMultiplyAdd(x, b, c0);
+            d0 = Vector512.FusedMultiplyAdd(x, e, d0);
+            x = Vector512.Create(Unsafe.Add(ref q, 1));
+            c1 = Vector512.FusedMultiplyAdd(x, b, c1);
+            d1 = Vector512.FusedMultiplyAdd(x, e, d1);
+            x = Vector512.Create(Unsafe.Add(ref q, 2));
+            c2 = Vector512.FusedMultiplyAdd(x, b, c2);
+            d2 = Vector512.FusedMultiplyAdd(x, e, d2);
+            x = Vector512.Create(Unsafe.Add(ref q, 3));
+            c3 = Vector512.FusedMultiplyAdd(x, b, c3);
+            d3 = Vector512.FusedMultiplyAdd(x, e, d3);
+            x = Vector512.Create(Unsafe.Add(ref q, 4));
+            c4 = Vector512.FusedMultiplyAdd(x, b, c4);
+            d4 = Vector512.FusedMultiplyAdd(x, e, d4);
+            x = Vector512.Create(Unsafe.Add(ref q, 5));
+            c5 = Vector512.FusedMultiplyAdd(x, b, c5);
+            d5 = Vector512.FusedMultiplyAdd(x, e, d5);
+            x = Vector512.Create(q2);
+            c6 = Vector512.FusedMultiplyAdd(x, b, c6);
+            d6 = Vector512.FusedMultiplyAdd(x, e, d6);
+            x = Vector512.Create(Unsafe.Add(ref q2, 1));
+            c7 = Vector512.FusedMultiplyAdd(x, b, c7);
+            d7 = Vector512.FusedMultiplyAdd(x, e, d7);
+            x = Vector512.Create(Unsafe.Add(ref q2, 2));
+            c8 = Vector512.FusedMultiplyAdd(x, b, c8);
+            d8 = Vector512.FusedMultiplyAdd(x, e, d8);
+            x = Vector512.Create(Unsafe.Add(ref q2, 3));
+            c9 = Vector512.FusedMultiplyAdd(x, b, c9);
+            d9 = Vector512.FusedMultiplyAdd(x, e, d9);
+            x = Vector512.Create(Unsafe.Add(ref q2, 4));
+            c10 = Vector512.FusedMultiplyAdd(x, b, c10);
+            d10 = Vector512.FusedMultiplyAdd(x, e, d10);
+            x = Vector512.Create(Unsafe.Add(ref q2, 5));
+            c11 = Vector512.FusedMultiplyAdd(x, b, c11);
+            d11 = Vector512.FusedMultiplyAdd(x, e, d11);
+            q = ref Unsafe.Add(ref q, MicroRows);
+            q2 = ref Unsafe.Add(ref q2, MicroRows);
+            panel = ref Unsafe.Add(ref panel, PanelWidth);
+            next = ref Unsafe.Add(ref next, PanelWidth);
+        }
+
+        StoreRow(c0, ref tile, 0, stride, ref rowMaxima, groups);
+        StoreRow(c1, ref tile, 1, stride, ref rowMaxima, groups);
+        StoreRow(c2, ref tile, 2, stride, ref rowMaxima, groups);
+        StoreRow(c3, ref tile, 3, stride, ref rowMaxima, groups);
+        StoreRow(c4, ref tile, 4, stride, ref rowMaxima, groups);
+        StoreRow(c5, ref tile, 5, stride, ref rowMaxima, groups);
+        StoreRow(c6, ref tile, 6, stride, ref rowMaxima, groups);
+        StoreRow(c7, ref tile, 7, stride, ref rowMaxima, groups);
+        StoreRow(c8, ref tile, 8, stride, ref rowMaxima, groups);
+        StoreRow(c9, ref tile, 9, stride, ref rowMaxima, groups);
+        StoreRow(c10, ref tile, 10, stride, ref rowMaxima, groups);
+        StoreRow(c11, ref tile, 11, stride, ref rowMaxima, groups);
+        ref var right = ref Unsafe.Add(ref tile, PanelWidth);
+        StoreRow(d0, ref right, 0, stride, ref nextMaxima, groups);
+        StoreRow(d1, ref right, 1, stride, ref nextMaxima, groups);
+        StoreRow(d2, ref right, 2, stride, ref nextMaxima, groups);
+        StoreRow(d3, ref right, 3, stride, ref nextMaxima, groups);
+        StoreRow(d4, ref right, 4, stride, ref nextMaxima, groups);
+        StoreRow(d5, ref right, 5, stride, ref nextMaxima, groups);
+        StoreRow(d6, ref right, 6, stride, ref nextMaxima, groups);
+        StoreRow(d7, ref right, 7, stride, ref nextMaxima, groups);
+        StoreRow(d8, ref right, 8, stride, ref nextMaxima, groups);
+        StoreRow(d9, ref right, 9, stride, ref nextMaxima, groups);
+        StoreRow(d10, ref right, 10, stride, ref nextMaxima, groups);
+        StoreRow(d11, ref right, 11, stride, ref nextMaxima, groups);
     }
 
     /// <summary>Stores tile row <paramref name="row"/> and, when maxima are gathered, raises that row's lane maxima.</summary>
