@@ -11,7 +11,8 @@ namespace MovieRecs.Benchmarks;
 /// rows, the widest kernels) three ways, alternating, and reports the median pass of each: the users' own item rows
 /// (what a fit does), the same row counts over 64 rows that stay in L1, and the same counts over consecutive rows (which
 /// the hardware prefetcher follows). The gap between the first and the second is what fetching the rows costs; the
-/// second is the kernel's own instruction stream.
+/// second is the kernel's own instruction stream. Two more passes over the L1 rows split the product into its halves:
+/// the dots alone (<c>GatherDots</c>) and the weighted sum alone (<c>AccumulateRows</c>, 512-bit kernels).
 /// </summary>
 internal static class GatherRun
 {
@@ -39,7 +40,8 @@ internal static class GatherRun
             consecutive[i] = i % userItems.ColumnCount;
         }
 
-        string[] names = ["the users' item rows (a fit's gathers)", "64 rows resident in L1", "consecutive rows"];
+        string[] names = ["the users' item rows (a fit's gathers)", "64 rows resident in L1", "consecutive rows", "L1: dots only", "L1: sums only (AccumulateRows)"];
+        var dotsBuffer = new float[users.MaxRowNonZeros];
         var times = names.Select(_ => new List<double>()).ToArray();
         Console.WriteLine($"data: {userItems}; kernels {width}; load {LoadAverage()}");
         for (var pass = 0; pass <= passes; pass++)
@@ -52,11 +54,22 @@ internal static class GatherRun
                     var columns = users.RowColumns(u);
                     ReadOnlySpan<int> rows = mode switch
                     {
-                        1 => resident.AsSpan(0, columns.Length),
+                        0 => columns,
                         2 => consecutive.AsSpan(0, columns.Length),
-                        _ => columns,
+                        _ => resident.AsSpan(0, columns.Length),
                     };
-                    Product(width, ref items.First, stride, rows, weights, ref direction.Span[0], product.Span[..stride]);
+                    if (mode == 3)
+                    {
+                        DenseKernels.GatherDots<Vector512Ops, Vector512<float>>(ref items.First, stride, rows, ref direction.Span[0], stride, dotsBuffer);
+                    }
+                    else if (mode == 4)
+                    {
+                        DenseKernels.AccumulateRows<Vector512Ops, Vector512<float>>(ref items.First, stride, rows, weights, product.Span[..stride], true);
+                    }
+                    else
+                    {
+                        Product(width, ref items.First, stride, rows, weights, ref direction.Span[0], product.Span[..stride]);
+                    }
                 }
 
                 if (pass > 0)
