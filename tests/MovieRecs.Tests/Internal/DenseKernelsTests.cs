@@ -90,6 +90,16 @@ public sealed class DenseKernelsTests
 
         checks.GatherDotsAccumulate(24, 112, withOffsets: true, sign: -1f);
         checks.GatherDotsAccumulate(13, 257, withOffsets: false, sign: 1f);
+
+        // Rows of exactly seven vectors at each width (the unrolled form on machines with 32 vector registers).
+        foreach (var seven in new[] { 7, 28, 56, 112 })
+        {
+            foreach (var rows in new[] { 1, 8, 16, 23 })
+            {
+                checks.GatherDotsAccumulate(rows, seven, withOffsets: false, sign: 1f);
+                checks.GatherDotsAccumulate(rows, seven, withOffsets: true, sign: -1f);
+            }
+        }
     }
 
     [Theory]

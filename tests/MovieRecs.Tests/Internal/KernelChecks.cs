@@ -200,6 +200,19 @@ internal sealed class KernelChecks<TOps, TVec> : IKernelChecks
         var original = (float[])destination.Clone();
         DenseKernels.GatherDotsAccumulate<TOps, TVec>(
             ref At(rows, 0), stride, indexes, weights, offsets, sign, ref At(vector, 0), destination.AsSpan(0, width));
+
+        // Whatever form the dispatch picks (rows of seven vectors have an unrolled one), it equals the general kernel
+        // bit for bit.
+        var general = (float[])original.Clone();
+        if (width > 0)
+        {
+            DenseKernels.GatherDotsAccumulateBlocked<TOps, TVec>(
+                ref At(rows, 0), stride, indexes, weights, offsets, sign, ref At(vector, 0), general.AsSpan(0, width));
+        }
+
+        Assert.Equal(
+            general.Select(BitConverter.SingleToInt32Bits).ToArray(),
+            destination.Select(BitConverter.SingleToInt32Bits).ToArray());
         var coefficients = new double[rowCount];
         var coefficientScales = new double[rowCount];
         for (var j = 0; j < rowCount; j++)
