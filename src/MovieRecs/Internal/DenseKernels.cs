@@ -258,26 +258,8 @@ internal static class DenseKernels
                 continue;
             }
 
-            // The eight coefficients (sign · weight) · dot (+ offset): on the vector kernels one 256-bit multiply and
-            // add, the same operations per lane as the scalar kernel's loop, so the same values.
             ref var dst = ref output;
-            if (TOps.Count > 1 && Vector256.IsHardwareAccelerated)
-            {
-                var coefficients = (Vector256.Create(sign) * Vector256.LoadUnsafe(ref weight, (nuint)j)) * Vector256.LoadUnsafe(ref d);
-                if (!offsets.IsEmpty)
-                {
-                    coefficients = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(offsets), (nuint)j) + coefficients;
-                }
-
-                coefficients.StoreUnsafe(ref d);
-            }
-            else
-            {
-                for (var k = 0; k < 8; k++)
-                {
-                    Unsafe.Add(ref d, k) = Coefficient(offsets, j + k, sign * Unsafe.Add(ref weight, j + k) * Unsafe.Add(ref d, k));
-                }
-            }
+            BlockCoefficients<TOps, TVec>(ref weight, offsets, j, sign, ref d);
 
             var c0 = TOps.Broadcast(Unsafe.Add(ref d, 0));
             var c1 = TOps.Broadcast(Unsafe.Add(ref d, 1));
@@ -290,15 +272,7 @@ internal static class DenseKernels
             i = 0;
             for (; i + lanes <= n; i += lanes)
             {
-                var accA = TOps.MultiplyAdd(TOps.Load(ref r0, i), c0, TOps.Load(ref dst, i));
-                var accB = TOps.Multiply(TOps.Load(ref r1, i), c1);
-                accA = TOps.MultiplyAdd(TOps.Load(ref r2, i), c2, accA);
-                accB = TOps.MultiplyAdd(TOps.Load(ref r3, i), c3, accB);
-                accA = TOps.MultiplyAdd(TOps.Load(ref r4, i), c4, accA);
-                accB = TOps.MultiplyAdd(TOps.Load(ref r5, i), c5, accB);
-                accA = TOps.MultiplyAdd(TOps.Load(ref r6, i), c6, accA);
-                accB = TOps.MultiplyAdd(TOps.Load(ref r7, i), c7, accB);
-                TOps.Store(TOps.Add(accA, accB), ref dst, i);
+                TOps.Store(Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, i, c0, c1, c2, c3, c4, c5, c6, c7, TOps.Load(ref dst, i)), ref dst, i);
             }
 
             for (; i < n; i++)
@@ -434,24 +408,7 @@ internal static class DenseKernels
             a7 = TOps.MultiplyAdd(TOps.Load(ref r7, 6 * lanes), v6, a7);
             TOps.StoreSums8(a0, a1, a2, a3, a4, a5, a6, a7, ref d);
 
-            // (sign · weight) · dot (+ offset), as in the general kernel.
-            if (TOps.Count > 1 && Vector256.IsHardwareAccelerated)
-            {
-                var coefficients = (Vector256.Create(sign) * Vector256.LoadUnsafe(ref weight, (nuint)j)) * Vector256.LoadUnsafe(ref d);
-                if (!offsets.IsEmpty)
-                {
-                    coefficients = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(offsets), (nuint)j) + coefficients;
-                }
-
-                coefficients.StoreUnsafe(ref d);
-            }
-            else
-            {
-                for (var k = 0; k < 8; k++)
-                {
-                    Unsafe.Add(ref d, k) = Coefficient(offsets, j + k, sign * Unsafe.Add(ref weight, j + k) * Unsafe.Add(ref d, k));
-                }
-            }
+            BlockCoefficients<TOps, TVec>(ref weight, offsets, j, sign, ref d);
 
             var c0 = TOps.Broadcast(Unsafe.Add(ref d, 0));
             var c1 = TOps.Broadcast(Unsafe.Add(ref d, 1));
@@ -461,13 +418,13 @@ internal static class DenseKernels
             var c5 = TOps.Broadcast(Unsafe.Add(ref d, 5));
             var c6 = TOps.Broadcast(Unsafe.Add(ref d, 6));
             var c7 = TOps.Broadcast(Unsafe.Add(ref d, 7));
-            o0 = Sum8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 0 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o0);
-            o1 = Sum8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 1 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o1);
-            o2 = Sum8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 2 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o2);
-            o3 = Sum8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 3 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o3);
-            o4 = Sum8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 4 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o4);
-            o5 = Sum8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 5 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o5);
-            o6 = Sum8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 6 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o6);
+            o0 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 0 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o0);
+            o1 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 1 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o1);
+            o2 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 2 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o2);
+            o3 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 3 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o3);
+            o4 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 4 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o4);
+            o5 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 5 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o5);
+            o6 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 6 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o6);
         }
 
         TOps.Store(o0, ref output, 0 * lanes);
@@ -484,23 +441,54 @@ internal static class DenseKernels
             var dot = Dot<TOps, TVec>(ref row, ref vector, width);
             Axpy<TOps, TVec>(Coefficient(offsets, j, sign * Unsafe.Add(ref weight, j) * dot), ref row, ref output, width);
         }
+    }
 
-        // One vector of the destination plus its block's eight weighted rows, in the general kernel's order.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static TVec Sum8(
-            ref float r0, ref float r1, ref float r2, ref float r3, ref float r4, ref float r5, ref float r6, ref float r7, nuint i,
-            TVec c0, TVec c1, TVec c2, TVec c3, TVec c4, TVec c5, TVec c6, TVec c7, TVec destination)
+    /// <summary>
+    /// The coefficients <c>(sign · weights[j + k]) · d[k] (+ offsets[j + k])</c> of a block of eight rows, over their dots in
+    /// <paramref name="d"/>: on the vector kernels one 256-bit multiply and add, the same operations per lane as the
+    /// scalar kernel's loop, so the same values.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BlockCoefficients<TOps, TVec>(ref float weight, ReadOnlySpan<float> offsets, int j, float sign, ref float d)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        if (TOps.Count > 1 && Vector256.IsHardwareAccelerated)
         {
-            var accA = TOps.MultiplyAdd(TOps.Load(ref r0, i), c0, destination);
-            var accB = TOps.Multiply(TOps.Load(ref r1, i), c1);
-            accA = TOps.MultiplyAdd(TOps.Load(ref r2, i), c2, accA);
-            accB = TOps.MultiplyAdd(TOps.Load(ref r3, i), c3, accB);
-            accA = TOps.MultiplyAdd(TOps.Load(ref r4, i), c4, accA);
-            accB = TOps.MultiplyAdd(TOps.Load(ref r5, i), c5, accB);
-            accA = TOps.MultiplyAdd(TOps.Load(ref r6, i), c6, accA);
-            accB = TOps.MultiplyAdd(TOps.Load(ref r7, i), c7, accB);
-            return TOps.Add(accA, accB);
+            var coefficients = (Vector256.Create(sign) * Vector256.LoadUnsafe(ref weight, (nuint)j)) * Vector256.LoadUnsafe(ref d);
+            if (!offsets.IsEmpty)
+            {
+                coefficients = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(offsets), (nuint)j) + coefficients;
+            }
+
+            coefficients.StoreUnsafe(ref d);
         }
+        else
+        {
+            for (var k = 0; k < 8; k++)
+            {
+                Unsafe.Add(ref d, k) = Coefficient(offsets, j + k, sign * Unsafe.Add(ref weight, j + k) * Unsafe.Add(ref d, k));
+            }
+        }
+    }
+
+    /// <summary>One vector of the destination plus its block's eight weighted rows, two chains of four, then their sum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Sum8<TOps, TVec>(
+        ref float r0, ref float r1, ref float r2, ref float r3, ref float r4, ref float r5, ref float r6, ref float r7, nuint i,
+        TVec c0, TVec c1, TVec c2, TVec c3, TVec c4, TVec c5, TVec c6, TVec c7, TVec destination)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        var accA = TOps.MultiplyAdd(TOps.Load(ref r0, i), c0, destination);
+        var accB = TOps.Multiply(TOps.Load(ref r1, i), c1);
+        accA = TOps.MultiplyAdd(TOps.Load(ref r2, i), c2, accA);
+        accB = TOps.MultiplyAdd(TOps.Load(ref r3, i), c3, accB);
+        accA = TOps.MultiplyAdd(TOps.Load(ref r4, i), c4, accA);
+        accB = TOps.MultiplyAdd(TOps.Load(ref r5, i), c5, accB);
+        accA = TOps.MultiplyAdd(TOps.Load(ref r6, i), c6, accA);
+        accB = TOps.MultiplyAdd(TOps.Load(ref r7, i), c7, accB);
+        return TOps.Add(accA, accB);
     }
 
 

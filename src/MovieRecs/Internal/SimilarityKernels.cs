@@ -347,18 +347,7 @@ internal static class SimilarityKernels
             panel = ref Unsafe.Add(ref panel, PanelWidth);
         }
 
-        StoreRow(c0, ref tile, 0, stride, ref rowMaxima, groups);
-        StoreRow(c1, ref tile, 1, stride, ref rowMaxima, groups);
-        StoreRow(c2, ref tile, 2, stride, ref rowMaxima, groups);
-        StoreRow(c3, ref tile, 3, stride, ref rowMaxima, groups);
-        StoreRow(c4, ref tile, 4, stride, ref rowMaxima, groups);
-        StoreRow(c5, ref tile, 5, stride, ref rowMaxima, groups);
-        StoreRow(c6, ref tile, 6, stride, ref rowMaxima, groups);
-        StoreRow(c7, ref tile, 7, stride, ref rowMaxima, groups);
-        StoreRow(c8, ref tile, 8, stride, ref rowMaxima, groups);
-        StoreRow(c9, ref tile, 9, stride, ref rowMaxima, groups);
-        StoreRow(c10, ref tile, 10, stride, ref rowMaxima, groups);
-        StoreRow(c11, ref tile, 11, stride, ref rowMaxima, groups);
+        StoreRows12(ref tile, stride, ref rowMaxima, groups, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11);
     }
 
     /// <summary>
@@ -422,6 +411,18 @@ internal static class SimilarityKernels
             next = ref Unsafe.Add(ref next, PanelWidth);
         }
 
+        StoreRows12(ref tile, stride, ref rowMaxima, groups, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11);
+        ref var right = ref Unsafe.Add(ref tile, PanelWidth);
+        StoreRows12(ref right, stride, ref nextMaxima, groups, d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, d10, d11);
+    }
+
+    /// <summary>Stores the twelve rows of a 12 x 16 tile with <see cref="StoreRow"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRows12(
+        ref float tile, int stride, ref Vector256<float> rowMaxima, int groups,
+        Vector512<float> c0, Vector512<float> c1, Vector512<float> c2, Vector512<float> c3, Vector512<float> c4, Vector512<float> c5,
+        Vector512<float> c6, Vector512<float> c7, Vector512<float> c8, Vector512<float> c9, Vector512<float> c10, Vector512<float> c11)
+    {
         StoreRow(c0, ref tile, 0, stride, ref rowMaxima, groups);
         StoreRow(c1, ref tile, 1, stride, ref rowMaxima, groups);
         StoreRow(c2, ref tile, 2, stride, ref rowMaxima, groups);
@@ -434,19 +435,6 @@ internal static class SimilarityKernels
         StoreRow(c9, ref tile, 9, stride, ref rowMaxima, groups);
         StoreRow(c10, ref tile, 10, stride, ref rowMaxima, groups);
         StoreRow(c11, ref tile, 11, stride, ref rowMaxima, groups);
-        ref var right = ref Unsafe.Add(ref tile, PanelWidth);
-        StoreRow(d0, ref right, 0, stride, ref nextMaxima, groups);
-        StoreRow(d1, ref right, 1, stride, ref nextMaxima, groups);
-        StoreRow(d2, ref right, 2, stride, ref nextMaxima, groups);
-        StoreRow(d3, ref right, 3, stride, ref nextMaxima, groups);
-        StoreRow(d4, ref right, 4, stride, ref nextMaxima, groups);
-        StoreRow(d5, ref right, 5, stride, ref nextMaxima, groups);
-        StoreRow(d6, ref right, 6, stride, ref nextMaxima, groups);
-        StoreRow(d7, ref right, 7, stride, ref nextMaxima, groups);
-        StoreRow(d8, ref right, 8, stride, ref nextMaxima, groups);
-        StoreRow(d9, ref right, 9, stride, ref nextMaxima, groups);
-        StoreRow(d10, ref right, 10, stride, ref nextMaxima, groups);
-        StoreRow(d11, ref right, 11, stride, ref nextMaxima, groups);
     }
 
     /// <summary>Stores tile row <paramref name="row"/> and, when maxima are gathered, raises that row's lane maxima.</summary>
