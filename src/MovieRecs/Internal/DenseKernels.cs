@@ -259,16 +259,7 @@ internal static class DenseKernels
             }
 
             ref var dst = ref output;
-            BlockCoefficients<TOps, TVec>(ref weight, offsets, j, sign, ref d);
-
-            var c0 = TOps.Broadcast(Unsafe.Add(ref d, 0));
-            var c1 = TOps.Broadcast(Unsafe.Add(ref d, 1));
-            var c2 = TOps.Broadcast(Unsafe.Add(ref d, 2));
-            var c3 = TOps.Broadcast(Unsafe.Add(ref d, 3));
-            var c4 = TOps.Broadcast(Unsafe.Add(ref d, 4));
-            var c5 = TOps.Broadcast(Unsafe.Add(ref d, 5));
-            var c6 = TOps.Broadcast(Unsafe.Add(ref d, 6));
-            var c7 = TOps.Broadcast(Unsafe.Add(ref d, 7));
+            BlockCoefficients<TOps, TVec>(ref weight, offsets, j, sign, ref d, out var c0, out var c1, out var c2, out var c3, out var c4, out var c5, out var c6, out var c7);
             i = 0;
             for (; i + lanes <= n; i += lanes)
             {
@@ -408,16 +399,7 @@ internal static class DenseKernels
             a7 = TOps.MultiplyAdd(TOps.Load(ref r7, 6 * lanes), v6, a7);
             TOps.StoreSums8(a0, a1, a2, a3, a4, a5, a6, a7, ref d);
 
-            BlockCoefficients<TOps, TVec>(ref weight, offsets, j, sign, ref d);
-
-            var c0 = TOps.Broadcast(Unsafe.Add(ref d, 0));
-            var c1 = TOps.Broadcast(Unsafe.Add(ref d, 1));
-            var c2 = TOps.Broadcast(Unsafe.Add(ref d, 2));
-            var c3 = TOps.Broadcast(Unsafe.Add(ref d, 3));
-            var c4 = TOps.Broadcast(Unsafe.Add(ref d, 4));
-            var c5 = TOps.Broadcast(Unsafe.Add(ref d, 5));
-            var c6 = TOps.Broadcast(Unsafe.Add(ref d, 6));
-            var c7 = TOps.Broadcast(Unsafe.Add(ref d, 7));
+            BlockCoefficients<TOps, TVec>(ref weight, offsets, j, sign, ref d, out var c0, out var c1, out var c2, out var c3, out var c4, out var c5, out var c6, out var c7);
             o0 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 0 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o0);
             o1 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 1 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o1);
             o2 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 2 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o2);
@@ -446,10 +428,12 @@ internal static class DenseKernels
     /// <summary>
     /// The coefficients <c>(sign · weights[j + k]) · d[k] (+ offsets[j + k])</c> of a block of eight rows, over their dots in
     /// <paramref name="d"/>: on the vector kernels one 256-bit multiply and add, the same operations per lane as the
-    /// scalar kernel's loop, so the same values.
+    /// scalar kernel's loop, so the same values. Returns each broadcast to a register.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BlockCoefficients<TOps, TVec>(ref float weight, ReadOnlySpan<float> offsets, int j, float sign, ref float d)
+    private static void BlockCoefficients<TOps, TVec>(
+        ref float weight, ReadOnlySpan<float> offsets, int j, float sign, ref float d,
+        out TVec c0, out TVec c1, out TVec c2, out TVec c3, out TVec c4, out TVec c5, out TVec c6, out TVec c7)
         where TOps : struct, ISimdOps<TVec>
         where TVec : struct
     {
@@ -470,6 +454,15 @@ internal static class DenseKernels
                 Unsafe.Add(ref d, k) = Coefficient(offsets, j + k, sign * Unsafe.Add(ref weight, j + k) * Unsafe.Add(ref d, k));
             }
         }
+
+        c0 = TOps.Broadcast(d);
+        c1 = TOps.Broadcast(Unsafe.Add(ref d, 1));
+        c2 = TOps.Broadcast(Unsafe.Add(ref d, 2));
+        c3 = TOps.Broadcast(Unsafe.Add(ref d, 3));
+        c4 = TOps.Broadcast(Unsafe.Add(ref d, 4));
+        c5 = TOps.Broadcast(Unsafe.Add(ref d, 5));
+        c6 = TOps.Broadcast(Unsafe.Add(ref d, 6));
+        c7 = TOps.Broadcast(Unsafe.Add(ref d, 7));
     }
 
     /// <summary>One vector of the destination plus its block's eight weighted rows, two chains of four, then their sum.</summary>
