@@ -341,62 +341,15 @@ internal static class DenseKernels
             ref var r5 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 5));
             ref var r6 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 6));
             ref var r7 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 7));
-            var a0 = TOps.MultiplyAdd(TOps.Load(ref r0, 0), v0, TOps.Zero);
-            var a1 = TOps.MultiplyAdd(TOps.Load(ref r1, 0), v0, TOps.Zero);
-            var a2 = TOps.MultiplyAdd(TOps.Load(ref r2, 0), v0, TOps.Zero);
-            var a3 = TOps.MultiplyAdd(TOps.Load(ref r3, 0), v0, TOps.Zero);
-            var a4 = TOps.MultiplyAdd(TOps.Load(ref r4, 0), v0, TOps.Zero);
-            var a5 = TOps.MultiplyAdd(TOps.Load(ref r5, 0), v0, TOps.Zero);
-            var a6 = TOps.MultiplyAdd(TOps.Load(ref r6, 0), v0, TOps.Zero);
-            var a7 = TOps.MultiplyAdd(TOps.Load(ref r7, 0), v0, TOps.Zero);
-            a0 = TOps.MultiplyAdd(TOps.Load(ref r0, 1 * lanes), v1, a0);
-            a1 = TOps.MultiplyAdd(TOps.Load(ref r1, 1 * lanes), v1, a1);
-            a2 = TOps.MultiplyAdd(TOps.Load(ref r2, 1 * lanes), v1, a2);
-            a3 = TOps.MultiplyAdd(TOps.Load(ref r3, 1 * lanes), v1, a3);
-            a4 = TOps.MultiplyAdd(TOps.Load(ref r4, 1 * lanes), v1, a4);
-            a5 = TOps.MultiplyAdd(TOps.Load(ref r5, 1 * lanes), v1, a5);
-            a6 = TOps.MultiplyAdd(TOps.Load(ref r6, 1 * lanes), v1, a6);
-            a7 = TOps.MultiplyAdd(TOps.Load(ref r7, 1 * lanes), v1, a7);
-            a0 = TOps.MultiplyAdd(TOps.Load(ref r0, 2 * lanes), v2, a0);
-            a1 = TOps.MultiplyAdd(TOps.Load(ref r1, 2 * lanes), v2, a1);
-            a2 = TOps.MultiplyAdd(TOps.Load(ref r2, 2 * lanes), v2, a2);
-            a3 = TOps.MultiplyAdd(TOps.Load(ref r3, 2 * lanes), v2, a3);
-            a4 = TOps.MultiplyAdd(TOps.Load(ref r4, 2 * lanes), v2, a4);
-            a5 = TOps.MultiplyAdd(TOps.Load(ref r5, 2 * lanes), v2, a5);
-            a6 = TOps.MultiplyAdd(TOps.Load(ref r6, 2 * lanes), v2, a6);
-            a7 = TOps.MultiplyAdd(TOps.Load(ref r7, 2 * lanes), v2, a7);
-            a0 = TOps.MultiplyAdd(TOps.Load(ref r0, 3 * lanes), v3, a0);
-            a1 = TOps.MultiplyAdd(TOps.Load(ref r1, 3 * lanes), v3, a1);
-            a2 = TOps.MultiplyAdd(TOps.Load(ref r2, 3 * lanes), v3, a2);
-            a3 = TOps.MultiplyAdd(TOps.Load(ref r3, 3 * lanes), v3, a3);
-            a4 = TOps.MultiplyAdd(TOps.Load(ref r4, 3 * lanes), v3, a4);
-            a5 = TOps.MultiplyAdd(TOps.Load(ref r5, 3 * lanes), v3, a5);
-            a6 = TOps.MultiplyAdd(TOps.Load(ref r6, 3 * lanes), v3, a6);
-            a7 = TOps.MultiplyAdd(TOps.Load(ref r7, 3 * lanes), v3, a7);
-            a0 = TOps.MultiplyAdd(TOps.Load(ref r0, 4 * lanes), v4, a0);
-            a1 = TOps.MultiplyAdd(TOps.Load(ref r1, 4 * lanes), v4, a1);
-            a2 = TOps.MultiplyAdd(TOps.Load(ref r2, 4 * lanes), v4, a2);
-            a3 = TOps.MultiplyAdd(TOps.Load(ref r3, 4 * lanes), v4, a3);
-            a4 = TOps.MultiplyAdd(TOps.Load(ref r4, 4 * lanes), v4, a4);
-            a5 = TOps.MultiplyAdd(TOps.Load(ref r5, 4 * lanes), v4, a5);
-            a6 = TOps.MultiplyAdd(TOps.Load(ref r6, 4 * lanes), v4, a6);
-            a7 = TOps.MultiplyAdd(TOps.Load(ref r7, 4 * lanes), v4, a7);
-            a0 = TOps.MultiplyAdd(TOps.Load(ref r0, 5 * lanes), v5, a0);
-            a1 = TOps.MultiplyAdd(TOps.Load(ref r1, 5 * lanes), v5, a1);
-            a2 = TOps.MultiplyAdd(TOps.Load(ref r2, 5 * lanes), v5, a2);
-            a3 = TOps.MultiplyAdd(TOps.Load(ref r3, 5 * lanes), v5, a3);
-            a4 = TOps.MultiplyAdd(TOps.Load(ref r4, 5 * lanes), v5, a4);
-            a5 = TOps.MultiplyAdd(TOps.Load(ref r5, 5 * lanes), v5, a5);
-            a6 = TOps.MultiplyAdd(TOps.Load(ref r6, 5 * lanes), v5, a6);
-            a7 = TOps.MultiplyAdd(TOps.Load(ref r7, 5 * lanes), v5, a7);
-            a0 = TOps.MultiplyAdd(TOps.Load(ref r0, 6 * lanes), v6, a0);
-            a1 = TOps.MultiplyAdd(TOps.Load(ref r1, 6 * lanes), v6, a1);
-            a2 = TOps.MultiplyAdd(TOps.Load(ref r2, 6 * lanes), v6, a2);
-            a3 = TOps.MultiplyAdd(TOps.Load(ref r3, 6 * lanes), v6, a3);
-            a4 = TOps.MultiplyAdd(TOps.Load(ref r4, 6 * lanes), v6, a4);
-            a5 = TOps.MultiplyAdd(TOps.Load(ref r5, 6 * lanes), v6, a5);
-            a6 = TOps.MultiplyAdd(TOps.Load(ref r6, 6 * lanes), v6, a6);
-            a7 = TOps.MultiplyAdd(TOps.Load(ref r7, 6 * lanes), v6, a7);
+            TVec a0 = TOps.Zero, a1 = TOps.Zero, a2 = TOps.Zero, a3 = TOps.Zero;
+            TVec a4 = TOps.Zero, a5 = TOps.Zero, a6 = TOps.Zero, a7 = TOps.Zero;
+            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 0 * lanes, v0, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 1 * lanes, v1, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 2 * lanes, v2, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 3 * lanes, v3, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 4 * lanes, v4, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 5 * lanes, v5, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 6 * lanes, v6, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
             TOps.StoreSums8(a0, a1, a2, a3, a4, a5, a6, a7, ref d);
 
             BlockCoefficients<TOps, TVec>(ref weight, offsets, j, sign, ref d, out var c0, out var c1, out var c2, out var c3, out var c4, out var c5, out var c6, out var c7);
@@ -463,6 +416,24 @@ internal static class DenseKernels
         c5 = TOps.Broadcast(Unsafe.Add(ref d, 5));
         c6 = TOps.Broadcast(Unsafe.Add(ref d, 6));
         c7 = TOps.Broadcast(Unsafe.Add(ref d, 7));
+    }
+
+    /// <summary>One step of eight rows' dots: <c>a_k += rows_k[at..] · v</c>, as the general kernel's loop body.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void DotStep8<TOps, TVec>(
+        ref float r0, ref float r1, ref float r2, ref float r3, ref float r4, ref float r5, ref float r6, ref float r7, nuint at, TVec v,
+        ref TVec a0, ref TVec a1, ref TVec a2, ref TVec a3, ref TVec a4, ref TVec a5, ref TVec a6, ref TVec a7)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        a0 = TOps.MultiplyAdd(TOps.Load(ref r0, at), v, a0);
+        a1 = TOps.MultiplyAdd(TOps.Load(ref r1, at), v, a1);
+        a2 = TOps.MultiplyAdd(TOps.Load(ref r2, at), v, a2);
+        a3 = TOps.MultiplyAdd(TOps.Load(ref r3, at), v, a3);
+        a4 = TOps.MultiplyAdd(TOps.Load(ref r4, at), v, a4);
+        a5 = TOps.MultiplyAdd(TOps.Load(ref r5, at), v, a5);
+        a6 = TOps.MultiplyAdd(TOps.Load(ref r6, at), v, a6);
+        a7 = TOps.MultiplyAdd(TOps.Load(ref r7, at), v, a7);
     }
 
     /// <summary>One vector of the destination plus its block's eight weighted rows, two chains of four, then their sum.</summary>
