@@ -32,7 +32,7 @@ internal static class FactorInitializer
         FillRows(generator, items, itemCount, factors, stride);
     }
 
-    // Runs once per fit, so without full optimization it would run as unoptimized tier-0 code (ten times slower).
+    // Runs once per fit: compiled fully optimized from the first call rather than starting as tier-0 code.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FillRows(NumPyPcg64 generator, Span<float> destination, int rows, int factors, int stride)
     {
