@@ -210,15 +210,7 @@ internal static class DenseKernels
             nuint i = 0;
             for (; i + lanes <= n; i += lanes)
             {
-                var v = TOps.Load(ref vector, i);
-                a0 = TOps.MultiplyAdd(TOps.Load(ref r0, i), v, a0);
-                a1 = TOps.MultiplyAdd(TOps.Load(ref r1, i), v, a1);
-                a2 = TOps.MultiplyAdd(TOps.Load(ref r2, i), v, a2);
-                a3 = TOps.MultiplyAdd(TOps.Load(ref r3, i), v, a3);
-                a4 = TOps.MultiplyAdd(TOps.Load(ref r4, i), v, a4);
-                a5 = TOps.MultiplyAdd(TOps.Load(ref r5, i), v, a5);
-                a6 = TOps.MultiplyAdd(TOps.Load(ref r6, i), v, a6);
-                a7 = TOps.MultiplyAdd(TOps.Load(ref r7, i), v, a7);
+                DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, i, TOps.Load(ref vector, i), ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
             }
 
             // The two modes keep their own horizontal sums (the fused one transposes where the ISA can), so that
