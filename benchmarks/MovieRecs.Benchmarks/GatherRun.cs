@@ -12,7 +12,9 @@ namespace MovieRecs.Benchmarks;
 /// (what a fit does), the same row counts over 64 rows that stay in L1, and the same counts over consecutive rows (which
 /// the hardware prefetcher follows). The gap between the first and the second is what fetching the rows costs; the
 /// second is the kernel's own instruction stream. Two more passes over the L1 rows split the product into its halves:
-/// the dots alone (<c>GatherDots</c>) and the weighted sum alone (<c>AccumulateRows</c>, 512-bit kernels).
+/// the dots alone (<c>GatherDots</c>) and the weighted sum alone (<c>AccumulateRows</c>, 512-bit kernels). The last
+/// runs the product in a fit's order, blocks of four users with four products over each (the residual and three CG
+/// steps), so the rows come from L2 after the first, and reports the time of one pass's worth of rows.
 /// </summary>
 internal static class GatherRun
 {
@@ -40,7 +42,7 @@ internal static class GatherRun
             consecutive[i] = i % userItems.ColumnCount;
         }
 
-        string[] names = ["the users' item rows (a fit's gathers)", "64 rows resident in L1", "consecutive rows", "L1: dots only", "L1: sums only (AccumulateRows)"];
+        string[] names = ["the users' item rows (a fit's gathers)", "64 rows resident in L1", "consecutive rows", "L1: dots only", "L1: sums only (AccumulateRows)", "the fit's order: 4 users x 4 passes"];
         var dotsBuffer = new float[users.MaxRowNonZeros];
         var times = names.Select(_ => new List<double>()).ToArray();
         Console.WriteLine($"data: {userItems}; kernels {width}; load {LoadAverage()}");
@@ -49,6 +51,29 @@ internal static class GatherRun
             for (var mode = 0; mode < names.Length; mode++)
             {
                 var clock = Stopwatch.StartNew();
+                if (mode == 5)
+                {
+                    // As a CG half-step visits them: a block of four rows, the residual and three steps over each.
+                    for (var first = 0; first < users.RowCount; first += 4)
+                    {
+                        var last = Math.Min(first + 4, users.RowCount);
+                        for (var step = 0; step < 4; step++)
+                        {
+                            for (var u = first; u < last; u++)
+                            {
+                                Product(width, ref items.First, stride, users.RowColumns(u), weights, ref direction.Span[0], product.Span[..stride]);
+                            }
+                        }
+                    }
+
+                    if (pass > 0)
+                    {
+                        times[mode].Add(clock.Elapsed.TotalMilliseconds / 4);
+                    }
+
+                    continue;
+                }
+
                 for (var u = 0; u < users.RowCount; u++)
                 {
                     var columns = users.RowColumns(u);

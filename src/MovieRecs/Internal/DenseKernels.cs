@@ -291,8 +291,8 @@ internal static class DenseKernels
     /// <see cref="GatherDotsCore{TOps, TVec, TMode}"/>'s accumulating form for rows of exactly seven vectors (100 to 112
     /// factors on 512-bit kernels), unrolled: <paramref name="vector"/> and the destination stay in registers for the
     /// whole call, and the eight row addresses of a block stay in registers (the loops over the vectors of a row held
-    /// them on the stack). Every value comes from the same operations in the same order as the general kernel, so the
-    /// results are the same to the bit.
+    /// them on the stack). Blocks go in pairs, both blocks' dots before both blocks' sums. Every value comes from the
+    /// same operations in the same order as the general kernel, so the results are the same to the bit.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GatherDotsAccumulateSeven<TOps, TVec>(
@@ -320,40 +320,67 @@ internal static class DenseKernels
         var o4 = TOps.Load(ref output, 4 * lanes);
         var o5 = TOps.Load(ref output, 5 * lanes);
         var o6 = TOps.Load(ref output, 6 * lanes);
-        Span<float> scratch = stackalloc float[8];
-        ref var d = ref MemoryMarshal.GetReference(scratch);
-        var j = 0;
-        for (; j + 8 <= count; j += 8)
-        {
-            ref var r0 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 0));
-            ref var r1 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 1));
-            ref var r2 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 2));
-            ref var r3 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 3));
-            ref var r4 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 4));
-            ref var r5 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 5));
-            ref var r6 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 6));
-            ref var r7 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 7));
-            TVec a0 = TOps.Zero, a1 = TOps.Zero, a2 = TOps.Zero, a3 = TOps.Zero;
-            TVec a4 = TOps.Zero, a5 = TOps.Zero, a6 = TOps.Zero, a7 = TOps.Zero;
-            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 0 * lanes, v0, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 1 * lanes, v1, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 2 * lanes, v2, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 3 * lanes, v3, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 4 * lanes, v4, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 5 * lanes, v5, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 6 * lanes, v6, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            TOps.StoreSums8(a0, a1, a2, a3, a4, a5, a6, a7, ref d);
+        Span<float> scratch = stackalloc float[16];
+        ref var coefficients = ref MemoryMarshal.GetReference(scratch);
 
-            BlockCoefficients<TOps, TVec>(ref weight, offsets, j, sign, ref d, out var c0, out var c1, out var c2, out var c3, out var c4, out var c5, out var c6, out var c7);
-            o0 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 0 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o0);
-            o1 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 1 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o1);
-            o2 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 2 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o2);
-            o3 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 3 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o3);
-            o4 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 4 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o4);
-            o5 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 5 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o5);
-            o6 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 6 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o6);
+        // Blocks of eight rows in pairs: both blocks' dots and coefficients, then both blocks' weighted sums. A block's
+        // sum waits on its dots' horizontal sums; with the other block's dots between them in program order, the
+        // out-of-order core fetches those rows meanwhile. The loops over the pair stay rolled, so that the JIT keeps
+        // the vector and the destination in registers. Each value comes from the same operations in the same order as
+        // in the general kernel.
+        var blocks = count / 8;
+        for (var first = 0; first < blocks; first += 2)
+        {
+            var pair = Math.Min(2, blocks - first);
+            for (var k = 0; k < pair; k++)
+            {
+                var at = 8 * (first + k);
+                ref var r0 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 0));
+                ref var r1 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 1));
+                ref var r2 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 2));
+                ref var r3 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 3));
+                ref var r4 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 4));
+                ref var r5 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 5));
+                ref var r6 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 6));
+                ref var r7 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 7));
+                TVec a0 = TOps.Zero, a1 = TOps.Zero, a2 = TOps.Zero, a3 = TOps.Zero;
+                TVec a4 = TOps.Zero, a5 = TOps.Zero, a6 = TOps.Zero, a7 = TOps.Zero;
+                DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 0 * lanes, v0, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+                DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 1 * lanes, v1, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+                DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 2 * lanes, v2, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+                DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 3 * lanes, v3, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+                DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 4 * lanes, v4, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+                DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 5 * lanes, v5, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+                DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 6 * lanes, v6, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+                ref var d = ref Unsafe.Add(ref coefficients, 8 * k);
+                TOps.StoreSums8(a0, a1, a2, a3, a4, a5, a6, a7, ref d);
+                StoreBlockCoefficients<TOps, TVec>(ref weight, offsets, at, sign, ref d);
+            }
+
+            for (var k = 0; k < pair; k++)
+            {
+                var at = 8 * (first + k);
+                ref var r0 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 0));
+                ref var r1 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 1));
+                ref var r2 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 2));
+                ref var r3 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 3));
+                ref var r4 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 4));
+                ref var r5 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 5));
+                ref var r6 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 6));
+                ref var r7 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 7));
+                BroadcastBlockCoefficients<TOps, TVec>(
+                    ref Unsafe.Add(ref coefficients, 8 * k), out var c0, out var c1, out var c2, out var c3, out var c4, out var c5, out var c6, out var c7);
+                o0 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 0 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o0);
+                o1 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 1 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o1);
+                o2 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 2 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o2);
+                o3 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 3 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o3);
+                o4 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 4 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o4);
+                o5 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 5 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o5);
+                o6 = Sum8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 6 * lanes, c0, c1, c2, c3, c4, c5, c6, c7, o6);
+            }
         }
 
+        var j = 8 * blocks;
         TOps.Store(o0, ref output, 0 * lanes);
         TOps.Store(o1, ref output, 1 * lanes);
         TOps.Store(o2, ref output, 2 * lanes);
@@ -382,6 +409,20 @@ internal static class DenseKernels
         where TOps : struct, ISimdOps<TVec>
         where TVec : struct
     {
+        StoreBlockCoefficients<TOps, TVec>(ref weight, offsets, j, sign, ref d);
+        BroadcastBlockCoefficients<TOps, TVec>(ref d, out c0, out c1, out c2, out c3, out c4, out c5, out c6, out c7);
+    }
+
+    /// <summary>
+    /// Replaces the eight dots in <paramref name="d"/> with their coefficients <c>(sign · weights[j + k]) · d[k] (+ offsets[j + k])</c>:
+    /// on the vector kernels one 256-bit multiply and add, the same operations per lane as the scalar kernel's loop, so
+    /// the same values.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreBlockCoefficients<TOps, TVec>(ref float weight, ReadOnlySpan<float> offsets, int j, float sign, ref float d)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
         if (TOps.Count > 1 && Vector256.IsHardwareAccelerated)
         {
             var coefficients = (Vector256.Create(sign) * Vector256.LoadUnsafe(ref weight, (nuint)j)) * Vector256.LoadUnsafe(ref d);
@@ -399,7 +440,15 @@ internal static class DenseKernels
                 Unsafe.Add(ref d, k) = Coefficient(offsets, j + k, sign * Unsafe.Add(ref weight, j + k) * Unsafe.Add(ref d, k));
             }
         }
+    }
 
+    /// <summary>The eight coefficients in <paramref name="d"/>, each broadcast to a register.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BroadcastBlockCoefficients<TOps, TVec>(
+        ref float d, out TVec c0, out TVec c1, out TVec c2, out TVec c3, out TVec c4, out TVec c5, out TVec c6, out TVec c7)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
         c0 = TOps.Broadcast(d);
         c1 = TOps.Broadcast(Unsafe.Add(ref d, 1));
         c2 = TOps.Broadcast(Unsafe.Add(ref d, 2));
