@@ -71,7 +71,20 @@ internal static class AlsKernels
         ref var tRef = ref MemoryMarshal.GetReference(t);
         ref var wRef = ref MemoryMarshal.GetReference(w);
         ref var cRef = ref MemoryMarshal.GetReference(confidence);
-        for (var j = 0; j < total; j++)
+        var j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // The same operations on each lane as the loop below, so the same values.
+            var one = Vector256.Create(1f);
+            for (; j + Vector256<float>.Count <= total; j += Vector256<float>.Count)
+            {
+                var c = Vector256.LoadUnsafe(ref cRef, (nuint)j);
+                (Vector256.Abs(c) - one).StoreUnsafe(ref wRef, (nuint)j);
+                Vector256.ConditionalSelect(Vector256.GreaterThan(c, Vector256<float>.Zero), c, Vector256<float>.Zero).StoreUnsafe(ref tRef, (nuint)j);
+            }
+        }
+
+        for (; j < total; j++)
         {
             var c = Unsafe.Add(ref cRef, j);
             Unsafe.Add(ref wRef, j) = MathF.Abs(c) - 1f;
@@ -158,17 +171,14 @@ internal static class AlsKernels
                     ref other, stride, columns[rowStarts[k]..rowStarts[k + 1]], w[rowStarts[k]..rowStarts[k + 1]], default, 1f,
                     ref pk, MemoryMarshal.CreateSpan(ref apk, stride));
 
-                var alpha = rsOld[k] / DenseKernels.Dot<TOps, TVec>(ref pk, ref apk, stride);
-                DenseKernels.Axpy<TOps, TVec>(alpha, ref pk, ref DenseKernels.Row(ref xRef, stride, k), stride);
-                DenseKernels.Axpy<TOps, TVec>(-alpha, ref apk, ref rk, stride);
-                var rsNew = DenseKernels.Dot<TOps, TVec>(ref rk, ref rk, stride);
+                var rsNew = DenseKernels.ConjugateGradientStep<TOps, TVec>(
+                    ref pk, ref apk, ref DenseKernels.Row(ref xRef, stride, k), ref rk, stride, rsOld[k], ResidualThreshold);
                 if (rsNew < ResidualThreshold)
                 {
                     active &= ~(1 << k);
                     continue;
                 }
 
-                DenseKernels.ScaleAndAdd<TOps, TVec>(ref pk, rsNew / rsOld[k], ref rk, stride);
                 rsOld[k] = rsNew;
             }
         }

@@ -124,6 +124,114 @@ internal static class DenseKernels
     }
 
     /// <summary>
+    /// The vector part of one conjugate-gradient step once <c>Ap</c> is known: <c>α = rsOld / (p·Ap)</c>,
+    /// <c>x += α·p</c>, <c>r −= α·Ap</c>, <c>rsNew = r·r</c>, and unless <c>rsNew &lt; threshold</c> (a NaN updates),
+    /// <c>p = r + (rsNew / rsOld)·p</c>. Returns <c>rsNew</c>.
+    /// </summary>
+    /// <remarks>
+    /// Rows of exactly seven vectors on machines with 32 vector registers take a fused form that keeps <c>p</c>,
+    /// <c>Ap</c> and <c>r</c> in registers; it runs the same operations in the same order as the calls of the general
+    /// form (<see cref="ConjugateGradientStepGeneral{TOps, TVec}"/>), so the results are the same to the bit.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ConjugateGradientStep<TOps, TVec>(ref float p, ref float ap, ref float x, ref float r, int length, float rsOld, float threshold)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct =>
+        length == 7 * TOps.Count && Vector512.IsHardwareAccelerated
+            ? ConjugateGradientStepSeven<TOps, TVec>(ref p, ref ap, ref x, ref r, rsOld, threshold)
+            : ConjugateGradientStepGeneral<TOps, TVec>(ref p, ref ap, ref x, ref r, length, rsOld, threshold);
+
+    /// <summary>The general form of <see cref="ConjugateGradientStep{TOps, TVec}"/>, for any length (tests compare the two).</summary>
+    internal static float ConjugateGradientStepGeneral<TOps, TVec>(ref float p, ref float ap, ref float x, ref float r, int length, float rsOld, float threshold)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        var alpha = rsOld / Dot<TOps, TVec>(ref p, ref ap, length);
+        Axpy<TOps, TVec>(alpha, ref p, ref x, length);
+        Axpy<TOps, TVec>(-alpha, ref ap, ref r, length);
+        var rsNew = Dot<TOps, TVec>(ref r, ref r, length);
+        if (!(rsNew < threshold))
+        {
+            ScaleAndAdd<TOps, TVec>(ref p, rsNew / rsOld, ref r, length);
+        }
+
+        return rsNew;
+    }
+
+    /// <summary>
+    /// <see cref="ConjugateGradientStep{TOps, TVec}"/> for rows of exactly seven vectors, unrolled: the dots sum as
+    /// <see cref="Dot{TOps, TVec}"/> does (four accumulators over the first four vectors, the last three into the first),
+    /// the updates are <see cref="Axpy{TOps, TVec}"/>'s and <see cref="ScaleAndAdd{TOps, TVec}"/>'s FMAs.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float ConjugateGradientStepSeven<TOps, TVec>(ref float p, ref float ap, ref float x, ref float r, float rsOld, float threshold)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        var lanes = (nuint)TOps.Count;
+        TVec p0 = TOps.Load(ref p, 0), p1 = TOps.Load(ref p, lanes), p2 = TOps.Load(ref p, 2 * lanes), p3 = TOps.Load(ref p, 3 * lanes);
+        TVec p4 = TOps.Load(ref p, 4 * lanes), p5 = TOps.Load(ref p, 5 * lanes), p6 = TOps.Load(ref p, 6 * lanes);
+        TVec q0 = TOps.Load(ref ap, 0), q1 = TOps.Load(ref ap, lanes), q2 = TOps.Load(ref ap, 2 * lanes), q3 = TOps.Load(ref ap, 3 * lanes);
+        TVec q4 = TOps.Load(ref ap, 4 * lanes), q5 = TOps.Load(ref ap, 5 * lanes), q6 = TOps.Load(ref ap, 6 * lanes);
+        var alpha = rsOld / DotSeven<TOps, TVec>(p0, p1, p2, p3, p4, p5, p6, q0, q1, q2, q3, q4, q5, q6);
+
+        var va = TOps.Broadcast(alpha);
+        TOps.Store(TOps.MultiplyAdd(va, p0, TOps.Load(ref x, 0)), ref x, 0);
+        TOps.Store(TOps.MultiplyAdd(va, p1, TOps.Load(ref x, lanes)), ref x, lanes);
+        TOps.Store(TOps.MultiplyAdd(va, p2, TOps.Load(ref x, 2 * lanes)), ref x, 2 * lanes);
+        TOps.Store(TOps.MultiplyAdd(va, p3, TOps.Load(ref x, 3 * lanes)), ref x, 3 * lanes);
+        TOps.Store(TOps.MultiplyAdd(va, p4, TOps.Load(ref x, 4 * lanes)), ref x, 4 * lanes);
+        TOps.Store(TOps.MultiplyAdd(va, p5, TOps.Load(ref x, 5 * lanes)), ref x, 5 * lanes);
+        TOps.Store(TOps.MultiplyAdd(va, p6, TOps.Load(ref x, 6 * lanes)), ref x, 6 * lanes);
+
+        var vm = TOps.Broadcast(-alpha);
+        var r0 = TOps.MultiplyAdd(vm, q0, TOps.Load(ref r, 0));
+        var r1 = TOps.MultiplyAdd(vm, q1, TOps.Load(ref r, lanes));
+        var r2 = TOps.MultiplyAdd(vm, q2, TOps.Load(ref r, 2 * lanes));
+        var r3 = TOps.MultiplyAdd(vm, q3, TOps.Load(ref r, 3 * lanes));
+        var r4 = TOps.MultiplyAdd(vm, q4, TOps.Load(ref r, 4 * lanes));
+        var r5 = TOps.MultiplyAdd(vm, q5, TOps.Load(ref r, 5 * lanes));
+        var r6 = TOps.MultiplyAdd(vm, q6, TOps.Load(ref r, 6 * lanes));
+        TOps.Store(r0, ref r, 0);
+        TOps.Store(r1, ref r, lanes);
+        TOps.Store(r2, ref r, 2 * lanes);
+        TOps.Store(r3, ref r, 3 * lanes);
+        TOps.Store(r4, ref r, 4 * lanes);
+        TOps.Store(r5, ref r, 5 * lanes);
+        TOps.Store(r6, ref r, 6 * lanes);
+        var rsNew = DotSeven<TOps, TVec>(r0, r1, r2, r3, r4, r5, r6, r0, r1, r2, r3, r4, r5, r6);
+        if (!(rsNew < threshold))
+        {
+            var vb = TOps.Broadcast(rsNew / rsOld);
+            TOps.Store(TOps.MultiplyAdd(vb, p0, r0), ref p, 0);
+            TOps.Store(TOps.MultiplyAdd(vb, p1, r1), ref p, lanes);
+            TOps.Store(TOps.MultiplyAdd(vb, p2, r2), ref p, 2 * lanes);
+            TOps.Store(TOps.MultiplyAdd(vb, p3, r3), ref p, 3 * lanes);
+            TOps.Store(TOps.MultiplyAdd(vb, p4, r4), ref p, 4 * lanes);
+            TOps.Store(TOps.MultiplyAdd(vb, p5, r5), ref p, 5 * lanes);
+            TOps.Store(TOps.MultiplyAdd(vb, p6, r6), ref p, 6 * lanes);
+        }
+
+        return rsNew;
+    }
+
+    /// <summary><see cref="Dot{TOps, TVec}"/> of two rows of seven vectors held in registers, summed in its order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float DotSeven<TOps, TVec>(TVec x0, TVec x1, TVec x2, TVec x3, TVec x4, TVec x5, TVec x6, TVec y0, TVec y1, TVec y2, TVec y3, TVec y4, TVec y5, TVec y6)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        var a0 = TOps.MultiplyAdd(x0, y0, TOps.Zero);
+        var a1 = TOps.MultiplyAdd(x1, y1, TOps.Zero);
+        var a2 = TOps.MultiplyAdd(x2, y2, TOps.Zero);
+        var a3 = TOps.MultiplyAdd(x3, y3, TOps.Zero);
+        a0 = TOps.MultiplyAdd(x4, y4, a0);
+        a0 = TOps.MultiplyAdd(x5, y5, a0);
+        a0 = TOps.MultiplyAdd(x6, y6, a0);
+        return TOps.Sum(TOps.Add(TOps.Add(a0, a1), TOps.Add(a2, a3)));
+    }
+
+    /// <summary>
     /// <c>dots[j] = rows[rowIndexes[j]][0..width) · vector[0..width)</c> for every j, eight rows per pass so that one
     /// load of <paramref name="vector"/> feeds eight independent FMA chains.
     /// </summary>
@@ -601,6 +709,75 @@ internal static class DenseKernels
         }
     }
 
+    /// <summary>
+    /// <see cref="MultiplyBlock{TOps, TVec}"/>'s register block of <paramref name="columns"/> (3 or 4) column vectors for
+    /// its four vectors: each accumulator sums over the matrix rows in order, as the other blocks do.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MultiplyColumns<TOps, TVec>(
+        ref float m, nuint rowStep, nuint rowCount, nuint lanes, int columns,
+        ref float v0, ref float v1, ref float v2, ref float v3, ref float d0, ref float d1, ref float d2, ref float d3)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        TVec a00 = TOps.Zero, a01 = TOps.Zero, a02 = TOps.Zero, a03 = TOps.Zero, a10 = TOps.Zero, a11 = TOps.Zero, a12 = TOps.Zero, a13 = TOps.Zero;
+        TVec a20 = TOps.Zero, a21 = TOps.Zero, a22 = TOps.Zero, a23 = TOps.Zero, a30 = TOps.Zero, a31 = TOps.Zero, a32 = TOps.Zero, a33 = TOps.Zero;
+        var four = columns == 4;
+        for (nuint a = 0; a < rowCount; a++)
+        {
+            var m0 = TOps.Load(ref m, 0);
+            var m1 = TOps.Load(ref m, lanes);
+            var m2 = TOps.Load(ref m, 2 * lanes);
+            var b0 = TOps.Broadcast(Unsafe.Add(ref v0, a));
+            var b1 = TOps.Broadcast(Unsafe.Add(ref v1, a));
+            var b2 = TOps.Broadcast(Unsafe.Add(ref v2, a));
+            var b3 = TOps.Broadcast(Unsafe.Add(ref v3, a));
+            a00 = TOps.MultiplyAdd(b0, m0, a00);
+            a01 = TOps.MultiplyAdd(b0, m1, a01);
+            a02 = TOps.MultiplyAdd(b0, m2, a02);
+            a10 = TOps.MultiplyAdd(b1, m0, a10);
+            a11 = TOps.MultiplyAdd(b1, m1, a11);
+            a12 = TOps.MultiplyAdd(b1, m2, a12);
+            a20 = TOps.MultiplyAdd(b2, m0, a20);
+            a21 = TOps.MultiplyAdd(b2, m1, a21);
+            a22 = TOps.MultiplyAdd(b2, m2, a22);
+            a30 = TOps.MultiplyAdd(b3, m0, a30);
+            a31 = TOps.MultiplyAdd(b3, m1, a31);
+            a32 = TOps.MultiplyAdd(b3, m2, a32);
+            if (four)
+            {
+                // A constant after inlining: the three-column block compiles without these.
+                var m3 = TOps.Load(ref m, 3 * lanes);
+                a03 = TOps.MultiplyAdd(b0, m3, a03);
+                a13 = TOps.MultiplyAdd(b1, m3, a13);
+                a23 = TOps.MultiplyAdd(b2, m3, a23);
+                a33 = TOps.MultiplyAdd(b3, m3, a33);
+            }
+
+            m = ref Unsafe.Add(ref m, rowStep);
+        }
+
+        TOps.Store(a00, ref d0, 0);
+        TOps.Store(a01, ref d0, lanes);
+        TOps.Store(a02, ref d0, 2 * lanes);
+        TOps.Store(a10, ref d1, 0);
+        TOps.Store(a11, ref d1, lanes);
+        TOps.Store(a12, ref d1, 2 * lanes);
+        TOps.Store(a20, ref d2, 0);
+        TOps.Store(a21, ref d2, lanes);
+        TOps.Store(a22, ref d2, 2 * lanes);
+        TOps.Store(a30, ref d3, 0);
+        TOps.Store(a31, ref d3, lanes);
+        TOps.Store(a32, ref d3, 2 * lanes);
+        if (four)
+        {
+            TOps.Store(a03, ref d0, 3 * lanes);
+            TOps.Store(a13, ref d1, 3 * lanes);
+            TOps.Store(a23, ref d2, 3 * lanes);
+            TOps.Store(a33, ref d3, 3 * lanes);
+        }
+    }
+
     /// <summary>The number of vectors <see cref="MultiplyBlock{TOps, TVec}"/> multiplies at once.</summary>
     public const int BlockVectors = 4;
 
@@ -636,6 +813,22 @@ internal static class DenseKernels
         var rowCount = (nuint)factors;
         var rowStep = (nuint)stride;
         nuint c = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // With 32 vector registers: blocks of four columns (sixteen accumulators), then one of three, so that no
+            // column block is left to a chain-latency-bound single column (seven vectors: 4 + 3, not 2 + 2 + 2 + 1).
+            for (; c + (4 * lanes) <= n; c += 4 * lanes)
+            {
+                MultiplyColumns<TOps, TVec>(ref Unsafe.Add(ref matrix, c), rowStep, rowCount, lanes, 4, ref v0, ref v1, ref v2, ref v3, ref Unsafe.Add(ref d0, c), ref Unsafe.Add(ref d1, c), ref Unsafe.Add(ref d2, c), ref Unsafe.Add(ref d3, c));
+            }
+
+            if (c + (3 * lanes) <= n)
+            {
+                MultiplyColumns<TOps, TVec>(ref Unsafe.Add(ref matrix, c), rowStep, rowCount, lanes, 3, ref v0, ref v1, ref v2, ref v3, ref Unsafe.Add(ref d0, c), ref Unsafe.Add(ref d1, c), ref Unsafe.Add(ref d2, c), ref Unsafe.Add(ref d3, c));
+                c += 3 * lanes;
+            }
+        }
+
         for (; c + (2 * lanes) <= n; c += 2 * lanes)
         {
             TVec a00 = TOps.Zero, a01 = TOps.Zero, a10 = TOps.Zero, a11 = TOps.Zero;

@@ -104,6 +104,22 @@ public sealed class DenseKernelsTests
 
     [Theory]
     [MemberData(nameof(Widths))]
+    public void ConjugateGradientStep_Lengths_MatchReferenceAndGeneralForm(string width)
+    {
+        // Rows of seven vectors at each width (7, 28, 56, 112) take the fused form on machines with 32 vector registers.
+        var checks = KernelChecks.For(width);
+        foreach (var length in new[] { 1, 5, 7, 16, 28, 33, 56, 100, 112, 129 })
+        {
+            for (var seed = 0; seed < 3; seed++)
+            {
+                checks.ConjugateGradientStep(length, seed, converged: false);
+                checks.ConjugateGradientStep(length, seed, converged: true);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
     public void MultiplyBlock_CountsFactorsAndStrides_MatchReferenceAndEachVectorAlone(string width)
     {
         var checks = KernelChecks.For(width);

@@ -12,6 +12,8 @@ internal interface IKernelChecks
 
     void ScaleAndAdd(int length);
 
+    void ConjugateGradientStep(int length, int seed, bool converged);
+
     void GatherDots(int rowCount, int width);
 
     void AccumulateRows(int rowCount, int width, bool accumulate);
@@ -118,6 +120,56 @@ internal sealed class KernelChecks<TOps, TVec> : IKernelChecks
         {
             KernelChecks.Close(-2 * (r[i] + (0.75 * original[i])), p[i], Tolerance, 1, $"Scale[{i}]");
         }
+    }
+
+    public void ConjugateGradientStep(int length, int seed, bool converged)
+    {
+        var random = new Random((length * 31) + seed);
+        var p = KernelChecks.RandomArray(random, length + 1);
+        var ap = KernelChecks.RandomArray(random, length + 1, 0.5f, 2f);
+        var x = KernelChecks.RandomArray(random, length + 1);
+        var r = KernelChecks.RandomArray(random, length + 1);
+        var rsOld = 0.5f + random.NextSingle();
+        var threshold = converged ? float.MaxValue : 1e-20f;
+        var (p1, x1, r1) = ((float[])p.Clone(), (float[])x.Clone(), (float[])r.Clone());
+        var rsNew = DenseKernels.ConjugateGradientStep<TOps, TVec>(ref At(p1, 0), ref At(ap, 0), ref At(x1, 0), ref At(r1, 0), length, rsOld, threshold);
+
+        // Whatever form the dispatch picks (rows of seven vectors have a fused one), it equals the general form bit for bit.
+        var (p2, x2, r2) = ((float[])p.Clone(), (float[])x.Clone(), (float[])r.Clone());
+        var general = DenseKernels.ConjugateGradientStepGeneral<TOps, TVec>(ref At(p2, 0), ref At(ap, 0), ref At(x2, 0), ref At(r2, 0), length, rsOld, threshold);
+        Assert.Equal(BitConverter.SingleToInt32Bits(general), BitConverter.SingleToInt32Bits(rsNew));
+        foreach (var (a, b) in new[] { (p1, p2), (x1, x2), (r1, r2) })
+        {
+            Assert.Equal(b.Select(BitConverter.SingleToInt32Bits).ToArray(), a.Select(BitConverter.SingleToInt32Bits).ToArray());
+        }
+
+        // And the step itself, in double.
+        double pap = 0;
+        for (var i = 0; i < length; i++)
+        {
+            pap += (double)p[i] * ap[i];
+        }
+
+        var alpha = rsOld / pap;
+        double rr = 0;
+        for (var i = 0; i < length; i++)
+        {
+            var ri = r[i] - (alpha * ap[i]);
+            rr += ri * ri;
+            KernelChecks.Close(x[i] + (alpha * p[i]), x1[i], 1e-3, 1, $"CG x[{i}]");
+            KernelChecks.Close(ri, r1[i], 1e-3, 1, $"CG r[{i}]");
+        }
+
+        KernelChecks.Close(rr, rsNew, 1e-3, 1, "CG r·r");
+        for (var i = 0; i < length; i++)
+        {
+            // A converged row keeps its direction; otherwise p = r + (rsNew / rsOld)·p.
+            KernelChecks.Close(converged ? p[i] : r1[i] + ((double)rsNew / rsOld * p[i]), p1[i], 1e-3, 1, $"CG p[{i}]");
+        }
+
+        Assert.Equal(p[length], p1[length]);
+        Assert.Equal(x[length], x1[length]);
+        Assert.Equal(r[length], r1[length]);
     }
 
     public void GatherDots(int rowCount, int width)
