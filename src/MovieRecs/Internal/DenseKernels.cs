@@ -413,7 +413,6 @@ internal static class DenseKernels
         ref var index = ref MemoryMarshal.GetReference(rowIndexes);
         ref var weight = ref MemoryMarshal.GetReference(weights);
         var lanes = (nuint)TOps.Count;
-        var width = 7 * TOps.Count;
         var v0 = TOps.Load(ref vector, 0 * lanes);
         var v1 = TOps.Load(ref vector, 1 * lanes);
         var v2 = TOps.Load(ref vector, 2 * lanes);
@@ -488,7 +487,24 @@ internal static class DenseKernels
             }
         }
 
-        var j = 8 * blocks;
+        // The last rows one at a time, as the general kernel's Dot and Axpy calls compute them (DotSeven sums in Dot's
+        // order), with the row loaded once and the destination still in registers.
+        for (var j = 8 * blocks; j < count; j++)
+        {
+            ref var row = ref Row(ref rows, stride, Unsafe.Add(ref index, j));
+            TVec y0 = TOps.Load(ref row, 0), y1 = TOps.Load(ref row, lanes), y2 = TOps.Load(ref row, 2 * lanes), y3 = TOps.Load(ref row, 3 * lanes);
+            TVec y4 = TOps.Load(ref row, 4 * lanes), y5 = TOps.Load(ref row, 5 * lanes), y6 = TOps.Load(ref row, 6 * lanes);
+            var dot = DotSeven<TOps, TVec>(y0, y1, y2, y3, y4, y5, y6, v0, v1, v2, v3, v4, v5, v6);
+            var c = TOps.Broadcast(Coefficient(offsets, j, sign * Unsafe.Add(ref weight, j) * dot));
+            o0 = TOps.MultiplyAdd(c, y0, o0);
+            o1 = TOps.MultiplyAdd(c, y1, o1);
+            o2 = TOps.MultiplyAdd(c, y2, o2);
+            o3 = TOps.MultiplyAdd(c, y3, o3);
+            o4 = TOps.MultiplyAdd(c, y4, o4);
+            o5 = TOps.MultiplyAdd(c, y5, o5);
+            o6 = TOps.MultiplyAdd(c, y6, o6);
+        }
+
         TOps.Store(o0, ref output, 0 * lanes);
         TOps.Store(o1, ref output, 1 * lanes);
         TOps.Store(o2, ref output, 2 * lanes);
@@ -496,13 +512,6 @@ internal static class DenseKernels
         TOps.Store(o4, ref output, 4 * lanes);
         TOps.Store(o5, ref output, 5 * lanes);
         TOps.Store(o6, ref output, 6 * lanes);
-
-        for (; j < count; j++)
-        {
-            ref var row = ref Row(ref rows, stride, Unsafe.Add(ref index, j));
-            var dot = Dot<TOps, TVec>(ref row, ref vector, width);
-            Axpy<TOps, TVec>(Coefficient(offsets, j, sign * Unsafe.Add(ref weight, j) * dot), ref row, ref output, width);
-        }
     }
 
     /// <summary>
