@@ -29,6 +29,8 @@ public class AlsKernelBenchmarks
     private int _stride;
     private AlsEngine _scalar = null!;
     private AlsEngine _vector = null!;
+    private AlsEngine _widest = null!;
+    private FactorMatrix _widestItemFactors;
 
     [GlobalSetup]
     public void Setup()
@@ -49,6 +51,13 @@ public class AlsKernelBenchmarks
         _vector = AlsEngine.Create(SimdWidth.Vector256, Factors, _stride, 2, _users.MaxRowNonZeros, AlsSolver.ConjugateGradient);
         _scalar.ComputeSystemMatrix(_itemFactors, 0.01f, default);
         _vector.ComputeSystemMatrix(_itemFactors, 0.01f, default);
+
+        // The widest kernels of this machine need their own stride (512-bit rows pad to a multiple of 16 floats).
+        var widestStride = KernelTable.StrideFor(Factors, KernelTable.Best);
+        _widestItemFactors = FactorMatrix.AllocateAligned(userItems.ColumnCount, Factors, widestStride);
+        FactorInitializer.Fill(default, 0, _widestItemFactors.Storage, userItems.ColumnCount, Factors, widestStride, 1);
+        _widest = AlsEngine.Create(KernelTable.Best, Factors, widestStride, 2, _users.MaxRowNonZeros, AlsSolver.ConjugateGradient);
+        _widest.ComputeSystemMatrix(_widestItemFactors, 0.01f, default);
     }
 
     [Benchmark(Baseline = true, Description = "Gram YᵀY, scalar kernels")]
@@ -58,6 +67,10 @@ public class AlsKernelBenchmarks
     [Benchmark(Description = "Gram YᵀY, 256-bit kernels")]
     [BenchmarkCategory("Gram")]
     public void GramVector() => _vector.ComputeSystemMatrix(_itemFactors, 0.01f, default);
+
+    [Benchmark(Description = "Gram YᵀY, widest kernels")]
+    [BenchmarkCategory("Gram")]
+    public void GramWidest() => _widest.ComputeSystemMatrix(_widestItemFactors, 0.01f, default);
 
     [Benchmark(Description = "Gram YᵀY, TensorPrimitives.MultiplyAdd per row and factor")]
     [BenchmarkCategory("Gram")]

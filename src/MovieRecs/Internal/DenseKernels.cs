@@ -928,13 +928,24 @@ internal static class DenseKernels
         var lanes = TOps.Count;
         Debug.Assert(stride % Math.Max(4, lanes) == 0 && a0 % 4 == 0 && a0 + 4 <= stride);
         Debug.Assert(gram.Length >= stride * stride);
-        Span<float> flush = stackalloc float[8 * 16];
+        Span<float> flush = stackalloc float[16 * 16];
         ref var fl = ref MemoryMarshal.GetReference(flush);
         var firstColumn = a0 / lanes * lanes;
         for (var blockStart = 0; blockStart < rowCount; blockStart += GramRowBlock)
         {
             var blockEnd = Math.Min(rowCount, blockStart + GramRowBlock);
             var c = firstColumn;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // With 32 vector registers: four columns at a time (sixteen accumulators, so the FMA chains do not bound
+                // it). Each element still sums its block's rows in order.
+                for (; c + (4 * lanes) <= stride; c += 4 * lanes)
+                {
+                    GramColumns4<TOps, TVec>(ref rows, stride, blockStart, blockEnd, a0, c, ref fl);
+                    AddFlush(flush, 4 * lanes, gram, stride, a0, c);
+                }
+            }
+
             for (; c + (2 * lanes) <= stride; c += 2 * lanes)
             {
                 TVec s00 = TOps.Zero, s01 = TOps.Zero, s10 = TOps.Zero, s11 = TOps.Zero;
@@ -1075,15 +1086,86 @@ internal static class DenseKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ref float Row(ref float rows, int stride, int row) => ref Unsafe.Add(ref rows, (nint)row * stride);
 
+    /// <summary><see cref="GramRowTile{TOps, TVec}"/>'s block of four column vectors for its four rows, stored to <paramref name="flush"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GramColumns4<TOps, TVec>(ref float rows, int stride, int blockStart, int blockEnd, int a0, int c, ref float flush)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        var l = (nuint)TOps.Count;
+        TVec s00 = TOps.Zero, s01 = TOps.Zero, s02 = TOps.Zero, s03 = TOps.Zero, s10 = TOps.Zero, s11 = TOps.Zero, s12 = TOps.Zero, s13 = TOps.Zero;
+        TVec s20 = TOps.Zero, s21 = TOps.Zero, s22 = TOps.Zero, s23 = TOps.Zero, s30 = TOps.Zero, s31 = TOps.Zero, s32 = TOps.Zero, s33 = TOps.Zero;
+        for (var r = blockStart; r < blockEnd; r++)
+        {
+            ref var row = ref Row(ref rows, stride, r);
+            var y0 = TOps.Load(ref row, (nuint)c);
+            var y1 = TOps.Load(ref row, (nuint)c + l);
+            var y2 = TOps.Load(ref row, (nuint)c + (2 * l));
+            var y3 = TOps.Load(ref row, (nuint)c + (3 * l));
+            var b = TOps.Broadcast(Unsafe.Add(ref row, a0));
+            s00 = TOps.MultiplyAdd(b, y0, s00);
+            s01 = TOps.MultiplyAdd(b, y1, s01);
+            s02 = TOps.MultiplyAdd(b, y2, s02);
+            s03 = TOps.MultiplyAdd(b, y3, s03);
+            b = TOps.Broadcast(Unsafe.Add(ref row, a0 + 1));
+            s10 = TOps.MultiplyAdd(b, y0, s10);
+            s11 = TOps.MultiplyAdd(b, y1, s11);
+            s12 = TOps.MultiplyAdd(b, y2, s12);
+            s13 = TOps.MultiplyAdd(b, y3, s13);
+            b = TOps.Broadcast(Unsafe.Add(ref row, a0 + 2));
+            s20 = TOps.MultiplyAdd(b, y0, s20);
+            s21 = TOps.MultiplyAdd(b, y1, s21);
+            s22 = TOps.MultiplyAdd(b, y2, s22);
+            s23 = TOps.MultiplyAdd(b, y3, s23);
+            b = TOps.Broadcast(Unsafe.Add(ref row, a0 + 3));
+            s30 = TOps.MultiplyAdd(b, y0, s30);
+            s31 = TOps.MultiplyAdd(b, y1, s31);
+            s32 = TOps.MultiplyAdd(b, y2, s32);
+            s33 = TOps.MultiplyAdd(b, y3, s33);
+        }
+
+        // Row m's four column vectors at m · 4 vectors, as AddFlush reads them.
+        TOps.Store(s00, ref flush, 0);
+        TOps.Store(s01, ref flush, l);
+        TOps.Store(s02, ref flush, 2 * l);
+        TOps.Store(s03, ref flush, 3 * l);
+        TOps.Store(s10, ref flush, 4 * l);
+        TOps.Store(s11, ref flush, 5 * l);
+        TOps.Store(s12, ref flush, 6 * l);
+        TOps.Store(s13, ref flush, 7 * l);
+        TOps.Store(s20, ref flush, 8 * l);
+        TOps.Store(s21, ref flush, 9 * l);
+        TOps.Store(s22, ref flush, 10 * l);
+        TOps.Store(s23, ref flush, 11 * l);
+        TOps.Store(s30, ref flush, 12 * l);
+        TOps.Store(s31, ref flush, 13 * l);
+        TOps.Store(s32, ref flush, 14 * l);
+        TOps.Store(s33, ref flush, 15 * l);
+    }
+
     private static void AddFlush(ReadOnlySpan<float> flush, int width, Span<double> gram, int stride, int a0, int column)
     {
         for (var m = 0; m < 4; m++)
         {
             var target = gram.Slice(((a0 + m) * stride) + column, width);
             var source = flush.Slice(m * width, width);
-            for (var i = 0; i < target.Length; i++)
+            ref var t = ref MemoryMarshal.GetReference(target);
+            ref var f = ref MemoryMarshal.GetReference(source);
+            var i = 0;
+            if (Vector256.IsHardwareAccelerated)
             {
-                target[i] += source[i];
+                // Each float widened exactly to double, then one double add per element, as the loop below.
+                for (; i + Vector256<float>.Count <= width; i += Vector256<float>.Count)
+                {
+                    var (low, high) = Vector256.Widen(Vector256.LoadUnsafe(ref f, (nuint)i));
+                    (Vector256.LoadUnsafe(ref t, (nuint)i) + low).StoreUnsafe(ref t, (nuint)i);
+                    (Vector256.LoadUnsafe(ref t, (nuint)(i + Vector256<double>.Count)) + high).StoreUnsafe(ref t, (nuint)(i + Vector256<double>.Count));
+                }
+            }
+
+            for (; i < width; i++)
+            {
+                Unsafe.Add(ref t, i) += Unsafe.Add(ref f, i);
             }
         }
     }
