@@ -118,15 +118,25 @@ public sealed class AlsTrainer
 
         // Both sides view one CSR matrix of confidences (the caller's own when Alpha is 1): the user rows directly, the
         // item rows through its CSC form, built by the O(nnz) counting transpose with each item's users in increasing order.
+        // The transpose lives only while the fit runs: its arrays are rented, and given back at the end, so that fits in a
+        // row reuse memory already in place instead of faulting in new pages (about 13 us each on a measured VM).
         var confidences = ConfidenceMatrix.Confidences(userItems, (float)options.Alpha, nameof(userItems), options.Convention);
-        return Fit(
-            ConfidenceMatrix.FromCsr(confidences).WithRowRegularization(options),
-            ConfidenceMatrix.FromCsc(confidences.ToCsc()).WithRowRegularization(options),
-            initialModel,
-            width,
-            started,
-            progress,
-            cancellationToken);
+        var transposed = confidences.TransposeTransient();
+        try
+        {
+            return Fit(
+                ConfidenceMatrix.FromCsr(confidences).WithRowRegularization(options),
+                ConfidenceMatrix.FromCsc(transposed.AsTransposedCsc()).WithRowRegularization(options),
+                initialModel,
+                width,
+                started,
+                progress,
+                cancellationToken);
+        }
+        finally
+        {
+            transposed.ReturnTransient();
+        }
     }
 
     /// <summary>

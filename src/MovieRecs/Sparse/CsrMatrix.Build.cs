@@ -150,7 +150,22 @@ public sealed partial class CsrMatrix
     /// <returns>The transposed matrix: <see cref="ColumnCount"/> rows and <see cref="RowCount"/> columns.</returns>
     /// <remarks>For a user x item matrix this gives the item x user matrix that the item half-step of ALS reads.
     /// A counting sort: each new row lists its entries in increasing old-row order.</remarks>
-    public CsrMatrix Transpose()
+    public CsrMatrix Transpose() => Transpose(transient: false);
+
+    /// <summary>
+    /// <see cref="Transpose()"/> into arrays rented from <see cref="TransientArrays"/>, for an operation that uses the
+    /// transpose only while it runs and then gives its arrays back with <see cref="ReturnTransient"/>.
+    /// </summary>
+    internal CsrMatrix TransposeTransient() => Transpose(transient: true);
+
+    /// <summary>Gives the column indices and values of a <see cref="TransposeTransient"/> result back; the matrix must not be used after.</summary>
+    internal void ReturnTransient()
+    {
+        TransientArrays.Return(_columnIndices);
+        TransientArrays.Return(_values);
+    }
+
+    private CsrMatrix Transpose(bool transient)
     {
         var pointers = new long[ColumnCount + 1];
         foreach (var column in _columnIndices)
@@ -159,7 +174,7 @@ public sealed partial class CsrMatrix
         }
 
         PrefixSum(pointers);
-        var result = Allocate(ColumnCount, RowCount, pointers);
+        var result = Allocate(ColumnCount, RowCount, pointers, transient);
         var next = GC.AllocateUninitializedArray<long>(ColumnCount);
         Array.Copy(pointers, next, ColumnCount);
         var rows = result._columnIndices;
@@ -180,11 +195,12 @@ public sealed partial class CsrMatrix
 
     /// <summary>A matrix with the given row pointers and uninitialized column indices and values, to be filled here.</summary>
     /// <exception cref="InvalidOperationException">The pointers count more entries than one array holds.</exception>
-    private static CsrMatrix Allocate(int rowCount, int columnCount, long[] rowPointers)
+    private static CsrMatrix Allocate(int rowCount, int columnCount, long[] rowPointers, bool transient = false)
     {
         var length = SparseGuards.CheckEntryCount(rowPointers[rowCount], "non-zeros");
-        return new CsrMatrix(
-            rowCount, columnCount, rowPointers, GC.AllocateUninitializedArray<int>(length), GC.AllocateUninitializedArray<float>(length));
+        return transient
+            ? new CsrMatrix(rowCount, columnCount, rowPointers, TransientArrays.Rent<int>(length), TransientArrays.Rent<float>(length))
+            : new CsrMatrix(rowCount, columnCount, rowPointers, GC.AllocateUninitializedArray<int>(length), GC.AllocateUninitializedArray<float>(length));
     }
 
     /// <summary>Checks every triplet and counts it in <paramref name="counts"/> at its line (of <paramref name="lines"/>) + 1.</summary>

@@ -168,6 +168,26 @@ public class AlsTrainerTests
     }
 
     [Fact]
+    public void Fit_AfterAFitOfAnotherMatrixWithTheSameNonZeroCount_GivesTheSameFactors()
+    {
+        // A fit's transposed confidences are rented, and a fit of the same non-zero count gets back the arrays the last
+        // one returned, holding that fit's entries: the transpose must overwrite all of them.
+        var first = RandomMatrix(11, users: 40, items: 30, density: 0.3);
+        var other = CsrMatrix.FromArrays(
+            first.RowCount,
+            first.ColumnCount,
+            first.RowPointers,
+            Enumerable.Range(0, first.RowCount).SelectMany(r => first.GetColumnIndices(r).ToArray().Select(c => (c + 7) % first.ColumnCount).Order()).ToArray(),
+            Enumerable.Range(0, first.RowCount).SelectMany(r => first.GetValues(r).ToArray().Select(v => v * 3f)).ToArray());
+        Assert.Equal(first.NonZeroCount, other.NonZeroCount);
+        var trainer = new AlsTrainer(new AlsOptions { Factors = 6, Iterations = 3, MaxDegreeOfParallelism = 1 });
+        var before = trainer.Fit(first);
+        _ = trainer.Fit(other);
+        var after = trainer.Fit(first);
+        Assert.True(SameFactors(before, after));
+    }
+
+    [Fact]
     public void Fit_ModelKeepsTheTrainersFactorStorage_WithoutACopy()
     {
         // One rating per user over many users and items: the factors are nearly all the memory a fit needs, so a copy of
