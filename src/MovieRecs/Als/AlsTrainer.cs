@@ -158,8 +158,8 @@ public sealed class AlsTrainer
         var users = userRows.RowCount;
         var items = itemRows.RowCount;
 
-        // The working factors are cache-line aligned (the kernels gather their rows with vector loads); the model gets
-        // plain arrays at the end.
+        // The working factors are cache-line aligned (the kernels gather their rows with vector loads); the model keeps
+        // them as they are, without a copy.
         var userFactors = FactorMatrix.AllocateAligned(users, factors, stride);
         var itemFactors = FactorMatrix.AllocateAligned(items, factors, stride);
         if (initialModel is null)

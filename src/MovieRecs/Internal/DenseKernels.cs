@@ -359,7 +359,8 @@ internal static class DenseKernels
             }
 
             ref var dst = ref output;
-            BlockCoefficients<TOps, TVec>(ref weight, offsets, j, sign, ref d, out var c0, out var c1, out var c2, out var c3, out var c4, out var c5, out var c6, out var c7);
+            StoreBlockCoefficients<TOps, TVec>(ref weight, offsets, j, sign, ref d);
+            BroadcastBlockCoefficients<TOps, TVec>(ref d, out var c0, out var c1, out var c2, out var c3, out var c4, out var c5, out var c6, out var c7);
             i = 0;
             for (; i + lanes <= n; i += lanes)
             {
@@ -512,22 +513,6 @@ internal static class DenseKernels
         TOps.Store(o4, ref output, 4 * lanes);
         TOps.Store(o5, ref output, 5 * lanes);
         TOps.Store(o6, ref output, 6 * lanes);
-    }
-
-    /// <summary>
-    /// The coefficients <c>(sign · weights[j + k]) · d[k] (+ offsets[j + k])</c> of a block of eight rows, over their dots in
-    /// <paramref name="d"/>: on the vector kernels one 256-bit multiply and add, the same operations per lane as the
-    /// scalar kernel's loop, so the same values. Returns each broadcast to a register.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BlockCoefficients<TOps, TVec>(
-        ref float weight, ReadOnlySpan<float> offsets, int j, float sign, ref float d,
-        out TVec c0, out TVec c1, out TVec c2, out TVec c3, out TVec c4, out TVec c5, out TVec c6, out TVec c7)
-        where TOps : struct, ISimdOps<TVec>
-        where TVec : struct
-    {
-        StoreBlockCoefficients<TOps, TVec>(ref weight, offsets, j, sign, ref d);
-        BroadcastBlockCoefficients<TOps, TVec>(ref d, out c0, out c1, out c2, out c3, out c4, out c5, out c6, out c7);
     }
 
     /// <summary>
@@ -719,13 +704,17 @@ internal static class DenseKernels
     }
 
     /// <summary>
-    /// <see cref="MultiplyBlock{TOps, TVec}"/>'s register block of <paramref name="columns"/> (3 or 4) column vectors for
-    /// its four vectors: each accumulator sums over the matrix rows in order, as the other blocks do.
+    /// A register block of <paramref name="columns"/> (3 or 4) column vectors for four vectors:
+    /// <c>d_k[·] = Σ_a v_k[a · vStep] · m[a, ·]</c> over <paramref name="rowCount"/> rows of <paramref name="m"/>
+    /// (<paramref name="rowStep"/> floats apart), each accumulator summing over the rows in order. It serves
+    /// <see cref="MultiplyBlock{TOps, TVec}"/> (the vectors are contiguous, <paramref name="vStep"/> 1) and
+    /// <see cref="GramRowTile{TOps, TVec}"/> (the vectors are four columns of the same rows, <paramref name="vStep"/> the
+    /// row stride).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void MultiplyColumns<TOps, TVec>(
         ref float m, nuint rowStep, nuint rowCount, nuint lanes, int columns,
-        ref float v0, ref float v1, ref float v2, ref float v3, ref float d0, ref float d1, ref float d2, ref float d3)
+        ref float v0, ref float v1, ref float v2, ref float v3, nuint vStep, ref float d0, ref float d1, ref float d2, ref float d3)
         where TOps : struct, ISimdOps<TVec>
         where TVec : struct
     {
@@ -737,10 +726,10 @@ internal static class DenseKernels
             var m0 = TOps.Load(ref m, 0);
             var m1 = TOps.Load(ref m, lanes);
             var m2 = TOps.Load(ref m, 2 * lanes);
-            var b0 = TOps.Broadcast(Unsafe.Add(ref v0, a));
-            var b1 = TOps.Broadcast(Unsafe.Add(ref v1, a));
-            var b2 = TOps.Broadcast(Unsafe.Add(ref v2, a));
-            var b3 = TOps.Broadcast(Unsafe.Add(ref v3, a));
+            var b0 = TOps.Broadcast(v0);
+            var b1 = TOps.Broadcast(v1);
+            var b2 = TOps.Broadcast(v2);
+            var b3 = TOps.Broadcast(v3);
             a00 = TOps.MultiplyAdd(b0, m0, a00);
             a01 = TOps.MultiplyAdd(b0, m1, a01);
             a02 = TOps.MultiplyAdd(b0, m2, a02);
@@ -764,6 +753,10 @@ internal static class DenseKernels
             }
 
             m = ref Unsafe.Add(ref m, rowStep);
+            v0 = ref Unsafe.Add(ref v0, vStep);
+            v1 = ref Unsafe.Add(ref v1, vStep);
+            v2 = ref Unsafe.Add(ref v2, vStep);
+            v3 = ref Unsafe.Add(ref v3, vStep);
         }
 
         TOps.Store(a00, ref d0, 0);
@@ -828,12 +821,12 @@ internal static class DenseKernels
             // column block is left to a chain-latency-bound single column (seven vectors: 4 + 3, not 2 + 2 + 2 + 1).
             for (; c + (4 * lanes) <= n; c += 4 * lanes)
             {
-                MultiplyColumns<TOps, TVec>(ref Unsafe.Add(ref matrix, c), rowStep, rowCount, lanes, 4, ref v0, ref v1, ref v2, ref v3, ref Unsafe.Add(ref d0, c), ref Unsafe.Add(ref d1, c), ref Unsafe.Add(ref d2, c), ref Unsafe.Add(ref d3, c));
+                MultiplyColumns<TOps, TVec>(ref Unsafe.Add(ref matrix, c), rowStep, rowCount, lanes, 4, ref v0, ref v1, ref v2, ref v3, 1, ref Unsafe.Add(ref d0, c), ref Unsafe.Add(ref d1, c), ref Unsafe.Add(ref d2, c), ref Unsafe.Add(ref d3, c));
             }
 
             if (c + (3 * lanes) <= n)
             {
-                MultiplyColumns<TOps, TVec>(ref Unsafe.Add(ref matrix, c), rowStep, rowCount, lanes, 3, ref v0, ref v1, ref v2, ref v3, ref Unsafe.Add(ref d0, c), ref Unsafe.Add(ref d1, c), ref Unsafe.Add(ref d2, c), ref Unsafe.Add(ref d3, c));
+                MultiplyColumns<TOps, TVec>(ref Unsafe.Add(ref matrix, c), rowStep, rowCount, lanes, 3, ref v0, ref v1, ref v2, ref v3, 1, ref Unsafe.Add(ref d0, c), ref Unsafe.Add(ref d1, c), ref Unsafe.Add(ref d2, c), ref Unsafe.Add(ref d3, c));
                 c += 3 * lanes;
             }
         }
@@ -939,9 +932,16 @@ internal static class DenseKernels
             {
                 // With 32 vector registers: four columns at a time (sixteen accumulators, so the FMA chains do not bound
                 // it). Each element still sums its block's rows in order.
+                // The four vectors are the tile's four columns of the same rows; the block of output row m goes to
+                // the flush at m · 4 vectors, as AddFlush reads it.
+                ref var first = ref Row(ref rows, stride, blockStart);
+                var l = (nuint)lanes;
                 for (; c + (4 * lanes) <= stride; c += 4 * lanes)
                 {
-                    GramColumns4<TOps, TVec>(ref rows, stride, blockStart, blockEnd, a0, c, ref fl);
+                    MultiplyColumns<TOps, TVec>(
+                        ref Unsafe.Add(ref first, c), (nuint)stride, (nuint)(blockEnd - blockStart), l, 4,
+                        ref Unsafe.Add(ref first, a0), ref Unsafe.Add(ref first, a0 + 1), ref Unsafe.Add(ref first, a0 + 2), ref Unsafe.Add(ref first, a0 + 3), (nuint)stride,
+                        ref fl, ref Unsafe.Add(ref fl, 4 * l), ref Unsafe.Add(ref fl, 8 * l), ref Unsafe.Add(ref fl, 12 * l));
                     AddFlush(flush, 4 * lanes, gram, stride, a0, c);
                 }
             }
@@ -1085,63 +1085,6 @@ internal static class DenseKernels
     /// <summary>The start of row <paramref name="row"/> in a flat array with the given stride.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ref float Row(ref float rows, int stride, int row) => ref Unsafe.Add(ref rows, (nint)row * stride);
-
-    /// <summary><see cref="GramRowTile{TOps, TVec}"/>'s block of four column vectors for its four rows, stored to <paramref name="flush"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void GramColumns4<TOps, TVec>(ref float rows, int stride, int blockStart, int blockEnd, int a0, int c, ref float flush)
-        where TOps : struct, ISimdOps<TVec>
-        where TVec : struct
-    {
-        var l = (nuint)TOps.Count;
-        TVec s00 = TOps.Zero, s01 = TOps.Zero, s02 = TOps.Zero, s03 = TOps.Zero, s10 = TOps.Zero, s11 = TOps.Zero, s12 = TOps.Zero, s13 = TOps.Zero;
-        TVec s20 = TOps.Zero, s21 = TOps.Zero, s22 = TOps.Zero, s23 = TOps.Zero, s30 = TOps.Zero, s31 = TOps.Zero, s32 = TOps.Zero, s33 = TOps.Zero;
-        for (var r = blockStart; r < blockEnd; r++)
-        {
-            ref var row = ref Row(ref rows, stride, r);
-            var y0 = TOps.Load(ref row, (nuint)c);
-            var y1 = TOps.Load(ref row, (nuint)c + l);
-            var y2 = TOps.Load(ref row, (nuint)c + (2 * l));
-            var y3 = TOps.Load(ref row, (nuint)c + (3 * l));
-            var b = TOps.Broadcast(Unsafe.Add(ref row, a0));
-            s00 = TOps.MultiplyAdd(b, y0, s00);
-            s01 = TOps.MultiplyAdd(b, y1, s01);
-            s02 = TOps.MultiplyAdd(b, y2, s02);
-            s03 = TOps.MultiplyAdd(b, y3, s03);
-            b = TOps.Broadcast(Unsafe.Add(ref row, a0 + 1));
-            s10 = TOps.MultiplyAdd(b, y0, s10);
-            s11 = TOps.MultiplyAdd(b, y1, s11);
-            s12 = TOps.MultiplyAdd(b, y2, s12);
-            s13 = TOps.MultiplyAdd(b, y3, s13);
-            b = TOps.Broadcast(Unsafe.Add(ref row, a0 + 2));
-            s20 = TOps.MultiplyAdd(b, y0, s20);
-            s21 = TOps.MultiplyAdd(b, y1, s21);
-            s22 = TOps.MultiplyAdd(b, y2, s22);
-            s23 = TOps.MultiplyAdd(b, y3, s23);
-            b = TOps.Broadcast(Unsafe.Add(ref row, a0 + 3));
-            s30 = TOps.MultiplyAdd(b, y0, s30);
-            s31 = TOps.MultiplyAdd(b, y1, s31);
-            s32 = TOps.MultiplyAdd(b, y2, s32);
-            s33 = TOps.MultiplyAdd(b, y3, s33);
-        }
-
-        // Row m's four column vectors at m · 4 vectors, as AddFlush reads them.
-        TOps.Store(s00, ref flush, 0);
-        TOps.Store(s01, ref flush, l);
-        TOps.Store(s02, ref flush, 2 * l);
-        TOps.Store(s03, ref flush, 3 * l);
-        TOps.Store(s10, ref flush, 4 * l);
-        TOps.Store(s11, ref flush, 5 * l);
-        TOps.Store(s12, ref flush, 6 * l);
-        TOps.Store(s13, ref flush, 7 * l);
-        TOps.Store(s20, ref flush, 8 * l);
-        TOps.Store(s21, ref flush, 9 * l);
-        TOps.Store(s22, ref flush, 10 * l);
-        TOps.Store(s23, ref flush, 11 * l);
-        TOps.Store(s30, ref flush, 12 * l);
-        TOps.Store(s31, ref flush, 13 * l);
-        TOps.Store(s32, ref flush, 14 * l);
-        TOps.Store(s33, ref flush, 15 * l);
-    }
 
     private static void AddFlush(ReadOnlySpan<float> flush, int width, Span<double> gram, int stride, int a0, int column)
     {
