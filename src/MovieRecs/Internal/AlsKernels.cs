@@ -152,6 +152,7 @@ internal static class AlsKernels
             // Ap = A0·p + Σ_i w_i (y_i·p) y_i, the sum fused so each gathered y_i is read once per step. A0·p runs for
             // the whole block (finished rows too: their product is not used).
             DenseKernels.MultiplyBlock<TOps, TVec>(ref a0Ref, stride, factors, ref pRef, count, ref apRef);
+            var last = step == cgSteps - 1;
             for (var k = 0; k < count; k++)
             {
                 if ((active & (1 << k)) == 0)
@@ -165,6 +166,17 @@ internal static class AlsKernels
                 if (!extraDiagonal.IsEmpty && extraDiagonal[k] != 0f)
                 {
                     DenseKernels.Axpy<TOps, TVec>(extraDiagonal[k], ref pk, ref apk, stride);
+                }
+
+                if (last)
+                {
+                    // The last step uses Ap only through α = rsOld / (p·Ap), and p·Ap = p·(A0·p) + Σ_i w_i (y_i·p)²: one
+                    // pass of dots, without the weighted sum of rows, then x += α·p (r and p are not used again).
+                    var pAp = DenseKernels.Dot<TOps, TVec>(ref pk, ref apk, stride)
+                        + DenseKernels.GatherWeightedSquares<TOps, TVec>(
+                            ref other, stride, columns[rowStarts[k]..rowStarts[k + 1]], w[rowStarts[k]..rowStarts[k + 1]], ref pk, stride);
+                    DenseKernels.Axpy<TOps, TVec>(rsOld[k] / pAp, ref pk, ref DenseKernels.Row(ref xRef, stride, k), stride);
+                    continue;
                 }
 
                 DenseKernels.GatherDotsAccumulate<TOps, TVec>(

@@ -245,6 +245,138 @@ internal static class DenseKernels
     }
 
     /// <summary>
+    /// <c>Σ_j weights[j] · (rows[rowIndexes[j]] · vector)²</c> over the first <paramref name="width"/> floats of each
+    /// row: the data term of <c>p·Ap</c> in a CG step that needs only <c>α</c> (the last one), one pass of dots without
+    /// the weighted sum of rows. Each dot is computed as <see cref="GatherDotsAccumulate{TOps, TVec}"/> computes it.
+    /// </summary>
+    /// <remarks>
+    /// Eight rows at a time, the weighted squares of a block added lane by lane into eight partial sums (the rows left
+    /// over into a ninth), which are added in a fixed order at the end; so the result depends only on the rows and
+    /// their order. Rows of exactly seven vectors on machines with 32 vector registers take an unrolled form with the
+    /// same operations in the same order as the general one (<see cref="GatherWeightedSquaresGeneral{TOps, TVec}"/>).
+    /// </remarks>
+    public static float GatherWeightedSquares<TOps, TVec>(
+        ref float rows, int stride, ReadOnlySpan<int> rowIndexes, ReadOnlySpan<float> weights, ref float vector, int width)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        Debug.Assert(weights.Length >= rowIndexes.Length && width <= stride);
+        Span<float> sums = stackalloc float[9];
+        sums.Clear();
+        ref var sumsRef = ref MemoryMarshal.GetReference(sums);
+        if (width == 7 * TOps.Count && Vector512.IsHardwareAccelerated)
+        {
+            GatherWeightedSquaresSeven<TOps, TVec>(ref rows, stride, rowIndexes, weights, ref vector, ref sumsRef);
+        }
+        else
+        {
+            GatherDotsCore<TOps, TVec, WeightedSquares>(ref rows, stride, rowIndexes, weights, default, 1f, ref vector, width, ref sumsRef);
+        }
+
+        return SumSquares(ref sumsRef);
+    }
+
+    /// <summary>The general form of <see cref="GatherWeightedSquares{TOps, TVec}"/>, for any row width (tests compare the two).</summary>
+    internal static float GatherWeightedSquaresGeneral<TOps, TVec>(
+        ref float rows, int stride, ReadOnlySpan<int> rowIndexes, ReadOnlySpan<float> weights, ref float vector, int width)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        Span<float> sums = stackalloc float[9];
+        sums.Clear();
+        ref var sumsRef = ref MemoryMarshal.GetReference(sums);
+        GatherDotsCore<TOps, TVec, WeightedSquares>(ref rows, stride, rowIndexes, weights, default, 1f, ref vector, width, ref sumsRef);
+        return SumSquares(ref sumsRef);
+    }
+
+    /// <summary>
+    /// <see cref="GatherWeightedSquares{TOps, TVec}"/> for rows of exactly seven vectors, unrolled: the vector stays in
+    /// registers, each block's dots are <see cref="GatherDotsAccumulateSeven{TOps, TVec}"/>'s, and the rows left over
+    /// are summed in <see cref="Dot{TOps, TVec}"/>'s order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GatherWeightedSquaresSeven<TOps, TVec>(
+        ref float rows, int stride, ReadOnlySpan<int> rowIndexes, ReadOnlySpan<float> weights, ref float vector, ref float sums)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        var count = rowIndexes.Length;
+        ref var index = ref MemoryMarshal.GetReference(rowIndexes);
+        ref var weight = ref MemoryMarshal.GetReference(weights);
+        var lanes = (nuint)TOps.Count;
+        var v0 = TOps.Load(ref vector, 0 * lanes);
+        var v1 = TOps.Load(ref vector, 1 * lanes);
+        var v2 = TOps.Load(ref vector, 2 * lanes);
+        var v3 = TOps.Load(ref vector, 3 * lanes);
+        var v4 = TOps.Load(ref vector, 4 * lanes);
+        var v5 = TOps.Load(ref vector, 5 * lanes);
+        var v6 = TOps.Load(ref vector, 6 * lanes);
+        Span<float> scratch = stackalloc float[8];
+        ref var d = ref MemoryMarshal.GetReference(scratch);
+        var j = 0;
+        for (; j + 8 <= count; j += 8)
+        {
+            ref var r0 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 0));
+            ref var r1 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 1));
+            ref var r2 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 2));
+            ref var r3 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 3));
+            ref var r4 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 4));
+            ref var r5 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 5));
+            ref var r6 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 6));
+            ref var r7 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 7));
+            TVec a0 = TOps.Zero, a1 = TOps.Zero, a2 = TOps.Zero, a3 = TOps.Zero;
+            TVec a4 = TOps.Zero, a5 = TOps.Zero, a6 = TOps.Zero, a7 = TOps.Zero;
+            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 0 * lanes, v0, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 1 * lanes, v1, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 2 * lanes, v2, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 3 * lanes, v3, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 4 * lanes, v4, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 5 * lanes, v5, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 6 * lanes, v6, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            TOps.StoreSums8(a0, a1, a2, a3, a4, a5, a6, a7, ref d);
+            AccumulateBlockSquares<TOps, TVec>(ref weight, j, ref d, ref sums);
+        }
+
+        for (; j < count; j++)
+        {
+            ref var row = ref Row(ref rows, stride, Unsafe.Add(ref index, j));
+            var dot = DotSeven<TOps, TVec>(
+                TOps.Load(ref row, 0), TOps.Load(ref row, lanes), TOps.Load(ref row, 2 * lanes), TOps.Load(ref row, 3 * lanes),
+                TOps.Load(ref row, 4 * lanes), TOps.Load(ref row, 5 * lanes), TOps.Load(ref row, 6 * lanes), v0, v1, v2, v3, v4, v5, v6);
+            Unsafe.Add(ref sums, 8) += Unsafe.Add(ref weight, j) * dot * dot;
+        }
+    }
+
+    /// <summary>
+    /// <c>sums[k] += (weights[j + k] · d[k]) · d[k]</c> for the eight dots of a block: on the vector kernels one 256-bit
+    /// multiply, multiply and add, the same operations per lane as the scalar loop, so the same values.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AccumulateBlockSquares<TOps, TVec>(ref float weight, int j, ref float d, ref float sums)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        if (TOps.Count > 1 && Vector256.IsHardwareAccelerated)
+        {
+            var dots = Vector256.LoadUnsafe(ref d);
+            (Vector256.LoadUnsafe(ref sums) + ((Vector256.LoadUnsafe(ref weight, (nuint)j) * dots) * dots)).StoreUnsafe(ref sums);
+        }
+        else
+        {
+            for (var k = 0; k < 8; k++)
+            {
+                Unsafe.Add(ref sums, k) += Unsafe.Add(ref weight, j + k) * Unsafe.Add(ref d, k) * Unsafe.Add(ref d, k);
+            }
+        }
+    }
+
+    /// <summary>The nine partial sums of <see cref="GatherWeightedSquares{TOps, TVec}"/> added in a fixed order.</summary>
+    private static float SumSquares(ref float sums) =>
+        ((Unsafe.Add(ref sums, 0) + Unsafe.Add(ref sums, 1)) + (Unsafe.Add(ref sums, 2) + Unsafe.Add(ref sums, 3)))
+        + ((Unsafe.Add(ref sums, 4) + Unsafe.Add(ref sums, 5)) + (Unsafe.Add(ref sums, 6) + Unsafe.Add(ref sums, 7)))
+        + Unsafe.Add(ref sums, 8);
+
+    /// <summary>
     /// The fused CG product over gathered rows: <c>destination += Σ_j (offsets[j] + sign · weights[j] (rows[rowIndexes[j]] · vector)) rows[rowIndexes[j]]</c>
     /// (<paramref name="offsets"/> empty means zero offsets).
     /// Eight rows at a time: their dots with <paramref name="vector"/>, then their weighted sum into
@@ -299,8 +431,8 @@ internal static class DenseKernels
         var n = (nuint)width;
         var lanes = (nuint)TOps.Count;
 
-        // The accumulating mode needs the eight dots only until their rows are added; the other writes them out.
-        Span<float> scratch = TMode.Accumulates ? stackalloc float[8] : default;
+        // The accumulating and squaring modes need the eight dots only until they are used; the other writes them out.
+        Span<float> scratch = TMode.Accumulates || TMode.Squares ? stackalloc float[8] : default;
         ref var scratchStart = ref MemoryMarshal.GetReference(scratch);
         var j = 0;
         for (; j + 8 <= count; j += 8)
@@ -321,10 +453,10 @@ internal static class DenseKernels
                 DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, i, TOps.Load(ref vector, i), ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
             }
 
-            // The two modes keep their own horizontal sums (the fused one transposes where the ISA can), so that
-            // each keeps its results to the bit.
-            ref var d = ref TMode.Accumulates ? ref scratchStart : ref Unsafe.Add(ref output, j);
-            if (TMode.Accumulates)
+            // The modes keep their own horizontal sums (the fused ones transpose where the ISA can), so that each
+            // keeps its results to the bit.
+            ref var d = ref TMode.Accumulates || TMode.Squares ? ref scratchStart : ref Unsafe.Add(ref output, j);
+            if (TMode.Accumulates || TMode.Squares)
             {
                 TOps.StoreSums8(a0, a1, a2, a3, a4, a5, a6, a7, ref d);
             }
@@ -351,6 +483,11 @@ internal static class DenseKernels
                 Unsafe.Add(ref d, 5) += Unsafe.Add(ref r5, i) * v;
                 Unsafe.Add(ref d, 6) += Unsafe.Add(ref r6, i) * v;
                 Unsafe.Add(ref d, 7) += Unsafe.Add(ref r7, i) * v;
+            }
+
+            if (TMode.Squares)
+            {
+                AccumulateBlockSquares<TOps, TVec>(ref weight, j, ref d, ref output);
             }
 
             if (!TMode.Accumulates)
@@ -388,6 +525,10 @@ internal static class DenseKernels
             if (TMode.Accumulates)
             {
                 Axpy<TOps, TVec>(Coefficient(offsets, j, sign * Unsafe.Add(ref weight, j) * dot), ref row, ref output, width);
+            }
+            else if (TMode.Squares)
+            {
+                Unsafe.Add(ref output, 8) += Unsafe.Add(ref weight, j) * dot * dot;
             }
             else
             {
@@ -1117,17 +1258,31 @@ internal static class DenseKernels
     private interface IGatherMode
     {
         static abstract bool Accumulates { get; }
+
+        static abstract bool Squares { get; }
     }
 
     /// <summary>Write the dots out.</summary>
     private readonly struct DotsOnly : IGatherMode
     {
         public static bool Accumulates => false;
+
+        public static bool Squares => false;
     }
 
     /// <summary>Add the weighted rows into the destination.</summary>
     private readonly struct DotsAccumulate : IGatherMode
     {
         public static bool Accumulates => true;
+
+        public static bool Squares => false;
+    }
+
+    /// <summary>Sum the weighted squares of the dots (the output holds the partial sums of <see cref="SumSquares"/>).</summary>
+    private readonly struct WeightedSquares : IGatherMode
+    {
+        public static bool Accumulates => false;
+
+        public static bool Squares => true;
     }
 }

@@ -104,6 +104,28 @@ public sealed class DenseKernelsTests
 
     [Theory]
     [MemberData(nameof(Widths))]
+    public void GatherWeightedSquares_RowCountsAndWidths_MatchReferenceAndGeneralForm(string width)
+    {
+        // The last CG step's p·Ap data term: eight rows per block, then single rows; rows of seven vectors unrolled.
+        var checks = KernelChecks.For(width);
+        foreach (var rows in new[] { 0, 1, 7, 8, 9, 16, 17, 33 })
+        {
+            for (var w = 0; w <= 70; w += (w < 20 ? 1 : 7))
+            {
+                checks.GatherWeightedSquares(rows, w);
+            }
+
+            foreach (var seven in new[] { 7, 28, 56, 112 })
+            {
+                checks.GatherWeightedSquares(rows, seven);
+            }
+        }
+
+        checks.GatherWeightedSquares(13, 257);
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
     public void ConjugateGradientStep_Lengths_MatchReferenceAndGeneralForm(string width)
     {
         // Rows of seven vectors at each width (7, 28, 56, 112) take the fused form on machines with 32 vector registers.

@@ -20,6 +20,8 @@ internal interface IKernelChecks
 
     void GatherDotsAccumulate(int rowCount, int width, bool withOffsets, float sign);
 
+    void GatherWeightedSquares(int rowCount, int width);
+
     void GramRowTile(int rowCount, int factors);
 
     void MultiplyBlock(int count, int factors, int stride);
@@ -296,6 +298,43 @@ internal sealed class KernelChecks<TOps, TVec> : IKernelChecks
         }
 
         Assert.Equal(original[width], destination[width]);
+    }
+
+    public void GatherWeightedSquares(int rowCount, int width)
+    {
+        var random = new Random((rowCount * 19) + (width * 5));
+        var stride = width + 2;
+        var rows = KernelChecks.RandomArray(random, (rowCount + 4) * stride);
+        var vector = KernelChecks.RandomArray(random, width + 1);
+        var weights = KernelChecks.RandomArray(random, rowCount, 0f, 4f);
+        var indexes = new int[rowCount];
+        for (var j = 0; j < rowCount; j++)
+        {
+            indexes[j] = random.Next(rowCount + 4);
+        }
+
+        var actual = DenseKernels.GatherWeightedSquares<TOps, TVec>(ref At(rows, 0), stride, indexes, weights, ref At(vector, 0), width);
+
+        // Whatever form the dispatch picks (rows of seven vectors have an unrolled one), it equals the general kernel
+        // bit for bit.
+        var general = DenseKernels.GatherWeightedSquaresGeneral<TOps, TVec>(ref At(rows, 0), stride, indexes, weights, ref At(vector, 0), width);
+        Assert.Equal(BitConverter.SingleToInt32Bits(general), BitConverter.SingleToInt32Bits(actual));
+        double expected = 0, scale = 0;
+        for (var j = 0; j < rowCount; j++)
+        {
+            double dot = 0, dotScale = 0;
+            for (var i = 0; i < width; i++)
+            {
+                var term = (double)rows[(indexes[j] * stride) + i] * vector[i];
+                dot += term;
+                dotScale += Math.Abs(term);
+            }
+
+            expected += weights[j] * dot * dot;
+            scale += weights[j] * dotScale * dotScale;
+        }
+
+        KernelChecks.Close(expected, actual, Tolerance, scale + 1e-30, $"GatherWeightedSquares rows {rowCount} width {width}");
     }
 
     public void MultiplyBlock(int count, int factors, int stride)

@@ -34,6 +34,35 @@ public sealed class KernelWidthTests
     [Theory]
     [MemberData(nameof(AcceleratedWidths))]
     [MemberData(nameof(NotAcceleratedWidths), Skip = KernelWidths.NotAcceleratedReason)]
+    public void SolveConjugateGradientBlock_AtWidth_FollowsTheTextbookLoop(string width)
+    {
+        // implicit's CG loop in double, with the full product Ap in every step: the kernel's last step, which forms
+        // only p·Ap, must land on the same iterate. 100 factors are rows of seven 512-bit vectors.
+        foreach (var factors in new[] { 37, 100 })
+        {
+            var problem = new AlsProblem(seed: 15, factors);
+            var actual = RunnerFor(KernelWidths.Parse(width)).ConjugateGradient(problem);
+            for (var k = 0; k < problem.BlockRows; k++)
+            {
+                if (k == AlsProblem.EmptyRow)
+                {
+                    continue;
+                }
+
+                var (a, b) = problem.System(k);
+                var expected = TextbookConjugateGradient(a, b, problem.Start.AsSpan(k * problem.Stride, factors).ToArray(), steps: 3);
+                var scale = expected.Max(Math.Abs);
+                for (var f = 0; f < factors; f++)
+                {
+                    KernelChecks.Close(expected[f], actual[(k * problem.Stride) + f], 1e-3, scale, $"{width} factors {factors} row {k}: x[{f}]");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AcceleratedWidths))]
+    [MemberData(nameof(NotAcceleratedWidths), Skip = KernelWidths.NotAcceleratedReason)]
     public void SolveCholesky_AtWidth_IsRepeatableAndCloseToScalar(string width)
     {
         var problem = new AlsProblem(seed: 12);
@@ -111,6 +140,39 @@ public sealed class KernelWidthTests
             {
                 Cholesky.Solve(width, scratch.Matrix, problem.Factors, stride, second);
             }
+        }
+
+        return result;
+    }
+
+    /// <summary><paramref name="steps"/> steps of conjugate gradients on <c>A x = b</c> from <paramref name="x"/>, in double.</summary>
+    private static double[] TextbookConjugateGradient(double[,] a, double[] b, float[] x, int steps)
+    {
+        var n = b.Length;
+        var result = x.Select(v => (double)v).ToArray();
+        double[] Multiply(double[] v) => [.. Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Sum(j => a[i, j] * v[j]))];
+        static double Dot(double[] u, double[] v) => u.Zip(v, (p, q) => p * q).Sum();
+        var ax = Multiply(result);
+        var r = b.Zip(ax, (p, q) => p - q).ToArray();
+        var p = (double[])r.Clone();
+        var rsOld = Dot(r, r);
+        for (var step = 0; step < steps; step++)
+        {
+            var ap = Multiply(p);
+            var alpha = rsOld / Dot(p, ap);
+            for (var i = 0; i < n; i++)
+            {
+                result[i] += alpha * p[i];
+                r[i] -= alpha * ap[i];
+            }
+
+            var rsNew = Dot(r, r);
+            for (var i = 0; i < n; i++)
+            {
+                p[i] = r[i] + (rsNew / rsOld * p[i]);
+            }
+
+            rsOld = rsNew;
         }
 
         return result;
@@ -206,10 +268,10 @@ public sealed class KernelWidthTests
     {
         public const float Regularization = 0.5f;
 
-        public AlsProblem(int seed)
+        public AlsProblem(int seed, int factors = 37)
         {
             var random = new Random(seed);
-            Factors = 37;
+            Factors = factors;
             Stride = KernelTable.StrideFor(Factors, SimdWidth.Vector512);
             const int otherRows = 90;
             Other = FactorMatrix.Allocate(otherRows, Factors, Stride);
