@@ -40,6 +40,22 @@ public class AlsTrainerTests
         return true;
     }
 
+    [Theory]
+    [InlineData(32)]
+    [InlineData(100)]
+    public void Fit_ConfidencesThatOverflowTheSystem_ThrowsNamingTheRowAndTheOptions(int factors)
+    {
+        // A confidence of 5e30 makes r·r overflow float in the first CG step, so the factors become NaN: the fit must
+        // stop with the side, the row and the options to change, at every row width (100 factors are seven 512-bit
+        // vectors, the unrolled kernels).
+        var matrix = RandomMatrix(seed: 7, users: 12, items: 9, density: 0.5);
+        var trainer = new AlsTrainer(new AlsOptions { Factors = factors, Iterations = 2, Alpha = 1e30, Seed = 3 });
+        var error = Assert.Throws<ArithmeticException>(() => trainer.Fit(matrix));
+        Assert.Contains("ALS diverged in iteration 1: the factors of user ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("are not finite", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Alpha (now 1E+30)", error.Message, StringComparison.Ordinal);
+    }
+
     [Property(MaxTest = 20, Arbitrary = new[] { typeof(AlsArbitraries.SmallWithNegatives) })]
     public bool Cholesky_OneIteration_MatchesNaiveReference(TrainingCase c)
     {
