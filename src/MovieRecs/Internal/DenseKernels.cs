@@ -316,24 +316,7 @@ internal static class DenseKernels
         var j = 0;
         for (; j + 8 <= count; j += 8)
         {
-            ref var r0 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 0));
-            ref var r1 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 1));
-            ref var r2 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 2));
-            ref var r3 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 3));
-            ref var r4 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 4));
-            ref var r5 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 5));
-            ref var r6 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 6));
-            ref var r7 = ref Row(ref rows, stride, Unsafe.Add(ref index, j + 7));
-            TVec a0 = TOps.Zero, a1 = TOps.Zero, a2 = TOps.Zero, a3 = TOps.Zero;
-            TVec a4 = TOps.Zero, a5 = TOps.Zero, a6 = TOps.Zero, a7 = TOps.Zero;
-            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 0 * lanes, v0, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 1 * lanes, v1, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 2 * lanes, v2, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 3 * lanes, v3, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 4 * lanes, v4, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 5 * lanes, v5, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 6 * lanes, v6, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            TOps.StoreSums8(a0, a1, a2, a3, a4, a5, a6, a7, ref d);
+            StoreBlockDotsSeven<TOps, TVec>(ref rows, stride, ref Unsafe.Add(ref index, j), v0, v1, v2, v3, v4, v5, v6, ref d);
             AccumulateBlockSquares<TOps, TVec>(ref weight, j, ref d, ref sums);
         }
 
@@ -584,25 +567,8 @@ internal static class DenseKernels
             for (var k = 0; k < pair; k++)
             {
                 var at = 8 * (first + k);
-                ref var r0 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 0));
-                ref var r1 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 1));
-                ref var r2 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 2));
-                ref var r3 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 3));
-                ref var r4 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 4));
-                ref var r5 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 5));
-                ref var r6 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 6));
-                ref var r7 = ref Row(ref rows, stride, Unsafe.Add(ref index, at + 7));
-                TVec a0 = TOps.Zero, a1 = TOps.Zero, a2 = TOps.Zero, a3 = TOps.Zero;
-                TVec a4 = TOps.Zero, a5 = TOps.Zero, a6 = TOps.Zero, a7 = TOps.Zero;
-                DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 0 * lanes, v0, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-                DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 1 * lanes, v1, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-                DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 2 * lanes, v2, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-                DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 3 * lanes, v3, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-                DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 4 * lanes, v4, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-                DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 5 * lanes, v5, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-                DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 6 * lanes, v6, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
                 ref var d = ref Unsafe.Add(ref coefficients, 8 * k);
-                TOps.StoreSums8(a0, a1, a2, a3, a4, a5, a6, a7, ref d);
+                StoreBlockDotsSeven<TOps, TVec>(ref rows, stride, ref Unsafe.Add(ref index, at), v0, v1, v2, v3, v4, v5, v6, ref d);
                 StoreBlockCoefficients<TOps, TVec>(ref weight, offsets, at, sign, ref d);
             }
 
@@ -700,6 +666,37 @@ internal static class DenseKernels
         c5 = TOps.Broadcast(Unsafe.Add(ref d, 5));
         c6 = TOps.Broadcast(Unsafe.Add(ref d, 6));
         c7 = TOps.Broadcast(Unsafe.Add(ref d, 7));
+    }
+
+    /// <summary>
+    /// The dots of eight gathered rows of seven vectors (<paramref name="index"/>'s first eight entries) with the
+    /// vector <c>v0 … v6</c>, as the general kernel computes a block's dots, stored in <paramref name="d"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreBlockDotsSeven<TOps, TVec>(
+        ref float rows, int stride, ref int index, TVec v0, TVec v1, TVec v2, TVec v3, TVec v4, TVec v5, TVec v6, ref float d)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        var lanes = (nuint)TOps.Count;
+        ref var r0 = ref Row(ref rows, stride, index);
+        ref var r1 = ref Row(ref rows, stride, Unsafe.Add(ref index, 1));
+        ref var r2 = ref Row(ref rows, stride, Unsafe.Add(ref index, 2));
+        ref var r3 = ref Row(ref rows, stride, Unsafe.Add(ref index, 3));
+        ref var r4 = ref Row(ref rows, stride, Unsafe.Add(ref index, 4));
+        ref var r5 = ref Row(ref rows, stride, Unsafe.Add(ref index, 5));
+        ref var r6 = ref Row(ref rows, stride, Unsafe.Add(ref index, 6));
+        ref var r7 = ref Row(ref rows, stride, Unsafe.Add(ref index, 7));
+        TVec a0 = TOps.Zero, a1 = TOps.Zero, a2 = TOps.Zero, a3 = TOps.Zero;
+        TVec a4 = TOps.Zero, a5 = TOps.Zero, a6 = TOps.Zero, a7 = TOps.Zero;
+        DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 0 * lanes, v0, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+        DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 1 * lanes, v1, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+        DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 2 * lanes, v2, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+        DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 3 * lanes, v3, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+        DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 4 * lanes, v4, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+        DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 5 * lanes, v5, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+        DotStep8<TOps, TVec>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 6 * lanes, v6, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+        TOps.StoreSums8(a0, a1, a2, a3, a4, a5, a6, a7, ref d);
     }
 
     /// <summary>One step of eight rows' dots: <c>a_k += rows_k[at..] · v</c>, as the general kernel's loop body.</summary>
