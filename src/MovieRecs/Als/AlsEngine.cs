@@ -9,22 +9,30 @@ namespace MovieRecs.Als;
 /// <summary>
 /// Runs ALS half-steps, Gram matrices and the loss in parallel for one register width; created per fit or per
 /// partial fit. One instance owns all scratch memory (allocated once), so the iteration loop allocates nothing but
-/// the thread-pool bookkeeping of <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/>.
+/// the thread-pool bookkeeping of <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/>, or nothing at all
+/// with a team of its own threads (<see cref="WorkerTeam"/>, for a fit).
 /// </summary>
-internal abstract class AlsEngine
+internal abstract class AlsEngine : IDisposable
 {
     /// <summary>The chunk count aimed at per half-step, whatever the thread count (chunks are claimed dynamically).</summary>
     public const int TargetChunks = 256;
 
-    /// <summary>Creates the engine for <paramref name="width"/>.</summary>
-    public static AlsEngine Create(SimdWidth width, int factors, int stride, int workers, int maxRowNonZeros, AlsSolver solver) =>
+    /// <summary>
+    /// Creates the engine for <paramref name="width"/>. With <paramref name="ownThreads"/> its parallel jobs run on a
+    /// <see cref="WorkerTeam"/> of its own (at most one thread per core besides the caller's, ended by
+    /// <see cref="Dispose"/>) instead of <c>Parallel.For</c>: for a fit, which runs about sixty jobs.
+    /// </summary>
+    public static AlsEngine Create(SimdWidth width, int factors, int stride, int workers, int maxRowNonZeros, AlsSolver solver, bool ownThreads = false) =>
         width switch
         {
-            SimdWidth.Vector512 => new AlsEngine<Vector512Ops, System.Runtime.Intrinsics.Vector512<float>>(factors, stride, workers, maxRowNonZeros, solver),
-            SimdWidth.Vector256 => new AlsEngine<Vector256Ops, System.Runtime.Intrinsics.Vector256<float>>(factors, stride, workers, maxRowNonZeros, solver),
-            SimdWidth.Vector128 => new AlsEngine<Vector128Ops, System.Runtime.Intrinsics.Vector128<float>>(factors, stride, workers, maxRowNonZeros, solver),
-            _ => new AlsEngine<ScalarOps, float>(factors, stride, workers, maxRowNonZeros, solver),
+            SimdWidth.Vector512 => new AlsEngine<Vector512Ops, System.Runtime.Intrinsics.Vector512<float>>(factors, stride, workers, maxRowNonZeros, solver, ownThreads),
+            SimdWidth.Vector256 => new AlsEngine<Vector256Ops, System.Runtime.Intrinsics.Vector256<float>>(factors, stride, workers, maxRowNonZeros, solver, ownThreads),
+            SimdWidth.Vector128 => new AlsEngine<Vector128Ops, System.Runtime.Intrinsics.Vector128<float>>(factors, stride, workers, maxRowNonZeros, solver, ownThreads),
+            _ => new AlsEngine<ScalarOps, float>(factors, stride, workers, maxRowNonZeros, solver, ownThreads),
         };
+
+    /// <summary>Ends the engine's own threads, if it has any.</summary>
+    public abstract void Dispose();
 
     /// <summary>Computes <c>A0 = YᵀY + λI</c> of <paramref name="factorsOfOther"/> into <see cref="SystemMatrix"/>.</summary>
     public abstract void ComputeSystemMatrix(FactorMatrix factorsOfOther, float regularization, CancellationToken cancellationToken);
@@ -65,6 +73,7 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
     private readonly AlsRowScratch[] _scratch;
     private readonly ParallelOptions _parallelOptions;
     private readonly Action<int> _workerBody;
+    private readonly WorkerTeam? _team;
 
     // The job being run by the workers.
     private JobKind _job;
@@ -81,7 +90,7 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
     private double[] _lossParts = [];
     private CancellationToken _cancellationToken;
 
-    public AlsEngine(int factors, int stride, int workers, int maxRowNonZeros, AlsSolver solver)
+    public AlsEngine(int factors, int stride, int workers, int maxRowNonZeros, AlsSolver solver, bool ownThreads)
     {
         Debug.Assert(stride % Math.Max(8, TOps.Count) == 0 && stride >= factors);
         _factors = factors;
@@ -104,6 +113,8 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
 
         _parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = _workers };
         _workerBody = RunWorker;
+        var threads = Math.Min(_workers, Environment.ProcessorCount);
+        _team = ownThreads && threads > 1 ? new WorkerTeam(threads - 1) : null;
     }
 
     private enum JobKind
@@ -116,6 +127,8 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
     public override float[] SystemMatrix => _systemMatrix.ToArray();
 
     public override void UseSystemMatrix(ReadOnlySpan<float> systemMatrix) => systemMatrix.CopyTo(_systemMatrix.Span);
+
+    public override void Dispose() => _team?.Dispose();
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void ComputeSystemMatrix(FactorMatrix factorsOfOther, float regularization, CancellationToken cancellationToken)
@@ -206,7 +219,14 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
         }
         else
         {
-            Parallel.For(0, Math.Min(_workers, count), _parallelOptions, _workerBody);
+            if (_team is not null)
+            {
+                _team.Run(Math.Min(_team.Helpers + 1, count), _workerBody);
+            }
+            else
+            {
+                Parallel.For(0, Math.Min(_workers, count), _parallelOptions, _workerBody);
+            }
         }
 
         cancellationToken.ThrowIfCancellationRequested();

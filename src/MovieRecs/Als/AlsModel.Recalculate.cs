@@ -281,7 +281,7 @@ public sealed partial class AlsModel
         }
 
         var confidence = ConfidenceMatrix.FromCsr(rows, Options, rowsName);
-        var engine = AlsEngine.Create(Width, Factors, Stride, Options.EffectiveParallelism, confidence.MaxRowNonZeros, AlsSolver.Cholesky);
+        using var engine = AlsEngine.Create(Width, Factors, Stride, Options.EffectiveParallelism, confidence.MaxRowNonZeros, AlsSolver.Cholesky);
         engine.UseSystemMatrix(system);
         var solved = FactorMatrix.Allocate(ids.Length, Factors, Stride);
         var failed = engine.SolveRows(
@@ -309,7 +309,7 @@ public sealed partial class AlsModel
 
     private float[] ComputeSystem(FactorMatrix factors)
     {
-        var engine = AlsEngine.Create(Width, Factors, Stride, Options.EffectiveParallelism, 0, AlsSolver.ConjugateGradient);
+        using var engine = AlsEngine.Create(Width, Factors, Stride, Options.EffectiveParallelism, 0, AlsSolver.ConjugateGradient);
         engine.ComputeSystemMatrix(factors, Options.SystemRegularization, CancellationToken.None);
         return engine.SystemMatrix;
     }

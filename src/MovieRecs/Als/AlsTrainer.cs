@@ -212,8 +212,8 @@ public sealed class AlsTrainer
         var users = userRows.RowCount;
         var items = itemRows.RowCount;
         var workers = Math.Max(1, options.EffectiveParallelism);
-        var engine = AlsEngine.Create(
-            width, factors, stride, workers, Math.Max(userRows.MaxRowNonZeros, itemRows.MaxRowNonZeros), options.Solver);
+        using var engine = AlsEngine.Create(
+            width, factors, stride, workers, Math.Max(userRows.MaxRowNonZeros, itemRows.MaxRowNonZeros), options.Solver, ownThreads: true);
         var userChunks = userRows.PartitionRows(factors, AlsEngine.TargetChunks);
         var itemChunks = itemRows.PartitionRows(factors, AlsEngine.TargetChunks);
         // λ of the shared YᵀY + λI; under Spark's convention 0, each row adding its own λ·n (ConfidenceMatrix.RowRegularization).
