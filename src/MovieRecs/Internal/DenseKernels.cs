@@ -304,13 +304,7 @@ internal static class DenseKernels
         ref var index = ref MemoryMarshal.GetReference(rowIndexes);
         ref var weight = ref MemoryMarshal.GetReference(weights);
         var lanes = (nuint)TOps.Count;
-        var v0 = TOps.Load(ref vector, 0 * lanes);
-        var v1 = TOps.Load(ref vector, 1 * lanes);
-        var v2 = TOps.Load(ref vector, 2 * lanes);
-        var v3 = TOps.Load(ref vector, 3 * lanes);
-        var v4 = TOps.Load(ref vector, 4 * lanes);
-        var v5 = TOps.Load(ref vector, 5 * lanes);
-        var v6 = TOps.Load(ref vector, 6 * lanes);
+        LoadSeven<TOps, TVec>(ref vector, out var v0, out var v1, out var v2, out var v3, out var v4, out var v5, out var v6);
         Span<float> scratch = stackalloc float[8];
         ref var d = ref MemoryMarshal.GetReference(scratch);
         var j = 0;
@@ -538,20 +532,8 @@ internal static class DenseKernels
         ref var index = ref MemoryMarshal.GetReference(rowIndexes);
         ref var weight = ref MemoryMarshal.GetReference(weights);
         var lanes = (nuint)TOps.Count;
-        var v0 = TOps.Load(ref vector, 0 * lanes);
-        var v1 = TOps.Load(ref vector, 1 * lanes);
-        var v2 = TOps.Load(ref vector, 2 * lanes);
-        var v3 = TOps.Load(ref vector, 3 * lanes);
-        var v4 = TOps.Load(ref vector, 4 * lanes);
-        var v5 = TOps.Load(ref vector, 5 * lanes);
-        var v6 = TOps.Load(ref vector, 6 * lanes);
-        var o0 = TOps.Load(ref output, 0 * lanes);
-        var o1 = TOps.Load(ref output, 1 * lanes);
-        var o2 = TOps.Load(ref output, 2 * lanes);
-        var o3 = TOps.Load(ref output, 3 * lanes);
-        var o4 = TOps.Load(ref output, 4 * lanes);
-        var o5 = TOps.Load(ref output, 5 * lanes);
-        var o6 = TOps.Load(ref output, 6 * lanes);
+        LoadSeven<TOps, TVec>(ref vector, out var v0, out var v1, out var v2, out var v3, out var v4, out var v5, out var v6);
+        LoadSeven<TOps, TVec>(ref output, out var o0, out var o1, out var o2, out var o3, out var o4, out var o5, out var o6);
         Span<float> scratch = stackalloc float[16];
         ref var coefficients = ref MemoryMarshal.GetReference(scratch);
 
@@ -666,6 +648,23 @@ internal static class DenseKernels
         c5 = TOps.Broadcast(Unsafe.Add(ref d, 5));
         c6 = TOps.Broadcast(Unsafe.Add(ref d, 6));
         c7 = TOps.Broadcast(Unsafe.Add(ref d, 7));
+    }
+
+    /// <summary>The seven vectors of a row of seven vectors at <paramref name="source"/>, for a kernel that keeps them in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LoadSeven<TOps, TVec>(
+        ref float source, out TVec x0, out TVec x1, out TVec x2, out TVec x3, out TVec x4, out TVec x5, out TVec x6)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        var lanes = (nuint)TOps.Count;
+        x0 = TOps.Load(ref source, 0);
+        x1 = TOps.Load(ref source, lanes);
+        x2 = TOps.Load(ref source, 2 * lanes);
+        x3 = TOps.Load(ref source, 3 * lanes);
+        x4 = TOps.Load(ref source, 4 * lanes);
+        x5 = TOps.Load(ref source, 5 * lanes);
+        x6 = TOps.Load(ref source, 6 * lanes);
     }
 
     /// <summary>
