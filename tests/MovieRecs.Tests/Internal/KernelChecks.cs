@@ -191,13 +191,7 @@ internal sealed class KernelChecks<TOps, TVec> : IKernelChecks
         DenseKernels.GatherDots<TOps, TVec>(ref At(rows, 0), stride, indexes, ref At(vector, 0), width, dots);
         for (var j = 0; j < rowCount; j++)
         {
-            double expected = 0, scale = 0;
-            for (var i = 0; i < width; i++)
-            {
-                var term = (double)rows[(indexes[j] * stride) + i] * vector[i];
-                expected += term;
-                scale += Math.Abs(term);
-            }
+            var (expected, scale) = ReferenceDot(rows, indexes[j] * stride, vector, width);
 
             KernelChecks.Close(expected, dots[j], Tolerance, scale + 1e-30, $"GatherDots[{j}] rows {rowCount} width {width}");
         }
@@ -271,13 +265,7 @@ internal sealed class KernelChecks<TOps, TVec> : IKernelChecks
         var coefficientScales = new double[rowCount];
         for (var j = 0; j < rowCount; j++)
         {
-            double dot = 0, dotScale = 0;
-            for (var i = 0; i < width; i++)
-            {
-                var term = (double)rows[(indexes[j] * stride) + i] * vector[i];
-                dot += term;
-                dotScale += Math.Abs(term);
-            }
+            var (dot, dotScale) = ReferenceDot(rows, indexes[j] * stride, vector, width);
 
             var offset = withOffsets ? offsets[j] : 0.0;
             coefficients[j] = offset + (sign * weights[j] * dot);
@@ -322,13 +310,7 @@ internal sealed class KernelChecks<TOps, TVec> : IKernelChecks
         double expected = 0, scale = 0;
         for (var j = 0; j < rowCount; j++)
         {
-            double dot = 0, dotScale = 0;
-            for (var i = 0; i < width; i++)
-            {
-                var term = (double)rows[(indexes[j] * stride) + i] * vector[i];
-                dot += term;
-                dotScale += Math.Abs(term);
-            }
+            var (dot, dotScale) = ReferenceDot(rows, indexes[j] * stride, vector, width);
 
             expected += weights[j] * dot * dot;
             scale += weights[j] * dotScale * dotScale;
@@ -504,4 +486,18 @@ internal sealed class KernelChecks<TOps, TVec> : IKernelChecks
 
     private static ref float At(float[] array, int index) =>
         ref System.Runtime.CompilerServices.Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array), index);
+
+    /// <summary>The dot of <paramref name="width"/> floats of <paramref name="rows"/> from <paramref name="start"/> with <paramref name="vector"/>, in double, and the sum of its terms' magnitudes.</summary>
+    private static (double Dot, double Scale) ReferenceDot(float[] rows, int start, float[] vector, int width)
+    {
+        double dot = 0, scale = 0;
+        for (var i = 0; i < width; i++)
+        {
+            var term = (double)rows[start + i] * vector[i];
+            dot += term;
+            scale += Math.Abs(term);
+        }
+
+        return (dot, scale);
+    }
 }
