@@ -121,20 +121,13 @@ public sealed class AlsTrainer
         // The transpose lives only while the fit runs: its arrays are rented, and given back at the end, so that fits in a
         // row reuse memory already in place instead of faulting in new pages (about 13 us each on a measured VM).
         var confidences = ConfidenceMatrix.Confidences(userItems, (float)options.Alpha, nameof(userItems), options.Convention);
-
-        // The transpose and the starting factors do not depend on each other, and both are mostly first touches of
-        // memory: with a second worker the transpose runs on a pool thread meanwhile (the same result either way).
-        var transposing = options.EffectiveParallelism > 1 ? Task.Run(confidences.TransposeTransient, CancellationToken.None) : null;
-        CsrMatrix? transposed = null;
+        var transposed = confidences.TransposeTransient();
         try
         {
-            var (userFactors, itemFactors) = StartingFactors(userItems.RowCount, userItems.ColumnCount, initialModel, width);
-            transposed = transposing is null ? confidences.TransposeTransient() : transposing.GetAwaiter().GetResult();
             return Fit(
                 ConfidenceMatrix.FromCsr(confidences).WithRowRegularization(options),
                 ConfidenceMatrix.FromCsc(transposed.AsTransposedCsc()).WithRowRegularization(options),
-                userFactors,
-                itemFactors,
+                initialModel,
                 width,
                 started,
                 progress,
@@ -142,17 +135,7 @@ public sealed class AlsTrainer
         }
         finally
         {
-            if (transposed is null && transposing is not null)
-            {
-                // The starting factors failed (out of memory): the transpose still finishes, and its arrays go back.
-                ((IAsyncResult)transposing).AsyncWaitHandle.WaitOne();
-                if (transposing.IsCompletedSuccessfully)
-                {
-                    transposing.Result.ReturnTransient();
-                }
-            }
-
-            transposed?.ReturnTransient();
+            transposed.ReturnTransient();
         }
     }
 
@@ -169,23 +152,19 @@ public sealed class AlsTrainer
         IProgress<AlsIterationProgress>? progress,
         CancellationToken cancellationToken)
     {
-        var (userFactors, itemFactors) = StartingFactors(userRows.RowCount, itemRows.RowCount, initialModel, width);
-        return Fit(userRows, itemRows, userFactors, itemFactors, width, started, progress, cancellationToken);
-    }
-
-    /// <summary>
-    /// The working factors, cache-line aligned (the kernels gather their rows with vector loads; the model keeps them as
-    /// they are, without a copy): <paramref name="initialModel"/>'s, or drawn as <c>implicit</c> draws them.
-    /// </summary>
-    private (FactorMatrix Users, FactorMatrix Items) StartingFactors(int users, int items, AlsModel? initialModel, SimdWidth width)
-    {
-        var factors = Options.Factors;
+        var options = Options;
+        var factors = options.Factors;
         var stride = KernelTable.StrideFor(factors, width);
+        var users = userRows.RowCount;
+        var items = itemRows.RowCount;
+
+        // The working factors are cache-line aligned (the kernels gather their rows with vector loads); the model keeps
+        // them as they are, without a copy.
         var userFactors = FactorMatrix.AllocateAligned(users, factors, stride);
         var itemFactors = FactorMatrix.AllocateAligned(items, factors, stride);
         if (initialModel is null)
         {
-            FactorInitializer.Fill(userFactors.Storage, users, itemFactors.Storage, items, factors, stride, Options.Seed);
+            FactorInitializer.Fill(userFactors.Storage, users, itemFactors.Storage, items, factors, stride, options.Seed);
         }
         else
         {
@@ -193,24 +172,6 @@ public sealed class AlsTrainer
             initialModel.ItemFactorMatrix.CopyTo(itemFactors);
         }
 
-        return (userFactors, itemFactors);
-    }
-
-    private AlsModel Fit(
-        ConfidenceMatrix userRows,
-        ConfidenceMatrix itemRows,
-        FactorMatrix userFactors,
-        FactorMatrix itemFactors,
-        SimdWidth width,
-        long started,
-        IProgress<AlsIterationProgress>? progress,
-        CancellationToken cancellationToken)
-    {
-        var options = Options;
-        var factors = options.Factors;
-        var stride = userFactors.Stride;
-        var users = userRows.RowCount;
-        var items = itemRows.RowCount;
         var workers = Math.Max(1, options.EffectiveParallelism);
         using var engine = AlsEngine.Create(
             width, factors, stride, workers, Math.Max(userRows.MaxRowNonZeros, itemRows.MaxRowNonZeros), options.Solver, ownThreads: true);
