@@ -68,11 +68,13 @@ public sealed class WorkerTeamTests
     }
 
     [Fact]
-    public void Dispose_ThenRun_ThrowsObjectDisposed()
+    public void Dispose_EndsEveryHelperBeforeReturning_ThenRunThrowsObjectDisposed()
     {
-        var team = new WorkerTeam(1);
-        team.Run(2, _ => { });
+        var team = new WorkerTeam(3);
+        team.Run(4, _ => Thread.Sleep(5));
+        Assert.Equal(3, team.RunningHelpers);
         team.Dispose();
+        Assert.Equal(0, team.RunningHelpers);
         team.Dispose();
         Assert.Throws<ObjectDisposedException>(() => team.Run(2, _ => { }));
     }
