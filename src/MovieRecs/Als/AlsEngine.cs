@@ -217,16 +217,13 @@ internal sealed class AlsEngine<TOps, TVec> : AlsEngine
         {
             RunWorker(0);
         }
+        else if (_team is not null)
+        {
+            _team.Run(Math.Min(_team.Helpers + 1, count), _workerBody);
+        }
         else
         {
-            if (_team is not null)
-            {
-                _team.Run(Math.Min(_team.Helpers + 1, count), _workerBody);
-            }
-            else
-            {
-                Parallel.For(0, Math.Min(_workers, count), _parallelOptions, _workerBody);
-            }
+            Parallel.For(0, Math.Min(_workers, count), _parallelOptions, _workerBody);
         }
 
         cancellationToken.ThrowIfCancellationRequested();

@@ -169,10 +169,8 @@ internal static class DenseKernels
         where TVec : struct
     {
         var lanes = (nuint)TOps.Count;
-        TVec p0 = TOps.Load(ref p, 0), p1 = TOps.Load(ref p, lanes), p2 = TOps.Load(ref p, 2 * lanes), p3 = TOps.Load(ref p, 3 * lanes);
-        TVec p4 = TOps.Load(ref p, 4 * lanes), p5 = TOps.Load(ref p, 5 * lanes), p6 = TOps.Load(ref p, 6 * lanes);
-        TVec q0 = TOps.Load(ref ap, 0), q1 = TOps.Load(ref ap, lanes), q2 = TOps.Load(ref ap, 2 * lanes), q3 = TOps.Load(ref ap, 3 * lanes);
-        TVec q4 = TOps.Load(ref ap, 4 * lanes), q5 = TOps.Load(ref ap, 5 * lanes), q6 = TOps.Load(ref ap, 6 * lanes);
+        LoadSeven<TOps, TVec>(ref p, out var p0, out var p1, out var p2, out var p3, out var p4, out var p5, out var p6);
+        LoadSeven<TOps, TVec>(ref ap, out var q0, out var q1, out var q2, out var q3, out var q4, out var q5, out var q6);
         var alpha = rsOld / DotSeven<TOps, TVec>(p0, p1, p2, p3, p4, p5, p6, q0, q1, q2, q3, q4, q5, q6);
 
         var va = TOps.Broadcast(alpha);
@@ -261,10 +259,27 @@ internal static class DenseKernels
         where TVec : struct
     {
         Debug.Assert(weights.Length >= rowIndexes.Length && width <= stride);
+        return GatherWeightedSquaresForm<TOps, TVec>(
+            ref rows, stride, rowIndexes, weights, ref vector, width, unrolled: width == 7 * TOps.Count && Vector512.IsHardwareAccelerated);
+    }
+
+    /// <summary>The general form of <see cref="GatherWeightedSquares{TOps, TVec}"/>, for any row width (tests compare the two).</summary>
+    internal static float GatherWeightedSquaresGeneral<TOps, TVec>(
+        ref float rows, int stride, ReadOnlySpan<int> rowIndexes, ReadOnlySpan<float> weights, ref float vector, int width)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct =>
+        GatherWeightedSquaresForm<TOps, TVec>(ref rows, stride, rowIndexes, weights, ref vector, width, unrolled: false);
+
+    /// <summary>Both forms of <see cref="GatherWeightedSquares{TOps, TVec}"/>: the nine partial sums, then their total.</summary>
+    private static float GatherWeightedSquaresForm<TOps, TVec>(
+        ref float rows, int stride, ReadOnlySpan<int> rowIndexes, ReadOnlySpan<float> weights, ref float vector, int width, bool unrolled)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
         Span<float> sums = stackalloc float[9];
         sums.Clear();
         ref var sumsRef = ref MemoryMarshal.GetReference(sums);
-        if (width == 7 * TOps.Count && Vector512.IsHardwareAccelerated)
+        if (unrolled)
         {
             GatherWeightedSquaresSeven<TOps, TVec>(ref rows, stride, rowIndexes, weights, ref vector, ref sumsRef);
         }
@@ -273,19 +288,6 @@ internal static class DenseKernels
             GatherDotsCore<TOps, TVec, WeightedSquares>(ref rows, stride, rowIndexes, weights, default, 1f, ref vector, width, ref sumsRef);
         }
 
-        return SumSquares(ref sumsRef);
-    }
-
-    /// <summary>The general form of <see cref="GatherWeightedSquares{TOps, TVec}"/>, for any row width (tests compare the two).</summary>
-    internal static float GatherWeightedSquaresGeneral<TOps, TVec>(
-        ref float rows, int stride, ReadOnlySpan<int> rowIndexes, ReadOnlySpan<float> weights, ref float vector, int width)
-        where TOps : struct, ISimdOps<TVec>
-        where TVec : struct
-    {
-        Span<float> sums = stackalloc float[9];
-        sums.Clear();
-        ref var sumsRef = ref MemoryMarshal.GetReference(sums);
-        GatherDotsCore<TOps, TVec, WeightedSquares>(ref rows, stride, rowIndexes, weights, default, 1f, ref vector, width, ref sumsRef);
         return SumSquares(ref sumsRef);
     }
 
@@ -317,9 +319,8 @@ internal static class DenseKernels
         for (; j < count; j++)
         {
             ref var row = ref Row(ref rows, stride, Unsafe.Add(ref index, j));
-            var dot = DotSeven<TOps, TVec>(
-                TOps.Load(ref row, 0), TOps.Load(ref row, lanes), TOps.Load(ref row, 2 * lanes), TOps.Load(ref row, 3 * lanes),
-                TOps.Load(ref row, 4 * lanes), TOps.Load(ref row, 5 * lanes), TOps.Load(ref row, 6 * lanes), v0, v1, v2, v3, v4, v5, v6);
+            LoadSeven<TOps, TVec>(ref row, out var y0, out var y1, out var y2, out var y3, out var y4, out var y5, out var y6);
+            var dot = DotSeven<TOps, TVec>(y0, y1, y2, y3, y4, y5, y6, v0, v1, v2, v3, v4, v5, v6);
             Unsafe.Add(ref sums, 8) += Unsafe.Add(ref weight, j) * dot * dot;
         }
     }
@@ -582,8 +583,7 @@ internal static class DenseKernels
         for (var j = 8 * blocks; j < count; j++)
         {
             ref var row = ref Row(ref rows, stride, Unsafe.Add(ref index, j));
-            TVec y0 = TOps.Load(ref row, 0), y1 = TOps.Load(ref row, lanes), y2 = TOps.Load(ref row, 2 * lanes), y3 = TOps.Load(ref row, 3 * lanes);
-            TVec y4 = TOps.Load(ref row, 4 * lanes), y5 = TOps.Load(ref row, 5 * lanes), y6 = TOps.Load(ref row, 6 * lanes);
+            LoadSeven<TOps, TVec>(ref row, out var y0, out var y1, out var y2, out var y3, out var y4, out var y5, out var y6);
             var dot = DotSeven<TOps, TVec>(y0, y1, y2, y3, y4, y5, y6, v0, v1, v2, v3, v4, v5, v6);
             var c = TOps.Broadcast(Coefficient(offsets, j, sign * Unsafe.Add(ref weight, j) * dot));
             o0 = TOps.MultiplyAdd(c, y0, o0);
