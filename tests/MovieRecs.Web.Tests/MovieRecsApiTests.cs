@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
 using MovieRecs.MovieLens;
 using MovieRecs.Web.Api;
 
@@ -377,11 +379,18 @@ public sealed class MovieRecsApiTests : IClassFixture<ServiceData>, IDisposable
     }
 
     [Fact]
-    public void Service_NoModelGiven_DoesNotStartAndSaysWhatToGive()
+    public async Task Service_NoModelGiven_DoesNotStartAndSaysWhatToGive()
     {
-        using var factory = new ServiceFactory("", _data.DataFolder);
+        // Built as Program.cs builds it, but started here: through WebApplicationFactory the program's own thread
+        // starts the host, and when that start fails it disposes the host while the factory may still be asking it for
+        // services, so the factory sometimes reports a disposed service provider instead of the service's exception.
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.AddMovieRecsService(["--data", _data.DataFolder]);
+        await using var app = builder.Build();
+        app.UseMovieRecsService();
 
-        var error = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
         Assert.Contains("--model <file> --data <folder>", error.Message, StringComparison.Ordinal);
     }
 
