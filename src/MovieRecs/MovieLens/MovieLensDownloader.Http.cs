@@ -138,17 +138,33 @@ public sealed partial class MovieLensDownloader
     /// timeout, or when the caller cancels. Paused between waits, so that time spent hashing and writing to disk is not
     /// counted against the server.
     /// </summary>
+    /// <remarks>
+    /// Data that has arrived still takes a few hops through the thread pool before the read that waits for it returns.
+    /// In a process whose pool is saturated (every thread blocked, new ones added about twice a second) those hops and
+    /// the timer's own callback wait in the same queue, so a callback that runs late may overtake a read that has in fact
+    /// finished. A late callback therefore only re-arms the timer for <see cref="Recheck"/>; the wait is abandoned only
+    /// by a callback that runs on time, when the pool had a thread free and the read still has nothing.
+    /// </remarks>
     private sealed class IdleTimer : IDisposable
     {
+        /// <summary>How late a callback may run and still count, and how long a late one waits to look again.</summary>
+        internal static readonly TimeSpan Recheck = TimeSpan.FromMilliseconds(100);
+
         private readonly CancellationTokenSource _source;
         private readonly CancellationToken _caller;
         private readonly TimeSpan _timeout;
+        private readonly Timer _timer;
+        private readonly Lock _lock = new();
+        private long _dueAt;
+        private bool _waiting;
+        private bool _disposed;
 
         public IdleTimer(TimeSpan timeout, CancellationToken caller)
         {
             _source = CancellationTokenSource.CreateLinkedTokenSource(caller);
             _caller = caller;
             _timeout = timeout;
+            _timer = new Timer(static state => ((IdleTimer)state!).OnTimer(), this, Timeout.Infinite, Timeout.Infinite);
         }
 
         public CancellationToken Token => _source.Token;
@@ -159,11 +175,63 @@ public sealed partial class MovieLensDownloader
         /// <summary>Whether the idle timeout, not the caller, cancelled <see cref="Token"/>.</summary>
         public bool HasExpired => _source.IsCancellationRequested && !_caller.IsCancellationRequested;
 
-        /// <summary>Starts (or restarts) the clock; a no-op once cancelled.</summary>
-        public void Restart() => _source.CancelAfter(_timeout);
+        /// <summary>Starts (or restarts) the clock; a no-op with an infinite timeout.</summary>
+        public void Restart()
+        {
+            if (_timeout == Timeout.InfiniteTimeSpan)
+            {
+                return;
+            }
 
-        /// <summary>Stops the clock; a no-op once cancelled.</summary>
-        public void Pause() => _source.CancelAfter(Timeout.InfiniteTimeSpan);
+            lock (_lock)
+            {
+                _waiting = true;
+                _dueAt = Environment.TickCount64 + (long)_timeout.TotalMilliseconds;
+                _timer.Change(_timeout, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        /// <summary>Stops the clock.</summary>
+        public void Pause()
+        {
+            lock (_lock)
+            {
+                _waiting = false;
+                _timer.Change(Timeout.Infinite, Timeout.Infinite);
+            }
+        }
+
+        private void OnTimer()
+        {
+            lock (_lock)
+            {
+                if (!_waiting || _disposed)
+                {
+                    return;
+                }
+
+                var now = Environment.TickCount64;
+                var late = now - _dueAt;
+                if (late < 0 || late > (long)Recheck.TotalMilliseconds)
+                {
+                    // Early (a restart raced this callback), or late: look again once the pool has run what waited.
+                    _dueAt = Math.Max(_dueAt, now + (long)Recheck.TotalMilliseconds);
+                    _timer.Change(TimeSpan.FromMilliseconds(_dueAt - now), Timeout.InfiniteTimeSpan);
+                    return;
+                }
+
+                _waiting = false;
+            }
+
+            try
+            {
+                _source.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disposed between the check and the cancellation: the download is over anyway.
+            }
+        }
 
         /// <summary>Reads from <paramref name="stream"/>, waiting at most the idle timeout for the first byte.</summary>
         public async ValueTask<int> ReadAsync(Stream stream, Memory<byte> buffer)
@@ -183,6 +251,15 @@ public sealed partial class MovieLensDownloader
             $"{Source} stalled: no data arrived for {_timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s "
             + "(MovieLensDownloaderOptions.IdleTimeout), so the download was abandoned.";
 
-        public void Dispose() => _source.Dispose();
+        public void Dispose()
+        {
+            lock (_lock)
+            {
+                _disposed = true;
+            }
+
+            _timer.Dispose();
+            _source.Dispose();
+        }
     }
 }

@@ -64,6 +64,11 @@ public sealed record MovieLensDownloaderOptions
     /// Cancelling the call's token still ends it with an <see cref="OperationCanceledException"/>.
     /// </para>
     /// <para>
+    /// Time during which this process's thread pool is saturated does not count against the server: data that has
+    /// arrived then waits for a thread before the download sees it, so the check gives up only once it runs on time and
+    /// the read still has nothing.
+    /// </para>
+    /// <para>
     /// Choose a value well above the longest pause a healthy connection makes: a minute suits ordinary links; raise it
     /// on a congested or intermittent link, lower it to fail fast. <see cref="Timeout.InfiniteTimeSpan"/> turns the
     /// check off. Otherwise the value must be at least one millisecond and at most <see cref="int.MaxValue"/>
