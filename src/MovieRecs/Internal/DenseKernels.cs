@@ -142,6 +142,7 @@ internal static class DenseKernels
             : ConjugateGradientStepGeneral<TOps, TVec>(ref p, ref ap, ref x, ref r, length, rsOld, threshold);
 
     /// <summary>The general form of <see cref="ConjugateGradientStep{TOps, TVec}"/>, for any length (tests compare the two).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float ConjugateGradientStepGeneral<TOps, TVec>(ref float p, ref float ap, ref float x, ref float r, int length, float rsOld, float threshold)
         where TOps : struct, ISimdOps<TVec>
         where TVec : struct
@@ -233,6 +234,7 @@ internal static class DenseKernels
     /// <c>dots[j] = rows[rowIndexes[j]][0..width) · vector[0..width)</c> for every j, eight rows per pass so that one
     /// load of <paramref name="vector"/> feeds eight independent FMA chains.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void GatherDots<TOps, TVec>(
         ref float rows, int stride, ReadOnlySpan<int> rowIndexes, ref float vector, int width, Span<float> dots)
         where TOps : struct, ISimdOps<TVec>
@@ -253,6 +255,7 @@ internal static class DenseKernels
     /// their order. Rows of exactly seven vectors on machines with 32 vector registers take an unrolled form with the
     /// same operations in the same order as the general one (<see cref="GatherWeightedSquaresGeneral{TOps, TVec}"/>).
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float GatherWeightedSquares<TOps, TVec>(
         ref float rows, int stride, ReadOnlySpan<int> rowIndexes, ReadOnlySpan<float> weights, ref float vector, int width)
         where TOps : struct, ISimdOps<TVec>
@@ -264,6 +267,7 @@ internal static class DenseKernels
     }
 
     /// <summary>The general form of <see cref="GatherWeightedSquares{TOps, TVec}"/>, for any row width (tests compare the two).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float GatherWeightedSquaresGeneral<TOps, TVec>(
         ref float rows, int stride, ReadOnlySpan<int> rowIndexes, ReadOnlySpan<float> weights, ref float vector, int width)
         where TOps : struct, ISimdOps<TVec>
@@ -271,6 +275,9 @@ internal static class DenseKernels
         GatherWeightedSquaresForm<TOps, TVec>(ref rows, stride, rowIndexes, weights, ref vector, width, unrolled: false);
 
     /// <summary>Both forms of <see cref="GatherWeightedSquares{TOps, TVec}"/>: the nine partial sums, then their total.</summary>
+    /// <remarks>Called once per row and step, and not inlined (it allocates on the stack): marked for full optimization, so
+    /// that a process's first fit does not run it as unoptimized code until it tiers up.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float GatherWeightedSquaresForm<TOps, TVec>(
         ref float rows, int stride, ReadOnlySpan<int> rowIndexes, ReadOnlySpan<float> weights, ref float vector, int width, bool unrolled)
         where TOps : struct, ISimdOps<TVec>
@@ -349,6 +356,7 @@ internal static class DenseKernels
     }
 
     /// <summary>The nine partial sums of <see cref="GatherWeightedSquares{TOps, TVec}"/> added in a fixed order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float SumSquares(ref float sums) =>
         ((Unsafe.Add(ref sums, 0) + Unsafe.Add(ref sums, 1)) + (Unsafe.Add(ref sums, 2) + Unsafe.Add(ref sums, 3)))
         + ((Unsafe.Add(ref sums, 4) + Unsafe.Add(ref sums, 5)) + (Unsafe.Add(ref sums, 6) + Unsafe.Add(ref sums, 7)))
@@ -361,6 +369,7 @@ internal static class DenseKernels
     /// <paramref name="destination"/> while the eight rows are still in L1, so each gathered row is read from the
     /// outer caches once per CG step instead of twice (dot pass, then accumulation pass).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void GatherDotsAccumulate<TOps, TVec>(
         ref float rows, int stride, ReadOnlySpan<int> rowIndexes, ReadOnlySpan<float> weights, ReadOnlySpan<float> offsets, float sign,
         ref float vector, Span<float> destination)
@@ -381,6 +390,7 @@ internal static class DenseKernels
     }
 
     /// <summary>The general form of <see cref="GatherDotsAccumulate{TOps, TVec}"/>, for any row width (tests compare the two).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void GatherDotsAccumulateBlocked<TOps, TVec>(
         ref float rows, int stride, ReadOnlySpan<int> rowIndexes, ReadOnlySpan<float> weights, ReadOnlySpan<float> offsets, float sign,
         ref float vector, Span<float> destination)
@@ -1223,6 +1233,9 @@ internal static class DenseKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ref float Row(ref float rows, int stride, int row) => ref Unsafe.Add(ref rows, (nint)row * stride);
 
+    /// <summary>Adds four rows of a tile's float sums into the double Gram matrix; marked for full optimization like its caller,
+    /// so that a first fit does not run it unoptimized.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddFlush(ReadOnlySpan<float> flush, int width, Span<double> gram, int stride, int a0, int column)
     {
         for (var m = 0; m < 4; m++)
