@@ -142,13 +142,14 @@ public sealed partial class MovieLensDownloader
     /// Data that has arrived still takes a few hops through the thread pool before the read that waits for it returns.
     /// In a process whose pool is saturated (every thread blocked, new ones added about twice a second) those hops and
     /// the timer's own callback wait in the same queue, so a callback that runs late may overtake a read that has in fact
-    /// finished. A late callback therefore only re-arms the timer for <see cref="Recheck"/>; the wait is abandoned only
-    /// by a callback that runs on time, when the pool had a thread free and the read still has nothing.
+    /// finished, and the reads after it may need more of the pool than it has yet. A callback that runs more than
+    /// <see cref="Lateness"/> late therefore starts the clock again, the whole timeout from then: the wait is abandoned
+    /// only by a callback that runs on time, after a whole timeout in which the process could have seen the data.
     /// </remarks>
     private sealed class IdleTimer : IDisposable
     {
-        /// <summary>How late a callback may run and still count, and how long a late one waits to look again.</summary>
-        internal static readonly TimeSpan Recheck = TimeSpan.FromMilliseconds(100);
+        /// <summary>How late a callback may run and still count.</summary>
+        private static readonly TimeSpan Lateness = TimeSpan.FromMilliseconds(100);
 
         private readonly CancellationTokenSource _source;
         private readonly CancellationToken _caller;
@@ -212,11 +213,19 @@ public sealed partial class MovieLensDownloader
 
                 var now = Environment.TickCount64;
                 var late = now - _dueAt;
-                if (late < 0 || late > (long)Recheck.TotalMilliseconds)
+                if (late < 0)
                 {
-                    // Early (a restart raced this callback), or late: look again once the pool has run what waited.
-                    _dueAt = Math.Max(_dueAt, now + (long)Recheck.TotalMilliseconds);
-                    _timer.Change(TimeSpan.FromMilliseconds(_dueAt - now), Timeout.InfiniteTimeSpan);
+                    // Early: a restart raced this callback.
+                    _timer.Change(TimeSpan.FromMilliseconds(-late), Timeout.InfiniteTimeSpan);
+                    return;
+                }
+
+                if (late > (long)Lateness.TotalMilliseconds)
+                {
+                    // Late: the process was too busy to tell a stall from a read it had not yet been able to finish.
+                    // The saturated time does not count; the clock starts again from now.
+                    _dueAt = now + (long)_timeout.TotalMilliseconds;
+                    _timer.Change(_timeout, Timeout.InfiniteTimeSpan);
                     return;
                 }
 

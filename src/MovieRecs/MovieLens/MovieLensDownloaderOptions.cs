@@ -65,8 +65,8 @@ public sealed record MovieLensDownloaderOptions
     /// </para>
     /// <para>
     /// Time during which this process's thread pool is saturated does not count against the server: data that has
-    /// arrived then waits for a thread before the download sees it, so the check gives up only once it runs on time and
-    /// the read still has nothing.
+    /// arrived then waits for a thread before the download sees it, so a check that runs late starts the clock again,
+    /// and the download is abandoned only by a check that runs on time while the read still has nothing.
     /// </para>
     /// <para>
     /// Choose a value well above the longest pause a healthy connection makes: a minute suits ordinary links; raise it

@@ -720,8 +720,9 @@ public sealed class MovieLensDownloaderTests : IDisposable
     /// <summary>
     /// A server's answer that sends the zip in <paramref name="pieces"/> pieces, one every 50 ms, from a thread of its own,
     /// as a remote server would: its pieces keep coming however busy this process's thread pool is.
+    /// <paramref name="sending"/>, when given, is set once the headers and the first piece are sent.
     /// </summary>
-    private static Func<string, Stream, CancellationToken, Task> SteadyBody(byte[] zip, int pieces) =>
+    private static Func<string, Stream, CancellationToken, Task> SteadyBody(byte[] zip, int pieces, ManualResetEventSlim? sending = null) =>
         (_, stream, stop) => Task.Factory.StartNew(
             () =>
             {
@@ -731,6 +732,7 @@ public sealed class MovieLensDownloaderTests : IDisposable
                 {
                     stream.Write(zip.AsSpan(offset, Math.Min(piece, zip.Length - offset)));
                     stream.Flush();
+                    sending?.Set();
                     stop.WaitHandle.WaitOne(50);
                 }
             },
@@ -1113,15 +1115,19 @@ public sealed class MovieLensDownloaderTests : IDisposable
         [Fact]
         public async Task EnsureAsync_PoolBlockedWhileDataArrives_IsNotTimedOut()
         {
-            // The server keeps sending (from its own thread) while this process's pool is saturated for about 2.5 times
-            // the idle timeout. The data has arrived, only the pool cannot yet hand it to the reader: a timeout that
+            // The server keeps sending (from its own thread) while this process's pool is saturated for longer than the
+            // idle timeout. The data has arrived, only the pool cannot yet hand it to the reader: a timeout that
             // fires late then is no stall, and the download must go on once the pool is free.
             var zip = BuildZip(("ml-100k/u.data", RandomText(3000)));
-            var idle = TimeSpan.FromSeconds(1);
-            using var server = new RawServer(SteadyBody(zip, pieces: 30));
+            var idle = TimeSpan.FromSeconds(2);
+            using var sending = new ManualResetEventSlim();
+            using var server = new RawServer(SteadyBody(zip, pieces: 30, sending));
             var downloader = _outer.RawDownloader(server, client: null, idleTimeout: idle, md5: Md5(zip));
             var download = downloader.EnsureAsync(MovieLensRelease.Ml100k);
-            await Task.Delay(300);
+
+            // The pool is blocked once the server is sending (its accept loop and the request's parsing run on the pool,
+            // as a remote server's would not): from then on, every delay is this process's own.
+            Assert.True(sending.Wait(TimeSpan.FromSeconds(10)), "the server did not start sending");
             using var blocked = new CountdownEvent(1);
             for (var i = 0; i < (2 * Environment.ProcessorCount) + 4; i++)
             {
