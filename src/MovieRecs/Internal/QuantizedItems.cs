@@ -48,8 +48,13 @@ internal sealed class QuantizedItems
     /// <summary>The relative widening of every interval (see the remarks).</summary>
     private const float Slack = 1f / (1 << 18);
 
-    /// <summary>The absolute widening of every interval: 2^-120.</summary>
-    private static readonly float Floor = MathF.ScaleB(1f, -120);
+    /// <summary>
+    /// The absolute widening of every interval: 2^-120, exactly (a test checks the literal). A constant, not a static
+    /// field: the scans are compiled fully optimized on their first call, before the class is known to be initialized, so
+    /// reading a static field there costs a class-initialization check in every pass of their loops, and the registers
+    /// live across that possible call are spilled to the stack.
+    /// </summary>
+    internal const float Floor = 7.5231638452626401e-37f;
 
     private readonly FloatBuffer _buffer;
 

@@ -41,7 +41,9 @@ internal sealed class RatingsParser : IDisposable
     /// literal: that compiles to <c>RuntimeHelpers.CreateSpan</c>, which only the optimizing JIT turns into a constant;
     /// unoptimized code (a Debug build, <c>DOTNET_JITMinOpts=1</c>) calls it and allocates a field handle stub per line.
     /// </summary>
-    private static readonly ulong[] PowersOf10 = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
+    // Data in the assembly, not a static array: the parse loop, compiled fully optimized on its first call, would check
+    // the class's initialization at every read of a static field.
+    private static ReadOnlySpan<ulong> PowersOf10 => [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
 
     private readonly Stream _stream;
 

@@ -267,7 +267,7 @@ public class LayerTests
     }
 
     /// <summary>The types, fields and methods that <paramref name="method"/>'s IL names (by token).</summary>
-    private static IEnumerable<MemberInfo> IlMembers(MethodBase method, MethodBody body)
+    internal static IEnumerable<MemberInfo> IlMembers(MethodBase method, MethodBody body)
     {
         var il = body.GetILAsByteArray() ?? [];
         var typeArguments = method.DeclaringType is { IsGenericType: true } declaring ? declaring.GetGenericArguments() : null;

@@ -161,6 +161,13 @@ public sealed class PrunedRankingTests
     }
 
     [Fact]
+    public void Floor_IsExactlyTwoToTheMinus120()
+    {
+        // The bound's proof needs 2^-120; the constant is a decimal literal, so its bits are checked.
+        Assert.Equal(BitConverter.SingleToInt32Bits(MathF.ScaleB(1f, -120)), BitConverter.SingleToInt32Bits(QuantizedItems.Floor));
+    }
+
+    [Fact]
     public void QuantizedItemCopy_IsBuiltOnce()
     {
         var model = AlsModel.FromFactors(new AlsOptions { Factors = 3 }, [1f, 2f, 3f], [1f, 0f, -1f, 0.5f, 0.25f, 2f]);
