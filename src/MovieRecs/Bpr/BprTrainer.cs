@@ -235,6 +235,9 @@ internal static class BprTrainer
             }
         }
 
+        // Optimized from its first call: a tile runs for milliseconds, so unoptimized code would run through much of a
+        // process's first fit before it moved up the JIT's tiers.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Run(int block, int subEpoch, Xoshiro256StarStar[] streams, long[] correct, long[] skipped)
         {
             var blocks = plan.Blocks;

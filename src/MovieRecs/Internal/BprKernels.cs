@@ -23,6 +23,7 @@ namespace MovieRecs.Internal;
 internal static class BprKernels
 {
     /// <summary><c>Σ_c user[c] · (liked[c] − disliked[c])</c> over the length of <paramref name="user"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Score(SimdWidth width, ReadOnlySpan<float> user, ReadOnlySpan<float> liked, ReadOnlySpan<float> disliked)
     {
         Debug.Assert(liked.Length >= user.Length && disliked.Length >= user.Length);
@@ -40,6 +41,7 @@ internal static class BprKernels
     }
 
     /// <summary>The SGD update of the three rows for the step weight <paramref name="z"/> (see the type's remarks).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Update(SimdWidth width, Span<float> user, Span<float> liked, Span<float> disliked, float z, float learningRate, float regularization)
     {
         Debug.Assert(liked.Length >= user.Length && disliked.Length >= user.Length);
@@ -69,6 +71,7 @@ internal static class BprKernels
     /// update, then the negative update reading the row the liked update wrote, column by column, as a loop over
     /// aliased rows does.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void UpdateSameItem(Span<float> user, Span<float> item, float z, float learningRate, float regularization)
     {
         Debug.Assert(item.Length >= user.Length);
@@ -92,6 +95,7 @@ internal static class BprKernels
         return score;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Score512(ref float u, ref float l, ref float d, nuint n)
     {
         var lanes = (nuint)Vector512<float>.Count;
@@ -113,6 +117,7 @@ internal static class BprKernels
         return ScoreScalar(ref u, ref l, ref d, c, n, Vector512.Sum(a0 + a1));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Score256(ref float u, ref float l, ref float d, nuint n)
     {
         var lanes = (nuint)Vector256<float>.Count;
@@ -134,6 +139,7 @@ internal static class BprKernels
         return ScoreScalar(ref u, ref l, ref d, c, n, Vector256.Sum(a0 + a1));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Score128(ref float u, ref float l, ref float d, nuint n)
     {
         var lanes = (nuint)Vector128<float>.Count;
@@ -170,6 +176,7 @@ internal static class BprKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static nuint Update512(ref float u, ref float l, ref float d, nuint n, float z, float lr, float reg)
     {
         var lanes = (nuint)Vector512<float>.Count;
@@ -191,6 +198,7 @@ internal static class BprKernels
         return c;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static nuint Update256(ref float u, ref float l, ref float d, nuint n, float z, float lr, float reg)
     {
         var lanes = (nuint)Vector256<float>.Count;
@@ -212,6 +220,7 @@ internal static class BprKernels
         return c;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static nuint Update128(ref float u, ref float l, ref float d, nuint n, float z, float lr, float reg)
     {
         var lanes = (nuint)Vector128<float>.Count;

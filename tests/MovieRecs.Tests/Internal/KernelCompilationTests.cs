@@ -16,8 +16,8 @@ public class KernelCompilationTests
     private const BindingFlags Declared =
         BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly;
 
-    /// <summary>The ALS fit's and the exact solves' kernel classes.</summary>
-    public static TheoryData<Type> KernelTypes => [typeof(DenseKernels), typeof(AlsKernels), typeof(Cholesky)];
+    /// <summary>The ALS fit's and the exact solves' kernel classes, and BPR's.</summary>
+    public static TheoryData<Type> KernelTypes => [typeof(DenseKernels), typeof(AlsKernels), typeof(Cholesky), typeof(BprKernels)];
 
     /// <summary>
     /// Every method of the kernel classes is either marked for full optimization or marked to be inlined into its
