@@ -324,6 +324,7 @@ internal static class NeighborKernels
 
     /// <summary>Offers (score, item) to a heap of the worst at its root, which keeps the best <c>items.Length</c>
     /// by higher score, then lower index.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Offer(Span<int> items, Span<double> scores, ref int count, double score, int item)
     {
         if (count < items.Length)
@@ -342,6 +343,7 @@ internal static class NeighborKernels
     }
 
     /// <summary>Writes (item, score) pairs with distinct items in column order, the scores as floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SortByColumn(ReadOnlySpan<int> items, ReadOnlySpan<double> scores, Span<int> columns, Span<float> values)
     {
         for (var t = 0; t < items.Length; t++)
@@ -467,6 +469,7 @@ internal static class NeighborKernels
 
     /// <summary>Writes the block's weights into the per-user table (lane <c>l</c> of user <c>u</c>), marks the
     /// users and which lanes hold each.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LoadBlock(Scratch scratch, ReadOnlySpan<int> items, long[] itemPointers, int[] itemUserIndices, double[] itemWeights)
     {
         var lanes = scratch.Lanes;
@@ -835,6 +838,7 @@ internal static class NeighborKernels
 
     /// <summary>Moves the entry at <paramref name="at"/> up while it ranks below its parent (a hole moves down
     /// instead of swapping pairs; the heap that results is the swapping one's).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SiftUp(Span<int> items, Span<double> scores, int at)
     {
         ref var itemsRef = ref MemoryMarshal.GetReference(items);
@@ -862,6 +866,7 @@ internal static class NeighborKernels
 
     /// <summary>Moves the root down while a child ranks below it, among the first <paramref name="count"/> entries
     /// (at most the spans' length); the worse child moves up into the hole.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SiftDown(Span<int> items, Span<double> scores, int count)
     {
         Debug.Assert(count <= items.Length && count <= scores.Length);
