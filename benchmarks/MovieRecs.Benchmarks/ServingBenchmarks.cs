@@ -14,7 +14,8 @@ namespace MovieRecs.Benchmarks;
 /// and explain. Each category has a naive baseline measured in the same run: every item scored with
 /// <c>TensorPrimitives.Dot</c>, then a full sort. Two more compare this library's own paths: batch recommend with the
 /// 256-bit kernels against the 512-bit tile, the unpaired 512-bit tile with heap selection against the paired item rows
-/// with seeded selection, and one user's full float32 scan against the pruned ranking.
+/// with seeded selection, and one user's full float32 scan against the pruned ranking, for one user repeated and for
+/// users in turn.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -129,6 +130,38 @@ public class ServingBenchmarks
     {
         _model.UserFactorMatrix.PaddedRow(_user).CopyTo(_query);
         return _model.RankPruned(_model.Width, _query, _liked, null, _destination, "liked");
+    }
+
+    /// <summary>Users a call of the users-in-turn category serves, each with a new query, as a server gets them (the
+    /// single-user categories above repeat one user, whose branches and cache lines the machine then learns).</summary>
+    private const int UsersInTurn = 512;
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = UsersInTurn, Description = "Recommend top-10, 512 users in turn, full float32 scan")]
+    [BenchmarkCategory("RecommendUsersInTurn")]
+    public int RecommendUsersInTurnFullScan()
+    {
+        var total = 0;
+        for (var u = 0; u < UsersInTurn; u++)
+        {
+            var user = u * 11 % _userItems.RowCount;
+            total += _model.RecommendFullScan(user, _userItems.GetColumnIndices(user), _destination);
+        }
+
+        return total;
+    }
+
+    [Benchmark(OperationsPerInvoke = UsersInTurn, Description = "Recommend top-10, 512 users in turn (public call, pruned)")]
+    [BenchmarkCategory("RecommendUsersInTurn")]
+    public int RecommendUsersInTurn()
+    {
+        var total = 0;
+        for (var u = 0; u < UsersInTurn; u++)
+        {
+            var user = u * 11 % _userItems.RowCount;
+            total += _model.Recommend(user, _userItems.GetColumnIndices(user), _destination);
+        }
+
+        return total;
     }
 
     [Benchmark(Baseline = true, Description = "Explain, factorization not reused")]
