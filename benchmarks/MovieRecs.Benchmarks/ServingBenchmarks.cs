@@ -138,27 +138,20 @@ public class ServingBenchmarks
 
     [Benchmark(Baseline = true, OperationsPerInvoke = UsersInTurn, Description = "Recommend top-10, 512 users in turn, full float32 scan")]
     [BenchmarkCategory("RecommendUsersInTurn")]
-    public int RecommendUsersInTurnFullScan()
-    {
-        var total = 0;
-        for (var u = 0; u < UsersInTurn; u++)
-        {
-            var user = u * 11 % _userItems.RowCount;
-            total += _model.RecommendFullScan(user, _userItems.GetColumnIndices(user), _destination);
-        }
-
-        return total;
-    }
+    public int RecommendUsersInTurnFullScan() => RecommendUsersInTurn(fullScan: true);
 
     [Benchmark(OperationsPerInvoke = UsersInTurn, Description = "Recommend top-10, 512 users in turn (public call, pruned)")]
     [BenchmarkCategory("RecommendUsersInTurn")]
-    public int RecommendUsersInTurn()
+    public int RecommendUsersInTurn() => RecommendUsersInTurn(fullScan: false);
+
+    private int RecommendUsersInTurn(bool fullScan)
     {
         var total = 0;
         for (var u = 0; u < UsersInTurn; u++)
         {
             var user = u * 11 % _userItems.RowCount;
-            total += _model.Recommend(user, _userItems.GetColumnIndices(user), _destination);
+            var liked = _userItems.GetColumnIndices(user);
+            total += fullScan ? _model.RecommendFullScan(user, liked, _destination) : _model.Recommend(user, liked, _destination);
         }
 
         return total;
