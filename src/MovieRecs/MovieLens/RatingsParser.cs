@@ -41,6 +41,7 @@ internal sealed class RatingsParser : IDisposable
     /// literal: that compiles to <c>RuntimeHelpers.CreateSpan</c>, which only the optimizing JIT turns into a constant;
     /// unoptimized code (a Debug build, <c>DOTNET_JITMinOpts=1</c>) calls it and allocates a field handle stub per line.
     /// </summary>
+    private static readonly ulong[] PowersOf10 = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
 
     private readonly Stream _stream;
 
@@ -388,20 +389,7 @@ internal sealed class RatingsParser : IDisposable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    // A switch, not a static table: an optimized caller compiled before the class is initialized would check the
-    // initialization at every read of a static field, and a span over constant data allocates in Debug builds.
-    private static ulong PowerOf10(int exponent) => exponent switch
-    {
-        0 => 1,
-        1 => 10,
-        2 => 100,
-        3 => 1_000,
-        4 => 10_000,
-        5 => 100_000,
-        6 => 1_000_000,
-        7 => 10_000_000,
-        _ => 100_000_000,
-    };
+    private static ulong PowerOf10(int exponent) => PowersOf10[exponent];
 
     /// <summary>The rare rating spellings (<c>"4.00"</c>, <c>"3.5e0"</c>): parse the field up to the next separator or line end.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -42,39 +42,57 @@ public class KernelCompilationTests
 
         Assert.True(unmarked.Length == 0, $"{type.Name}: not marked for full optimization nor for inlining: {string.Join(", ", unmarked)}");
     }
+
     /// <summary>
     /// A method marked for full optimization is compiled on its first call, often before the classes whose static fields
     /// it reads are initialized; the JIT then checks the class's initialization at every read, in loops too, and keeps
     /// the registers live across that possible call on the stack. (The pruned single-user scan read its interval's floor
-    /// from a static field; made a constant, the call took 15% less time.) So such a method reads no static field of a
-    /// class that has a static initializer, and neither does a method marked to be inlined (into such a method): constants,
-    /// or fields of classes without one, or values passed in. The compiler's cached lambdas are exempt: a method reads one
-    /// where it makes the delegate, once per call, not per element (and the cached lambda measured faster in explain than
-    /// the struct comparer that would replace it).
+    /// from a static field; made a constant, the call took 15% less time.) So such a method, with the methods marked to
+    /// be inlined that it calls (compiled into it), reads no static field of a class that has a static initializer:
+    /// constants, or fields of classes without one, or values passed in. The compiler's cached lambdas are exempt: a
+    /// method reads one where it makes the delegate, once per call, not per element (and the cached lambda measured
+    /// faster in explain than the struct comparer that would replace it). Methods that tier up are not concerned: by the
+    /// time the JIT optimizes them, the classes they read are initialized (the ratings parser's table of powers of ten,
+    /// read through an inlined helper, measured 9% faster than a switch in its place).
     /// </summary>
     [Fact]
     public void OptimizedMethods_ReadNoStaticFieldThatNeedsAnInitializationCheck()
     {
-        // Methods marked to be inlined count too: they are compiled as part of their optimized callers.
-        const MethodImplAttributes Marked = MethodImplAttributes.AggressiveOptimization | MethodImplAttributes.AggressiveInlining;
+        var library = typeof(IdIndex).Assembly;
         var found = new List<string>();
-        foreach (var type in typeof(IdIndex).Assembly.GetTypes())
+        foreach (var type in library.GetTypes())
         {
             foreach (var method in type.GetMethods(Declared).Cast<MethodBase>().Concat(type.GetConstructors(Declared)))
             {
-                if ((method.MethodImplementationFlags & Marked) == 0 || method.GetMethodBody() is not { } body)
+                if ((method.MethodImplementationFlags & MethodImplAttributes.AggressiveOptimization) != 0)
                 {
-                    continue;
+                    Scan($"{type.Name}.{method.Name}", method, []);
                 }
-
-                found.AddRange(LayerTests.IlMembers(method, body)
-                    .OfType<FieldInfo>()
-                    .Where(f => f is { IsStatic: true, IsLiteral: false } && f.DeclaringType?.TypeInitializer is not null)
-                    .Where(f => f.DeclaringType!.GetCustomAttribute<CompilerGeneratedAttribute>() is null)
-                    .Select(f => $"{type.Name}.{method.Name} reads {f.DeclaringType!.Name}.{f.Name}"));
             }
         }
 
         Assert.True(found.Count == 0, string.Join(Environment.NewLine, found.Distinct()));
+
+        void Scan(string root, MethodBase method, HashSet<MethodBase> seen)
+        {
+            if (!seen.Add(method) || method.GetMethodBody() is not { } body)
+            {
+                return;
+            }
+
+            foreach (var member in LayerTests.IlMembers(method, body))
+            {
+                if (member is FieldInfo { IsStatic: true, IsLiteral: false, DeclaringType: { TypeInitializer: not null } owner } field
+                    && owner.GetCustomAttribute<CompilerGeneratedAttribute>() is null)
+                {
+                    found.Add($"{root}{(seen.Count > 1 ? $" (through {method.Name})" : "")} reads {owner.Name}.{field.Name}");
+                }
+                else if (member is MethodBase callee && callee.Module.Assembly == library
+                    && (callee.MethodImplementationFlags & MethodImplAttributes.AggressiveInlining) != 0)
+                {
+                    Scan(root, callee, seen);
+                }
+            }
+        }
     }
 }
