@@ -80,12 +80,13 @@ public class KernelCompilationTests
                 return;
             }
 
+            var through = seen.Count > 1 ? $" (through {method.Name})" : "";
             foreach (var member in LayerTests.IlMembers(method, body))
             {
                 if (member is FieldInfo { IsStatic: true, IsLiteral: false, DeclaringType: { TypeInitializer: not null } owner } field
                     && owner.GetCustomAttribute<CompilerGeneratedAttribute>() is null)
                 {
-                    found.Add($"{root}{(seen.Count > 1 ? $" (through {method.Name})" : "")} reads {owner.Name}.{field.Name}");
+                    found.Add($"{root}{through} reads {owner.Name}.{field.Name}");
                 }
                 else if (member is MethodBase callee && callee.Module.Assembly == library
                     && (callee.MethodImplementationFlags & MethodImplAttributes.AggressiveInlining) != 0)
