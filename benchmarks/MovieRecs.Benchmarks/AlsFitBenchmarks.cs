@@ -25,17 +25,18 @@ public class AlsFitBenchmarks
     public void Setup() => _userItems = BenchmarkData.Ml1mUserItems;
 
     [Benchmark(Baseline = true, Description = "CG, scalar kernels")]
-    public AlsModel FitCgScalar() => Trainer(AlsSolver.ConjugateGradient).Fit(_userItems, null, SimdWidth.Scalar, null, default);
+    public AlsModel FitCgScalar() => Trainer(Factors, AlsSolver.ConjugateGradient).Fit(_userItems, null, SimdWidth.Scalar, null, default);
 
     [Benchmark(Description = "CG, widest kernels")]
-    public AlsModel FitCg() => Trainer(AlsSolver.ConjugateGradient).Fit(_userItems);
+    public AlsModel FitCg() => Trainer(Factors, AlsSolver.ConjugateGradient).Fit(_userItems);
 
     [Benchmark(Description = "Cholesky, widest kernels")]
-    public AlsModel FitCholesky() => Trainer(AlsSolver.Cholesky).Fit(_userItems);
+    public AlsModel FitCholesky() => Trainer(Factors, AlsSolver.Cholesky).Fit(_userItems);
 
-    private AlsTrainer Trainer(AlsSolver solver) => new(new AlsOptions
+    /// <summary>The trainer of these fits (also <see cref="AlsFitMemoryBenchmarks"/>'): 15 iterations, 2 threads.</summary>
+    internal static AlsTrainer Trainer(int factors, AlsSolver solver) => new(new AlsOptions
     {
-        Factors = Factors,
+        Factors = factors,
         Regularization = 0.01,
         Alpha = 1.0,
         Iterations = 15,
