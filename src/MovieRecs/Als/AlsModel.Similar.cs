@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using MovieRecs.Internal;
 using MovieRecs.Recommendations;
@@ -43,7 +42,7 @@ public sealed partial class AlsModel
     public ScoredItem[] SimilarUsers(int user, int count = 10, RecommendOptions? options = null)
     {
         CheckIndex(user, UserCount, nameof(user));
-        var norms = Norms(ref _userNorms, _userFactors);
+        var norms = Norms(ref _userNorms, _userFactors, Width);
         return Similar(user, count, options, _userFactors, norms, Panels(ref _userPanels, _userFactors, norms));
     }
 
@@ -75,7 +74,7 @@ public sealed partial class AlsModel
     public ScoredItem[][] SimilarUsersAll(int count = 10, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        var norms = Norms(ref _userNorms, _userFactors);
+        var norms = Norms(ref _userNorms, _userFactors, Width);
         return SimilarAll(UserCount, norms, Panels(ref _userPanels, _userFactors, norms), count, progress, cancellationToken);
     }
 
@@ -185,7 +184,7 @@ public sealed partial class AlsModel
         }
     }
 
-    private float[] ItemNorms() => Norms(ref _itemNorms, _itemFactors);
+    private float[] ItemNorms() => Norms(ref _itemNorms, _itemFactors, Width);
 
     private FloatBuffer ItemPanels() => Panels(ref _itemPanels, _itemFactors, ItemNorms());
 
@@ -203,7 +202,7 @@ public sealed partial class AlsModel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float[] Norms(ref float[]? cache, FactorMatrix factors)
+    private static float[] Norms(ref float[]? cache, FactorMatrix factors, SimdWidth width)
     {
         // Computed once per model; a race computes the same values twice, never a torn or partial array.
         var norms = Volatile.Read(ref cache);
@@ -213,11 +212,7 @@ public sealed partial class AlsModel
         }
 
         norms = new float[factors.Rows];
-        for (var r = 0; r < norms.Length; r++)
-        {
-            var norm = TensorPrimitives.Norm(factors.Row(r));
-            norms[r] = norm == 0f ? 1e-10f : norm;
-        }
+        SimilarityKernels.RowNorms(width, factors, norms);
 
         Volatile.Write(ref cache, norms);
         return norms;

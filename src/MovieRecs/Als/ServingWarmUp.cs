@@ -7,7 +7,7 @@ using MovieRecs.Sparse;
 namespace MovieRecs.Als;
 
 /// <summary>
-/// Compiles the batch-recommend path, and the kernels of similar items for all items, of the single-user call and of
+/// Compiles the batch-recommend path and similar items for all items, and the kernels of the single-user call and of
 /// explain, once per process, on a thread-pool thread, as soon as a model is being fitted or created, so that an
 /// application's first calls do not wait for the JIT.
 /// </summary>
@@ -16,13 +16,14 @@ namespace MovieRecs.Als;
 /// host's tiering settings; for batch recommend that costs about 20 ms (43 methods at 512 bits), as much as the warm call
 /// itself on the ml-1m shape. The kernels are the same code for every model of a vector width, so one small model run
 /// through the batch path compiles them for all.</para>
-/// <para>Similar items are compiled, not run: run on a small model, similar items' warm calls on the ml-1m shape became
-/// slower (14.5 ms against 10), as the methods that tier up learned their profile from the small run. Compiling only
-/// the methods marked for full optimization (<see cref="SimilarItemsMethods"/>) leaves the tiered ones to learn from
-/// the application's own calls, and took the first call from 39 to 44 ms down to 25 to 29 ms. The single-user call's
-/// kernels (<see cref="SingleUserMethods"/>) are compiled the same way: its first call went from 21 to 30 ms down to 13
-/// to 15 ms, most of the rest being the model's 8-bit copy, built on first use. Explain's (<see cref="ExplainMethods"/>)
-/// took its first call from 25 ms down to 16 to 18 ms.</para>
+/// <para>Similar items for all items run on the small model too. Every method of their hot path is marked for full
+/// optimization (so none learns a profile from the small run); what the run adds to compiling them is the unoptimized
+/// first form of the rest (the workers' loop, the heaps' constructor, the shared array pool), about 4 ms of a first
+/// call of 10 ms warm on the ml-1m shape. An earlier warm-up that ran them while the sorted insertion still tiered up
+/// left the warm calls slower (14.5 ms against 10), as that method learned its profile from the small run.</para>
+/// <para>The single-user call's kernels (<see cref="SingleUserMethods"/>) are compiled, not run: its first call went from
+/// 21 to 30 ms down to 13 to 15 ms, most of the rest being the model's 8-bit copy, built on first use. Explain's
+/// (<see cref="ExplainMethods"/>) took its first call from 25 ms down to 16 to 18 ms.</para>
 /// <para>It all happens once per process, reads and writes nothing but its own arrays, and a failure in it changes
 /// nothing but the first calls' time.</para>
 /// </remarks>
@@ -46,18 +47,6 @@ internal static class ServingWarmUp
         }
     }
 
-    /// <summary>
-    /// The methods of similar items for all items, by type, all marked for full optimization: compiled, not run, so
-    /// that the methods that tier up keep learning their profile from the application's own calls.
-    /// </summary>
-    internal static readonly (Type Type, string[] Names)[] SimilarItemsMethods =
-    [
-        (typeof(AlsModel), ["SimilarAll", "Norms"]),
-        (typeof(SimilarityKernels), ["PackNormalized", "InterleaveRows", "ScoreStrip", "Tile12Pair", "Tile12Wide", "Tile6"]),
-        (typeof(AllPairsTopK), ["Run", "Strip", "Offer", "OfferWide", "KthLargest"]),
-        (typeof(PairHeaps), ["DrainAll", "OfferSlow", "InsertSorted"]),
-    ];
-
     /// <summary>The single-user call's methods marked for full optimization, compiled the same way.</summary>
     internal static readonly (Type Type, string[] Names)[] SingleUserMethods =
     [
@@ -79,7 +68,7 @@ internal static class ServingWarmUp
     ];
 
     /// <summary>
-    /// The methods of <see cref="SimilarItemsMethods"/>, <see cref="SingleUserMethods"/> and <see cref="ExplainMethods"/>,
+    /// The methods of <see cref="SingleUserMethods"/> and <see cref="ExplainMethods"/>,
     /// in that order, null where a name finds none (for tests: each must find one). A name ending in <c>`2</c> is the
     /// generic method of that name over a kernel table entry (<c>TOps</c>, <c>TVec</c>).
     /// </summary>
@@ -87,7 +76,7 @@ internal static class ServingWarmUp
     {
         const BindingFlags Flags = BindingFlags.Public | BindingFlags.NonPublic
             | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly;
-        foreach (var (type, names) in SimilarItemsMethods.Concat(SingleUserMethods).Concat(ExplainMethods))
+        foreach (var (type, names) in SingleUserMethods.Concat(ExplainMethods))
         {
             foreach (var name in names)
             {
@@ -157,6 +146,8 @@ internal static class ServingWarmUp
             var liked = CsrMatrix.FromTriplets(Users, Items, rows, columns, values);
             var model = AlsModel.FromFactors(new AlsOptions { Factors = Factors }, userFactors, itemFactors);
             _ = model.RecommendAll(liked, 10);
+            // Top-10, as applications mostly ask: up to 16 others per row take the sorted runs.
+            _ = model.SimilarItemsAll(10);
             CompileServingKernels();
             Done = true;
         }

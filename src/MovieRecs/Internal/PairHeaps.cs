@@ -58,7 +58,11 @@ internal sealed class PairHeaps : IDisposable
     }
 
     /// <summary>The number of pairs kept per row.</summary>
-    public int K => _k;
+    public int K
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _k;
+    }
 
     /// <summary>
     /// Per row: a score below it cannot be among the row's best <c>k</c> (the k-th best kept so far by some instance,
@@ -306,6 +310,7 @@ internal sealed class PairHeaps : IDisposable
     /// The insertion with 256-bit vectors and no data-dependent branch but the early return: the place is the count
     /// of better pairs, and the slots at and after it move one lane up by a lane shift across the two vectors.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void InsertSortedVector(ref float s, ref int it, int row, int item, float score)
     {
         var vs = Vector256.Create(score);
@@ -374,6 +379,7 @@ internal sealed class PairHeaps : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Worse(float scoreA, int itemA, float scoreB, int itemB) => scoreA < scoreB || (scoreA == scoreB && itemA > itemB);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SiftDown(Span<float> scores, Span<int> items, int count)
     {
         var at = 0;

@@ -16,13 +16,14 @@ public class KernelCompilationTests
     private const BindingFlags Declared =
         BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly;
 
-    /// <summary>The ALS fit's and the exact solves' kernel classes, and BPR's.</summary>
-    public static TheoryData<Type> KernelTypes => [typeof(DenseKernels), typeof(AlsKernels), typeof(Cholesky), typeof(BprKernels)];
+    /// <summary>The ALS fit's and the exact solves' kernel classes, BPR's, and those of similar items for all items.</summary>
+    public static TheoryData<Type> KernelTypes => [typeof(DenseKernels), typeof(AlsKernels), typeof(Cholesky), typeof(BprKernels), typeof(SimilarityKernels), typeof(AllPairsTopK), typeof(PairHeaps)];
 
     /// <summary>
     /// Every method of the kernel classes is either marked for full optimization or marked to be inlined into its
     /// (optimized) caller. The only exceptions are the dispatchers that take a <see cref="SimdWidth"/> and pick the
-    /// kernel table's entry once per call.
+    /// kernel table's entry once per call, and <see cref="IDisposable.Dispose"/>, which returns rented storage once per
+    /// call.
     /// </summary>
     [Theory]
     [MemberData(nameof(KernelTypes))]
@@ -37,6 +38,7 @@ public class KernelCompilationTests
         var unmarked = methods
             .Where(m => (m.MethodImplementationFlags & Marked) == 0)
             .Where(m => m.GetParameters() is not [{ ParameterType: var first }, ..] || first != typeof(SimdWidth))
+            .Where(m => m is not { Name: nameof(IDisposable.Dispose), IsStatic: false } || m.GetParameters().Length != 0)
             .Select(m => m.Name)
             .ToArray();
 

@@ -104,6 +104,38 @@ public class ServingKernelTests
     }
 
     [Theory]
+    [InlineData(1, 1, 5)]
+    [InlineData(7, 8, 9)]
+    [InlineData(100, 112, 40)]
+    [InlineData(37, 48, 17)]
+    public void RowNorms_EveryWidth_AreTheRowsNormsAndZeroRowsCountAsTenToTheMinusTen(int factors, int stride, int count)
+    {
+        var random = new Random((factors * 1000) + count);
+        var storage = new float[count * stride];
+        for (var r = 1; r < count; r++)
+        {
+            // Row 0 stays all zero; the padding after each row's factors stays zero as a factor matrix keeps it.
+            for (var f = 0; f < factors; f++)
+            {
+                storage[(r * stride) + f] = ((float)random.NextDouble() - 0.5f) * (r % 3 == 0 ? 1e-3f : 4f);
+            }
+        }
+
+        var rows = new FactorMatrix(storage, count, factors, stride);
+        foreach (var width in KernelTable.All)
+        {
+            var norms = new float[count];
+            SimilarityKernels.RowNorms(width, rows, norms);
+            Assert.Equal(1e-10f, norms[0]);
+            for (var r = 1; r < count; r++)
+            {
+                var expected = Math.Sqrt(Enumerable.Range(0, factors).Sum(f => (double)storage[(r * stride) + f] * storage[(r * stride) + f]));
+                Assert.True(Math.Abs(norms[r] - expected) <= 1e-6 * expected, $"{width} row {r}: {norms[r]} vs {expected}");
+            }
+        }
+    }
+
+    [Theory]
     [InlineData(1, 0)]
     [InlineData(3, 1)]
     [InlineData(8, 15)]
