@@ -368,8 +368,8 @@ internal static class NeighborKernels
     private static uint AtLeast(ref double sums, ref double thresholds, int lanes) =>
         lanes switch
         {
-            16 => AtLeast(ref sums, ref thresholds, 8) | (AtLeast(ref Unsafe.Add(ref sums, 8), ref Unsafe.Add(ref thresholds, 8), 8) << 8),
-            8 => (uint)Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref sums), Vector512.LoadUnsafe(ref thresholds)).ExtractMostSignificantBits(),
+            16 => AtLeastEight(ref sums, ref thresholds) | (AtLeastEight(ref Unsafe.Add(ref sums, 8), ref Unsafe.Add(ref thresholds, 8)) << 8),
+            8 => AtLeastEight(ref sums, ref thresholds),
             4 => Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref sums), Vector256.LoadUnsafe(ref thresholds)).ExtractMostSignificantBits(),
             2 => Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref sums), Vector128.LoadUnsafe(ref thresholds)).ExtractMostSignificantBits(),
             _ => sums >= thresholds ? 1u : 0u,
@@ -380,12 +380,22 @@ internal static class NeighborKernels
     private static uint AtLeast(ref double sums, double threshold, int lanes) =>
         lanes switch
         {
-            16 => AtLeast(ref sums, threshold, 8) | (AtLeast(ref Unsafe.Add(ref sums, 8), threshold, 8) << 8),
-            8 => (uint)Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref sums), Vector512.Create(threshold)).ExtractMostSignificantBits(),
+            16 => AtLeastEight(ref sums, threshold) | (AtLeastEight(ref Unsafe.Add(ref sums, 8), threshold) << 8),
+            8 => AtLeastEight(ref sums, threshold),
             4 => Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref sums), Vector256.Create(threshold)).ExtractMostSignificantBits(),
             2 => Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref sums), Vector128.Create(threshold)).ExtractMostSignificantBits(),
             _ => sums >= threshold ? 1u : 0u,
         };
+
+    // The eight-lane forms are separate methods, not the lane-count methods called with 8: a method that calls itself
+    // is not inlined into itself, so the sixteen-lane case would make two calls, to unoptimized code in a first fit.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint AtLeastEight(ref double sums, ref double thresholds) =>
+        (uint)Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref sums), Vector512.LoadUnsafe(ref thresholds)).ExtractMostSignificantBits();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint AtLeastEight(ref double sums, double threshold) =>
+        (uint)Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref sums), Vector512.Create(threshold)).ExtractMostSignificantBits();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ClearLanes(ref double slot, int lanes)
@@ -771,9 +781,9 @@ internal static class NeighborKernels
         switch (lanes)
         {
             case 16:
-                return Above(ref sums, ref roots, 8, zero) | (Above(ref Unsafe.Add(ref sums, 8), ref Unsafe.Add(ref roots, 8), 8, zero) << 8);
+                return AboveEight(ref sums, ref roots, zero) | (AboveEight(ref Unsafe.Add(ref sums, 8), ref Unsafe.Add(ref roots, 8), zero) << 8);
             case 8:
-                return (uint)Vector512.GreaterThan(Vector512.LoadUnsafe(ref sums), zero ? Vector512<double>.Zero : Vector512.LoadUnsafe(ref roots)).ExtractMostSignificantBits();
+                return AboveEight(ref sums, ref roots, zero);
             case 4:
                 return Vector256.GreaterThan(Vector256.LoadUnsafe(ref sums), zero ? Vector256<double>.Zero : Vector256.LoadUnsafe(ref roots)).ExtractMostSignificantBits();
             case 2:
@@ -782,6 +792,10 @@ internal static class NeighborKernels
                 return sums > (zero ? 0 : roots) ? 1u : 0u;
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint AboveEight(ref double sums, ref double roots, bool zero) =>
+        (uint)Vector512.GreaterThan(Vector512.LoadUnsafe(ref sums), zero ? Vector512<double>.Zero : Vector512.LoadUnsafe(ref roots)).ExtractMostSignificantBits();
 
     /// <summary>The transpose of a weighted pattern: pointers, indices (ascending within each row) and weights.</summary>
     internal static (long[] Pointers, int[] Indices, double[] Weights) Transpose(CsrMatrix matrix, double[] weights)
