@@ -125,11 +125,7 @@ internal static class SingleUserRun
     {
         var factors = model.ItemFactorMatrix;
         var norms = new float[factors.Rows];
-        for (var r = 0; r < norms.Length; r++)
-        {
-            var norm = TensorPrimitives.Norm(factors.Row(r));
-            norms[r] = norm == 0f ? 1e-10f : norm;
-        }
+        SimilarityKernels.RowNorms(model.Width, factors, norms);
 
         var packedBuffer = SimilarityKernels.PackNormalized(factors, norms);
         var rows = factors.Rows;
