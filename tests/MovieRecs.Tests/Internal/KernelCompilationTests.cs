@@ -62,15 +62,9 @@ public class KernelCompilationTests
     {
         var library = typeof(IdIndex).Assembly;
         var found = new List<string>();
-        foreach (var type in library.GetTypes())
+        foreach (var method in LibraryMethods(MethodImplAttributes.AggressiveOptimization))
         {
-            foreach (var method in type.GetMethods(Declared).Cast<MethodBase>().Concat(type.GetConstructors(Declared)))
-            {
-                if ((method.MethodImplementationFlags & MethodImplAttributes.AggressiveOptimization) != 0)
-                {
-                    Scan($"{type.Name}.{method.Name}", method, []);
-                }
-            }
+            Scan($"{method.DeclaringType!.Name}.{method.Name}", method, []);
         }
 
         Assert.True(found.Count == 0, string.Join(Environment.NewLine, found.Distinct()));
@@ -107,24 +101,18 @@ public class KernelCompilationTests
     [Fact]
     public void InlinedMethods_DoNotCallThemselves()
     {
-        var library = typeof(IdIndex).Assembly;
-        var found = new List<string>();
-        foreach (var type in library.GetTypes())
-        {
-            foreach (var method in type.GetMethods(Declared).Cast<MethodBase>().Concat(type.GetConstructors(Declared)))
-            {
-                if ((method.MethodImplementationFlags & MethodImplAttributes.AggressiveInlining) == 0 || method.GetMethodBody() is not { } body)
-                {
-                    continue;
-                }
+        var found = LibraryMethods(MethodImplAttributes.AggressiveInlining)
+            .Where(m => m.GetMethodBody() is { } body
+                && LayerTests.IlMembers(m, body).OfType<MethodBase>().Any(c => c.Module == m.Module && c.MetadataToken == m.MetadataToken))
+            .Select(m => $"{m.DeclaringType!.Name}.{m.Name}")
+            .ToArray();
 
-                if (LayerTests.IlMembers(method, body).OfType<MethodBase>().Any(c => c.Module == method.Module && c.MetadataToken == method.MetadataToken))
-                {
-                    found.Add($"{type.Name}.{method.Name}");
-                }
-            }
-        }
-
-        Assert.True(found.Count == 0, $"marked for inlining but calling themselves: {string.Join(", ", found)}");
+        Assert.True(found.Length == 0, $"marked for inlining but calling themselves: {string.Join(", ", found)}");
     }
+
+    /// <summary>The library's methods and constructors that carry <paramref name="mark"/>.</summary>
+    private static IEnumerable<MethodBase> LibraryMethods(MethodImplAttributes mark) =>
+        typeof(IdIndex).Assembly.GetTypes()
+            .SelectMany(type => type.GetMethods(Declared).Cast<MethodBase>().Concat(type.GetConstructors(Declared)))
+            .Where(method => (method.MethodImplementationFlags & mark) != 0);
 }
