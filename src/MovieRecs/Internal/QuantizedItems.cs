@@ -110,6 +110,7 @@ internal sealed class QuantizedItems
     public static int QueryLevelsFor(int pairs) => (int)Math.Min(32767, int.MaxValue / (2L * ItemLevels * Math.Max(1, pairs)));
 
     /// <summary>Codes <paramref name="rows"/> (finite floats).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static QuantizedItems Build(FactorMatrix rows)
     {
         var copy = new QuantizedItems(rows.Rows, rows.Factors, rows.Stride);
@@ -142,6 +143,7 @@ internal sealed class QuantizedItems
     /// Codes one vector: writes <c>c</c> (zero past <paramref name="values"/>) and returns the scale, <c>‖v − s c‖</c> and
     /// <c>‖v‖</c> (both rounded up). The scale is positive even for a zero vector.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (float Scale, float ErrorNorm, float Norm) Code(ReadOnlySpan<float> values, int levels, Span<short> codes)
     {
         codes.Clear();
@@ -488,6 +490,7 @@ internal sealed class QuantizedItems
     }
 
     /// <summary>Keeps the first <paramref name="count"/> candidates whose upper bound reaches <paramref name="threshold"/>, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Keep(Span<int> items, Span<float> uppers, int count, float threshold)
     {
         var kept = 0;
@@ -504,6 +507,7 @@ internal sealed class QuantizedItems
     }
 
     /// <summary>Adds <paramref name="value"/> to the min-heap of the first <paramref name="count"/> entries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void HeapPush(Span<float> heap, int count, float value)
     {
         var i = count;
@@ -523,6 +527,7 @@ internal sealed class QuantizedItems
     }
 
     /// <summary>Replaces the root (the smallest) of the min-heap of <paramref name="count"/> entries by <paramref name="value"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void HeapReplaceRoot(Span<float> heap, int count, float value)
     {
         var i = 0;
