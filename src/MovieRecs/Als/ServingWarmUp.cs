@@ -48,7 +48,10 @@ internal static class ServingWarmUp
         }
     }
 
-    /// <summary>The single-user call's methods marked for full optimization, compiled the same way.</summary>
+    /// <summary>
+    /// The single-user call's methods marked for full optimization: compiled, not run, so that the methods that tier up
+    /// learn their profile from the application's own calls.
+    /// </summary>
     internal static readonly (Type Type, string[] Names)[] SingleUserMethods =
     [
         (typeof(AlsModel), ["RankInto", "RankPruned", "RescoreCandidates", "SelectInto"]),
