@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -52,23 +53,23 @@ internal static class ServingWarmUp
     /// The single-user call's methods marked for full optimization: compiled, not run, so that the methods that tier up
     /// learn their profile from the application's own calls.
     /// </summary>
-    internal static readonly (Type Type, string[] Names)[] SingleUserMethods =
+    internal static readonly MethodNames[] SingleUserMethods =
     [
-        (typeof(AlsModel), ["RankInto", "RankPruned", "RescoreCandidates", "SelectInto"]),
-        (typeof(QuantizedItems), ["Build", "Code", "Prune", "Keep", "HeapPush", "HeapReplaceRoot", "Dot512", "Dot256"]),
+        new(typeof(AlsModel), ["RankInto", "RankPruned", "RescoreCandidates", "SelectInto"]),
+        new(typeof(QuantizedItems), ["Build", "Code", "Prune", "Keep", "HeapPush", "HeapReplaceRoot", "Dot512", "Dot256"]),
     ];
 
     /// <summary>
     /// Explain's methods marked for full optimization, compiled the same way; the generic kernels (the Cholesky
     /// factorization and solve behind the explanation's weights) for this machine's widest kernels.
     /// </summary>
-    internal static readonly (Type Type, string[] Names)[] ExplainMethods =
+    internal static readonly MethodNames[] ExplainMethods =
     [
-        (typeof(AlsModel), ["FactorExplainer", "CopyUpperTriangle"]),
-        (typeof(UserExplainer), ["Explain"]),
-        (typeof(AlsKernels), ["SolveCholesky`2"]),
-        (typeof(Cholesky), ["Factor`2", "FinishRow`2", "Update4`2", "Solve`2"]),
-        (typeof(DenseKernels), ["RankUpdateRowTile`2"]),
+        new(typeof(AlsModel), ["FactorExplainer", "CopyUpperTriangle"]),
+        new(typeof(UserExplainer), ["Explain"]),
+        new(typeof(AlsKernels), ["SolveCholesky`2"]),
+        new(typeof(Cholesky), ["Factor`2", "FinishRow`2", "Update4`2", "Solve`2"]),
+        new(typeof(DenseKernels), ["RankUpdateRowTile`2"]),
     ];
 
     /// <summary>
@@ -80,13 +81,13 @@ internal static class ServingWarmUp
     {
         const BindingFlags Flags = BindingFlags.Public | BindingFlags.NonPublic
             | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly;
-        foreach (var (type, names) in SingleUserMethods.Concat(ExplainMethods))
+        foreach (var list in SingleUserMethods.Concat(ExplainMethods))
         {
-            foreach (var name in names)
+            foreach (var name in list.Names)
             {
                 var generic = name.EndsWith("`2", StringComparison.Ordinal);
                 var plain = generic ? name[..^2] : name;
-                var found = type.GetMethods(Flags).Where(m => m.Name == plain && m.IsGenericMethodDefinition == generic).ToArray();
+                var found = list.Type.GetMethods(Flags).Where(m => m.Name == plain && m.IsGenericMethodDefinition == generic).ToArray();
                 yield return found.Length == 1 ? found[0] : null;
             }
         }
@@ -160,5 +161,21 @@ internal static class ServingWarmUp
 #pragma warning restore CA1031
         {
         }
+    }
+
+    /// <summary>
+    /// Methods of one type, by name. The type is annotated for the trimmer, which then keeps the methods the warm-up
+    /// looks up by name (and has nothing to warn about in a trimmed or native AOT application).
+    /// </summary>
+    internal sealed class MethodNames(
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods)] Type type,
+        string[] names)
+    {
+        /// <summary>The type that declares the methods.</summary>
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods)]
+        public Type Type { get; } = type;
+
+        /// <summary>The methods' names; one ending in <c>`2</c> names a generic method over a kernel table entry.</summary>
+        public string[] Names { get; } = names;
     }
 }
