@@ -1,9 +1,27 @@
 // A consumer of the MovieRecs and MovieRecs.Spark NuGet packages: generates a small MovieLens-shaped data set, trains
 // implicit ALS, prints one user's recommendations, then saves the model as a Spark ALSModel directory and loads it
-// back. CI runs it to prove the packages work by package reference.
+// back. CI runs it to prove the packages work by package reference. On a runtime the core package carries ReadyToRun
+// code for, the library must load from that image.
+using System.Reflection.PortableExecutable;
+using System.Runtime.InteropServices;
 using MovieRecs.Als;
 using MovieRecs.MovieLens;
 using MovieRecs.Spark;
+
+string[] readyToRunRuntimes = ["linux-x64", "linux-arm64", "win-x64", "osx-x64", "osx-arm64"];
+var library = typeof(AlsModel).Assembly.Location;
+using (var image = new PEReader(File.OpenRead(library)))
+{
+    var readyToRun = image.PEHeaders.CorHeader?.ManagedNativeHeaderDirectory.Size > 0;
+    var expected = Path.Combine("runtimes", RuntimeInformation.RuntimeIdentifier, "lib");
+    if (readyToRunRuntimes.Contains(RuntimeInformation.RuntimeIdentifier) && (!readyToRun || !library.Contains(expected, StringComparison.Ordinal)))
+    {
+        Console.Error.WriteLine($"MovieRecs loaded from {library} (ReadyToRun: {readyToRun}), expected the ReadyToRun image under {expected}");
+        return 1;
+    }
+
+    Console.WriteLine($"MovieRecs: {Path.GetRelativePath(AppContext.BaseDirectory, library)}, ReadyToRun: {readyToRun}");
+}
 
 var data = SyntheticMovieLens.Generate(SyntheticMovieLensOptions.Ml100k);
 var interactions = InteractionMatrix.Build(data.Ratings);
