@@ -25,7 +25,9 @@ namespace MovieRecs.Als;
 /// <para>The single-user call's kernels (<see cref="SingleUserMethods"/>) are compiled, not run: its first call went from
 /// 21 to 30 ms down to 13 to 15 ms, and to 4 to 6 ms once the 8-bit copy's coding (built on first use) and the scan's
 /// heap helpers were marked for full optimization and added to the list. Explain's
-/// (<see cref="ExplainMethods"/>) took its first call from 25 ms down to 16 to 18 ms.</para>
+/// (<see cref="ExplainMethods"/>) took its first call from 25 ms down to 16 to 18 ms; with the solve shared with
+/// fold-in (<c>Recalculate</c>, about 4 ms to compile) in the list and one explanation run on the small model (which
+/// loads System.Numerics.Tensors and runs its dot product and the contributions' sort once, about 7 ms), to about 2 ms.</para>
 /// <para>It all happens once per process, reads and writes nothing but its own arrays, and a failure in it changes
 /// nothing but the first calls' time.</para>
 /// </remarks>
@@ -60,12 +62,12 @@ internal static class ServingWarmUp
     ];
 
     /// <summary>
-    /// Explain's methods marked for full optimization, compiled the same way; the generic kernels (the Cholesky
-    /// factorization and solve behind the explanation's weights) for this machine's widest kernels.
+    /// Explain's methods marked for full optimization, compiled the same way (the solve is fold-in's too); the generic
+    /// kernels (the Cholesky factorization and solve behind the explanation's weights) for this machine's widest kernels.
     /// </summary>
     internal static readonly MethodNames[] ExplainMethods =
     [
-        new(typeof(AlsModel), ["FactorExplainer", "CopyUpperTriangle"]),
+        new(typeof(AlsModel), ["FactorExplainer", "CopyUpperTriangle", "Recalculate"]),
         new(typeof(UserExplainer), ["Explain"]),
         new(typeof(AlsKernels), ["SolveCholesky`2"]),
         new(typeof(Cholesky), ["Factor`2", "FinishRow`2", "Update4`2", "Solve`2"]),
@@ -154,6 +156,10 @@ internal static class ServingWarmUp
             // Top-10, as applications mostly ask: up to 16 others per row take the sorted runs.
             _ = model.SimilarItemsAll(10);
             CompileServingKernels();
+            // One explanation: besides the marked methods it loads System.Numerics.Tensors and runs its dot product and
+            // the sort of the contributions once, about 7 ms of a first explain call otherwise (one call of the many
+            // from which those methods, which tier up, learn their profile).
+            _ = model.Explain(liked.GetColumnIndices(0), liked.GetValues(0), item: 1);
             Done = true;
         }
 #pragma warning disable CA1031 // A warm-up that fails leaves only the first call slower; nothing may escape a pool thread.
