@@ -1,7 +1,8 @@
 // A consumer of the MovieRecs and MovieRecs.Spark NuGet packages: generates a small MovieLens-shaped data set, trains
 // implicit ALS, prints one user's recommendations, then saves the model as a Spark ALSModel directory and loads it
 // back. CI runs it to prove the packages work by package reference. On a runtime the core package carries ReadyToRun
-// code for, the library must load from that image.
+// code for, the library must load from that image, compiled from the package's IL-only assembly.
+using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Runtime.InteropServices;
 using MovieRecs.Als;
@@ -18,6 +19,20 @@ using (var image = new PEReader(File.OpenRead(library)))
     {
         Console.Error.WriteLine($"MovieRecs loaded from {library} (ReadyToRun: {readyToRun}), expected the ReadyToRun image under {expected}");
         return 1;
+    }
+
+    // The image must be compiled from the very assembly packed as IL only (copied beside the application).
+    var ilOnly = Path.Combine(AppContext.BaseDirectory, "MovieRecs.dll");
+    if (readyToRun && File.Exists(ilOnly))
+    {
+        using var il = new PEReader(File.OpenRead(ilOnly));
+        var metadata = il.GetMetadataReader();
+        var ilMvid = metadata.GetGuid(metadata.GetModuleDefinition().Mvid);
+        if (ilMvid != typeof(AlsModel).Module.ModuleVersionId)
+        {
+            Console.Error.WriteLine($"the ReadyToRun image (MVID {typeof(AlsModel).Module.ModuleVersionId}) is not compiled from the IL-only assembly (MVID {ilMvid})");
+            return 1;
+        }
     }
 
     Console.WriteLine($"MovieRecs: {Path.GetRelativePath(AppContext.BaseDirectory, library)}, ReadyToRun: {readyToRun}");
