@@ -8,9 +8,9 @@ using MovieRecs.Sparse;
 namespace MovieRecs.Als;
 
 /// <summary>
-/// Compiles the batch-recommend path and similar items for all items, and the kernels of the single-user call and of
-/// explain, once per process, on a thread-pool thread, as soon as a model is being fitted or created, so that an
-/// application's first calls do not wait for the JIT.
+/// Runs batch recommend, similar items for all items and one explanation on a small model, and compiles the kernels of
+/// the single-user call and of explain, once per process, on a thread-pool thread, as soon as a model is being fitted or
+/// created, so that an application's first calls do not wait for the JIT.
 /// </summary>
 /// <remarks>
 /// <para>The serving kernels are marked for full optimization, so they are compiled on their first call whatever the
