@@ -139,12 +139,13 @@ public sealed partial class MovieLensDownloader
     /// counted against the server.
     /// </summary>
     /// <remarks>
-    /// Data that has arrived still takes a few hops through the thread pool before the read that waits for it returns.
-    /// In a process whose pool is saturated (every thread blocked, new ones added about twice a second) those hops and
-    /// the timer's own callback wait in the same queue, so a callback that runs late may overtake a read that has in fact
-    /// finished, and the reads after it may need more of the pool than it has yet. A callback that runs more than
-    /// <see cref="Lateness"/> late therefore starts the clock again, the whole timeout from then: the wait is abandoned
-    /// only by a callback that runs on time, after a whole timeout in which the process could have seen the data.
+    /// Data that has arrived still takes a hop through the thread pool's queue before the read that waits for it returns.
+    /// In a process whose pool is saturated (every thread blocked, new ones added about twice a second) that hop waits,
+    /// while the timer's callback is queued at high priority, ahead of it: the first thread the pool frees or adds runs
+    /// the callback, and the read that has in fact finished is still queued. So a callback that runs more than
+    /// <see cref="Lateness"/> late starts the clock again, the whole timeout from then; and one that runs on time does not
+    /// abandon the wait itself but queues a last look behind whatever the pool already holds (<see cref="Confirm"/>):
+    /// the wait is abandoned only if that look, run on time, finds the same read still waiting.
     /// </remarks>
     private sealed class IdleTimer : IDisposable
     {
@@ -157,6 +158,7 @@ public sealed partial class MovieLensDownloader
         private readonly Timer _timer;
         private readonly Lock _lock = new();
         private long _dueAt;
+        private long _wait;
         private bool _waiting;
         private bool _disposed;
 
@@ -187,6 +189,7 @@ public sealed partial class MovieLensDownloader
             lock (_lock)
             {
                 _waiting = true;
+                _wait++;
                 _dueAt = Environment.TickCount64 + (long)_timeout.TotalMilliseconds;
                 _timer.Change(_timeout, Timeout.InfiniteTimeSpan);
             }
@@ -204,28 +207,29 @@ public sealed partial class MovieLensDownloader
 
         private void OnTimer()
         {
+            long wait;
             lock (_lock)
             {
-                if (!_waiting || _disposed)
+                if (!_waiting || _disposed || !IsDue())
                 {
                     return;
                 }
 
-                var now = Environment.TickCount64;
-                var late = now - _dueAt;
-                if (late < 0)
-                {
-                    // Early: a restart raced this callback.
-                    _timer.Change(TimeSpan.FromMilliseconds(-late), Timeout.InfiniteTimeSpan);
-                    return;
-                }
+                wait = _wait;
+            }
 
-                if (late > (long)Lateness.TotalMilliseconds)
+            // On time, but run from the pool's high-priority queue: data that has arrived may still wait in its ordinary
+            // queue. Look again behind it.
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Timer.Confirm(state.Wait), (Timer: this, Wait: wait), preferLocal: false);
+        }
+
+        /// <summary>Abandons the wait if it is still the one the timer expired (and this look runs on time).</summary>
+        private void Confirm(long wait)
+        {
+            lock (_lock)
+            {
+                if (!_waiting || _disposed || _wait != wait || !IsDue())
                 {
-                    // Late: the process was too busy to tell a stall from a read it had not yet been able to finish.
-                    // The saturated time does not count; the clock starts again from now.
-                    _dueAt = now + (long)_timeout.TotalMilliseconds;
-                    _timer.Change(_timeout, Timeout.InfiniteTimeSpan);
                     return;
                 }
 
@@ -240,6 +244,32 @@ public sealed partial class MovieLensDownloader
             {
                 // Disposed between the check and the cancellation: the download is over anyway.
             }
+        }
+
+        /// <summary>
+        /// Whether the wait has lasted the whole timeout, seen from a callback on time (within <see cref="Lateness"/>);
+        /// otherwise re-arms the timer: early (a restart raced the callback) for the rest, late (the process was too busy
+        /// to tell a stall from a read it had not yet been able to finish) for the whole timeout from now, as the
+        /// saturated time does not count. Called under the lock.
+        /// </summary>
+        private bool IsDue()
+        {
+            var now = Environment.TickCount64;
+            var late = now - _dueAt;
+            if (late < 0)
+            {
+                _timer.Change(TimeSpan.FromMilliseconds(-late), Timeout.InfiniteTimeSpan);
+                return false;
+            }
+
+            if (late > (long)Lateness.TotalMilliseconds)
+            {
+                _dueAt = now + (long)_timeout.TotalMilliseconds;
+                _timer.Change(_timeout, Timeout.InfiniteTimeSpan);
+                return false;
+            }
+
+            return true;
         }
 
         /// <summary>Reads from <paramref name="stream"/>, waiting at most the idle timeout for the first byte.</summary>

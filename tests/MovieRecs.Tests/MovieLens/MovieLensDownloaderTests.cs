@@ -1152,6 +1152,48 @@ public sealed class MovieLensDownloaderTests : IDisposable
                 blocked.Wait();
             }
         }
+
+        [Fact]
+        public async Task EnsureAsync_PoolFreesAThreadJustAsTheWaitIsDue_IsNotTimedOut()
+        {
+            // The timer's callback is queued at high priority, ahead of ordinary work: the first thread the pool frees
+            // runs it, while the read whose data has arrived still waits in the ordinary queue behind other work. Here
+            // one work item ends just after the wait is due (on time, as far as the callback can tell) and the others
+            // hold every other thread of the pool, and queue behind them, for longer.
+            var zip = BuildZip(("ml-100k/u.data", RandomText(3000)));
+            var idle = TimeSpan.FromSeconds(1);
+            using var sending = new ManualResetEventSlim();
+            using var server = new RawServer(SteadyBody(zip, pieces: 30, sending));
+            var downloader = _outer.RawDownloader(server, client: null, idleTimeout: idle, md5: Md5(zip));
+            var download = downloader.EnsureAsync(MovieLensRelease.Ml100k);
+
+            Assert.True(sending.Wait(TimeSpan.FromSeconds(10)), "the server did not start sending");
+            using var blocked = new CountdownEvent(1);
+            var holders = ThreadPool.ThreadCount + 6;
+            for (var i = 0; i <= holders; i++)
+            {
+                blocked.AddCount();
+                ThreadPool.UnsafeQueueUserWorkItem(
+                    static state =>
+                    {
+                        Thread.Sleep(state.Sleep);
+                        state.Blocked.Signal();
+                    },
+                    (Blocked: blocked, Sleep: i == 0 ? idle + TimeSpan.FromMilliseconds(20) : TimeSpan.FromSeconds(2)),
+                    preferLocal: false);
+            }
+
+            try
+            {
+                var folder = await WithinAsync(download);
+                Assert.True(File.Exists(Path.Combine(folder, "u.data")));
+            }
+            finally
+            {
+                blocked.Signal();
+                blocked.Wait();
+            }
+        }
     }
 }
 
