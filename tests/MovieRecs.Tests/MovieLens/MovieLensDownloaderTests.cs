@@ -1113,55 +1113,32 @@ public sealed class MovieLensDownloaderTests : IDisposable
         public void Dispose() => _outer.Dispose();
 
         [Fact]
-        public async Task EnsureAsync_PoolBlockedWhileDataArrives_IsNotTimedOut()
-        {
+        public Task EnsureAsync_PoolBlockedWhileDataArrives_IsNotTimedOut() =>
             // The server keeps sending (from its own thread) while this process's pool is saturated for longer than the
             // idle timeout. The data has arrived, only the pool cannot yet hand it to the reader: a timeout that
             // fires late then is no stall, and the download must go on once the pool is free.
-            var zip = BuildZip(("ml-100k/u.data", RandomText(3000)));
-            var idle = TimeSpan.FromSeconds(2);
-            using var sending = new ManualResetEventSlim();
-            using var server = new RawServer(SteadyBody(zip, pieces: 30, sending));
-            var downloader = _outer.RawDownloader(server, client: null, idleTimeout: idle, md5: Md5(zip));
-            var download = downloader.EnsureAsync(MovieLensRelease.Ml100k);
-
-            // The pool is blocked once the server is sending (its accept loop and the request's parsing run on the pool,
-            // as a remote server's would not): from then on, every delay is this process's own.
-            Assert.True(sending.Wait(TimeSpan.FromSeconds(10)), "the server did not start sending");
-            using var blocked = new CountdownEvent(1);
-            for (var i = 0; i < (2 * Environment.ProcessorCount) + 4; i++)
-            {
-                blocked.AddCount();
-                ThreadPool.UnsafeQueueUserWorkItem(
-                    static state =>
-                    {
-                        Thread.Sleep(2500);
-                        ((CountdownEvent)state!).Signal();
-                    },
-                    blocked);
-            }
-
-            try
-            {
-                var folder = await WithinAsync(download);
-                Assert.True(File.Exists(Path.Combine(folder, "u.data")));
-            }
-            finally
-            {
-                blocked.Signal();
-                blocked.Wait();
-            }
-        }
+            DownloadWhilePoolIsBlockedAsync(
+                idle: TimeSpan.FromSeconds(2),
+                blockers: () => Enumerable.Repeat(TimeSpan.FromMilliseconds(2500), (2 * Environment.ProcessorCount) + 4));
 
         [Fact]
-        public async Task EnsureAsync_PoolFreesAThreadJustAsTheWaitIsDue_IsNotTimedOut()
-        {
+        public Task EnsureAsync_PoolFreesAThreadJustAsTheWaitIsDue_IsNotTimedOut() =>
             // The timer's callback is queued at high priority, ahead of ordinary work: the first thread the pool frees
             // runs it, while the read whose data has arrived still waits in the ordinary queue behind other work. Here
             // one work item ends just after the wait is due (on time, as far as the callback can tell) and the others
             // hold every other thread of the pool, and queue behind them, for longer.
+            DownloadWhilePoolIsBlockedAsync(
+                idle: TimeSpan.FromSeconds(1),
+                blockers: () => Enumerable.Repeat(TimeSpan.FromSeconds(2), ThreadPool.ThreadCount + 6).Prepend(TimeSpan.FromMilliseconds(1020)));
+
+        /// <summary>
+        /// Downloads from a server that sends steadily from its own thread, with work items that sleep for
+        /// <paramref name="blockers"/> queued to the pool once the server is sending (its accept loop and the request's
+        /// parsing run on the pool, as a remote server's would not: from then on, every delay is this process's own).
+        /// </summary>
+        private async Task DownloadWhilePoolIsBlockedAsync(TimeSpan idle, Func<IEnumerable<TimeSpan>> blockers)
+        {
             var zip = BuildZip(("ml-100k/u.data", RandomText(3000)));
-            var idle = TimeSpan.FromSeconds(1);
             using var sending = new ManualResetEventSlim();
             using var server = new RawServer(SteadyBody(zip, pieces: 30, sending));
             var downloader = _outer.RawDownloader(server, client: null, idleTimeout: idle, md5: Md5(zip));
@@ -1169,8 +1146,7 @@ public sealed class MovieLensDownloaderTests : IDisposable
 
             Assert.True(sending.Wait(TimeSpan.FromSeconds(10)), "the server did not start sending");
             using var blocked = new CountdownEvent(1);
-            var holders = ThreadPool.ThreadCount + 6;
-            for (var i = 0; i <= holders; i++)
+            foreach (var sleep in blockers())
             {
                 blocked.AddCount();
                 ThreadPool.UnsafeQueueUserWorkItem(
@@ -1179,7 +1155,7 @@ public sealed class MovieLensDownloaderTests : IDisposable
                         Thread.Sleep(state.Sleep);
                         state.Blocked.Signal();
                     },
-                    (Blocked: blocked, Sleep: i == 0 ? idle + TimeSpan.FromMilliseconds(20) : TimeSpan.FromSeconds(2)),
+                    (Blocked: blocked, Sleep: sleep),
                     preferLocal: false);
             }
 
