@@ -607,13 +607,22 @@ public sealed partial class AlsModel : IRecommender
         var batches = (count + batch - 1) / batch;
         var done = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.EffectiveParallelism, CancellationToken = cancellationToken };
-        Parallel.For(0, batches, parallel, b =>
+        try
         {
-            var start = b * batch;
-            var end = Math.Min(count, start + batch);
-            body(start, end);
-            var total = Interlocked.Add(ref done, end - start);
-            progress?.Report(total);
-        });
+            Parallel.For(0, batches, parallel, b =>
+            {
+                var start = b * batch;
+                var end = Math.Min(count, start + batch);
+                body(start, end);
+                var total = Interlocked.Add(ref done, end - start);
+                progress?.Report(total);
+            });
+        }
+        catch (AggregateException e)
+        {
+            // What the body or the progress threw, unwrapped, as the evaluator and the item-item model do.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions[0]).Throw();
+            throw;
+        }
     }
 }

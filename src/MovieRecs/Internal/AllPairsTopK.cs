@@ -98,7 +98,16 @@ internal static class AllPairsTopK
             }
             else
             {
-                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, Work);
+                try
+                {
+                    Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, Work);
+                }
+                catch (AggregateException e)
+                {
+                    // What a worker threw (the progress, say), unwrapped, as with one worker.
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions[0]).Throw();
+                    throw;
+                }
             }
 
             cancellationToken.ThrowIfCancellationRequested();

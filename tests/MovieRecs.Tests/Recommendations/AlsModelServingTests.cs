@@ -329,4 +329,25 @@ public class AlsModelServingTests
         var usersAll = model.SimilarUsersAll(23);
         return Enumerable.Range(0, users).All(u => usersAll[u].SequenceEqual(model.SimilarUsers(u, 23)));
     }
+
+    [Fact]
+    public void BatchCalls_ProgressThatThrows_PropagatesItsExceptionUnwrapped()
+    {
+        // Several workers and several strips of rows, so every batch call runs its work in parallel.
+        var userItems = TestMatrices.Random(6, users: 150, items: 60, density: 0.1, minRating: 3);
+        var model = new AlsTrainer(new AlsOptions { Factors = 8, Iterations = 2, Seed = 6, MaxDegreeOfParallelism = 4 }).Fit(userItems);
+        var progress = new ThrowingProgress();
+
+        Assert.Same(progress.Error, Assert.Throws<InvalidOperationException>(() => model.RecommendAll(userItems, 5, progress: progress)));
+        Assert.Same(progress.Error, Assert.Throws<InvalidOperationException>(() => model.RecommendAll(userItems, 5, new RecommendOptions { Candidates = [1, 2, 3] }, progress)));
+        Assert.Same(progress.Error, Assert.Throws<InvalidOperationException>(() => model.SimilarItemsAll(5, progress)));
+        Assert.Same(progress.Error, Assert.Throws<InvalidOperationException>(() => model.SimilarUsersAll(5, progress)));
+    }
+
+    private sealed class ThrowingProgress : IProgress<int>
+    {
+        public InvalidOperationException Error { get; } = new("progress failed");
+
+        public void Report(int value) => throw Error;
+    }
 }
