@@ -255,6 +255,7 @@ public sealed partial class AlsModel : IRecommender
     /// <exception cref="ArgumentException">An item repeats.</exception>
     public ScoredItem[] Rank(int user, ReadOnlySpan<int> items)
     {
+        CheckIndex(user, UserCount, nameof(user));
         if (items.IsEmpty)
         {
             return [];

@@ -344,6 +344,15 @@ public class AlsModelServingTests
         Assert.Same(progress.Error, Assert.Throws<InvalidOperationException>(() => model.SimilarUsersAll(5, progress)));
     }
 
+    [Fact]
+    public void Rank_UserOutOfRange_ThrowsEvenForNoItems()
+    {
+        var (model, _) = ServingFixture.Fit(7);
+        Assert.Equal("user", Assert.Throws<ArgumentOutOfRangeException>(() => model.Rank(model.UserCount, [])).ParamName);
+        Assert.Equal("user", Assert.Throws<ArgumentOutOfRangeException>(() => model.Rank(-1, [])).ParamName);
+        Assert.Empty(model.Rank(0, []));
+    }
+
     private sealed class ThrowingProgress : IProgress<int>
     {
         public InvalidOperationException Error { get; } = new("progress failed");
