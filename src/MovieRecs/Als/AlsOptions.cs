@@ -85,7 +85,7 @@ public sealed record AlsOptions
                 nameof(Factors), Factors, $"Factors must be between 1 and {MaxFactors}, but was {Factors}.");
         }
 
-        if (!double.IsFinite(Regularization) || Regularization < 0)
+        if (!double.IsFinite(Regularization) || Regularization < 0 || !float.IsFinite((float)Regularization))
         {
             ThrowHelper.ThrowArgumentOutOfRange(
                 nameof(Regularization), Regularization, $"Regularization must be finite and >= 0, but was {Regularization}.");

@@ -269,6 +269,16 @@ public class AlsTrainerTests
     }
 
     [Fact]
+    public void Options_RegularizationBeyondFloat_ThrowsAsAlphaDoes()
+    {
+        // The trainer works in float: 1e300 would become infinity and the fit would diverge after a whole iteration.
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new AlsTrainer(new AlsOptions { Regularization = 1e300 }));
+        Assert.Equal("Regularization", error.ParamName);
+        Assert.Contains("1E+300", error.Message, StringComparison.Ordinal);
+        new AlsOptions { Regularization = float.MaxValue }.Validate();
+    }
+
+    [Fact]
     public void Fit_BadMatrixOrWarmStart_Throws()
     {
         var trainer = new AlsTrainer(new AlsOptions { Factors = 2, Iterations = 1 });
