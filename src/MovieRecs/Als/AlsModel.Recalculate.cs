@@ -94,7 +94,7 @@ public sealed partial class AlsModel
     /// <exception cref="ArgumentNullException"><paramref name="userItems"/> is null.</exception>
     /// <exception cref="ArgumentException">The row count differs from the id count, the column count differs from
     /// <see cref="ItemCount"/>, an id repeats, or a system is not positive definite.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An id is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An id is negative, or too large for the factors to fit in one array.</exception>
     /// <remarks>Runs rows in parallel (<see cref="AlsOptions.MaxDegreeOfParallelism"/>); O(nnz·k² + rows·k³) plus a copy of the user factors.</remarks>
     public AlsModel PartialFitUsers(ReadOnlySpan<int> userIds, CsrMatrix userItems)
     {
@@ -114,7 +114,7 @@ public sealed partial class AlsModel
     /// <exception cref="ArgumentNullException"><paramref name="itemUsers"/> is null.</exception>
     /// <exception cref="ArgumentException">The row count differs from the id count, the column count differs from
     /// <see cref="UserCount"/>, an id repeats, or a system is not positive definite.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An id is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An id is negative, or too large for the factors to fit in one array.</exception>
     /// <remarks>Runs rows in parallel; O(nnz·k² + rows·k³) plus a copy of the item factors.</remarks>
     public AlsModel PartialFitItems(ReadOnlySpan<int> itemIds, CsrMatrix itemUsers)
     {
@@ -275,6 +275,12 @@ public sealed partial class AlsModel
             if (!seen.Add(ids[j]))
             {
                 ThrowHelper.ThrowArgument(idsName, $"{idsName} lists {ids[j]} more than once.");
+            }
+
+            if ((ids[j] + 1L) * Stride > Array.MaxLength)
+            {
+                ThrowHelper.ThrowArgumentOutOfRange(
+                    idsName, ids[j], $"{idsName}[{j}] = {ids[j]} is too large: a model of {Factors} factors holds at most {Array.MaxLength / Stride} rows.");
             }
 
             newCount = Math.Max(newCount, ids[j] + 1);

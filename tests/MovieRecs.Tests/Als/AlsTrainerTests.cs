@@ -279,6 +279,24 @@ public class AlsTrainerTests
     }
 
     [Fact]
+    public void PartialFit_IdTooLargeForTheFactorArray_ThrowsNamingTheId()
+    {
+        var matrix = RandomMatrix(1);
+        var model = new AlsTrainer(new AlsOptions { Factors = 2, Iterations = 1 }).Fit(matrix);
+        var row = CsrMatrix.FromTriplets(1, matrix.ColumnCount, [0], [1], [1f]);
+        foreach (var id in new[] { int.MaxValue, Array.MaxLength / 2 })
+        {
+            var error = Assert.Throws<ArgumentOutOfRangeException>(() => model.PartialFitUsers([id], row));
+            Assert.Equal("userIds", error.ParamName);
+            Assert.Equal(id, error.ActualValue);
+        }
+
+        var items = CsrMatrix.FromTriplets(1, matrix.RowCount, [0], [1], [1f]);
+        Assert.Equal("itemIds", Assert.Throws<ArgumentOutOfRangeException>(() => model.PartialFitItems([int.MaxValue], items)).ParamName);
+        Assert.Equal(model.UserCount + 3, model.PartialFitUsers([model.UserCount + 2], row).UserCount);
+    }
+
+    [Fact]
     public void Fit_BadMatrixOrWarmStart_Throws()
     {
         var trainer = new AlsTrainer(new AlsOptions { Factors = 2, Iterations = 1 });
