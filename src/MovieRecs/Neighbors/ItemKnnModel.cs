@@ -148,7 +148,7 @@ public sealed class ItemKnnModel : IRecommender
     public ScoredItem[] Recommend(int user, int count = 10, RecommendOptions? options = null)
     {
         CheckIndex(user, UserCount, nameof(user));
-        return RecommendForNewUser(UserItems.GetColumnIndices(user), UserItems.GetValues(user), count, options);
+        return RecommendForLikes(UserItems.GetColumnIndices(user), UserItems.GetValues(user), count, options);
     }
 
     /// <summary>The top items for a user who is not in the training matrix, from their items and values.</summary>
@@ -158,10 +158,17 @@ public sealed class ItemKnnModel : IRecommender
     /// <param name="options">Filtering and candidates; <see cref="RecommendOptions.Default"/> when null.</param>
     /// <returns>The recommended items, best first (ties to the lower item index).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> or an item index is out of range.</exception>
-    /// <exception cref="ArgumentException">The spans differ in length, a value is not finite, the options give both
-    /// filter items and candidates, or candidates repeat.</exception>
+    /// <exception cref="ArgumentException">The spans differ in length, an item repeats, a value is not finite, the
+    /// options give both filter items and candidates, or candidates repeat.</exception>
     /// <remarks>O(items · K + item count). Thread-safe.</remarks>
     public ScoredItem[] RecommendForNewUser(ReadOnlySpan<int> items, ReadOnlySpan<float> values, int count = 10, RecommendOptions? options = null)
+    {
+        CheckDistinct(items);
+        return RecommendForLikes(items, values, count, options);
+    }
+
+    /// <summary><see cref="RecommendForNewUser"/> for items known to be distinct (a row of a matrix).</summary>
+    private ScoredItem[] RecommendForLikes(ReadOnlySpan<int> items, ReadOnlySpan<float> values, int count, RecommendOptions? options)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         CheckLikes(items, values);
@@ -214,8 +221,8 @@ public sealed class ItemKnnModel : IRecommender
     /// <param name="options">Filter items or candidates (<see cref="RecommendOptions.FilterAlreadyLiked"/> is not
     /// used); <see cref="RecommendOptions.Default"/> when null.</param>
     /// <returns>The neighbours with their similarities.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> or <paramref name="count"/> is out of range.</exception>
-    /// <exception cref="ArgumentException">The options give both filter items and candidates.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/>, <paramref name="count"/> or an item index of the options is out of range.</exception>
+    /// <exception cref="ArgumentException">The options give both filter items and candidates, or candidates repeat.</exception>
     public ScoredItem[] SimilarItems(int item, int count = 10, RecommendOptions? options = null)
     {
         CheckIndex(item, ItemCount, nameof(item));
@@ -225,8 +232,8 @@ public sealed class ItemKnnModel : IRecommender
         var columns = Similarity.GetColumnIndices(item);
         var values = Similarity.GetValues(item);
         var kept = new List<ScoredItem>(columns.Length);
-        HashSet<int>? filter = options.FilterItems is null ? null : [.. options.FilterItems];
-        HashSet<int>? candidates = options.Candidates is null ? null : [.. options.Candidates];
+        HashSet<int>? filter = options.FilterItems is null ? null : CheckedSet(options.FilterItems, "options.FilterItems", distinct: false);
+        HashSet<int>? candidates = options.Candidates is null ? null : CheckedSet(options.Candidates, "options.Candidates", distinct: true);
         for (var i = 0; i < columns.Length; i++)
         {
             if ((filter is null || !filter.Contains(columns[i])) && (candidates is null || candidates.Contains(columns[i])))
@@ -365,6 +372,45 @@ public sealed class ItemKnnModel : IRecommender
 
         var (heapItems, heapScores, outItems, outScores) = ServingScratch.Heap(k);
         return TopK.Select(scores, outItems.AsSpan(0, k), outScores.AsSpan(0, k), heapItems, heapScores);
+    }
+
+    /// <summary>The items of an options list as a set, each checked to be in range (and, with <paramref name="distinct"/>, listed once).</summary>
+    private HashSet<int> CheckedSet(IReadOnlyList<int> items, string name, bool distinct)
+    {
+        var set = new HashSet<int>(items.Count);
+        for (var j = 0; j < items.Count; j++)
+        {
+            CheckIndex(items[j], ItemCount, name + "[" + j + "]");
+            if (!set.Add(items[j]) && distinct)
+            {
+                ThrowHelper.ThrowArgument("options", $"{name} lists {items[j]} more than once.");
+            }
+        }
+
+        return set;
+    }
+
+    /// <summary>Throws when an item is listed twice: a matrix row cannot hold that, and summing the two silently would
+    /// weigh the item twice.</summary>
+    private static void CheckDistinct(ReadOnlySpan<int> items)
+    {
+        for (var j = 1; j < items.Length; j++)
+        {
+            if (items[j] <= items[j - 1])
+            {
+                var sorted = items.ToArray();
+                Array.Sort(sorted);
+                for (var i = 1; i < sorted.Length; i++)
+                {
+                    if (sorted[i] == sorted[i - 1])
+                    {
+                        ThrowHelper.ThrowArgument(nameof(items), $"items lists item {sorted[i]} more than once; merge the values first.");
+                    }
+                }
+
+                return;
+            }
+        }
     }
 
     private static void CheckLikes(ReadOnlySpan<int> items, ReadOnlySpan<float> values)

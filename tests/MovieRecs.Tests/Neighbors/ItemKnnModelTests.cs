@@ -59,6 +59,26 @@ public class ItemKnnModelTests
     }
 
     [Fact]
+    public void SimilarItems_OptionsOutOfRangeOrRepeated_ThrowAsRecommendDoes()
+    {
+        var model = ItemKnnModel.Fit(UserItems);
+        Assert.Equal("options.FilterItems[1]", Assert.Throws<ArgumentOutOfRangeException>(() => model.SimilarItems(0, 5, new RecommendOptions { FilterItems = [1, 5] })).ParamName);
+        Assert.Equal("options.Candidates[0]", Assert.Throws<ArgumentOutOfRangeException>(() => model.SimilarItems(0, 5, new RecommendOptions { Candidates = [-1] })).ParamName);
+        Assert.Equal("options", Assert.Throws<ArgumentException>(() => model.SimilarItems(0, 5, new RecommendOptions { Candidates = [1, 1] })).ParamName);
+        Assert.Equal(model.SimilarItems(0, 5).Where(s => s.Item != 1), model.SimilarItems(0, 5, new RecommendOptions { FilterItems = [1, 1] }));
+    }
+
+    [Fact]
+    public void RecommendForNewUser_RepeatedItem_Throws()
+    {
+        var model = ItemKnnModel.Fit(UserItems);
+        var error = Assert.Throws<ArgumentException>(() => model.RecommendForNewUser([1, 0, 1], [1f, 2f, 3f]));
+        Assert.Equal("items", error.ParamName);
+        Assert.Contains("item 1 more than once", error.Message, StringComparison.Ordinal);
+        Assert.Equal(model.Recommend(0, 5), model.RecommendForNewUser([1, 0], [3f, 5f], 5));
+    }
+
+    [Fact]
     public void ExplainAndSimilar_OutOfRange_Throw()
     {
         var model = ItemKnnModel.Fit(UserItems);
