@@ -89,17 +89,19 @@ public static class RankingEvaluator
         CheckShapes(model, train, test);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var gains = new double[k];
-        var idealGains = new double[k];
+        // No list is longer than the item count, so a K beyond it (int.MaxValue, say) needs no more places than that.
+        var places = Math.Min(k, test.ColumnCount);
+        var gains = new double[places];
+        var idealGains = new double[places];
         var idealSum = 0.0;
-        for (var i = 0; i < k; i++)
+        for (var i = 0; i < places; i++)
         {
             gains[i] = 1.0 / Math.Log2(i + 2);
             idealSum += gains[i];
             idealGains[i] = idealSum;
         }
 
-        var context = new EvaluationContext(model, train, test, k, gains, idealGains);
+        var context = new EvaluationContext(model, train, test, k, places, gains, idealGains);
         var blockCount = (test.RowCount + UsersPerBlock - 1) / UsersPerBlock;
         var blocks = new MetricSums[blockCount];
         var evaluated = 0;
@@ -115,7 +117,7 @@ public static class RankingEvaluator
                 0,
                 blockCount,
                 parallelOptions,
-                () => new Worker(k, test.ColumnCount),
+                () => new Worker(places, test.ColumnCount),
                 (block, _, worker) =>
                 {
                     blocks[block] = worker.ScoreBlock(context, block);
@@ -174,7 +176,7 @@ public static class RankingEvaluator
     }
 
     /// <summary>The read-only inputs shared by all workers.</summary>
-    private sealed class EvaluationContext(IRecommender model, CsrMatrix train, CsrMatrix test, int k, double[] gains, double[] idealGains)
+    private sealed class EvaluationContext(IRecommender model, CsrMatrix train, CsrMatrix test, int k, int places, double[] gains, double[] idealGains)
     {
         public IRecommender Model { get; } = model;
 
@@ -183,6 +185,9 @@ public static class RankingEvaluator
         public CsrMatrix Test { get; } = test;
 
         public int K { get; } = k;
+
+        /// <summary>The places a list can fill: the smaller of <see cref="K"/> and the item count.</summary>
+        public int Places { get; } = places;
 
         /// <summary>The discounted gain of each place: 1 / log2(place + 1), places from 1.</summary>
         public double[] Gains { get; } = gains;
@@ -229,10 +234,10 @@ public static class RankingEvaluator
         private readonly int[] _state;
         private int _stamp;
 
-        public Worker(int k, int itemCount)
+        public Worker(int places, int itemCount)
         {
-            _items = new int[k];
-            _scores = new float[k];
+            _items = new int[places];
+            _scores = new float[places];
             _relevant = new int[itemCount];
             _state = new int[itemCount];
         }
@@ -258,9 +263,9 @@ public static class RankingEvaluator
             var k = context.K;
             var excluded = context.Train.GetColumnIndices(user);
             var count = context.Model.Recommend(user, excluded, _items, _scores);
-            if ((uint)count > (uint)k)
+            if ((uint)count > (uint)context.Places)
             {
-                ThrowHelper.ThrowInvalidOperation($"The model returned {count} items for user {user}; between 0 and {k} were asked for.");
+                ThrowHelper.ThrowInvalidOperation($"The model returned {count} items for user {user}; between 0 and {context.Places} were asked for.");
             }
 
             var stamp = NextStamp();

@@ -41,6 +41,21 @@ public class RankingEvaluatorTests
     /// </code>
     /// </summary>
     [Fact]
+    public void Evaluate_KBeyondTheItemCount_RanksEveryItemWithoutAllocatingK()
+    {
+        var train = Rows(10, [0], [], [2, 3], [1]);
+        var test = Rows(10, [1, 4], [7], [], [0, 2, 5, 6, 9]);
+        var model = new PopularityRecommender(train);
+
+        var atItems = RankingEvaluator.Evaluate(model, train, test, k: 10);
+        var huge = RankingEvaluator.Evaluate(model, train, test, k: int.MaxValue);
+
+        Assert.Equal(int.MaxValue, huge.K);
+        Assert.Equal(atItems with { K = huge.K, Precision = huge.Precision }, huge);
+        Assert.Equal(atItems.Precision * 10 / int.MaxValue, huge.Precision, Tolerance);
+    }
+
+    [Fact]
     public void Evaluate_HandComputedCase_MatchesEachDefinition()
     {
         var train = Rows(10, [0], [], [2, 3], [1]);
