@@ -64,9 +64,9 @@ public sealed partial class CsrMatrix
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
         ArgumentOutOfRangeException.ThrowIfNegative(columnCount);
-        if (rowPointers.Length != rowCount + 1)
+        if (rowPointers.Length != rowCount + 1L)
         {
-            ThrowHelper.ThrowArgument(nameof(rowPointers), $"rowPointers has {rowPointers.Length} entries; expected row count + 1 = {rowCount + 1}.");
+            ThrowHelper.ThrowArgument(nameof(rowPointers), $"rowPointers has {rowPointers.Length} entries; expected row count + 1 = {rowCount + 1L}.");
         }
 
         if (rowPointers[0] != 0)

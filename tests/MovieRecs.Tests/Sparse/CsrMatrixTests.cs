@@ -127,6 +127,14 @@ public class CsrMatrixTests
     }
 
     [Fact]
+    public void FromArrays_MaximalRowCount_SaysHowManyPointersWereExpected()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => CsrMatrix.FromArrays(int.MaxValue, 3, [0], [], []));
+        Assert.Equal("rowPointers", ex.ParamName);
+        Assert.Contains("expected row count + 1 = 2147483648.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FromArrays_UnsortedColumns_NamesPosition()
     {
         var ex = Assert.Throws<ArgumentException>(() => CsrMatrix.FromArrays(1, 3, [0, 2], [2, 1], [1f, 1f]));
