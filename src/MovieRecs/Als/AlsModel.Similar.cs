@@ -20,7 +20,9 @@ public sealed partial class AlsModel
     /// <param name="item">The item index.</param>
     /// <param name="count">How many items to return, the query item included (at least 1).</param>
     /// <param name="options"><see cref="RecommendOptions.FilterItems"/> or <see cref="RecommendOptions.Candidates"/>
-    /// restrict the others; <see cref="RecommendOptions.FilterAlreadyLiked"/> does not apply.</param>
+    /// restrict the items returned, the query item too: as with <c>implicit</c>'s <c>filter_items</c> and <c>items</c>,
+    /// it is left out when the filter lists it or the candidates do not; <see cref="RecommendOptions.FilterAlreadyLiked"/>
+    /// does not apply.</param>
     /// <returns>The similar items, most similar first.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> or <paramref name="count"/> is out of range.</exception>
     /// <exception cref="ArgumentException">The options give both filter items and candidates, or candidates repeat.</exception>
@@ -160,17 +162,39 @@ public sealed partial class AlsModel
             }
         }
 
-        return SelectSimilar(index, count, options.FilterItems, norms, row);
+        var leftOut = options.Candidates is { } listed ? !Contains(listed, index) : options.FilterItems is { } filtered && Contains(filtered, index);
+        return SelectSimilar(index, count, options.FilterItems, norms, row, leftOut);
     }
 
-    /// <summary>The query first (similarity 1, or 0 for an all-zero row), then the best others of <paramref name="scores"/>.</summary>
-    private static ScoredItem[] SelectSimilar(int index, int count, IReadOnlyList<int>? filter, float[] norms, Span<float> scores)
+    /// <summary>
+    /// The query first (similarity 1, or 0 for an all-zero row), unless the options leave it out, then the best
+    /// others of <paramref name="scores"/>.
+    /// </summary>
+    private static ScoredItem[] SelectSimilar(int index, int count, IReadOnlyList<int>? filter, float[] norms, Span<float> scores, bool leftOut)
     {
         var result = new ScoredItem[Math.Min(count, scores.Length)];
-        result[0] = new ScoredItem(index, norms[index] <= 1e-10f ? 0f : 1f);
+        var first = leftOut ? 0 : 1;
+        if (!leftOut)
+        {
+            result[0] = new ScoredItem(index, norms[index] <= 1e-10f ? 0f : 1f);
+        }
+
         ReadOnlySpan<int> self = [index];
-        var written = SelectInto(scores, self, filter, result.AsSpan(1), nameof(index));
-        return written + 1 == result.Length ? result : result[..(written + 1)];
+        var written = first + SelectInto(scores, self, filter, result.AsSpan(first), nameof(index));
+        return written == result.Length ? result : result[..written];
+    }
+
+    private static bool Contains(IReadOnlyList<int> list, int value)
+    {
+        for (var j = 0; j < list.Count; j++)
+        {
+            if (list[j] == value)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -170,7 +170,9 @@ public sealed class BprModel : IRecommender
     /// </summary>
     /// <param name="item">The item index.</param>
     /// <param name="count">How many items to return, the query item included (at least 1).</param>
-    /// <param name="options"><see cref="RecommendOptions.FilterItems"/> or <see cref="RecommendOptions.Candidates"/> restrict the others.</param>
+    /// <param name="options"><see cref="RecommendOptions.FilterItems"/> or <see cref="RecommendOptions.Candidates"/>
+    /// restrict the items returned, the query item too (as <see cref="AlsModel.SimilarItems"/>);
+    /// <see cref="RecommendOptions.FilterAlreadyLiked"/> does not apply.</param>
     /// <returns>The similar items, most similar first.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> or <paramref name="count"/> is out of range.</exception>
     /// <exception cref="ArgumentException">The options give both filter items and candidates, or candidates repeat.</exception>

@@ -247,6 +247,26 @@ public class AlsModelServingTests
         Assert.Equal(new ScoredItem(7, 1f), model.SimilarUsers(7, 3)[0]);
     }
 
+    [Fact]
+    public void SimilarItems_OptionsThatLeaveTheQueryOut_DropItAsImplicitDoes()
+    {
+        var (model, _) = ServingFixture.Fit(10);
+        var all = model.SimilarItems(4, model.ItemCount);
+
+        // implicit's filter_items and items= apply to the query item as to any other.
+        var filtered = model.SimilarItems(4, 5, new RecommendOptions { FilterItems = [4, all[1].Item] });
+        Assert.Equal(all.Skip(2).Take(5), filtered);
+
+        var candidates = new[] { all[3].Item, all[1].Item, all[6].Item };
+        Assert.Equal(new[] { all[1], all[3], all[6] }, model.SimilarItems(4, 10, new RecommendOptions { Candidates = candidates }));
+        Assert.Equal(new[] { all[0], all[1], all[3] }, model.SimilarItems(4, 3, new RecommendOptions { Candidates = [.. candidates, 4] }));
+
+        // Options that do not name it keep it first.
+        Assert.Equal(all[0], model.SimilarItems(4, 3, new RecommendOptions { FilterItems = [all[2].Item] })[0]);
+        Assert.Equal(new ScoredItem(7, 1f), model.SimilarUsers(7, 3, new RecommendOptions { Candidates = [7, 1] })[0]);
+        Assert.DoesNotContain(model.SimilarUsers(7, 3, new RecommendOptions { FilterItems = [7] }), s => s.Item == 7);
+    }
+
     [Property(MaxTest = 30, Arbitrary = new[] { typeof(ServingArbitraries.Explain) })]
     public bool Explain_ContributionsSumToScore_WhichIsTheFoldInScore(ServingCase c)
     {
