@@ -621,9 +621,7 @@ public sealed partial class AlsModel : IRecommender
         }
         catch (AggregateException e)
         {
-            // What the body or the progress threw, unwrapped, as the evaluator and the item-item model do.
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions[0]).Throw();
-            throw;
+            ThrowHelper.ThrowFirstInner(e);
         }
     }
 }

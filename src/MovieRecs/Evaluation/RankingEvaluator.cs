@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using MovieRecs.Internal;
 using MovieRecs.Recommendations;
 using MovieRecs.Sparse;
@@ -129,8 +128,7 @@ public static class RankingEvaluator
         }
         catch (AggregateException e)
         {
-            ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions[0]).Throw();
-            throw;
+            ThrowHelper.ThrowFirstInner(e);
         }
 
         var total = default(MetricSums);

@@ -104,9 +104,7 @@ internal static class AllPairsTopK
                 }
                 catch (AggregateException e)
                 {
-                    // What a worker threw (the progress, say), unwrapped, as with one worker.
-                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions[0]).Throw();
-                    throw;
+                    ThrowHelper.ThrowFirstInner(e);
                 }
             }
 

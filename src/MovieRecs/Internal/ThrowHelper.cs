@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.ExceptionServices;
 
 namespace MovieRecs.Internal;
 
@@ -20,4 +21,13 @@ internal static class ThrowHelper
     [DoesNotReturn]
     public static T ThrowArgumentOutOfRange<T>(string paramName, object? actualValue, string message) =>
         throw new ArgumentOutOfRangeException(paramName, actualValue, message);
+
+    /// <summary>Rethrows the first exception a parallel loop's body threw (the caller's progress, say) as itself,
+    /// with its own stack, instead of the <see cref="AggregateException"/> that wraps it.</summary>
+    [DoesNotReturn]
+    public static void ThrowFirstInner(AggregateException exception)
+    {
+        ExceptionDispatchInfo.Capture(exception.Flatten().InnerExceptions[0]).Throw();
+        throw exception;
+    }
 }

@@ -59,17 +59,23 @@ public sealed class ItemKnnModel : IRecommender
     /// </summary>
     /// <param name="userItems">The user x item matrix (values such as ratings or counts; non-negative for TF-IDF).</param>
     /// <param name="options">The settings; <see cref="ItemKnnOptions.Default"/> (BM25, K = 20) when null.</param>
+    /// <param name="progress">Receives the number of items whose neighbours are scored so far (up to the item count),
+    /// or null.</param>
+    /// <param name="cancellationToken">Stops between blocks of items.</param>
     /// <returns>The fitted model.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="userItems"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (see <see cref="ItemKnnOptions.Validate"/>).</exception>
     /// <exception cref="ArgumentException">A weight is not finite (a negative value under TF-IDF).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <remarks>O(Σ_u n_u²) multiply-adds in double precision (n_u the items of user u), parallel over items; keeps
     /// the similarity matrix (items · K entries) and a reference to <paramref name="userItems"/>.</remarks>
-    public static ItemKnnModel Fit(CsrMatrix userItems, ItemKnnOptions? options = null)
+    public static ItemKnnModel Fit(
+        CsrMatrix userItems, ItemKnnOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userItems);
         options ??= ItemKnnOptions.Default;
         options.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
         var itemUsers = userItems.Transpose();
         double[] weights;
         switch (options.Similarity)
@@ -105,7 +111,17 @@ public sealed class ItemKnnModel : IRecommender
             }
         }
 
-        var similarity = NeighborKernels.AllPairsTopK(itemUsers, weights, options.K, options.MaxDegreeOfParallelism);
+        CsrMatrix similarity;
+        try
+        {
+            similarity = NeighborKernels.AllPairsTopK(itemUsers, weights, options.K, options.MaxDegreeOfParallelism, progress, cancellationToken);
+        }
+        catch (AggregateException e)
+        {
+            ThrowHelper.ThrowFirstInner(e);
+            throw;
+        }
+
         return new ItemKnnModel(similarity, userItems, options);
     }
 
@@ -189,12 +205,13 @@ public sealed class ItemKnnModel : IRecommender
     /// <summary>The top items for every user of the training matrix, in parallel.</summary>
     /// <param name="count">How many items per user (at least 1).</param>
     /// <param name="options">Filtering and candidates, the same for every user; <see cref="RecommendOptions.Default"/> when null.</param>
+    /// <param name="progress">Receives the number of users done so far, or null.</param>
     /// <param name="cancellationToken">Cancels between users.</param>
     /// <returns>One array per user, indexed by user: what <see cref="Recommend(int, int, RecommendOptions?)"/> returns.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> or an item index is out of range.</exception>
     /// <exception cref="ArgumentException">The options give both filter items and candidates, or candidates repeat.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public ScoredItem[][] RecommendAll(int count = 10, RecommendOptions? options = null, CancellationToken cancellationToken = default)
+    public ScoredItem[][] RecommendAll(int count = 10, RecommendOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         options ??= RecommendOptions.Default;
@@ -203,12 +220,19 @@ public sealed class ItemKnnModel : IRecommender
         var parallel = new ParallelOptions { CancellationToken = cancellationToken };
         try
         {
-            Parallel.For(0, UserCount, parallel, user => result[user] = Recommend(user, count, options));
+            var done = 0;
+            Parallel.For(0, UserCount, parallel, user =>
+            {
+                result[user] = Recommend(user, count, options);
+                if (progress is not null)
+                {
+                    progress.Report(Interlocked.Increment(ref done));
+                }
+            });
         }
         catch (AggregateException e)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions[0]).Throw();
-            throw;
+            ThrowHelper.ThrowFirstInner(e);
         }
 
         return result;

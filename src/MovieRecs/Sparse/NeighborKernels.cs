@@ -39,10 +39,17 @@ internal static class NeighborKernels
     /// (itself included), keeping the <paramref name="k"/> largest (ties to the lower item index). Returns the item x
     /// item similarity matrix, each row in column order.
     /// </summary>
-    public static CsrMatrix AllPairsTopK(CsrMatrix itemUsers, double[] itemWeights, int k, int maxDegreeOfParallelism) =>
-        AllPairsTopK(itemUsers, itemWeights, k, maxDegreeOfParallelism, PreferredWidth);
+    /// <param name="itemUsers">The item x user matrix.</param>
+    /// <param name="itemWeights">The weight of each stored entry of <paramref name="itemUsers"/>, in storage order.</param>
+    /// <param name="k">How many neighbours to keep per item.</param>
+    /// <param name="maxDegreeOfParallelism">The most threads to use; -1 for all.</param>
+    /// <param name="progress">Receives the number of items whose products are done, or null.</param>
+    /// <param name="cancellationToken">Stops between blocks of items.</param>
+    public static CsrMatrix AllPairsTopK(
+        CsrMatrix itemUsers, double[] itemWeights, int k, int maxDegreeOfParallelism, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
+        AllPairsTopK(itemUsers, itemWeights, k, maxDegreeOfParallelism, PreferredWidth, symmetric: true, progress, cancellationToken);
 
-    /// <summary><see cref="AllPairsTopK(CsrMatrix, double[], int, int)"/> with blocks of <paramref name="lanes"/> items
+    /// <summary><see cref="AllPairsTopK(CsrMatrix, double[], int, int, IProgress{int}?, CancellationToken)"/> with blocks of <paramref name="lanes"/> items
     /// (one of <see cref="Widths"/>); the result does not depend on it.</summary>
     internal static CsrMatrix AllPairsTopK(CsrMatrix itemUsers, double[] itemWeights, int k, int maxDegreeOfParallelism, int lanes) =>
         AllPairsTopK(itemUsers, itemWeights, k, maxDegreeOfParallelism, lanes, symmetric: true);
@@ -50,12 +57,14 @@ internal static class NeighborKernels
     /// <summary><see cref="AllPairsTopK(CsrMatrix, double[], int, int, int)"/>, scoring each unordered pair once when
     /// <paramref name="symmetric"/> allows it (every product positive, see <see cref="Symmetric"/>), or every ordered
     /// pair; the result does not depend on it.</summary>
-    internal static CsrMatrix AllPairsTopK(CsrMatrix itemUsers, double[] itemWeights, int k, int maxDegreeOfParallelism, int lanes, bool symmetric)
+    internal static CsrMatrix AllPairsTopK(
+        CsrMatrix itemUsers, double[] itemWeights, int k, int maxDegreeOfParallelism, int lanes, bool symmetric, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var keepAll = Math.Min(k, itemUsers.RowCount);
         if (symmetric && keepAll > 0 && (long)itemUsers.RowCount * keepAll <= SymmetricHeapLimit && AllProductsPositive(itemWeights))
         {
-            return Symmetric(itemUsers, itemWeights, keepAll, maxDegreeOfParallelism, lanes);
+            return Symmetric(itemUsers, itemWeights, keepAll, maxDegreeOfParallelism, lanes, new BlockProgress(progress), cancellationToken);
         }
 
         var itemCount = itemUsers.RowCount;
@@ -84,7 +93,8 @@ internal static class NeighborKernels
         var outValues = new float[(long)itemCount * keep];
         var outCounts = new int[itemCount];
         var positive = AllProductsPositive(itemWeights);
-        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
+        var done = new BlockProgress(progress);
         Parallel.For(
             0,
             blockCount,
@@ -105,6 +115,7 @@ internal static class NeighborKernels
                 }
 
                 SelectAndStore(scratch, items, rank, positive, outColumns, outValues, outCounts);
+                done.Add(items.Length);
                 return scratch;
             },
             static _ => { });
@@ -127,7 +138,8 @@ internal static class NeighborKernels
     /// index" is total, so the K best are one set whatever the order of the offers or the thread that took them: the
     /// result equals the full product's for any thread count.
     /// </summary>
-    private static CsrMatrix Symmetric(CsrMatrix itemUsers, double[] itemWeights, int keep, int maxDegreeOfParallelism, int lanes)
+    private static CsrMatrix Symmetric(
+        CsrMatrix itemUsers, double[] itemWeights, int keep, int maxDegreeOfParallelism, int lanes, BlockProgress done, CancellationToken cancellationToken)
     {
         var itemCount = itemUsers.RowCount;
         var userCount = itemUsers.ColumnCount;
@@ -175,7 +187,7 @@ internal static class NeighborKernels
 
             var blockCount = (itemCount + lanes - 1) / lanes;
             var ownCounts = new int[itemCount];
-            var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
+            var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
             Parallel.For(
                 0,
                 blockCount,
@@ -188,6 +200,7 @@ internal static class NeighborKernels
                     LoadBlock(scratch, items, itemPointers, itemUserIndices, itemWeights);
                     Accumulate<Unmarked>(scratch, userPointers, userItems, userWeights, first);
                     SelectSymmetric(scratch, items, first, order, ownItems, ownScores, ownCounts);
+                    done.Add(items.Length);
                     return scratch;
                 },
                 scratch =>
@@ -1028,4 +1041,16 @@ internal static class NeighborKernels
 
     /// <summary>No marks: every product is positive, so a positive sum is a reached item.</summary>
     private struct Unmarked;
+
+    /// <summary>Counts the items whose products are done across the workers and reports the running total.</summary>
+    private sealed class BlockProgress(IProgress<int>? progress)
+    {
+        private int _done;
+
+        public void Add(int items)
+        {
+            var total = Interlocked.Add(ref _done, items);
+            progress?.Report(total);
+        }
+    }
 }

@@ -175,7 +175,7 @@ public class BprModelTests
     {
         var (train, _) = Planted(seed: 4);
         var reports = new List<BprIterationProgress>();
-        BprModel.Fit(train, new BprOptions { Factors = 8, Iterations = 30, LearningRate = 0.1, MaxDegreeOfParallelism = 2 }, new SyncProgress<BprIterationProgress>(reports.Add));
+        BprModel.Fit(train, new BprOptions { Factors = 8, Iterations = 30, LearningRate = 0.1, MaxDegreeOfParallelism = 2 }, new SynchronousProgress<BprIterationProgress>(reports.Add));
         Assert.Equal(Enumerable.Range(1, 30), reports.Select(r => r.Iteration));
         Assert.All(reports, r => Assert.Equal(30, r.TotalIterations));
         Assert.All(reports, r => Assert.InRange(r.SkippedFraction, 0.01, 0.9));
@@ -201,7 +201,7 @@ public class BprModelTests
         var (train, _) = Planted(seed: 4);
         using var source = new CancellationTokenSource();
         var seen = 0;
-        var progress = new SyncProgress<BprIterationProgress>(_ =>
+        var progress = new SynchronousProgress<BprIterationProgress>(_ =>
         {
             if (++seen == 2)
             {
@@ -552,10 +552,5 @@ public class BprModelTests
         }
 
         return true;
-    }
-
-    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

@@ -288,9 +288,4 @@ public class LogisticMfModelTests
             Assert.True(expected.GetItemFactors(i).SequenceEqual(actual.GetItemFactors(i)), $"item {i} differs");
         }
     }
-
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

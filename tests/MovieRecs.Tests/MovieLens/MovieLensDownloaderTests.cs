@@ -808,11 +808,6 @@ public sealed class MovieLensDownloaderTests : IDisposable
         return port;
     }
 
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
-
     /// <summary>A loopback HTTP server serving fixed bytes per path and counting requests; 404 for anything else.</summary>
     private sealed class LocalServer : IDisposable
     {

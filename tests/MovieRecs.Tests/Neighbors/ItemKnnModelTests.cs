@@ -48,6 +48,69 @@ public class ItemKnnModelTests
         Assert.Equal(model.RecommendAll(5, new RecommendOptions { FilterAlreadyLiked = false })[0], result);
     }
 
+    [Theory]
+    [InlineData(ItemSimilarity.Bm25, false)]
+    [InlineData(ItemSimilarity.Cosine, false)]
+    [InlineData(ItemSimilarity.Cosine, true)]
+    public void Fit_ReportsItemsDoneAndStopsWhenCancelled(ItemSimilarity similarity, bool negativeValues)
+    {
+        // Negative values make some products negative, so the fit scores every ordered pair instead of each
+        // unordered pair once: both paths report and stop.
+        var userItems = RandomMatrix(300, 200, negativeValues);
+        var options = new ItemKnnOptions { Similarity = similarity, K = 7, MaxDegreeOfParallelism = 2 };
+        var reports = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        var model = ItemKnnModel.Fit(userItems, options, new SynchronousProgress<int>(reports.Enqueue));
+        var sorted = reports.Order().ToArray();
+        Assert.True(sorted.Length > 1, $"{sorted.Length} reports");
+        Assert.Equal(userItems.ColumnCount, sorted[^1]);
+        Assert.Equal(sorted.Length, sorted.Distinct().Count());
+        Assert.True(model.Similarity.ContentEquals(ItemKnnModel.Fit(userItems, options).Similarity));
+
+        Assert.ThrowsAny<OperationCanceledException>(() => ItemKnnModel.Fit(userItems, options, cancellationToken: new CancellationToken(true)));
+        using var cancel = new CancellationTokenSource();
+        var seen = 0;
+        Assert.ThrowsAny<OperationCanceledException>(() => ItemKnnModel.Fit(userItems, options, new SynchronousProgress<int>(done =>
+        {
+            Interlocked.Increment(ref seen);
+            cancel.Cancel();
+        }), cancel.Token));
+        Assert.InRange(seen, 1, sorted.Length - 1);
+
+        var error = new InvalidOperationException("progress failed");
+        Assert.Same(error, Assert.Throws<InvalidOperationException>(() => ItemKnnModel.Fit(userItems, options, new SynchronousProgress<int>(_ => throw error))));
+    }
+
+    [Fact]
+    public void RecommendAll_ReportsUsersDone()
+    {
+        var userItems = RandomMatrix(120, 50, negativeValues: false);
+        var model = ItemKnnModel.Fit(userItems);
+        var reports = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        var all = model.RecommendAll(5, progress: new SynchronousProgress<int>(reports.Enqueue));
+        Assert.Equal(Enumerable.Range(1, userItems.RowCount), reports.Order());
+        Assert.Equal(Enumerable.Range(0, userItems.RowCount).Select(u => model.Recommend(u, 5)), all);
+        var error = new InvalidOperationException("progress failed");
+        Assert.Same(error, Assert.Throws<InvalidOperationException>(() => model.RecommendAll(5, progress: new SynchronousProgress<int>(_ => throw error))));
+    }
+
+    private static CsrMatrix RandomMatrix(int users, int items, bool negativeValues)
+    {
+        var random = new Random(17);
+        var dense = new float[users, items];
+        for (var u = 0; u < users; u++)
+        {
+            for (var i = 0; i < items; i++)
+            {
+                if (random.NextDouble() < 0.08)
+                {
+                    dense[u, i] = negativeValues && random.NextDouble() < 0.3 ? -1 - random.Next(4) : 1 + random.Next(5);
+                }
+            }
+        }
+
+        return CsrMatrix.FromDense(dense);
+    }
+
     [Fact]
     public void Fit_BadOptionsOrValues_Throw()
     {

@@ -244,10 +244,4 @@ public sealed class CancellationTests
         model.CopyItemFactors(factors.AsSpan(model.UserCount * model.Factors));
         return Convert.ToHexString(SHA256.HashData(MemoryMarshal.AsBytes(factors.AsSpan())));
     }
-
-    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }
