@@ -18,7 +18,8 @@ public sealed partial class CsrMatrix
     /// <param name="options">Duplicate and zero handling; <see cref="SparseBuildOptions.Default"/> when null.</param>
     /// <returns>The matrix.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A count is negative, or a triplet's index is out of range (the message names its position and value).</exception>
-    /// <exception cref="ArgumentException">The spans differ in length, a value is not finite, or a duplicate is found with <see cref="DuplicateHandling.Throw"/>.</exception>
+    /// <exception cref="ArgumentException">The spans differ in length, a value is not finite, duplicates sum beyond float's
+    /// range, or a duplicate is found with <see cref="DuplicateHandling.Throw"/>.</exception>
     /// <remarks>O(nnz + rowCount + columnCount) plus the sort of rows that are not already in column order. Allocates
     /// the result and one 64-bit counter per row; triplets not grouped by row also take one counter per column and a
     /// column-major copy, from which the rows come out sorted.</remarks>
@@ -291,6 +292,11 @@ public sealed partial class CsrMatrix
                 }
 
                 i = j;
+                if (!float.IsFinite(value))
+                {
+                    ThrowSumNotFinite(row, column, value);
+                }
+
                 if (value == 0f && !options.KeepExplicitZeros)
                 {
                     continue;
@@ -318,9 +324,12 @@ public sealed partial class CsrMatrix
 
     private static float ThrowDuplicate(int row, int column)
     {
-        ThrowHelper.ThrowArgument("duplicates", $"Duplicate entry at row {row}, column {column} (duplicate handling is Throw).");
+        ThrowHelper.ThrowArgument("options", $"Duplicate entry at row {row}, column {column} (duplicate handling is Throw).");
         return 0f;
     }
+
+    private static void ThrowSumNotFinite(int row, int column, float sum) =>
+        ThrowHelper.ThrowArgument("values", $"The duplicates at row {row}, column {column} sum to {sum}; values must stay finite.");
 
     private static bool IsNonDecreasing(ReadOnlySpan<int> indices)
     {

@@ -139,11 +139,13 @@ public sealed partial class CsrMatrix
     /// <param name="factor">A finite factor.</param>
     /// <returns>A new matrix.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="factor"/> is not finite.</exception>
+    /// <exception cref="InvalidOperationException">A scaled value overflows float's range.</exception>
     public CsrMatrix Scale(float factor)
     {
         SparseGuards.CheckFinite(factor, nameof(factor));
         var scaled = GC.AllocateUninitializedArray<float>(_values.Length);
         TensorPrimitives.Multiply(_values, factor, scaled);
+        CheckFinite(scaled, $"Scaling by {factor}");
         return WithValues(scaled);
     }
 
@@ -160,6 +162,7 @@ public sealed partial class CsrMatrix
     /// <param name="scale">A finite, non-negative scale.</param>
     /// <returns>A new matrix.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="scale"/> is negative or not finite.</exception>
+    /// <exception cref="InvalidOperationException">A value gives a non-finite log (1 + scale x v at most 0, or overflowing).</exception>
     public CsrMatrix LogScale(float scale = 1f)
     {
         SparseGuards.CheckFinite(scale, nameof(scale));
@@ -171,6 +174,7 @@ public sealed partial class CsrMatrix
             logs[k] = MathF.Log(1f + (scale * values[k]));
         }
 
+        CheckFinite(logs, $"log(1 + {scale} x v)");
         return WithValues(logs);
     }
 
@@ -310,6 +314,34 @@ public sealed partial class CsrMatrix
 
     /// <inheritdoc/>
     public override string ToString() => $"CsrMatrix {RowCount} x {ColumnCount}, {NonZeroCount} non-zeros";
+
+    /// <summary>Throws, naming the first entry, when a transform of the values (<paramref name="transform"/>) gave
+    /// a non-finite one; the matrix's values stay finite, as every constructor requires.</summary>
+    private void CheckFinite(float[] transformed, string transform)
+    {
+        // The arrays may be longer than the entries (slack past the last row's end is never read); IsFiniteAll is
+        // false for no values at all.
+        var count = (int)NonZeroCount;
+        if (count == 0 || TensorPrimitives.IsFiniteAll<float>(transformed.AsSpan(0, count)))
+        {
+            return;
+        }
+
+        var k = 0;
+        while (float.IsFinite(transformed[k]))
+        {
+            k++;
+        }
+
+        var row = 0;
+        while (_rowPointers[row + 1] <= k)
+        {
+            row++;
+        }
+
+        ThrowHelper.ThrowInvalidOperation(
+            $"{transform} takes the value {_values[k]} at row {row}, column {_columnIndices[k]} to {transformed[k]}; values must stay finite.");
+    }
 
     /// <summary>The same structure (row pointers and column indices shared) with other values, one per entry.</summary>
     internal CsrMatrix WithValues(float[] values)

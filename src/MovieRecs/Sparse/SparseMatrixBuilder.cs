@@ -81,7 +81,8 @@ public sealed class SparseMatrixBuilder
     /// <param name="options">Duplicate and zero handling; <see cref="SparseBuildOptions.Default"/> when null.</param>
     /// <returns>The matrix.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A triplet's index is out of range (the message names its position).</exception>
-    /// <exception cref="ArgumentException">A value is not finite, or a duplicate is found with <see cref="DuplicateHandling.Throw"/>.</exception>
+    /// <exception cref="ArgumentException">A value is not finite, duplicates sum beyond float's range, or a duplicate is
+    /// found with <see cref="DuplicateHandling.Throw"/>.</exception>
     public CsrMatrix ToCsr(SparseBuildOptions? options = null) =>
         CsrMatrix.FromTriplets(RowCount, ColumnCount, _rows.AsSpan(0, _count), _columns.AsSpan(0, _count), _values.AsSpan(0, _count), options);
 

@@ -100,12 +100,12 @@ public class ConfidenceMatrixTests
     }
 
     [Theory]
-    [InlineData(1f)]
+    [InlineData(2f)]
     [InlineData(4f)]
     public void FromCsr_NonFiniteConfidence_ThrowsNamingTheEntry(float alpha)
     {
-        // Values 1 and 3 scaled so that 1 stays finite and 3 overflows, in Scale (alpha 1) or times alpha.
-        var input = CsrMatrix.FromTriplets(3, 4, [0, 2, 2], [1, 0, 3], [1f, 1f, 3f]).Scale(alpha == 1f ? 2e38f : 5e37f);
+        // Values 1 and 3 scaled so that 1 stays finite and 3 overflows times alpha.
+        var input = CsrMatrix.FromTriplets(3, 4, [0, 2, 2], [1, 0, 3], [1f, 1f, 3f]).Scale(2e38f / alpha);
 
         var error = Assert.Throws<ArgumentException>(() => ConfidenceMatrix.FromCsr(input, alpha, "userItems"));
 

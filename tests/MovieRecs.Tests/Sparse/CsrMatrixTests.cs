@@ -198,6 +198,37 @@ public class CsrMatrixTests
     }
 
     [Fact]
+    public void ValueMaps_ResultsBeyondFloat_ThrowNamingTheEntry()
+    {
+        // Rows 0 and 2 hold 2 and 5 (row 1 is empty), so the first overflow is at row 2, column 0.
+        var m = CsrMatrix.FromTriplets(3, 3, [0, 2, 2], [1, 0, 2], [2f, 5f, 1f]);
+        var scaled = Assert.Throws<InvalidOperationException>(() => m.Scale(1e38f));
+        Assert.Contains("value 5 at row 2, column 0", scaled.Message, StringComparison.Ordinal);
+        Assert.Contains($"to {float.PositiveInfinity}", scaled.Message, StringComparison.Ordinal);
+        m.Scale(6e37f);
+
+        var negative = CsrMatrix.FromTriplets(2, 3, [0, 1, 1], [2, 0, 1], [3f, 1f, -1f]);
+        var logged = Assert.Throws<InvalidOperationException>(() => negative.LogScale());
+        Assert.Contains("value -1 at row 1, column 1", logged.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => negative.LogScale(2f));
+        Assert.Equal(MathF.Log(1f + (0.5f * -1f)), negative.LogScale(0.5f).GetValues(1)[1]);
+        Assert.Throws<InvalidOperationException>(() => m.LogScale(1e38f));
+    }
+
+    [Fact]
+    public void FromTriplets_DuplicatesSummingBeyondFloat_ThrowNamingTheEntry()
+    {
+        var error = Assert.Throws<ArgumentException>(() => CsrMatrix.FromTriplets(2, 2, [1, 0, 1], [1, 0, 1], [3e38f, 1f, 3e38f]));
+        Assert.Equal("values", error.ParamName);
+        Assert.Contains("row 1, column 1", error.Message, StringComparison.Ordinal);
+        var builder = new SparseMatrixBuilder(2, 2);
+        builder.Add(0, 1, -3e38f);
+        builder.Add(0, 1, -3e38f);
+        Assert.Throws<ArgumentException>(() => builder.ToCsr());
+        Assert.Equal(3e38f, CsrMatrix.FromTriplets(1, 1, [0, 0], [0, 0], [3e38f, 3e38f], new SparseBuildOptions { Duplicates = DuplicateHandling.Max }).GetValues(0)[0]);
+    }
+
+    [Fact]
     public void AppendRow_AddsRowWithoutChangingExisting()
     {
         var m = Sample();
