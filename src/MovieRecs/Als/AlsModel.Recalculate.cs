@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using MovieRecs.Internal;
 using MovieRecs.Sparse;
@@ -17,6 +17,14 @@ public sealed partial class AlsModel
     /// </summary>
     [ThreadStatic]
     private static AlsRowScratch? t_foldInScratch;
+
+    /// <summary>
+    /// This thread's other fold-in arrays (sorted ids, confidences, the solution), grown as needed and kept. Not the
+    /// shared array pool: with more threads than cores it moves arrays between threads' caches and per-core stacks
+    /// and allocates when those run dry, so a warm fold-in would allocate now and then. Taken out while in use.
+    /// </summary>
+    [ThreadStatic]
+    private static FoldInArrays? t_foldInArrays;
 
     /// <summary>
     /// The exact factors of a user described by their (item, value) list, solved against the fixed item factors: how
@@ -154,10 +162,10 @@ public sealed partial class AlsModel
         }
 
         var n = indexes.Length;
-        var sorted = ArrayPool<int>.Shared.Rent(Math.Max(1, n));
-        var confidence = ArrayPool<float>.Shared.Rent(Math.Max(1, n));
+        var arrays = t_foldInArrays ?? new FoldInArrays();
+        t_foldInArrays = null;
+        var (sorted, confidence, x) = arrays.Take(n, Stride);
         var scratch = TakeFoldInScratch();
-        var x = ArrayPool<float>.Shared.Rent(Stride);
         try
         {
             var alpha = (float)Options.Alpha;
@@ -216,9 +224,7 @@ public sealed partial class AlsModel
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(x);
-            ArrayPool<float>.Shared.Return(confidence);
-            ArrayPool<int>.Shared.Return(sorted);
+            t_foldInArrays = arrays;
             t_foldInScratch = scratch;
         }
     }
@@ -233,6 +239,31 @@ public sealed partial class AlsModel
             var target = destination.Slice(row * size, size);
             target[..row].Clear();
             source.Slice((row * stride) + row, size - row).CopyTo(target[row..]);
+        }
+    }
+
+    /// <summary>A thread's fold-in arrays: at least as long as the largest list and stride seen, never shrunk.</summary>
+    private sealed class FoldInArrays
+    {
+        private int[] _sorted = [];
+        private float[] _confidence = [];
+        private float[] _solution = [];
+
+        public (int[] Sorted, float[] Confidence, float[] Solution) Take(int count, int stride)
+        {
+            if (_sorted.Length < count)
+            {
+                var length = (int)Math.Min(Array.MaxLength, BitOperations.RoundUpToPowerOf2((uint)count));
+                _sorted = new int[length];
+                _confidence = new float[length];
+            }
+
+            if (_solution.Length < stride)
+            {
+                _solution = new float[stride];
+            }
+
+            return (_sorted, _confidence, _solution);
         }
     }
 
