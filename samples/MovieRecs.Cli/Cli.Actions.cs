@@ -42,6 +42,7 @@ internal static partial class Cli
     private static int Train(Report report, string dataPath, string modelPath, string? format, float minRating, AlsOptions options)
     {
         format ??= modelPath.EndsWith(".npz", StringComparison.OrdinalIgnoreCase) ? "npz" : "own";
+        CheckModelOutput(modelPath, format);
         // Streamed: only the kept ratings are held, never the whole table (ml-20m: about 0.35 GB instead of 1.2 GB).
         var (ratingsPath, release) = RatingsFile(dataPath);
         var interactions = InteractionMatrix.Read(ratingsPath, release, new InteractionOptions { MinRating = minRating });
@@ -73,6 +74,40 @@ internal static partial class Cli
         report.Value("format", format);
         report.Line($"Trained on {interactions.UserItems.RowCount:N0} users x {interactions.UserItems.ColumnCount:N0} movies ({interactions.UserItems.NonZeroCount:N0} ratings >= {minRating.ToString(CultureInfo.InvariantCulture)}); saved {modelPath}{(format == "spark" ? " (a Spark ALSModel directory)" : string.Empty)}");
         return 0;
+    }
+
+    /// <summary>
+    /// Refuses, before any data is read, a <c>--out</c> the model could not be saved to or must not replace: a missing
+    /// folder, a folder where a file goes (or a file where a Spark directory goes), and a folder that is not a Spark
+    /// ALSModel directory, which <c>--format spark</c> would otherwise delete with everything in it.
+    /// </summary>
+    private static void CheckModelOutput(string path, string format)
+    {
+        var folder = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
+        if (folder is not null && !Directory.Exists(folder))
+        {
+            throw new UsageException($"--out: no such folder: {CliOptions.Quote(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(path)) ?? folder)}");
+        }
+
+        if (format != "spark")
+        {
+            if (Directory.Exists(path))
+            {
+                throw new UsageException($"--out {CliOptions.Quote(path)} is a folder; the model is a file (a Spark ALSModel directory is written with --format spark)");
+            }
+
+            return;
+        }
+
+        if (File.Exists(path))
+        {
+            throw new UsageException($"--out {CliOptions.Quote(path)} is a file; --format spark writes a directory");
+        }
+
+        if (Directory.Exists(path) && !Directory.Exists(Path.Combine(path, "metadata")) && Directory.EnumerateFileSystemEntries(path).Any())
+        {
+            throw new UsageException($"--out {CliOptions.Quote(path)} is a folder that is not a Spark ALSModel directory (it has no metadata folder): it is not replaced; give a new name or remove it");
+        }
     }
 
     private static int Info(Report report, string path)

@@ -70,7 +70,7 @@ internal static partial class Cli
         {
             var data = Data();
             var model = new Option<string>("--out") { Description = "The model: a file (MovieRecs' own format, or implicit's .npz when the name ends in .npz), or with --format spark a directory.", HelpName = "MODEL", Required = true };
-            var format = CliOptions.Choice("--format", "own, npz, or spark: an Apache Spark MLlib ALSModel directory (replaced if it exists) that Spark's ALSModel.load reads. Default: npz when MODEL ends in .npz, else own.", ["own", "npz", "spark"]);
+            var format = CliOptions.Choice("--format", "own, npz, or spark: an Apache Spark MLlib ALSModel directory that Spark's ALSModel.load reads (an earlier one is replaced, any other folder refused). Default: npz when MODEL ends in .npz, else own.", ["own", "npz", "spark"]);
             var als = new AlsOptionSet("Random initial factors.");
             var command = Define("train", "Fits implicit ALS on DATA and saves the model with its user and movie ids.", [data, model, format, .. als.All],
             [

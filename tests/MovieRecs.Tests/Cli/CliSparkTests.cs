@@ -86,4 +86,54 @@ public sealed class CliSparkTests : IDisposable
         Assert.StartsWith($"movierecs: {part}: the file is missing", error, StringComparison.Ordinal);
         Assert.Single(error.TrimEnd().Split('\n'));
     }
+
+    [Fact]
+    public void TrainFormatSpark_OutIsAFolderOfOtherFiles_RefusedBeforeTrainingAndLeftAsItWas()
+    {
+        var data = PathOf("data");
+        Assert.Equal(0, CliRunner.Run("generate", "--preset", "ml-100k", "--seed", "6", "--out", data).Code);
+        var notes = PathOf("notes");
+        Directory.CreateDirectory(notes);
+        File.WriteAllText(Path.Combine(notes, "todo.txt"), "keep me");
+
+        var (code, output, error) = CliRunner.Run("train", data, "--out", notes, "--format", "spark", "--factors", "4", "--iterations", "1");
+
+        Assert.Equal(1, code);
+        Assert.Empty(output);
+        Assert.Equal(
+            $"movierecs: --out '{notes}' is a folder that is not a Spark ALSModel directory (it has no metadata folder): it is not replaced; give a new name or remove it{Environment.NewLine}",
+            error);
+        Assert.Equal("keep me", File.ReadAllText(Path.Combine(notes, "todo.txt")));
+        Assert.Single(Directory.GetFileSystemEntries(notes));
+    }
+
+    [Fact]
+    public void TrainFormatSpark_OverAnEarlierSparkModelOrAnEmptyFolder_Replaces()
+    {
+        var data = PathOf("data");
+        Assert.Equal(0, CliRunner.Run("generate", "--preset", "ml-100k", "--seed", "6", "--out", data).Code);
+        var model = PathOf("spark-model");
+        Directory.CreateDirectory(model);
+
+        foreach (var factors in new[] { "4", "5" })
+        {
+            var (code, _, error) = CliRunner.Run("train", data, "--out", model, "--format", "spark", "--factors", factors, "--iterations", "1");
+            Assert.True(code == 0, error);
+            Assert.Equal(int.Parse(factors, System.Globalization.CultureInfo.InvariantCulture), SparkModelDirectory.ReadMetadata(model).Rank);
+        }
+    }
+
+    [Fact]
+    public void TrainFormatSpark_OutIsAFile_RefusedBeforeTraining()
+    {
+        var file = PathOf("model.txt");
+        File.WriteAllText(file, "keep me");
+
+        // The data does not exist: the --out mistake is found first, before any data is read.
+        var (code, _, error) = CliRunner.Run("train", PathOf("no-data"), "--out", file, "--format", "spark");
+
+        Assert.Equal(1, code);
+        Assert.Equal($"movierecs: --out '{file}' is a file; --format spark writes a directory{Environment.NewLine}", error);
+        Assert.Equal("keep me", File.ReadAllText(file));
+    }
 }

@@ -122,6 +122,20 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>, IDisposable
     }
 
     [Fact]
+    public void Train_OutInAMissingFolderOrAFolder_RefusedBeforeTheDataIsRead()
+    {
+        // The data does not exist: each --out mistake is found first, not after a fit of minutes.
+        var missing = Path.Combine("no-such-folder", "m.mrals");
+        var (code, output, error) = Run("train", PathOf("no-data"), "--out", missing);
+        Assert.Equal((1, string.Empty), (code, output));
+        Assert.Equal($"movierecs: --out: no such folder: 'no-such-folder'{Environment.NewLine}", error);
+
+        (code, _, error) = Run("train", PathOf("no-data"), "--out", _folder.FullName, "--format", "own");
+        Assert.Equal(1, code);
+        Assert.Equal($"movierecs: --out '{_folder.FullName}' is a folder; the model is a file (a Spark ALSModel directory is written with --format spark){Environment.NewLine}", error);
+    }
+
+    [Fact]
     public void Train_MinRatingAboveEveryRating_SaysNoRatingsInTheFileOnOneLine()
     {
         var data = PathOf("data");
