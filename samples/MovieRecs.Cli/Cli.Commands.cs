@@ -79,6 +79,20 @@ internal static partial class Cli
                 "movierecs train ml-100k --out model.mrals --loss",
                 "movierecs train ml-100k --out spark-model --format spark --convention spark",
             ]);
+            // Every command tells a model file's format by its name, so a file saved against its name would not load back.
+            command.Validators.Add(result =>
+            {
+                var npzName = result.GetValue(model) is { } name && name.EndsWith(".npz", StringComparison.OrdinalIgnoreCase);
+                switch (result.GetValue(format))
+                {
+                    case "own" when npzName:
+                        result.AddError("--format own cannot be saved under a name ending in .npz: the tool would read it back as implicit's .npz; give another name");
+                        break;
+                    case "npz" when !npzName:
+                        result.AddError("--format npz needs a MODEL name ending in .npz: the tool reads any other file as its own format");
+                        break;
+                }
+            });
             command.SetAction(result => Execute(result, report => Cli.Train(
                 report, result.GetRequiredValue(data), result.GetRequiredValue(model), result.GetValue(format), result.GetValue(als.MinRating), als.From(result))));
             return command;

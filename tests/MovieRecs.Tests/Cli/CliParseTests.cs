@@ -56,6 +56,8 @@ public sealed class CliParseTests : IClassFixture<CliTests.TrainedModel>, IDispo
     [InlineData("recommend {model} --user 1", "Option '--data' is required.")]
     [InlineData("generate --preset ml-7m --out {out}", "--preset expects ml-100k, ml-1m, ml-10m, ml-20m or ml-25m, not 'ml-7m'")]
     [InlineData("train {data} --out {out} --solver lu", "--solver expects cg or cholesky, not 'lu'")]
+    [InlineData("train {data} --out {out}.npz --format own", "--format own cannot be saved under a name ending in .npz: the tool would read it back as implicit's .npz; give another name")]
+    [InlineData("train {data} --out {out} --format npz", "--format npz needs a MODEL name ending in .npz: the tool reads any other file as its own format")]
     [InlineData("evaluate {data} --split u9", "--split expects u1, u2, u3, u4, u5, ua or ub, not 'u9'")]
     [InlineData("evaluate {data} --model knn", "--model expects als, bpr, lmf, bm25, tfidf, cosine, popularity or all, not 'knn'")]
     [InlineData("evaluate {data} --model bm25 --learning-rate 0.05", "--learning-rate sets BPR's and logistic MF's step size; give it with --model bpr, lmf or all")]
