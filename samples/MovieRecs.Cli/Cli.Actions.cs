@@ -154,17 +154,19 @@ internal static partial class Cli
     /// <summary>The ratings file of a folder or a file, and its release (told by the library from the files and their first lines).</summary>
     private static (string Path, MovieLensRelease Release) RatingsFile(string path)
     {
+        InputPaths.Check(path);
         if (Directory.Exists(path))
         {
             var release = MovieLensReader.DetectRelease(path);
             var name = MovieLensReader.GetRatingsFileName(release);
             var file = Path.Combine(path, name);
-            return File.Exists(file) ? (file, release) : throw new UsageException($"no {name} in {path}");
-        }
+            if (!Path.Exists(file))
+            {
+                throw new UsageException($"no {name} in {CliOptions.Quote(path)}");
+            }
 
-        if (!File.Exists(path))
-        {
-            throw new UsageException($"no such file or folder: {path}");
+            InputPaths.Check(file);
+            return (file, release);
         }
 
         return (path, MovieLensReader.DetectRatingsFileRelease(path));

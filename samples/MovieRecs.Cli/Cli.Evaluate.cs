@@ -61,6 +61,12 @@ internal static partial class Cli
         TrainTestSplit split;
         if (request.Split is { } name)
         {
+            InputPaths.Check(request.DataPath);
+            if (!Directory.Exists(request.DataPath))
+            {
+                throw new UsageException($"--split {name} reads {name}.base and {name}.test of the ml-100k folder, not a file: {CliOptions.Quote(request.DataPath)}");
+            }
+
             // Every movie of u.item gets a column, as in implicit's matrices indexed by raw movie id: the document
             // count of TF-IDF and BM25 and the sampling of logistic MF depend on it.
             var (train, test) = MovieLensReader.ReadMl100kSplit(request.DataPath, name);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.Text.Json.Nodes;
+using MovieRecs.Internal;
 
 namespace MovieRecs.Cli;
 
@@ -52,6 +53,9 @@ internal static partial class Cli
     /// <summary>The one-line message on standard error and, with <c>--json</c>, the same as a JSON object on standard output.</summary>
     private static int Fail(TextWriter output, TextWriter error, bool json, string message, int code)
     {
+        // A path or value echoed by .NET's own messages may hold control characters; the tool's and the library's
+        // messages are escaped already (a backslash is left as it is, so nothing is escaped twice).
+        message = MessageText.Escape(message);
         error.WriteLine($"movierecs: {message}");
         if (json)
         {

@@ -40,10 +40,13 @@ internal sealed class ServingData
     /// <summary>A model by its path: a folder is a Spark ALSModel directory (served with Spark's default
     /// hyperparameters and convention for fold-in and explanations), a name ending in .npz an implicit archive, any
     /// other file the own format.</summary>
-    public static ModelFileContent LoadModel(string path) =>
-        Directory.Exists(path) ? SparkModelDirectory.Load(path)
-        : path.EndsWith(".npz", StringComparison.OrdinalIgnoreCase) ? ImplicitModelFile.Load(path)
-        : AlsModelFile.Load(path);
+    public static ModelFileContent LoadModel(string path)
+    {
+        InputPaths.Check(path);
+        return Directory.Exists(path) ? SparkModelDirectory.Load(path)
+            : path.EndsWith(".npz", StringComparison.OrdinalIgnoreCase) ? ImplicitModelFile.Load(path)
+            : AlsModelFile.Load(path);
+    }
 
     /// <summary>Loads the model (stage <c>load</c>) and the data (stage <c>data</c>) and checks that they belong together (stage <c>check</c>).</summary>
     public static ServingData Load(string modelPath, string dataPath, Report report)
@@ -105,28 +108,32 @@ internal sealed class ServingData
         string folder;
         MovieLensRelease release;
         string? ratingsPath;
+        InputPaths.Check(path);
         if (Directory.Exists(path))
         {
             folder = path;
             release = MovieLensReader.DetectRelease(path);
             ratingsPath = Path.Combine(path, MovieLensReader.GetRatingsFileName(release));
-            ratingsPath = File.Exists(ratingsPath) ? ratingsPath : null;
-        }
-        else if (File.Exists(path))
-        {
-            folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-            release = MovieLensReader.DetectRatingsFileRelease(path);
-            ratingsPath = path;
+            ratingsPath = Path.Exists(ratingsPath) ? ratingsPath : null;
         }
         else
         {
-            throw new UsageException($"no such file or folder: {path}");
+            // The folder as the user wrote it ("." for a bare file name), not .NET's absolute path.
+            folder = Path.GetDirectoryName(path) is { Length: > 0 } parent ? parent : ".";
+            ratingsPath = path;
+            release = MovieLensReader.DetectRatingsFileRelease(path);
         }
 
         var moviesPath = Path.Combine(folder, MovieLensReader.GetMoviesFileName(release));
-        if (!File.Exists(moviesPath))
+        if (!Path.Exists(moviesPath))
         {
-            throw new UsageException($"no {MovieLensReader.GetMoviesFileName(release)} in {folder}: the titles come from the release's movies file");
+            throw new UsageException($"no {MovieLensReader.GetMoviesFileName(release)} in {CliOptions.Quote(folder)}: the titles come from the release's movies file");
+        }
+
+        InputPaths.Check(moviesPath);
+        if (ratingsPath is not null)
+        {
+            InputPaths.Check(ratingsPath);
         }
 
         var movies = MovieLensReader.ReadMovies(moviesPath, release);
