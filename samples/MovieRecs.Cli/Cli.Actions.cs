@@ -20,6 +20,11 @@ internal static partial class Cli
             "ml-20m" => SyntheticMovieLensOptions.Ml20m,
             _ => SyntheticMovieLensOptions.Ml25m,
         } with { Seed = seed };
+        if (Path.Exists(folder) && !Directory.Exists(folder))
+        {
+            throw new UsageException($"--out {CliOptions.Quote(folder)} is a file; generate writes a folder of files");
+        }
+
         var data = SyntheticMovieLens.Generate(options);
         report.Stage("generate");
         Directory.CreateDirectory(folder);

@@ -53,7 +53,7 @@ internal static partial class Cli
         {
             var preset = CliOptions.Choice("--preset", "The release whose shape (users, movies, ratings, popularity skew) to copy.", ["ml-100k", "ml-1m", "ml-10m", "ml-20m", "ml-25m"]);
             preset.Required = true;
-            var folder = new Option<string>("--out") { Description = "The folder to write the files to (created if needed).", HelpName = "DIR", Required = true };
+            var folder = CliOptions.NotEmpty(new Option<string>("--out") { Description = "The folder to write the files to (created if needed).", HelpName = "DIR", Required = true });
             var seed = CliOptions.Seed("The generator's seed.");
             var format = CliOptions.Choice("--format", "ml-1m's .dat files or ml-25m-style .csv files.", ["ml-1m", "csv"], "ml-1m");
             var command = Define("generate", "Writes a synthetic MovieLens-shaped release.", [preset, folder, seed, format],
@@ -69,7 +69,7 @@ internal static partial class Cli
         private Command Train()
         {
             var data = Data();
-            var model = new Option<string>("--out") { Description = "The model: a file (MovieRecs' own format, or implicit's .npz when the name ends in .npz), or with --format spark a directory.", HelpName = "MODEL", Required = true };
+            var model = CliOptions.NotEmpty(new Option<string>("--out") { Description = "The model: a file (MovieRecs' own format, or implicit's .npz when the name ends in .npz), or with --format spark a directory.", HelpName = "MODEL", Required = true });
             var format = CliOptions.Choice("--format", "own, npz, or spark: an Apache Spark MLlib ALSModel directory that Spark's ALSModel.load reads (an earlier one is replaced, any other folder refused). Default: npz when MODEL ends in .npz, else own.", ["own", "npz", "spark"]);
             var als = new AlsOptionSet("Random initial factors.");
             var command = Define("train", "Fits implicit ALS on DATA and saves the model with its user and movie ids.", [data, model, format, .. als.All],
@@ -129,7 +129,7 @@ internal static partial class Cli
         {
             var (model, dataOption) = ModelAndData(moviesOnly: true);
             var movie = CliOptions.Id("--movie", "A movie id of the model.");
-            var title = new Option<string>("--title") { Description = "A title, matched loosely (case, accents, articles and the year may differ).", HelpName = "TITLE" };
+            var title = CliOptions.NotEmpty(new Option<string>("--title") { Description = "A title, matched loosely (case, accents, articles and the year may differ).", HelpName = "TITLE" });
             var count = CliOptions.Count("--count", "How many movies, the movie itself included.", 15);
             var command = Define("similar", "Movies closest to a movie in cosine similarity of their factors (the movie itself first).", [model, dataOption, movie, title, count],
             [
@@ -155,7 +155,7 @@ internal static partial class Cli
             var user = CliOptions.Id("--user", "A user of the data, whose liked movies explain the score.");
             var titles = Titles();
             var movie = CliOptions.Id("--movie", "The movie id whose score to explain.");
-            var title = new Option<string>("--title") { Description = "The title whose score to explain, matched loosely.", HelpName = "TITLE" };
+            var title = CliOptions.NotEmpty(new Option<string>("--title") { Description = "The title whose score to explain, matched loosely.", HelpName = "TITLE" });
             var count = CliOptions.Count("--count", "How many contributions.", 10);
             var minRating = CliOptions.MinRating("A --user's ratings at or above it are the movies they like.");
             var command = Define("explain", "Splits a recommendation's score into the contributions of the liked movies.", [model, dataOption, user, titles, movie, title, count, minRating],
@@ -183,34 +183,34 @@ internal static partial class Cli
 
         private Command Info()
         {
-            var model = new Argument<string>("MODEL") { Description = "A model file (own format, or implicit's .npz), or a Spark ALSModel directory." };
+            var model = CliOptions.NotEmpty(new Argument<string>("MODEL") { Description = "A model file (own format, or implicit's .npz), or a Spark ALSModel directory." });
             var command = Define("info", "Shape and hyperparameters of a saved model.", [model], ["movierecs info model.mrals", "movierecs info model.npz --json", "movierecs info spark-model"]);
             command.SetAction(result => Execute(result, report => Cli.Info(report, result.GetRequiredValue(model))));
             return command;
         }
 
         private static Argument<string> Data() =>
-            new("DATA") { Description = "A MovieLens release folder (any release) or a ratings file (u.data, u1.base, ratings.dat, ratings.csv)." };
+            CliOptions.NotEmpty(new Argument<string>("DATA") { Description = "A MovieLens release folder (any release) or a ratings file (u.data, u1.base, ratings.dat, ratings.csv)." });
 
         private static (Argument<string> Model, Option<string> Data) ModelAndData(bool moviesOnly = false) =>
         (
-            new Argument<string>("MODEL") { Description = "A model saved by movierecs train (own format or .npz, with its ids), or a Spark ALSModel directory." },
-            new Option<string>("--data")
+            CliOptions.NotEmpty(new Argument<string>("MODEL") { Description = "A model saved by movierecs train (own format or .npz, with its ids), or a Spark ALSModel directory." }),
+            CliOptions.NotEmpty(new Option<string>("--data")
             {
                 Description = "The data the model was trained on: its release folder or ratings file (the movies file beside it)"
                     + (moviesOnly ? "; a folder with only the movies file will do." : "."),
                 HelpName = "DATA",
                 Required = true,
-            }
+            })
         );
 
-        private static Option<string[]> Titles() => new("--titles")
+        private static Option<string[]> Titles() => CliOptions.NotEmpty(new Option<string[]>("--titles")
         {
             Description = "Titles the user likes, matched loosely (case, accents, articles and the year may differ).",
             HelpName = "TITLE",
             AllowMultipleArgumentsPerToken = true,
             Arity = ArgumentArity.OneOrMore,
-        };
+        });
 
         /// <summary>A command with its arguments and options, and examples for its help.</summary>
         private Command Define(string name, string description, Symbol[] symbols, string[] examples)

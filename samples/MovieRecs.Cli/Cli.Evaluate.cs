@@ -182,6 +182,12 @@ internal static partial class Cli
                 ]);
             metric.Validators.Add(result =>
             {
+                if (result.Tokens.Count > 0 && !result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Any())
+                {
+                    result.AddError("--metric: no metric given (precision, recall, map, ndcg, auc or all)");
+                    return;
+                }
+
                 foreach (var name in result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
                 {
                     if (name != "all" && Array.FindIndex(PlotMetrics, m => m.Name == name) < 0)
@@ -200,7 +206,7 @@ internal static partial class Cli
                 }
                 else if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder && !Directory.Exists(folder))
                 {
-                    result.AddError($"--plot: no such folder: {folder}");
+                    result.AddError($"--plot: no such folder: {CliOptions.Quote(Path.GetDirectoryName(path) is { Length: > 0 } given ? given : folder)}");
                 }
             });
             command.Validators.Add(result =>
@@ -273,15 +279,16 @@ internal static partial class Cli
             return command;
         }
 
-        private static double? ParseNonNegative(string name, string text) =>
-            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) && value >= 0
-                ? value
-                : throw new UsageException($"{name} expects a non-negative number, not {CliOptions.Quote(text)}");
+        private static double? ParseNonNegative(string name, string text) => ParseNumber(name, text, double.MaxValue, "a non-negative number");
 
-        private static double? ParseUnit(string name, string text) =>
-            ParseNonNegative(name, text) is { } value && value <= 1
+        private static double? ParseUnit(string name, string text) => ParseNumber(name, text, 1, "a number from 0 to 1");
+
+        // A plain number, as every numeric option takes: no white space, thousands separators or hex.
+        private static double? ParseNumber(string name, string text, double maximum, string expected) =>
+            double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var value)
+            && double.IsFinite(value) && value >= 0 && value <= maximum
                 ? value
-                : throw new UsageException($"{name} expects a number from 0 to 1, not {CliOptions.Quote(text)}");
+                : throw new UsageException($"{name} expects {expected}, not {CliOptions.Quote(text)}");
 
         /// <summary>The sweep given, or null when none was given or it is malformed (its own error says so).</summary>
         private static SweepSpec? SweepOf(System.CommandLine.Parsing.OptionResult? result)

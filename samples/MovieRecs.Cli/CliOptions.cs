@@ -103,6 +103,33 @@ internal static class CliOptions
         };
     }
 
+    /// <summary>Refuses an empty or blank value (a path or a title), which .NET would report without naming the option.</summary>
+    public static TOption NotEmpty<TOption>(TOption option)
+        where TOption : Option
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Any(token => string.IsNullOrWhiteSpace(token.Value)))
+            {
+                result.AddError($"{option.Name} needs a value, not {Quote(result.Tokens.First(token => string.IsNullOrWhiteSpace(token.Value)).Value)}");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>Refuses an empty or blank argument (a path), which .NET would report without naming it.</summary>
+    public static Argument<string> NotEmpty(Argument<string> argument)
+    {
+        argument.Validators.Add(result =>
+        {
+            if (result.Tokens.Any(token => string.IsNullOrWhiteSpace(token.Value)))
+            {
+                result.AddError($"{argument.Name} needs a path, not {Quote(result.Tokens[0].Value)}");
+            }
+        });
+        return argument;
+    }
+
     /// <summary>True when <paramref name="option"/> was given on the command line (not merely defaulted).</summary>
     public static bool Given(this CommandResult command, Option option) => command.GetResult(option) is { Implicit: false };
 

@@ -67,6 +67,50 @@ public sealed class CliParseTests : IClassFixture<CliTests.TrainedModel>, IDispo
     [InlineData("evaluate {data} --model cosine --weight bm25", "--weight weights ALS's training matrix; it does not apply to --model cosine")]
     public void Run_ConflictingOrMissingOptions_AreErrors(string commandLine, string expected) => AssertUsageError(commandLine, expected);
 
+    // Each used to fail: an empty --metric with exit code 70 after the whole sweep, the others with .NET's message
+    // naming no option, or (--bm25-*) by accepting white space and telling 0x1 a "non-negative number" for a 0-to-1 option.
+    [Theory]
+    [InlineData("evaluate {data} --sweep iterations=1..2 --metric , --plot {out}.png", "--metric: no metric given (precision, recall, map, ndcg, auc or all)")]
+    [InlineData("evaluate {data} --sweep iterations=1..2 --plot no-such-folder/x.png", "--plot: no such folder: 'no-such-folder'")]
+    [InlineData("evaluate {data} --model bm25 --bm25-b 0x1", "--bm25-b expects a number from 0 to 1, not '0x1'")]
+    [InlineData("evaluate {data} --model bm25 --bm25-k1 1\n", "--bm25-k1 expects a non-negative number, not '1\\n'")]
+    public void Run_EmptyOrMalformedValue_NamesTheOption(string commandLine, string expected) => AssertUsageError(commandLine, expected);
+
+    [Theory]
+    [InlineData("info|", "MODEL needs a path, not ''")]
+    [InlineData("train||--out|{out}", "DATA needs a path, not ''")]
+    [InlineData("recommend||--data|{data}|--user|1", "MODEL needs a path, not ''")]
+    [InlineData("train|{data}|--out|", "--out needs a value, not ''")]
+    [InlineData("generate|--preset|ml-100k|--out| ", "--out needs a value, not ' '")]
+    [InlineData("recommend|{model}|--data||--user|1", "--data needs a value, not ''")]
+    [InlineData("recommend|{model}|--data|{data}|--titles|star|", "--titles needs a value, not ''")]
+    [InlineData("similar|{model}|--data|{data}|--title|", "--title needs a value, not ''")]
+    [InlineData("explain|{model}|--data|{data}|--user|1|--title|\t", "--title needs a value, not '\\t'")]
+    public void Run_EmptyPathOrTitle_NamesTheArgumentOrOption(string commandLine, string expected)
+    {
+        var args = commandLine.Split('|').Select(arg => Fill(arg)).ToArray();
+
+        var (code, output, error) = CliRunner.Run(args);
+
+        Assert.Equal($"movierecs: {expected}{Environment.NewLine}", error);
+        Assert.Equal(1, code);
+        Assert.Empty(output);
+        Assert.False(Path.Exists(PathOf("out")));
+    }
+
+    [Fact]
+    public void Generate_OutIsAFile_SaysSoAndLeavesIt()
+    {
+        var file = PathOf("notes.txt");
+        File.WriteAllText(file, "keep me");
+
+        var (code, _, error) = CliRunner.Run("generate", "--preset", "ml-100k", "--out", file);
+
+        Assert.Equal(1, code);
+        Assert.Equal($"movierecs: --out '{file}' is a file; generate writes a folder of files{Environment.NewLine}", error);
+        Assert.Equal("keep me", File.ReadAllText(file));
+    }
+
     [Fact]
     public void Train_LossOnlyWhenAsked()
     {
