@@ -19,6 +19,9 @@ internal static class SparkModelReader
     /// <summary>The side folders of an ALSModel directory.</summary>
     public const string ItemFactors = "itemFactors";
 
+    /// <summary>The fields of Parquet's <c>PageHeader</c> that hold a data page's header, version 1 and 2.</summary>
+    private const short DataPageHeader = 5, DataPageHeaderV2 = 8;
+
     private static ReadOnlySpan<byte> ParquetMagic => "PAR1"u8;
 
     /// <summary>One side as read: ids and their vectors (row-major, <c>rank</c> floats per row) in file order.</summary>
@@ -221,6 +224,29 @@ internal static class SparkModelReader
         {
             SparkErrors.Throw(SparkModelError.InvalidParquet, sourceName, $"the footer length {footer} does not fit the file of {length} bytes.");
         }
+
+        CheckFooter(stream, length - 8 - footer, footer, sourceName);
+    }
+
+    /// <summary>
+    /// Walks the footer's Thrift structure before the Parquet reader parses it: a list or string claiming more bytes
+    /// than the footer holds would make that reader allocate from the claim (an <see cref="OutOfMemoryException"/>),
+    /// and values nested thousands deep would overflow its recursive skipping of unknown fields (a crash).
+    /// </summary>
+    private static void CheckFooter(Stream stream, long start, int footerLength, string sourceName)
+    {
+        var footer = new byte[footerLength];
+        stream.Position = start;
+        stream.ReadExactly(footer);
+        var reader = new ThriftCompactReader(footer);
+        try
+        {
+            reader.Skip(ThriftCompactReader.TypeStruct);
+        }
+        catch (InvalidDataException e)
+        {
+            throw SparkErrors.Create(SparkModelError.InvalidParquet, sourceName, $"the footer at byte {start} is damaged: {e.Message}", e);
+        }
     }
 
     private static (DataField Id, DataField Element, ListField Features) CheckSchema(ParquetReader reader, string sourceName)
@@ -276,8 +302,8 @@ internal static class SparkModelReader
                 }
 
                 var groupRows = (int)rows;
-                CheckPages(bytes, group, idField, groupRows * 4L, part.SourceName);
-                CheckPages(bytes, group, elementField, groupRows * 5L * rank, part.SourceName);
+                CheckPages(bytes, group, idField, groupRows * 4L, groupRows, part.SourceName);
+                CheckPages(bytes, group, elementField, groupRows * 5L * rank, maxValues: null, part.SourceName);
                 var groupIds = ids.Slice(written, groupRows);
                 ReadIds(group, idField, groupIds, part.SourceName, cancellationToken);
                 ReadVectors(group, elementField, featuresField, groupIds, factors.Slice(written * rank, groupRows * rank), rank, part.SourceName, cancellationToken);
@@ -300,13 +326,25 @@ internal static class SparkModelReader
     /// <summary>
     /// Walks the pages of one column chunk (their Thrift headers) and checks every declared size against the chunk and
     /// against what the rows can need, so that no page makes the Parquet reader allocate more than the model's size.
+    /// The data pages must hold the chunk's value count between them: the Parquet reader allocates that count up front
+    /// and reads page headers until it has that many values, past the chunk's end if the pages hold fewer.
     /// </summary>
-    private static void CheckPages(byte[] bytes, ParquetRowGroupReader group, DataField field, long expectedBytes, string sourceName)
+    /// <remarks><paramref name="maxValues"/> is the most values the chunk may declare (the rows, for a column that is
+    /// not a list), or <see langword="null"/> when the caller checks the count itself.</remarks>
+    private static void CheckPages(byte[] bytes, ParquetRowGroupReader group, DataField field, long expectedBytes, long? maxValues, string sourceName)
     {
         var chunk = group.GetMetadata(field)?.MetaData;
         if (chunk is null)
         {
             SparkErrors.Throw(SparkModelError.InvalidParquet, sourceName, $"the column {field.Path} has no chunk metadata.");
+        }
+
+        if (chunk.NumValues < 0 || chunk.NumValues > maxValues)
+        {
+            SparkErrors.Throw(
+                SparkModelError.InvalidParquet,
+                sourceName,
+                $"the column {field.Path} declares {chunk.NumValues} values{(maxValues is { } max ? $" for {max} rows" : string.Empty)}.");
         }
 
         var limit = (2 * expectedBytes) + (1 << 20);
@@ -335,12 +373,13 @@ internal static class SparkModelReader
         }
 
         long uncompressed = 0;
+        long values = 0;
         var position = start;
         while (position < end)
         {
             var region = bytes.AsSpan((int)position, (int)(end - position));
             var reader = new ThriftCompactReader(region);
-            int pageUncompressed = -1, pageCompressed = -1;
+            int pageUncompressed = -1, pageCompressed = -1, pageValues = 0;
             try
             {
                 short last = 0;
@@ -359,6 +398,10 @@ internal static class SparkModelReader
                     else if (id == 3 && type == ThriftCompactReader.TypeI32)
                     {
                         pageCompressed = reader.ReadI32();
+                    }
+                    else if (id is DataPageHeader or DataPageHeaderV2 && type == ThriftCompactReader.TypeStruct)
+                    {
+                        pageValues = ReadPageValueCount(ref reader);
                     }
                     else
                     {
@@ -380,6 +423,12 @@ internal static class SparkModelReader
                     $"the page of column {field.Path} at byte {position} declares {pageCompressed} bytes, but its chunk has {end - body} left.");
             }
 
+            if (pageValues < 0)
+            {
+                SparkErrors.Throw(SparkModelError.InvalidParquet, sourceName, $"the page of column {field.Path} at byte {position} declares {pageValues} values.");
+            }
+
+            values += pageValues;
             uncompressed += pageUncompressed;
             if (uncompressed > limit)
             {
@@ -390,6 +439,38 @@ internal static class SparkModelReader
             }
 
             position = body + pageCompressed;
+        }
+
+        if (values != chunk.NumValues)
+        {
+            SparkErrors.Throw(
+                SparkModelError.InvalidParquet,
+                sourceName,
+                $"the pages of column {field.Path} hold {values} values but the column declares {chunk.NumValues}.");
+        }
+    }
+
+    /// <summary>Reads a data page header (version 1 or 2) and returns its <c>num_values</c> (field 1), 0 if absent.</summary>
+    private static int ReadPageValueCount(ref ThriftCompactReader reader)
+    {
+        var count = 0;
+        short last = 0;
+        while (true)
+        {
+            reader.ReadFieldHeader(ref last, out var type, out var id);
+            if (type == ThriftCompactReader.TypeStop)
+            {
+                return count;
+            }
+
+            if (id == 1 && type == ThriftCompactReader.TypeI32)
+            {
+                count = reader.ReadI32();
+            }
+            else
+            {
+                reader.Skip(type, depth: 1);
+            }
         }
     }
 

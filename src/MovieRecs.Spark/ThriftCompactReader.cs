@@ -40,7 +40,21 @@ internal ref struct ThriftCompactReader(ReadOnlySpan<byte> data)
         }
 
         var delta = header >> 4;
-        id = delta != 0 ? (short)(lastFieldId + delta) : checked((short)ReadZigZag());
+        if (delta != 0)
+        {
+            id = (short)(lastFieldId + delta);
+        }
+        else
+        {
+            var value = ReadZigZag();
+            if (value is < short.MinValue or > short.MaxValue)
+            {
+                throw new InvalidDataException($"a Thrift field id at byte {Position} is out of range ({value}).");
+            }
+
+            id = (short)value;
+        }
+
         lastFieldId = id;
     }
 

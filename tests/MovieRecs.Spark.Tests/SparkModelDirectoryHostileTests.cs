@@ -317,6 +317,75 @@ public sealed class SparkModelDirectoryHostileTests : IDisposable
     }
 
     [Fact]
+    public void Load_FooterNestedThousandsDeep_IsInvalidParquet()
+    {
+        // The Parquet reader skips unknown fields recursively: 100,000 nested lists overflowed its stack (a crash).
+        var model = SaveSmallModel();
+        var part = Parts(model, "itemFactors")[0];
+        File.Delete(Path.Combine(model, "itemFactors", $".{Path.GetFileName(part)}.crc"));
+        TestModels.RewriteFooter(part, footer => [.. footer.AsSpan(0, footer.Length - 1), .. TestModels.DeeplyNestedListField(100, 100_000), 0]);
+
+        var error = LoadFails(model, SparkModelError.InvalidParquet);
+
+        Assert.Contains("footer", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x15, 0x02, 0x19, 0xFC, 0xFF, 0xFF, 0xFF, 0xFF, 0x07, 0, 0, 0, 0 })] // 2^31 - 1 schema elements
+    [InlineData(new byte[] { 0x15, 0x02, 0x19, 0x1C, 0x48, 0xFF, 0xFF, 0xFF, 0xFF, 0x07, 0x78, 0x78 })] // a name of 2^31 - 1 bytes
+    public void Load_FooterClaimingMoreThanItHolds_IsInvalidParquetBeforeAllocating(byte[] footer)
+    {
+        // The Parquet reader allocated a list or string of the claimed size: an OutOfMemoryException escaped.
+        var model = SaveSmallModel();
+        var part = Parts(model, "itemFactors")[0];
+        File.Delete(Path.Combine(model, "itemFactors", $".{Path.GetFileName(part)}.crc"));
+        TestModels.RewriteFooter(part, _ => footer);
+
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        LoadFails(model, SparkModelError.InvalidParquet);
+
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 64 << 20, "nothing of the claimed size was allocated");
+    }
+
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(1 << 28)]
+    [InlineData(-1L)]
+    public void Load_IdColumnDeclaringOtherThanItsRows_IsInvalidParquetBeforeAllocating(long declaredValues)
+    {
+        // The Parquet reader allocates the id column's declared value count up front (1 GiB for 2^28 values).
+        var model = SaveSmallModel();
+        ClearParts(model, "itemFactors");
+        TestModels.WritePartWithLyingIdColumn(
+            Path.Combine(model, "itemFactors", "part-00000-lie.snappy.parquet"), [1, 2, 3], new float[3 * Rank], Rank, declaredValues, idPageValues: 3, afterIdChunk: []);
+
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var error = LoadFails(model, SparkModelError.InvalidParquet);
+
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 64 << 20, "nothing of the declared size was allocated");
+        Assert.Contains("column id", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Load_IdPagesHoldingFewerValuesThanTheColumn_IsInvalidParquet(bool deeplyNestedBytesAfterTheChunk)
+    {
+        // The Parquet reader reads page headers until it has the column's value count, past the end of the chunk:
+        // into the features chunk (its floats read as ids), or into bytes no chunk claims, which were never checked
+        // (a page header nested 100,000 deep overflowed its stack).
+        var model = SaveSmallModel();
+        ClearParts(model, "itemFactors");
+        byte[] after = deeplyNestedBytesAfterTheChunk ? [0x15, 0x00, .. TestModels.DeeplyNestedListField(50, 100_000), 0] : [];
+        TestModels.WritePartWithLyingIdColumn(
+            Path.Combine(model, "itemFactors", "part-00000-lie.snappy.parquet"), [1, 2, 3, 4], new float[4 * Rank], Rank, idChunkValues: 4, idPageValues: 2, after);
+
+        var error = LoadFails(model, SparkModelError.InvalidParquet);
+
+        Assert.Contains("hold 2 values", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_IdOfAnotherType_IsInvalidSchema()
     {
         var model = SaveSmallModel();
