@@ -1,4 +1,5 @@
 using MovieRecs.Als;
+using MovieRecs.Internal;
 using MovieRecs.Persistence;
 
 namespace MovieRecs.Spark;
@@ -120,16 +121,16 @@ public static class SparkModelDirectory
         options ??= SparkModelSaveOptions.Default;
         options.Validate();
         var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
-        var parent = Path.GetDirectoryName(target) ?? throw new ArgumentException($"'{directory}' has no parent folder.", nameof(directory));
+        var parent = Path.GetDirectoryName(target) ?? throw new ArgumentException($"'{MessageText.Escape(directory)}' has no parent folder.", nameof(directory));
         var name = Path.GetFileName(target);
         if (File.Exists(target))
         {
-            throw new IOException($"'{directory}' is a file; a Spark model is saved as a directory.");
+            throw new IOException($"'{MessageText.Escape(directory)}' is a file; a Spark model is saved as a directory.");
         }
 
         if (Directory.Exists(target) && !options.Overwrite)
         {
-            throw new IOException($"'{directory}' already exists; remove it or set SparkModelSaveOptions.Overwrite.");
+            throw new IOException($"'{MessageText.Escape(directory)}' already exists; remove it or set SparkModelSaveOptions.Overwrite.");
         }
 
         var temporary = Path.Combine(parent, $".{name}.{Guid.NewGuid():N}.tmp");
@@ -179,12 +180,12 @@ public static class SparkModelDirectory
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (File.Exists(directory))
         {
-            throw new ArgumentException($"'{directory}' is a file; a Spark model is a directory (holding metadata, userFactors and itemFactors).", nameof(directory));
+            throw new ArgumentException($"'{MessageText.Escape(directory)}' is a file; a Spark model is a directory (holding metadata, userFactors and itemFactors).", nameof(directory));
         }
 
         if (!Directory.Exists(directory))
         {
-            throw new DirectoryNotFoundException($"The Spark model directory '{directory}' does not exist.");
+            throw new DirectoryNotFoundException($"The Spark model directory '{MessageText.Escape(directory)}' does not exist.");
         }
     }
 

@@ -236,6 +236,18 @@ public sealed class SparkModelDirectoryHostileTests : IDisposable
     }
 
     [Fact]
+    public void Load_MetadataClassWithControlCharacters_IsEscapedInTheMessage()
+    {
+        var model = SaveSmallModel();
+        RewriteMetadata(model, json => json.Replace(SparkModelDirectory.AlsModelClass, "evil\\u001b[2J\\u0007\\u202e", StringComparison.Ordinal));
+
+        var error = LoadFails(model, SparkModelError.NotAlsModel);
+
+        Assert.DoesNotContain(error.Message, c => c < ' ' || c is '\u007f' or '\u202e');
+        Assert.Contains("evil\\x1b[2J\\x07\\u202e", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_PartCopiedUnderAnotherName_IsDuplicateId()
     {
         var model = SaveSmallModel();
