@@ -1,3 +1,5 @@
+using MovieRecs.Internal;
+
 namespace MovieRecs.MovieLens;
 
 /// <summary>The ratings, movies and (where the release has them) users of one MovieLens release, loaded from its folder.</summary>
@@ -65,7 +67,7 @@ public sealed class MovieLensDataset
         ReleaseFormat.Validate(release, nameof(release));
         if (!Directory.Exists(folder))
         {
-            throw new DirectoryNotFoundException($"MovieLens folder not found: {folder}");
+            throw new DirectoryNotFoundException($"MovieLens folder not found: {MessageText.Escape(folder)}");
         }
 
         var movies = MovieLensReader.ReadMovies(Path.Combine(folder, ReleaseFormat.MoviesFileName(release)), release);

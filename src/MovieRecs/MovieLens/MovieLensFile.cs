@@ -1,3 +1,5 @@
+using MovieRecs.Internal;
+
 namespace MovieRecs.MovieLens;
 
 /// <summary>Opening files with the readers' conventions.</summary>
@@ -9,7 +11,7 @@ internal static class MovieLensFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"MovieLens file not found: {path}", path);
+            throw new FileNotFoundException($"MovieLens file not found: {MessageText.Escape(path)}", path);
         }
 
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);

@@ -1,3 +1,5 @@
+using MovieRecs.Internal;
+
 namespace MovieRecs.MovieLens;
 
 public static partial class MovieLensReader
@@ -41,7 +43,7 @@ public static partial class MovieLensReader
         ArgumentException.ThrowIfNullOrEmpty(folder);
         if (!Directory.Exists(folder))
         {
-            throw new DirectoryNotFoundException($"MovieLens folder not found: {folder}");
+            throw new DirectoryNotFoundException($"MovieLens folder not found: {MessageText.Escape(folder)}");
         }
 
         bool Has(string name) => File.Exists(Path.Combine(folder, name));
@@ -59,7 +61,7 @@ public static partial class MovieLensReader
         if (!Has("ratings.csv") && !Has("movies.csv"))
         {
             throw new FileNotFoundException(
-                $"No MovieLens files in {folder}: expected u.data, ratings.dat or ratings.csv (or the movies file of a release).",
+                $"No MovieLens files in {MessageText.Escape(folder)}: expected u.data, ratings.dat or ratings.csv (or the movies file of a release).",
                 Path.Combine(folder, "ratings.csv"));
         }
 
@@ -100,7 +102,7 @@ public static partial class MovieLensReader
         var file = new FileInfo(path);
         if (!file.Exists)
         {
-            throw new FileNotFoundException($"Ratings file not found: {path}", path);
+            throw new FileNotFoundException($"Ratings file not found: {MessageText.Escape(path)}", path);
         }
 
         var folder = Path.GetDirectoryName(file.FullName) ?? ".";

@@ -149,6 +149,28 @@ public partial class MovieLensReaderTests
     }
 
     [Fact]
+    public void DetectAndRead_PathsWithControlCharacters_AreEscapedInTheMessages()
+    {
+        using var folder = new ReaderTempFolder();
+        var odd = Path.Combine(folder.Path, "ml\u001b[2J\nx");
+        Directory.CreateDirectory(odd);
+
+        var empty = Assert.Throws<FileNotFoundException>(() => MovieLensReader.DetectRelease(odd));
+        var missing = Assert.Throws<DirectoryNotFoundException>(() => MovieLensReader.DetectRelease(odd + "\u202e"));
+        var noFile = Assert.Throws<FileNotFoundException>(() => MovieLensReader.ReadRatings(Path.Combine(odd, "u.data"), MovieLensRelease.Ml100k));
+        var noDataset = Assert.Throws<DirectoryNotFoundException>(() => MovieLensDataset.Load(odd + "\u0007"));
+
+        foreach (var message in new[] { empty.Message, missing.Message, noFile.Message, noDataset.Message })
+        {
+            Assert.Contains("ml\\x1b[2J\\nx", message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\u001b', message);
+            Assert.DoesNotContain('\n', message);
+            Assert.DoesNotContain('\u202e', message);
+            Assert.DoesNotContain('\u0007', message);
+        }
+    }
+
+    [Fact]
     public void DetectRelease_MissingFolder_ThrowsDirectoryNotFound()
     {
         var path = Path.Combine(Path.GetTempPath(), "movierecs-missing-" + Guid.NewGuid().ToString("N"));
