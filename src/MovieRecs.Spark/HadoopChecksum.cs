@@ -57,7 +57,7 @@ internal static class HadoopChecksum
         }
 
         var crcName = sourceName + " (checksum file " + Path.GetFileName(crcPath) + ")";
-        using var stream = new FileStream(crcPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        using var stream = ModelFiles.OpenRead(crcPath, crcName);
         var length = stream.Length;
         Span<byte> header = stackalloc byte[HeaderSize];
         if (length < HeaderSize || stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false) < HeaderSize || !header[..4].SequenceEqual(Magic))

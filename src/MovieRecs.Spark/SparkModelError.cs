@@ -9,7 +9,8 @@ public enum SparkModelError
     /// <summary>A file the model needs is absent: <c>metadata/part-00000</c>, the <c>userFactors</c> or
     /// <c>itemFactors</c> folder or any part file in it, or a file whose Hadoop checksum file (<c>.NAME.crc</c>) is
     /// there without it (a part deleted or never written; a part removed together with its checksum file cannot be
-    /// told from a part that was never there).</summary>
+    /// told from a part that was never there), or such a file that is not a regular file (a FIFO, socket, device or
+    /// folder, which is refused rather than opened).</summary>
     MissingFile = 1,
 
     /// <summary>The metadata is not Spark's one-line JSON object with a string <c>class</c> and an integer <c>rank</c>

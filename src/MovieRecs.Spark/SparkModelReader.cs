@@ -49,7 +49,7 @@ internal static class SparkModelReader
         }
 
         byte[] bytes;
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1))
+        using (var stream = ModelFiles.OpenRead(path, path))
         {
             if (stream.Length > SparkMetadataJson.MaxBytes)
             {
@@ -101,7 +101,7 @@ internal static class SparkModelReader
         foreach (var part in parts)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using var stream = new FileStream(part.Path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+            using var stream = ModelFiles.OpenRead(part.Path, part.SourceName);
             CheckFrame(stream, part.SourceName);
             stream.Position = 0;
             part.DeclaredRows = Guard(part.SourceName, () =>
@@ -185,7 +185,7 @@ internal static class SparkModelReader
 
     private static byte[] ReadAll(PartFile part)
     {
-        using var stream = new FileStream(part.Path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        using var stream = ModelFiles.OpenRead(part.Path, part.SourceName);
         if (stream.Length > Array.MaxLength)
         {
             SparkErrors.Throw(SparkModelError.TooManyElements, part.SourceName, $"the part file has {stream.Length} bytes; parts of up to {Array.MaxLength} bytes are read.");

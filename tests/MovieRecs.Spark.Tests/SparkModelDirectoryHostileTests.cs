@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using MovieRecs.Tests;
 using ParquetSharp;
 
 namespace MovieRecs.Spark.Tests;
@@ -427,6 +428,35 @@ public sealed class SparkModelDirectoryHostileTests : IDisposable
         }
 
         LoadFails(model, SparkModelError.InvalidSchema);
+    }
+
+    [LinuxTheory]
+    [InlineData("itemFactors/part-99999-planted.snappy.parquet", false)]
+    [InlineData("itemFactors/part-99999-planted.snappy.parquet", true)]
+    [InlineData("metadata/part-00000", false)]
+    [InlineData("userFactors/.part-00000-planted.snappy.parquet.crc", false)]
+    public void Load_FifoInTheFolder_IsMissingFileInsteadOfWaitingForAWriter(string relative, bool throughLink)
+    {
+        var model = SaveSmallModel();
+        var path = Path.Combine(model, relative);
+        File.Delete(path);
+        File.Delete(HadoopChecksum.PathOf(path));
+        if (relative.EndsWith(".crc", StringComparison.Ordinal))
+        {
+            // A checksum file needs its part: a copy of a real one, whose checksum file is then the FIFO.
+            File.Copy(Parts(model, "userFactors")[0], path[..^4].Replace("/.part-", "/part-", StringComparison.Ordinal));
+        }
+
+        var fifo = throughLink ? Path.Combine(_temp.Path, "fifo") : path;
+        UnixFiles.MakeFifo(fifo);
+        if (throughLink)
+        {
+            File.CreateSymbolicLink(path, fifo);
+        }
+
+        var load = Task.Run(() => LoadFails(model, SparkModelError.MissingFile));
+        Assert.True(load.Wait(TimeSpan.FromSeconds(30)), "the load waited on the FIFO");
+        Assert.Contains("a FIFO (named pipe), not a regular file", load.Result.Message, StringComparison.Ordinal);
     }
 
     [Fact]
