@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using System.CommandLine.Help;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -81,12 +80,10 @@ internal static partial class Cli
                 "movierecs train ml-100k --out spark-model --format spark --convention spark",
             ]);
             // Every command tells a model file's format by its name, so a file saved against its name would not load back.
-            // The tokens, not GetValue: an option given without its value (--out=) is reported by the parser, and
-            // GetValue would throw here instead.
             command.Validators.Add(result =>
             {
-                var npzName = Token(result.GetResult(model)) is { } name && name.EndsWith(".npz", StringComparison.OrdinalIgnoreCase);
-                switch (Token(result.GetResult(format)))
+                var npzName = result.GivenText(model) is { } name && name.EndsWith(".npz", StringComparison.OrdinalIgnoreCase);
+                switch (result.GivenText(format))
                 {
                     case "own" when npzName:
                         result.AddError("--format own cannot be saved under a name ending in .npz: the tool would read it back as implicit's .npz; give another name");
@@ -96,7 +93,6 @@ internal static partial class Cli
                         break;
                 }
             });
-            static string? Token(OptionResult? option) => option is { Tokens: [var only] } ? only.Value : null;
             command.SetAction(result => Execute(result, report => Cli.Train(
                 report, result.GetRequiredValue(data), result.GetRequiredValue(model), result.GetValue(format), result.GetValue(als.MinRating), als.From(result))));
             return command;

@@ -211,11 +211,13 @@ internal static partial class Cli
             });
             command.Validators.Add(result =>
             {
+                // --model given without its value is the parser's error alone.
+                var modelName = result.GivenText(model) ?? (result.Given(model) ? "all" : null);
                 if (result.Given(split) && result.Given(testFraction))
                 {
                     result.AddError("--split and --test-fraction cannot be combined: --split takes a published split, --test-fraction makes a random one");
                 }
-                else if (result.Given(learningRate) && result.GetValue(model) is not ("bpr" or "lmf" or "all"))
+                else if (result.Given(learningRate) && modelName is not ("bpr" or "lmf" or "all"))
                 {
                     result.AddError("--learning-rate sets BPR's and logistic MF's step size; give it with --model bpr, lmf or all");
                 }
@@ -223,7 +225,7 @@ internal static partial class Cli
                 {
                     result.AddError("--sweep varies ALS; it cannot be combined with --model");
                 }
-                else if (result.Given(weight) && result.GetValue(model) is { } named && named is not ("als" or "all"))
+                else if (result.Given(weight) && modelName is { } named && named is not ("als" or "all"))
                 {
                     result.AddError($"--weight weights ALS's training matrix; it does not apply to --model {named}");
                 }

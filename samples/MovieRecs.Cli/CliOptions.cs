@@ -136,6 +136,14 @@ internal static class CliOptions
     /// <summary>True when <paramref name="option"/> was given on the command line (not merely defaulted).</summary>
     public static bool Given(this ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
 
+    /// <summary>
+    /// The one value <paramref name="option"/> was given as typed, or null: for a command's validator, where
+    /// <c>GetValue</c> throws for an option given without its value (<c>--model</c> last, <c>--out=</c>), which the
+    /// parser reports on its own.
+    /// </summary>
+    public static string? GivenText(this CommandResult command, Option option) =>
+        command.GetResult(option) is { Tokens: [var only] } ? only.Value : null;
+
     /// <summary><paramref name="text"/> in single quotes, its control characters escaped, for echoing in a one-line message.</summary>
     public static string Quote(string text)
     {

@@ -56,6 +56,8 @@ public sealed class CliParseTests : IClassFixture<CliTests.TrainedModel>, IDispo
     [InlineData("train {data} --out=", "Required argument missing for option: '--out'.")]
     [InlineData("train {data} --out", "Required argument missing for option: '--out'.")]
     [InlineData("train {data} --out {out} --format", "Required argument missing for option: '--format'.")]
+    [InlineData("evaluate {data} --learning-rate 0.1 --model", "Required argument missing for option: '--model'.")]
+    [InlineData("evaluate {data} --weight bm25 --model", "Required argument missing for option: '--model'.")]
     [InlineData("recommend {model} --user 1", "Option '--data' is required.")]
     [InlineData("generate --preset ml-7m --out {out}", "--preset expects ml-100k, ml-1m, ml-10m, ml-20m or ml-25m, not 'ml-7m'")]
     [InlineData("train {data} --out {out} --solver lu", "--solver expects cg or cholesky, not 'lu'")]
