@@ -13,6 +13,30 @@ internal static class ServiceSetup
         ["--data"] = $"{ServiceOptions.Section}:{nameof(ServiceOptions.Data)}",
     };
 
+    /// <summary>Builds the service, loads its model and data, and runs it until it is stopped. A service that cannot
+    /// start writes why on one line to <paramref name="error"/> and returns 1, rather than crashing with a stack trace;
+    /// the model and data are loaded before the server starts, so a bad one is reported before anything listens.</summary>
+    /// <returns>The process exit code: 0 when stopped, 1 when the service could not start or failed.</returns>
+    public static int Run(WebApplicationBuilder builder, string[] args, TextWriter error)
+    {
+        try
+        {
+            builder.AddMovieRecsService(args);
+            var app = builder.Build();
+            _ = app.Services.GetRequiredService<ModelHost>();
+            app.UseMovieRecsService();
+            app.Run();
+            return 0;
+        }
+
+        // The test host stops the program once it has the host it built: that is not a failure to report.
+        catch (Exception e) when (e is not HostAbortedException)
+        {
+            error.WriteLine($"MovieRecs.Web: {Text.Escape(e.Message)}");
+            return 1;
+        }
+    }
+
     public static WebApplicationBuilder AddMovieRecsService(this WebApplicationBuilder builder, string[] args)
     {
         builder.Configuration.AddCommandLine(args, new Dictionary<string, string>(Switches));

@@ -384,6 +384,49 @@ public sealed class MovieRecsApiTests : IClassFixture<ServiceData>, IDisposable
         Assert.Contains("--model <file> --data <folder>", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("damaged", "truncated")]
+    [InlineData("foreign", "not a MovieRecs model file")]
+    [InlineData("missing model", "Could not find file")]
+    [InlineData("missing data", "MovieLens folder not found")]
+    [InlineData("no model", "--model <file> --data <folder>")]
+    public void Run_CannotStart_SaysWhyOnOneLineAndExitsWith1(string what, string reason)
+    {
+        var folder = _data.NewFolder();
+        var model = Path.Combine(folder, "model\n.mrals");
+        if (what == "damaged")
+        {
+            File.WriteAllBytes(model, File.ReadAllBytes(_data.ModelFiles[0])[..200]);
+        }
+        else if (what == "foreign")
+        {
+            File.WriteAllText(model, "196\t242\t3\t881250949\n");
+        }
+
+        string[] args = what switch
+        {
+            "missing data" => ["--model", _data.ModelFiles[0], "--data", Path.Combine(folder, "no-data")],
+            "no model" => ["--data", _data.DataFolder],
+            _ => ["--model", model, "--data", _data.DataFolder],
+        };
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        using var error = new StringWriter();
+
+        var exitCode = ServiceSetup.Run(builder, args, error);
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(error.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("MovieRecs.Web: ", line, StringComparison.Ordinal);
+        Assert.Contains(reason, line, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(line, char.IsControl);
+        if (what is "damaged" or "foreign" or "missing model")
+        {
+            Assert.Contains(@"model\n.mrals", line, StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>
     /// Builds the service as Program.cs does, with these command-line arguments, starts it here and returns what the
     /// start threw. (Through WebApplicationFactory the program's own thread starts the host, and when that start fails
