@@ -51,6 +51,7 @@ internal static class ServiceSetup
 
     public static WebApplication UseMovieRecsService(this WebApplication app)
     {
+        app.UseModelVersionHeader();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();

@@ -88,6 +88,28 @@ public sealed class MovieRecsApiTests : IClassFixture<ServiceData>, IDisposable
         await ProblemAssert.IsProblemAsync(post, HttpStatusCode.BadRequest);
     }
 
+    /// <summary>Every answer names the model, errors refused before a handler ran and static files included.</summary>
+    [Theory]
+    [InlineData("GET", "/users/1/recommendations?count=0", null)]
+    [InlineData("GET", "/users/1/recommendations?count=abc", null)]
+    [InlineData("GET", "/users/abc/recommendations", null)]
+    [InlineData("GET", "/movies/search", null)]
+    [InlineData("GET", "/nothing", null)]
+    [InlineData("PUT", "/health", null)]
+    [InlineData("POST", "/recommendations", "{bad")]
+    [InlineData("POST", "/recommendations", "{}")]
+    [InlineData("GET", "/app.js", null)]
+    [InlineData("GET", "/openapi/v1.json", null)]
+    public async Task EveryAnswer_NamesTheModelVersion(string method, string path, string? body)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = body is null ? null : Json(body) };
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.True(response.Headers.TryGetValues(MovieRecsApi.ModelVersionHeader, out var versions), $"{(int)response.StatusCode} {method} {path} has no {MovieRecsApi.ModelVersionHeader}");
+        Assert.Equal("1", versions.Single());
+    }
+
     [Fact]
     public async Task SimilarMovies_KnownMovie_AnswersTheLibrarysSimilarMovies()
     {

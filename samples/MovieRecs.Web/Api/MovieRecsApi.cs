@@ -20,6 +20,23 @@ internal static class MovieRecsApi
     private const int MaxQueryLength = 200;
     private const int MaxCandidates = 10;
 
+    /// <summary>Names the model in every answer, the framework's own errors and the static files included: the model
+    /// current when the request came, unless a handler named the model it answered from.</summary>
+    public static void UseModelVersionHeader(this WebApplication app)
+    {
+        app.Use((context, next) =>
+        {
+            var version = context.RequestServices.GetRequiredService<ModelHost>().Current.VersionText;
+            var response = context.Response;
+            response.OnStarting(() =>
+            {
+                response.Headers.TryAdd(ModelVersionHeader, version);
+                return Task.CompletedTask;
+            });
+            return next(context);
+        });
+    }
+
     public static void MapMovieRecsApi(this WebApplication app)
     {
         var settings = app.Services.GetRequiredService<IOptions<ServiceOptions>>().Value;
