@@ -43,7 +43,12 @@ internal static class ServiceSetup
         builder.Services.AddOptions<ServiceOptions>().Bind(builder.Configuration.GetSection(ServiceOptions.Section));
         builder.Services.AddSingleton<ModelHost>();
         builder.Services.AddHostedService<ModelFileWatcher>();
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = RequestProblems.Customize);
+
+        // A request the framework cannot bind (a route id or count that is no integer, a body that is not the JSON
+        // expected) throws, so that RequestProblems can say what is wrong, instead of a bare 400.
+        builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<RequestProblems>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJsonContext.Default));
         builder.Services.AddOpenApi();
         return builder;

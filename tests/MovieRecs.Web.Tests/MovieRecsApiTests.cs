@@ -88,6 +88,75 @@ public sealed class MovieRecsApiTests : IClassFixture<ServiceData>, IDisposable
         await ProblemAssert.IsProblemAsync(post, HttpStatusCode.BadRequest);
     }
 
+    [Theory]
+    [InlineData("/users/99999999999/recommendations", "user id", "'99999999999'")]
+    [InlineData("/users/-2147483649/recommendations", "user id", "'-2147483649'")]
+    [InlineData("/users/abc/recommendations", "user id", "'abc'")]
+    [InlineData("/movies/1.5/similar", "movie id", "'1.5'")]
+    [InlineData("/movies/%01%1b[31m/similar", "movie id", @"'\x01\x1b[31m'")]
+    [InlineData("/users/1/explanations/4294967296", "movie id", "'4294967296'")]
+    public async Task RouteIdNotAnInteger_IsProblem400SayingWhichAndWhy(string path, string what, string quoted)
+    {
+        using var response = await _client.GetAsync(path);
+
+        var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal($"The {what} must be an integer from -2147483648 to 2147483647; it is {quoted}.", detail);
+    }
+
+    [Theory]
+    [InlineData("abc", "count must be an integer from 1 to 100; it is 'abc'.")]
+    [InlineData("1e3", "count must be an integer from 1 to 100; it is '1e3'.")]
+    [InlineData("99999999999", "count must be an integer from 1 to 100; it is '99999999999'.")]
+    [InlineData("%0a%07", @"count must be an integer from 1 to 100; it is '\n\x07'.")]
+    [InlineData("1&count=2", "Give count once; it is given 2 times.")]
+    public async Task CountNotAnInteger_IsProblem400SayingWhy(string count, string expected)
+    {
+        using var response = await _client.GetAsync($"/users/{SomeUser}/recommendations?count={count}");
+
+        Assert.Equal(expected, await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest));
+    }
+
+    [Fact]
+    public async Task Search_QueryGivenTwice_IsProblem400()
+    {
+        using var response = await _client.GetAsync("/movies/search?q=synthetic&q=other");
+
+        Assert.Contains("Give q once", await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{bad", "at $ (line 1, byte 2)")]
+    [InlineData("""{"movieIds": [1, null]}""", "at $.movieIds[1] (line 1, byte 22)")]
+    [InlineData("""{"movieIds": [99999999999]}""", "at $.movieIds[0] (line 1, byte 26)")]
+    [InlineData("""{"titles": "star wars"}""", "at $.titles (line 1, byte 23)")]
+    [InlineData("{\n\"count\": 1.5}", "at $.count (line 2, byte 13)")]
+    [InlineData("[1, 2]", "at $ (line 1, byte 2)")]
+    public async Task RecommendForNewUser_BodyNotTheJsonExpected_IsProblem400SayingWhere(string body, string where)
+    {
+        using var response = await _client.PostAsync("/recommendations", Json(body));
+
+        var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.StartsWith("The body is not the JSON of a new user " + where + ":", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecommendForNewUser_NotJson_IsProblem415SayingWhatToSend()
+    {
+        using var response = await _client.PostAsync("/recommendations", new StringContent("""{"movieIds": [1]}""", Encoding.UTF8, "text/plain"));
+
+        Assert.Contains("Content-Type: application/json", await ProblemAssert.IsProblemAsync(response, (HttpStatusCode)415), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("GET", "/users/1/nothing%0d", HttpStatusCode.NotFound, @"The API has no GET /users/1/nothing\r; its endpoints are described at /openapi/v1.json.")]
+    [InlineData("DELETE", "/health", HttpStatusCode.MethodNotAllowed, "The API has no DELETE /health; that path allows GET.")]
+    public async Task NoSuchEndpoint_IsProblemSayingSo(string method, string path, HttpStatusCode status, string expected)
+    {
+        using var response = await _client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(expected, await ProblemAssert.IsProblemAsync(response, status));
+    }
+
     /// <summary>Every answer names the model, errors refused before a handler ran and static files included.</summary>
     [Theory]
     [InlineData("GET", "/users/1/recommendations?count=0", null)]

@@ -41,21 +41,21 @@ internal static class MovieRecsApi
     {
         var settings = app.Services.GetRequiredService<IOptions<ServiceOptions>>().Value;
 
-        app.MapGet("/users/{id:int}/recommendations", RecommendForUser)
+        app.MapGet("/users/{id}/recommendations", RecommendForUser)
             .WithName("RecommendForUser")
             .WithSummary("The best movies for a user of the data set, the movies they rated filtered.")
             .Produces<UserRecommendations>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        app.MapGet("/movies/{id:int}/similar", SimilarMovies)
+        app.MapGet("/movies/{id}/similar", SimilarMovies)
             .WithName("SimilarMovies")
             .WithSummary("The movies most similar to a movie, the movie itself first.")
             .Produces<SimilarMovies>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        app.MapGet("/users/{id:int}/explanations/{movieId:int}", Explain)
+        app.MapGet("/users/{id}/explanations/{movieId}", Explain)
             .WithName("Explain")
             .WithSummary("Why a movie scores as it does for a user: each of their liked movies' contribution (count: how many).")
             .Produces<UserExplanation>()
@@ -137,6 +137,11 @@ internal static class MovieRecsApi
 
     private static IResult Search(string? q, int? count, ModelHost host, IOptions<ServiceOptions> options, HttpContext context)
     {
+        if (context.Request.Query["q"].Count > 1)
+        {
+            return Problems.BadRequest("Give q once: /movies/search?q=star+wars.");
+        }
+
         if (string.IsNullOrWhiteSpace(q) || q.Length > MaxQueryLength)
         {
             return Problems.BadRequest($"Give the title to look for as q, 1 to {MaxQueryLength} characters: /movies/search?q=star+wars.");
