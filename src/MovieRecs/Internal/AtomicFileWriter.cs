@@ -9,7 +9,8 @@ namespace MovieRecs.Internal;
 /// was, byte for byte.
 /// </summary>
 /// <remarks>
-/// <para>Temporary files are named <c>.NAME.GUID.tmp</c> (hidden on Unix). A process killed mid-save leaves its
+/// <para>Temporary files are named <c>.NAME.GUID.tmp</c> (hidden on Unix; NAME cut short when the whole would pass
+/// the 255 bytes a file name may hold, see <see cref="TemporaryName"/>). A process killed mid-save leaves its
 /// temporary file behind; each save removes those of its own target that have not been written to for
 /// <see cref="StaleAfter"/> (a live writer writes continuously, so a younger one may belong to a concurrent save and
 /// is kept), ignoring failures, as the MovieLens downloader does with its partial downloads.</para>
@@ -28,10 +29,6 @@ internal static class AtomicFileWriter
     /// continuously); the next save to the same target removes it.
     /// </summary>
     internal static readonly TimeSpan StaleAfter = TimeSpan.FromHours(1);
-
-    /// <summary>The length of a temporary name beyond the target's: the dot before, the dot and 32 hex digits of the
-    /// GUID, and <c>.tmp</c>.</summary>
-    private const int TemporarySuffixLength = 1 + 1 + 32 + 4;
 
     private static readonly SearchValues<char> s_lowerHexDigits = SearchValues.Create("0123456789abcdef");
 
@@ -108,14 +105,15 @@ internal static class AtomicFileWriter
     }
 
     /// <summary>The temporary name used for <paramref name="name"/>: hidden on Unix, unique per call.</summary>
-    internal static string TemporaryPath(string folder, string name) =>
-        Path.Combine(folder, $".{name}.{Guid.NewGuid():N}.tmp");
+    internal static string TemporaryPath(string folder, string name) => Path.Combine(folder, TemporaryName.For(name));
 
     /// <summary>Whether <paramref name="fileName"/> is a temporary name that <see cref="TemporaryPath"/> gives for
-    /// <paramref name="name"/>: <c>.NAME.</c>, exactly 32 lowercase hex digits, <c>.tmp</c>.</summary>
+    /// <paramref name="name"/>: <c>.NAME.</c> (the name cut as <see cref="TemporaryName.Stem"/> cuts a long one),
+    /// exactly 32 lowercase hex digits, <c>.tmp</c>.</summary>
     internal static bool IsTemporaryNameOf(ReadOnlySpan<char> fileName, string name)
     {
-        if (fileName.Length != name.Length + TemporarySuffixLength
+        name = TemporaryName.Stem(name);
+        if (fileName.Length != name.Length + TemporaryName.SuffixLength
             || fileName[0] != '.'
             || !fileName[1..].StartsWith(name, StringComparison.Ordinal)
             || fileName[name.Length + 1] != '.'
@@ -162,7 +160,8 @@ internal static class AtomicFileWriter
     private static void RemoveStaleTemporaryFiles(string folder, string name)
     {
         var cutoff = DateTime.UtcNow - StaleAfter;
-        var pattern = name.AsSpan().ContainsAny('*', '?') ? "*.tmp" : $".{name}.*.tmp";
+        var stem = TemporaryName.Stem(name);
+        var pattern = stem.AsSpan().ContainsAny('*', '?') ? "*.tmp" : $".{stem}.*.tmp";
         var options = new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = true, MatchType = MatchType.Simple, RecurseSubdirectories = false };
         try
         {

@@ -295,6 +295,36 @@ public sealed class AtomicFileWriterTests : IDisposable
         Assert.Equal(2, Directory.GetFileSystemEntries(_folder).Length);
     }
 
+    [Theory]
+    [InlineData("a", 217)]
+    [InlineData("a", 218)]
+    [InlineData("a", 255)]
+    [InlineData("\u00e9", 127)]
+    [InlineData("\U0001F3AC", 63)]
+    public void Write_TargetNameUpToTheSystemsLimit_IsSavedAndLeavesNoTemporaryFile(string unit, int repeat)
+    {
+        // 255 bytes is what Linux and macOS take in a name; the temporary name adds 38 to the target's.
+        var name = string.Concat(Enumerable.Repeat(unit, repeat));
+        var path = Path.Combine(_folder, name);
+        File.WriteAllText(path, "previous");
+
+        AlsModelFile.Save(Model(), path);
+
+        Assert.Equal(90, AlsModelFile.Load(path).Model.ItemCount);
+        Assert.All(Directory.GetFileSystemEntries(_folder), entry => Assert.DoesNotContain(".tmp", entry, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void IsTemporaryNameOf_TheNamesTemporaryPathGivesForALongName_FitInAFileNameAndAreKnown()
+    {
+        var name = new string('m', 250);
+        var made = Path.GetFileName(AtomicFileWriter.TemporaryPath(_folder, name));
+
+        Assert.Equal(255, made.Length);
+        Assert.True(AtomicFileWriter.IsTemporaryNameOf(made, name));
+        Assert.False(AtomicFileWriter.IsTemporaryNameOf(made, new string('m', 100)));
+    }
+
     [Fact]
     public void IsTemporaryNameOf_TheNamesTemporaryPathGives_AndNoOthers()
     {
