@@ -14,6 +14,7 @@ namespace MovieRecs.Internal;
 /// temporary file behind; each save removes those of its own target that have not been written to for
 /// <see cref="StaleAfter"/> (a live writer writes continuously, so a younger one may belong to a concurrent save and
 /// is kept), ignoring failures, as the MovieLens downloader does with its partial downloads.</para>
+/// <para>The new file keeps the permission bits (read, write, execute) of the file it replaces.</para>
 /// <para>Only regular files are replaced. A symbolic link is followed to the file it finally names, which is then
 /// replaced atomically in its own folder, so the link stays a link. A folder, or (on Linux, where the kernel tells)
 /// a FIFO, socket or device, is refused with an <see cref="IOException"/>: renaming over it would silently turn
@@ -86,6 +87,7 @@ internal static class AtomicFileWriter
                 var stream = StreamFilter.Value?.Invoke(file) ?? file;
                 write(stream);
                 stream.Flush();
+                KeepPermissions(target, file);
                 file.Flush(flushToDisk: true);
             }
 
@@ -148,6 +150,35 @@ internal static class AtomicFileWriter
                 (target, $"{subject} {FileKinds.Describe(kind)}, not a regular file; only regular files are replaced."),
             _ => (target, null),
         };
+    }
+
+    /// <summary>
+    /// Gives the temporary file the read, write and execute bits of the file it replaces (when there is one), so that
+    /// a save does not widen a private file's permissions to the process's defaults. Set-id and sticky bits are not
+    /// carried over. Nothing to do on Windows, where the rename keeps no such bits.
+    /// </summary>
+    private static void KeepPermissions(string target, FileStream file)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        const UnixFileMode Permissions = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        UnixFileMode mode;
+        try
+        {
+            mode = File.GetUnixFileMode(target);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // No file to replace (or none that can be looked at): the new file keeps the defaults.
+            return;
+        }
+
+        File.SetUnixFileMode(file.SafeFileHandle, mode & Permissions);
     }
 
     private static string Message(string content, string path, string reason) =>

@@ -325,6 +325,26 @@ public sealed class AtomicFileWriterTests : IDisposable
         Assert.False(AtomicFileWriter.IsTemporaryNameOf(made, new string('m', 100)));
     }
 
+    [UnixTheory]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite)]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)]
+    public void Write_ReplacingAFile_KeepsItsPermissions(UnixFileMode mode)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var path = Path.Combine(_folder, "private.mrals");
+        File.WriteAllText(path, "previous");
+        File.SetUnixFileMode(path, mode);
+
+        AlsModelFile.Save(Model(), path);
+
+        Assert.Equal(mode, File.GetUnixFileMode(path));
+        Assert.Equal(90, AlsModelFile.Load(path).Model.ItemCount);
+    }
+
     [Fact]
     public void IsTemporaryNameOf_TheNamesTemporaryPathGives_AndNoOthers()
     {
