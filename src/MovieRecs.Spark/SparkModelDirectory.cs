@@ -89,7 +89,9 @@ public static class SparkModelDirectory
     /// model's rows, or <paramref name="options"/> is invalid.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="SparkModelSaveOptions.PartCount"/> is out of range.</exception>
     /// <exception cref="IOException"><paramref name="directory"/> exists (and <see cref="SparkModelSaveOptions.Overwrite"/> is
-    /// not set) or is a file, or a file cannot be written; nothing is left behind.</exception>
+    /// not set) or is a file, or a file cannot be written; nothing is left behind, and the message names
+    /// <paramref name="directory"/> (never the temporary folder).</exception>
+    /// <exception cref="DirectoryNotFoundException">The parent folder of <paramref name="directory"/> does not exist.</exception>
     /// <exception cref="UnauthorizedAccessException">The parent folder is not writable.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; nothing is left behind.</exception>
     /// <remarks>
@@ -133,30 +135,89 @@ public static class SparkModelDirectory
             throw new IOException($"'{MessageText.Escape(directory)}' already exists; remove it or set SparkModelSaveOptions.Overwrite.");
         }
 
-        var temporary = Path.Combine(parent, $".{name}.{Guid.NewGuid():N}.tmp");
+        if (!Directory.Exists(parent))
+        {
+            throw new DirectoryNotFoundException($"Could not save the model to '{MessageText.Escape(directory)}': its parent folder does not exist.");
+        }
+
+        var temporary = Path.Combine(parent, TemporaryName.For(name));
         try
         {
             SparkModelWriter.Write(model, users, items, temporary, options, cancellationToken);
             if (Directory.Exists(target))
             {
-                var old = Path.Combine(parent, $".{name}.{Guid.NewGuid():N}.old");
+                var old = Path.Combine(parent, TemporaryName.For(name)[..^".tmp".Length] + ".old");
                 Directory.Move(target, old);
-                Directory.Move(temporary, target);
-                Directory.Delete(old, recursive: true);
+                try
+                {
+                    Directory.Move(temporary, target);
+                }
+                catch
+                {
+                    // Put the previous model back before reporting the failure.
+                    TryMoveBack(old, target);
+                    throw;
+                }
+
+                TryDelete(old);
             }
             else
             {
                 Directory.Move(temporary, target);
             }
         }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temporary);
+            throw Named(error, $"Could not save the model to '{MessageText.Escape(directory)}': {MessageText.Escape(error.Message.Replace(temporary, target, StringComparison.Ordinal))}");
+        }
         catch
         {
-            if (Directory.Exists(temporary))
-            {
-                Directory.Delete(temporary, recursive: true);
-            }
-
+            TryDelete(temporary);
             throw;
+        }
+    }
+
+    /// <summary>An exception of the same documented kind as <paramref name="error"/> with <paramref name="message"/>,
+    /// <paramref name="error"/> as the inner exception, and its HResult.</summary>
+    private static Exception Named(Exception error, string message)
+    {
+        Exception named = error switch
+        {
+            UnauthorizedAccessException => new UnauthorizedAccessException(message, error),
+            DirectoryNotFoundException => new DirectoryNotFoundException(message, error),
+            PathTooLongException => new PathTooLongException(message, error),
+            _ => new IOException(message, error),
+        };
+        named.HResult = error.HResult;
+        return named;
+    }
+
+    /// <summary>Deletes a folder of this save's own, ignoring failures: the save's outcome matters more than a leftover.</summary>
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // Left behind; the model in place is complete either way.
+        }
+    }
+
+    private static void TryMoveBack(string old, string target)
+    {
+        try
+        {
+            Directory.Move(old, target);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // Another save put its model there in the meantime; the previous one stays under its hidden name.
         }
     }
 

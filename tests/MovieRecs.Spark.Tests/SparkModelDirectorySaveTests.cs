@@ -200,6 +200,53 @@ public sealed class SparkModelDirectorySaveTests : IDisposable
     }
 
     [Fact]
+    public void Save_NameUpToTheSystemsLimit_IsSavedAndLeavesNothingElse()
+    {
+        // 255 bytes is what Linux and macOS take in a name; the temporary folder's name adds 38 to the target's.
+        var (model, users, items) = TestModels.Random(3, 4, 2, seed: 9);
+        var name = new string('m', 240);
+
+        SparkModelDirectory.Save(model, Path.Combine(_temp.Path, name), users, items);
+        SparkModelDirectory.Save(model, Path.Combine(_temp.Path, name), users, items, new SparkModelSaveOptions { Overwrite = true });
+
+        Assert.Equal(2, SparkModelDirectory.Load(Path.Combine(_temp.Path, name)).Model.Factors);
+        Assert.Equal([name], Directory.GetFileSystemEntries(_temp.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Save_ParentMissingOrAFile_FailsNamingTheDirectoryAndCreatesNothing()
+    {
+        var (model, users, items) = TestModels.Random(3, 4, 2, seed: 9);
+        var file = Path.Combine(_temp.Path, "file");
+        File.WriteAllText(file, "text");
+
+        foreach (var path in new[] { Path.Combine(_temp.Path, "missing", "m"), Path.Combine(file, "m") })
+        {
+            var error = Assert.ThrowsAny<IOException>(() => SparkModelDirectory.Save(model, path, users, items));
+
+            Assert.Contains($"'{path}'", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(".tmp", error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal([file], Directory.GetFileSystemEntries(_temp.Path));
+    }
+
+    [LinuxTheory]
+    [InlineData("movierecs-model")]
+    public void Save_FolderThatRefusesNewEntries_ErrorNamesTheDirectoryNotTheTemporaryFolder(string name)
+    {
+        // The kernel's process folder takes no new entry, even from root (who may write to any read-only folder).
+        var (model, users, items) = TestModels.Random(3, 4, 2, seed: 9);
+        var path = Path.Combine("/proc", name);
+
+        var error = Assert.ThrowsAny<IOException>(() => SparkModelDirectory.Save(model, path, users, items));
+
+        Assert.Contains($"'{path}'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(".tmp", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(error.InnerException);
+    }
+
+    [Fact]
     public void Save_FixedTimestampAndUid_IsByteForByteReproducibleExceptPartNames()
     {
         var (model, users, items) = TestModels.Random(10, 12, 5, seed: 12);
