@@ -225,13 +225,19 @@ public sealed partial class MovieTitleIndex
     /// <summary>How many query words are within one edit (exact for words of three letters or fewer) of a key word.</summary>
     private static int SharedWords(string[] queryWords, string key)
     {
-        var keyWords = key.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var shared = 0;
         foreach (var word in queryWords)
         {
-            foreach (var candidate in keyWords)
+            foreach (var range in key.AsSpan().Split(' '))
             {
-                if (word == candidate || (word.Length > 3 && Math.Abs(word.Length - candidate.Length) <= 1 && EditDistance(word, candidate) <= 1))
+                var candidate = key.AsSpan(range);
+                if (candidate.IsEmpty)
+                {
+                    continue;
+                }
+
+                if (candidate.SequenceEqual(word)
+                    || (word.Length > 3 && Math.Abs(word.Length - candidate.Length) <= 1 && EditDistance(word, candidate, cutoff: 1) <= 1))
                 {
                     shared++;
                     break;
@@ -242,12 +248,26 @@ public sealed partial class MovieTitleIndex
         return shared;
     }
 
-    /// <summary>Levenshtein distance (insertions, deletions and substitutions cost 1), two rows of scratch.</summary>
-    private static int EditDistance(string a, string b)
+    /// <summary>The largest cutoff <see cref="EditDistance"/> takes: no cutoff at all.</summary>
+    private const int NoCutoff = int.MaxValue - 1;
+
+    /// <summary>
+    /// Levenshtein distance (insertions, deletions and substitutions cost 1), two rows of scratch; exact when it is at
+    /// most <paramref name="cutoff"/>, else <c>cutoff + 1</c>, as soon as the lengths or a whole row (whose minimum
+    /// never falls from one row to the next) show that it is larger.
+    /// </summary>
+    private static int EditDistance(ReadOnlySpan<char> a, ReadOnlySpan<char> b, int cutoff = NoCutoff)
     {
         if (a.Length < b.Length)
         {
-            (a, b) = (b, a);
+            var swap = a;
+            a = b;
+            b = swap;
+        }
+
+        if (a.Length - b.Length > cutoff)
+        {
+            return cutoff + 1;
         }
 
         Span<int> previous = b.Length < 256 ? stackalloc int[b.Length + 1] : new int[b.Length + 1];
@@ -260,15 +280,22 @@ public sealed partial class MovieTitleIndex
         for (var i = 1; i <= a.Length; i++)
         {
             current[0] = i;
+            var rowMinimum = i;
             for (var j = 1; j <= b.Length; j++)
             {
                 var substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
                 current[j] = Math.Min(substitution, Math.Min(previous[j], current[j - 1]) + 1);
+                rowMinimum = Math.Min(rowMinimum, current[j]);
             }
 
-            var swap = previous;
+            if (rowMinimum > cutoff)
+            {
+                return cutoff + 1;
+            }
+
+            var rows = previous;
             previous = current;
-            current = swap;
+            current = rows;
         }
 
         return previous[b.Length];

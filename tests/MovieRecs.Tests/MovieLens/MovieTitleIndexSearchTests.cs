@@ -232,6 +232,40 @@ public sealed class MovieTitleIndexSearchTests
     }
 
     [Property(MaxTest = 100, Arbitrary = new[] { typeof(TitleArbitraries) })]
+    public bool Suggest_FewEqualTheFirstOfAll_ForMisspelledTitlesAndJunk(TitleCatalog catalog, int seed)
+    {
+        // A short list skips the movies that cannot beat its last entry and stops edit distances at that entry's;
+        // the whole list (never full before its end) computes everything. The first k must agree.
+        var entries = catalog.Entries();
+        var index = new MovieTitleIndex(entries.Select(e => e.Movie));
+        var random = new Random(seed);
+        var queries = new List<string> { "", "x", new string('q', 300) };
+        foreach (var (movie, spec) in entries)
+        {
+            var body = spec.Body;
+            var at = random.Next(body.Length);
+            queries.Add(body.Remove(at, 1));
+            queries.Add(body[..at] + (char)('a' + random.Next(26)) + body[at..]);
+            queries.Add(string.Join(' ', body.Split(' ').Reverse()) + " " + movie.Title);
+            queries.Add(new string([.. Enumerable.Range(0, random.Next(1, 160)).Select(_ => "abcdefghij klmnop,:-'"[random.Next(21)])]));
+        }
+
+        foreach (var query in queries)
+        {
+            var all = index.Suggest(query, 1_000_000);
+            foreach (var k in new[] { 1, 2, 5, 9 })
+            {
+                if (!index.Suggest(query, k).SequenceEqual(all.Take(k)))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(TitleArbitraries) })]
     public bool FindAll_BeginningsOfTitlesAndSubtitles_FitTheSpecification(TitleCatalog catalog)
     {
         var entries = catalog.Entries();
