@@ -45,7 +45,7 @@ namespace MovieRecs.MovieLens;
 /// binary search over them and a scan of those that fit. Suggestions scan every title (O(movies × query length × title
 /// length) for the edit distances at most, skipped for titles that begin with or hold the query, for titles that share
 /// fewer words than the last suggestion kept so far, and stopped once a distance exceeds that suggestion's; 100
-/// unknown titles of 150 letters against ml-100k's 1,682 take about 0.6 s) and are computed only for the exception,
+/// unknown titles of 150 letters against ml-100k's 1,682 take 0.6 to 0.8 s) and are computed only for the exception,
 /// <see cref="Match"/> or <see cref="Suggest"/>. The index copies the list it is given, is immutable and is safe to
 /// use from many threads.
 /// </para>
