@@ -125,9 +125,16 @@ public static class SparkModelDirectory
         var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         var parent = Path.GetDirectoryName(target) ?? throw new ArgumentException($"'{MessageText.Escape(directory)}' has no parent folder.", nameof(directory));
         var name = Path.GetFileName(target);
-        if (File.Exists(target))
+        var kind = FileKinds.Of(target);
+        if (File.Exists(target) || (kind == FileKind.SymbolicLink && !Directory.Exists(target)))
         {
-            throw new IOException($"'{MessageText.Escape(directory)}' is a file; a Spark model is saved as a directory.");
+            var what = kind switch
+            {
+                FileKind.SymbolicLink => "a symbolic link that leads to no folder",
+                FileKind.Regular or FileKind.Unknown => "a file",
+                _ => FileKinds.Describe(kind),
+            };
+            throw new IOException($"'{MessageText.Escape(directory)}' is {what}; a Spark model is saved as a directory.");
         }
 
         if (Directory.Exists(target) && !options.Overwrite)

@@ -232,6 +232,40 @@ public sealed class SparkModelDirectorySaveTests : IDisposable
     }
 
     [LinuxTheory]
+    [InlineData("fifo", "a FIFO (named pipe)")]
+    [InlineData("dangling", "a symbolic link that leads to no folder")]
+    [InlineData("link to a file", "a symbolic link that leads to no folder")]
+    [InlineData("file", "a file")]
+    public void Save_TargetThatIsNoFolder_SaysWhatItIsAndLeavesItAlone(string what, string described)
+    {
+        var (model, users, items) = TestModels.Random(3, 4, 2, seed: 9);
+        var path = Path.Combine(_temp.Path, "m");
+        var file = Path.Combine(_temp.Path, "file");
+        switch (what)
+        {
+            case "fifo":
+                MovieRecs.Tests.UnixFiles.MakeFifo(path);
+                break;
+            case "dangling":
+                File.CreateSymbolicLink(path, Path.Combine(_temp.Path, "nothing"));
+                break;
+            case "link to a file":
+                File.WriteAllText(file, "text");
+                File.CreateSymbolicLink(path, file);
+                break;
+            default:
+                File.WriteAllText(path, "text");
+                break;
+        }
+
+        var before = Directory.GetFileSystemEntries(_temp.Path).Order().ToArray();
+        var error = Assert.Throws<IOException>(() => SparkModelDirectory.Save(model, path, users, items, new SparkModelSaveOptions { Overwrite = true }));
+
+        Assert.Equal($"'{path}' is {described}; a Spark model is saved as a directory.", error.Message);
+        Assert.Equal(before, Directory.GetFileSystemEntries(_temp.Path).Order());
+    }
+
+    [LinuxTheory]
     [InlineData("movierecs-model")]
     public void Save_FolderThatRefusesNewEntries_ErrorNamesTheDirectoryNotTheTemporaryFolder(string name)
     {
