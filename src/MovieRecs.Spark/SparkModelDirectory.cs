@@ -176,28 +176,13 @@ public static class SparkModelDirectory
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             TryDelete(temporary);
-            throw Named(error, $"Could not save the model to '{MessageText.Escape(directory)}': {MessageText.Escape(error.Message.Replace(temporary, target, StringComparison.Ordinal))}");
+            throw IOErrors.Named(error, $"Could not save the model to '{MessageText.Escape(directory)}': {MessageText.Escape(error.Message.Replace(temporary, target, StringComparison.Ordinal))}");
         }
         catch
         {
             TryDelete(temporary);
             throw;
         }
-    }
-
-    /// <summary>An exception of the same documented kind as <paramref name="error"/> with <paramref name="message"/>,
-    /// <paramref name="error"/> as the inner exception, and its HResult.</summary>
-    private static Exception Named(Exception error, string message)
-    {
-        Exception named = error switch
-        {
-            UnauthorizedAccessException => new UnauthorizedAccessException(message, error),
-            DirectoryNotFoundException => new DirectoryNotFoundException(message, error),
-            PathTooLongException => new PathTooLongException(message, error),
-            _ => new IOException(message, error),
-        };
-        named.HResult = error.HResult;
-        return named;
     }
 
     /// <summary>Deletes a folder of this save's own, ignoring failures: the save's outcome matters more than a leftover.</summary>

@@ -65,7 +65,7 @@ internal static class AtomicFileWriter
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            throw Named(error, Message(content, path, Reason(error, null, path)));
+            throw IOErrors.Named(error, Message(content, path, Reason(error, null, path)));
         }
 
         if (refusal is not null)
@@ -97,7 +97,7 @@ internal static class AtomicFileWriter
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             TryDelete(created ? temporary : null);
-            throw Named(error, Message(content, path, Reason(error, temporary, path)));
+            throw IOErrors.Named(error, Message(content, path, Reason(error, temporary, path)));
         }
         catch
         {
@@ -220,21 +220,6 @@ internal static class AtomicFileWriter
         }
 
         return message;
-    }
-
-    /// <summary>An exception of the same kind as <paramref name="error"/> (as far as the documented kinds go) with
-    /// <paramref name="message"/>, <paramref name="error"/> as the inner exception, and its HResult.</summary>
-    private static Exception Named(Exception error, string message)
-    {
-        Exception named = error switch
-        {
-            UnauthorizedAccessException => new UnauthorizedAccessException(message, error),
-            DirectoryNotFoundException => new DirectoryNotFoundException(message, error),
-            PathTooLongException => new PathTooLongException(message, error),
-            _ => new IOException(message, error),
-        };
-        named.HResult = error.HResult;
-        return named;
     }
 
     private static void TryDelete(string? path)
