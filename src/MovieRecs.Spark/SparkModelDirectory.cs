@@ -97,7 +97,8 @@ public static class SparkModelDirectory
     /// <remarks>
     /// <para>The directory is written under a temporary name beside the target (<c>.NAME.GUID.tmp</c>) and renamed
     /// into place once complete, so a failed or cancelled save leaves no half-written model (an existing one being
-    /// overwritten is renamed aside first, then deleted).</para>
+    /// overwritten is renamed aside first, then deleted). Saves to one directory at the same time, with
+    /// <see cref="SparkModelSaveOptions.Overwrite"/>, all succeed and leave one of their models, complete.</para>
     /// <para>The layout is Spark 3.5.5's, down to the Parquet schema (<c>required int32 id</c> without annotation,
     /// the three-level <c>features</c> list of required floats), PLAIN-encoded version-1 pages, snappy, statistics,
     /// and Spark's schema JSON in the key-value metadata; rows are spread over the part files by id as Spark's hash
@@ -151,27 +152,7 @@ public static class SparkModelDirectory
         try
         {
             SparkModelWriter.Write(model, users, items, temporary, options, cancellationToken);
-            if (Directory.Exists(target))
-            {
-                var old = Path.Combine(parent, TemporaryName.For(name)[..^".tmp".Length] + ".old");
-                Directory.Move(target, old);
-                try
-                {
-                    Directory.Move(temporary, target);
-                }
-                catch
-                {
-                    // Put the previous model back before reporting the failure.
-                    TryMoveBack(old, target);
-                    throw;
-                }
-
-                TryDelete(old);
-            }
-            else
-            {
-                Directory.Move(temporary, target);
-            }
+            MoveIntoPlace(temporary, target, parent, name, options.Overwrite);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
@@ -182,6 +163,63 @@ public static class SparkModelDirectory
         {
             TryDelete(temporary);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Renames the finished folder to the target, moving an earlier model aside first (and back, if the rename then
+    /// fails). Another save to the same target may move its model in or out between the checks and the renames; with
+    /// <paramref name="overwrite"/> this save then tries again (a few times), so that concurrent saves end with one
+    /// complete model and no error.
+    /// </summary>
+    private static void MoveIntoPlace(string temporary, string target, string parent, string name, bool overwrite)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var retry = overwrite && attempt < 8;
+            if (Directory.Exists(target))
+            {
+                var old = Path.Combine(parent, TemporaryName.For(name)[..^".tmp".Length] + ".old");
+                try
+                {
+                    Directory.Move(target, old);
+                }
+                catch (DirectoryNotFoundException) when (retry)
+                {
+                    // Another save moved it away first (and may have put its own in place since).
+                    continue;
+                }
+
+                try
+                {
+                    Directory.Move(temporary, target);
+                }
+                catch (IOException) when (retry && Directory.Exists(target))
+                {
+                    // Another save put its model in place meanwhile; the earlier model was to go anyway.
+                    TryDelete(old);
+                    continue;
+                }
+                catch
+                {
+                    // Put the previous model back before reporting the failure.
+                    TryMoveBack(old, target);
+                    throw;
+                }
+
+                TryDelete(old);
+                return;
+            }
+
+            try
+            {
+                Directory.Move(temporary, target);
+                return;
+            }
+            catch (IOException) when (retry && Directory.Exists(target))
+            {
+                // Another save put its model in place first: replace it, as it would have replaced an earlier one.
+            }
         }
     }
 

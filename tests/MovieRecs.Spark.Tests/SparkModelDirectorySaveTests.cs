@@ -189,6 +189,28 @@ public sealed class SparkModelDirectorySaveTests : IDisposable
     }
 
     [Fact]
+    public async Task Save_TwoOverwritingAtOnce_BothSucceedAndOneCompleteModelRemains()
+    {
+        var (first, firstUsers, firstItems) = TestModels.Random(3, 4, 2, seed: 9);
+        var (second, secondUsers, secondItems) = TestModels.Random(5, 6, 3, seed: 10);
+        var path = Path.Combine(_temp.Path, "m");
+        var overwrite = new SparkModelSaveOptions { Overwrite = true };
+        for (var round = 0; round < 20; round++)
+        {
+            using var start = new Barrier(2);
+            var saves = new[]
+            {
+                Task.Run(() => { start.SignalAndWait(); SparkModelDirectory.Save(first, path, firstUsers, firstItems, overwrite); }),
+                Task.Run(() => { start.SignalAndWait(); SparkModelDirectory.Save(second, path, secondUsers, secondItems, overwrite); }),
+            };
+
+            await Task.WhenAll(saves);
+            Assert.Contains(SparkModelDirectory.Load(path).Model.Factors, new[] { 2, 3 });
+            Assert.Equal(["m"], Directory.GetFileSystemEntries(_temp.Path).Select(Path.GetFileName));
+        }
+    }
+
+    [Fact]
     public void Save_Cancelled_LeavesNothingBehind()
     {
         var (model, users, items) = TestModels.Random(3, 4, 2, seed: 9);
