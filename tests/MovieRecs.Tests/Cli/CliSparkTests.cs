@@ -14,12 +14,19 @@ public sealed class CliSparkTests : IDisposable
 
     private string PathOf(string name) => Path.Combine(_folder.FullName, name);
 
+    /// <summary>An ml-100k-shaped folder from <c>movierecs generate</c> (seed 6).</summary>
+    private string GeneratedData()
+    {
+        var data = PathOf("data");
+        Assert.Equal(0, CliRunner.Run("generate", "--preset", "ml-100k", "--seed", "6", "--out", data).Code);
+        return data;
+    }
+
     [Fact]
     public void TrainFormatSpark_ThenEveryServingCommand_ReadsTheDirectory()
     {
-        var data = PathOf("data");
+        var data = GeneratedData();
         var model = PathOf("spark-model");
-        Assert.Equal(0, CliRunner.Run("generate", "--preset", "ml-100k", "--seed", "6", "--out", data).Code);
 
         var trained = CliRunner.Run("train", data, "--out", model, "--format", "spark", "--convention", "spark", "--factors", "6", "--iterations", "2", "--json");
 
@@ -72,9 +79,8 @@ public sealed class CliSparkTests : IDisposable
     [Fact]
     public void Recommend_DamagedSparkDirectory_OneLineNamingTheFile()
     {
-        var data = PathOf("data");
+        var data = GeneratedData();
         var model = PathOf("spark-model");
-        Assert.Equal(0, CliRunner.Run("generate", "--preset", "ml-100k", "--seed", "6", "--out", data).Code);
         Assert.Equal(0, CliRunner.Run("train", data, "--out", model, "--format", "spark", "--factors", "4", "--iterations", "1").Code);
         var part = Directory.GetFiles(Path.Combine(model, "itemFactors"), "part-*").First();
         File.Delete(part);
@@ -90,8 +96,7 @@ public sealed class CliSparkTests : IDisposable
     [Fact]
     public void TrainFormatSpark_OutIsAFolderOfOtherFiles_RefusedBeforeTrainingAndLeftAsItWas()
     {
-        var data = PathOf("data");
-        Assert.Equal(0, CliRunner.Run("generate", "--preset", "ml-100k", "--seed", "6", "--out", data).Code);
+        var data = GeneratedData();
         var notes = PathOf("notes");
         Directory.CreateDirectory(notes);
         File.WriteAllText(Path.Combine(notes, "todo.txt"), "keep me");
@@ -110,8 +115,7 @@ public sealed class CliSparkTests : IDisposable
     [Fact]
     public void TrainFormatSpark_OverAnEarlierSparkModelOrAnEmptyFolder_Replaces()
     {
-        var data = PathOf("data");
-        Assert.Equal(0, CliRunner.Run("generate", "--preset", "ml-100k", "--seed", "6", "--out", data).Code);
+        var data = GeneratedData();
         var model = PathOf("spark-model");
         Directory.CreateDirectory(model);
 
