@@ -83,7 +83,8 @@ public static class SparkModelDirectory
     /// <param name="users">The Spark id of each user row (<see cref="AlsModel.UserCount"/> ids).</param>
     /// <param name="items">The Spark id of each item row (<see cref="AlsModel.ItemCount"/> ids).</param>
     /// <param name="options">Columns, cold-start strategy, part count, overwrite; <see cref="SparkModelSaveOptions.Default"/> when null.</param>
-    /// <param name="cancellationToken">Checked between part files.</param>
+    /// <param name="cancellationToken">Checked between part files, and once more before the finished folder is moved
+    /// into place.</param>
     /// <exception cref="ArgumentNullException"><paramref name="model"/>, <paramref name="directory"/>, <paramref name="users"/> or <paramref name="items"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="directory"/> is empty, an id index has another count than the
     /// model's rows, or <paramref name="options"/> is invalid.</exception>
@@ -152,6 +153,9 @@ public static class SparkModelDirectory
         try
         {
             SparkModelWriter.Write(model, users, items, temporary, options, cancellationToken);
+
+            // A cancellation during the last part's write still cancels: the finished folder is not moved in.
+            cancellationToken.ThrowIfCancellationRequested();
             MoveIntoPlace(temporary, target, parent, name, options.Overwrite);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)

@@ -99,6 +99,12 @@ internal static class SparkModelWriter
         return mod < 0 ? mod + parts : mod;
     }
 
+    /// <summary>
+    /// Called with each file's path once it and its checksum file are written, for the current asynchronous flow only:
+    /// lets tests cancel at a chosen point of a real save.
+    /// </summary>
+    internal static AsyncLocal<Action<string>?> FileWritten { get; } = new();
+
     /// <summary>Writes a file and its Hadoop checksum file.</summary>
     private static void WriteFile(string path, ReadOnlySpan<byte> content)
     {
@@ -109,5 +115,6 @@ internal static class SparkModelWriter
         }
 
         File.WriteAllBytes(HadoopChecksum.PathOf(path), HadoopChecksum.Compute(content));
+        FileWritten.Value?.Invoke(path);
     }
 }

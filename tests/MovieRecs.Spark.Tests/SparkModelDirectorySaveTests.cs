@@ -221,6 +221,44 @@ public sealed class SparkModelDirectorySaveTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_temp.Path));
     }
 
+    [Theory]
+    [InlineData("part-")]
+    [InlineData("_SUCCESS")]
+    public void Save_CancelledAsTheLastFilesAreWritten_IsCancelledAndLeavesTheEarlierModel(string cancelAfter)
+    {
+        var (earlier, earlierUsers, earlierItems) = TestModels.Random(3, 4, 2, seed: 9);
+        var (model, users, items) = TestModels.Random(5, 6, 3, seed: 10);
+        var path = Path.Combine(_temp.Path, "m");
+        SparkModelDirectory.Save(earlier, path, earlierUsers, earlierItems);
+        using var cancel = new CancellationTokenSource();
+        var written = new List<string>();
+        SparkModelWriter.FileWritten.Value = file =>
+        {
+            written.Add(file);
+            // The item side is written last: cancel once its last part (or the marker after it) is on disk.
+            var itemFiles = written.Count(f => f.Contains("itemFactors", StringComparison.Ordinal));
+            if (file.Contains("itemFactors", StringComparison.Ordinal) && Path.GetFileName(file).StartsWith(cancelAfter, StringComparison.Ordinal)
+                && (cancelAfter != "part-" || itemFiles == 2))
+            {
+                cancel.Cancel();
+            }
+        };
+
+        try
+        {
+            Assert.ThrowsAny<OperationCanceledException>(() =>
+                SparkModelDirectory.Save(model, path, users, items, new SparkModelSaveOptions { PartCount = 2, Overwrite = true }, cancel.Token));
+        }
+        finally
+        {
+            SparkModelWriter.FileWritten.Value = null;
+        }
+
+        Assert.True(cancel.IsCancellationRequested, string.Join(", ", written.Select(Path.GetFileName)));
+        Assert.Equal(2, SparkModelDirectory.Load(path).Model.Factors);
+        Assert.Equal(["m"], Directory.GetFileSystemEntries(_temp.Path).Select(Path.GetFileName));
+    }
+
     [Fact]
     public void Save_NameUpToTheSystemsLimit_IsSavedAndLeavesNothingElse()
     {
