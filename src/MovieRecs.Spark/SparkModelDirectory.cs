@@ -149,6 +149,7 @@ public static class SparkModelDirectory
             throw new DirectoryNotFoundException($"Could not save the model to '{MessageText.Escape(directory)}': its parent folder does not exist.");
         }
 
+        RemoveStaleTemporaryFolders(parent, name);
         var temporary = Path.Combine(parent, TemporaryName.For(name));
         try
         {
@@ -224,6 +225,36 @@ public static class SparkModelDirectory
             {
                 // Another save put its model in place first: replace it, as it would have replaced an earlier one.
             }
+        }
+    }
+
+    /// <summary>How long a temporary folder of a save must have been left untouched before a later save of the same
+    /// target removes it, as the core's file writers do: a live save writes into it continuously.</summary>
+    internal static readonly TimeSpan StaleAfter = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Removes the unfinished folders (<c>.NAME.GUID.tmp</c>) of <paramref name="name"/> in <paramref name="parent"/>
+    /// that killed saves left, once untouched for <see cref="StaleAfter"/>. Best effort: they cost disk space, never a
+    /// wrong result. A <c>.NAME.GUID.old</c> folder is kept: it may hold the only copy of a model a killed save was
+    /// replacing.
+    /// </summary>
+    private static void RemoveStaleTemporaryFolders(string parent, string name)
+    {
+        var cutoff = DateTime.UtcNow - StaleAfter;
+        var options = new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = true, RecurseSubdirectories = false };
+        try
+        {
+            foreach (var folder in Directory.EnumerateDirectories(parent, "*.tmp", options))
+            {
+                if (TemporaryName.IsFor(Path.GetFileName(folder.AsSpan()), name) && Directory.GetLastWriteTimeUtc(folder) < cutoff)
+                {
+                    TryDelete(folder);
+                }
+            }
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // Leftovers cost disk space only; a folder that cannot be listed fails the save itself, with a clearer message.
         }
     }
 

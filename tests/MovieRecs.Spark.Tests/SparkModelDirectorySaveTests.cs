@@ -260,6 +260,32 @@ public sealed class SparkModelDirectorySaveTests : IDisposable
     }
 
     [Fact]
+    public void Save_UnfinishedFolderOfAKilledSave_IsRemovedOnceStale()
+    {
+        var (model, users, items) = TestModels.Random(3, 4, 2, seed: 9);
+        string Leftover(string name, string suffix, TimeSpan age)
+        {
+            var folder = Path.Combine(_temp.Path, $".{name}.{Guid.NewGuid():N}{suffix}");
+            Directory.CreateDirectory(Path.Combine(folder, "userFactors"));
+            Directory.SetLastWriteTimeUtc(folder, DateTime.UtcNow - age);
+            return folder;
+        }
+
+        var stale = Leftover("m", ".tmp", SparkModelDirectory.StaleAfter + TimeSpan.FromMinutes(1));
+        var young = Leftover("m", ".tmp", TimeSpan.FromMinutes(5));
+        var old = Leftover("m", ".old", TimeSpan.FromDays(2));
+        var other = Leftover("other", ".tmp", TimeSpan.FromDays(2));
+
+        SparkModelDirectory.Save(model, Path.Combine(_temp.Path, "m"), users, items);
+
+        Assert.False(Directory.Exists(stale));
+        Assert.True(Directory.Exists(young), "a save in progress may own it");
+        Assert.True(Directory.Exists(old), "it may hold the only copy of a model");
+        Assert.True(Directory.Exists(other), "it belongs to another target");
+        Assert.Equal(2, SparkModelDirectory.Load(Path.Combine(_temp.Path, "m")).Model.Factors);
+    }
+
+    [Fact]
     public void Save_NameUpToTheSystemsLimit_IsSavedAndLeavesNothingElse()
     {
         // 255 bytes is what Linux and macOS take in a name; the temporary folder's name adds 38 to the target's.

@@ -1,4 +1,3 @@
-using System.Buffers;
 
 namespace MovieRecs.Internal;
 
@@ -30,8 +29,6 @@ internal static class AtomicFileWriter
     /// continuously); the next save to the same target removes it.
     /// </summary>
     internal static readonly TimeSpan StaleAfter = TimeSpan.FromHours(1);
-
-    private static readonly SearchValues<char> s_lowerHexDigits = SearchValues.Create("0123456789abcdef");
 
     /// <summary>
     /// Wraps the temporary file's stream before the content is written, for the current asynchronous flow only: lets
@@ -110,22 +107,8 @@ internal static class AtomicFileWriter
     internal static string TemporaryPath(string folder, string name) => Path.Combine(folder, TemporaryName.For(name));
 
     /// <summary>Whether <paramref name="fileName"/> is a temporary name that <see cref="TemporaryPath"/> gives for
-    /// <paramref name="name"/>: <c>.NAME.</c> (the name cut as <see cref="TemporaryName.Stem"/> cuts a long one),
-    /// exactly 32 lowercase hex digits, <c>.tmp</c>.</summary>
-    internal static bool IsTemporaryNameOf(ReadOnlySpan<char> fileName, string name)
-    {
-        name = TemporaryName.Stem(name);
-        if (fileName.Length != name.Length + TemporaryName.SuffixLength
-            || fileName[0] != '.'
-            || !fileName[1..].StartsWith(name, StringComparison.Ordinal)
-            || fileName[name.Length + 1] != '.'
-            || !fileName.EndsWith(".tmp", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        return !fileName.Slice(name.Length + 2, 32).ContainsAnyExcept(s_lowerHexDigits);
-    }
+    /// <paramref name="name"/> (see <see cref="TemporaryName.IsFor"/>).</summary>
+    internal static bool IsTemporaryNameOf(ReadOnlySpan<char> fileName, string name) => TemporaryName.IsFor(fileName, name);
 
     /// <summary>
     /// The regular file to replace for <paramref name="fullPath"/> (itself, or the file a symbolic link finally leads

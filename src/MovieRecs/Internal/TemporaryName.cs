@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace MovieRecs.Internal;
@@ -45,6 +46,25 @@ internal static class TemporaryName
         return name[..length];
     }
 
+    private static readonly SearchValues<char> s_lowerHexDigits = SearchValues.Create("0123456789abcdef");
+
     /// <summary>The temporary name for <paramref name="name"/>: hidden on Unix, unique per call.</summary>
     public static string For(string name) => $".{Stem(name)}.{Guid.NewGuid():N}.tmp";
+
+    /// <summary>Whether <paramref name="fileName"/> is a name that <see cref="For"/> gives for <paramref name="name"/>:
+    /// <c>.STEM.</c>, exactly 32 lowercase hex digits, <c>.tmp</c>.</summary>
+    public static bool IsFor(ReadOnlySpan<char> fileName, string name)
+    {
+        name = Stem(name);
+        if (fileName.Length != name.Length + SuffixLength
+            || fileName[0] != '.'
+            || !fileName[1..].StartsWith(name, StringComparison.Ordinal)
+            || fileName[name.Length + 1] != '.'
+            || !fileName.EndsWith(".tmp", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        return !fileName.Slice(name.Length + 2, 32).ContainsAnyExcept(s_lowerHexDigits);
+    }
 }
