@@ -16,8 +16,8 @@ namespace MovieRecs.Web.Tests;
 /// <summary>
 /// The page in a real browser: search titles, pick five favourites (the fifth with the keyboard only), get
 /// recommendations with "because you liked …" and similar movies, and a screenshot of the result. The screenshots go
-/// to the folder named by <c>MOVIERECS_SCREENSHOTS</c> (the README's is docs/images/web-page.png, from the ml-100k
-/// test), else to a temporary folder that is deleted.
+/// to the folder named by <c>MOVIERECS_SCREENSHOTS</c>, a full path, since the tests run in their output folder (the
+/// README's is docs/images/web-page.png, from the ml-100k test), else to a temporary folder that is deleted.
 /// </summary>
 public sealed class IndexPageTests(ServiceData data, BrowserSession browser) : IClassFixture<ServiceData>, IClassFixture<BrowserSession>, IDisposable
 {
