@@ -149,7 +149,8 @@ public static class SparkModelDirectory
             throw new DirectoryNotFoundException($"Could not save the model to '{MessageText.Escape(directory)}': its parent folder does not exist.");
         }
 
-        RemoveStaleTemporaryFolders(parent, name);
+        // Unfinished folders of killed saves; a .NAME.GUID.old folder is kept, as it may hold the only copy of a model.
+        TemporaryName.RemoveStale(parent, name, StaleAfter, folders: true);
         var temporary = Path.Combine(parent, TemporaryName.For(name));
         try
         {
@@ -161,12 +162,12 @@ public static class SparkModelDirectory
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            TryDelete(temporary);
+            FileCleanup.TryDeleteDirectory(temporary);
             throw IOErrors.Named(error, $"Could not save the model to '{MessageText.Escape(directory)}': {MessageText.Escape(error.Message.Replace(temporary, target, StringComparison.Ordinal))}");
         }
         catch
         {
-            TryDelete(temporary);
+            FileCleanup.TryDeleteDirectory(temporary);
             throw;
         }
     }
@@ -202,7 +203,7 @@ public static class SparkModelDirectory
                 catch (IOException) when (retry && Directory.Exists(target))
                 {
                     // Another save put its model in place meanwhile; the earlier model was to go anyway.
-                    TryDelete(old);
+                    FileCleanup.TryDeleteDirectory(old);
                     continue;
                 }
                 catch
@@ -212,7 +213,7 @@ public static class SparkModelDirectory
                     throw;
                 }
 
-                TryDelete(old);
+                FileCleanup.TryDeleteDirectory(old);
                 return;
             }
 
@@ -231,48 +232,6 @@ public static class SparkModelDirectory
     /// <summary>How long a temporary folder of a save must have been left untouched before a later save of the same
     /// target removes it, as the core's file writers do: a live save writes into it continuously.</summary>
     internal static readonly TimeSpan StaleAfter = TimeSpan.FromHours(1);
-
-    /// <summary>
-    /// Removes the unfinished folders (<c>.NAME.GUID.tmp</c>) of <paramref name="name"/> in <paramref name="parent"/>
-    /// that killed saves left, once untouched for <see cref="StaleAfter"/>. Best effort: they cost disk space, never a
-    /// wrong result. A <c>.NAME.GUID.old</c> folder is kept: it may hold the only copy of a model a killed save was
-    /// replacing.
-    /// </summary>
-    private static void RemoveStaleTemporaryFolders(string parent, string name)
-    {
-        var cutoff = DateTime.UtcNow - StaleAfter;
-        var options = new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = true, RecurseSubdirectories = false };
-        try
-        {
-            foreach (var folder in Directory.EnumerateDirectories(parent, "*.tmp", options))
-            {
-                if (TemporaryName.IsFor(Path.GetFileName(folder.AsSpan()), name) && Directory.GetLastWriteTimeUtc(folder) < cutoff)
-                {
-                    TryDelete(folder);
-                }
-            }
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            // Leftovers cost disk space only; a folder that cannot be listed fails the save itself, with a clearer message.
-        }
-    }
-
-    /// <summary>Deletes a folder of this save's own, ignoring failures: the save's outcome matters more than a leftover.</summary>
-    private static void TryDelete(string folder)
-    {
-        try
-        {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            // Left behind; the model in place is complete either way.
-        }
-    }
 
     private static void TryMoveBack(string old, string target)
     {

@@ -76,7 +76,7 @@ internal static class AtomicFileWriter
         var created = false;
         try
         {
-            RemoveStaleTemporaryFiles(folder, name);
+            TemporaryName.RemoveStale(folder, name, StaleAfter, folders: false);
             using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
             {
                 // From here on the temporary file is ours to delete (before, it might be another writer's).
@@ -93,12 +93,12 @@ internal static class AtomicFileWriter
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            TryDelete(created ? temporary : null);
+            FileCleanup.TryDeleteFile(created ? temporary : null);
             throw IOErrors.Named(error, Message(content, path, Reason(error, temporary, path)));
         }
         catch
         {
-            TryDelete(created ? temporary : null);
+            FileCleanup.TryDeleteFile(created ? temporary : null);
             throw;
         }
     }
@@ -167,32 +167,6 @@ internal static class AtomicFileWriter
     private static string Message(string content, string path, string reason) =>
         $"Could not save {content} to '{MessageText.Escape(path)}': {MessageText.Escape(reason)}";
 
-    /// <summary>
-    /// Removes the temporary files of <paramref name="name"/> in <paramref name="folder"/> that killed processes left
-    /// (untouched for <see cref="StaleAfter"/>). Best effort: they cost disk space, never a wrong result.
-    /// </summary>
-    private static void RemoveStaleTemporaryFiles(string folder, string name)
-    {
-        var cutoff = DateTime.UtcNow - StaleAfter;
-        var stem = TemporaryName.Stem(name);
-        var pattern = stem.AsSpan().ContainsAny('*', '?') ? "*.tmp" : $".{stem}.*.tmp";
-        var options = new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = true, MatchType = MatchType.Simple, RecurseSubdirectories = false };
-        try
-        {
-            foreach (var file in Directory.EnumerateFiles(folder, pattern, options))
-            {
-                if (IsTemporaryNameOf(Path.GetFileName(file.AsSpan()), name) && File.GetLastWriteTimeUtc(file) < cutoff)
-                {
-                    TryDelete(file);
-                }
-            }
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            // Leftovers cost disk space only; a folder that cannot be listed fails the save itself, with a clearer message.
-        }
-    }
-
     /// <summary>The failure's own message without the temporary file's name, which means nothing to the caller.</summary>
     private static string Reason(Exception error, string? temporary, string path)
     {
@@ -203,23 +177,5 @@ internal static class AtomicFileWriter
         }
 
         return message;
-    }
-
-    private static void TryDelete(string? path)
-    {
-        if (path is null)
-        {
-            return;
-        }
-
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            // The original failure matters more; a stray temporary file is the lesser harm (and a later save of the
-            // same target removes it once stale).
-        }
     }
 }

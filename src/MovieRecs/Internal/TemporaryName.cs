@@ -67,4 +67,42 @@ internal static class TemporaryName
 
         return !fileName.Slice(name.Length + 2, 32).ContainsAnyExcept(s_lowerHexDigits);
     }
+
+    /// <summary>
+    /// Removes the temporary files (or, with <paramref name="folders"/>, folders) that <see cref="For"/> named for
+    /// <paramref name="name"/> in <paramref name="folder"/> and killed processes left, untouched for
+    /// <paramref name="staleAfter"/> (a live writer writes continuously, so a younger one may belong to a concurrent
+    /// save and is kept). Best effort: leftovers cost disk space, never a wrong result, and a folder that cannot be
+    /// listed fails the save itself, with a clearer message.
+    /// </summary>
+    public static void RemoveStale(string folder, string name, TimeSpan staleAfter, bool folders)
+    {
+        var cutoff = DateTime.UtcNow - staleAfter;
+        var stem = Stem(name);
+        var pattern = stem.AsSpan().ContainsAny('*', '?') ? "*.tmp" : $".{stem}.*.tmp";
+        var options = new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = true, MatchType = MatchType.Simple, RecurseSubdirectories = false };
+        try
+        {
+            var entries = folders ? Directory.EnumerateDirectories(folder, pattern, options) : Directory.EnumerateFiles(folder, pattern, options);
+            foreach (var entry in entries)
+            {
+                if (!IsFor(Path.GetFileName(entry.AsSpan()), name))
+                {
+                    continue;
+                }
+
+                if (folders && Directory.GetLastWriteTimeUtc(entry) < cutoff)
+                {
+                    FileCleanup.TryDeleteDirectory(entry);
+                }
+                else if (!folders && File.GetLastWriteTimeUtc(entry) < cutoff)
+                {
+                    FileCleanup.TryDeleteFile(entry);
+                }
+            }
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
 }

@@ -494,7 +494,7 @@ public sealed partial class MovieLensDownloader
             {
                 if (File.GetLastWriteTimeUtc(file) < cutoff)
                 {
-                    TryDeleteFile(file);
+                    FileCleanup.TryDeleteFile(file);
                 }
             }
 
@@ -502,7 +502,7 @@ public sealed partial class MovieLensDownloader
             {
                 if (Directory.GetLastWriteTimeUtc(directory) < cutoff)
                 {
-                    TryDeleteDirectory(directory);
+                    FileCleanup.TryDeleteDirectory(directory);
                 }
             }
         }
@@ -514,35 +514,7 @@ public sealed partial class MovieLensDownloader
 
     private static void TryDelete(string file, string directory)
     {
-        TryDeleteFile(file);
-        TryDeleteDirectory(directory);
-    }
-
-    private static void TryDeleteFile(string file)
-    {
-        try
-        {
-            if (File.Exists(file))
-            {
-                File.Delete(file);
-            }
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-        }
-    }
-
-    private static void TryDeleteDirectory(string directory)
-    {
-        try
-        {
-            if (Directory.Exists(directory))
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-        }
+        FileCleanup.TryDeleteFile(file);
+        FileCleanup.TryDeleteDirectory(directory);
     }
 }
