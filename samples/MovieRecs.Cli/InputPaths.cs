@@ -22,7 +22,7 @@ internal static class InputPaths
             return;
         }
 
-        var what = KindOf(path) switch
+        var what = FileKinds.OfFinalTarget(path) switch
         {
             FileKind.Fifo => "a FIFO (named pipe)",
             FileKind.Socket => "a socket",
@@ -34,24 +34,5 @@ internal static class InputPaths
         {
             throw new UsageException($"{CliOptions.Quote(path)} is {what}; give a regular file (a pipe can be read only once, in order)");
         }
-    }
-
-    /// <summary>What the path finally leads to, symbolic links followed.</summary>
-    private static FileKind KindOf(string path)
-    {
-        var full = Path.GetFullPath(path);
-        try
-        {
-            if (new FileInfo(full).LinkTarget is not null)
-            {
-                full = File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
-            }
-        }
-        catch (IOException)
-        {
-            return FileKind.Unknown;
-        }
-
-        return FileKinds.Of(full);
     }
 }

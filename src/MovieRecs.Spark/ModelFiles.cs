@@ -14,26 +14,12 @@ internal static class ModelFiles
     /// (<see cref="SparkModelError.MissingFile"/>: the regular file the layout needs is not there).</exception>
     public static FileStream OpenRead(string path, string sourceName)
     {
-        var kind = FileKinds.Of(FinalTarget(path));
+        var kind = FileKinds.OfFinalTarget(path);
         if (kind is not (FileKind.Regular or FileKind.Unknown or FileKind.Missing))
         {
             SparkErrors.Throw(SparkModelError.MissingFile, sourceName, $"it is {FileKinds.Describe(kind)}, not a regular file.");
         }
 
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
-    }
-
-    private static string FinalTarget(string path)
-    {
-        var full = Path.GetFullPath(path);
-        try
-        {
-            return new FileInfo(full).LinkTarget is null ? full : File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
-        }
-        catch (IOException)
-        {
-            // A link cycle or an unreadable link: opening it reports what is wrong.
-            return full;
-        }
     }
 }

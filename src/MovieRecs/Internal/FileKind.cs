@@ -98,6 +98,30 @@ internal static class FileKinds
         };
     }
 
+    /// <summary>
+    /// The kind of what <paramref name="path"/> finally leads to, symbolic links followed: <see cref="FileKind.Missing"/>
+    /// for a link to nothing (or to an anonymous pipe such as <c>/dev/fd/63</c>), <see cref="FileKind.SymbolicLink"/>
+    /// for a loop of links or one that cannot be read.
+    /// </summary>
+    /// <param name="path">A path, relative or absolute.</param>
+    public static FileKind OfFinalTarget(string path)
+    {
+        var full = Path.GetFullPath(path);
+        try
+        {
+            if (new FileInfo(full).LinkTarget is not null)
+            {
+                full = File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
+            }
+        }
+        catch (IOException)
+        {
+            return FileKind.SymbolicLink;
+        }
+
+        return Of(full);
+    }
+
     /// <summary>How a message names <paramref name="kind"/>.</summary>
     public static string Describe(FileKind kind) => kind switch
     {
