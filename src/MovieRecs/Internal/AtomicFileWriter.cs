@@ -14,6 +14,9 @@ namespace MovieRecs.Internal;
 /// <see cref="StaleAfter"/> (a live writer writes continuously, so a younger one may belong to a concurrent save and
 /// is kept), ignoring failures, as the MovieLens downloader does with its partial downloads.</para>
 /// <para>The new file keeps the permission bits (read, write, execute) of the file it replaces.</para>
+/// <para>A file this process may not write (read-only for its user, as <c>chmod a-w</c> leaves it) is refused with an
+/// <see cref="UnauthorizedAccessException"/>, as writing it in place would be, although the folder's permissions
+/// would let the rename replace it (<see cref="WriteAccess"/>).</para>
 /// <para>Only regular files are replaced. A symbolic link is followed to the file it finally names, which is then
 /// replaced atomically in its own folder, so the link stays a link. A folder, or (on Linux, where the kernel tells)
 /// a FIFO, socket or device, is refused with an <see cref="IOException"/>: renaming over it would silently turn
@@ -68,6 +71,12 @@ internal static class AtomicFileWriter
         if (refusal is not null)
         {
             throw new IOException(Message(content, path, refusal));
+        }
+
+        if (WriteAccess.IsWriteProtected(target))
+        {
+            // The rename needs only the folder's permission; a read-only file is refused as writing it in place is.
+            throw new UnauthorizedAccessException(Message(content, path, "the file is read-only for this user; it was left as it is."));
         }
 
         var folder = Path.GetDirectoryName(target) ?? throw new ArgumentException($"The path '{MessageText.Escape(path)}' has no folder.", nameof(path));

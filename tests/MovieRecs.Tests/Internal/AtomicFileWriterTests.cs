@@ -345,6 +345,62 @@ public sealed class AtomicFileWriterTests : IDisposable
         Assert.Equal(90, AlsModelFile.Load(path).Model.ItemCount);
     }
 
+    [UnixTheory]
+    [MemberData(nameof(Writers))]
+    public void Write_ReadOnlyFileInAWritableFolder_IsRefusedAndLeftByteIdentical(string writer)
+    {
+        // The rename needs only the folder's permission, so without a check a save replaced a file its owner had made
+        // read-only (chmod a-w), where writing it in place is refused. As the superuser, the suite takes an ordinary
+        // user's file system permissions for the save (the kernel lets the superuser write any file).
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        Assert.True(FileSystemUser.IsAvailable);
+        var (files, write) = s_writers[writer];
+        write(_folder, CancellationToken.None);
+        var before = PlantPreviousFiles(files);
+        File.SetUnixFileMode(_folder, (UnixFileMode)0b111_111_111);
+        foreach (var path in before.Keys)
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+
+        var error = Record.Exception(() => FileSystemUser.Run(() => write(_folder, CancellationToken.None)));
+
+        var refused = Assert.IsType<UnauthorizedAccessException>(error);
+        Assert.Contains($"Could not save {ContentOf(writer)} to '", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("read-only", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(_folder, files[0]), refused.Message, StringComparison.Ordinal);
+        AssertUnchanged(before);
+        Assert.Equal(files.Length, Directory.GetFiles(_folder).Length);
+    }
+
+    [UnixFact]
+    public void Write_AnotherUsersFileWritableByAll_IsReplacedByAnOrdinaryUser()
+    {
+        // The check asks whether this process may write the file (as the kernel decides), not whether it owns it or
+        // whether some write bit is clear: a file of another user that everyone may write is saved over.
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var path = Path.Combine(_folder, "shared.mrals");
+        File.WriteAllText(path, "previous");
+        const UnixFileMode Everyone = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead
+            | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+        File.SetUnixFileMode(path, Everyone);
+        File.SetUnixFileMode(_folder, (UnixFileMode)0b111_111_111);
+        var model = Model();
+
+        FileSystemUser.Run(() => AlsModelFile.Save(model, path));
+
+        Assert.Equal(90, AlsModelFile.Load(path).Model.ItemCount);
+        Assert.Equal(Everyone, File.GetUnixFileMode(path));
+    }
+
     [Fact]
     public void IsTemporaryNameOf_TheNamesTemporaryPathGives_AndNoOthers()
     {
