@@ -1,5 +1,7 @@
 using FsCheck.Xunit;
 using MovieRecs.Evaluation;
+using MovieRecs.Recommendations;
+using MovieRecs.Sparse;
 using MovieRecs.Tests.Generators;
 
 namespace MovieRecs.Tests.Evaluation;
@@ -29,6 +31,29 @@ public class RankingEvaluatorPropertyTests
         var reference = NaiveRankingMetrics.Compute(model, split.Train, split.Test, k);
         return AllInUnitInterval(m)
             && m.K == k && m.UserCount == split.TestUserCount && m.Hits == reference.Hits
+            && Close(m.ImplicitPrecision, reference.ImplicitPrecision) && Close(m.Precision, reference.Precision)
+            && Close(m.Recall, reference.Recall) && Close(m.MeanAveragePrecision, reference.MeanAveragePrecision)
+            && Close(m.Ndcg, reference.Ndcg) && Close(m.Auc, reference.Auc);
+    }
+
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(EvaluationArbitraries) })]
+    public bool Evaluate_ShortListsAndTestItemsAlsoInTrain_MatchNaiveReference(RankingCase c)
+    {
+        var (split, k) = Case(c);
+        if (split.TestUserCount == 0)
+        {
+            return true;
+        }
+
+        // Every other test entry is a training entry too: the model is told to skip it, as implicit filters the items
+        // a user liked in train, so it stays relevant but can never be hit. User u gets at most u mod (K + 1) items,
+        // so some lists are short and some empty.
+        var train = WithEveryOtherTestEntry(split.Train, split.Test);
+        var model = new TruncatedRecommender(new ShuffledRecommender(train.RowCount, train.ColumnCount, c.ModelSeed), k + 1);
+        var m = RankingEvaluator.Evaluate(model, train, split.Test, k, TwoThreads);
+        var reference = NaiveRankingMetrics.Compute(model, train, split.Test, k);
+        return AllInUnitInterval(m)
+            && m.UserCount == split.TestUserCount && m.Hits == reference.Hits
             && Close(m.ImplicitPrecision, reference.ImplicitPrecision) && Close(m.Precision, reference.Precision)
             && Close(m.Recall, reference.Recall) && Close(m.MeanAveragePrecision, reference.MeanAveragePrecision)
             && Close(m.Ndcg, reference.Ndcg) && Close(m.Auc, reference.Auc);
@@ -86,4 +111,31 @@ public class RankingEvaluatorPropertyTests
     }
 
     private static bool Close(double a, double b) => Math.Abs(a - b) <= 1e-12;
+
+    private static CsrMatrix WithEveryOtherTestEntry(CsrMatrix train, CsrMatrix test)
+    {
+        var extra = Triplets.FromCsr(test);
+        var keep = Enumerable.Range(0, extra.Count).Where(i => i % 2 == 0).ToArray();
+        var own = Triplets.FromCsr(train);
+        return CsrMatrix.FromTriplets(
+            train.RowCount,
+            train.ColumnCount,
+            [.. own.Rows, .. keep.Select(i => extra.Rows[i])],
+            [.. own.Columns, .. keep.Select(i => extra.Columns[i])],
+            [.. own.Values, .. keep.Select(i => extra.Values[i])]);
+    }
+
+    /// <summary>The inner model's list cut to <c>user mod <paramref name="modulus"/></c> items.</summary>
+    private sealed class TruncatedRecommender(IRecommender inner, int modulus) : IRecommender
+    {
+        public int UserCount => inner.UserCount;
+
+        public int ItemCount => inner.ItemCount;
+
+        public int Recommend(int user, ReadOnlySpan<int> excludeItems, Span<int> items, Span<float> scores)
+        {
+            var length = Math.Min(items.Length, user % modulus);
+            return inner.Recommend(user, excludeItems, items[..length], scores[..length]);
+        }
+    }
 }

@@ -18,6 +18,48 @@ public class CsrMatrixPropertyTests
     }
 
     [Property(MaxTest = 100, Arbitrary = new[] { typeof(SparseArbitraries) })]
+    public bool FromTriplets_AnyOrderOfTheTriplets_GivesTheSameMatrix(Triplets t)
+    {
+        // The values are halves, so duplicates sum exactly in any order and the result must not depend on the order.
+        // The orders reach both build paths: grouped by row (a sort within each row, here also of reversed columns)
+        // and any other order (a column-major pass first).
+        var given = Enumerable.Range(0, t.Count).ToArray();
+        int[][] orders =
+        [
+            [.. given.OrderBy(i => t.Rows[i]).ThenBy(i => t.Columns[i])],
+            [.. given.OrderBy(i => t.Rows[i]).ThenByDescending(i => t.Columns[i]).ThenByDescending(i => i)],
+            [.. given.OrderBy(i => t.Columns[i]).ThenByDescending(i => t.Rows[i])],
+            [.. given.Reverse()],
+        ];
+        SparseBuildOptions[] options =
+        [
+            SparseBuildOptions.Default,
+            new() { Duplicates = DuplicateHandling.Max },
+            new() { KeepExplicitZeros = true },
+        ];
+        foreach (var option in options)
+        {
+            var expected = Build(given, option);
+            if (!IsCanonical(option.KeepExplicitZeros ? expected.EliminateZeros() : expected)
+                || orders.Any(order => !Build(order, option).ContentEquals(expected)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+
+        CsrMatrix Build(int[] order, SparseBuildOptions option) =>
+            CsrMatrix.FromTriplets(
+                t.RowCount,
+                t.ColumnCount,
+                [.. order.Select(i => t.Rows[i])],
+                [.. order.Select(i => t.Columns[i])],
+                [.. order.Select(i => t.Values[i])],
+                option);
+    }
+
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(SparseArbitraries) })]
     public bool Transpose_Twice_IsIdentity(Triplets t)
     {
         var csr = t.ToCsr();
