@@ -10,14 +10,14 @@ public sealed partial class CsrMatrix
     /// are combined (summed by default, as scipy does) and zeros dropped unless <paramref name="options"/> says
     /// otherwise.
     /// </summary>
-    /// <param name="rowCount">The number of rows (at least 0).</param>
-    /// <param name="columnCount">The number of columns (at least 0).</param>
+    /// <param name="rowCount">The number of rows, in [0, 2,147,483,590] (one less than <see cref="Array.MaxLength"/>).</param>
+    /// <param name="columnCount">The number of columns, in [0, 2,147,483,590].</param>
     /// <param name="rows">The row index of each triplet.</param>
     /// <param name="columns">The column index of each triplet.</param>
     /// <param name="values">The value of each triplet (finite).</param>
     /// <param name="options">Duplicate and zero handling; <see cref="SparseBuildOptions.Default"/> when null.</param>
     /// <returns>The matrix.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">A count is negative, or a triplet's index is out of range (the message names its position and value).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A count is negative or above 2,147,483,590, or a triplet's index is out of range (the message names its position and value).</exception>
     /// <exception cref="ArgumentException">The spans differ in length, a value is not finite, duplicates sum beyond float's
     /// range, or a duplicate is found with <see cref="DuplicateHandling.Throw"/>.</exception>
     /// <remarks>O(nnz + rowCount + columnCount) plus the sort of rows that are not already in column order. Allocates
@@ -26,8 +26,8 @@ public sealed partial class CsrMatrix
     public static CsrMatrix FromTriplets(int rowCount, int columnCount, ReadOnlySpan<int> rows, ReadOnlySpan<int> columns, ReadOnlySpan<float> values, SparseBuildOptions? options = null)
     {
         SparseGuards.CheckTripletLengths(rows.Length, columns.Length, values.Length);
-        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
-        ArgumentOutOfRangeException.ThrowIfNegative(columnCount);
+        SparseGuards.CheckDimension(rowCount, nameof(rowCount));
+        SparseGuards.CheckDimension(columnCount, nameof(columnCount));
         options ??= SparseBuildOptions.Default;
         options.Validate();
 
@@ -53,22 +53,24 @@ public sealed partial class CsrMatrix
     /// pointer equals the number of entries, column indices are in range and strictly increasing within each row,
     /// and values are finite. The arrays are copied.
     /// </summary>
-    /// <param name="rowCount">The number of rows.</param>
-    /// <param name="columnCount">The number of columns.</param>
+    /// <param name="rowCount">The number of rows, in [0, 2,147,483,590] (one less than <see cref="Array.MaxLength"/>).</param>
+    /// <param name="columnCount">The number of columns, in [0, 2,147,483,590].</param>
     /// <param name="rowPointers"><paramref name="rowCount"/> + 1 row pointers.</param>
     /// <param name="columnIndices">The column index of each entry.</param>
     /// <param name="values">The value of each entry.</param>
     /// <returns>The matrix.</returns>
     /// <exception cref="ArgumentException">The arrays are inconsistent; the message names the first bad position.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A count is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A count is negative or above 2,147,483,590.</exception>
     public static CsrMatrix FromArrays(int rowCount, int columnCount, ReadOnlySpan<long> rowPointers, ReadOnlySpan<int> columnIndices, ReadOnlySpan<float> values)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
-        ArgumentOutOfRangeException.ThrowIfNegative(columnCount);
+        SparseGuards.CheckDimension(columnCount, nameof(columnCount));
         if (rowPointers.Length != rowCount + 1L)
         {
             ThrowHelper.ThrowArgument(nameof(rowPointers), $"rowPointers has {rowPointers.Length} entries; expected row count + 1 = {rowCount + 1L}.");
         }
+
+        SparseGuards.CheckDimension(rowCount, nameof(rowCount));
 
         if (rowPointers[0] != 0)
         {

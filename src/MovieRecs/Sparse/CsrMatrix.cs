@@ -14,7 +14,8 @@ namespace MovieRecs.Sparse;
 /// <para>The column indices and values of all rows live in one array each, so a matrix holds at most
 /// <see cref="Array.MaxLength"/> (2,147,483,591) non-zeros; an operation whose result would hold more throws an
 /// <see cref="InvalidOperationException"/> naming the count and the limit. Row pointers are 64-bit, as scipy's are
-/// for large matrices.</para>
+/// for large matrices; they too are one array, of one more entry than there are rows, so a matrix has at most
+/// 2,147,483,590 rows and as many columns (its transpose's rows), and the constructors reject larger counts.</para>
 /// <para>Instances are immutable and safe to share across threads. Every transformation returns a new matrix.
 /// Spans returned by the accessors point into the matrix's own storage and stay valid for its lifetime.</para>
 /// </remarks>

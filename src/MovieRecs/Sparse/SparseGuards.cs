@@ -32,6 +32,27 @@ internal static class SparseGuards
         }
     }
 
+    /// <summary>
+    /// The most rows or columns a matrix can have: one less than <see cref="Array.MaxLength"/>, since the row
+    /// pointers of the matrix (and those of its transpose) are one array of one more entry than there are rows.
+    /// </summary>
+    public const int MaxDimension = 2_147_483_590;
+
+    /// <summary>Throws when a row or column count is negative or above <see cref="MaxDimension"/>, naming it and the limit.</summary>
+    public static void CheckDimension(int count, string paramName)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count, paramName);
+        if (count > MaxDimension)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(
+                paramName,
+                count,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{paramName} is {count}; a sparse matrix has at most {MaxDimension:N0} rows and columns (one less than the length limit of a .NET array, which holds the pointers of its rows, one more than there are rows, and those of its transpose)."));
+        }
+    }
+
     public static void CheckFinite(float value, string paramName)
     {
         if (!float.IsFinite(value))

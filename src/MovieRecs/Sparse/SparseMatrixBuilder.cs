@@ -18,13 +18,13 @@ public sealed class SparseMatrixBuilder
     private int _count;
 
     /// <summary>Creates a builder for a matrix of the given shape.</summary>
-    /// <param name="rowCount">The number of rows (at least 0).</param>
-    /// <param name="columnCount">The number of columns (at least 0).</param>
-    /// <exception cref="ArgumentOutOfRangeException">A count is negative.</exception>
+    /// <param name="rowCount">The number of rows, in [0, 2,147,483,590] (one less than <see cref="Array.MaxLength"/>).</param>
+    /// <param name="columnCount">The number of columns, in [0, 2,147,483,590].</param>
+    /// <exception cref="ArgumentOutOfRangeException">A count is negative or above 2,147,483,590.</exception>
     public SparseMatrixBuilder(int rowCount, int columnCount)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
-        ArgumentOutOfRangeException.ThrowIfNegative(columnCount);
+        SparseGuards.CheckDimension(rowCount, nameof(rowCount));
+        SparseGuards.CheckDimension(columnCount, nameof(columnCount));
         RowCount = rowCount;
         ColumnCount = columnCount;
     }

@@ -109,6 +109,32 @@ public class CsrMatrixTests
         Assert.Equal(3, noColumns.Transpose().ColumnCount);
     }
 
+    [Theory]
+    [InlineData(int.MaxValue, 3, "rowCount")]
+    [InlineData(3, int.MaxValue, "columnCount")]
+    [InlineData(2_147_483_591, 0, "rowCount")]
+    [InlineData(0, 2_147_483_591, "columnCount")]
+    public void Constructors_DimensionBeyondArrayLimit_ThrowNamingIt(int rowCount, int columnCount, string named)
+    {
+        // Array.MaxLength (2,147,483,591) rows or columns would need one pointer more than an array holds: building
+        // overflowed, or the matrix was made and its transpose (ToCsc) overflowed later.
+        var expected = $"{named} is {(named == "rowCount" ? rowCount : columnCount)}; a sparse matrix has at most 2,147,483,590 rows and columns";
+        void Check(Action build)
+        {
+            var ex = Assert.Throws<ArgumentOutOfRangeException>(build);
+            Assert.Equal(named, ex.ParamName);
+            Assert.StartsWith(expected, ex.Message, StringComparison.Ordinal);
+        }
+
+        Check(() => CsrMatrix.FromTriplets(rowCount, columnCount, [], [], []));
+        Check(() => CsrMatrix.FromTriplets(rowCount, columnCount, [0, 0], [0, 0], [1f, 1f]));
+        Check(() => _ = new SparseMatrixBuilder(rowCount, columnCount));
+        if (named == "columnCount")
+        {
+            Check(() => CsrMatrix.FromArrays(rowCount, columnCount, new long[rowCount + 1], [], []));
+        }
+    }
+
     [Fact]
     public void FromDense_NonFiniteValue_NamesPosition()
     {
