@@ -130,7 +130,7 @@ public sealed partial class CsrMatrix
     /// <param name="dense">The dense matrix.</param>
     /// <returns>The matrix.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="dense"/> is null.</exception>
-    /// <exception cref="ArgumentException">A value is not finite.</exception>
+    /// <exception cref="ArgumentException">A value is not finite; the message names its cell, e.g. <c>dense[1, 0]</c>.</exception>
     public static CsrMatrix FromDense(float[,] dense)
     {
         ArgumentNullException.ThrowIfNull(dense);
@@ -139,9 +139,15 @@ public sealed partial class CsrMatrix
         {
             for (var column = 0; column < builder.ColumnCount; column++)
             {
-                if (dense[row, column] != 0f)
+                var value = dense[row, column];
+                if (!float.IsFinite(value))
                 {
-                    builder.Add(row, column, dense[row, column]);
+                    ThrowHelper.ThrowArgument(nameof(dense), $"dense[{row}, {column}] is {value}; values must be finite.");
+                }
+
+                if (value != 0f)
+                {
+                    builder.Add(row, column, value);
                 }
             }
         }

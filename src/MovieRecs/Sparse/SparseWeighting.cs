@@ -1,3 +1,4 @@
+using System.Globalization;
 using MovieRecs.Internal;
 
 namespace MovieRecs.Sparse;
@@ -28,14 +29,30 @@ public static class SparseWeighting
     /// <exception cref="ArgumentNullException"><paramref name="matrix"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k1"/> is negative or not finite, or
     /// <paramref name="b"/> is outside [0, 1].</exception>
-    /// <exception cref="ArgumentException">A weight is not finite (a row whose values sum to zero makes
-    /// <c>0 / 0</c> when <c>K1</c> is zero).</exception>
+    /// <exception cref="ArgumentException">A weight is not finite (where <c>implicit</c> stores NaN or infinity): the
+    /// rows' values sum to zero on average (every <c>L_r</c> is then <c>0 / 0</c> or infinite), or a stored zero meets
+    /// <c>K1</c> = 0 (<c>0 / 0</c>). The message names the entry, its value, its row's sum and the mean.</exception>
     /// <remarks>O(nnz + rows + columns); allocates the result.</remarks>
     public static CsrMatrix Bm25Weight(CsrMatrix matrix, double k1 = 100, double b = 0.8)
     {
         ArgumentNullException.ThrowIfNull(matrix);
         CheckBm25(k1, b);
-        return WithValues(matrix, Bm25Values(matrix, k1, b));
+        var weights = Bm25Values(matrix, k1, b);
+        var values = ToFloats(weights);
+        var bad = FirstNonFinite(values);
+        if (bad >= 0)
+        {
+            var (row, column, value) = Entry(matrix, bad);
+            var rowSum = matrix.GetValues(row).ToArray().Sum(v => (double)v);
+            var meanRowSum = matrix.Sum() / matrix.RowCount;
+            ThrowHelper.ThrowArgument(
+                nameof(matrix),
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"The BM25 weight of matrix[{row}, {column}] = {value} is {weights[bad]} (row sum {rowSum}, mean row sum {meanRowSum}, K1 {k1}, B {b}); weights must be finite: the mean row sum must not be 0, nor a stored value 0 when K1 is 0."));
+        }
+
+        return matrix.WithValues(values);
     }
 
     /// <summary>
@@ -44,12 +61,24 @@ public static class SparseWeighting
     /// <param name="matrix">The document x term matrix (non-negative values).</param>
     /// <returns>A new matrix of the same structure holding the weights.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="matrix"/> is null.</exception>
-    /// <exception cref="ArgumentException">A value is negative (its square root is not a number).</exception>
+    /// <exception cref="ArgumentException">A value is negative (its square root is not a number, which <c>implicit</c>
+    /// would store); the message names the entry and its value.</exception>
     /// <remarks>O(nnz + columns); allocates the result.</remarks>
     public static CsrMatrix TfIdfWeight(CsrMatrix matrix)
     {
         ArgumentNullException.ThrowIfNull(matrix);
-        return WithValues(matrix, TfIdfValues(matrix));
+        var weights = TfIdfValues(matrix);
+        var values = ToFloats(weights);
+        var bad = FirstNonFinite(values);
+        if (bad >= 0)
+        {
+            var (row, column, value) = Entry(matrix, bad);
+            ThrowHelper.ThrowArgument(
+                nameof(matrix),
+                string.Create(CultureInfo.InvariantCulture, $"The TF-IDF weight of matrix[{row}, {column}] = {value} is {weights[bad]}; values must be non-negative (the weight is the square root of the value times the column's idf)."));
+        }
+
+        return matrix.WithValues(values);
     }
 
     internal static void CheckBm25(double k1, double b)
@@ -161,7 +190,8 @@ public static class SparseWeighting
         return idf;
     }
 
-    private static CsrMatrix WithValues(CsrMatrix matrix, double[] weights)
+    /// <summary>The weights as the floats a matrix stores (a weight beyond float's range becomes infinite).</summary>
+    private static float[] ToFloats(double[] weights)
     {
         var values = new float[weights.Length];
         for (var i = 0; i < values.Length; i++)
@@ -169,13 +199,34 @@ public static class SparseWeighting
             values[i] = (float)weights[i];
         }
 
-        var columns = new int[weights.Length];
-        var pointers = matrix.RowPointers;
-        for (var r = 0; r < matrix.RowCount; r++)
+        return values;
+    }
+
+    /// <summary>The position of the first value that is not finite, or -1.</summary>
+    private static int FirstNonFinite(float[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
         {
-            matrix.GetColumnIndices(r).CopyTo(columns.AsSpan((int)pointers[r]));
+            if (!float.IsFinite(values[i]))
+            {
+                return i;
+            }
         }
 
-        return CsrMatrix.FromArrays(matrix.RowCount, matrix.ColumnCount, pointers, columns, values);
+        return -1;
+    }
+
+    /// <summary>The row, column and value of the stored entry at <paramref name="position"/> (in storage order).</summary>
+    private static (int Row, int Column, float Value) Entry(CsrMatrix matrix, int position)
+    {
+        var pointers = matrix.RowPointers;
+        var row = 0;
+        while (pointers[row + 1] <= position)
+        {
+            row++;
+        }
+
+        var offset = position - (int)pointers[row];
+        return (row, matrix.GetColumnIndices(row)[offset], matrix.GetValues(row)[offset]);
     }
 }

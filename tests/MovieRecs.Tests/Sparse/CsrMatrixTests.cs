@@ -139,9 +139,12 @@ public class CsrMatrixTests
     public void FromDense_NonFiniteValue_NamesPosition()
     {
         Assert.Throws<ArgumentNullException>(() => CsrMatrix.FromDense(null!));
+        // The cell of the caller's array, not the position of the triplet built from it.
         var ex = Assert.Throws<ArgumentException>(() => CsrMatrix.FromDense(new float[,] { { 0f, 1f }, { float.NaN, 0f } }));
-        Assert.Equal("values", ex.ParamName);
-        Assert.Contains("values[1] is ", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("dense", ex.ParamName);
+        Assert.StartsWith("dense[1, 0] is NaN; values must be finite.", ex.Message, StringComparison.Ordinal);
+        ex = Assert.Throws<ArgumentException>(() => CsrMatrix.FromDense(new float[,] { { float.NegativeInfinity } }));
+        Assert.StartsWith("dense[0, 0] is -", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
