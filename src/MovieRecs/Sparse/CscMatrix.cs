@@ -89,7 +89,12 @@ public sealed class CscMatrix
 
     /// <summary>The dense array [row, column] of this matrix; meant for tests and small matrices.</summary>
     /// <returns>A new dense array.</returns>
-    public float[,] ToDense() => ToCsr().ToDense();
+    /// <exception cref="InvalidOperationException">The matrix has more cells than one array holds (<see cref="Array.MaxLength"/>).</exception>
+    public float[,] ToDense()
+    {
+        SparseGuards.CheckDenseShape(RowCount, ColumnCount);
+        return ToCsr().ToDense();
+    }
 
     /// <summary>The number of entries in each row.</summary>
     /// <returns>A new array of <see cref="RowCount"/> counts.</returns>

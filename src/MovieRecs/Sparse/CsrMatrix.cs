@@ -120,8 +120,10 @@ public sealed partial class CsrMatrix
 
     /// <summary>The dense array [row, column] of this matrix; meant for tests and small matrices.</summary>
     /// <returns>A new dense array.</returns>
+    /// <exception cref="InvalidOperationException">The matrix has more cells than one array holds (<see cref="Array.MaxLength"/>).</exception>
     public float[,] ToDense()
     {
+        SparseGuards.CheckDenseShape(RowCount, ColumnCount);
         var dense = new float[RowCount, ColumnCount];
         for (var row = 0; row < RowCount; row++)
         {

@@ -81,6 +81,21 @@ internal static class SparseGuards
     }
 
     /// <summary>
+    /// Throws an <see cref="InvalidOperationException"/> naming the shape when a dense <paramref name="rowCount"/> x
+    /// <paramref name="columnCount"/> array would have more cells than one .NET array holds.
+    /// </summary>
+    public static void CheckDenseShape(int rowCount, int columnCount)
+    {
+        var cells = (long)rowCount * columnCount;
+        if (cells > Array.MaxLength)
+        {
+            ThrowHelper.ThrowInvalidOperation(string.Create(
+                CultureInfo.InvariantCulture,
+                $"A dense {rowCount} x {columnCount} array would have {cells:N0} cells; one .NET array holds at most {Array.MaxLength:N0}. Read the matrix row by row instead."));
+        }
+    }
+
+    /// <summary>
     /// The capacity to grow an array of <paramref name="capacity"/> entries to when <paramref name="needed"/> must fit:
     /// half as much again (at least 16 more), at most <see cref="Array.MaxLength"/>; beyond that, the exception of
     /// <see cref="CheckEntryCount"/>.

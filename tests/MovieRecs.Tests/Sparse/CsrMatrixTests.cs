@@ -136,6 +136,19 @@ public class CsrMatrixTests
     }
 
     [Fact]
+    public void ToDense_MoreCellsThanAnArrayHolds_ThrowsNamingTheShape()
+    {
+        // 3 x 1,000,000,000 cells: no dense array can hold them (the framework threw a bare OutOfMemoryException).
+        var wide = CsrMatrix.FromTriplets(3, 1_000_000_000, [1], [999_999_999], [2f]);
+        var ex = Assert.Throws<InvalidOperationException>(() => wide.ToDense());
+        Assert.StartsWith("A dense 3 x 1000000000 array would have 3,000,000,000 cells; one .NET array holds at most 2,147,483,591.", ex.Message, StringComparison.Ordinal);
+
+        // The CSC view of its transpose is refused before it is converted (which would take 8 GB of row pointers).
+        ex = Assert.Throws<InvalidOperationException>(() => wide.AsTransposedCsc().ToDense());
+        Assert.StartsWith("A dense 1000000000 x 3 array would have 3,000,000,000 cells;", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FromDense_NonFiniteValue_NamesPosition()
     {
         Assert.Throws<ArgumentNullException>(() => CsrMatrix.FromDense(null!));
