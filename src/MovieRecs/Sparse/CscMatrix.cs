@@ -104,7 +104,8 @@ public sealed class CscMatrix
     /// <returns>A new array of <see cref="ColumnCount"/> counts.</returns>
     public int[] GetColumnCounts() => _transpose.GetRowCounts();
 
-    /// <summary>Whether <paramref name="other"/> has the same shape and the same entries, bit for bit.</summary>
+    /// <summary>Whether <paramref name="other"/> has the same shape and the same entries, bit for bit (a stored -0
+    /// differs from a stored 0).</summary>
     /// <param name="other">The matrix to compare with.</param>
     /// <returns><see langword="true"/> when equal.</returns>
     public bool ContentEquals(CscMatrix? other) => other is not null && _transpose.ContentEquals(other._transpose);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MovieRecs.Internal;
 
 namespace MovieRecs.Sparse;
@@ -291,7 +292,8 @@ public sealed partial class CsrMatrix
     public CsrMatrix AppendRow(ReadOnlySpan<int> columns, ReadOnlySpan<float> values) =>
         AppendRows(FromTriplets(1, ColumnCount, new int[columns.Length], columns, values));
 
-    /// <summary>Whether <paramref name="other"/> has the same shape and the same entries, bit for bit.</summary>
+    /// <summary>Whether <paramref name="other"/> has the same shape and the same entries, bit for bit (a stored -0
+    /// differs from a stored 0).</summary>
     /// <param name="other">The matrix to compare with.</param>
     /// <returns><see langword="true"/> when equal.</returns>
     public bool ContentEquals(CsrMatrix? other) =>
@@ -300,7 +302,7 @@ public sealed partial class CsrMatrix
         && ColumnCount == other.ColumnCount
         && _rowPointers.AsSpan().SequenceEqual(other._rowPointers)
         && _columnIndices.AsSpan().SequenceEqual(other._columnIndices)
-        && _values.AsSpan().SequenceEqual(other._values);
+        && MemoryMarshal.Cast<float, int>(_values.AsSpan()).SequenceEqual(MemoryMarshal.Cast<float, int>(other._values.AsSpan()));
 
     /// <summary>The sum of all stored values, accumulated in double in storage order.</summary>
     /// <returns>The sum.</returns>

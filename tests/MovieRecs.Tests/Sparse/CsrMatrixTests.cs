@@ -149,6 +149,18 @@ public class CsrMatrixTests
     }
 
     [Fact]
+    public void ContentEquals_IsBitForBit_NegativeZeroIsNotZero()
+    {
+        // Float equality says -0 == 0; the promise is bit for bit, which round-trip tests of stored matrices rely on.
+        var keep = new SparseBuildOptions { KeepExplicitZeros = true };
+        var zero = CsrMatrix.FromTriplets(1, 2, [0], [1], [0f], keep);
+        var negativeZero = CsrMatrix.FromTriplets(1, 2, [0], [1], [-0f], keep);
+        Assert.False(zero.ContentEquals(negativeZero));
+        Assert.False(zero.ToCsc().ContentEquals(negativeZero.ToCsc()));
+        Assert.True(negativeZero.ContentEquals(CsrMatrix.FromTriplets(1, 2, [0], [1], [-0f], keep)));
+    }
+
+    [Fact]
     public void FromDense_NonFiniteValue_NamesPosition()
     {
         Assert.Throws<ArgumentNullException>(() => CsrMatrix.FromDense(null!));
