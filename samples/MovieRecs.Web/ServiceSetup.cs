@@ -1,3 +1,4 @@
+using MovieRecs.Internal;
 using MovieRecs.Web.Api;
 using MovieRecs.Web.Serving;
 
@@ -32,7 +33,7 @@ internal static class ServiceSetup
         // The test host stops the program once it has the host it built: that is not a failure to report.
         catch (Exception e) when (e is not HostAbortedException)
         {
-            error.WriteLine($"MovieRecs.Web: {Text.Escape(e.Message)}");
+            error.WriteLine($"MovieRecs.Web: {MessageText.Escape(e.Message)}");
             return 1;
         }
     }

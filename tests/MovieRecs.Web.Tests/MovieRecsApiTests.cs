@@ -94,6 +94,9 @@ public sealed class MovieRecsApiTests : IClassFixture<ServiceData>, IDisposable
     [InlineData("/users/abc/recommendations", "user id", "'abc'")]
     [InlineData("/movies/1.5/similar", "movie id", "'1.5'")]
     [InlineData("/movies/%01%1b[31m/similar", "movie id", @"'\x01\x1b[31m'")]
+    [InlineData("/users/%E2%80%AE1/recommendations", "user id", @"'\u202e1'")]
+    [InlineData("/movies/%E2%81%A61%E2%81%A9/similar", "movie id", @"'\u20661\u2069'")]
+    [InlineData("/users/1/explanations/%C2%85%E2%80%A8%D8%9C", "movie id", @"'\x85\u2028\u061c'")]
     [InlineData("/users/1/explanations/4294967296", "movie id", "'4294967296'")]
     public async Task RouteIdNotAnInteger_IsProblem400SayingWhichAndWhy(string path, string what, string quoted)
     {
@@ -149,6 +152,7 @@ public sealed class MovieRecsApiTests : IClassFixture<ServiceData>, IDisposable
 
     [Theory]
     [InlineData("GET", "/users/1/nothing%0d", HttpStatusCode.NotFound, @"The API has no GET /users/1/nothing\r; its endpoints are described at /openapi/v1.json.")]
+    [InlineData("GET", "/users/1/%E2%80%AEnothing", HttpStatusCode.NotFound, @"The API has no GET /users/1/\u202enothing; its endpoints are described at /openapi/v1.json.")]
     [InlineData("DELETE", "/health", HttpStatusCode.MethodNotAllowed, "The API has no DELETE /health; that path allows GET.")]
     public async Task NoSuchEndpoint_IsProblemSayingSo(string method, string path, HttpStatusCode status, string expected)
     {
@@ -409,6 +413,10 @@ public sealed class MovieRecsApiTests : IClassFixture<ServiceData>, IDisposable
         var post = paths.GetProperty("/recommendations").GetProperty("post");
         Assert.True(post.GetProperty("responses").TryGetProperty("413", out _));
         Assert.True(post.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+
+        // The schemas carry the answers' XML documentation.
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+        Assert.Equal("The answer of `GET /health`.", schemas.GetProperty("ServiceHealth").GetProperty("description").GetString());
     }
 
     [Fact]
@@ -484,7 +492,7 @@ public sealed class MovieRecsApiTests : IClassFixture<ServiceData>, IDisposable
     public void Run_CannotStart_SaysWhyOnOneLineAndExitsWith1(string what, string reason)
     {
         var folder = _data.NewFolder();
-        var model = Path.Combine(folder, "model\n.mrals");
+        var model = Path.Combine(folder, "model\n\u202e.mrals");
         if (what == "damaged")
         {
             File.WriteAllBytes(model, File.ReadAllBytes(_data.ModelFiles[0])[..200]);
@@ -511,10 +519,10 @@ public sealed class MovieRecsApiTests : IClassFixture<ServiceData>, IDisposable
         Assert.StartsWith("MovieRecs.Web: ", line, StringComparison.Ordinal);
         Assert.Contains(reason, line, StringComparison.Ordinal);
         Assert.DoesNotContain(" at ", line, StringComparison.Ordinal);
-        Assert.DoesNotContain(line, char.IsControl);
+        Assert.DoesNotContain(line, c => char.IsControl(c) || c == '\u202e');
         if (what is "damaged" or "foreign" or "missing model")
         {
-            Assert.Contains(@"model\n.mrals", line, StringComparison.Ordinal);
+            Assert.Contains(@"model\n\u202e.mrals", line, StringComparison.Ordinal);
         }
     }
 
