@@ -106,6 +106,17 @@ public sealed class MovieRecsApiTests : IClassFixture<ServiceData>, IDisposable
         Assert.Equal($"The {what} must be an integer from -2147483648 to 2147483647; it is {quoted}.", detail);
     }
 
+    [Fact]
+    public async Task RouteIdNotAnInteger_LongText_IsCutShortButNotInsideACharacter()
+    {
+        var id = new string('9', 99) + "\U0001F3AC" + new string('9', 20);
+
+        using var response = await _client.GetAsync($"/movies/{Uri.EscapeDataString(id)}/similar");
+
+        var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.EndsWith($"it is '{new string('9', 99)}...'.", detail, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("abc", "count must be an integer from 1 to 100; it is 'abc'.")]
     [InlineData("1e3", "count must be an integer from 1 to 100; it is '1e3'.")]

@@ -11,7 +11,16 @@ internal static class Text
     /// <summary>The most characters of quoted text a message keeps.</summary>
     public const int MaxQuoted = 100;
 
-    /// <summary>Escapes <paramref name="text"/> and cuts it to <see cref="MaxQuoted"/> characters.</summary>
-    public static string Quote(string text) =>
-        MessageText.Escape(text.Length > MaxQuoted ? string.Concat(text.AsSpan(0, MaxQuoted), "...") : text);
+    /// <summary>Escapes <paramref name="text"/> and cuts it to <see cref="MaxQuoted"/> characters (never inside a
+    /// surrogate pair).</summary>
+    public static string Quote(string text)
+    {
+        if (text.Length <= MaxQuoted)
+        {
+            return MessageText.Escape(text);
+        }
+
+        var keep = char.IsHighSurrogate(text[MaxQuoted - 1]) ? MaxQuoted - 1 : MaxQuoted;
+        return MessageText.Escape(string.Concat(text.AsSpan(0, keep), "..."));
+    }
 }
