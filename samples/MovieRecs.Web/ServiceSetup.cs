@@ -60,6 +60,7 @@ internal static class ServiceSetup
         app.UseModelVersionHeader();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseQueryTextCheck();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapOpenApi();

@@ -130,6 +130,43 @@ public sealed class MovieRecsApiTests : IClassFixture<ServiceData>, IDisposable
         Assert.Equal(expected, await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest));
     }
 
+    [Theory]
+    [InlineData("/movies/search?q=star%FFwars", "q")]
+    [InlineData("/movies/search?q=%C3", "q")]
+    [InlineData("/movies/search?q=%ED%A0%80", "q")]
+    [InlineData("/movies/search?q=star&count=1%FE", "count")]
+    [InlineData("/users/1/recommendations?count=%C0%80", "count")]
+    [InlineData("/movies/search?Q=%FF", "Q")]
+    [InlineData("/movies/search?q=star&%63ount=%FF", "count")]
+    public async Task QueryNotUtf8_IsProblem400NamingTheParameter(string path, string name)
+    {
+        using var response = await _client.GetAsync(path);
+
+        var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.StartsWith($"The query parameter '{name}' is not UTF-8 text once its %XX escapes are decoded", detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("star%20wars")]
+    [InlineData("star+wars")]
+    [InlineData("%E2%9C%93%F0%9F%8E%AC")]
+    [InlineData("100%")]
+    [InlineData("%zz")]
+    public async Task Search_QueryUtf8OrNoEscape_IsSearched(string q)
+    {
+        using var response = await _client.GetAsync($"/movies/search?q={q}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task QueryNotUtf8_InAParameterTheApiDoesNotRead_IsIgnored()
+    {
+        using var response = await _client.GetAsync("/health?x=%FF&%FF=1");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     [Fact]
     public async Task Search_QueryGivenTwice_IsProblem400()
     {
