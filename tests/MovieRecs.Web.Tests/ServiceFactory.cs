@@ -7,7 +7,9 @@ namespace MovieRecs.Web.Tests;
 
 /// <summary>The service over a model file and a data folder, in memory (or on Kestrel, for the browser), with its
 /// log kept for assertions.</summary>
-public sealed class ServiceFactory(string modelFile, string dataFolder, bool watchModel = false, int reloadDelayMilliseconds = 50) : WebApplicationFactory<Program>
+public sealed class ServiceFactory(
+    string modelFile, string dataFolder, bool watchModel = false, int reloadDelayMilliseconds = 50, int retryDelayMilliseconds = 1000)
+    : WebApplicationFactory<Program>
 {
     /// <summary>Every message logged at Information or above, as "Level: message".</summary>
     public ConcurrentQueue<string> Log { get; } = new();
@@ -19,6 +21,7 @@ public sealed class ServiceFactory(string modelFile, string dataFolder, bool wat
         builder.UseSetting("MovieRecs:Data", dataFolder);
         builder.UseSetting("MovieRecs:WatchModel", watchModel ? "true" : "false");
         builder.UseSetting("MovieRecs:ReloadDelayMilliseconds", reloadDelayMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("MovieRecs:RetryDelayMilliseconds", retryDelayMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.ConfigureLogging(logging => logging.AddProvider(new QueueLoggerProvider(Log)));
     }
 

@@ -252,7 +252,8 @@ internal static class MovieRecsApi
             recommender.Interactions.Users.Count,
             recommender.Interactions.Items.Count,
             recommender.Model.Factors);
-        return TypedResults.Ok(new ServiceHealth("ok", model, host.Status));
+        var status = host.Status;
+        return TypedResults.Ok(new ServiceHealth(status.State, model, status));
     }
 
     /// <summary>The model this request answers from, named in the response.</summary>

@@ -5,8 +5,9 @@ namespace MovieRecs.Web.Serving;
 /// <summary>
 /// Reloads the model when its file is replaced: watches the file's folder for any change to its name (written in
 /// place, created, or renamed over, as an atomic save does), waits until it has been quiet for
-/// <see cref="ServiceOptions.ReloadDelayMilliseconds"/>, then asks <see cref="ModelHost.Reload"/>. Starting it also
-/// loads the first model, so the service does not start without one.
+/// <see cref="ServiceOptions.ReloadDelayMilliseconds"/>, then asks <see cref="ModelHost.TryReload"/>. A file that does
+/// not load is not rejected while it keeps changing (it is still being written); once it has been quiet for
+/// <see cref="ServiceOptions.RetryDelayMilliseconds"/> it is tried once more, and rejected if it fails again.
 /// </summary>
 internal sealed partial class ModelFileWatcher(ModelHost host, IOptions<ServiceOptions> options, ILogger<ModelFileWatcher> logger) : BackgroundService
 {
@@ -35,31 +36,57 @@ internal sealed partial class ModelFileWatcher(ModelHost host, IOptions<ServiceO
         LogWatching(host.ModelPath, settings.ReloadDelayMilliseconds);
 
         var delay = Math.Max(0, settings.ReloadDelayMilliseconds);
+        var retryDelay = Math.Max(0, settings.RetryDelayMilliseconds);
         try
         {
             while (true)
             {
                 await _changed.WaitAsync(stoppingToken).ConfigureAwait(false);
+                host.NoteChange();
+                await QuietAsync(delay, stoppingToken).ConfigureAwait(false);
+                var attempt = await Task.Run(host.TryReload, stoppingToken).ConfigureAwait(false);
 
-                // Debounce: wait until the file has been quiet for the whole delay, then reload once for all the
-                // events so far.
-                long quiet;
-                while ((quiet = Environment.TickCount64 - Interlocked.Read(ref _lastChange)) < delay)
+                // A file that does not load may still be being written (a slow copy that paused): it is not rejected
+                // while it keeps changing. Once it has been quiet for the retry delay it is tried once more, and a
+                // failure then is final.
+                while (attempt.Outcome == ReloadOutcome.Failed)
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(delay - quiet), stoppingToken).ConfigureAwait(false);
-                }
+                    LogNotLoadedYet(host.ModelPath, attempt.Error!.Message, host.Current.Version, retryDelay);
+                    if (await _changed.WaitAsync(retryDelay, stoppingToken).ConfigureAwait(false))
+                    {
+                        await QuietAsync(delay, stoppingToken).ConfigureAwait(false);
+                        attempt = await Task.Run(host.TryReload, stoppingToken).ConfigureAwait(false);
+                        continue;
+                    }
 
-                while (_changed.CurrentCount > 0)
-                {
-                    await _changed.WaitAsync(stoppingToken).ConfigureAwait(false);
+                    attempt = await Task.Run(host.TryReload, stoppingToken).ConfigureAwait(false);
+                    if (attempt.Outcome == ReloadOutcome.Failed)
+                    {
+                        host.Reject(attempt);
+                        break;
+                    }
                 }
-
-                await Task.Run(host.Reload, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping.
+        }
+    }
+
+    /// <summary>Waits until the path has been quiet for <paramref name="delay"/> milliseconds, then takes all the
+    /// events so far, to load once for them.</summary>
+    private async Task QuietAsync(int delay, CancellationToken stoppingToken)
+    {
+        long quiet;
+        while ((quiet = Environment.TickCount64 - Interlocked.Read(ref _lastChange)) < delay)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(delay - quiet), stoppingToken).ConfigureAwait(false);
+        }
+
+        while (_changed.CurrentCount > 0)
+        {
+            await _changed.WaitAsync(stoppingToken).ConfigureAwait(false);
         }
     }
 
@@ -80,6 +107,9 @@ internal sealed partial class ModelFileWatcher(ModelHost host, IOptions<ServiceO
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Watching {Path}: a replaced file is reloaded after {Delay} ms without changes")]
     private partial void LogWatching(string path, int delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not load the new model file {Path} yet: {Reason} Still serving version {Version}; it is tried again when it changes, or once more after {RetryDelay} ms without changes")]
+    private partial void LogNotLoadedYet(string path, string reason, int version, int retryDelay);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The watcher of {Folder} failed; replaced model files may go unnoticed")]
     private partial void LogWatchError(Exception exception, string folder);

@@ -20,8 +20,10 @@ internal sealed partial class ModelHost
     private readonly Dictionary<int, Movie> _movies;
     private readonly InteractionOptions _interactionOptions;
     private readonly Lock _reloading = new();
+    private readonly Lock _statusLock = new();
     private ServedModel _current;
-    private ReloadStatus _status = new(0, 0, null, null);
+    private ReloadStatus _status = new(0, 0, null, null, null);
+    private ModelStamp? _rejectedStamp;
 
     public ModelHost(IOptions<ServiceOptions> options, ILogger<ModelHost> logger)
     {
@@ -39,7 +41,7 @@ internal sealed partial class ModelHost
         _dataset = MovieLensDataset.Load(settings.Data);
         _movies = _dataset.Movies.ToDictionary(m => m.Id);
         LogDataLoaded(_dataset.Folder, _dataset.Release, _dataset.Ratings.Count, _dataset.Movies.Count, clock.Elapsed.TotalSeconds);
-        _current = Load(1, null);
+        _current = Load(1, null, ModelStamp.Of(_modelPath));
         LogServing(_current.Path, _current.Format, _current.Version, _current.Recommender.Interactions.Users.Count, _current.Recommender.Interactions.Items.Count, _current.Recommender.Model.Factors, _current.LoadSeconds);
     }
 
@@ -58,46 +60,100 @@ internal sealed partial class ModelHost
     /// <summary>Looks up a movie of the data set, whether or not the model has it.</summary>
     public bool TryGetMovie(int id, [NotNullWhen(true)] out Movie? movie) => _movies.TryGetValue(id, out movie);
 
-    /// <summary>Loads the model file again and swaps it in if it loads and belongs to the data set; otherwise logs why
-    /// and keeps the current model. One reload runs at a time.</summary>
+    /// <summary>Records that the model path changed: <c>/health</c> says <c>loading</c> until the change is loaded,
+    /// found unchanged or rejected.</summary>
+    public void NoteChange()
+    {
+        lock (_statusLock)
+        {
+            if (_status.ChangedAt is null)
+            {
+                Volatile.Write(ref _status, _status with { ChangedAt = DateTimeOffset.UtcNow });
+            }
+        }
+    }
+
+    /// <summary>Loads the model file again and swaps it in if it loads and belongs to the data set; otherwise logs why,
+    /// counts a rejection (once per file: the same file seen again is not tried again) and keeps the current model.
+    /// One reload runs at a time.</summary>
     /// <returns>Whether a new model was swapped in.</returns>
     public bool Reload()
+    {
+        var attempt = TryReload();
+        if (attempt.Outcome == ReloadOutcome.Failed)
+        {
+            Reject(attempt);
+        }
+
+        return attempt.Outcome == ReloadOutcome.Swapped;
+    }
+
+    /// <summary>Loads the model path if it holds something other than the model served and the file last rejected,
+    /// and swaps it in if it loads and belongs to the data set. A failure is returned, not yet counted or reported:
+    /// the caller decides whether it is final (<see cref="Reject"/>) or the file is still being written.</summary>
+    public ReloadAttempt TryReload()
     {
         lock (_reloading)
         {
             var current = Current;
+            var stamp = ModelStamp.Of(_modelPath);
+            if (stamp == current.Stamp || stamp == _rejectedStamp)
+            {
+                UpdateStatus(status => status with { ChangedAt = null });
+                return new ReloadAttempt(stamp == current.Stamp ? ReloadOutcome.Unchanged : ReloadOutcome.StillRejected, stamp, null);
+            }
+
             ServedModel next;
             try
             {
-                next = Load(current.Version + 1, current);
+                next = Load(current.Version + 1, current, stamp);
             }
 
             // Whatever a new file does wrong (damaged, truncated, of another data set, unreadable, or a reader's bug),
             // the service keeps answering with the model it has.
             catch (Exception e)
             {
-                var status = Status;
-                Volatile.Write(ref _status, status with { Rejected = status.Rejected + 1, LastRejectedAt = DateTimeOffset.UtcNow, LastRejection = e.Message });
-                LogRejected(e, _modelPath, e.Message, current.Version);
-                return false;
+                return new ReloadAttempt(ReloadOutcome.Failed, stamp, e);
             }
 
             Volatile.Write(ref _current, next);
-            Volatile.Write(ref _status, Status with { Swapped = Status.Swapped + 1 });
+            _rejectedStamp = null;
+            UpdateStatus(status => status with { Swapped = status.Swapped + 1, LastRejectedAt = null, LastRejection = null, ChangedAt = null });
             LogSwapped(next.Path, next.Format, next.Version, current.Version, next.LoadSeconds);
-            return true;
+            return new ReloadAttempt(ReloadOutcome.Swapped, stamp, null);
+        }
+    }
+
+    /// <summary>Counts and reports a failed attempt as the rejection of the file it read; the same file is not tried
+    /// again until the path changes.</summary>
+    public void Reject(ReloadAttempt attempt)
+    {
+        var error = attempt.Error ?? throw new ArgumentException("Only a failed attempt is rejected.", nameof(attempt));
+        lock (_reloading)
+        {
+            _rejectedStamp = attempt.Stamp;
+            UpdateStatus(status => status with { Rejected = status.Rejected + 1, LastRejectedAt = DateTimeOffset.UtcNow, LastRejection = error.Message, ChangedAt = null });
+            LogRejected(error, _modelPath, error.Message, Current.Version);
+        }
+    }
+
+    private void UpdateStatus(Func<ReloadStatus, ReloadStatus> change)
+    {
+        lock (_statusLock)
+        {
+            Volatile.Write(ref _status, change(_status));
         }
     }
 
     /// <summary>Loads the model file; a model with the ids of <paramref name="previous"/>'s (retrained on the same data)
     /// shares its interaction matrix and titles, so only the file is read.</summary>
-    private ServedModel Load(int version, ServedModel? previous)
+    private ServedModel Load(int version, ServedModel? previous, ModelStamp stamp)
     {
         var clock = Stopwatch.StartNew();
         var format = ModelFormats.For(_modelPath);
         var content = format.Load(_modelPath);
         var recommender = MovieRecommender.FromModelFile(content, _dataset, _interactionOptions, previous?.Recommender);
-        return new ServedModel(recommender, version, _modelPath, format.Name, DateTimeOffset.UtcNow, clock.Elapsed.TotalSeconds);
+        return new ServedModel(recommender, version, _modelPath, format.Name, DateTimeOffset.UtcNow, clock.Elapsed.TotalSeconds, stamp);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Folder} ({Release}): {Ratings} ratings, {Movies} movies in {Seconds:F2} s")]

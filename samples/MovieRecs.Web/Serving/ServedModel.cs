@@ -11,7 +11,8 @@ namespace MovieRecs.Web.Serving;
 /// <param name="Format">The name of its <see cref="ModelFormat"/>.</param>
 /// <param name="LoadedAt">When it was swapped in.</param>
 /// <param name="LoadSeconds">How long loading, checking and indexing it took.</param>
-internal sealed record ServedModel(MovieRecommender Recommender, int Version, string Path, string Format, DateTimeOffset LoadedAt, double LoadSeconds)
+/// <param name="Stamp">What the path held when it was read.</param>
+internal sealed record ServedModel(MovieRecommender Recommender, int Version, string Path, string Format, DateTimeOffset LoadedAt, double LoadSeconds, ModelStamp Stamp)
 {
     /// <summary>The version as the <c>X-Model-Version</c> response header gives it.</summary>
     public string VersionText { get; } = Version.ToString(CultureInfo.InvariantCulture);

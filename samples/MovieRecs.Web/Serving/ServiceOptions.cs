@@ -27,6 +27,12 @@ internal sealed class ServiceOptions
     /// file copied in place is read once, when the copy is done.</summary>
     public int ReloadDelayMilliseconds { get; set; } = 500;
 
+    /// <summary>How long a model file that could not be loaded must stay unchanged before it is tried once more, in
+    /// milliseconds (default 5000): a file still being written (a slow copy that pauses longer than
+    /// <see cref="ReloadDelayMilliseconds"/>) is not rejected while it keeps changing; one that fails again after this
+    /// quiet time is rejected.</summary>
+    public int RetryDelayMilliseconds { get; set; } = 5000;
+
     /// <summary>The largest <c>count</c> a request may ask for (default 100).</summary>
     public int MaxCount { get; set; } = 100;
 
