@@ -124,6 +124,42 @@ public sealed class ModelHostTests(ServiceData data) : IClassFixture<ServiceData
     }
 
     /// <summary>
+    /// A Spark model directory replaced by deleting it and copying another in place, file by file with pauses shorter
+    /// than the reload delay: the new model is loaded once the copy has ended, complete (a retry delay longer than
+    /// the test leaves only the watcher's events to notice the files inside the directory).
+    /// </summary>
+    [Fact]
+    public async Task Watch_SparkDirectoryCopiedInPlace_IsLoadedWhenTheCopyEnds()
+    {
+        var folder = data.NewFolder();
+        var path = Path.Combine(folder, "spark-model");
+        CopyDirectory(data.SparkModelFolder, path, pause: TimeSpan.Zero);
+        var second = Path.Combine(data.NewFolder(), "second");
+        var loaded = MovieRecs.Persistence.AlsModelFile.Load(data.ModelFiles[1]);
+        MovieRecs.Spark.SparkModelDirectory.Save(loaded.Model, second, loaded.Users!, loaded.Items!);
+        using var factory = new ServiceFactory(path, data.DataFolder, watchModel: true, reloadDelayMilliseconds: 300, retryDelayMilliseconds: 600_000);
+        using var client = factory.CreateClient();
+        Assert.Equal("Spark ALSModel directory", (await HealthAsync(client)).Model.Format);
+        await Task.Delay(100);
+
+        Directory.Delete(path, recursive: true);
+        CopyDirectory(second, path, pause: TimeSpan.FromMilliseconds(60));
+        var clock = Stopwatch.StartNew();
+        var health = await HealthAsync(client);
+        while (health.Model.Version == 1 || health.Status != "ok")
+        {
+            Assert.True(clock.Elapsed < SwapTimeout, $"no reload within {SwapTimeout.TotalSeconds} s: {health.Status}, version {health.Model.Version}, {health.Reloads.LastRejection}");
+            await Task.Delay(50);
+            health = await HealthAsync(client);
+        }
+
+        Assert.Equal((12, data.Interactions.Items.Count), (health.Model.Factors, health.Model.Movies));
+        var user = data.Interactions.Users[3];
+        var answer = await client.GetFromJsonAsync($"/users/{user}/recommendations?count=5", WebJsonContext.Default.UserRecommendations);
+        Assert.Equal(Expected(data.Recommender(second), user), answer!.Recommendations);
+    }
+
+    /// <summary>
     /// Eight clients ask for recommendations without pause while the model file is replaced four times, once with a
     /// damaged file: by an atomic rename, by a truncated file written in place, by a copy over the file, and by a
     /// rename again. No request fails, every answer is exactly the library's answer of the model its
@@ -230,6 +266,18 @@ public sealed class ModelHostTests(ServiceData data) : IClassFixture<ServiceData
 
     private static async Task<ServiceHealth> HealthAsync(HttpClient client) =>
         (await client.GetFromJsonAsync("/health", WebJsonContext.Default.ServiceHealth))!;
+
+    private static void CopyDirectory(string source, string target, TimeSpan pause)
+    {
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+            Thread.Sleep(pause);
+        }
+    }
 
     private static void ReplaceAtomically(string source, string path)
     {

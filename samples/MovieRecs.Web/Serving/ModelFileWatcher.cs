@@ -4,7 +4,8 @@ namespace MovieRecs.Web.Serving;
 
 /// <summary>
 /// Reloads the model when its file is replaced: watches the file's folder for any change to its name (written in
-/// place, created, or renamed over, as an atomic save does), waits until it has been quiet for
+/// place, created, deleted, or renamed over, as an atomic save does) and, for a Spark model directory, to any file in
+/// it (so a directory copied in place is loaded when the copy ends, not when it starts), waits until it has been quiet for
 /// <see cref="ServiceOptions.ReloadDelayMilliseconds"/>, then asks <see cref="ModelHost.TryReload"/>. A file that does
 /// not load is not rejected while it keeps changing (it is still being written); once it has been quiet for
 /// <see cref="ServiceOptions.RetryDelayMilliseconds"/> it is tried once more, and rejected if it fails again.
@@ -24,13 +25,23 @@ internal sealed partial class ModelFileWatcher(ModelHost host, IOptions<ServiceO
 
         var folder = Path.GetDirectoryName(host.ModelPath)!;
         var name = Path.GetFileName(host.ModelPath);
+
+        // A directory's files are watched through its folder, recursively, rather than by a watcher of the directory
+        // itself, which would keep watching the old directory once a new one is moved over it. (This watches the
+        // folder's other subfolders too; keep a Spark model in a folder of its own or with few neighbours.)
         using var watcher = new FileSystemWatcher(folder)
         {
             NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
+            IncludeSubdirectories = Directory.Exists(host.ModelPath),
         };
         watcher.Changed += (_, e) => OnEvent(e.Name, name);
         watcher.Created += (_, e) => OnEvent(e.Name, name);
-        watcher.Renamed += (_, e) => OnEvent(e.Name, name);
+        watcher.Deleted += (_, e) => OnEvent(e.Name, name);
+        watcher.Renamed += (_, e) =>
+        {
+            OnEvent(e.Name, name);
+            OnEvent(e.OldName, name);
+        };
         watcher.Error += (_, e) => LogWatchError(e.GetException(), folder);
         watcher.EnableRaisingEvents = true;
         LogWatching(host.ModelPath, settings.ReloadDelayMilliseconds);
@@ -96,9 +107,13 @@ internal sealed partial class ModelFileWatcher(ModelHost host, IOptions<ServiceO
         base.Dispose();
     }
 
+    /// <summary>Notes an event about <paramref name="changedName"/> (relative to the watched folder) if it is the model's
+    /// name or a path inside it.</summary>
     private void OnEvent(string? changedName, string modelName)
     {
-        if (string.Equals(changedName, modelName, StringComparison.Ordinal))
+        if (changedName is not null
+            && changedName.StartsWith(modelName, StringComparison.Ordinal)
+            && (changedName.Length == modelName.Length || changedName[modelName.Length] == Path.DirectorySeparatorChar))
         {
             Interlocked.Exchange(ref _lastChange, Environment.TickCount64);
             _changed.Release();

@@ -6,8 +6,9 @@ namespace MovieRecs.Web.Serving;
 /// <summary>
 /// The model formats the service loads, in one place: the first whose <see cref="ModelFormat.Accepts"/> takes the
 /// path loads it. A new format is one more entry here; nothing else in the service names a format. A Spark MLlib
-/// model is a directory: the watcher reloads on any change of the watched name, so replacing the directory (Spark's
-/// and MovieRecs.Spark's writers both finish by moving a complete directory into place) swaps the model.
+/// model is a directory: the watcher reloads on any change of the watched name or of a file in it, once quiet, so
+/// replacing the directory swaps the model whether it is moved into place (as Spark's and MovieRecs.Spark's writers
+/// finish) or copied there.
 /// </summary>
 internal static class ModelFormats
 {
