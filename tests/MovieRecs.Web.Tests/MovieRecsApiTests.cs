@@ -459,7 +459,11 @@ public sealed class MovieRecsApiTests : IClassFixture<ServiceData>, IDisposable
         Assert.True(paths.GetProperty("/movies/search").TryGetProperty("get", out _));
         Assert.True(paths.GetProperty("/health").TryGetProperty("get", out _));
         var post = paths.GetProperty("/recommendations").GetProperty("post");
-        Assert.True(post.GetProperty("responses").TryGetProperty("413", out _));
+        foreach (var status in new[] { "200", "400", "404", "413", "415" })
+        {
+            Assert.True(post.GetProperty("responses").TryGetProperty(status, out _), $"POST /recommendations does not declare {status}");
+        }
+
         Assert.True(post.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
 
         // The schemas carry the answers' XML documentation.
