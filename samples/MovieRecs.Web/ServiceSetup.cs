@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 using MovieRecs.Internal;
 using MovieRecs.Web.Api;
 using MovieRecs.Web.Serving;
@@ -52,6 +54,8 @@ internal static class ServiceSetup
         builder.Services.AddExceptionHandler<RequestProblems>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJsonContext.Default));
         builder.Services.AddOpenApi();
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<ServiceOptions>>((limiter, service) => TitleMatching.Configure(limiter, service.Value));
         return builder;
     }
 
@@ -61,6 +65,7 @@ internal static class ServiceSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseQueryTextCheck();
+        app.UseRateLimiter();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapOpenApi();

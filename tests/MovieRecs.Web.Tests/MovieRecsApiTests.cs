@@ -434,6 +434,38 @@ public sealed class MovieRecsApiTests : IClassFixture<ServiceData>, IDisposable
         Assert.Equal(HttpStatusCode.OK, small.StatusCode);
     }
 
+    /// <summary>Matching titles costs time in proportion to the titles and the catalogue (about 8 ms a typed title on
+    /// ml-100k's 1,682 movies); requests that match titles beyond the limit of concurrent ones and its queue are
+    /// answered 503 with Retry-After at once instead of taking every core from the other endpoints.</summary>
+    [Fact]
+    public async Task TitleMatching_BeyondTheConcurrencyLimit_IsProblem503WithRetryAfter()
+    {
+        using var factory = new ServiceFactory(_data.ModelFiles[0], _data.DataFolder);
+        using var limited = factory.WithWebHostBuilder(web =>
+        {
+            web.UseSetting("MovieRecs:MaxConcurrentTitleMatching", "1");
+            web.UseSetting("MovieRecs:TitleMatchingQueue", "0");
+        });
+        using var client = limited.CreateClient();
+        var random = new Random(5);
+        var titles = string.Join(", ", Enumerable.Range(0, 100).Select(_ => $"\"{new string([.. Enumerable.Range(0, 150).Select(_ => (char)('a' + random.Next(26)))])}\""));
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => client.PostAsync("/recommendations", Json($$"""{"titles": [{{titles}}]}"""))));
+
+        Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
+        var refused = responses.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).ToArray();
+        Assert.NotEmpty(refused);
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"{(int)r.StatusCode}"));
+        Assert.Equal(TimeSpan.FromSeconds(1), refused[0].Headers.RetryAfter?.Delta);
+        Assert.Contains("titles", await ProblemAssert.IsProblemAsync(refused[0], HttpStatusCode.ServiceUnavailable), StringComparison.Ordinal);
+        using var ids = await client.GetAsync($"/users/{SomeUser}/recommendations");
+        Assert.Equal(HttpStatusCode.OK, ids.StatusCode);
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
     [Fact]
     public async Task Health_NamesTheServedModel()
     {
@@ -456,10 +488,10 @@ public sealed class MovieRecsApiTests : IClassFixture<ServiceData>, IDisposable
         Assert.True(paths.GetProperty("/users/{id}/recommendations").TryGetProperty("get", out _));
         Assert.True(paths.GetProperty("/movies/{id}/similar").TryGetProperty("get", out _));
         Assert.True(paths.GetProperty("/users/{id}/explanations/{movieId}").TryGetProperty("get", out _));
-        Assert.True(paths.GetProperty("/movies/search").TryGetProperty("get", out _));
+        Assert.True(paths.GetProperty("/movies/search").GetProperty("get").GetProperty("responses").TryGetProperty("503", out _));
         Assert.True(paths.GetProperty("/health").TryGetProperty("get", out _));
         var post = paths.GetProperty("/recommendations").GetProperty("post");
-        foreach (var status in new[] { "200", "400", "404", "413", "415" })
+        foreach (var status in new[] { "200", "400", "404", "413", "415", "503" })
         {
             Assert.True(post.GetProperty("responses").TryGetProperty(status, out _), $"POST /recommendations does not declare {status}");
         }

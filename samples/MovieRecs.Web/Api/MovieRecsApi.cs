@@ -66,7 +66,9 @@ internal static class MovieRecsApi
             .WithName("SearchTitles")
             .WithSummary("Finds movies by title as a person types it: one movie, several (ambiguous), or suggestions.")
             .Produces<TitleSearch>()
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireRateLimiting(TitleMatching.Policy);
 
         app.MapPost("/recommendations", RecommendForNewUser)
             .WithName("RecommendForNewUser")
@@ -77,6 +79,8 @@ internal static class MovieRecsApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireRateLimiting(TitleMatching.Policy)
             .WithMetadata(new RequestSizeLimitAttribute(settings.MaxRequestBodyBytes));
 
         app.MapGet("/health", Health)

@@ -8,6 +8,8 @@ internal static class Problems
 {
     public static IResult NotFound(string title, string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: title);
 
+    public static IResult Unavailable(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service Unavailable");
+
     public static IResult BadRequest(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
 
     /// <summary>A 400 for a <c>count</c> out of 1..<paramref name="max"/>, or null when it is in range (or absent).</summary>

@@ -39,6 +39,15 @@ internal sealed class ServiceOptions
     /// <summary>The largest request body, in bytes (default 16 KiB); a larger one is answered 413.</summary>
     public int MaxRequestBodyBytes { get; set; } = 16 * 1024;
 
+    /// <summary>How many requests that match titles (<c>GET /movies/search</c>, <c>POST /recommendations</c>) run at
+    /// once (default: half the processors, at least 1). Matching costs time in proportion to the titles and the
+    /// catalogue, so this keeps cores for the other endpoints.</summary>
+    public int MaxConcurrentTitleMatching { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
+
+    /// <summary>How many more such requests wait for their turn (default 16); beyond that they are answered 503 with
+    /// <c>Retry-After</c> at once.</summary>
+    public int TitleMatchingQueue { get; set; } = 16;
+
     /// <summary>The most titles and movie ids one new user may like (default 100).</summary>
     public int MaxLiked { get; set; } = 100;
 }
