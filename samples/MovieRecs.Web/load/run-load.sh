@@ -45,7 +45,7 @@ cp "$work/model-a.mrals" "$work/model.mrals"
 echo "== start the service on $url"
 (cd "$repo/samples/MovieRecs.Web" && exec dotnet bin/Release/net10.0/MovieRecs.Web.dll \
   --model "$work/model.mrals" --data "$work/data" --urls "$url" \
-  --Logging:LogLevel:Default=Warning --MovieRecs:ReloadDelayMilliseconds=200) > "$work/server.log" 2>&1 &
+  --Logging:LogLevel:Default=Warning --MovieRecs:ReloadDelayMilliseconds=200 --MovieRecs:RetryDelayMilliseconds=1000) > "$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 300); do
   kill -0 "$server" 2> /dev/null || { echo "the service did not start:"; cat "$work/server.log"; exit 1; }
