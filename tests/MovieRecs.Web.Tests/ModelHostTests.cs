@@ -72,6 +72,26 @@ public sealed class ModelHostTests(ServiceData data) : IClassFixture<ServiceData
         Assert.Null(health.Reloads.LastRejectedAt);
     }
 
+    [Fact]
+    public void Reload_ServedFileMovedBackAfterARejection_IsOkAgain()
+    {
+        var folder = data.NewFolder();
+        var path = Path.Combine(folder, "model.mrals");
+        File.Copy(data.ModelFiles[0], path);
+        using var factory = new ServiceFactory(path, data.DataFolder);
+        var host = factory.Services.GetRequiredService<ModelHost>();
+
+        File.Move(path, path + ".kept");
+        File.WriteAllBytes(path, File.ReadAllBytes(data.ModelFiles[1])[..1000]);
+        Assert.False(host.Reload());
+        Assert.Equal("stale", host.Status.State);
+
+        File.Move(path + ".kept", path, overwrite: true);
+        Assert.False(host.Reload());
+        Assert.Equal(("ok", 1), (host.Status.State, host.Current.Version));
+        Assert.Null(host.Status.LastRejection);
+    }
+
     /// <summary>
     /// A model file written in place in pieces, with pauses longer than the reload delay but shorter than the retry
     /// delay: each pause finds an incomplete file, which is not a rejection while the file keeps changing. The old

@@ -97,10 +97,18 @@ internal sealed partial class ModelHost
         {
             var current = Current;
             var stamp = ModelStamp.Of(_modelPath);
-            if (stamp == current.Stamp || stamp == _rejectedStamp)
+            if (stamp == current.Stamp)
+            {
+                // The path holds the model served again (a rejected file was replaced by the one served before it).
+                _rejectedStamp = null;
+                UpdateStatus(status => status with { LastRejectedAt = null, LastRejection = null, ChangedAt = null });
+                return new ReloadAttempt(ReloadOutcome.Unchanged, stamp, null);
+            }
+
+            if (stamp == _rejectedStamp)
             {
                 UpdateStatus(status => status with { ChangedAt = null });
-                return new ReloadAttempt(stamp == current.Stamp ? ReloadOutcome.Unchanged : ReloadOutcome.StillRejected, stamp, null);
+                return new ReloadAttempt(ReloadOutcome.StillRejected, stamp, null);
             }
 
             ServedModel next;
