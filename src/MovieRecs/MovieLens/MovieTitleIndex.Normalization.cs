@@ -256,7 +256,7 @@ public sealed partial class MovieTitleIndex
     /// most <paramref name="cutoff"/>, else <c>cutoff + 1</c>, as soon as the lengths or a whole row (whose minimum
     /// never falls from one row to the next) show that it is larger.
     /// </summary>
-    private static int EditDistance(ReadOnlySpan<char> a, ReadOnlySpan<char> b, int cutoff = NoCutoff)
+    internal static int EditDistance(ReadOnlySpan<char> a, ReadOnlySpan<char> b, int cutoff = NoCutoff)
     {
         if (a.Length < b.Length)
         {
