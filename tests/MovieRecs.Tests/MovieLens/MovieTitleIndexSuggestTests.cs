@@ -121,6 +121,34 @@ public sealed class MovieTitleIndexSuggestTests
         }
     }
 
+    [Fact]
+    public async Task Suggest_FromManyThreadsOnAFreshIndex_EachGetsTheAnswerOfRankingEveryMovie()
+    {
+        // The web sample matches titles of concurrent requests on one index: the first calls race to build the
+        // suggestion index, and every call must give the answer a lone call gives.
+        var movies = GeneratedMovies(5_000);
+        var random = new Random(3);
+        var queries = Enumerable.Range(0, 64).Select(i => i % 2 == 0 ? Junk(random, 12 + (i % 40)) : movies[random.Next(movies.Count)].Title.Remove(3, 2)).ToArray();
+        var expected = new MovieTitleIndex(movies);
+        var wanted = queries.Select(q => expected.SuggestByRankingEveryMovie(q, 5)).ToArray();
+
+        for (var round = 0; round < 3; round++)
+        {
+            var index = new MovieTitleIndex(movies);
+            using var start = new Barrier(4);
+            var workers = Enumerable.Range(0, 4).Select(w => Task.Run(() =>
+            {
+                start.SignalAndWait();
+                for (var i = 0; i < queries.Length; i++)
+                {
+                    var q = (i + (w * 16)) % queries.Length;
+                    Assert.Equal(wanted[q], index.Suggest(queries[q]));
+                }
+            }));
+            await Task.WhenAll(workers);
+        }
+    }
+
     [RealDataFact("ml-1m")]
     public void Suggest_Ml1mTitles_EqualsRankingEveryMovie()
     {
