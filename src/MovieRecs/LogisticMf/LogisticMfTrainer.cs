@@ -90,12 +90,16 @@ internal static class LogisticMfTrainer
         var itemFactors = FactorMatrix.AllocateAligned(userItems.ColumnCount, columns, stride);
         Initialize(userItems, itemUsers, userFactors, itemFactors, options.Seed);
 
+        // A pass runs at most one worker per chunk of rows, so a MaxDegreeOfParallelism beyond the chunks of the
+        // longer side (int.MaxValue, say) gets no scratch for workers that could never run.
+        var workers = (int)Math.Clamp(
+            options.EffectiveParallelism, 1, ((long)Math.Max(userItems.RowCount, userItems.ColumnCount) + ChunkRows - 1) / ChunkRows);
         var pass = width switch
         {
-            SimdWidth.Vector512 => (Pass)new Pass<Vector512Ops, Vector512<float>>(options, columns, stride),
-            SimdWidth.Vector256 => new Pass<Vector256Ops, Vector256<float>>(options, columns, stride),
-            SimdWidth.Vector128 => new Pass<Vector128Ops, Vector128<float>>(options, columns, stride),
-            _ => new Pass<ScalarOps, float>(options, columns, stride),
+            SimdWidth.Vector512 => (Pass)new Pass<Vector512Ops, Vector512<float>>(options, workers, columns, stride),
+            SimdWidth.Vector256 => new Pass<Vector256Ops, Vector256<float>>(options, workers, columns, stride),
+            SimdWidth.Vector128 => new Pass<Vector128Ops, Vector128<float>>(options, workers, columns, stride),
+            _ => new Pass<ScalarOps, float>(options, workers, columns, stride),
         };
         var userSquares = new float[(long)userItems.RowCount * stride];
         var itemSquares = new float[(long)userItems.ColumnCount * stride];
@@ -190,11 +194,11 @@ internal static class LogisticMfTrainer
         private readonly float[][] _gradients;
         private readonly ParallelOptions _parallelOptions;
 
-        public Pass(LogisticMfOptions options, int columns, int stride)
+        public Pass(LogisticMfOptions options, int workers, int columns, int stride)
         {
             _columns = columns;
             _stride = stride;
-            _workers = Math.Max(1, options.EffectiveParallelism);
+            _workers = workers;
             _seed = options.Seed;
             _negativeProportion = options.NegativeProportion;
             _learningRate = (float)options.LearningRate;

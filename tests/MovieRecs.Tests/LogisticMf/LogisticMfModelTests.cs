@@ -43,6 +43,23 @@ public class LogisticMfModelTests
         AssertSameFactors(one, four);
     }
 
+    [Theory]
+    [InlineData(1000)]
+    [InlineData(int.MaxValue)]
+    public void Fit_MoreThreadsThanRows_SameFactorsAsOneThread(int threads)
+    {
+        // A fit claims 64 rows at a time, so no more workers than chunks can run; a larger MaxDegreeOfParallelism
+        // (allowed, as "use every core") must not allocate scratch for the workers that cannot.
+        var userItems = RandomMatrix(70, 30, 0.2, seed: 5);
+        var options = new LogisticMfOptions { Factors = 3, Iterations = 2, Seed = 2 };
+
+        var one = LogisticMfModel.Fit(userItems, options with { MaxDegreeOfParallelism = 1 });
+        var many = LogisticMfModel.Fit(userItems, options with { MaxDegreeOfParallelism = threads });
+
+        AssertSameFactors(one, many);
+        Assert.Equal(one.RecommendAll(userItems, 3).Select(r => r[0]), many.RecommendAll(userItems, 3).Select(r => r[0]));
+    }
+
     [Fact]
     public void Fit_AnotherSeed_GivesOtherFactors()
     {
