@@ -61,8 +61,8 @@ public sealed class BprModel : IRecommender
     /// <exception cref="ArgumentNullException"><paramref name="userItems"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="userItems"/> has no rows or no columns.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (see <see cref="BprOptions.Validate"/>).</exception>
-    /// <exception cref="ArithmeticException">A factor became non-finite (the learning rate is too large); the message
-    /// names the row.</exception>
+    /// <exception cref="ArithmeticException">A factor became non-finite, or a row's norm exceeded √float.MaxValue so
+    /// that its scores would overflow float (the learning rate is too large); the message names the row.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <remarks>
     /// <para><b>Initialisation</b> as <c>implicit</c>: every factor uniform in <c>[−0.5, 0.5)</c> divided by

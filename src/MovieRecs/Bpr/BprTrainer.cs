@@ -119,8 +119,8 @@ internal static class BprTrainer
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        CheckFinite(userFactors, "user", options.Iterations);
-        CheckFinite(itemFactors, "item", options.Iterations);
+        CheckServable(userFactors, "user", options.Iterations);
+        CheckServable(itemFactors, "item", options.Iterations);
         var alsOptions = new AlsOptions
         {
             Factors = columns,
@@ -186,18 +186,18 @@ internal static class BprTrainer
         }
     }
 
-    private static void CheckFinite(FactorMatrix matrix, string side, int iterations)
+    /// <summary>
+    /// Throws when a factor is not finite or a row grew so large (<see cref="FactorMagnitude"/>) that its scores would
+    /// overflow float: both mean the SGD diverged, and a model of such rows would serve infinite or NaN scores.
+    /// </summary>
+    private static void CheckServable(FactorMatrix matrix, string side, int iterations)
     {
-        for (var row = 0; row < matrix.Rows; row++)
+        var (row, norm) = FactorMagnitude.FirstUnservableRow(matrix);
+        if (row >= 0)
         {
-            foreach (var value in matrix.Row(row))
-            {
-                if (!float.IsFinite(value))
-                {
-                    throw new ArithmeticException(
-                        $"BPR diverged: after {iterations} iterations the factors of {side} {row} are not finite; try a smaller LearningRate or a larger Regularization.");
-                }
-            }
+            var what = double.IsFinite(norm) ? $"grew to norm {norm:G3}, so scores would overflow float" : "are not finite";
+            throw new ArithmeticException(
+                $"BPR diverged: after {iterations} iterations the factors of {side} {row} {what}; try a smaller LearningRate or a larger Regularization.");
         }
     }
 

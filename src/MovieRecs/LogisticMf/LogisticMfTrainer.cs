@@ -110,8 +110,8 @@ internal static class LogisticMfTrainer
             SetColumn(userFactors, columns - 2);
             pass.Run(itemUsers, itemFactors, userFactors, itemSquares, iteration, ItemSide, cancellationToken);
             SetColumn(itemFactors, columns - 1);
-            CheckFinite(userFactors, "user", iteration);
-            CheckFinite(itemFactors, "item", iteration);
+            CheckServable(userFactors, "user", iteration);
+            CheckServable(itemFactors, "item", iteration);
             progress?.Report(new AlsIterationProgress(
                 iteration + 1, options.Iterations, Stopwatch.GetElapsedTime(iterationStart), Stopwatch.GetElapsedTime(started), null));
         }
@@ -160,17 +160,30 @@ internal static class LogisticMfTrainer
         }
     }
 
-    private static void CheckFinite(FactorMatrix factors, string side, int iteration)
+    /// <summary>
+    /// Throws when a factor is not finite or a row grew so large (<see cref="FactorMagnitude"/>) that its scores would
+    /// overflow float: both mean the steps diverged, and a model of such rows would serve infinite or NaN scores.
+    /// </summary>
+    private static void CheckServable(FactorMatrix factors, string side, int iteration)
     {
-        var storage = factors.Storage;
-        for (var p = 0; p < storage.Length; p++)
+        var (row, norm) = FactorMagnitude.FirstUnservableRow(factors);
+        if (row < 0)
         {
-            if (!float.IsFinite(storage[p]))
+            return;
+        }
+
+        var values = factors.Row(row);
+        for (var f = 0; f < values.Length; f++)
+        {
+            if (!float.IsFinite(values[f]))
             {
                 throw new ArithmeticException(
-                    $"Logistic MF diverged: {side} {p / factors.Stride}, factor {p % factors.Stride} is {storage[p]} after iteration {iteration + 1}; lower LearningRate or scale down the values.");
+                    $"Logistic MF diverged: {side} {row}, factor {f} is {values[f]} after iteration {iteration + 1}; lower LearningRate or scale down the values.");
             }
         }
+
+        throw new ArithmeticException(
+            $"Logistic MF diverged: the factors of {side} {row} grew to norm {norm:G3} after iteration {iteration + 1}, so scores would overflow float; lower LearningRate or scale down the values.");
     }
 
     /// <summary>One side's pass of Adagrad steps, for one register width; owns the per-worker gradient scratch.</summary>

@@ -235,6 +235,40 @@ public class BprModelTests
         Assert.Contains("LearningRate", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(3.0, 5)]
+    [InlineData(10.0, 2)]
+    [InlineData(10.0, 5)]
+    [InlineData(100.0, 2)]
+    public void Fit_LargeLearningRate_ThrowsOrServesOnlyFiniteScores(double learningRate, int iterations)
+    {
+        // Without regularization a large step lets the factors grow each epoch; before they reach infinity they pass
+        // through finite values whose products overflow float. Such a fit must fail, not serve infinite scores.
+        var userItems = TestMatrices.Random(1, 30, 20, 0.2);
+        var options = new BprOptions { Factors = 8, Iterations = iterations, LearningRate = learningRate, Regularization = 0 };
+
+        BprModel model;
+        try
+        {
+            model = BprModel.Fit(userItems, options);
+        }
+        catch (ArithmeticException e)
+        {
+            Assert.Contains("LearningRate", e.Message, StringComparison.Ordinal);
+            return;
+        }
+
+        for (var user = 0; user < model.UserCount; user++)
+        {
+            for (var item = 0; item < model.ItemCount; item++)
+            {
+                Assert.True(float.IsFinite(model.Score(user, item)), $"score({user}, {item}) = {model.Score(user, item)}");
+            }
+        }
+
+        Assert.All(model.SimilarItemsAll(model.ItemCount).SelectMany(row => row), s => Assert.True(float.IsFinite(s.Score), $"similarity {s}"));
+    }
+
     public static TheoryData<string, BprOptions, string> BadOptions => new()
     {
         { "Factors", new BprOptions { Factors = 0 }, "0" },

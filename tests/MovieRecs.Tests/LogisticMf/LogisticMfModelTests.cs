@@ -154,6 +154,40 @@ public class LogisticMfModelTests
     }
 
     [Theory]
+    [InlineData(1e15, 0.0)]
+    [InlineData(1e18, 0.0)]
+    [InlineData(1e30, 0.0)]
+    [InlineData(1e30, 0.6)]
+    public void Fit_HugeLearningRate_ThrowsOrServesOnlyFiniteScores(double learningRate, double regularization)
+    {
+        // Adagrad moves a factor by about LearningRate per step, so the factors stay finite while their products
+        // overflow float; such a fit must fail, not serve infinite scores.
+        var userItems = TestMatrices.Random(1, 30, 20, 0.2);
+        var options = new LogisticMfOptions { Factors = 4, Iterations = 5, LearningRate = learningRate, Regularization = regularization };
+
+        LogisticMfModel model;
+        try
+        {
+            model = LogisticMfModel.Fit(userItems, options);
+        }
+        catch (ArithmeticException e)
+        {
+            Assert.Contains("LearningRate", e.Message, StringComparison.Ordinal);
+            return;
+        }
+
+        for (var user = 0; user < model.UserCount; user++)
+        {
+            for (var item = 0; item < model.ItemCount; item++)
+            {
+                Assert.True(float.IsFinite(model.Score(user, item)), $"score({user}, {item}) = {model.Score(user, item)}");
+            }
+        }
+
+        Assert.All(model.SimilarItemsAll(model.ItemCount).SelectMany(row => row), s => Assert.True(float.IsFinite(s.Score), $"similarity {s}"));
+    }
+
+    [Theory]
     [InlineData("Factors", 0)]
     [InlineData("Factors", 4095)]
     [InlineData("LearningRate", 0.0)]
