@@ -60,8 +60,10 @@ public sealed class LogisticMfModel : IRecommender
     /// <exception cref="ArgumentNullException"><paramref name="userItems"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (see <see cref="LogisticMfOptions.Validate"/>).</exception>
     /// <exception cref="ArgumentException"><paramref name="userItems"/> has no rows or no columns, or a value is not finite.</exception>
-    /// <exception cref="ArithmeticException">A factor became non-finite, or a row's norm exceeded √float.MaxValue so
-    /// that its scores would overflow float; the message names the row and the epoch.</exception>
+    /// <exception cref="ArithmeticException">A factor became non-finite, a row's norm exceeded √float.MaxValue so
+    /// that its scores would overflow float, or a factor's sum of squared gradients overflowed float so that Adagrad
+    /// would stop moving it (values, <see cref="LogisticMfOptions.Regularization"/> or
+    /// <see cref="LogisticMfOptions.LearningRate"/> far too large); the message names the row and the epoch.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <remarks>
     /// <para>Time per epoch <c>O((nnz + s) · k)</c>, with <c>s</c> the sampled negatives (at most <c>k + 2</c> per row,

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -73,12 +74,15 @@ internal static class LogisticMfTrainer
 
         var values = userItems.ValueArray;
         var nonZeros = (int)userItems.NonZeroCount;
+        var largestValue = 0f;
         for (var p = 0; p < nonZeros; p++)
         {
             if (!float.IsFinite(values[p]))
             {
                 ThrowHelper.ThrowArgument(nameof(userItems), $"userItems must hold finite values, but stored entry {p} is {values[p]}.");
             }
+
+            largestValue = Math.Max(largestValue, Math.Abs(values[p]));
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -112,6 +116,8 @@ internal static class LogisticMfTrainer
             SetColumn(itemFactors, columns - 1);
             CheckServable(userFactors, "user", iteration);
             CheckServable(itemFactors, "item", iteration);
+            CheckSquares(userSquares, stride, "user", iteration, largestValue, options);
+            CheckSquares(itemSquares, stride, "item", iteration, largestValue, options);
             progress?.Report(new AlsIterationProgress(
                 iteration + 1, options.Iterations, Stopwatch.GetElapsedTime(iterationStart), Stopwatch.GetElapsedTime(started), null));
         }
@@ -157,6 +163,29 @@ internal static class LogisticMfTrainer
         for (var row = 0; row < factors.Rows; row++)
         {
             factors.Row(row)[column] = 1f;
+        }
+    }
+
+    /// <summary>
+    /// Throws when a sum of squared gradients overflowed float: from then on that factor's step is
+    /// <c>g / √∞ = 0</c>, so it would stay where it is (its random start, after a first such step) while the fit
+    /// seemed to succeed. The gradient grows with the values, with <c>λ · x</c> and with the factors (so with the
+    /// learning rate), so the message gives all three.
+    /// </summary>
+    private static void CheckSquares(float[] squares, int stride, string side, int iteration, float largestValue, LogisticMfOptions options)
+    {
+        if (TensorPrimitives.IsFiniteAll<float>(squares))
+        {
+            return;
+        }
+
+        for (var p = 0; p < squares.Length; p++)
+        {
+            if (!float.IsFinite(squares[p]))
+            {
+                throw new ArithmeticException(
+                    $"Logistic MF diverged: the squared gradients of {side} {p / stride}, factor {p % stride} overflow float after iteration {iteration + 1}, which stops its Adagrad steps (the largest of the values is {largestValue}, Regularization {options.Regularization}, LearningRate {options.LearningRate}); scale down the values or lower Regularization or LearningRate.");
+            }
         }
     }
 

@@ -188,6 +188,29 @@ public class LogisticMfModelTests
     }
 
     [Theory]
+    [InlineData(1e30f, 0.6, "values")]
+    [InlineData(1f, 1e30, "Regularization")]
+    public void Fit_GradientSquaresOverflowFloat_ThrowsInsteadOfFreezingTheFactors(float scale, double regularization, string named)
+    {
+        // Adagrad divides each step by the root of the summed squared gradients; once that float sum is infinite the
+        // step is 0 and the factor never moves again, so the fit would return its random initial factors unnoticed.
+        var ratings = TestMatrices.Random(1, 30, 20, 0.2);
+        var values = ratings.ValueArray.AsSpan(0, (int)ratings.NonZeroCount).ToArray();
+        for (var p = 0; p < values.Length; p++)
+        {
+            values[p] *= scale;
+        }
+
+        var userItems = CsrMatrix.FromArrays(
+            ratings.RowCount, ratings.ColumnCount, ratings.RowPointers.ToArray(), ratings.IndexArray.AsSpan(0, values.Length).ToArray(), values);
+        var options = new LogisticMfOptions { Factors = 4, Iterations = 5, Regularization = regularization };
+
+        var e = Assert.Throws<ArithmeticException>(() => LogisticMfModel.Fit(userItems, options));
+        Assert.Contains("overflow", e.Message, StringComparison.Ordinal);
+        Assert.Contains(named, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("Factors", 0)]
     [InlineData("Factors", 4095)]
     [InlineData("LearningRate", 0.0)]
