@@ -24,7 +24,8 @@ public sealed record BprOptions
 
     /// <summary>
     /// The L2 penalty applied to the three rows an SGD step touches. Default 0.01. Raise it (0.01 to 0.1) when the
-    /// model overfits; must be finite and ≥ 0.
+    /// model overfits; must be finite and ≥ 0. Keep <see cref="LearningRate"/> · Regularization well below 1: from 1
+    /// on each step's penalty overshoots and the fit diverges.
     /// </summary>
     public double Regularization { get; init; } = 0.01;
 

@@ -119,8 +119,8 @@ internal static class BprTrainer
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        CheckServable(userFactors, "user", options.Iterations);
-        CheckServable(itemFactors, "item", options.Iterations);
+        CheckServable(userFactors, "user", options);
+        CheckServable(itemFactors, "item", options);
         var alsOptions = new AlsOptions
         {
             Factors = columns,
@@ -188,16 +188,22 @@ internal static class BprTrainer
 
     /// <summary>
     /// Throws when a factor is not finite or a row grew so large (<see cref="FactorMagnitude"/>) that its scores would
-    /// overflow float: both mean the SGD diverged, and a model of such rows would serve infinite or NaN scores.
+    /// overflow float: both mean the SGD diverged, and a model of such rows would serve infinite or NaN scores. With
+    /// <c>η · λ ≥ 1</c> the penalty step <c>x -= ηλx</c> flips every factor's sign and more regularization makes it
+    /// worse, so the advice names that product then.
     /// </summary>
-    private static void CheckServable(FactorMatrix matrix, string side, int iterations)
+    private static void CheckServable(FactorMatrix matrix, string side, BprOptions options)
     {
         var (row, norm) = FactorMagnitude.FirstUnservableRow(matrix);
         if (row >= 0)
         {
             var what = double.IsFinite(norm) ? $"grew to norm {norm:G3}, so scores would overflow float" : "are not finite";
+            var product = options.LearningRate * options.Regularization;
+            var advice = product >= 1
+                ? $"LearningRate · Regularization is {product:G3}, and from 1 on each penalty step overshoots: lower Regularization or LearningRate"
+                : "try a smaller LearningRate or a larger Regularization";
             throw new ArithmeticException(
-                $"BPR diverged: after {iterations} iterations the factors of {side} {row} {what}; try a smaller LearningRate or a larger Regularization.");
+                $"BPR diverged: after {options.Iterations} iterations the factors of {side} {row} {what}; {advice}.");
         }
     }
 

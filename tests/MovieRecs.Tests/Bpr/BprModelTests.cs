@@ -235,6 +235,18 @@ public class BprModelTests
         Assert.Contains("LearningRate", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Fit_RegularizationStepOvershoots_MessageBlamesTheProductNotTooLittleRegularization()
+    {
+        // With LearningRate · Regularization ≥ 1 the penalty step x -= ηλx flips the factors' sign and they blow up;
+        // the advice must not be to raise Regularization.
+        var (train, _) = Planted(seed: 4);
+        var e = Assert.Throws<ArithmeticException>(() => BprModel.Fit(train, new BprOptions { Factors = 4, Iterations = 5, Regularization = 1e10 }));
+        Assert.Contains("LearningRate · Regularization", e.Message, StringComparison.Ordinal);
+        Assert.Contains("lower Regularization", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("larger Regularization", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(3.0, 5)]
     [InlineData(10.0, 2)]
