@@ -1,4 +1,4 @@
-using MovieRecs.Sparse;
+using MovieRecs.Internal;
 
 namespace MovieRecs.Neighbors;
 
@@ -28,19 +28,35 @@ public sealed record ItemKnnOptions
     /// <summary>Checks the options.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range: <see cref="K"/> &lt; 1, an unknown
     /// similarity, <see cref="K1"/> negative or not finite, <see cref="B"/> outside [0, 1], or
-    /// <see cref="MaxDegreeOfParallelism"/> 0 or below -1.</exception>
+    /// <see cref="MaxDegreeOfParallelism"/> 0 or below -1; the message names the option and its value.</exception>
     public void Validate()
     {
         if (!Enum.IsDefined(Similarity))
         {
-            throw new ArgumentOutOfRangeException(nameof(Similarity), Similarity, "Similarity is not a known ItemSimilarity.");
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(Similarity), Similarity, $"Similarity must be a known ItemSimilarity, but was {(int)Similarity}.");
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(K);
-        SparseWeighting.CheckBm25(K1, B);
+        if (K < 1)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(K), K, $"K must be >= 1, but was {K}.");
+        }
+
+        if (!double.IsFinite(K1) || K1 < 0)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(K1), K1, $"K1 must be finite and >= 0, but was {K1}.");
+        }
+
+        if (!(B >= 0 && B <= 1))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(B), B, $"B must be in [0, 1], but was {B}.");
+        }
+
         if (MaxDegreeOfParallelism == 0 || MaxDegreeOfParallelism < -1)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be -1 or positive.");
+            ThrowHelper.ThrowArgumentOutOfRange(
+                nameof(MaxDegreeOfParallelism),
+                MaxDegreeOfParallelism,
+                $"MaxDegreeOfParallelism must be -1 (as many threads as the runtime likes) or >= 1, but was {MaxDegreeOfParallelism}.");
         }
     }
 }

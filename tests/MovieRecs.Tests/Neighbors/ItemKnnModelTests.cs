@@ -121,6 +121,30 @@ public class ItemKnnModelTests
         Assert.Throws<ArgumentException>(() => ItemKnnModel.Fit(negative, new ItemKnnOptions { Similarity = ItemSimilarity.TfIdf }));
     }
 
+    public static TheoryData<string, ItemKnnOptions, string> BadOptions => new()
+    {
+        { "Similarity", new ItemKnnOptions { Similarity = (ItemSimilarity)7 }, "7" },
+        { "K", new ItemKnnOptions { K = 0 }, "0" },
+        { "K", new ItemKnnOptions { K = -3 }, "-3" },
+        { "K1", new ItemKnnOptions { K1 = double.NaN }, "NaN" },
+        { "K1", new ItemKnnOptions { K1 = -0.5 }, "-0.5" },
+        { "B", new ItemKnnOptions { B = 1.5 }, "1.5" },
+        { "B", new ItemKnnOptions { B = double.NaN }, "NaN" },
+        { "MaxDegreeOfParallelism", new ItemKnnOptions { MaxDegreeOfParallelism = 0 }, "0" },
+        { "MaxDegreeOfParallelism", new ItemKnnOptions { MaxDegreeOfParallelism = -2 }, "-2" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadOptions))]
+    public void Validate_OutOfRange_NamesTheOptionAndValue(string option, ItemKnnOptions options, string value)
+    {
+        // The option's own name (K1, not the weighting helper's k1), as the other models' options report theirs.
+        var e = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+        Assert.Equal(option, e.ParamName);
+        Assert.StartsWith(option + " ", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"but was {value}.", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void SimilarItems_OptionsOutOfRangeOrRepeated_ThrowAsRecommendDoes()
     {
