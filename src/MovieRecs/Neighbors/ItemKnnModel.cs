@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using MovieRecs.Internal;
 using MovieRecs.Recommendations;
@@ -65,7 +66,8 @@ public sealed class ItemKnnModel : IRecommender
     /// <returns>The fitted model.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="userItems"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (see <see cref="ItemKnnOptions.Validate"/>).</exception>
-    /// <exception cref="ArgumentException">A weight is not finite (a negative value under TF-IDF).</exception>
+    /// <exception cref="ArgumentException">A weight is not finite (a negative value under TF-IDF), or a user's scores
+    /// could exceed float's range (values near <see cref="float.MaxValue"/>); the message names the user.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <remarks>O(Σ_u n_u²) multiply-adds in double precision (n_u the items of user u), parallel over items; keeps
     /// the similarity matrix (items · K entries) and a reference to <paramref name="userItems"/>.</remarks>
@@ -122,7 +124,43 @@ public sealed class ItemKnnModel : IRecommender
             throw;
         }
 
+        CheckScoreRange(userItems, similarity, options.Similarity);
         return new ItemKnnModel(similarity, userItems, options);
+    }
+
+    /// <summary>
+    /// Throws when a user's scores could leave float's range: a score is <c>Σ_j r_uj · s(j, i)</c>, at most
+    /// <c>Σ_j |r_uj| · max_i |s(j, i)|</c>, and a sum beyond <see cref="float.MaxValue"/> would be served as an
+    /// infinity. O(nnz + items · K).
+    /// </summary>
+    private static void CheckScoreRange(CsrMatrix userItems, CsrMatrix similarity, ItemSimilarity kind)
+    {
+        var largest = new double[similarity.RowCount];
+        for (var item = 0; item < largest.Length; item++)
+        {
+            foreach (var value in similarity.GetValues(item))
+            {
+                largest[item] = Math.Max(largest[item], Math.Abs(value));
+            }
+        }
+
+        for (var user = 0; user < userItems.RowCount; user++)
+        {
+            var items = userItems.GetColumnIndices(user);
+            var values = userItems.GetValues(user);
+            var bound = 0.0;
+            for (var j = 0; j < items.Length; j++)
+            {
+                bound += Math.Abs((double)values[j]) * largest[items[j]];
+            }
+
+            if (bound > float.MaxValue)
+            {
+                ThrowHelper.ThrowArgument(
+                    nameof(userItems),
+                    $"The scores of user {user} could reach {bound:G3}, beyond float's range: the user's values (up to {TensorPrimitives.MaxMagnitude(values)}) are too large for the {kind} similarities; scale the values down.");
+            }
+        }
     }
 
     /// <summary>
@@ -145,7 +183,7 @@ public sealed class ItemKnnModel : IRecommender
             ThrowHelper.ThrowArgument(nameof(scores), $"scores has {scores.Length} entries but items has {items.Length}; it must be at least as long.");
         }
 
-        var written = Rank(UserItems.GetColumnIndices(user), UserItems.GetValues(user), excludeItems, null, null, items.Length, nameof(excludeItems));
+        var written = Rank(UserItems.GetColumnIndices(user), UserItems.GetValues(user), excludeItems, null, null, items.Length, nameof(excludeItems), nameof(UserItems));
         var (_, _, outItems, outScores) = ServingScratch.Heap(items.Length);
         outItems.AsSpan(0, written).CopyTo(items);
         outScores.AsSpan(0, written).CopyTo(scores);
@@ -174,8 +212,9 @@ public sealed class ItemKnnModel : IRecommender
     /// <param name="options">Filtering and candidates; <see cref="RecommendOptions.Default"/> when null.</param>
     /// <returns>The recommended items, best first (ties to the lower item index).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> or an item index is out of range.</exception>
-    /// <exception cref="ArgumentException">The spans differ in length, an item repeats, a value is not finite, the
-    /// options give both filter items and candidates, or candidates repeat.</exception>
+    /// <exception cref="ArgumentException">The spans differ in length, an item repeats, a value is not finite, a score
+    /// exceeds float's range (values far too large), the options give both filter items and candidates, or candidates
+    /// repeat.</exception>
     /// <remarks>O(items · K + item count). Thread-safe.</remarks>
     public ScoredItem[] RecommendForNewUser(ReadOnlySpan<int> items, ReadOnlySpan<float> values, int count = 10, RecommendOptions? options = null)
     {
@@ -191,7 +230,7 @@ public sealed class ItemKnnModel : IRecommender
         options ??= RecommendOptions.Default;
         options.Validate();
         var k = Math.Min(count, ItemCount);
-        var written = Rank(items, values, options.FilterAlreadyLiked ? items : default, options.FilterItems, options.Candidates, k, nameof(items));
+        var written = Rank(items, values, options.FilterAlreadyLiked ? items : default, options.FilterItems, options.Candidates, k, nameof(items), nameof(values));
         var (_, _, outItems, outScores) = ServingScratch.Heap(k);
         var result = new ScoredItem[written];
         for (var j = 0; j < written; j++)
@@ -314,7 +353,7 @@ public sealed class ItemKnnModel : IRecommender
     /// <summary>Scores the likes into the serving scratch, marks what may not be returned, and selects the best
     /// <paramref name="k"/> into <see cref="ServingScratch.Heap"/>'s output arrays.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int Rank(ReadOnlySpan<int> liked, ReadOnlySpan<float> likedValues, ReadOnlySpan<int> excluded, IReadOnlyList<int>? filter, IReadOnlyList<int>? candidates, int k, string excludedName)
+    private int Rank(ReadOnlySpan<int> liked, ReadOnlySpan<float> likedValues, ReadOnlySpan<int> excluded, IReadOnlyList<int>? filter, IReadOnlyList<int>? candidates, int k, string excludedName, string valuesName)
     {
         var itemCount = ItemCount;
         var sums = Grow(ref t_sums, itemCount);
@@ -352,7 +391,7 @@ public sealed class ItemKnnModel : IRecommender
             {
                 for (var t = 0; t < touchedCount; t++)
                 {
-                    scores[touched[t]] = (float)sums[touched[t]];
+                    scores[touched[t]] = ToScore(sums[touched[t]], touched[t], valuesName);
                 }
             }
             else
@@ -366,7 +405,7 @@ public sealed class ItemKnnModel : IRecommender
                         ThrowHelper.ThrowArgument("options", $"options.Candidates lists {candidate} more than once.");
                     }
 
-                    scores[candidate] = (float)sums[candidate];
+                    scores[candidate] = ToScore(sums[candidate], candidate, valuesName);
                 }
             }
         }
@@ -396,6 +435,19 @@ public sealed class ItemKnnModel : IRecommender
 
         var (heapItems, heapScores, outItems, outScores) = ServingScratch.Heap(k);
         return TopK.Select(scores, outItems.AsSpan(0, k), outScores.AsSpan(0, k), heapItems, heapScores);
+    }
+
+    /// <summary>A summed score as a float; a sum beyond float's range (values far too large) throws rather than
+    /// becoming an infinity. <see cref="Fit"/> rules this out for the training users.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float ToScore(double sum, int item, string valuesName)
+    {
+        if (Math.Abs(sum) > float.MaxValue)
+        {
+            ThrowHelper.ThrowArgument(valuesName, $"The score of item {item} is {sum:G3}, beyond float's range: {valuesName} are too large; scale them down.");
+        }
+
+        return (float)sum;
     }
 
     /// <summary>The items of an options list as a set, each checked to be in range (and, with <paramref name="distinct"/>, listed once).</summary>

@@ -145,6 +145,35 @@ public class ItemKnnModelTests
         Assert.Contains($"but was {value}.", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(ItemSimilarity.Cosine)]
+    [InlineData(ItemSimilarity.Bm25)]
+    public void Fit_ValuesWhoseScoresOverflowFloat_ThrowsNamingTheUser(ItemSimilarity similarity)
+    {
+        // Scores are sums of value · similarity: values near float.MaxValue give sums beyond float, which would be
+        // served as Infinity (and rank as ties); 1e30 still fits.
+        // Five items, so that BM25's inverse document frequencies (log 5 − log 3) are not 0.
+        var huge = CsrMatrix.FromDense(new float[,] { { 3e38f, 3e38f, 0, 0, 0 }, { 0, 3e38f, 3e38f, 0, 0 } });
+        var e = Assert.Throws<ArgumentException>(() => ItemKnnModel.Fit(huge, new ItemKnnOptions { Similarity = similarity }));
+        Assert.Equal("userItems", e.ParamName);
+        Assert.Contains("user 0", e.Message, StringComparison.Ordinal);
+
+        var large = CsrMatrix.FromDense(new float[,] { { 1e30f, 1e30f, 0, 0, 0 }, { 0, 1e30f, 1e30f, 0, 0 } });
+        var model = ItemKnnModel.Fit(large, new ItemKnnOptions { Similarity = similarity });
+        var scored = model.Recommend(0, 3, new RecommendOptions { FilterAlreadyLiked = false });
+        Assert.NotEmpty(scored);
+        Assert.All(scored, s => Assert.True(float.IsFinite(s.Score) && s.Score != 0, $"{s}"));
+    }
+
+    [Fact]
+    public void RecommendForNewUser_ValuesWhoseScoresOverflowFloat_Throws()
+    {
+        var model = ItemKnnModel.Fit(UserItems, new ItemKnnOptions { Similarity = ItemSimilarity.Cosine });
+        var e = Assert.Throws<ArgumentException>(() => model.RecommendForNewUser([0, 1, 2], [3e38f, 3e38f, 3e38f], 5));
+        Assert.Equal("values", e.ParamName);
+        Assert.Contains("float", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void SimilarItems_OptionsOutOfRangeOrRepeated_ThrowAsRecommendDoes()
     {
