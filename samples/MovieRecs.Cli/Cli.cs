@@ -12,6 +12,9 @@ internal static partial class Cli
     /// <summary>The width help text is wrapped at, whatever the terminal, so that docs/cli.md can show it exactly.</summary>
     private const int HelpWidth = 110;
 
+    /// <summary>The command tree, for tests that walk every command and option.</summary>
+    internal static RootCommand CommandTree() => new Cli.Commands(TextWriter.Null).Root;
+
     /// <summary>Runs one command line: 0 success, 1 a mistake in the command line or the data, 2 no command given, 70 an unexpected failure.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -19,7 +22,7 @@ internal static partial class Cli
         try
         {
             var cli = new Cli.Commands(output);
-            var parsed = cli.Root.Parse(args);
+            var parsed = cli.Root.Parse(CliOptions.KeepEmptyValues(args, cli.Root));
             json = parsed.GetValue(cli.Json);
             if (parsed.Action is ParseErrorAction)
             {

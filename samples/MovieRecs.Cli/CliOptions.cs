@@ -144,6 +144,48 @@ internal static class CliOptions
     public static string? GivenText(this CommandResult command, Option option) =>
         command.GetResult(option) is { Tokens: [var only] } ? only.Value : null;
 
+    /// <summary>
+    /// <paramref name="args"/> with each <c>--name=</c> or <c>--name:</c> of an option that takes a value split into
+    /// the name and an empty value. System.CommandLine drops an empty value after '=' or ':' and takes the next word
+    /// instead (<c>--data= --user 1</c> read <c>--user</c> as the data and <c>1</c> as a stray argument); kept, the
+    /// empty value is refused as <c>--data ''</c> is. Words after <c>--</c> are arguments and stay as they are.
+    /// </summary>
+    public static string[] KeepEmptyValues(string[] args, Command root)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        AddValueOptionNames(root, names);
+        var kept = new List<string>(args.Length);
+        var arguments = false;
+        foreach (var arg in args)
+        {
+            if (!arguments && arg.Length > 1 && arg[^1] is '=' or ':' && names.Contains(arg[..^1]))
+            {
+                kept.Add(arg[..^1]);
+                kept.Add(string.Empty);
+                continue;
+            }
+
+            arguments |= arg == "--";
+            kept.Add(arg);
+        }
+
+        return [.. kept];
+
+        static void AddValueOptionNames(Command command, HashSet<string> names)
+        {
+            foreach (var option in command.Options.Where(option => option.Arity.MinimumNumberOfValues > 0))
+            {
+                names.Add(option.Name);
+                names.UnionWith(option.Aliases);
+            }
+
+            foreach (var subcommand in command.Subcommands)
+            {
+                AddValueOptionNames(subcommand, names);
+            }
+        }
+    }
+
     /// <summary><paramref name="text"/> in single quotes, its control characters escaped, for echoing in a one-line message.</summary>
     public static string Quote(string text)
     {

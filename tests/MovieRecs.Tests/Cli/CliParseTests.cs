@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using MovieRecs.Cli;
 using MovieRecs.MovieLens;
 using MovieRecs.Persistence;
 
@@ -53,7 +54,7 @@ public sealed class CliParseTests : IClassFixture<CliTests.TrainedModel>, IDispo
     [InlineData("explain {model} --data {data} --user 1", "explain needs --movie or --title")]
     [InlineData("explain {model} --data {data} --movie 1", "explain needs --user or --titles")]
     [InlineData("train {data}", "Option '--out' is required.")]
-    [InlineData("train {data} --out=", "Required argument missing for option: '--out'.")]
+    [InlineData("train {data} --out=", "--out needs a value, not ''")]
     [InlineData("train {data} --out", "Required argument missing for option: '--out'.")]
     [InlineData("train {data} --out {out} --format", "Required argument missing for option: '--format'.")]
     [InlineData("evaluate {data} --learning-rate 0.1 --model", "Required argument missing for option: '--model'.")]
@@ -101,6 +102,54 @@ public sealed class CliParseTests : IClassFixture<CliTests.TrainedModel>, IDispo
         Assert.Equal(1, code);
         Assert.Empty(output);
         Assert.False(Path.Exists(PathOf("out")));
+    }
+
+    /// <summary>Every option of every command that takes a value, with the rest of a command line that is valid without it.</summary>
+    public static TheoryData<string, string> ValueOptions()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var command in MovieRecs.Cli.Cli.CommandTree().Subcommands)
+        {
+            foreach (var option in command.Options.Where(option => option.Arity.MinimumNumberOfValues > 0))
+            {
+                data.Add(command.Name, option.Name);
+            }
+        }
+
+        return data;
+    }
+
+    // --opt= followed by another option used to take that option as its value (--data= --user 1 read '--user' as the
+    // data path and '1' as a stray argument); the empty value is now the value, refused as any empty value is.
+    [Theory]
+    [MemberData(nameof(ValueOptions))]
+    public void Run_OptionGivenAnEmptyValue_NamesTheOptionInEveryForm(string command, string option)
+    {
+        // After the command's argument, if any, so that it is not read as a further value of --titles or --metric.
+        var rest = RestOf(command, option);
+        var (first, options) = command == "generate" ? ([], rest) : (rest[..1], rest[1..]);
+        string[][] forms =
+        [
+            [command, .. first, $"{option}=", .. options],
+            [command, .. first, $"{option}:", .. options],
+            [command, .. first, option, "", .. options],
+            [command, .. rest, $"{option}="],
+            [command, .. rest, option, ""],
+        ];
+        var errors = new List<string>();
+        foreach (var args in forms)
+        {
+            var (code, output, error) = CliRunner.Run(args);
+            var shown = string.Join(" ", args.Select(arg => CliOptions.Quote(arg)));
+            Assert.True(code == 1, $"{shown}: exit {code}, {error}");
+            Assert.Empty(output);
+            Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Matches($"^movierecs: {Regex.Escape(option)}[ :]", error);
+            Assert.False(Path.Exists(PathOf("out")), $"{shown}: nothing is written");
+            errors.Add(error);
+        }
+
+        Assert.All(errors, error => Assert.Equal(errors[2], error));
     }
 
     [Fact]
@@ -295,6 +344,30 @@ public sealed class CliParseTests : IClassFixture<CliTests.TrainedModel>, IDispo
 
         Assert.Equal(1, code);
         Assert.Equal(Fill("movierecs: user 99999 is not in the model ({users} users)") + Environment.NewLine, error);
+    }
+
+    /// <summary>A valid command line of <paramref name="command"/> after its name, without <paramref name="option"/>.</summary>
+    private string[] RestOf(string command, string option)
+    {
+        string[] rest = command switch
+        {
+            "generate" => ["--preset", "ml-100k", "--out", PathOf("out")],
+            "train" => [_data, "--out", PathOf("out")],
+            "recommend" => [_model, "--data", _data, "--user", "1"],
+            "similar" => [_model, "--data", _data, "--movie", "1"],
+            "explain" => [_model, "--data", _data, "--user", "1", "--movie", "1"],
+            "evaluate" => [_data],
+            "info" => [_model],
+            _ => throw new ArgumentException($"no command line for {command}", nameof(command)),
+        };
+        // Without the option itself, and without the one it cannot be combined with; the plot options need a sweep.
+        foreach (var left in new[] { option, option switch { "--title" => "--movie", "--titles" => "--user", _ => option } })
+        {
+            var at = Array.IndexOf(rest, left);
+            rest = at < 0 ? rest : [.. rest[..at], .. rest[(at + 2)..]];
+        }
+
+        return option is "--plot" or "--metric" or "--plot-size" ? [.. rest, "--sweep", "iterations=1..2"] : rest;
     }
 
     private static IEnumerable<string> Keys(JsonElement element) => element.ValueKind switch
