@@ -10,7 +10,11 @@ namespace MovieRecs.Cli;
 /// <summary>What <c>generate</c>, <c>train</c> and <c>info</c> do, once their options are parsed and checked.</summary>
 internal static partial class Cli
 {
-    private static int Generate(Report report, string preset, string folder, int seed, bool csv)
+    /// <summary>
+    /// Generates and writes a release. Ctrl+C (or <paramref name="cancellationToken"/>) stops it with nothing
+    /// written: the files are written as one set, so the folder is left as it was; a second Ctrl+C ends the process.
+    /// </summary>
+    private static int Generate(Report report, string preset, string folder, int seed, bool csv, CancellationToken cancellationToken)
     {
         var options = preset switch
         {
@@ -25,23 +29,30 @@ internal static partial class Cli
             throw new UsageException($"--out {CliOptions.Quote(folder)} is a file; generate writes a folder of files");
         }
 
-        var data = SyntheticMovieLens.Generate(options);
-        report.Stage("generate");
-        Directory.CreateDirectory(folder);
-        if (csv)
+        using var interrupt = new Interrupt(cancellationToken);
+        try
         {
-            data.WriteCsvFiles(folder);
-        }
-        else
-        {
-            data.WriteMl1mFiles(folder);
-        }
+            var data = SyntheticMovieLens.Generate(options, null, interrupt.Token);
+            report.Stage("generate");
+            if (csv)
+            {
+                data.WriteCsvFiles(folder, interrupt.Token);
+            }
+            else
+            {
+                data.WriteMl1mFiles(folder, interrupt.Token);
+            }
 
-        report.Stage("write");
-        report.Value("ratings", data.Ratings.Count);
-        report.Value("movies", data.Movies.Count);
-        report.Line($"Wrote {data.Ratings.Count:N0} ratings of {data.Movies.Count:N0} movies to {folder}");
-        return 0;
+            report.Stage("write");
+            report.Value("ratings", data.Ratings.Count);
+            report.Value("movies", data.Movies.Count);
+            report.Line($"Wrote {data.Ratings.Count:N0} ratings of {data.Movies.Count:N0} movies to {folder}");
+            return 0;
+        }
+        catch (OperationCanceledException e) when (interrupt.Token.IsCancellationRequested)
+        {
+            throw new OperationCanceledException($"interrupted: nothing was written to {CliOptions.Quote(folder)}", e, interrupt.Token);
+        }
     }
 
     private static int Train(Report report, string dataPath, string modelPath, string? format, float minRating, AlsOptions options)

@@ -17,15 +17,18 @@ internal static partial class Cli
             recommend, find similar movies, explain, evaluate. DATA is a MovieLens release folder (any release) or a
             ratings file; MODEL is MovieRecs' own format, implicit's .npz when the name ends in .npz, or a folder: an
             Apache Spark MLlib ALSModel directory (ALSModel.save). Exit codes:
-            0 success, 1 a mistake in the command line or the data, 2 no command given, 70 an unexpected failure.
+            0 success, 1 a mistake in the command line or the data, 2 no command given, 70 an unexpected failure, 130
+            interrupted (Ctrl+C).
             """;
 
         private readonly TextWriter _output;
+        private readonly CancellationToken _cancellationToken;
         private readonly Dictionary<Command, string[]> _examples = [];
 
-        public Commands(TextWriter output)
+        public Commands(TextWriter output, CancellationToken cancellationToken)
         {
             _output = output;
+            _cancellationToken = cancellationToken;
             Root = new RootCommand(Description.ReplaceLineEndings(" ").Trim());
             Root.Options.OfType<HelpOption>().Single().Action = new HelpWithExamples(_examples);
             Root.Add(Json);
@@ -62,7 +65,7 @@ internal static partial class Cli
                 "movierecs generate --preset ml-25m --out big --format csv --seed 7",
             ]);
             command.SetAction(result => Execute(result, report => Cli.Generate(
-                report, result.GetRequiredValue(preset), result.GetRequiredValue(folder), result.GetValue(seed), result.GetValue(format) == "csv")));
+                report, result.GetRequiredValue(preset), result.GetRequiredValue(folder), result.GetValue(seed), result.GetValue(format) == "csv", _cancellationToken)));
             return command;
         }
 

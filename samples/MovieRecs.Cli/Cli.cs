@@ -13,15 +13,18 @@ internal static partial class Cli
     private const int HelpWidth = 110;
 
     /// <summary>The command tree, for tests that walk every command and option.</summary>
-    internal static RootCommand CommandTree() => new Cli.Commands(TextWriter.Null).Root;
+    internal static RootCommand CommandTree() => new Cli.Commands(TextWriter.Null, CancellationToken.None).Root;
 
-    /// <summary>Runs one command line: 0 success, 1 a mistake in the command line or the data, 2 no command given, 70 an unexpected failure.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <summary>
+    /// Runs one command line: 0 success, 1 a mistake in the command line or the data, 2 no command given, 70 an
+    /// unexpected failure, 130 interrupted (Ctrl+C during <c>generate</c>, or <paramref name="cancellationToken"/>).
+    /// </summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         var json = false;
         try
         {
-            var cli = new Cli.Commands(output);
+            var cli = new Cli.Commands(output, cancellationToken);
             var parsed = cli.Root.Parse(CliOptions.KeepEmptyValues(args, cli.Root));
             json = parsed.GetValue(cli.Json);
             if (parsed.Action is ParseErrorAction)
@@ -40,6 +43,10 @@ internal static partial class Cli
             }
 
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (OperationCanceledException e)
+        {
+            return Fail(output, error, json, e.Message, 130);
         }
         catch (Exception e) when (e is UsageException or InvalidDataException or IOException or ArgumentException or KeyNotFoundException
                                       or UnauthorizedAccessException or FormatException or OverflowException or ArithmeticException)

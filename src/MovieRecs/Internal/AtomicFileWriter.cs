@@ -39,6 +39,12 @@ internal static class AtomicFileWriter
     /// </summary>
     internal static AsyncLocal<Func<Stream, Stream>?> StreamFilter { get; } = new();
 
+    /// <summary>
+    /// Called with each target's path once its temporary file is written and flushed, before it is renamed, for the
+    /// current asynchronous flow only: lets tests cancel at a chosen file of a set.
+    /// </summary>
+    internal static AsyncLocal<Action<string>?> FileStaged { get; } = new();
+
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, atomically.</summary>
     /// <param name="path">The target file, as the caller gave it (messages name it so).</param>
     /// <param name="content">What is saved, for messages: "the model", "the array"...</param>
@@ -48,7 +54,60 @@ internal static class AtomicFileWriter
     /// <exception cref="IOException">The file cannot be written or renamed, or the path names a folder, FIFO, socket or device; the message names <paramref name="path"/>.</exception>
     /// <exception cref="UnauthorizedAccessException">The folder or the file is not writable; the message names <paramref name="path"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static void Write(string path, string content, Action<Stream> write, CancellationToken cancellationToken)
+    public static void Write(string path, string content, Action<Stream> write, CancellationToken cancellationToken) =>
+        WriteAll([new AtomicFile(path, content, write)], cancellationToken);
+
+    /// <summary>
+    /// Writes a set of files as one: each to its temporary file beside its target, flushed to the disk; only when all
+    /// are written, and <paramref name="cancellationToken"/> is still not cancelled, are they renamed over their
+    /// targets, one after another with nothing in between. A failure or cancellation before the renames deletes the
+    /// temporary files and leaves every target as it was, byte for byte; so does one while a file is checked or
+    /// written. Only a rename that fails (which the checks before make rare) leaves the files renamed before it new.
+    /// </summary>
+    /// <param name="files">The targets, their content's names for messages, and their writers (as for <see cref="Write"/>).</param>
+    /// <param name="cancellationToken">Checked before each file is created and once more before the renames; the writers check it in between.</param>
+    /// <exception cref="ArgumentException">A path ends with a folder separator.</exception>
+    /// <exception cref="IOException">A file cannot be written or renamed, or its path names a folder, FIFO, socket or device; the message names that path.</exception>
+    /// <exception cref="UnauthorizedAccessException">A folder or a file is not writable; the message names that path.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static void WriteAll(IReadOnlyList<AtomicFile> files, CancellationToken cancellationToken)
+    {
+        var staged = new List<StagedFile>(files.Count);
+        var renamed = 0;
+        try
+        {
+            foreach (var file in files)
+            {
+                staged.Add(new StagedFile(file, Stage(file.Path, file.Content, file.Write, cancellationToken)));
+                FileStaged.Value?.Invoke(file.Path);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            for (; renamed < staged.Count; renamed++)
+            {
+                var (file, (temporary, target)) = staged[renamed];
+                try
+                {
+                    File.Move(temporary, target, overwrite: true);
+                }
+                catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+                {
+                    throw IOErrors.Named(error, Message(file.Content, file.Path, Reason(error, temporary, file.Path)));
+                }
+            }
+        }
+        finally
+        {
+            for (var i = renamed; i < staged.Count; i++)
+            {
+                FileCleanup.TryDeleteFile(staged[i].Names.Temporary);
+            }
+        }
+    }
+
+    /// <summary>Writes the content to a new temporary file beside the target, flushed to the disk, and returns both
+    /// names; on a failure the temporary file is deleted and the error names <paramref name="path"/>.</summary>
+    private static (string Temporary, string Target) Stage(string path, string content, Action<Stream> write, CancellationToken cancellationToken)
     {
         var fullPath = Path.GetFullPath(path);
         if (string.IsNullOrEmpty(Path.GetFileName(fullPath)))
@@ -86,19 +145,18 @@ internal static class AtomicFileWriter
         try
         {
             TemporaryName.RemoveStale(folder, name, StaleAfter, folders: false);
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
             {
                 // From here on the temporary file is ours to delete (before, it might be another writer's).
                 created = true;
-                var stream = StreamFilter.Value?.Invoke(file) ?? file;
-                write(stream);
-                stream.Flush();
-                KeepPermissions(target, file);
-                file.Flush(flushToDisk: true);
+                var filtered = StreamFilter.Value?.Invoke(stream) ?? stream;
+                write(filtered);
+                filtered.Flush();
+                KeepPermissions(target, stream);
+                stream.Flush(flushToDisk: true);
             }
 
-            cancellationToken.ThrowIfCancellationRequested();
-            File.Move(temporary, target, overwrite: true);
+            return (temporary, target);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
@@ -187,4 +245,13 @@ internal static class AtomicFileWriter
 
         return message;
     }
+
+    /// <summary>A file written to its temporary name, waiting to be renamed over its target.</summary>
+    private readonly record struct StagedFile(AtomicFile File, (string Temporary, string Target) Names);
 }
+
+/// <summary>One file of <see cref="AtomicFileWriter.WriteAll"/>.</summary>
+/// <param name="Path">The target file, as the caller gave it (messages name it so).</param>
+/// <param name="Content">What is saved, for messages: "the ratings", "the movies"...</param>
+/// <param name="Write">Writes the whole content to the stream it is given (which it must not dispose).</param>
+internal readonly record struct AtomicFile(string Path, string Content, Action<Stream> Write);

@@ -35,4 +35,17 @@ internal static class FileCleanup
         {
         }
     }
+
+    /// <summary>Deletes <paramref name="folder"/> if it is there and empty, ignoring failures (a folder that is not
+    /// empty is kept with what it holds).</summary>
+    public static void TryDeleteEmptyDirectory(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: false);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
 }

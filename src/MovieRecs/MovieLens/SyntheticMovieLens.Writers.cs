@@ -19,23 +19,26 @@ public sealed partial class SyntheticMovieLens
     /// written as <c>3.5</c>, as ml-10m does; <see cref="MovieLensReader.DetectRelease"/> and
     /// <see cref="MovieLensReader.DetectRatingsFileRelease"/> see them and read such files on ml-10m's half-star scale.
     /// </summary>
-    /// <param name="directory">The folder to write into; created when absent. Existing files are replaced, each atomically.</param>
-    /// <param name="cancellationToken">Cancels the writing: the file being written is left as it was, the files written before it are new.</param>
+    /// <param name="directory">The folder to write into; created when absent. Existing files of these names are replaced, all together; other files are left alone.</param>
+    /// <param name="cancellationToken">Cancels the writing: every file is left as it was, and a folder this call created is removed again.</param>
     /// <exception cref="ArgumentNullException"><paramref name="directory"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="directory"/> is empty or white space.</exception>
-    /// <exception cref="IOException">A file cannot be written or renamed, or its path is a folder, a FIFO, a socket or a device; the message names the file (which is as it was).</exception>
+    /// <exception cref="IOException">A file cannot be written or renamed, or its path is a folder, a FIFO, a socket or a device; the message names the file (the files are as they were).</exception>
     /// <exception cref="UnauthorizedAccessException">The folder or a file is not writable; the message names the file.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     /// <remarks>Streams through a 64 KiB buffer without per-line allocation; about 25 bytes a rating. Each file is
-    /// written to a temporary file beside it, flushed to the disk and renamed over it, so a failure never leaves a
-    /// partial file; a symbolic link is followed and kept.</remarks>
+    /// written to a temporary file beside it and flushed to the disk; only when all are written are they renamed over
+    /// the files they replace, so a failure or cancellation never leaves a partial file, nor some files new and
+    /// others old. A symbolic link is followed and kept.</remarks>
     public void WriteMl1mFiles(string directory, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        Directory.CreateDirectory(directory);
-        WriteRatings(Path.Combine(directory, "ratings.dat"), s_ml1mSeparator, [], csv: false, cancellationToken);
-        AtomicFileWriter.Write(Path.Combine(directory, "movies.dat"), "the movies", WriteMl1mMovies, cancellationToken);
-        AtomicFileWriter.Write(Path.Combine(directory, "users.dat"), "the users", WriteMl1mUsers, cancellationToken);
+        WriteAll(directory,
+        [
+            RatingsFile(Path.Combine(directory, "ratings.dat"), s_ml1mSeparator, [], csv: false, cancellationToken),
+            new(Path.Combine(directory, "movies.dat"), "the movies", WriteMl1mMovies),
+            new(Path.Combine(directory, "users.dat"), "the users", WriteMl1mUsers),
+        ], cancellationToken);
     }
 
     /// <summary>
@@ -44,22 +47,42 @@ public sealed partial class SyntheticMovieLens
     /// (<c>movieId,title,genres</c>, titles quoted when they hold a comma or a quote), UTF-8 without a byte order
     /// mark, with header lines and <c>\n</c> line ends.
     /// </summary>
-    /// <param name="directory">The folder to write into; created when absent. Existing files are replaced, each atomically.</param>
-    /// <param name="cancellationToken">Cancels the writing: the file being written is left as it was, the files written before it are new.</param>
+    /// <param name="directory">The folder to write into; created when absent. Existing files of these names are replaced, all together; other files are left alone.</param>
+    /// <param name="cancellationToken">Cancels the writing: every file is left as it was, and a folder this call created is removed again.</param>
     /// <exception cref="ArgumentNullException"><paramref name="directory"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="directory"/> is empty or white space.</exception>
-    /// <exception cref="IOException">A file cannot be written or renamed, or its path is a folder, a FIFO, a socket or a device; the message names the file (which is as it was).</exception>
+    /// <exception cref="IOException">A file cannot be written or renamed, or its path is a folder, a FIFO, a socket or a device; the message names the file (the files are as they were).</exception>
     /// <exception cref="UnauthorizedAccessException">The folder or a file is not writable; the message names the file.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     /// <remarks>Streams through a 64 KiB buffer without per-line allocation. Each file is written to a temporary file
-    /// beside it, flushed to the disk and renamed over it, so a failure never leaves a partial file; a symbolic link is
+    /// beside it and flushed to the disk; only when all are written are they renamed over the files they replace, so a
+    /// failure or cancellation never leaves a partial file, nor some files new and others old. A symbolic link is
     /// followed and kept.</remarks>
     public void WriteCsvFiles(string directory, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        WriteAll(directory,
+        [
+            RatingsFile(Path.Combine(directory, "ratings.csv"), s_csvSeparator, s_csvRatingsHeader, csv: true, cancellationToken),
+            new(Path.Combine(directory, "movies.csv"), "the movies", WriteCsvMovies),
+        ], cancellationToken);
+    }
+
+    /// <summary>Writes <paramref name="files"/> into <paramref name="directory"/> as one set; a folder created here is
+    /// removed again (when still empty) if the set is not written.</summary>
+    private static void WriteAll(string directory, AtomicFile[] files, CancellationToken cancellationToken)
+    {
+        var created = !Directory.Exists(directory);
         Directory.CreateDirectory(directory);
-        WriteRatings(Path.Combine(directory, "ratings.csv"), s_csvSeparator, s_csvRatingsHeader, csv: true, cancellationToken);
-        AtomicFileWriter.Write(Path.Combine(directory, "movies.csv"), "the movies", WriteCsvMovies, cancellationToken);
+        try
+        {
+            AtomicFileWriter.WriteAll(files, cancellationToken);
+        }
+        catch when (created)
+        {
+            FileCleanup.TryDeleteEmptyDirectory(directory);
+            throw;
+        }
     }
 
     private void WriteMl1mMovies(Stream stream)
@@ -105,8 +128,8 @@ public sealed partial class SyntheticMovieLens
         }
     }
 
-    private void WriteRatings(string path, byte[] separator, byte[] header, bool csv, CancellationToken cancellationToken) =>
-        AtomicFileWriter.Write(path, "the ratings", stream => WriteRatings(stream, separator, header, csv, cancellationToken), cancellationToken);
+    private AtomicFile RatingsFile(string path, byte[] separator, byte[] header, bool csv, CancellationToken cancellationToken) =>
+        new(path, "the ratings", stream => WriteRatings(stream, separator, header, csv, cancellationToken));
 
     private void WriteRatings(Stream stream, ReadOnlySpan<byte> separator, ReadOnlySpan<byte> header, bool csv, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using MovieRecs.Internal;
 using MovieRecs.MovieLens;
 
 namespace MovieRecs.Tests.Cli;
@@ -67,6 +68,61 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>, IDisposable
         var metrics = JsonDocument.Parse(evaluated.Output).RootElement;
         Assert.InRange(metrics.GetProperty("als").GetProperty("implicitPrecision").GetDouble(), 0, 1);
         Assert.InRange(metrics.GetProperty("popularity").GetProperty("auc").GetDouble(), 0, 1);
+    }
+
+    // generate replaced each file as soon as it was written: interrupted after the first, the folder held new
+    // ratings beside the old movies.
+    [Theory]
+    [InlineData("ml-1m", 0)]
+    [InlineData("ml-1m", 1)]
+    [InlineData("ml-1m", 2)]
+    [InlineData("csv", 0)]
+    [InlineData("csv", 1)]
+    public void Generate_InterruptedAfterAnyFile_LeavesTheFolderAsItWasAndExits130(string format, int interruptAfter)
+    {
+        var data = PathOf("data");
+        Assert.Equal(0, Run("generate", "--preset", "ml-100k", "--seed", "1", "--format", format, "--out", data).Code);
+        File.WriteAllText(Path.Combine(data, "notes.txt"), "mine");
+        var before = Directory.GetFiles(data).Order(StringComparer.Ordinal).Select(path => (path, File.ReadAllBytes(path))).ToArray();
+        using var interrupt = new CancellationTokenSource();
+        var staged = 0;
+        AtomicFileWriter.FileStaged.Value = _ =>
+        {
+            if (staged++ == interruptAfter)
+            {
+                interrupt.Cancel();
+            }
+        };
+        (int Code, string Output, string Error) result;
+        try
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+            var code = MovieRecs.Cli.Cli.Run(["generate", "--preset", "ml-100k", "--seed", "2", "--format", format, "--out", data], output, error, interrupt.Token);
+            result = (code, output.ToString(), error.ToString());
+        }
+        finally
+        {
+            AtomicFileWriter.FileStaged.Value = null;
+        }
+
+        Assert.Equal((130, string.Empty, $"movierecs: interrupted: nothing was written to '{data}'{Environment.NewLine}"), result);
+        var after = Directory.GetFiles(data).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(before.Select(file => file.path), after);
+        Assert.All(before, file => Assert.True(file.Item2.AsSpan().SequenceEqual(File.ReadAllBytes(file.path)), $"{file.path} changed"));
+    }
+
+    [Fact]
+    public void Generate_InterruptedIntoANewFolder_LeavesNoFolder()
+    {
+        var data = PathOf("new");
+        using var interrupt = new CancellationTokenSource();
+        interrupt.Cancel();
+
+        var code = MovieRecs.Cli.Cli.Run(["generate", "--preset", "ml-100k", "--out", data], TextWriter.Null, TextWriter.Null, interrupt.Token);
+
+        Assert.Equal(130, code);
+        Assert.False(Path.Exists(data));
     }
 
     [Fact]
