@@ -2,10 +2,11 @@
 // from five favourite titles (titles that fit no movie are reported and skipped), train implicit ALS, then print
 // similar movies, recommendations and an explanation with the user weights, through the title-level MovieRecommender.
 //
-//   dotnet run -c Release --project samples/Quickstart [-- --data <dir>] [--favourite "title" ...]
+//   dotnet run -c Release --project samples/Quickstart [-- --data <dir>] [--favourite "title" ...] [--idle-timeout <seconds>]
 //
 // Data: --data <dir>, else the MOVIERECS_DATA folder, else the download cache, else a download of ml-1m; with none
-// of these (offline), the synthetic ml-1m-shaped data set of the library.
+// of these (offline), the synthetic ml-1m-shaped data set of the library. The download is given up when nothing
+// arrives for --idle-timeout seconds (default 30; a slow but steady download is never cut short).
 using System.Diagnostics;
 using System.Globalization;
 using MovieRecs.Als;
@@ -18,6 +19,7 @@ string[] tutorialFavourites =
 
 string? dataArgument = null;
 var favourites = new List<string>();
+var idleTimeout = TimeSpan.FromSeconds(30);
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -28,8 +30,17 @@ for (var i = 0; i < args.Length; i++)
         case "--favourite" or "--favorite" when i + 1 < args.Length:
             favourites.Add(args[++i]);
             break;
+        case "--idle-timeout" when i + 1 < args.Length:
+            if (!double.TryParse(args[++i], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !(seconds is > 0 and <= 86_400))
+            {
+                Console.Error.WriteLine($"error: --idle-timeout expects seconds from above 0 to 86400, not '{args[i]}'");
+                return 2;
+            }
+
+            idleTimeout = TimeSpan.FromSeconds(seconds);
+            break;
         case "-h" or "--help":
-            Console.WriteLine("usage: Quickstart [--data <dir>] [--favourite \"title\"]...");
+            Console.WriteLine("usage: Quickstart [--data <dir>] [--favourite \"title\"]... [--idle-timeout <seconds>]");
             return 0;
         default:
             Console.Error.WriteLine($"error: unknown argument '{args[i]}' (try --help)");
@@ -40,7 +51,7 @@ for (var i = 0; i < args.Length; i++)
 try
 {
     var clock = Stopwatch.StartNew();
-    var (ratings, movies, source) = await LoadDataAsync(dataArgument);
+    var (ratings, movies, source) = await LoadDataAsync(dataArgument, idleTimeout);
     Console.WriteLine($"Data: {source}: {ratings.Count:N0} ratings, {movies.Count:N0} movies ({clock.Elapsed.TotalSeconds:F2} s)");
 
     // Ratings >= 3 are positive feedback and the rating is the confidence; every movie gets a column.
@@ -85,7 +96,7 @@ catch (Exception e) when (e is MovieNotFoundException or AmbiguousMovieTitleExce
     return 1;
 }
 
-static async Task<(RatingsTable Ratings, IReadOnlyList<Movie> Movies, string Source)> LoadDataAsync(string? dataArgument)
+static async Task<(RatingsTable Ratings, IReadOnlyList<Movie> Movies, string Source)> LoadDataAsync(string? dataArgument, TimeSpan idleTimeout)
 {
     foreach (var folder in CandidateFolders(dataArgument))
     {
@@ -105,14 +116,18 @@ static async Task<(RatingsTable Ratings, IReadOnlyList<Movie> Movies, string Sou
     try
     {
         Console.WriteLine("No MovieLens data found locally: downloading ml-1m from GroupLens ...");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var folder = await new MovieLensDownloader().EnsureAsync(MovieLensRelease.Ml1m, null, timeout.Token);
+        // A network that never answers is given up after idleTimeout with the downloader's own message, which says
+        // where to put the files by hand (a deadline on the whole call would cut a slow download short and say only
+        // that a task was cancelled).
+        var downloader = new MovieLensDownloader(new MovieLensDownloaderOptions { IdleTimeout = idleTimeout });
+        var folder = await downloader.EnsureAsync(MovieLensRelease.Ml1m);
         var dataset = MovieLensDataset.Load(folder);
         return (dataset.Ratings, dataset.Movies, "ml-1m (downloaded)");
     }
-    catch (Exception e) when (e is MovieLensDownloadException or OperationCanceledException or HttpRequestException)
+    catch (Exception e) when (e is MovieLensDownloadException or HttpRequestException)
     {
         Console.WriteLine($"Offline: {e.Message.Split('\n')[0]}");
+        Console.WriteLine("Or give a MovieLens folder with --data <dir> or the MOVIERECS_DATA variable.");
         Console.WriteLine("Running on the synthetic ml-1m-shaped data set instead (same shape, made-up titles).");
         var synthetic = SyntheticMovieLens.Generate(SyntheticMovieLensOptions.Ml1m);
         return (synthetic.Ratings, synthetic.Movies, "synthetic ml-1m");
