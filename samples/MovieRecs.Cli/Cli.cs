@@ -25,8 +25,14 @@ internal static partial class Cli
         try
         {
             var cli = new Cli.Commands(output, cancellationToken);
-            var parsed = cli.Root.Parse(CliOptions.KeepEmptyValues(args, cli.Root));
+            args = CliOptions.KeepEmptyValues(args, cli.Root);
+            var parsed = cli.Root.Parse(args);
             json = parsed.GetValue(cli.Json);
+            if (CliOptions.ForgottenValue(args, cli.Root) is { } forgotten)
+            {
+                throw new UsageException(forgotten);
+            }
+
             if (parsed.Action is ParseErrorAction)
             {
                 if (parsed.CommandResult.Command == cli.Root && parsed.UnmatchedTokens.Count == 0)

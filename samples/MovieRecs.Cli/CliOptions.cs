@@ -152,8 +152,7 @@ internal static class CliOptions
     /// </summary>
     public static string[] KeepEmptyValues(string[] args, Command root)
     {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        AddValueOptionNames(root, names);
+        var names = OptionNames(root, valuesOnly: true);
         var kept = new List<string>(args.Length);
         var arguments = false;
         foreach (var arg in args)
@@ -170,10 +169,53 @@ internal static class CliOptions
         }
 
         return [.. kept];
+    }
 
-        static void AddValueOptionNames(Command command, HashSet<string> names)
+    /// <summary>
+    /// The error for an option that needs a value but is followed by another option, its own value forgotten
+    /// (<c>--data --user 1</c>, <c>--count --json</c>): System.CommandLine gives such an option the next word, whatever
+    /// it is, so the other option was lost and the word after it reported as a stray argument. Also one last on the
+    /// line, where a check of the command could otherwise be reported instead. Words after <c>--</c> are arguments.
+    /// Null when there is none.
+    /// </summary>
+    public static string? ForgottenValue(string[] args, Command root)
+    {
+        var names = OptionNames(root, valuesOnly: false);
+        var takeValues = OptionNames(root, valuesOnly: true);
+        for (var i = 0; i < args.Length && args[i] != "--"; i++)
         {
-            foreach (var option in command.Options.Where(option => option.Arity.MinimumNumberOfValues > 0))
+            if (!takeValues.Contains(args[i]))
+            {
+                continue;
+            }
+
+            if (i + 1 == args.Length)
+            {
+                return $"{args[i]} needs a value";
+            }
+
+            var next = args[i + 1];
+            var end = next.AsSpan().IndexOfAny('=', ':');
+            if (names.Contains(next) || (end > 0 && names.Contains(next[..end])))
+            {
+                return $"{args[i]} needs a value, not the option {Quote(next)}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The names and aliases of the options of <paramref name="root"/> and of every command under it (with
+    /// <paramref name="valuesOnly"/>, of those that take a value).</summary>
+    private static HashSet<string> OptionNames(Command root, bool valuesOnly)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        Add(root);
+        return names;
+
+        void Add(Command command)
+        {
+            foreach (var option in command.Options.Where(option => !valuesOnly || option.Arity.MinimumNumberOfValues > 0))
             {
                 names.Add(option.Name);
                 names.UnionWith(option.Aliases);
@@ -181,7 +223,7 @@ internal static class CliOptions
 
             foreach (var subcommand in command.Subcommands)
             {
-                AddValueOptionNames(subcommand, names);
+                Add(subcommand);
             }
         }
     }

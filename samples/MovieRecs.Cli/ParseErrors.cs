@@ -31,8 +31,17 @@ internal static class ParseErrors
             return $"unexpected argument {CliOptions.Quote(token)}: {command.Name} takes {(arguments.Length == 0 ? "no arguments" : arguments)} and options (see movierecs {command.Name} --help)";
         }
 
-        var error = result.Errors[0];
-        return error.Message.ReplaceLineEndings(" ");
+        // An option given without its value, at the end of the line (.NET says "Required argument missing for
+        // option"), comes first: a check of the command that reads it would only add to the confusion.
+        foreach (var error in result.Errors)
+        {
+            if (error.SymbolResult is OptionResult { Implicit: false, Tokens.Count: 0 } given && given.Option.Arity.MinimumNumberOfValues > 0)
+            {
+                return $"{given.Option.Name} needs a value";
+            }
+        }
+
+        return result.Errors[0].Message.ReplaceLineEndings(" ");
     }
 
     /// <summary>"did you mean 'x'?" for the known name nearest <paramref name="typed"/>, or null when none is near.</summary>

@@ -55,10 +55,10 @@ public sealed class CliParseTests : IClassFixture<CliTests.TrainedModel>, IDispo
     [InlineData("explain {model} --data {data} --movie 1", "explain needs --user or --titles")]
     [InlineData("train {data}", "Option '--out' is required.")]
     [InlineData("train {data} --out=", "--out needs a value, not ''")]
-    [InlineData("train {data} --out", "Required argument missing for option: '--out'.")]
-    [InlineData("train {data} --out {out} --format", "Required argument missing for option: '--format'.")]
-    [InlineData("evaluate {data} --learning-rate 0.1 --model", "Required argument missing for option: '--model'.")]
-    [InlineData("evaluate {data} --weight bm25 --model", "Required argument missing for option: '--model'.")]
+    [InlineData("train {data} --out", "--out needs a value")]
+    [InlineData("train {data} --out {out} --format", "--format needs a value")]
+    [InlineData("evaluate {data} --learning-rate 0.1 --model", "--model needs a value")]
+    [InlineData("evaluate {data} --weight bm25 --model", "--model needs a value")]
     [InlineData("recommend {model} --user 1", "Option '--data' is required.")]
     [InlineData("generate --preset ml-7m --out {out}", "--preset expects ml-100k, ml-1m, ml-10m, ml-20m or ml-25m, not 'ml-7m'")]
     [InlineData("train {data} --out {out} --solver lu", "--solver expects cg or cholesky, not 'lu'")]
@@ -150,6 +150,31 @@ public sealed class CliParseTests : IClassFixture<CliTests.TrainedModel>, IDispo
         }
 
         Assert.All(errors, error => Assert.Equal(errors[2], error));
+    }
+
+    // An option given no value took the next word as its value even when that was another option: --data --user 1
+    // read '--user' as the data and reported '1' as a stray argument, --count --json printed no JSON. At the end of
+    // the line the message was .NET's 'Required argument missing for option'.
+    [Theory]
+    [MemberData(nameof(ValueOptions))]
+    public void Run_OptionGivenNoValue_NamesTheOptionAndWhatFollowed(string command, string option)
+    {
+        var rest = RestOf(command, option);
+        var (first, options) = command == "generate" ? ([], rest) : (rest[..1], rest[1..]);
+        string[] follow = options.Length > 0 ? options : option == "--k" ? ["--seed", "1"] : command == "evaluate" ? ["--k", "5"] : ["--factors", "4"];
+        string[][] forms = [[command, .. first, option, .. follow], [command, .. first, option, $"{follow[0]}=x", .. follow[1..]], [command, .. rest, option]];
+        string[] expected =
+        [
+            $"movierecs: {option} needs a value, not the option '{follow[0]}'",
+            $"movierecs: {option} needs a value, not the option '{follow[0]}=x'",
+            $"movierecs: {option} needs a value",
+        ];
+        for (var i = 0; i < forms.Length; i++)
+        {
+            var (code, output, error) = CliRunner.Run(forms[i]);
+            Assert.Equal((1, string.Empty, expected[i] + Environment.NewLine), (code, output, error));
+            Assert.False(Path.Exists(PathOf("out")), "nothing is written");
+        }
     }
 
     [Fact]
