@@ -21,14 +21,21 @@ internal static class ParseErrors
                 return $"unknown command {CliOptions.Quote(token)} ({Suggest(token, command.Subcommands.Select(c => c.Name)) ?? "try --help"})";
             }
 
+            var arguments = string.Join(" ", command.Arguments.Select(a => a.Name));
+            var takes = $"{command.Name} takes {(arguments.Length == 0 ? "no arguments" : arguments)} and options (see movierecs {command.Name} --help)";
             if (token.StartsWith('-') && token.Length > 1 && !double.TryParse(token, System.Globalization.CultureInfo.InvariantCulture, out _))
             {
                 var name = token.Split('=', ':')[0];
+                if (OptionNames(result.CommandResult).Contains(name))
+                {
+                    // A known option left unmatched can only have come after "--".
+                    return $"unexpected argument {CliOptions.Quote(token)} after '--' (every word after '--' is an argument): {takes}";
+                }
+
                 return $"unknown option {CliOptions.Quote(name)} for {command.Name} ({Suggest(name, OptionNames(result.CommandResult)) ?? $"see movierecs {command.Name} --help"})";
             }
 
-            var arguments = string.Join(" ", command.Arguments.Select(a => a.Name));
-            return $"unexpected argument {CliOptions.Quote(token)}: {command.Name} takes {(arguments.Length == 0 ? "no arguments" : arguments)} and options (see movierecs {command.Name} --help)";
+            return $"unexpected argument {CliOptions.Quote(token)}: {takes}";
         }
 
         // An option given without its value, at the end of the line (.NET says "Required argument missing for

@@ -43,6 +43,9 @@ public sealed class CliParseTests : IClassFixture<CliTests.TrainedModel>, IDispo
     [InlineData("info {model} {model}", "unexpected argument '{model}': info takes MODEL and options (see movierecs info --help)")]
     [InlineData("generate --preset ml-100k --out {out} now", "unexpected argument 'now': generate takes no arguments and options (see movierecs generate --help)")]
     [InlineData("similar {model} extra --data {data} --movie 1", "unexpected argument 'extra': similar takes MODEL and options (see movierecs similar --help)")]
+    // After --, an option of the command is an argument; it was called an unknown option, with itself as the "did you mean".
+    [InlineData("recommend {model} --data {data} -- --user=1", "unexpected argument '--user=1' after '--' (every word after '--' is an argument): recommend takes MODEL and options (see movierecs recommend --help)")]
+    [InlineData("train {data} --out {out} -- --factors 4", "unexpected argument '--factors' after '--' (every word after '--' is an argument): train takes DATA and options (see movierecs train --help)")]
     public void Run_StrayArgument_IsAnError(string commandLine, string expected) => AssertUsageError(commandLine, expected);
 
     [Theory]
