@@ -102,6 +102,13 @@ internal static class NeighborKernels
             () => new Scratch(itemCount, userCount, keep, lanes, symmetric: false),
             (block, _, scratch) =>
             {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    // Parallel.For stops taking blocks once it sees the token, but not always before a worker starts
+                    // its next one; a block started after the cancellation does no work and reports nothing.
+                    return scratch;
+                }
+
                 var first = block * lanes;
                 var items = order.AsSpan(first, Math.Min(lanes, itemCount - first));
                 LoadBlock(scratch, items, itemPointers, itemUserIndices, itemWeights);
@@ -195,6 +202,11 @@ internal static class NeighborKernels
                 () => new Scratch(itemCount, userCount, keep, lanes, symmetric: true),
                 (block, _, scratch) =>
                 {
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        return scratch;
+                    }
+
                     var first = block * lanes;
                     var items = order.AsSpan(first, Math.Min(lanes, itemCount - first));
                     LoadBlock(scratch, items, itemPointers, itemUserIndices, itemWeights);
