@@ -259,26 +259,13 @@ public class BprModelTests
         var userItems = TestMatrices.Random(1, 30, 20, 0.2);
         var options = new BprOptions { Factors = 8, Iterations = iterations, LearningRate = learningRate, Regularization = 0 };
 
-        BprModel model;
-        try
-        {
-            model = BprModel.Fit(userItems, options);
-        }
-        catch (ArithmeticException e)
-        {
-            Assert.Contains("LearningRate", e.Message, StringComparison.Ordinal);
-            return;
-        }
-
-        for (var user = 0; user < model.UserCount; user++)
-        {
-            for (var item = 0; item < model.ItemCount; item++)
+        FiniteServing.AssertFailsNamingOrServesFinite(
+            () =>
             {
-                Assert.True(float.IsFinite(model.Score(user, item)), $"score({user}, {item}) = {model.Score(user, item)}");
-            }
-        }
-
-        Assert.All(model.SimilarItemsAll(model.ItemCount).SelectMany(row => row), s => Assert.True(float.IsFinite(s.Score), $"similarity {s}"));
+                var model = BprModel.Fit(userItems, options);
+                return (model.UserCount, model.ItemCount, model.Score, () => model.SimilarItemsAll(model.ItemCount));
+            },
+            "LearningRate");
     }
 
     public static TheoryData<string, BprOptions, string> BadOptions => new()
