@@ -65,7 +65,9 @@ public sealed class ItemKnnModel : IRecommender
     /// <param name="cancellationToken">Stops between blocks of items.</param>
     /// <returns>The fitted model.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="userItems"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (see <see cref="ItemKnnOptions.Validate"/>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (see <see cref="ItemKnnOptions.Validate"/>),
+    /// or <see cref="ItemKnnOptions.K"/> times the item count (K capped at the item count) is more entries than an array
+    /// holds.</exception>
     /// <exception cref="ArgumentException">A weight is not finite (a negative value under TF-IDF), or a user's scores
     /// could exceed float's range (values near <see cref="float.MaxValue"/>); the message names the user.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
@@ -77,6 +79,14 @@ public sealed class ItemKnnModel : IRecommender
         ArgumentNullException.ThrowIfNull(userItems);
         options ??= ItemKnnOptions.Default;
         options.Validate();
+        var kept = Math.Min(options.K, userItems.ColumnCount);
+        if ((long)kept * userItems.ColumnCount > Array.MaxLength)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(
+                nameof(options), options.K,
+                $"ItemKnnOptions.K = {options.K} keeps {kept:N0} neighbours for each of {userItems.ColumnCount:N0} items, {(long)kept * userItems.ColumnCount:N0} entries, beyond the {Array.MaxLength:N0} a similarity matrix can hold; choose a smaller K (implicit's default is 20).");
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         var itemUsers = userItems.Transpose();
         double[] weights;
@@ -97,6 +107,20 @@ public sealed class ItemKnnModel : IRecommender
                 SparseWeighting.NormalizeRows(itemUsers, weights);
                 break;
             case ItemSimilarity.TfIdf:
+                // The square root of a negative value is NaN, which normalizing spreads over its whole item: name the
+                // value itself, not the first weight it spoiled.
+                for (var item = 0; item < itemUsers.RowCount; item++)
+                {
+                    var values = itemUsers.GetValues(item);
+                    var negative = values.IndexOfAnyExceptInRange(0f, float.MaxValue);
+                    if (negative >= 0)
+                    {
+                        ThrowHelper.ThrowArgument(
+                            nameof(userItems),
+                            $"TF-IDF weighs the square roots of the values, which must not be negative: userItems[{itemUsers.GetColumnIndices(item)[negative]}, {item}] is {values[negative]}.");
+                    }
+                }
+
                 weights = SparseWeighting.TfIdfValues(itemUsers);
                 SparseWeighting.NormalizeRows(itemUsers, weights);
                 break;
@@ -105,11 +129,18 @@ public sealed class ItemKnnModel : IRecommender
                 break;
         }
 
-        for (var i = 0; i < weights.Length; i++)
+        for (var item = 0; item < itemUsers.RowCount; item++)
         {
-            if (!double.IsFinite(weights[i]))
+            var start = (int)itemUsers.RowPointers[item];
+            var users = itemUsers.GetColumnIndices(item);
+            for (var i = 0; i < users.Length; i++)
             {
-                ThrowHelper.ThrowArgument(nameof(userItems), $"The {options.Similarity} weight of stored entry {i} (items as rows) is {weights[i]}; the values must give finite weights (non-negative for TF-IDF).");
+                if (!double.IsFinite(weights[start + i]))
+                {
+                    ThrowHelper.ThrowArgument(
+                        nameof(userItems),
+                        $"The {options.Similarity} weight of userItems[{users[i]}, {item}] (value {itemUsers.GetValues(item)[i]}) is {weights[start + i]}; the values must give finite weights (non-negative for TF-IDF).");
+                }
             }
         }
 

@@ -17,6 +17,28 @@ public class ItemKnnModelTests
     });
 
     [Fact]
+    public void Fit_KTimesItemsBeyondAnArray_ThrowsNamingKBeforeAllocating()
+    {
+        // K = int.MaxValue ("keep every neighbour") over 50,000 items asks for 2.5e9 entries, more than an array
+        // holds: named before any work, not an OutOfMemoryException from inside the kernel.
+        var wide = CsrMatrix.FromTriplets(2, 50_000, [0, 1], [7, 49_999], [1f, 2f]);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ItemKnnModel.Fit(wide, new ItemKnnOptions { K = int.MaxValue }));
+        Assert.Equal("options", error.ParamName);
+        Assert.Contains("ItemKnnOptions.K = 2147483647", error.Message, StringComparison.Ordinal);
+        Assert.Contains("50,000 items", error.Message, StringComparison.Ordinal);
+        Assert.Equal(50_000, ItemKnnModel.Fit(wide, new ItemKnnOptions { K = 3 }).ItemCount);
+    }
+
+    [Fact]
+    public void Fit_TfIdfOfANegativeValue_NamesTheUserItemAndValue()
+    {
+        var values = CsrMatrix.FromDense(new float[,] { { 1, 0, 2 }, { 0, 3, 0 }, { 4, 0, -5 } });
+        var error = Assert.Throws<ArgumentException>(() => ItemKnnModel.Fit(values, new ItemKnnOptions { Similarity = ItemSimilarity.TfIdf }));
+        Assert.Equal("userItems", error.ParamName);
+        Assert.Contains("userItems[2, 2] is -5", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Recommend_FilterItems_NeverReturnsThem()
     {
         var model = ItemKnnModel.Fit(UserItems, new ItemKnnOptions { Similarity = ItemSimilarity.Cosine });
