@@ -297,22 +297,7 @@ public sealed partial class MovieTitleIndex
             var owner = _owner;
             var checkedOthers = new List<int>();
             var prefixKeys = owner._prefixKeys;
-            var low = 0;
-            var high = prefixKeys.Length;
-            while (low < high)
-            {
-                var middle = low + ((high - low) >> 1);
-                if (string.CompareOrdinal(prefixKeys[middle], query) < 0)
-                {
-                    low = middle + 1;
-                }
-                else
-                {
-                    high = middle;
-                }
-            }
-
-            for (var k = low; k < prefixKeys.Length && prefixKeys[k].StartsWith(query, StringComparison.Ordinal); k++)
+            for (var k = FirstKeyNotBefore(prefixKeys, query); k < prefixKeys.Length && prefixKeys[k].StartsWith(query, StringComparison.Ordinal); k++)
             {
                 Check(owner._prefixEntries[k] >> 1, ref best);
             }

@@ -472,24 +472,9 @@ public sealed partial class MovieTitleIndex
             return [];
         }
 
-        // The keys that start with the query are one run of the sorted array; find its start by binary search.
-        var low = 0;
-        var high = _prefixKeys.Length;
-        while (low < high)
-        {
-            var middle = low + ((high - low) >> 1);
-            if (string.CompareOrdinal(_prefixKeys[middle], query) < 0)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
+        // The keys that start with the query are one run of the sorted array, from the first key not before it.
         List<(int Subtitle, int Length, int Year, int Id, int Index)>? found = null;
-        for (var k = low; k < _prefixKeys.Length && _prefixKeys[k].StartsWith(query, StringComparison.Ordinal); k++)
+        for (var k = FirstKeyNotBefore(_prefixKeys, query); k < _prefixKeys.Length && _prefixKeys[k].StartsWith(query, StringComparison.Ordinal); k++)
         {
             var key = _prefixKeys[k];
             var index = _prefixEntries[k] >> 1;
@@ -553,6 +538,28 @@ public sealed partial class MovieTitleIndex
         }
 
         return new ReadOnlyCollection<Movie>(movies);
+    }
+
+    /// <summary>The index of the first of <paramref name="sortedKeys"/> (in ordinal order) that is not before
+    /// <paramref name="query"/>, or their count: where the run of keys starting with <paramref name="query"/> begins.</summary>
+    private static int FirstKeyNotBefore(string[] sortedKeys, string query)
+    {
+        var low = 0;
+        var high = sortedKeys.Length;
+        while (low < high)
+        {
+            var middle = low + ((high - low) >> 1);
+            if (string.CompareOrdinal(sortedKeys[middle], query) < 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
     }
 
     private static void Add(Dictionary<string, List<int>> level, string key, int index)
