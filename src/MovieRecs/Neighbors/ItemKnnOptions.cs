@@ -1,4 +1,5 @@
 using MovieRecs.Internal;
+using MovieRecs.Sparse;
 
 namespace MovieRecs.Neighbors;
 
@@ -41,15 +42,7 @@ public sealed record ItemKnnOptions
             ThrowHelper.ThrowArgumentOutOfRange(nameof(K), K, $"K must be >= 1, but was {K}.");
         }
 
-        if (!double.IsFinite(K1) || K1 < 0)
-        {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(K1), K1, $"K1 must be finite and >= 0, but was {K1}.");
-        }
-
-        if (!(B >= 0 && B <= 1))
-        {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(B), B, $"B must be in [0, 1], but was {B}.");
-        }
+        SparseWeighting.CheckBm25(K1, B, nameof(K1), nameof(B));
 
         if (MaxDegreeOfParallelism == 0 || MaxDegreeOfParallelism < -1)
         {

@@ -81,16 +81,18 @@ public static class SparseWeighting
         return matrix.WithValues(values);
     }
 
-    internal static void CheckBm25(double k1, double b)
+    /// <summary>Checks BM25's parameters; the messages name them as the caller does (<c>k1</c> here,
+    /// <c>K1</c> for <c>ItemKnnOptions</c>) with their values.</summary>
+    internal static void CheckBm25(double k1, double b, string k1Name = "k1", string bName = "b")
     {
         if (!double.IsFinite(k1) || k1 < 0)
         {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(k1), k1, "k1 must be finite and non-negative.");
+            ThrowHelper.ThrowArgumentOutOfRange(k1Name, k1, $"{k1Name} must be finite and >= 0, but was {k1}.");
         }
 
         if (!(b >= 0 && b <= 1))
         {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(b), b, "b must be in [0, 1].");
+            ThrowHelper.ThrowArgumentOutOfRange(bName, b, $"{bName} must be in [0, 1], but was {b}.");
         }
     }
 
