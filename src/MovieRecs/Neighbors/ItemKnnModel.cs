@@ -87,6 +87,23 @@ public sealed class ItemKnnModel : IRecommender
                 $"ItemKnnOptions.K = {options.K} keeps {kept:N0} neighbours for each of {userItems.ColumnCount:N0} items, {(long)kept * userItems.ColumnCount:N0} entries, beyond the {Array.MaxLength:N0} a similarity matrix can hold; choose a smaller K (implicit's default is 20).");
         }
 
+        if (options.Similarity == ItemSimilarity.TfIdf)
+        {
+            // The square root of a negative value is NaN, which normalizing spreads over its whole item: name the
+            // value itself, not the first weight it spoiled.
+            for (var user = 0; user < userItems.RowCount; user++)
+            {
+                var values = userItems.GetValues(user);
+                var negative = values.IndexOfAnyExceptInRange(0f, float.MaxValue);
+                if (negative >= 0)
+                {
+                    ThrowHelper.ThrowArgument(
+                        nameof(userItems),
+                        $"TF-IDF weighs the square roots of the values, which must not be negative: userItems[{user}, {userItems.GetColumnIndices(user)[negative]}] is {values[negative]}.");
+                }
+            }
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         var itemUsers = userItems.Transpose();
         double[] weights;
@@ -107,20 +124,6 @@ public sealed class ItemKnnModel : IRecommender
                 SparseWeighting.NormalizeRows(itemUsers, weights);
                 break;
             case ItemSimilarity.TfIdf:
-                // The square root of a negative value is NaN, which normalizing spreads over its whole item: name the
-                // value itself, not the first weight it spoiled.
-                for (var item = 0; item < itemUsers.RowCount; item++)
-                {
-                    var values = itemUsers.GetValues(item);
-                    var negative = values.IndexOfAnyExceptInRange(0f, float.MaxValue);
-                    if (negative >= 0)
-                    {
-                        ThrowHelper.ThrowArgument(
-                            nameof(userItems),
-                            $"TF-IDF weighs the square roots of the values, which must not be negative: userItems[{itemUsers.GetColumnIndices(item)[negative]}, {item}] is {values[negative]}.");
-                    }
-                }
-
                 weights = SparseWeighting.TfIdfValues(itemUsers);
                 SparseWeighting.NormalizeRows(itemUsers, weights);
                 break;
